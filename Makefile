@@ -1,0 +1,66 @@
+# charterbot build/test plumbing (GNU make).
+#   make run    install runtime deps into .venv, then run the bot
+#               (sandbox when SLACK_BOT_TOKEN is empty, otherwise serve)
+#   make test   install dev deps into .venv, then run the whole test suite
+#   make lint   ruff + mypy --strict (informational: never fails the build)
+#   make bench  run benchmarks/*.py (ack.py first)
+
+PY ?= python3
+VENV = .venv
+BIN = $(VENV)/bin
+PYTEST_ARGS ?= -q -ra
+
+.DEFAULT_GOAL := test
+.PHONY: run test lint bench clean distclean install install-dev
+
+# Creates the venv only when it has no interpreter yet (an existing venv is reused).
+define make_venv
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+endef
+
+# Runtime dependencies only.
+$(VENV)/.installed-run: pyproject.toml
+	$(make_venv)
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+# Runtime + dev extra (pytest, ruff, mypy, playwright, ...).
+$(VENV)/.installed: pyproject.toml
+	$(make_venv)
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed-run
+install-dev: $(VENV)/.installed
+
+run: $(VENV)/.installed-run
+	@if [ -z "$$SLACK_BOT_TOKEN" ]; then \
+		echo "SLACK_BOT_TOKEN is empty: starting the local sandbox"; \
+		exec $(BIN)/charterbot sandbox; \
+	else \
+		exec $(BIN)/charterbot serve; \
+	fi
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	-$(BIN)/ruff check .
+	-$(BIN)/mypy --strict bot storage
+
+bench: $(VENV)/.installed
+	@set -e; found=0; \
+	for f in benchmarks/ack.py $$(ls benchmarks/*.py 2>/dev/null | grep -v '^benchmarks/ack\.py$$'); do \
+		[ -f "$$f" ] || continue; found=1; \
+		echo "== $$f"; $(BIN)/python "$$f"; \
+	done; \
+	[ $$found = 1 ] || { echo "no benchmarks found in benchmarks/" >&2; exit 1; }
+
+clean:
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	rm -f $(VENV)/.installed $(VENV)/.installed-run
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""Slack adapter: Web API client, directory lookups, outbox delivery."""

@@ -1,0 +1,157 @@
+"""Composition root: build Deps, the Bolt app, the aiohttp web app and the background tasks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.client import SlackDirectory, make_client
+from bot.adapters.slack.sender import OutboxSender
+from bot.clock import Clock, SystemClock
+from bot.config import CharterConfig, EnvSettings
+from bot.deps import Deps, Wakeup
+from bot.domain.calendar import BusinessCalendar, holiday_dates, parse_slots, parse_workdays
+from bot.domain.sla import SlaPolicy
+from bot.holidays_kr import public_holidays
+from bot.ports import Directory
+from bot.services.people import Languages
+from handlers import register_all
+from storage.db import make_engine, make_sessions, ping
+
+log = logging.getLogger("charterbot")
+
+
+def build_calendar(config: CharterConfig, now: datetime) -> BusinessCalendar:
+    """Build the business calendar of the config (public holidays for last year to +3 years)."""
+    from zoneinfo import ZoneInfo
+
+    cal = config.calendar
+    years = range(now.year - 1, now.year + 4)
+    return BusinessCalendar(
+        tz=ZoneInfo(config.timezone),
+        slots=parse_slots(cal.hours),
+        workdays=parse_workdays(cal.workdays),
+        holidays=holiday_dates(public_holidays(cal.holidays, years), cal.extra_holidays),
+        always_open=cal.always_open,
+    )
+
+
+def build_policy(config: CharterConfig) -> SlaPolicy:
+    """Parse the [sla] section into durations."""
+    s = config.sla
+    return SlaPolicy.from_texts(
+        voc_review=s.voc_review,
+        support_first_response=s.support_first_response,
+        support_eta=s.support_eta,
+        request_review=s.request_review,
+        long_request=s.long_request,
+        approaching=s.approaching,
+    )
+
+
+def build_deps(
+    env: EnvSettings,
+    config: CharterConfig,
+    *,
+    client: AsyncWebClient,
+    clock: Clock | None = None,
+    directory: Directory | None = None,
+) -> Deps:
+    """Wire settings, database, clock, calendar and platform ports together."""
+    clock = clock or SystemClock()
+    engine = make_engine(env.DATABASE_URL)
+    sessions = make_sessions(engine)
+    directory = directory or SlackDirectory(client)
+    return Deps(
+        env=env,
+        config=config,
+        engine=engine,
+        sessions=sessions,
+        clock=clock,
+        calendar=build_calendar(config, clock.now()),
+        policy=build_policy(config),
+        directory=directory,
+        languages=Languages(sessions, directory, clock, config.language),
+        outbox=Wakeup(),
+    )
+
+
+def build_bolt_app(deps: Deps, client: AsyncWebClient) -> AsyncApp:
+    """Create the Bolt app with the deps middleware and every feature's listeners."""
+    app = AsyncApp(
+        client=client,
+        signing_secret=deps.env.SLACK_SIGNING_SECRET or None,
+        token_verification_enabled=False,
+        process_before_response=False,
+        raise_error_for_unhandled_request=False,
+    )
+
+    async def inject_deps(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
+        context["deps"] = deps
+        await next()
+
+    app.use(inject_deps)
+    register_all(app)
+    return app
+
+
+@dataclass
+class Runtime:
+    """The running pieces of `charterbot serve`."""
+
+    deps: Deps
+    client: AsyncWebClient
+    bolt: AsyncApp
+    sender: OutboxSender
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+
+
+def build_runtime(
+    env: EnvSettings, config: CharterConfig, *, clock: Clock | None = None
+) -> Runtime:
+    """Build deps, the Web API client, the Bolt app and the outbox sender."""
+    client = make_client(env.SLACK_BOT_TOKEN, env.SLACK_API_URL)
+    deps = build_deps(env, config, client=client, clock=clock)
+    return Runtime(deps, client, build_bolt_app(deps, client), OutboxSender(deps, client))
+
+
+def build_web_app(runtime: Runtime, *, run_sender: bool = True) -> web.Application:
+    """The aiohttp application: /slack/events, /healthz, and the sender as a background task."""
+    bolt = runtime.bolt
+
+    async def slack_events(request: web.Request) -> web.Response:
+        bolt_request = await to_bolt_request(request)
+        bolt_response = await bolt.async_dispatch(bolt_request)
+        return await to_aiohttp_response(bolt_response)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        if await ping(runtime.deps.engine):
+            return web.json_response({"status": "ok"})
+        return web.json_response({"status": "unavailable"}, status=503)
+
+    async def background(_app: web.Application) -> AsyncIterator[None]:
+        if run_sender:
+            runtime.tasks.append(asyncio.create_task(runtime.sender.run_forever(), name="outbox"))
+        yield
+        for task in runtime.tasks:
+            task.cancel()
+        for task in runtime.tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await runtime.deps.engine.dispose()
+
+    app = web.Application(client_max_size=1024**2)
+    app.router.add_post("/slack/events", slack_events)
+    app.router.add_get("/healthz", healthz)
+    app.cleanup_ctx.append(background)
+    return app

@@ -1,0 +1,157 @@
+"""`charterbot` command line: serve, worker, db upgrade, check-config."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, EnvSettings, config_path, load_config
+
+SETUP_HINT = "see README.md, section 'Slack app setup'"
+
+
+
+def cmd_check_config(args: argparse.Namespace, env: EnvSettings) -> int:
+    """Validate a config file and print every problem with its key."""
+    path = args.path or config_path(env)
+    if path is None:
+        print("no config file (CHARTERBOT_CONFIG unset and ./charterbot.toml absent): defaults are valid")
+        return 0
+    try:
+        load_config(path)
+    except ConfigError as exc:
+        print(f"{exc.path}: {len(exc.problems)} problem(s)", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(f"{path}: ok")
+    return 0
+
+
+def cmd_db_upgrade(_args: argparse.Namespace, env: EnvSettings) -> int:
+    """Apply every Alembic migration to DATABASE_URL."""
+    from storage.migrate import upgrade
+
+    upgrade(env.DATABASE_URL)
+    print("database is up to date")
+    return 0
+
+
+def _missing_slack(env: EnvSettings) -> list[str]:
+    missing = [] if env.SLACK_BOT_TOKEN else ["SLACK_BOT_TOKEN"]
+    if not env.SLACK_APP_TOKEN and not env.SLACK_SIGNING_SECRET:
+        missing.append("SLACK_SIGNING_SECRET")
+    return missing
+
+
+async def _serve(env: EnvSettings, *, web_part: bool, background: bool) -> None:
+    from aiohttp import web
+
+    from bot.app import build_runtime, build_web_app
+    from storage.migrate import upgrade_async
+
+    config = load_config(config_path(env))
+    await upgrade_async(env.DATABASE_URL)
+    runtime = build_runtime(env, config)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    app = build_web_app(runtime, run_sender=background)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    socket_handler = None
+    if env.SLACK_APP_TOKEN:
+        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+        socket_handler = AsyncSocketModeHandler(runtime.bolt, env.SLACK_APP_TOKEN)
+        await socket_handler.connect_async()
+        logging.getLogger("charterbot").info("connected in Socket Mode")
+    if web_part or socket_handler is None:
+        site = web.TCPSite(runner, env.HOST, env.PORT)
+        await site.start()
+        print(f"charterbot listening on http://{env.HOST}:{env.PORT}", flush=True)
+    await stop.wait()
+    if socket_handler is not None:
+        await socket_handler.close_async()
+    await runner.cleanup()
+
+
+def cmd_serve(args: argparse.Namespace, env: EnvSettings) -> int:
+    """Run the web server (and the outbox sender unless --no-scheduler)."""
+    missing = _missing_slack(env)
+    if missing:
+        print(
+            f"charterbot: missing environment variable(s): {', '.join(missing)}; {SETUP_HINT}",
+            file=sys.stderr,
+        )
+        return 2
+    asyncio.run(_serve(env, web_part=True, background=not args.no_scheduler))
+    return 0
+
+
+def cmd_worker(_args: argparse.Namespace, env: EnvSettings) -> int:
+    """Run only the background delivery (no HTTP listener besides /healthz)."""
+    missing = _missing_slack(env)[:1]
+    if missing:
+        print(f"charterbot: missing environment variable(s): {', '.join(missing)}; {SETUP_HINT}", file=sys.stderr)
+        return 2
+    asyncio.run(_worker(env))
+    return 0
+
+
+async def _worker(env: EnvSettings) -> None:
+    from bot.app import build_runtime
+    from storage.migrate import upgrade_async
+
+    await upgrade_async(env.DATABASE_URL)
+    runtime = build_runtime(env, load_config(config_path(env)))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    task = asyncio.create_task(runtime.sender.run_forever())
+    await stop.wait()
+    task.cancel()
+    await runtime.deps.engine.dispose()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `charterbot`."""
+    parser = argparse.ArgumentParser(prog="charterbot", description="Customer service charter bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="web server + background delivery")
+    serve.add_argument("--no-scheduler", action="store_true", help="web part only")
+    serve.set_defaults(func=cmd_serve)
+    worker = sub.add_parser("worker", help="background delivery only")
+    worker.set_defaults(func=cmd_worker)
+    db = sub.add_parser("db", help="database commands")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="apply migrations")
+    up.set_defaults(func=cmd_db_upgrade)
+    check = sub.add_parser("check-config", help="validate a config file")
+    check.add_argument("path", nargs="?", type=Path, default=None)
+    check.set_defaults(func=cmd_check_config)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `charterbot` console script."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    env = EnvSettings()
+    try:
+        return int(args.func(args, env))
+    except ConfigError as exc:
+        print(f"charterbot: invalid config {exc.path}:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""The frozen bag of dependencies every handler, service and job receives."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.clock import Clock
+from bot.config import CharterConfig, EnvSettings
+from bot.domain.calendar import BusinessCalendar
+from bot.domain.sla import SlaPolicy
+from bot.ports import Directory
+from bot.services.people import Languages
+
+
+class Wakeup:
+    """Wakes the outbox sender when a transaction queued something."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def kick(self) -> None:
+        """Signal that there is work."""
+        self._event.set()
+
+    async def wait(self, timeout: float) -> None:
+        """Wait for a kick or the timeout, then re-arm."""
+        try:
+            await asyncio.wait_for(self._event.wait(), timeout)
+        except TimeoutError:
+            pass
+        self._event.clear()
+
+
+@dataclass(frozen=True)
+class Deps:
+    """Settings, storage, clock, calendar and the platform ports."""
+
+    env: EnvSettings
+    config: CharterConfig
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    calendar: BusinessCalendar
+    policy: SlaPolicy
+    directory: Directory
+    languages: Languages
+    outbox: Wakeup = field(default_factory=Wakeup)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The configured time zone."""
+        return ZoneInfo(self.config.timezone)
+
+    def is_staff(self, user_id: str) -> bool:
+        """Return whether config names user_id in a team or a role."""
+        return user_id in self.config.staff

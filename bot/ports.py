@@ -1,0 +1,28 @@
+"""What the application needs from a chat platform (Slack now, Teams later)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """Facts about a chat user that change how the bot talks to them."""
+
+    user_id: str
+    locale: str
+    name: str
+    is_bot: bool
+
+
+class Directory(Protocol):
+    """Looks people up on the chat platform."""
+
+    async def user_info(self, user_id: str) -> UserInfo | None: ...
+
+
+class Kicker(Protocol):
+    """Wakes the delivery loop after a transaction wrote to the outbox."""
+
+    def kick(self) -> None: ...

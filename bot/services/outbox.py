@@ -1,0 +1,59 @@
+"""Write notifications to the outbox inside the caller's transaction."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import OutboxMessage
+from storage.repos.outbox import add_outbox_message
+
+CARD = "card"
+MESSAGE = "message"
+
+
+async def enqueue_message(
+    session: AsyncSession,
+    *,
+    key: str,
+    recipient: str,
+    text_key: str,
+    params: dict[str, Any],
+    now: datetime,
+    thread_ts: str | None = None,
+    bilingual: bool | None = None,
+) -> None:
+    """Queue a catalogue message for a user (DM) or a channel; `key` makes it idempotent."""
+    payload = {"text_key": text_key, "params": params, "bilingual": bilingual}
+    await add_outbox_message(
+        session,
+        OutboxMessage(
+            idempotency_key=key,
+            kind=MESSAGE,
+            recipient=recipient,
+            thread_ts=thread_ts,
+            payload=json.dumps(payload, ensure_ascii=False, default=str),
+            available_at=now,
+            created_at=now,
+        ),
+    )
+
+
+async def enqueue_card_sync(
+    session: AsyncSession, *, key: str, inquiry_id: int, channel: str, now: datetime
+) -> None:
+    """Queue a post-or-update of an inquiry's triage card (rendered at delivery time)."""
+    await add_outbox_message(
+        session,
+        OutboxMessage(
+            idempotency_key=key,
+            kind=CARD,
+            recipient=channel,
+            payload=json.dumps({"inquiry_id": inquiry_id}),
+            available_at=now,
+            created_at=now,
+        ),
+    )

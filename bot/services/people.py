@@ -1,0 +1,57 @@
+"""Who people are: staff or customer, and which language they read."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.clock import Clock
+from bot.i18n import Lang, lang_of_locale
+from bot.ports import Directory
+from storage.models import UserProfile
+from storage.repos.people import add_profile, get_profile
+
+PROFILE_TTL = timedelta(days=1)
+
+
+class Languages:
+    """Resolve a user's language from their Slack locale, cached in memory and in the DB."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        directory: Directory,
+        clock: Clock,
+        default: Lang,
+    ) -> None:
+        self._sessions = sessions
+        self._directory = directory
+        self._clock = clock
+        self._default = default
+        self._memory: dict[str, tuple[Lang, float]] = {}
+
+    async def language_of(self, user_id: str) -> Lang:
+        """Return the catalogue language for user_id (the default when unknown)."""
+        now = self._clock.now()
+        hit = self._memory.get(user_id)
+        if hit and hit[1] > now.timestamp():
+            return hit[0]
+        async with self._sessions() as session:
+            profile = await get_profile(session, user_id=user_id)
+        if profile is None or now - profile.fetched_at > PROFILE_TTL:
+            info = await self._directory.user_info(user_id)
+            if info is not None:
+                profile = UserProfile(
+                    user_id=user_id,
+                    locale=info.locale,
+                    name=info.name,
+                    is_bot=info.is_bot,
+                    fetched_at=now,
+                )
+                async with self._sessions.begin() as session:
+                    await add_profile(session, profile)
+        lang = lang_of_locale(profile.locale if profile else None, self._default)
+        self._memory[user_id] = (lang, (now + timedelta(hours=1)).timestamp())
+        return lang

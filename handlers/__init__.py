@@ -1,0 +1,13 @@
+"""Slack transport: one module per feature, each with register(app)."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from handlers import errors, home, inquiry, messages, reactions, shortcuts
+
+
+def register_all(app: AsyncApp) -> None:
+    """Attach every feature's listeners to the app."""
+    for module in (errors, inquiry, messages, reactions, shortcuts, home):
+        module.register(app)

@@ -1,0 +1,64 @@
+"""Small Block Kit helpers that keep every text within Slack's limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SECTION_TEXT = 3000
+HEADER_TEXT = 150
+BUTTON_TEXT = 75
+FIELD_TEXT = 2000
+MODAL_TITLE = 24
+CONTEXT_TEXT = 2000
+MAX_MESSAGE_BLOCKS = 50
+MAX_VIEW_BLOCKS = 100
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten text to at most limit characters, ending with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def plain(text: str, limit: int = SECTION_TEXT) -> dict[str, Any]:
+    """A plain_text object."""
+    return {"type": "plain_text", "text": clip(text, limit) or " ", "emoji": True}
+
+
+def mrkdwn(text: str, limit: int = SECTION_TEXT) -> dict[str, Any]:
+    """A mrkdwn text object (the caller escapes user text)."""
+    return {"type": "mrkdwn", "text": clip(text, limit) or " "}
+
+
+def header(text: str) -> dict[str, Any]:
+    """A header block."""
+    return {"type": "header", "text": plain(text, HEADER_TEXT)}
+
+
+def section(text: str, **extra: Any) -> dict[str, Any]:
+    """A section block with mrkdwn text."""
+    return {"type": "section", "text": mrkdwn(text), **extra}
+
+
+def context(text: str) -> dict[str, Any]:
+    """A context block with one mrkdwn element."""
+    return {"type": "context", "elements": [mrkdwn(text, CONTEXT_TEXT)]}
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    """A button element."""
+    b: dict[str, Any] = {
+        "type": "button",
+        "text": plain(text, BUTTON_TEXT),
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        b["style"] = style
+    return b
+
+
+def cap_blocks(blocks: list[dict[str, Any]], limit: int = MAX_MESSAGE_BLOCKS) -> list[dict[str, Any]]:
+    """Keep at most limit blocks; the last kept one says how many were left out."""
+    if len(blocks) <= limit:
+        return blocks
+    return [*blocks[: limit - 1], context(f"… +{len(blocks) - limit + 1}")]

@@ -1,0 +1,50 @@
+"""Every Slack id the bot uses: commands, actions, callbacks, blocks, events."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Command(StrEnum):
+    INQUIRY = "/inquiry"
+
+
+class Shortcut(StrEnum):
+    INQUIRY_FROM_MESSAGE = "inquiry-from-message"
+
+
+class Action(StrEnum):
+    ASSIGN_TO_ME = "inquiry-assign-me"
+    SET_ETA = "inquiry-set-eta"
+    ADD_PROGRESS = "inquiry-add-progress"
+    RESOLVE = "inquiry-resolve"
+
+
+class View(StrEnum):
+    NEW_INQUIRY = "inquiry-new-modal"
+    ETA = "inquiry-eta-modal"
+    PROGRESS = "inquiry-progress-modal"
+    RESOLVE = "inquiry-resolve-modal"
+
+
+class Block(StrEnum):
+    KIND = "kind"
+    TITLE = "title"
+    DETAIL = "detail"
+    CUSTOMER = "customer"
+    CONTACT = "contact"
+    DUE = "due"
+    ASSIGNEE = "assignee"
+    ETA_DATE = "eta_date"
+    ETA_TIME = "eta_time"
+    NOTE = "note"
+    CARD_ACTIONS = "inquiry-card-actions"
+
+
+class Event(StrEnum):
+    MESSAGE = "message"
+    REACTION_ADDED = "reaction_added"
+    APP_HOME_OPENED = "app_home_opened"
+
+
+TICKET_REACTION = "ticket"

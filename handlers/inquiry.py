@@ -1,0 +1,274 @@
+"""`/inquiry`, the triage-card buttons and the inquiry modals."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import Deps
+from bot.domain.commands import InquiryCommand, UsageError, clean_text, parse_inquiry_command
+from bot.domain.inquiry import Kind, parse_kind
+from bot.domain.sla import end_of_business_day
+from bot.errors import Forbidden
+from bot.i18n import Lang, t
+from bot.services import inquiries as svc
+from handlers.blocks.inquiry import (
+    build_eta_modal,
+    build_history,
+    build_inquiry_lines,
+    build_new_inquiry_modal,
+    build_note_modal,
+    texts,
+)
+from handlers.common import actor_of, ephemeral, error_text
+from handlers.ids import Action, Block, Command, View
+
+
+def register(app: AsyncApp) -> None:
+    """Attach the inquiry listeners."""
+    app.command(Command.INQUIRY)(handle_inquiry_command)
+    app.view_submission(View.NEW_INQUIRY)(handle_new_inquiry_submission)
+    app.view_submission(View.ETA)(handle_eta_submission)
+    app.view_submission(View.PROGRESS)(handle_note_submission)
+    app.view_submission(View.RESOLVE)(handle_note_submission)
+    app.action(Action.ASSIGN_TO_ME)(handle_assign_me_action)
+    app.action(Action.SET_ETA)(handle_card_modal_action)
+    app.action(Action.ADD_PROGRESS)(handle_card_modal_action)
+    app.action(Action.RESOLVE)(handle_card_modal_action)
+
+
+async def handle_inquiry_command(
+    ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, deps: Deps
+) -> None:
+    """Answer `/inquiry …`: parse, run the use case, reply ephemerally."""
+    await ack()
+    user_id = command["user_id"]
+    lang = await deps.languages.language_of(user_id)
+    try:
+        cmd = parse_inquiry_command(command.get("text") or "")
+    except UsageError as exc:
+        text = t(lang, exc.key, **exc.params) + "\n" + t(lang, exc.usage)
+        await respond(**ephemeral(text))
+        return
+    if cmd.action == "modal":
+        view = build_new_inquiry_modal(lang, meta={"channel": command.get("channel_id")})
+        await client.views_open(trigger_id=command["trigger_id"], view=view)
+        return
+    if cmd.action == "help":
+        await respond(**ephemeral(t(lang, "inquiry.help")))
+        return
+    text, blocks = await _run(deps, cmd, user_id, lang)
+    deps.outbox.kick()
+    await respond(**ephemeral(text, blocks))
+
+
+async def _run(deps: Deps, cmd: InquiryCommand, user_id: str, lang: Lang) -> tuple[str, list[dict[str, Any]] | None]:
+    actor = actor_of(deps, user_id)
+    async with deps.sessions.begin() as session:
+        if cmd.action == "new":
+            assert cmd.kind is not None
+            draft = svc.Draft(
+                kind=cmd.kind, title=cmd.title, requester_id=user_id, customer=cmd.customer,
+                due=cmd.due, assignee_id=cmd.user, source="command",
+            )
+            opened = await svc.open_inquiry(session, deps, draft)
+            inq = opened.inquiry
+            return t(lang, "inquiry.created", number=inq.number, title=inq.title, deadline=svc.fmt_time(inq.deadline_at, deps)), None
+        if cmd.action == "list":
+            rows, total = await svc.list_for(session, deps, actor, cmd.scope)
+            data = [svc.describe(r, deps) for r in rows]
+            return t(lang, "list.heading", scope=t(lang, f"scope.{cmd.scope}"), total=total), build_inquiry_lines(data, total, lang, cmd.scope)
+        assert cmd.ref is not None
+        if cmd.action == "show":
+            inq, events = await svc.show_inquiry(session, deps, cmd.ref, actor)
+            evs = [
+                {"at": svc.fmt_time(e.at, deps), "actor": e.actor_id, "kind": e.kind, "detail": e.note or e.new_value or ""}
+                for e in events
+            ]
+            return f"#{inq.number} {inq.title}", build_history(svc.describe(inq, deps), evs, texts(lang), lang)
+        if cmd.action == "assign":
+            assert cmd.user is not None
+            inq = await svc.assign_inquiry(session, deps, cmd.ref, actor, cmd.user)
+            return t(lang, "inquiry.assigned", number=inq.number, user=cmd.user), None
+        if cmd.action == "eta":
+            assert cmd.eta is not None
+            eta = svc.resolve_eta(cmd.eta, deps)
+            inq = await svc.set_eta(session, deps, cmd.ref, actor, eta)
+            return t(lang, "inquiry.eta_set", number=inq.number, eta=svc.fmt_time(eta, deps)), None
+        if cmd.action == "progress":
+            inq = await svc.add_progress(session, deps, cmd.ref, actor, cmd.text)
+            return t(lang, "inquiry.progress_added", number=inq.number), None
+        if cmd.action == "milestone":
+            assert cmd.day is not None
+            inq = await svc.add_milestone(session, deps, cmd.ref, actor, cmd.day, cmd.text)
+            return t(lang, "inquiry.milestone_added", number=inq.number, date=cmd.day.isoformat(), stage=cmd.text), None
+        if cmd.action == "hold":
+            inq = await svc.hold_inquiry(session, deps, cmd.ref, actor, cmd.text)
+            return t(lang, "inquiry.held", number=inq.number), None
+        if cmd.action == "resume":
+            inq = await svc.resume_inquiry(session, deps, cmd.ref, actor)
+            return t(lang, "inquiry.resumed", number=inq.number, deadline=svc.fmt_time(inq.deadline_at, deps)), None
+        if cmd.action == "resolve":
+            inq = await svc.resolve_inquiry(session, deps, cmd.ref, actor, cmd.text)
+            return t(lang, "inquiry.resolved", number=inq.number), None
+        inq = await svc.reopen_inquiry(session, deps, cmd.ref, actor, cmd.text)
+        return t(lang, "inquiry.reopened", number=inq.number), None
+
+
+def parse_view_state(view: dict[str, Any]) -> dict[str, Any]:
+    """Flatten a view's state into {block_id: value}."""
+    out: dict[str, Any] = {}
+    for block_id, actions in (view.get("state") or {}).get("values", {}).items():
+        for el in actions.values():
+            kind = el.get("type")
+            if kind == "static_select":
+                out[block_id] = (el.get("selected_option") or {}).get("value")
+            elif kind == "datepicker":
+                out[block_id] = el.get("selected_date")
+            elif kind == "timepicker":
+                out[block_id] = el.get("selected_time")
+            elif kind == "users_select":
+                out[block_id] = el.get("selected_user")
+            else:
+                out[block_id] = el.get("value")
+    return out
+
+
+def read_inquiry_form(values: dict[str, Any], lang: Lang, today: date) -> tuple[dict[str, Any], dict[str, str]]:
+    """Validate the new-inquiry modal: (fields, errors by block id)."""
+    errors: dict[str, str] = {}
+    kind = parse_kind(values.get(Block.KIND) or "")
+    if kind is None:
+        errors[Block.KIND] = t(lang, "form.kind_required")
+    title = clean_text(values.get(Block.TITLE) or "")
+    if not title:
+        errors[Block.TITLE] = t(lang, "form.title_required")
+    due = None
+    if values.get(Block.DUE):
+        try:
+            due = date.fromisoformat(values[Block.DUE])
+        except ValueError:
+            errors[Block.DUE] = t(lang, "form.bad_date")
+    if due is not None and due < today:
+        errors[Block.DUE] = t(lang, "form.date_in_past")
+    if kind == Kind.REGULATORY and due is None and Block.DUE not in errors:
+        errors[Block.DUE] = t(lang, "inquiry.error.regulatory_needs_due")
+    fields = {
+        "kind": kind, "title": title, "due": due,
+        "detail": (values.get(Block.DETAIL) or "").strip(),
+        "customer": clean_text(values.get(Block.CUSTOMER) or ""),
+        "contact": clean_text(values.get(Block.CONTACT) or ""),
+        "assignee": values.get(Block.ASSIGNEE),
+    }
+    return fields, errors
+
+
+async def handle_new_inquiry_submission(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+    """Create an inquiry from the modal (also the message shortcut's prefilled modal)."""
+    user_id = body["user"]["id"]
+    lang = await deps.languages.language_of(user_id)
+    today = deps.clock.now().astimezone(deps.tz).date()
+    fields, errors = read_inquiry_form(parse_view_state(view), lang, today)
+    if errors:
+        await ack(response_action="errors", errors=errors)
+        return
+    await ack()
+    meta = json.loads(view.get("private_metadata") or "{}")
+    source_channel, source_ts = meta.get("channel"), meta.get("ts")
+    draft = svc.Draft(
+        kind=fields["kind"], title=fields["title"], detail=fields["detail"],
+        customer=fields["customer"], contact=fields["contact"], due=fields["due"],
+        assignee_id=fields["assignee"], requester_id=meta.get("author") or user_id,
+        source="shortcut" if source_ts else "modal",
+        source_channel=source_channel if source_ts else None, source_ts=source_ts,
+    )
+    async with deps.sessions.begin() as session:
+        opened = await svc.open_inquiry(session, deps, draft)
+        number, deadline = opened.inquiry.number, svc.fmt_time(opened.inquiry.deadline_at, deps)
+    deps.outbox.kick()
+    key = "inquiry.created" if opened.created else "inquiry.already_tracked"
+    await client.chat_postMessage(channel=user_id, text=t(lang, key, number=number, title=fields["title"], deadline=deadline))
+
+
+async def handle_card_modal_action(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+    """Open the ETA, progress or resolve modal from a card button (staff only)."""
+    await ack()
+    user_id = body["user"]["id"]
+    lang = await deps.languages.language_of(user_id)
+    number = int(action["value"])
+    which = {Action.SET_ETA: "eta", Action.ADD_PROGRESS: "progress", Action.RESOLVE: "resolve"}[action["action_id"]]
+    async with deps.sessions() as session:
+        inquiry = await svc.find_inquiry(session, number)
+    if not deps.is_staff(user_id):
+        raise Forbidden("inquiry.error.forbidden", action=which, number=number, who_key="inquiry.who.staff")
+    if which == "eta":
+        view = build_eta_modal(lang, inquiry.number, deps.clock.now().astimezone(deps.tz).date())
+    else:
+        view = build_note_modal(lang, inquiry.number, resolve=which == "resolve")
+    await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+async def handle_assign_me_action(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+    """Assign the card's inquiry to the clicking staff member."""
+    await ack()
+    user_id = body["user"]["id"]
+    lang = await deps.languages.language_of(user_id)
+    number = int(action["value"])
+    async with deps.sessions.begin() as session:
+        inquiry = await svc.find_inquiry(session, number)
+        if inquiry.assignee_id == user_id:
+            return  # a double click: the first click already did it
+        await svc.assign_inquiry(session, deps, number, actor_of(deps, user_id), user_id)
+    deps.outbox.kick()
+    channel = (body.get("channel") or {}).get("id")
+    if channel:
+        await client.chat_postEphemeral(channel=channel, user=user_id, text=t(lang, "inquiry.assigned", number=number, user=user_id))
+
+
+async def handle_eta_submission(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
+    """Set the ETA from the modal; a past or unreadable date is refused under the field."""
+    user_id = body["user"]["id"]
+    lang = await deps.languages.language_of(user_id)
+    values = parse_view_state(view)
+    number = int(json.loads(view.get("private_metadata") or "{}").get("number", 0))
+    try:
+        day = date.fromisoformat(values.get(Block.ETA_DATE) or "")
+    except ValueError:
+        await ack(response_action="errors", errors={Block.ETA_DATE: t(lang, "form.bad_date")})
+        return
+    at_text = values.get(Block.ETA_TIME)
+    moment = (
+        datetime.combine(day, time.fromisoformat(at_text), deps.tz) if at_text
+        else end_of_business_day(day, deps.calendar)
+    )
+    if moment <= deps.clock.now():
+        await ack(response_action="errors", errors={Block.ETA_DATE: t(lang, "form.date_in_past")})
+        return
+    await ack()
+    async with deps.sessions.begin() as session:
+        await svc.set_eta(session, deps, number, actor_of(deps, user_id), moment)
+    deps.outbox.kick()
+
+
+async def handle_note_submission(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
+    """Record a progress report or a resolution from its modal."""
+    user_id = body["user"]["id"]
+    lang = await deps.languages.language_of(user_id)
+    note = (parse_view_state(view).get(Block.NOTE) or "").strip()
+    if not note:
+        await ack(response_action="errors", errors={Block.NOTE: t(lang, "form.note_required")})
+        return
+    await ack()
+    number = int(json.loads(view.get("private_metadata") or "{}").get("number", 0))
+    actor = actor_of(deps, user_id)
+    async with deps.sessions.begin() as session:
+        if view["callback_id"] == View.RESOLVE:
+            await svc.resolve_inquiry(session, deps, number, actor, note)
+        else:
+            await svc.add_progress(session, deps, number, actor, note)
+    deps.outbox.kick()
+

@@ -1,0 +1,34 @@
+"""The message shortcut "Track as inquiry": a modal prefilled with the message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import Deps
+from bot.services.inquiries import title_from_text
+from handlers.blocks.inquiry import build_new_inquiry_modal
+from handlers.ids import Shortcut
+
+
+def register(app: AsyncApp) -> None:
+    """Attach the shortcut listener."""
+    app.message_shortcut(Shortcut.INQUIRY_FROM_MESSAGE)(handle_inquiry_from_message_shortcut)
+
+
+async def handle_inquiry_from_message_shortcut(ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+    """Open the new-inquiry modal with the message's text, remembering its source."""
+    await ack()
+    user_id = shortcut["user"]["id"]
+    lang = await deps.languages.language_of(user_id)
+    message = shortcut.get("message") or {}
+    text = message.get("text") or ""
+    meta = {
+        "channel": (shortcut.get("channel") or {}).get("id"),
+        "ts": message.get("ts") or shortcut.get("message_ts"),
+        "author": message.get("user") or user_id,
+    }
+    view = build_new_inquiry_modal(lang, title=title_from_text(text), detail=text, meta=meta)
+    await client.views_open(trigger_id=shortcut["trigger_id"], view=view)

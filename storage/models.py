@@ -1,0 +1,134 @@
+"""All database tables."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Store datetimes in UTC and return them timezone-aware (SQLite drops offsets)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _dt(nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Counter(SQLModel, table=True):
+    """Named sequences with gapless, never reused numbers (inquiry numbers)."""
+
+    __tablename__ = "counters"
+    name: str = Field(primary_key=True, max_length=40)
+    value: int = 0
+
+
+class Inquiry(SQLModel, table=True):
+    """A tracked customer inquiry or request."""
+
+    __tablename__ = "inquiries"
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(sa_column=sa.Column(sa.Integer, nullable=False, unique=True))
+    kind: str = Field(max_length=20, index=True)
+    status: str = Field(max_length=20, index=True)
+    title: str = Field(max_length=500)
+    detail: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
+    customer: str = Field(default="", max_length=200)
+    contact: str = Field(default="", max_length=200)
+    requester_id: str = Field(max_length=32, index=True)
+    assignee_id: str | None = Field(default=None, max_length=32, index=True)
+    source: str = Field(max_length=20)  # command | modal | message | reaction | shortcut
+    source_channel: str | None = Field(default=None, max_length=32)
+    source_ts: str | None = Field(default=None, max_length=32)
+    card_channel: str | None = Field(default=None, max_length=32)
+    card_ts: str | None = Field(default=None, max_length=32)
+    created_at: datetime = _dt()
+    updated_at: datetime = _dt()
+    sla_start_at: datetime = _dt()  # created_at moved later by time spent on hold
+    due_date: datetime | None = _dt(nullable=True)
+    deadline_at: datetime | None = _dt(nullable=True, index=True)
+    eta_at: datetime | None = _dt(nullable=True)
+    first_response_at: datetime | None = _dt(nullable=True)
+    resolved_at: datetime | None = _dt(nullable=True)
+    hold_started_at: datetime | None = _dt(nullable=True)
+    resolution: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
+
+    __table_args__ = (
+        sa.UniqueConstraint("source_channel", "source_ts", name="uq_inquiry_source_message"),
+    )
+
+
+class InquiryEvent(SQLModel, table=True):
+    """Append-only history of an inquiry: who changed what, when."""
+
+    __tablename__ = "inquiry_events"
+    id: int | None = Field(default=None, primary_key=True)
+    inquiry_id: int = Field(foreign_key="inquiries.id", index=True)
+    at: datetime = _dt()
+    actor_id: str = Field(max_length=32)
+    kind: str = Field(max_length=30)
+    old_value: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    new_value: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    note: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Slack event ids already handled (retries are ignored)."""
+
+    __tablename__ = "processed_events"
+    event_id: str = Field(primary_key=True, max_length=64)
+    received_at: datetime = _dt()
+
+
+class UserProfile(SQLModel, table=True):
+    """Cached Slack user facts (locale, name)."""
+
+    __tablename__ = "user_profiles"
+    user_id: str = Field(primary_key=True, max_length=32)
+    locale: str = Field(default="", max_length=16)
+    name: str = Field(default="", max_length=200)
+    is_bot: bool = False
+    fetched_at: datetime = _dt()
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A notification waiting to be delivered (written in the same transaction as its cause)."""
+
+    __tablename__ = "outbox"
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(sa_column=sa.Column(sa.String(200), nullable=False, unique=True))
+    kind: str = Field(max_length=20)  # message | card
+    recipient: str = Field(max_length=32, index=True)  # channel id or user id (DM)
+    thread_ts: str | None = Field(default=None, max_length=32)
+    payload: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # JSON
+    state: str = Field(default="pending", max_length=12)
+    attempts: int = 0
+    available_at: datetime = _dt()
+    created_at: datetime = _dt()
+    sent_at: datetime | None = _dt(nullable=True)
+    sent_ts: str | None = Field(default=None, max_length=32)
+    last_error: str = Field(default="", max_length=500)
+
+    __table_args__ = (sa.Index("ix_outbox_due", "state", "available_at"),)

@@ -1,0 +1,125 @@
+"""Queries for inquiries and their events (no commits: the caller owns the transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Counter, Inquiry, InquiryEvent
+
+INQUIRY_COUNTER = "inquiry"
+
+
+async def next_number(session: AsyncSession, name: str = INQUIRY_COUNTER) -> int:
+    """Take the next number of a counter; the row lock serialises concurrent writers."""
+    stmt = (
+        sa.update(Counter)
+        .where(col(Counter.name) == name)
+        .values(value=Counter.value + 1)
+        .returning(col(Counter.value))
+    )
+    value = (await session.exec(stmt)).scalar_one_or_none()  # type: ignore[call-overload]
+    if value is not None:
+        return int(value)
+    # First use: create the row, tolerating a concurrent creator.
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        ins = pg_insert(Counter).values(name=name, value=0).on_conflict_do_nothing()
+    else:
+        ins = sa.insert(Counter).values(name=name, value=0).prefix_with("OR IGNORE")
+    await session.exec(ins)  # type: ignore[call-overload]
+    value = (await session.exec(stmt)).scalar_one()  # type: ignore[call-overload]
+    return int(value)
+
+
+async def add_inquiry(session: AsyncSession, inquiry: Inquiry) -> Inquiry:
+    """Insert an inquiry and flush to get its id."""
+    session.add(inquiry)
+    await session.flush()
+    return inquiry
+
+
+async def get_inquiry(
+    session: AsyncSession, *, number: int, for_update: bool = False
+) -> Inquiry | None:
+    """Return the inquiry with that number, or None."""
+    stmt = select(Inquiry).where(Inquiry.number == number)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return (await session.exec(stmt)).first()
+
+
+async def get_inquiry_by_id(session: AsyncSession, inquiry_id: int) -> Inquiry | None:
+    """Return the inquiry with that primary key, or None."""
+    return await session.get(Inquiry, inquiry_id)
+
+
+async def get_inquiry_by_source(
+    session: AsyncSession, *, channel: str, ts: str
+) -> Inquiry | None:
+    """Return the inquiry created from the message channel/ts, or None."""
+    stmt = select(Inquiry).where(Inquiry.source_channel == channel, Inquiry.source_ts == ts)
+    return (await session.exec(stmt)).first()
+
+
+async def list_inquiries(
+    session: AsyncSession,
+    *,
+    statuses: Sequence[str] | None = None,
+    requester_id: str | None = None,
+    assignee_ids: Sequence[str] | None = None,
+    requester_or_assignee: str | None = None,
+    deadline_before: datetime | None = None,
+    limit: int = 20,
+) -> tuple[list[Inquiry], int]:
+    """Return up to limit inquiries sorted by deadline (none last) and the total count."""
+    conds: list[sa.ColumnElement[bool]] = []
+    if statuses is not None:
+        conds.append(col(Inquiry.status).in_(list(statuses)))
+    if requester_id is not None:
+        conds.append(col(Inquiry.requester_id) == requester_id)
+    if assignee_ids is not None:
+        conds.append(col(Inquiry.assignee_id).in_(list(assignee_ids)))
+    if requester_or_assignee is not None:
+        conds.append(
+            sa.or_(
+                col(Inquiry.requester_id) == requester_or_assignee,
+                col(Inquiry.assignee_id) == requester_or_assignee,
+            )
+        )
+    if deadline_before is not None:
+        conds.append(col(Inquiry.deadline_at) < deadline_before)
+    where = sa.and_(sa.true(), *conds)
+    total = (await session.exec(select(func.count()).select_from(Inquiry).where(where))).one()
+    stmt = (
+        select(Inquiry)
+        .where(where)
+        .order_by(
+            col(Inquiry.deadline_at).is_(None), col(Inquiry.deadline_at), col(Inquiry.number)
+        )
+        .limit(limit)
+    )
+    rows = list((await session.exec(stmt)).all())
+    return rows, int(total)
+
+
+async def add_event(session: AsyncSession, event: InquiryEvent) -> InquiryEvent:
+    """Append a history row."""
+    session.add(event)
+    return event
+
+
+async def list_events(session: AsyncSession, *, inquiry_id: int) -> list[InquiryEvent]:
+    """Return the inquiry's history, oldest first."""
+    stmt = (
+        select(InquiryEvent)
+        .where(InquiryEvent.inquiry_id == inquiry_id)
+        .order_by(col(InquiryEvent.at), col(InquiryEvent.id))
+    )
+    return list((await session.exec(stmt)).all())
