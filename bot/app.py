@@ -91,7 +91,6 @@ def build_bolt_app(deps: Deps, client: AsyncWebClient) -> AsyncApp:
     app = AsyncApp(
         client=client,
         signing_secret=deps.env.SLACK_SIGNING_SECRET or None,
-        token_verification_enabled=False,
         process_before_response=False,
         raise_error_for_unhandled_request=False,
     )

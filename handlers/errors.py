@@ -1,9 +1,17 @@
-"""One error handler: domain refusals are shown to the user; the rest get a reference id."""
+"""Errors reach the user: domain refusals are explained; anything else gets a reference id.
+
+Every listener is registered through `reported(...)`. Bolt's async runner loses an
+already-sent ack when a listener raises within its 10 ms polling interval (the HTTP answer
+becomes a 404 after 3 s), so errors are answered inside the listener task instead of being
+left to `app.error`, which stays as the net for middleware failures.
+"""
 
 from __future__ import annotations
 
+import inspect
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
@@ -15,6 +23,8 @@ from bot.i18n import t
 from handlers.common import ephemeral, error_text
 
 log = logging.getLogger("charterbot.errors")
+Listener = Callable[..., Awaitable[None]]
+_NEEDED = ("body", "context", "client")
 
 
 def register(app: AsyncApp) -> None:
@@ -29,7 +39,9 @@ def _user_of(body: dict[str, Any]) -> str | None:
     return user if isinstance(user, str) else None
 
 
-async def handle_error(error: Exception, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient) -> None:
+async def handle_error(
+    error: Exception, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
     """Tell the user what went wrong; log unexpected errors with a reference id."""
     deps = context.get("deps")
     user = _user_of(body)
@@ -46,5 +58,28 @@ async def handle_error(error: Exception, body: dict[str, Any], context: AsyncBol
         await AsyncWebhookClient(response_url).send(**ephemeral(text))
     elif user and (channel := (body.get("channel") or {}).get("id")):
         await client.chat_postEphemeral(channel=channel, user=user, text=text)
-    elif user:
+    elif user and body.get("type") != "event_callback":
         await client.chat_postMessage(channel=user, text=text)
+
+
+def reported(func: Listener) -> Listener:
+    """Wrap a listener so its errors are answered to the user from inside the listener."""
+    sig = inspect.signature(func)
+    own = list(sig.parameters)
+    params = list(sig.parameters.values()) + [
+        inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        for name in _NEEDED
+        if name not in own
+    ]
+
+    async def listener(**kwargs: Any) -> None:
+        try:
+            await func(**{k: v for k, v in kwargs.items() if k in own})
+        except Exception as exc:  # noqa: BLE001 - the one place errors are answered
+            await handle_error(exc, kwargs["body"], kwargs["context"], kwargs["client"])
+
+    listener.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    listener.__name__ = func.__name__
+    listener.__qualname__ = func.__qualname__
+    listener.__doc__ = func.__doc__
+    return listener

@@ -11,12 +11,13 @@ from bot.deps import Deps
 from bot.services import inquiries as svc
 from handlers.blocks.inquiry import build_home
 from handlers.common import actor_of
+from handlers.errors import reported
 from handlers.ids import Event
 
 
 def register(app: AsyncApp) -> None:
     """Attach the App Home listener."""
-    app.event(Event.APP_HOME_OPENED)(handle_app_home_opened_event)
+    app.event(Event.APP_HOME_OPENED)(reported(handle_app_home_opened_event))
 
 
 async def handle_app_home_opened_event(event: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:

@@ -25,20 +25,21 @@ from handlers.blocks.inquiry import (
     texts,
 )
 from handlers.common import actor_of, ephemeral, error_text
+from handlers.errors import reported
 from handlers.ids import Action, Block, Command, View
 
 
 def register(app: AsyncApp) -> None:
     """Attach the inquiry listeners."""
-    app.command(Command.INQUIRY)(handle_inquiry_command)
-    app.view_submission(View.NEW_INQUIRY)(handle_new_inquiry_submission)
-    app.view_submission(View.ETA)(handle_eta_submission)
-    app.view_submission(View.PROGRESS)(handle_note_submission)
-    app.view_submission(View.RESOLVE)(handle_note_submission)
-    app.action(Action.ASSIGN_TO_ME)(handle_assign_me_action)
-    app.action(Action.SET_ETA)(handle_card_modal_action)
-    app.action(Action.ADD_PROGRESS)(handle_card_modal_action)
-    app.action(Action.RESOLVE)(handle_card_modal_action)
+    app.command(Command.INQUIRY)(reported(handle_inquiry_command))
+    app.view_submission(View.NEW_INQUIRY)(reported(handle_new_inquiry_submission))
+    app.view_submission(View.ETA)(reported(handle_eta_submission))
+    app.view_submission(View.PROGRESS)(reported(handle_note_submission))
+    app.view_submission(View.RESOLVE)(reported(handle_note_submission))
+    app.action(Action.ASSIGN_TO_ME)(reported(handle_assign_me_action))
+    app.action(Action.SET_ETA)(reported(handle_card_modal_action))
+    app.action(Action.ADD_PROGRESS)(reported(handle_card_modal_action))
+    app.action(Action.RESOLVE)(reported(handle_card_modal_action))
 
 
 async def handle_inquiry_command(

@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.deps import Deps
 from bot.domain.inquiry import Kind
 from bot.services import inquiries as svc
+from handlers.errors import reported
 from handlers.ids import Event
 from storage.repos.slack_events import add_processed_event
 
@@ -19,7 +20,7 @@ PERSON_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
 
 def register(app: AsyncApp) -> None:
     """Attach the message listener."""
-    app.event(Event.MESSAGE)(handle_message_event)
+    app.event(Event.MESSAGE)(reported(handle_message_event))
 
 
 async def handle_message_event(body: dict[str, Any], event: dict[str, Any], deps: Deps) -> None:

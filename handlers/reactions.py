@@ -10,13 +10,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import Deps
 from bot.domain.inquiry import Kind
 from bot.services import inquiries as svc
+from handlers.errors import reported
 from handlers.ids import TICKET_REACTION, Event
 from storage.repos.slack_events import add_processed_event
 
 
 def register(app: AsyncApp) -> None:
     """Attach the reaction listener."""
-    app.event(Event.REACTION_ADDED)(handle_reaction_added_event)
+    app.event(Event.REACTION_ADDED)(reported(handle_reaction_added_event))
 
 
 async def handle_reaction_added_event(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:

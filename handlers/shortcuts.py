@@ -10,12 +10,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import Deps
 from bot.services.inquiries import title_from_text
 from handlers.blocks.inquiry import build_new_inquiry_modal
+from handlers.errors import reported
 from handlers.ids import Shortcut
 
 
 def register(app: AsyncApp) -> None:
     """Attach the shortcut listener."""
-    app.message_shortcut(Shortcut.INQUIRY_FROM_MESSAGE)(handle_inquiry_from_message_shortcut)
+    app.message_shortcut(Shortcut.INQUIRY_FROM_MESSAGE)(reported(handle_inquiry_from_message_shortcut))
 
 
 async def handle_inquiry_from_message_shortcut(ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from alembic import context
 from sqlalchemy.engine import Connection
+from sqlalchemy.pool import NullPool
 
 from storage import models  # noqa: F401 - registers the tables
 from storage.db import make_engine
@@ -27,7 +28,7 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_async(url: str) -> None:
-    engine = make_engine(url, poolclass=__import__("sqlalchemy.pool").pool.NullPool)
+    engine = make_engine(url, poolclass=NullPool)
     async with engine.connect() as conn:
         await conn.run_sync(_run)
         await conn.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import UserProfile
@@ -12,6 +13,17 @@ async def get_profile(session: AsyncSession, *, user_id: str) -> UserProfile | N
     return await session.get(UserProfile, user_id)
 
 
-async def add_profile(session: AsyncSession, profile: UserProfile) -> UserProfile:
-    """Insert or replace a cached profile."""
-    return await session.merge(profile)
+async def add_profile(session: AsyncSession, profile: UserProfile) -> None:
+    """Insert or refresh a cached profile (two lookups at once may race: last one wins)."""
+    values = profile.model_dump()
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        ins = pg_insert(UserProfile).values(**values)
+        stmt = ins.on_conflict_do_update(
+            index_elements=["user_id"],
+            set_={k: ins.excluded[k] for k in values if k != "user_id"},
+        )
+    else:
+        stmt = sa.insert(UserProfile).values(**values).prefix_with("OR REPLACE")
+    await session.exec(stmt)  # type: ignore[call-overload]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 17:19:36.679582
+Create Date: 2026-11-28
 """
 from alembic import op
 import sqlalchemy as sa
@@ -41,6 +41,7 @@ def upgrade() -> None:
     sa.Column('card_ts', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sla_start_at', storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('due_date', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('deadline_at', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('eta_at', storage.models.UTCDateTime(timezone=True), nullable=True),

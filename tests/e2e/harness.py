@@ -1,0 +1,236 @@
+"""Run the real bot server against the fake Slack Web API and drive it with signed requests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+import aiohttp
+from aiohttp import web
+from slack_sdk.signature import SignatureVerifier
+
+from bot.app import Runtime, build_runtime, build_web_app
+from bot.clock import SettableClock
+from bot.config import EnvSettings, parse_config
+from bot.sandbox.fake_slack import FakeSlack
+from storage.migrate import upgrade_async
+
+SECRET = "test-signing-secret"
+TOKEN = "xoxb-test"
+KST = ZoneInfo("Asia/Seoul")
+# Tuesday 2026-12-01 10:00 in Seoul: well inside business hours.
+START = datetime(2026, 12, 1, 10, 0, tzinfo=KST)
+
+TEST_CONFIG: dict[str, Any] = {
+    "language": "ko",
+    "bilingual_channels": True,
+    "channels": {
+        "triage": "C0TRIAGE",
+        "intake": ["C0INTAKE"],
+        "reception": "C0RECEPTION",
+        "notices": ["C0NOTICES"],
+        "reports": "C0REPORTS",
+    },
+    "teams": [{"name": "HTS support", "manager": "UMANAGER", "members": ["USTAFF1", "USTAFF2"]}],
+    "roles": {"admins": ["UADMIN"], "receptionists": ["URECEPTION"]},
+}
+
+PEOPLE = [
+    ("USTAFF1", "minji", "ko-KR"),
+    ("USTAFF2", "alex", "en-US"),
+    ("UMANAGER", "boss", "ko-KR"),
+    ("UCUST", "customer", "en-US"),
+    ("UCUST2", "other customer", "ko-KR"),
+    ("UADMIN", "admin", "en-US"),
+]
+
+
+async def eventually(check: Callable[[], Any], timeout: float = 5.0) -> Any:
+    """Poll check() until it returns something truthy; fail after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await asyncio.sleep(0.02)
+
+
+@dataclass
+class Reply:
+    status: int
+    text: str
+
+
+class Bot:
+    """The bot server plus helpers to send Slack-shaped, signed requests to it."""
+
+    def __init__(self, fake: FakeSlack, runtime: Runtime, url: str, http: aiohttp.ClientSession) -> None:
+        self.fake = fake
+        self.runtime = runtime
+        self.deps = runtime.deps
+        self.url = url
+        self.http = http
+        self.clock: SettableClock = runtime.deps.clock  # type: ignore[assignment]
+        self._signer = SignatureVerifier(SECRET)
+
+    async def post_raw(self, body: bytes, content_type: str, *, secret: str | None = None,
+                       timestamp: int | None = None, headers: dict[str, str] | None = None) -> Reply:
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        signer = SignatureVerifier(secret) if secret else self._signer
+        sig = signer.generate_signature(timestamp=ts, body=body)
+        hdrs = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": sig,
+            **(headers or {}),
+        }
+        async with self.http.post(f"{self.url}/slack/events", data=body, headers=hdrs) as resp:
+            return Reply(resp.status, await resp.text())
+
+    async def command(self, user: str, text: str, *, channel: str = "C0TRIAGE", command: str = "/inquiry") -> Reply:
+        form = {
+            "token": "legacy", "team_id": "T0TEST", "team_domain": "test",
+            "channel_id": channel, "channel_name": "triage", "user_id": user,
+            "user_name": user.lower(), "command": command, "text": text,
+            "api_app_id": "A0TEST", "is_enterprise_install": "false",
+            "response_url": self.fake.new_response_url(channel=channel, user=user),
+            "trigger_id": self.fake.new_trigger_id(),
+        }
+        return await self.post_raw(urlencode(form).encode(), "application/x-www-form-urlencoded")
+
+    async def interact(self, payload: dict[str, Any]) -> Reply:
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return await self.post_raw(body, "application/x-www-form-urlencoded")
+
+    async def click(self, user: str, action_id: str, value: str, *, channel: str = "C0TRIAGE", message_ts: str = "") -> Reply:
+        return await self.interact({
+            "type": "block_actions", "team": {"id": "T0TEST"}, "api_app_id": "A0TEST",
+            "user": {"id": user, "username": user.lower(), "team_id": "T0TEST"},
+            "channel": {"id": channel, "name": "triage"},
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+            "message": {"ts": message_ts, "type": "message"},
+            "trigger_id": self.fake.new_trigger_id(),
+            "response_url": self.fake.new_response_url(channel=channel, user=user),
+            "actions": [{"action_id": action_id, "block_id": "inquiry-card-actions", "value": value,
+                         "type": "button", "action_ts": str(time.time())}],
+        })
+
+    async def submit(self, user: str, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> Reply:
+        state = {"values": {bid: {bid: v} for bid, v in values.items()}}
+        return await self.interact({
+            "type": "view_submission", "team": {"id": "T0TEST"}, "api_app_id": "A0TEST",
+            "user": {"id": user, "username": user.lower(), "team_id": "T0TEST"},
+            "view": {**view, "id": "V" + uuid.uuid4().hex[:8].upper(), "state": state},
+            "trigger_id": self.fake.new_trigger_id(),
+        })
+
+    async def shortcut(self, user: str, channel: str, message: dict[str, Any]) -> Reply:
+        return await self.interact({
+            "type": "message_action", "callback_id": "inquiry-from-message",
+            "team": {"id": "T0TEST"}, "user": {"id": user, "name": user.lower()},
+            "channel": {"id": channel, "name": "intake"}, "message_ts": message["ts"],
+            "message": message, "trigger_id": self.fake.new_trigger_id(),
+            "response_url": self.fake.new_response_url(channel=channel, user=user),
+        })
+
+    async def event(self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None) -> Reply:
+        body = {
+            "token": "legacy", "team_id": "T0TEST", "api_app_id": "A0TEST",
+            "event": event, "type": "event_callback",
+            "event_id": event_id or "Ev" + uuid.uuid4().hex[:10].upper(),
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": "T0TEST", "user_id": "UBOT", "is_bot": True}],
+        }
+        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
+        return await self.post_raw(json.dumps(body).encode(), "application/json", headers=headers)
+
+    async def user_message(self, user: str, channel: str, text: str, *, thread_ts: str | None = None,
+                           event_id: str | None = None) -> dict[str, Any]:
+        msg = self.fake.post_user_message(channel, user, text, thread_ts=thread_ts)
+        event = {"type": "message", "channel": channel, "user": user, "text": text, "ts": msg["ts"],
+                 "channel_type": "channel", "event_ts": msg["ts"]}
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        await self.event(event, event_id=event_id)
+        return msg
+
+    # ---- reading what happened
+    def replies(self, user: str | None = None) -> list[str]:
+        """Texts the bot sent through response_url (ephemeral command answers)."""
+        out = []
+        for call in self.fake.calls_to("response_url"):
+            text = call.args.get("text") or ""
+            blocks = call.args.get("blocks") or []
+            out.append(text + "\n" + json.dumps(blocks, ensure_ascii=False))
+        return out
+
+    async def reply_to(self, user: str, text: str, **kw: Any) -> str:
+        """Send a command and return the ephemeral answer it produced."""
+        before = len(self.fake.calls_to("response_url"))
+        reply = await self.command(user, text, **kw)
+        assert reply.status == 200, reply
+        await eventually(lambda: len(self.fake.calls_to("response_url")) > before)
+        return self.replies()[before]
+
+    def posts(self, channel: str | None = None) -> list[dict[str, Any]]:
+        return self.fake.messages(channel)
+
+    def dm_texts(self, user: str) -> list[str]:
+        channel = self.fake.dm_channel_for(user)
+        return [m["text"] for m in self.fake.messages(channel)]
+
+    async def settle(self, timeout: float = 5.0) -> None:
+        """Wait until the outbox is empty of due work."""
+        from storage.repos.outbox import count_outbox
+
+        async def pending() -> int:
+            async with self.deps.sessions() as s:
+                return await count_outbox(s, state="pending") + await count_outbox(s, state="sending")
+
+        deadline = time.monotonic() + timeout
+        while await pending():
+            if time.monotonic() > deadline:
+                raise AssertionError("outbox did not drain")
+            self.deps.outbox.kick()
+            await asyncio.sleep(0.02)
+
+
+async def start_bot(db_url: str, config: dict[str, Any] | None = None, *, start: datetime = START,
+                    fake: FakeSlack | None = None) -> tuple[Bot, Callable[[], Any]]:
+    """Start fake Slack and the bot server; return the driver and an async stop function."""
+    fake = fake or FakeSlack(token=TOKEN)
+    for uid, name, locale in PEOPLE:
+        fake.add_user(uid, name, locale=locale)
+    for cid, name in [("C0TRIAGE", "triage"), ("C0INTAKE", "intake"), ("C0RECEPTION", "reception"),
+                      ("C0NOTICES", "notices"), ("C0REPORTS", "reports"), ("C0RANDOM", "random")]:
+        fake.add_channel(cid, name)
+    api = await fake.start()
+    env = EnvSettings(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=api,
+                      DATABASE_URL=db_url, HOST="127.0.0.1", PORT=0)
+    await upgrade_async(db_url)
+    runtime = build_runtime(env, parse_config(config or TEST_CONFIG), clock=SettableClock(start))
+    app = build_web_app(runtime)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    http = aiohttp.ClientSession()
+    bot = Bot(fake, runtime, f"http://127.0.0.1:{port}", http)
+
+    async def stop() -> None:
+        await http.close()
+        await runner.cleanup()
+        await fake.stop()
+
+    return bot, stop

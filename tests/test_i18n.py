@@ -1,0 +1,178 @@
+"""Catalogues: same keys and placeholders in ko and en, escaping, and no missing keys in code."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.domain.commands import LIST_SCOPES
+from bot.domain.inquiry import ALLOWED_FROM, Kind, Status
+from bot.i18n import LANGS, catalogue, placeholders, t
+
+ROOT = Path(__file__).resolve().parents[1]
+I18N = ROOT / "bot" / "i18n"
+SOURCE_DIRS = (ROOT / "bot", ROOT / "handlers")
+
+# Prefixes of catalogue keys; a quoted string starting with one of these in the source is a key.
+KEY_PREFIXES = (
+    "inquiry", "card", "modal", "form", "list", "home", "button", "history", "error",
+    "deadline", "status", "kind", "event", "scope", "action",
+)
+# A plain (non f-) string literal such as "inquiry.error.not_found".
+_PREFIX_GROUP = "|".join(KEY_PREFIXES)
+KEY_LITERAL = re.compile(
+    r"""(?<![\w.])(?<![fFrRbB])(["'])((?:""" + _PREFIX_GROUP + r""")\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)\1"""
+)
+
+
+def _raw(lang: str) -> dict[str, str]:
+    data = json.loads((I18N / f"{lang}.json").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def _source_keys() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for directory in SOURCE_DIRS:
+        for path in sorted(directory.rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            for match in KEY_LITERAL.finditer(text):
+                line = text.count("\n", 0, match.start()) + 1
+                found.setdefault(match.group(2), []).append(f"{path.relative_to(ROOT)}:{line}")
+    return found
+
+
+def test_catalogue_files_have_no_duplicate_keys() -> None:
+    for lang in LANGS:
+        pairs = json.loads(
+            (I18N / f"{lang}.json").read_text(encoding="utf-8"), object_pairs_hook=list
+        )
+        keys = [k for k, _ in pairs]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        assert not dupes, f"{lang}.json repeats {dupes}"
+
+
+def test_both_catalogues_have_the_same_keys() -> None:
+    ko, en = set(_raw("ko")), set(_raw("en"))
+    assert sorted(ko - en) == [], "keys only in ko.json"
+    assert sorted(en - ko) == [], "keys only in en.json"
+
+
+def test_placeholders_match_per_key() -> None:
+    ko, en = _raw("ko"), _raw("en")
+    mismatched = {
+        key: (sorted(placeholders(ko[key])), sorted(placeholders(en[key])))
+        for key in ko.keys() & en.keys()
+        if placeholders(ko[key]) != placeholders(en[key])
+    }
+    assert mismatched == {}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_values_are_non_empty_strings(lang: str) -> None:
+    for key, value in _raw(lang).items():
+        assert isinstance(value, str), key
+        if key.endswith(".none"):
+            continue
+        assert value.strip(), f"{lang}.json: {key} is empty"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_template_formats(lang: str) -> None:
+    """A stray brace or positional {} would raise at runtime; render each with dummy params."""
+    for key, template in catalogue(lang).items():
+        params = {name: "x" for name in placeholders(template)}
+        assert isinstance(t(lang, key, **params), str), key
+
+
+def test_placeholders_helper() -> None:
+    assert placeholders("#{number} {title} by {user}") == {"number", "title", "user"}
+    assert placeholders("no params") == set()
+
+
+# --- escaping ---
+
+
+def _key_with(name: str) -> str:
+    for key, template in catalogue("en").items():
+        if name in placeholders(template):
+            return key
+    pytest.fail(f"no catalogue key has a {{{name}}} placeholder")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_text_params_are_escaped(lang: str) -> None:
+    key = _key_with("title")
+    template = catalogue(lang)[key]
+    params = {name: "x" for name in placeholders(template)}
+    params["title"] = "<!channel> & <@U123>"
+    out = t(lang, key, **params)
+    assert "&lt;!channel&gt; &amp; &lt;@U123&gt;" in out
+    assert "<!channel>" not in out
+    assert "<@U123>" not in out
+
+
+def test_user_param_with_an_id_becomes_a_mention() -> None:
+    key = _key_with("user")
+    params = {name: "x" for name in placeholders(catalogue("en")[key])}
+    params["user"] = "U123ABC"
+    assert "<@U123ABC>" in t("en", key, **params)
+
+
+@pytest.mark.parametrize(
+    "garbage", ["<!channel>", "U123ABC> <!here", "bob & <alice>", "u123abc"]
+)
+def test_user_param_with_garbage_is_escaped_text(garbage: str) -> None:
+    key = _key_with("user")
+    params = {name: "x" for name in placeholders(catalogue("en")[key])}
+    params["user"] = garbage
+    out = t("en", key, **params)
+    assert "<@" not in out
+    assert "<!" not in out
+    escaped = garbage.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert escaped in out
+
+
+def test_missing_key_raises() -> None:
+    with pytest.raises(KeyError):
+        t("en", "inquiry.this_key_does_not_exist")
+
+
+# --- keys used by the code exist ---
+
+
+def test_key_literal_regex_finds_keys_and_skips_f_strings() -> None:
+    sample = 't(lang, "inquiry.created", n=1); x = f"kind.{k}"; y = "list.heading"; z = "a.inquiry.b"'
+    assert [m.group(2) for m in KEY_LITERAL.finditer(sample)] == ["inquiry.created", "list.heading"]
+
+
+def test_every_key_literal_in_source_is_in_the_catalogue() -> None:
+    found = _source_keys()
+    assert len(found) > 20, "the key scan found suspiciously few keys; is the regex broken?"
+    known = set(_raw("en"))
+    missing = {key: where for key, where in found.items() if key not in known}
+    assert missing == {}
+
+
+def test_keys_built_from_enums_exist() -> None:
+    """Keys made with f-strings (kind.{k}, status.{s}, scope.{s}, action.{a}) are covered too."""
+    known = set(_raw("en"))
+    wanted = (
+        {f"kind.{k.value}" for k in Kind}
+        | {f"status.{s.value}" for s in Status}
+        | {f"scope.{s}" for s in LIST_SCOPES}
+        | {f"action.{a}" for a in ALLOWED_FROM}
+    )
+    assert sorted(wanted - known) == []
+
+
+def test_history_event_kinds_exist() -> None:
+    """Every event kind recorded by the inquiry service renders through event.<kind>."""
+    source = (ROOT / "bot" / "services" / "inquiries.py").read_text(encoding="utf-8")
+    kinds = set(re.findall(r"_record\(\s*session,\s*[\w.]+,\s*[\w.]+,\s*\"(\w+)\"", source))
+    assert kinds, "found no _record(...) calls; update this test"
+    known = set(_raw("en"))
+    assert sorted(f"event.{k}" for k in kinds if f"event.{k}" not in known) == []
