@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.durations import DurationError, parse_duration
@@ -89,6 +89,16 @@ class CalendarConfig(_Strict):
         from bot.domain.calendar import parse_workdays
 
         parse_workdays(v)
+        return v
+
+    @field_validator("holidays")
+    @classmethod
+    def _country(cls, v: str) -> str:
+        if v:
+            import holidays
+
+            if v.upper() not in holidays.list_supported_countries():
+                raise ValueError(f"'{v}' is not a supported holiday country code (like KR)")
         return v
 
     @field_validator("extra_holidays")
@@ -206,13 +216,14 @@ class CharterConfig(_Strict):
             raise ValueError(f"unknown time zone '{v}'") from None
         return v
 
-    @model_validator(mode="after")
-    def _unique_teams(self) -> CharterConfig:
-        names = [t.name for t in self.teams]
+    @field_validator("teams")
+    @classmethod
+    def _unique_teams(cls, teams: list[TeamConfig]) -> list[TeamConfig]:
+        names = [t.name for t in teams]
         dupes = {n for n in names if names.count(n) > 1}
         if dupes:
             raise ValueError(f"team names must be unique: {', '.join(sorted(dupes))}")
-        return self
+        return teams
 
     @property
     def staff(self) -> frozenset[str]:
@@ -273,6 +284,10 @@ def load_config(path: str | Path | None) -> CharterConfig:
         raise ConfigError(str(p), ["file not found"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(p), [f"not valid TOML: {exc}"]) from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(p), ["not UTF-8 text"]) from None
+    except OSError as exc:
+        raise ConfigError(str(p), [f"cannot read: {exc.strerror or exc}"]) from None
     return parse_config(data, str(p))
 
 

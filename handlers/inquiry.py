@@ -220,7 +220,7 @@ async def handle_assign_me_action(ack: AsyncAck, body: dict[str, Any], action: d
     lang = await deps.languages.language_of(user_id)
     number = int(action["value"])
     async with deps.sessions.begin() as session:
-        inquiry = await svc.find_inquiry(session, number)
+        inquiry = await svc.find_inquiry(session, number, lock=True)
         if inquiry.assignee_id == user_id:
             return  # a double click: the first click already did it
         await svc.assign_inquiry(session, deps, number, actor_of(deps, user_id), user_id)

@@ -101,11 +101,6 @@ def test_check_config_without_any_file_accepts_defaults(
     assert "defaults" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/config.py load_config catches only FileNotFoundError and TOMLDecodeError: a "
-    "directory (IsADirectoryError) escapes as a traceback instead of a ConfigError",
-)
 def test_check_config_on_a_directory_is_a_problem_not_a_crash(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -113,11 +108,6 @@ def test_check_config_on_a_directory_is_a_problem_not_a_crash(
     assert str(tmp_path) in capsys.readouterr().err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/config.py load_config reads with encoding='utf-8' but does not catch "
-    "UnicodeDecodeError: a non-UTF-8 file escapes as a traceback instead of a ConfigError",
-)
 def test_check_config_on_non_utf8_file_is_a_problem_not_a_crash(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

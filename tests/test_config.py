@@ -248,11 +248,6 @@ def test_duplicate_team_names_are_refused() -> None:
     assert "unique" in problems[0] and "A" in problems[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/config.py CharterConfig._unique_teams is a model_validator, so the problem is "
-    "reported as '(root): team names must be unique: A' instead of under the key 'teams'",
-)
 def test_duplicate_team_names_are_named_by_teams_key() -> None:
     (problem,) = _problems(
         {"teams": [{"name": "A", "manager": "U0MA"}, {"name": "A", "manager": "U0MB"}]}
@@ -260,12 +255,6 @@ def test_duplicate_team_names_are_named_by_teams_key() -> None:
     assert problem.startswith("teams")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/config.py CalendarConfig does not validate `holidays`: an unknown country code "
-    "passes check-config and only fails later in bot.app.build_calendar -> "
-    "bot.holidays_kr.public_holidays (ValueError at startup, traceback)",
-)
 def test_unknown_holiday_country_is_a_config_problem() -> None:
     assert _keys(_problems({"calendar": {"holidays": "ZZ"}})) == ["calendar.holidays"]
 

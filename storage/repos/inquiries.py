@@ -51,7 +51,8 @@ async def get_inquiry(
     """Return the inquiry with that number, or None."""
     stmt = select(Inquiry).where(Inquiry.number == number)
     if for_update:
-        stmt = stmt.with_for_update()
+        # populate_existing: a row read earlier in this session must not hide the locked version
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     return (await session.exec(stmt)).first()
 
 
