@@ -277,7 +277,7 @@ async def spawn(name: str, tmp: Path, *extra: str) -> Child:
             if not line:
                 raise RuntimeError(f"{name} exited during start-up; see {log}:\n{log.read_text()[-2000:]}")
             if line.startswith(b"READY "):
-                child.url = line.decode().split()[1].rstrip("/")
+                child.url = line.decode().split()[1]
                 return child
         raise TimeoutError(f"{name} did not start within {STARTUP_CAP_S}s")
     except BaseException:
@@ -326,12 +326,19 @@ class Receiver:
         await site.start()
         self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
 
-    async def wait_for(self, rids: list[str], cap: float) -> bool:
+    async def wait_for(self, rids: list[str], cap: float, stall: float = 10.0) -> bool:
+        """Wait until every rid arrived; give up after cap s, or stall s without progress."""
         deadline = time.monotonic() + cap
+        seen, last_progress = -1, time.monotonic()
         while time.monotonic() < deadline:
-            if all(r in self.arrivals for r in rids):
+            got = sum(r in self.arrivals for r in rids)
+            if got == len(rids):
                 return True
-            await asyncio.sleep(0.02)
+            if got != seen:
+                seen, last_progress = got, time.monotonic()
+            elif time.monotonic() - last_progress > stall:
+                return False
+            await asyncio.sleep(0.05)
         return False
 
     async def stop(self) -> None:
@@ -370,7 +377,7 @@ class Result:
 
 
 async def blast(target: str, receiver: Receiver, *, prefix: str, n: int, concurrency: int,
-                text: str, result: Result | None, cap_s: float) -> list[str]:
+                text: str, ack_body: str, result: Result | None, cap_s: float) -> list[str]:
     """Send n signed `/inquiry <text>` commands at the given concurrency; return response ids."""
     import aiohttp
     from slack_sdk.signature import SignatureVerifier
@@ -408,8 +415,7 @@ async def blast(target: str, receiver: Receiver, *, prefix: str, n: int, concurr
             t0 = time.perf_counter()
             try:
                 async with session.post(f"{target}/slack/events", data=body, headers=headers) as r:
-                    await r.read()
-                    ok = r.status == 200
+                    ok = r.status == 200 and (await r.text()) == ack_body
             except (aiohttp.ClientError, TimeoutError):
                 ok = False
             lats.append(time.perf_counter() - t0)
@@ -427,16 +433,16 @@ async def blast(target: str, receiver: Receiver, *, prefix: str, n: int, concurr
 
 
 async def scenario(name: str, target: str, receiver: Receiver, *, text: str, n: int,
-                   concurrency: int, warmup: int, deferred: bool,
+                   concurrency: int, warmup: int, deferred: bool, ack_body: str,
                    check: Callable[[str], bool] | None = None) -> Result:
     key = re.sub(r"\W+", "", name)[:12]
     wrids = await blast(target, receiver, prefix=f"w{key}", n=warmup, concurrency=concurrency,
-                        text=text, result=None, cap_s=SCENARIO_CAP_S)
+                        text=text, ack_body=ack_body, result=None, cap_s=SCENARIO_CAP_S)
     if deferred:
         await receiver.wait_for(wrids, COMPLETION_CAP_S)
     res = Result(name)
     rids = await blast(target, receiver, prefix=f"m{key}", n=n, concurrency=concurrency,
-                       text=text, result=res, cap_s=SCENARIO_CAP_S)
+                       text=text, ack_body=ack_body, result=res, cap_s=SCENARIO_CAP_S)
     if deferred:
         complete = await receiver.wait_for(rids, COMPLETION_CAP_S)
         got = [receiver.arrivals[r] for r in rids if r in receiver.arrivals]
@@ -474,12 +480,12 @@ async def run(args: argparse.Namespace) -> int:
         await receiver.start()
         fake = await spawn("fake", tmp, "--serve-fake")
         children.append(fake)
-        bot_args = ["--serve-bot", "--db", db_url, "--api", fake.url + "/api/"]
+        bot_args = ["--serve-bot", "--db", db_url, "--api", fake.url]
         if args.cprofile_bot:
             bot_args += ["--cprofile", str(Path(args.cprofile_bot).resolve())]
         bot, bare = await asyncio.gather(
             spawn("bot", tmp, *bot_args),
-            spawn("bare", tmp, "--serve-bare", "--api", fake.url + "/api/"),
+            spawn("bare", tmp, "--serve-bare", "--api", fake.url),
             return_exceptions=True,
         )
         for c in (bot, bare):
@@ -498,16 +504,18 @@ async def run(args: argparse.Namespace) -> int:
 
         common = {"n": args.requests, "concurrency": args.concurrency, "warmup": args.warmup}
         a = await scenario("(a) bare ack", bare.url, receiver, text="new support benchmark title {i}",
-                           deferred=False, **common)
+                           deferred=False, ack_body="ok", **common)
         print(f"  {a.name}: {a.n} in {a.wall:.1f}s", flush=True)
-        list_re = re.compile(rf"\b{open_total}\b")
+        list_re = re.compile(rf"(?<!\d){open_total}(?!\d)")
         c = await scenario("(c) /inquiry list open", bot.url, receiver, text="list open",
-                           deferred=True, check=lambda s: bool(list_re.search(s)), **common)
+                           deferred=True, ack_body="", check=lambda s: bool(list_re.search(s)),
+                           **common)
         print(f"  {c.name}: {c.n} in {c.wall:.1f}s, done {_fmt(c.done_s)}s", flush=True)
         pending_before = await asyncio.to_thread(outbox_pending, db_path)
         new_re = re.compile(r"\*#\d+\*")
         b = await scenario("(b) /inquiry new", bot.url, receiver, text="new support benchmark title {i}",
-                           deferred=True, check=lambda s: bool(new_re.search(s)), **common)
+                           deferred=True, ack_body="", check=lambda s: bool(new_re.search(s)),
+                           **common)
         print(f"  {b.name}: {b.n} in {b.wall:.1f}s, done {_fmt(b.done_s)}s", flush=True)
         # Cards of the new inquiries go out through the outbox after the answers: time the drain.
         drain_s: float | None = None
@@ -536,8 +544,9 @@ async def run(args: argparse.Namespace) -> int:
             if r.note:
                 print(f"{'':<24}note: {r.note}")
         print()
-        print("'done s' = time from the first request until the last deferred answer reached "
-              "response_url; 'bad' = deferred answers not of the expected shape")
+        print("errs = non-200 or unexpected ack body; 'done s' = time from the first request until "
+              "the last deferred answer reached response_url; 'bad' = deferred answers not of the "
+              "expected shape")
         print(f"outbox cards for (b): {_fmt(drain_s)}s from the first request until the outbox was "
               f"empty (pending before (b): {pending_before})")
         print(f"bot RSS: idle {idle_rss:.1f} MiB after start-up+migrations, {after_rss:.1f} MiB after "

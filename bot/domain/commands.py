@@ -186,6 +186,14 @@ def _parse_new(tokens: list[str]) -> InquiryCommand:
     return InquiryCommand("new", kind=kind, title=title, customer=customer, due=due, user=user)
 
 
+def split_head(text: str, count: int) -> tuple[list[str], str]:
+    """Split off the first count words; return them and the rest of the text unchanged."""
+    parts = text.split(None, count)
+    if len(parts) <= count:
+        return parts, ""
+    return parts[:count], parts[count]
+
+
 def parse_inquiry_command(raw: str) -> InquiryCommand:
     """Parse the text after `/inquiry`; raise UsageError with a catalogue key when malformed."""
     if len(raw) > MAX_COMMAND_CHARS:
@@ -201,8 +209,10 @@ def parse_inquiry_command(raw: str) -> InquiryCommand:
         return _parse_new(args)
     if sub in ("list", "목록"):
         scope = args[0].lower() if args else "mine"
-        if scope not in LIST_SCOPES or len(args) > 1:
+        if scope not in LIST_SCOPES:
             raise UsageError("inquiry.error.bad_scope", "inquiry.usage.list", scope=scope[:40])
+        if len(args) > 1:
+            raise UsageError("inquiry.error.extra_words", "inquiry.usage.list")
         return InquiryCommand("list", scope=scope)
     if sub in ("show", "보기"):
         usage = "inquiry.usage.show"
@@ -220,19 +230,22 @@ def parse_inquiry_command(raw: str) -> InquiryCommand:
     if sub == "eta":
         ref = _ref(args, "inquiry.usage.eta")
         return InquiryCommand("eta", ref=ref, eta=parse_eta(args[1:]))
+    words, note = split_head(text, 2)
+    free = [note] if note else []
     if sub in ("progress", "진행"):
         usage = "inquiry.usage.progress"
-        return InquiryCommand("progress", ref=_ref(args, usage), text=_rest(args[1:], usage))
+        return InquiryCommand("progress", ref=_ref(words[1:], usage), text=_rest(free, usage))
     if sub in ("milestone", "단계"):
         usage = "inquiry.usage.milestone"
         ref = _ref(args, usage)
-        day = parse_date(args[1]) if len(args) > 1 else None
+        head, stage = split_head(text, 3)
+        day = parse_date(head[2]) if len(head) > 2 else None
         if day is None:
-            raise UsageError("inquiry.error.bad_date", usage, value=(args[1] if len(args) > 1 else "")[:40])
-        return InquiryCommand("milestone", ref=ref, day=day, text=_rest(args[2:], usage))
+            raise UsageError("inquiry.error.bad_date", usage, value=(head[2] if len(head) > 2 else "")[:40])
+        return InquiryCommand("milestone", ref=ref, day=day, text=_rest([stage] if stage else [], usage))
     if sub in ("hold", "보류"):
         usage = "inquiry.usage.hold"
-        return InquiryCommand("hold", ref=_ref(args, usage), text=_rest(args[1:], usage))
+        return InquiryCommand("hold", ref=_ref(words[1:], usage), text=_rest(free, usage))
     if sub in ("resume", "재개"):
         usage = "inquiry.usage.resume"
         ref = _ref(args, usage)
@@ -242,9 +255,9 @@ def parse_inquiry_command(raw: str) -> InquiryCommand:
     if sub in ("resolve", "해결"):
         usage = "inquiry.usage.resolve"
         return InquiryCommand(
-            "resolve", ref=_ref(args, usage), text=_rest(args[1:], usage)
+            "resolve", ref=_ref(words[1:], usage), text=_rest(free, usage)
         )
     if sub in ("reopen", "재오픈"):
         usage = "inquiry.usage.reopen"
-        return InquiryCommand("reopen", ref=_ref(args, usage), text=_rest(args[1:], usage))
+        return InquiryCommand("reopen", ref=_ref(words[1:], usage), text=_rest(free, usage))
     raise UsageError("inquiry.error.unknown_subcommand", sub=sub[:40])

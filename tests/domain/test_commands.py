@@ -278,21 +278,10 @@ def test_relative_eta_text_is_passed_through_for_the_service() -> None:
     assert parse_inquiry_command("eta 12 +soon").eta == EtaSpec(relative="soon")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: tokenize() treats every double quote as a grouping quote, so quote characters "
-    "are deleted from free text (progress/hold/resolve/reopen notes, milestone stages): "
-    '`progress 12 He said "it works"` yields text \'He said it works\'.',
-)
 def test_quotes_in_free_text_are_kept() -> None:
     assert parse_inquiry_command('progress 12 He said "it works"').text == 'He said "it works"'
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (message): `list mine extra` raises bad_scope with scope='mine', i.e. "
-    "\"'mine' is not a list scope\" although mine is valid; extra_words is meant.",
-)
 def test_list_with_extra_words_names_the_right_problem() -> None:
     with pytest.raises(UsageError) as info:
         parse_inquiry_command("list mine extra")
