@@ -69,7 +69,7 @@ async def _serve(env: EnvSettings, *, web_part: bool, background: bool) -> None:
         from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
         socket_handler = AsyncSocketModeHandler(runtime.bolt, env.SLACK_APP_TOKEN)
-        await socket_handler.connect_async()
+        await socket_handler.connect_async()  # type: ignore[no-untyped-call]
         logging.getLogger("charterbot").info("connected in Socket Mode")
     if web_part or socket_handler is None:
         site = web.TCPSite(runner, env.HOST, env.PORT)
@@ -77,7 +77,7 @@ async def _serve(env: EnvSettings, *, web_part: bool, background: bool) -> None:
         print(f"charterbot listening on http://{env.HOST}:{env.PORT}", flush=True)
     await stop.wait()
     if socket_handler is not None:
-        await socket_handler.close_async()
+        await socket_handler.close_async()  # type: ignore[no-untyped-call]
     await runner.cleanup()
 
 

@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.errors import DomainError
-from bot.i18n import t
+from bot.i18n import Lang, t
 from handlers.common import ephemeral, error_text
 
 log = logging.getLogger("charterbot.errors")
@@ -45,8 +45,8 @@ async def handle_error(
     """Tell the user what went wrong; log unexpected errors with a reference id."""
     deps = context.get("deps")
     user = _user_of(body)
-    default = deps.config.language if deps else "en"
-    lang = await deps.languages.language_of(user) if deps and user else default
+    default: Lang = deps.config.language if deps else "en"
+    lang: Lang = await deps.languages.language_of(user) if deps and user else default
     if isinstance(error, DomainError):
         text = error_text(lang, error)
     else:

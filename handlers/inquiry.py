@@ -24,7 +24,7 @@ from handlers.blocks.inquiry import (
     build_note_modal,
     texts,
 )
-from handlers.common import actor_of, ephemeral, error_text
+from handlers.common import actor_of, ephemeral
 from handlers.errors import reported
 from handlers.ids import Action, Block, Command, View
 

@@ -12,6 +12,7 @@ from bot.domain.inquiry import Kind
 from bot.services import inquiries as svc
 from handlers.errors import reported
 from handlers.ids import TICKET_REACTION, Event
+from storage.repos.inquiries import get_inquiry_by_source
 from storage.repos.slack_events import add_processed_event
 
 
@@ -27,7 +28,7 @@ async def handle_reaction_added_event(body: dict[str, Any], event: dict[str, Any
         return
     channel, ts = item.get("channel", ""), item.get("ts", "")
     async with deps.sessions() as session:
-        if await svc.get_inquiry_by_source(session, channel=channel, ts=ts) is not None:
+        if await get_inquiry_by_source(session, channel=channel, ts=ts) is not None:
             return
     history = await client.conversations_history(channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1)
     messages = history.get("messages") or []

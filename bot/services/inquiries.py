@@ -21,7 +21,6 @@ from storage.repos.inquiries import (
     add_event,
     add_inquiry,
     get_inquiry,
-    get_inquiry_by_id,
     get_inquiry_by_source,
     list_events,
     list_inquiries,

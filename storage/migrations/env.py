@@ -8,10 +8,10 @@ from typing import Any
 from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
+from sqlmodel import SQLModel
 
 from storage import models  # noqa: F401 - registers the tables
 from storage.db import make_engine
-from sqlmodel import SQLModel
 
 target_metadata = SQLModel.metadata
 

@@ -22,7 +22,7 @@ async def next_number(session: AsyncSession, name: str = INQUIRY_COUNTER) -> int
         .values(value=Counter.value + 1)
         .returning(col(Counter.value))
     )
-    value = (await session.exec(stmt)).scalar_one_or_none()  # type: ignore[call-overload]
+    value = (await session.exec(stmt)).scalar_one_or_none()
     if value is not None:
         return int(value)
     # First use: create the row, tolerating a concurrent creator.
@@ -30,11 +30,11 @@ async def next_number(session: AsyncSession, name: str = INQUIRY_COUNTER) -> int
     if bind.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        ins = pg_insert(Counter).values(name=name, value=0).on_conflict_do_nothing()
+        ins: sa.Insert = pg_insert(Counter).values(name=name, value=0).on_conflict_do_nothing()
     else:
         ins = sa.insert(Counter).values(name=name, value=0).prefix_with("OR IGNORE")
-    await session.exec(ins)  # type: ignore[call-overload]
-    value = (await session.exec(stmt)).scalar_one()  # type: ignore[call-overload]
+    await session.exec(ins)
+    value = (await session.exec(stmt)).scalar_one()
     return int(value)
 
 

@@ -18,12 +18,12 @@ async def add_outbox_message(session: AsyncSession, message: OutboxMessage) -> N
     if bind.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        stmt = pg_insert(OutboxMessage).values(**values).on_conflict_do_nothing(
+        stmt: sa.Insert = pg_insert(OutboxMessage).values(**values).on_conflict_do_nothing(
             index_elements=["idempotency_key"]
         )
     else:
         stmt = sa.insert(OutboxMessage).values(**values).prefix_with("OR IGNORE")
-    await session.exec(stmt)  # type: ignore[call-overload]
+    await session.exec(stmt)
 
 
 async def list_due_outbox(
@@ -48,7 +48,7 @@ async def claim_outbox_message(session: AsyncSession, *, message_id: int, now: d
         .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.state) == "pending")
         .values(state="sending", attempts=OutboxMessage.attempts + 1, available_at=now)
     )
-    result = await session.exec(stmt)  # type: ignore[call-overload]
+    result = await session.exec(stmt)
     return bool(result.rowcount == 1)
 
 

@@ -20,10 +20,10 @@ async def add_profile(session: AsyncSession, profile: UserProfile) -> None:
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
         ins = pg_insert(UserProfile).values(**values)
-        stmt = ins.on_conflict_do_update(
+        stmt: sa.Insert = ins.on_conflict_do_update(
             index_elements=["user_id"],
             set_={k: ins.excluded[k] for k in values if k != "user_id"},
         )
     else:
         stmt = sa.insert(UserProfile).values(**values).prefix_with("OR REPLACE")
-    await session.exec(stmt)  # type: ignore[call-overload]
+    await session.exec(stmt)

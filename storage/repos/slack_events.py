@@ -13,6 +13,7 @@ from storage.models import ProcessedEvent
 async def add_processed_event(session: AsyncSession, *, event_id: str, at: datetime) -> bool:
     """Record event_id; return False when it was already recorded (a retry)."""
     bind = session.get_bind()
+    stmt: sa.Insert
     if bind.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -24,5 +25,5 @@ async def add_processed_event(session: AsyncSession, *, event_id: str, at: datet
             .values(event_id=event_id, received_at=at)
             .prefix_with("OR IGNORE")
         )
-    result = await session.exec(stmt)  # type: ignore[call-overload]
+    result = await session.exec(stmt)
     return bool(result.rowcount == 1)

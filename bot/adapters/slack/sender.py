@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from datetime import timedelta
@@ -17,6 +16,7 @@ from bot.i18n import Lang, both, t
 from bot.services import inquiries as svc
 from handlers.blocks.inquiry import build_inquiry_card, texts
 from storage.models import OutboxMessage
+from storage.repos.inquiries import get_inquiry_by_id
 from storage.repos.outbox import claim_outbox_message, get_outbox_message, list_due_outbox
 
 log = logging.getLogger("charterbot.outbox")
@@ -41,7 +41,7 @@ class OutboxSender:
         while True:
             try:
                 sent = await self.deliver_due()
-            except Exception:  # noqa: BLE001 - the loop must outlive any one failure
+            except Exception:
                 log.exception("outbox delivery round failed")
                 sent = 0
             if sent == 0:
@@ -73,7 +73,7 @@ class OutboxSender:
             error = str(exc.response.get("error", "")) if exc.response is not None else "slack_error"
             await self._failed(row, error, permanent=error in PERMANENT)
             return
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             await self._failed(row, f"network: {exc!r}"[:400], permanent=False)
             return
         async with deps.sessions.begin() as session:
@@ -132,7 +132,7 @@ class OutboxSender:
     async def _send_card(self, row: OutboxMessage, inquiry_id: int) -> tuple[str | None, str | None]:
         deps = self._deps
         async with deps.sessions() as session:
-            inquiry = await svc.get_inquiry_by_id(session, inquiry_id)
+            inquiry = await get_inquiry_by_id(session, inquiry_id)
             if inquiry is None:
                 return None, None
             card = svc.describe(inquiry, deps)
