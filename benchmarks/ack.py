@@ -37,7 +37,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -71,8 +71,14 @@ PEOPLE = [
     ("UCUST2", "other customer", "ko-KR"),
     ("UADMIN", "admin", "en-US"),
 ]
-CHANNELS = [("C0TRIAGE", "triage"), ("C0INTAKE", "intake"), ("C0RECEPTION", "reception"),
-            ("C0NOTICES", "notices"), ("C0REPORTS", "reports"), ("C0RANDOM", "random")]
+CHANNELS = [
+    ("C0TRIAGE", "triage"),
+    ("C0INTAKE", "intake"),
+    ("C0RECEPTION", "reception"),
+    ("C0NOTICES", "notices"),
+    ("C0REPORTS", "reports"),
+    ("C0RANDOM", "random"),
+]
 
 SEED_INQUIRIES = 10_000
 STAFF = "USTAFF1"
@@ -118,8 +124,14 @@ async def serve_bot(db_url: str, api_url: str) -> None:
     from bot.config import EnvSettings, parse_config
     from storage.migrate import upgrade_async
 
-    env = EnvSettings(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=api_url,
-                      DATABASE_URL=db_url, HOST="127.0.0.1", PORT=0)
+    env = EnvSettings(
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=api_url,
+        DATABASE_URL=db_url,
+        HOST="127.0.0.1",
+        PORT=0,
+    )
     await upgrade_async(db_url)
     runtime = build_runtime(env, parse_config(TEST_CONFIG), clock=SettableClock(START))
     app = build_web_app(runtime)
@@ -139,8 +151,11 @@ async def serve_bare(api_url: str) -> None:
     from slack_bolt.async_app import AsyncAck, AsyncApp
     from slack_sdk.web.async_client import AsyncWebClient
 
-    bolt = AsyncApp(client=AsyncWebClient(token=TOKEN, base_url=api_url), signing_secret=SECRET,
-                    process_before_response=False)
+    bolt = AsyncApp(
+        client=AsyncWebClient(token=TOKEN, base_url=api_url),
+        signing_secret=SECRET,
+        process_before_response=False,
+    )
 
     @bolt.command("/inquiry")
     async def _ack(ack: AsyncAck) -> None:
@@ -165,7 +180,9 @@ async def serve_bare(api_url: str) -> None:
 def _serve_main(args: argparse.Namespace) -> int:
     import logging
 
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     profile = None
     if args.cprofile:
         import cProfile
@@ -205,22 +222,40 @@ def seed(db_path: Path, n: int) -> int:
         open_count += is_open
         status = open_statuses[i % 4] if is_open else "resolved"
         created = now - timedelta(minutes=n - i)
-        rows.append({
-            "number": i, "kind": ("voc", "support", "request")[i % 3], "status": status,
-            "title": f"seeded inquiry {i}", "detail": "", "customer": "", "contact": "",
-            "requester_id": ("UCUST", "UCUST2")[i % 2],
-            "assignee_id": (None, "USTAFF1", "USTAFF2")[i % 3], "source": "command",
-            "source_channel": None, "source_ts": None, "card_channel": "C0TRIAGE",
-            "card_ts": None, "created_at": created, "updated_at": created, "sla_start_at": created,
-            "due_date": None, "deadline_at": created + timedelta(hours=8) if is_open else None,
-            "eta_at": None, "first_response_at": None,
-            "resolved_at": None if is_open else created,
-            "hold_started_at": created if status == "on_hold" else None, "resolution": "",
-        })
+        rows.append(
+            {
+                "number": i,
+                "kind": ("voc", "support", "request")[i % 3],
+                "status": status,
+                "title": f"seeded inquiry {i}",
+                "detail": "",
+                "customer": "",
+                "contact": "",
+                "requester_id": ("UCUST", "UCUST2")[i % 2],
+                "assignee_id": (None, "USTAFF1", "USTAFF2")[i % 3],
+                "source": "command",
+                "source_channel": None,
+                "source_ts": None,
+                "card_channel": "C0TRIAGE",
+                "card_ts": None,
+                "created_at": created,
+                "updated_at": created,
+                "sla_start_at": created,
+                "due_date": None,
+                "deadline_at": created + timedelta(hours=8) if is_open else None,
+                "eta_at": None,
+                "first_response_at": None,
+                "resolved_at": None if is_open else created,
+                "hold_started_at": created if status == "on_hold" else None,
+                "resolution": "",
+            }
+        )
     with engine.begin() as conn:
         conn.execute(sa.insert(Inquiry.__table__), rows)  # type: ignore[attr-defined]
-        conn.execute(sa.insert(Counter.__table__).prefix_with("OR REPLACE"),  # type: ignore[attr-defined]
-                     {"name": "inquiry", "value": n})
+        conn.execute(
+            sa.insert(Counter.__table__).prefix_with("OR REPLACE"),  # type: ignore[attr-defined]
+            {"name": "inquiry", "value": n},
+        )
     engine.dispose()
     return open_count
 
@@ -230,10 +265,19 @@ def outbox_pending(db_path: Path) -> int:
 
     con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
     try:
-        return int(con.execute(
-            "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')").fetchone()[0])
+        return int(
+            con.execute(
+                "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')"
+            ).fetchone()[0]
+        )
     finally:
         con.close()
+
+
+def cpu_s(pid: int) -> float:
+    """User+system CPU seconds used so far by pid (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> tuple[float, float]:
@@ -260,13 +304,22 @@ class Child:
         return self.proc.pid
 
 
+def _open_log(path: Path) -> BinaryIO:
+    return open(path, "wb")
+
+
 async def spawn(name: str, tmp: Path, *extra: str) -> Child:
     log = tmp / f"{name}.log"
-    with open(log, "wb") as err:
+    with _open_log(log) as err:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, str(Path(__file__).resolve()), *extra,
-            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=err,
-            cwd=str(ROOT), preexec_fn=_die_with_parent,
+            sys.executable,
+            str(Path(__file__).resolve()),
+            *extra,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=err,
+            cwd=str(ROOT),
+            preexec_fn=_die_with_parent,
         )
     child = Child(name, proc, "", log)
     assert proc.stdout is not None
@@ -275,7 +328,9 @@ async def spawn(name: str, tmp: Path, *extra: str) -> Child:
         while time.monotonic() < deadline:
             line = await asyncio.wait_for(proc.stdout.readline(), deadline - time.monotonic())
             if not line:
-                raise RuntimeError(f"{name} exited during start-up; see {log}:\n{log.read_text()[-2000:]}")
+                raise RuntimeError(
+                    f"{name} exited during start-up; see {log}:\n{log.read_text()[-2000:]}"
+                )
             if line.startswith(b"READY "):
                 child.url = line.decode().split()[1]
                 return child
@@ -360,6 +415,7 @@ class Result:
         self.done_count = 0
         self.bad_answers = 0
         self.note = ""
+        self.cpu_s = 0.0  # server CPU during the measured phase (+ its deferred work)
 
     @property
     def n(self) -> int:
@@ -376,8 +432,18 @@ class Result:
         return s[min(len(s) - 1, max(0, math.ceil(q * len(s)) - 1))] * 1000  # nearest rank
 
 
-async def blast(target: str, receiver: Receiver, *, prefix: str, n: int, concurrency: int,
-                text: str, ack_body: str, result: Result | None, cap_s: float) -> list[str]:
+async def blast(
+    target: str,
+    receiver: Receiver,
+    *,
+    prefix: str,
+    n: int,
+    concurrency: int,
+    text: str,
+    ack_body: str,
+    result: Result | None,
+    cap_s: float,
+) -> list[str]:
     """Send n signed `/inquiry <text>` commands at the given concurrency; return response ids."""
     import aiohttp
     from slack_sdk.signature import SignatureVerifier
@@ -396,10 +462,16 @@ async def blast(target: str, receiver: Receiver, *, prefix: str, n: int, concurr
                 return
             rid = f"{prefix}-{i}"
             form = {
-                "token": "legacy", "team_id": "T0TEST", "team_domain": "test",
-                "channel_id": "C0TRIAGE", "channel_name": "triage", "user_id": STAFF,
-                "user_name": STAFF.lower(), "command": "/inquiry",
-                "text": text.replace("{i}", str(i)), "api_app_id": "A0TEST",
+                "token": "legacy",
+                "team_id": "T0TEST",
+                "team_domain": "test",
+                "channel_id": "C0TRIAGE",
+                "channel_name": "triage",
+                "user_id": STAFF,
+                "user_name": STAFF.lower(),
+                "command": "/inquiry",
+                "text": text.replace("{i}", str(i)),
+                "api_app_id": "A0TEST",
                 "is_enterprise_install": "false",
                 "response_url": f"{receiver.url}/response/{rid}",
                 "trigger_id": f"{i}.{int(time.time())}.benchmark",
@@ -409,7 +481,7 @@ async def blast(target: str, receiver: Receiver, *, prefix: str, n: int, concurr
             headers = {
                 "Content-Type": "application/x-www-form-urlencoded",
                 "X-Slack-Request-Timestamp": ts,
-                "X-Slack-Signature": signer.generate_signature(timestamp=ts, body=body),
+                "X-Slack-Signature": signer.generate_signature(timestamp=ts, body=body) or "",
             }
             rids.append(rid)
             t0 = time.perf_counter()
@@ -432,17 +504,47 @@ async def blast(target: str, receiver: Receiver, *, prefix: str, n: int, concurr
     return rids
 
 
-async def scenario(name: str, target: str, receiver: Receiver, *, text: str, n: int,
-                   concurrency: int, warmup: int, deferred: bool, ack_body: str,
-                   check: Callable[[str], bool] | None = None) -> Result:
+async def scenario(
+    name: str,
+    target: str,
+    receiver: Receiver,
+    *,
+    text: str,
+    n: int,
+    concurrency: int,
+    warmup: int,
+    deferred: bool,
+    ack_body: str,
+    server_pid: int,
+    check: Callable[[str], bool] | None = None,
+) -> Result:
     key = re.sub(r"\W+", "", name)[:12]
-    wrids = await blast(target, receiver, prefix=f"w{key}", n=warmup, concurrency=concurrency,
-                        text=text, ack_body=ack_body, result=None, cap_s=SCENARIO_CAP_S)
+    wrids = await blast(
+        target,
+        receiver,
+        prefix=f"w{key}",
+        n=warmup,
+        concurrency=concurrency,
+        text=text,
+        ack_body=ack_body,
+        result=None,
+        cap_s=SCENARIO_CAP_S,
+    )
     if deferred:
         await receiver.wait_for(wrids, COMPLETION_CAP_S)
     res = Result(name)
-    rids = await blast(target, receiver, prefix=f"m{key}", n=n, concurrency=concurrency,
-                       text=text, ack_body=ack_body, result=res, cap_s=SCENARIO_CAP_S)
+    cpu_before = cpu_s(server_pid)
+    rids = await blast(
+        target,
+        receiver,
+        prefix=f"m{key}",
+        n=n,
+        concurrency=concurrency,
+        text=text,
+        ack_body=ack_body,
+        result=res,
+        cap_s=SCENARIO_CAP_S,
+    )
     if deferred:
         complete = await receiver.wait_for(rids, COMPLETION_CAP_S)
         got = [receiver.arrivals[r] for r in rids if r in receiver.arrivals]
@@ -452,13 +554,38 @@ async def scenario(name: str, target: str, receiver: Receiver, *, text: str, n: 
         if check is not None:
             res.bad_answers = sum(not check(txt) for _, txt in got)
         if not complete:
-            res.note = f"only {len(got)}/{len(rids)} deferred answers within {COMPLETION_CAP_S:.0f}s"
+            res.note = (
+                f"only {len(got)}/{len(rids)} deferred answers within {COMPLETION_CAP_S:.0f}s"
+            )
+    res.cpu_s = cpu_s(server_pid) - cpu_before
     if res.n < n:
         res.note = (res.note + "; " if res.note else "") + f"capped at {SCENARIO_CAP_S:.0f}s"
     return res
 
 
 # ====================================================================== parent: main
+
+_EXC_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception|Timeout)\b.*")
+_LOG_LINE = re.compile(r"^\S+ \S+ (ERROR|WARNING|CRITICAL) (\S+): (.*)")
+
+
+def summarize_log(child: Child) -> None:
+    """Print counts of a child's logged errors/warnings and of the exceptions in tracebacks."""
+    text = child.log.read_text(errors="replace")
+    if not text.strip():
+        return
+    logged: dict[str, int] = {}
+    raised: dict[str, int] = {}
+    for line in text.splitlines():
+        if m := _LOG_LINE.match(line):
+            key = f"{m[1]} {m[2]}: {re.sub(r'[0-9a-f]{8}', '…', m[3])[:90]}"
+            logged[key] = logged.get(key, 0) + 1
+        elif m := _EXC_LINE.match(line):
+            raised[m[0][:140]] = raised.get(m[0][:140], 0) + 1
+    print(f"\n{child.name} stderr ({child.log}):")
+    for table in (logged, raised):
+        for key, count in sorted(table.items(), key=lambda kv: -kv[1])[:4]:
+            print(f"  {count:>5} x {key}")
 
 
 def _fmt(x: float | None, spec: str = ".1f") -> str:
@@ -488,34 +615,61 @@ async def run(args: argparse.Namespace) -> int:
             spawn("bare", tmp, "--serve-bare", "--api", fake.url),
             return_exceptions=True,
         )
-        for c in (bot, bare):
-            if isinstance(c, Child):
-                children.append(c)
-        for c in (bot, bare):
-            if isinstance(c, BaseException):
-                raise c
+        for started in (bot, bare):
+            if isinstance(started, Child):
+                children.append(started)
+        for started in (bot, bare):
+            if isinstance(started, BaseException):
+                raise started
         assert isinstance(bot, Child) and isinstance(bare, Child)
         await asyncio.sleep(1.0)  # let start-up garbage settle
         idle_rss, _ = rss_mb(bot.pid)
         bare_rss, _ = rss_mb(bare.pid)
-        print(f"started in {time.monotonic() - t_begin:.1f}s: fake pid {fake.pid}, bot pid {bot.pid} "
-              f"(idle RSS {idle_rss:.1f} MiB), bare pid {bare.pid} (idle RSS {bare_rss:.1f} MiB); "
-              f"{SEED_INQUIRIES} inquiries seeded ({open_total} open)", flush=True)
+        print(
+            f"started in {time.monotonic() - t_begin:.1f}s: fake pid {fake.pid}, bot pid {bot.pid} "
+            f"(idle RSS {idle_rss:.1f} MiB), bare pid {bare.pid} (idle RSS {bare_rss:.1f} MiB); "
+            f"{SEED_INQUIRIES} inquiries seeded ({open_total} open)",
+            flush=True,
+        )
 
         common = {"n": args.requests, "concurrency": args.concurrency, "warmup": args.warmup}
-        a = await scenario("(a) bare ack", bare.url, receiver, text="new support benchmark title {i}",
-                           deferred=False, ack_body="ok", **common)
+        a = await scenario(
+            "(a) bare ack",
+            bare.url,
+            receiver,
+            text="new support benchmark title {i}",
+            deferred=False,
+            ack_body="ok",
+            server_pid=bare.pid,
+            **common,
+        )
         print(f"  {a.name}: {a.n} in {a.wall:.1f}s", flush=True)
         list_re = re.compile(rf"(?<!\d){open_total}(?!\d)")
-        c = await scenario("(c) /inquiry list open", bot.url, receiver, text="list open",
-                           deferred=True, ack_body="", check=lambda s: bool(list_re.search(s)),
-                           **common)
+        c = await scenario(
+            "(c) /inquiry list open",
+            bot.url,
+            receiver,
+            text="list open",
+            deferred=True,
+            ack_body="",
+            server_pid=bot.pid,
+            check=lambda s: bool(list_re.search(s)),
+            **common,
+        )
         print(f"  {c.name}: {c.n} in {c.wall:.1f}s, done {_fmt(c.done_s)}s", flush=True)
         pending_before = await asyncio.to_thread(outbox_pending, db_path)
         new_re = re.compile(r"\*#\d+\*")
-        b = await scenario("(b) /inquiry new", bot.url, receiver, text="new support benchmark title {i}",
-                           deferred=True, ack_body="", check=lambda s: bool(new_re.search(s)),
-                           **common)
+        b = await scenario(
+            "(b) /inquiry new",
+            bot.url,
+            receiver,
+            text="new support benchmark title {i}",
+            deferred=True,
+            ack_body="",
+            server_pid=bot.pid,
+            check=lambda s: bool(new_re.search(s)),
+            **common,
+        )
         print(f"  {b.name}: {b.n} in {b.wall:.1f}s, done {_fmt(b.done_s)}s", flush=True)
         # Cards of the new inquiries go out through the outbox after the answers: time the drain.
         drain_s: float | None = None
@@ -530,27 +684,41 @@ async def run(args: argparse.Namespace) -> int:
         results = [a, b, c]
         base = a.rps or float("nan")
         print()
-        print(f"requests per scenario: {args.requests} (+{args.warmup} warm-up), concurrency "
-              f"{args.concurrency}, SQLite, {os.cpu_count()} CPUs")
-        hdr = (f"{'scenario':<24}{'reqs':>6}{'errs':>6}{'rps':>9}{'p50 ms':>9}{'p99 ms':>9}"
-               f"{'vs bare':>9}{'done s':>9}{'done rps':>10}{'bad':>5}")
+        print(
+            f"requests per scenario: {args.requests} (+{args.warmup} warm-up), concurrency "
+            f"{args.concurrency}, SQLite, {os.cpu_count()} CPUs"
+        )
+        hdr = (
+            f"{'scenario':<24}{'reqs':>6}{'errs':>6}{'rps':>9}{'p50 ms':>9}{'p99 ms':>9}"
+            f"{'vs bare':>9}{'done s':>9}{'done rps':>10}{'bad':>5}{'cpu ms/req':>12}"
+        )
         print(hdr)
         print("-" * len(hdr))
         for r in results:
             done_rps = r.done_count / r.done_s if r.done_s else None
-            print(f"{r.name:<24}{r.n:>6}{r.errors:>6}{r.rps:>9.1f}{r.pct(0.50):>9.1f}{r.pct(0.99):>9.1f}"
-                  f"{r.rps / base:>9.2f}{_fmt(r.done_s):>9}{_fmt(done_rps):>10}"
-                  f"{(r.bad_answers if r.done_count else '-')!s:>5}")
+            print(
+                f"{r.name:<24}{r.n:>6}{r.errors:>6}{r.rps:>9.1f}{r.pct(0.50):>9.1f}{r.pct(0.99):>9.1f}"
+                f"{r.rps / base:>9.2f}{_fmt(r.done_s):>9}{_fmt(done_rps):>10}"
+                f"{(r.bad_answers if r.done_count else '-')!s:>5}"
+                f"{r.cpu_s * 1000 / max(1, r.n):>12.2f}"
+            )
             if r.note:
                 print(f"{'':<24}note: {r.note}")
         print()
-        print("errs = non-200 or unexpected ack body; 'done s' = time from the first request until "
-              "the last deferred answer reached response_url; 'bad' = deferred answers not of the "
-              "expected shape")
-        print(f"outbox cards for (b): {_fmt(drain_s)}s from the first request until the outbox was "
-              f"empty (pending before (b): {pending_before})")
-        print(f"bot RSS: idle {idle_rss:.1f} MiB after start-up+migrations, {after_rss:.1f} MiB after "
-              f"the run (peak {peak_rss:.1f} MiB); bare app idle {bare_rss:.1f} MiB")
+        print(
+            "errs = non-200 or unexpected ack body; 'done s' = time from the first request until "
+            "the last deferred answer reached response_url; 'bad' = deferred answers not of the "
+            "expected shape; 'cpu ms/req' = server process CPU (all threads) per request, "
+            "measured phase plus its deferred work"
+        )
+        print(
+            f"outbox cards for (b): {_fmt(drain_s)}s from the first request until the outbox was "
+            f"empty (pending before (b): {pending_before})"
+        )
+        print(
+            f"bot RSS: idle {idle_rss:.1f} MiB after start-up+migrations, {after_rss:.1f} MiB after "
+            f"the run (peak {peak_rss:.1f} MiB); bare app idle {bare_rss:.1f} MiB"
+        )
         print()
         print("targets:")
         checks = [
@@ -564,11 +732,7 @@ async def run(args: argparse.Namespace) -> int:
             print(f"  [{'PASS' if ok else 'FAIL'}] {label:<36} {value}")
         errs = [r for r in results if r.errors or r.bad_answers]
         for child in children:
-            tail = child.log.read_text(errors="replace").strip()
-            if tail:
-                lines = tail.splitlines()
-                print(f"\n{child.name} stderr ({len(lines)} lines), last 5:")
-                print("\n".join("  " + ln[:200] for ln in lines[-5:]))
+            summarize_log(child)
         print(f"\ntotal time {time.monotonic() - t_begin:.1f}s")
         return 1 if errs else 0
     finally:
@@ -577,7 +741,7 @@ async def run(args: argparse.Namespace) -> int:
                 await stop_child(child)
         await receiver.stop()
         if args.keep:
-            print(f"kept {tmp}")
+            print(f"kept {tmp} (database, child logs)")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
 

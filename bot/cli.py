@@ -133,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     up = db_sub.add_parser("upgrade", help="apply migrations")
     up.set_defaults(func=cmd_db_upgrade)
+    from bot.sandbox.command import add_sandbox_parser
+
+    add_sandbox_parser(sub)
     check = sub.add_parser("check-config", help="validate a config file")
     check.add_argument("path", nargs="?", type=Path, default=None)
     check.set_defaults(func=cmd_check_config)
