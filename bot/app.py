@@ -114,6 +114,15 @@ class Runtime:
     sender: OutboxSender
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
+    async def run_due_work(self, rounds: int = 20) -> None:
+        """Run what is due now (reminder sweep, then outbox delivery) until nothing is left.
+
+        The sandbox calls this after moving its clock so nudges appear at once.
+        """
+        for _ in range(rounds):
+            if await self.sender.deliver_due() == 0:
+                break
+
 
 def build_runtime(
     env: EnvSettings, config: CharterConfig, *, clock: Clock | None = None
