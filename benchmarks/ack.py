@@ -569,7 +569,7 @@ _EXC_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception|Timeout)\b.*")
 _LOG_LINE = re.compile(r"^\S+ \S+ (ERROR|WARNING|CRITICAL) (\S+): (.*)")
 
 
-def summarize_log(child: Child) -> None:
+def summarize_log(child: Child, kept: bool) -> None:
     """Print counts of a child's logged errors/warnings and of the exceptions in tracebacks."""
     text = child.log.read_text(errors="replace")
     if not text.strip():
@@ -582,7 +582,8 @@ def summarize_log(child: Child) -> None:
             logged[key] = logged.get(key, 0) + 1
         elif m := _EXC_LINE.match(line):
             raised[m[0][:140]] = raised.get(m[0][:140], 0) + 1
-    print(f"\n{child.name} stderr ({child.log}):")
+    where = str(child.log) if kept else "--keep retains the full log"
+    print(f"\n{child.name} stderr ({where}):")
     for table in (logged, raised):
         for key, count in sorted(table.items(), key=lambda kv: -kv[1])[:4]:
             print(f"  {count:>5} x {key}")
@@ -732,7 +733,7 @@ async def run(args: argparse.Namespace) -> int:
             print(f"  [{'PASS' if ok else 'FAIL'}] {label:<36} {value}")
         errs = [r for r in results if r.errors or r.bad_answers]
         for child in children:
-            summarize_log(child)
+            summarize_log(child, args.keep)
         print(f"\ntotal time {time.monotonic() - t_begin:.1f}s")
         return 1 if errs else 0
     finally:

@@ -21,6 +21,8 @@ from bot.clock import Clock, SystemClock
 from bot.config import CharterConfig, EnvSettings
 from bot.deps import Deps, Wakeup
 from bot.domain.calendar import BusinessCalendar, holiday_dates, parse_slots, parse_workdays
+from bot.domain.durations import parse_duration
+from bot.domain.nudges import NudgePolicy
 from bot.domain.sla import SlaPolicy
 from bot.holidays_kr import public_holidays
 from bot.ports import Directory
@@ -59,6 +61,15 @@ def build_policy(config: CharterConfig) -> SlaPolicy:
     )
 
 
+def build_nudge_policy(config: CharterConfig) -> NudgePolicy:
+    """Parse the nudge settings of the [sla] section."""
+    return NudgePolicy(
+        sla=build_policy(config),
+        regulatory_warnings=tuple(parse_duration(w) for w in config.sla.regulatory_warnings),
+        overdue_repeat=parse_duration(config.sla.overdue_repeat),
+    )
+
+
 def build_deps(
     env: EnvSettings,
     config: CharterConfig,
@@ -80,6 +91,7 @@ def build_deps(
         clock=clock,
         calendar=build_calendar(config, clock.now()),
         policy=build_policy(config),
+        nudges=build_nudge_policy(config),
         directory=directory,
         languages=Languages(sessions, directory, clock, config.language),
         outbox=Wakeup(),
@@ -113,12 +125,16 @@ class Runtime:
     bolt: AsyncApp
     sender: OutboxSender
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    stoppers: list[Callable[[], None]] = field(default_factory=list)
 
     async def run_due_work(self, rounds: int = 20) -> None:
         """Run what is due now (reminder sweep, then outbox delivery) until nothing is left.
 
         The sandbox calls this after moving its clock so nudges appear at once.
         """
+        from bot.scheduler import run_sweep_job
+
+        await run_sweep_job(self.deps)
         for _ in range(rounds):
             if await self.sender.deliver_due() == 0:
                 break
@@ -133,8 +149,30 @@ def build_runtime(
     return Runtime(deps, client, build_bolt_app(deps, client), OutboxSender(deps, client))
 
 
+def start_background(runtime: Runtime) -> None:
+    """Start the reminder scheduler and the outbox sender inside the running loop."""
+    from bot.scheduler import build_scheduler
+
+    scheduler = build_scheduler(runtime.deps)
+    scheduler.start()
+    runtime.stoppers.append(lambda: scheduler.shutdown(wait=False))
+    runtime.tasks.append(asyncio.create_task(runtime.sender.run_forever(), name="outbox"))
+
+
+async def stop_background(runtime: Runtime) -> None:
+    """Stop the scheduler and the sender."""
+    for stop in runtime.stoppers:
+        stop()
+    for task in runtime.tasks:
+        task.cancel()
+    for task in runtime.tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def build_web_app(runtime: Runtime, *, run_sender: bool = True) -> web.Application:
-    """The aiohttp application: /slack/events, /healthz, and the sender as a background task."""
+    """The aiohttp application: /slack/events, /healthz, and (unless told not to) the
+    scheduler and the outbox sender as background work."""
     bolt = runtime.bolt
 
     async def slack_events(request: web.Request) -> web.Response:
@@ -149,13 +187,9 @@ def build_web_app(runtime: Runtime, *, run_sender: bool = True) -> web.Applicati
 
     async def background(_app: web.Application) -> AsyncIterator[None]:
         if run_sender:
-            runtime.tasks.append(asyncio.create_task(runtime.sender.run_forever(), name="outbox"))
+            start_background(runtime)
         yield
-        for task in runtime.tasks:
-            task.cancel()
-        for task in runtime.tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_background(runtime)
         await runtime.deps.engine.dispose()
 
     app = web.Application(client_max_size=1024**2)

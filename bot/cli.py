@@ -95,7 +95,7 @@ def cmd_serve(args: argparse.Namespace, env: EnvSettings) -> int:
 
 
 def cmd_worker(_args: argparse.Namespace, env: EnvSettings) -> int:
-    """Run only the background delivery (no HTTP listener besides /healthz)."""
+    """Run only the scheduler and the outbox sender (no HTTP listener)."""
     missing = _missing_slack(env)[:1]
     if missing:
         print(f"charterbot: missing environment variable(s): {', '.join(missing)}; {SETUP_HINT}", file=sys.stderr)
@@ -114,9 +114,11 @@ async def _worker(env: EnvSettings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    task = asyncio.create_task(runtime.sender.run_forever())
+    from bot.app import start_background, stop_background
+
+    start_background(runtime)
     await stop.wait()
-    task.cancel()
+    await stop_background(runtime)
     await runtime.deps.engine.dispose()
 
 
@@ -124,10 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `charterbot`."""
     parser = argparse.ArgumentParser(prog="charterbot", description="Customer service charter bot")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="web server + background delivery")
+    serve = sub.add_parser("serve", help="web server + scheduler + outbox sender")
     serve.add_argument("--no-scheduler", action="store_true", help="web part only")
     serve.set_defaults(func=cmd_serve)
-    worker = sub.add_parser("worker", help="background delivery only")
+    worker = sub.add_parser("worker", help="scheduler and outbox sender only")
     worker.set_defaults(func=cmd_worker)
     db = sub.add_parser("db", help="database commands")
     db_sub = db.add_subparsers(dest="db_command", required=True)

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.clock import Clock
 from bot.config import CharterConfig, EnvSettings
 from bot.domain.calendar import BusinessCalendar
+from bot.domain.nudges import NudgePolicy
 from bot.domain.sla import SlaPolicy
 from bot.ports import Directory
 from bot.services.people import Languages
@@ -47,6 +48,7 @@ class Deps:
     clock: Clock
     calendar: BusinessCalendar
     policy: SlaPolicy
+    nudges: NudgePolicy
     directory: Directory
     languages: Languages
     outbox: Wakeup = field(default_factory=Wakeup)

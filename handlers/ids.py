@@ -18,6 +18,9 @@ class Action(StrEnum):
     SET_ETA = "inquiry-set-eta"
     ADD_PROGRESS = "inquiry-add-progress"
     RESOLVE = "inquiry-resolve"
+    SNOOZE_30 = "nudge-snooze-30"
+    SNOOZE_60 = "nudge-snooze-60"
+    SNOOZE_120 = "nudge-snooze-120"
 
 
 class View(StrEnum):

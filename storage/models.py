@@ -132,3 +132,23 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str = Field(default="", max_length=500)
 
     __table_args__ = (sa.Index("ix_outbox_due", "state", "available_at"),)
+
+
+class Reminder(SQLModel, table=True):
+    """A nudge, warning or escalation due at a time; recomputed whenever its inquiry changes."""
+
+    __tablename__ = "reminders"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=sa.Column(sa.String(200), nullable=False, unique=True))
+    inquiry_id: int = Field(foreign_key="inquiries.id", index=True)
+    obligation: str = Field(max_length=40)  # review | first_response | eta_required | ...
+    kind: str = Field(max_length=20)  # approaching | deadline | escalation | warning | ask
+    audience: str = Field(max_length=12)  # assignee | manager
+    due_at: datetime = _dt()
+    deadline_at: datetime = _dt()
+    state: str = Field(default="pending", max_length=12)  # pending | sent | cancelled
+    repeat: int = 0
+    created_at: datetime = _dt()
+    sent_at: datetime | None = _dt(nullable=True)
+
+    __table_args__ = (sa.Index("ix_reminders_due", "state", "due_at"),)

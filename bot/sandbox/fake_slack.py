@@ -611,11 +611,15 @@ class FakeSlack:
 
     def make_app(self) -> web.Application:
         app = web.Application()
+        self.add_routes(app)
+        return app
+
+    def add_routes(self, app: web.Application) -> None:
+        """Serve ``/api/{method}`` and ``/response/{rid}`` from an existing application."""
         app[FAKE_SLACK_KEY] = self
         app.router.add_route("POST", "/api/{method}", self._handle_api)
         app.router.add_route("GET", "/api/{method}", self._handle_api)
         app.router.add_route("POST", "/response/{rid}", self._handle_response_url)
-        return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         if self._runner is not None:
@@ -680,6 +684,64 @@ class FakeSlack:
             if msg is not None:
                 out.append(copy.deepcopy(msg))
         return out
+
+    def get_message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        """A deep copy of one stored message, or None."""
+        msg = self._find(channel, ts)
+        return copy.deepcopy(msg) if msg is not None else None
+
+    def response_target(self, rid: str) -> dict[str, str | None] | None:
+        """What a response URL id (``R000123``) acts on: channel, ts and user."""
+        target = self._response_urls.get(rid)
+        return dict(target) if target is not None else None
+
+    def toggle_user_reaction(self, channel: str, ts: str, user: str, name: str) -> bool | None:
+        """Add (True) or remove (False) a person's reaction; None when the message is gone."""
+        msg = self._find(channel, ts)
+        if msg is None:
+            return None
+        for reaction in msg["reactions"]:
+            if reaction["name"] == name:
+                if user in reaction["users"]:
+                    reaction["users"].remove(user)
+                    reaction["count"] -= 1
+                    if reaction["count"] <= 0:
+                        msg["reactions"].remove(reaction)
+                    return False
+                reaction["users"].append(user)
+                reaction["count"] += 1
+                return True
+        msg["reactions"].append({"name": name, "users": [user], "count": 1})
+        return True
+
+    def snapshot(self) -> dict[str, Any]:
+        """The workspace's content as JSON-ready data (messages, ephemerals, views, DMs)."""
+        return copy.deepcopy(
+            {
+                "messages": self._messages,
+                "order": [list(pair) for pair in self._order],
+                "ephemerals": self.ephemerals,
+                "views": self.views,
+                "home_views": self.home_views,
+                "dm_by_user": self._dm_by_user,
+                "dm_channels": {k: v for k, v in self.channels.items() if v.get("is_im")},
+                "last_ts_us": self._last_ts_us,
+                "next_id": next(self._ids),
+            }
+        )
+
+    def restore(self, data: Mapping[str, Any]) -> None:
+        """Load what snapshot() returned (users and public channels stay as set up)."""
+        data = copy.deepcopy(dict(data))
+        self._messages = data.get("messages") or {}
+        self._order = [(str(c), str(t)) for c, t in data.get("order") or []]
+        self.ephemerals = data.get("ephemerals") or []
+        self.views = data.get("views") or {}
+        self.home_views = data.get("home_views") or {}
+        self._dm_by_user = data.get("dm_by_user") or {}
+        self.channels.update(data.get("dm_channels") or {})
+        self._last_ts_us = max(self._last_ts_us, int(data.get("last_ts_us") or 0))
+        self._ids = itertools.count(int(data.get("next_id") or 1))
 
     def clear(self) -> None:
         """Forget calls, messages, views, faults and rate-limit state; keep users/channels."""

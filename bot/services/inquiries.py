@@ -16,6 +16,7 @@ from bot.domain.inquiry import Actor, Kind, Status, can, may, status_after
 from bot.domain.sla import current_deadline, end_of_business_day, shift_for_pause
 from bot.errors import Conflict, DomainError, Forbidden, NotFound
 from bot.services.outbox import enqueue_card_sync, enqueue_message
+from bot.services.reminders import sync_reminders
 from storage.models import Inquiry, InquiryEvent
 from storage.repos.inquiries import (
     add_event,
@@ -111,6 +112,8 @@ async def _record(
 
 
 async def _sync_card(session: AsyncSession, inquiry: Inquiry, event: InquiryEvent, deps: Deps) -> None:
+    """After every change: recompute reminders and queue the card update."""
+    await sync_reminders(session, deps, inquiry)
     channel = inquiry.card_channel or deps.config.channels.triage
     if not channel:
         return
@@ -311,6 +314,24 @@ async def set_eta(
     )
     await _sync_card(session, inquiry, event, deps)
     await _tell_requester(session, inquiry, event, deps, "inquiry.notify.eta", eta=fmt_time(eta, deps))
+    long_request, cal = deps.policy.long_request, deps.calendar
+    if long_request.is_business:
+        is_long = cal.business_minutes_between(now, eta) > long_request.business_total(cal.minutes_per_day)
+    else:
+        is_long = eta - now > long_request.wall
+    if (
+        inquiry.kind == Kind.REQUEST
+        and is_long
+        and not any(e.kind == "milestone" for e in await list_events(session, inquiry_id=inquiry.id or 0))
+    ):
+        await enqueue_message(
+            session,
+            key=f"ask-milestones:{event.id}",
+            recipient=actor.user_id,
+            text_key="inquiry.notify.milestones_needed",
+            params={"number": inquiry.number, "title": inquiry.title},
+            now=now,
+        )
     return inquiry
 
 

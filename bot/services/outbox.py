@@ -13,6 +13,7 @@ from storage.repos.outbox import add_outbox_message
 
 CARD = "card"
 MESSAGE = "message"
+NUDGE = "nudge"
 
 
 async def enqueue_message(
@@ -53,6 +54,28 @@ async def enqueue_card_sync(
             kind=CARD,
             recipient=channel,
             payload=json.dumps({"inquiry_id": inquiry_id}),
+            available_at=now,
+            created_at=now,
+        ),
+    )
+
+
+async def enqueue_nudge(
+    session: AsyncSession,
+    *,
+    key: str,
+    recipient: str,
+    items: list[dict[str, Any]],
+    now: datetime,
+) -> None:
+    """Queue one grouped nudge (several reminders for one person) rendered at delivery."""
+    await add_outbox_message(
+        session,
+        OutboxMessage(
+            idempotency_key=key,
+            kind=NUDGE,
+            recipient=recipient,
+            payload=json.dumps({"items": items}, ensure_ascii=False, default=str),
             available_at=now,
             created_at=now,
         ),

@@ -15,6 +15,7 @@ from bot.deps import Deps
 from bot.i18n import Lang, both, t
 from bot.services import inquiries as svc
 from handlers.blocks.inquiry import build_inquiry_card, texts
+from handlers.blocks.nudges import build_nudge_message
 from storage.models import OutboxMessage
 from storage.repos.inquiries import get_inquiry_by_id
 from storage.repos.outbox import claim_outbox_message, get_outbox_message, list_due_outbox
@@ -111,6 +112,8 @@ class OutboxSender:
         payload: dict[str, Any] = json.loads(row.payload)
         if row.kind == "card":
             return await self._send_card(row, payload["inquiry_id"])
+        if row.kind == "nudge":
+            return await self._send_nudge(row, payload)
         lang = await self._lang_for(row.recipient)
         cfg = self._deps.config
         key, params = payload["text_key"], payload["params"]
@@ -125,6 +128,18 @@ class OutboxSender:
             kwargs["thread_ts"] = row.thread_ts
         resp = await self._client.chat_postMessage(
             **kwargs,
+            metadata={"event_type": "charterbot_outbox", "event_payload": {"key": row.idempotency_key}},
+        )
+        return resp.get("ts"), resp.get("channel")
+
+    async def _send_nudge(self, row: OutboxMessage, payload: dict[str, Any]) -> tuple[str | None, str | None]:
+        """A grouped nudge: in the person's language for DMs, the default one in channels."""
+        lang = await self._lang_for(row.recipient) or self._deps.config.language
+        text, blocks = build_nudge_message(lang, payload["items"])
+        resp = await self._client.chat_postMessage(
+            channel=row.recipient,
+            text=text[:39000],
+            blocks=blocks,
             metadata={"event_type": "charterbot_outbox", "event_payload": {"key": row.idempotency_key}},
         )
         return resp.get("ts"), resp.get("channel")
