@@ -1,0 +1,198 @@
+"""SLA nudges end to end: short SLAs, a movable clock, the real server and fake Slack."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from e2e.harness import KST, TEST_CONFIG, Bot, eventually, start_bot
+from storage.models import Reminder
+
+SHORT: dict[str, Any] = copy.deepcopy(TEST_CONFIG)
+SHORT["calendar"] = {"always_open": True}
+SHORT["sla"] = {
+    "support_first_response": "10m",
+    "support_eta": "1h",
+    "voc_review": "1h",
+    "request_review": "2h",
+    "approaching": 0.75,
+    "overdue_repeat": "30m",
+}
+SHORT["scheduler"] = {"sweep_interval": "1s"}
+
+
+@pytest.fixture
+async def nbot(db_url: str) -> AsyncIterator[Bot]:
+    driver, stop = await start_bot(db_url, SHORT)
+    yield driver
+    await stop()
+
+
+async def advance(bot: Bot, minutes: float) -> None:
+    """Move the clock and run what is due, as the scheduler would."""
+    bot.clock.advance(timedelta(minutes=minutes))
+    await bot.runtime.run_due_work()
+    await bot.settle()
+
+
+def nudges_to(bot: Bot, user: str) -> list[dict[str, Any]]:
+    channel = bot.fake.dm_channel_for(user)
+    return [m for m in bot.fake.messages(channel) if any(
+        b.get("type") == "actions" and b["elements"][0]["action_id"].startswith("nudge-snooze")
+        for b in m.get("blocks") or [])]
+
+
+async def new(bot: Bot, text: str) -> None:
+    await bot.reply_to("USTAFF2", text)
+    await bot.settle()
+
+
+async def test_approaching_deadline_and_escalation(nbot: Bot) -> None:
+    await new(nbot, "new support Printer jam <@USTAFF1>")
+    await advance(nbot, 5)
+    assert nudges_to(nbot, "USTAFF1") == []
+    await advance(nbot, 3)  # 8 of 10 minutes: past the 75% mark
+    first = nudges_to(nbot, "USTAFF1")
+    assert len(first) == 1 and "다가옵니다" in first[0]["text"]  # USTAFF1 reads Korean
+    assert "#1" in first[0]["text"]
+    assert nudges_to(nbot, "UMANAGER") == []
+    await advance(nbot, 3)  # past the deadline
+    assert len(nudges_to(nbot, "USTAFF1")) == 2
+    escalations = nudges_to(nbot, "UMANAGER")
+    assert len(escalations) == 1 and "🔺" in escalations[0]["text"] and "<@USTAFF1>" in escalations[0]["text"]
+    # repeated while overdue, at most once per overdue_repeat (30m)
+    await advance(nbot, 10)
+    assert len(nudges_to(nbot, "UMANAGER")) == 1
+    await advance(nbot, 25)
+    assert len(nudges_to(nbot, "UMANAGER")) == 2
+
+
+async def test_several_nudges_for_one_person_are_grouped(nbot: Bot) -> None:
+    await new(nbot, "new support One <@USTAFF1>")
+    await new(nbot, "new support Two <@USTAFF1>")
+    await advance(nbot, 8)
+    nudges = nudges_to(nbot, "USTAFF1")
+    assert len(nudges) == 1
+    assert "#1" in nudges[0]["text"] and "#2" in nudges[0]["text"]
+
+
+async def test_acting_cancels_pointless_nudges(nbot: Bot) -> None:
+    await new(nbot, "new support Cancel me <@USTAFF1>")
+    await advance(nbot, 8)
+    assert len(nudges_to(nbot, "USTAFF1")) == 1
+    await nbot.reply_to("USTAFF1", "progress 1 Looking at it now")  # the first response
+    await advance(nbot, 5)
+    assert len(nudges_to(nbot, "USTAFF1")) == 1, "no deadline nudge after the response"
+    assert nudges_to(nbot, "UMANAGER") == []
+    await nbot.reply_to("USTAFF1", "resolve 1 done")
+    await advance(nbot, 120)
+    assert len(nudges_to(nbot, "USTAFF1")) == 1
+    async with nbot.deps.sessions() as s:
+        pending = (await s.exec(select(Reminder).where(Reminder.state == "pending"))).all()
+    assert pending == []
+
+
+async def test_eta_required_then_eta_becomes_deadline(nbot: Bot) -> None:
+    await new(nbot, "new support Needs an ETA <@USTAFF1>")
+    await nbot.reply_to("USTAFF1", "progress 1 on it")
+    await advance(nbot, 46)  # 75% of the 1h ETA window
+    texts = [m["text"] for m in nudges_to(nbot, "USTAFF1")]
+    assert len(texts) == 1 and "예상 완료 시각 안내" in texts[0]
+    await nbot.reply_to("USTAFF1", "eta 1 +40m")
+    await advance(nbot, 20)
+    assert len(nudges_to(nbot, "USTAFF1")) == 1  # ETA given: no more eta nudges
+    await advance(nbot, 11)  # 31 of 40 minutes of the promised resolution
+    texts = [m["text"] for m in nudges_to(nbot, "USTAFF1")]
+    assert len(texts) == 2 and "해결" in texts[-1]
+
+
+async def test_snooze_fires_again_later_and_double_click_snoozes_once(nbot: Bot) -> None:
+    await new(nbot, "new support Snooze me <@USTAFF2>")
+    await advance(nbot, 8)
+    nudge = nudges_to(nbot, "USTAFF2")[0]
+    actions = next(b for b in nudge["blocks"] if b["type"] == "actions")
+    snooze = next(e for e in actions["elements"] if e["action_id"] == "nudge-snooze-30")
+    for _ in range(2):
+        await nbot.click("USTAFF2", "nudge-snooze-30", snooze["value"],
+                         channel=nbot.fake.dm_channel_for("USTAFF2"), message_ts=nudge["ts"])
+    await eventually(lambda: [c for c in nbot.fake.calls_to("response_url") if "30" in json.dumps(c.args) or "again" in json.dumps(c.args)])
+    await nbot.reply_to("USTAFF2", "progress 1 replied")  # first response met; ETA promise still open
+    await advance(nbot, 31)
+    async with nbot.deps.sessions() as s:
+        snoozes = (await s.exec(select(Reminder).where(Reminder.key.contains("~snz")))).all()  # type: ignore[attr-defined]
+    assert len(snoozes) == 1
+    # the snooze was about the first response, which is now met: it was cancelled, not sent
+    assert snoozes[0].state == "cancelled"
+
+
+async def test_snooze_of_open_promise_fires(nbot: Bot) -> None:
+    await new(nbot, "new support Snooze fires <@USTAFF2>")
+    await nbot.reply_to("USTAFF2", "progress 1 first look")
+    await advance(nbot, 46)
+    nudge = nudges_to(nbot, "USTAFF2")[0]
+    value = next(b for b in nudge["blocks"] if b["type"] == "actions")["elements"][0]["value"]
+    await nbot.click("USTAFF2", "nudge-snooze-30", value, channel=nbot.fake.dm_channel_for("USTAFF2"), message_ts=nudge["ts"])
+    async def snoozed() -> bool:
+        async with nbot.deps.sessions() as s:
+            return bool((await s.exec(select(Reminder).where(Reminder.key.contains("~snz")))).all())  # type: ignore[attr-defined]
+    for _ in range(100):
+        if await snoozed():
+            break
+        await nbot.settle()
+    await advance(nbot, 5)
+    count = len(nudges_to(nbot, "USTAFF2"))
+    await advance(nbot, 26)
+    assert len(nudges_to(nbot, "USTAFF2")) > count
+
+
+async def test_unassigned_goes_to_triage_and_default_manager(nbot: Bot) -> None:
+    await new(nbot, "new support Nobody owns me")
+    await advance(nbot, 11)
+    triage = [m for m in nbot.posts("C0TRIAGE") if "⏰" in (m.get("text") or "")]
+    assert triage, "unassigned nudges go to the triage channel"
+    assert nudges_to(nbot, "UMANAGER"), "and the escalation to the default manager"
+
+
+async def test_hold_pauses_and_resume_shifts_deadline(nbot: Bot) -> None:
+    await new(nbot, "new support Waiting on customer <@USTAFF1>")
+    await advance(nbot, 5)
+    await nbot.reply_to("USTAFF1", "hold 1 waiting for logs")
+    await advance(nbot, 60)
+    assert nudges_to(nbot, "USTAFF1") == [] and nudges_to(nbot, "UMANAGER") == []
+    answer = await nbot.reply_to("USTAFF1", "resume 1")
+    assert "#1" in answer
+    await advance(nbot, 2)  # 7 of 10 minutes used: not yet approaching
+    assert nudges_to(nbot, "USTAFF1") == []
+    await advance(nbot, 1)
+    assert len(nudges_to(nbot, "USTAFF1")) == 1
+
+
+async def test_scheduler_fires_by_itself(nbot: Bot) -> None:
+    await new(nbot, "new support Scheduler <@USTAFF1>")
+    nbot.clock.advance(timedelta(minutes=9))
+    await eventually(lambda: nudges_to(nbot, "USTAFF1"), timeout=6)
+
+
+async def test_nudges_wait_for_business_hours(db_url: str) -> None:
+    config = copy.deepcopy(TEST_CONFIG)
+    friday = datetime(2026, 12, 4, 17, 50, tzinfo=KST)
+    bot, stop = await start_bot(db_url, config, start=friday)
+    try:
+        await new(bot, "new support Late friday <@USTAFF1>")
+        # 15bm: deadline Monday 09:05; the 75% mark (11 min) falls Monday 09:01
+        bot.clock.set(datetime(2026, 12, 5, 10, 0, tzinfo=KST))  # Saturday
+        await bot.runtime.run_due_work()
+        await bot.settle()
+        assert nudges_to(bot, "USTAFF1") == []
+        bot.clock.set(datetime(2026, 12, 7, 9, 2, tzinfo=KST))  # Monday
+        await bot.runtime.run_due_work()
+        await bot.settle()
+        assert len(nudges_to(bot, "USTAFF1")) == 1
+    finally:
+        await stop()
