@@ -196,3 +196,32 @@ async def test_nudges_wait_for_business_hours(db_url: str) -> None:
         assert len(nudges_to(bot, "USTAFF1")) == 1
     finally:
         await stop()
+
+
+async def test_regulatory_warnings_before_due_date(nbot: Bot) -> None:
+    await new(nbot, "new regulatory Rate table change due:2026-12-20 <@USTAFF2>")
+    await nbot.reply_to("USTAFF2", "progress 1 reviewed")
+    await advance(nbot, 60 * 24 * 13)  # 2026-12-14 10:00: past the D-7 mark (12-13 23:59)
+    assert len(nudges_to(nbot, "USTAFF2")) == 1 and "📅" in nudges_to(nbot, "USTAFF2")[0]["text"]
+    await advance(nbot, 60 * 24 * 6)  # 2026-12-20 10:00: past D-1
+    assert len(nudges_to(nbot, "USTAFF2")) == 2
+    await advance(nbot, 60 * 24 * 2)  # past the due date
+    assert len(nudges_to(nbot, "USTAFF2")) == 3
+    assert nudges_to(nbot, "UMANAGER")
+
+
+async def test_milestone_needs_progress_report(nbot: Bot) -> None:
+    await new(nbot, "new request Big migration <@USTAFF1>")
+    await nbot.reply_to("USTAFF1", "progress 1 scale: 3 months")
+    answer = await nbot.reply_to("USTAFF1", "eta 1 2027-03-31")
+    assert "#1" in answer
+    await nbot.settle()
+    assert any("milestone" in t for t in nbot.dm_texts("USTAFF1"))  # asked for stages
+    await nbot.reply_to("USTAFF1", "milestone 1 2026-12-03 Design review")
+    await advance(nbot, 60 * 24 * 2)  # 2026-12-03 10:00: 75% of the stage window gone
+    texts = [m["text"] for m in nudges_to(nbot, "USTAFF1")]
+    assert texts and "단계 진행 보고" in texts[-1]
+    await nbot.reply_to("USTAFF1", "progress 1 design reviewed with the customer")
+    before = len(nudges_to(nbot, "USTAFF1"))
+    await advance(nbot, 60 * 24)
+    assert len(nudges_to(nbot, "USTAFF1")) == before
