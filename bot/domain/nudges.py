@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.domain.calendar import BusinessCalendar
 from bot.domain.durations import Duration
@@ -102,7 +102,7 @@ def approaching_at(ob: Obligation, cal: BusinessCalendar, share: float) -> datet
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y%m%dT%H%M%S")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
 
 
 def plan(inquiry_id: int, f: Facts, cal: BusinessCalendar, policy: NudgePolicy) -> list[Planned]:

@@ -26,8 +26,12 @@ Facts copied from Slack (docs.slack.dev method reference and real error bodies):
   trigger gets ``exchanged_trigger_id``.
 * Response URLs answer JSON ``{"ok": true}``; webhooks answer HTTP 400 ``invalid_blocks`` on bad
   blocks.
+* ``conversations.history`` / ``conversations.replies`` list a message's ``metadata`` only with
+  ``include_all_metadata=true``; ``replies`` lists the parent first, then replies oldest first.
+  Both page with ``limit`` and ``response_metadata.next_cursor``.
 
-Deliberate simplifications: no scopes, no membership checks, no files, no pagination, no
+Deliberate simplifications: no scopes, no membership checks, no files, no pagination (except
+history and replies), no
 cumulative ``msg_blocks_too_long`` rule (Slack does not document the exact number).
 """
 
@@ -565,6 +569,7 @@ class FakeSlack:
             "conversations.info": self._conversations_info,
             "reactions.add": self._reactions_add,
             "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
         }
         self.add_user(bot_user_id, "charterbot", is_bot=True)
 
@@ -684,6 +689,11 @@ class FakeSlack:
             if msg is not None:
                 out.append(copy.deepcopy(msg))
         return out
+
+    def channel_messages(self, channel: str) -> list[dict[str, Any]]:
+        """The stored messages of one channel in ts order, top level and replies (not copies:
+        read them, do not change them)."""
+        return list(self._messages.get(channel, []))
 
     def get_message(self, channel: str, ts: str) -> dict[str, Any] | None:
         """A deep copy of one stored message, or None."""
@@ -1057,24 +1067,72 @@ class FakeSlack:
         msg.update(user=user, bot_id=None, app_id=None)
         return msg
 
-    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
-        channel = self._resolve_channel(args.get("channel"), allow_user=False)
-        latest = str(args.get("latest") or "9999999999.999999")
-        oldest = str(args.get("oldest") or "0")
+    @staticmethod
+    def _window(args: dict[str, Any]) -> Callable[[str], bool]:
+        """The oldest/latest/inclusive filter of conversations.history and .replies."""
+        latest = float(str(args.get("latest") or "9999999999.999999"))
+        oldest = float(str(args.get("oldest") or "0"))
         inclusive = _truthy(args.get("inclusive"))
-        limit = int(args.get("limit") or 100)
 
         def inside(ts: str) -> bool:
             if inclusive:
-                return float(oldest) <= float(ts) <= float(latest)
-            return float(oldest) < float(ts) < float(latest)
+                return oldest <= float(ts) <= latest
+            return oldest < float(ts) < latest
 
+        return inside
+
+    def _listed(self, msg: Mapping[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+        """A message as history/replies list it: metadata only with include_all_metadata."""
+        out = self._public_message(msg)
+        if not _truthy(args.get("include_all_metadata")):
+            out.pop("metadata", None)
+        return out
+
+    @staticmethod
+    def _page(found: list[dict[str, Any]], args: dict[str, Any]) -> dict[str, Any]:
+        """Cut a list into pages of ``limit`` with an opaque ``next_cursor``."""
+        limit = max(1, int(args.get("limit") or 100))
+        start = 0
+        cursor = args.get("cursor")
+        if isinstance(cursor, str) and cursor.startswith("off:"):
+            try:
+                start = max(0, int(cursor[4:]))
+            except ValueError:
+                raise _ApiError("invalid_cursor") from None
+        elif cursor:
+            raise _ApiError("invalid_cursor")
+        page = found[start:start + limit]
+        has_more = start + limit < len(found)
+        body: dict[str, Any] = {"ok": True, "messages": page, "has_more": has_more}
+        body["response_metadata"] = {"next_cursor": f"off:{start + limit}" if has_more else ""}
+        return body
+
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._resolve_channel(args.get("channel"), allow_user=False)
+        inside = self._window(args)
         found = [
-            self._public_message(m)
+            self._listed(m, args)
             for m in reversed(self._messages.get(channel, []))
             if inside(m["ts"]) and not (m.get("thread_ts") and m["thread_ts"] != m["ts"])
         ]
-        return {"ok": True, "messages": found[:limit], "has_more": len(found) > limit}
+        return self._page(found, args)
+
+    def _conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The parent first, then its replies oldest first (the parent is always listed)."""
+        channel = self._resolve_channel(args.get("channel"), allow_user=False)
+        ts = args.get("ts")
+        if not isinstance(ts, str) or not ts:
+            raise _ApiError("invalid_arguments")
+        parent = self._find(channel, ts)
+        if parent is None:
+            raise _ApiError("thread_not_found")
+        inside = self._window(args)
+        replies = [
+            self._listed(m, args)
+            for m in self._messages.get(channel, [])
+            if m.get("thread_ts") == ts and m["ts"] != ts and inside(m["ts"])
+        ]
+        return self._page([self._listed(parent, args), *replies], args)
 
     def _api_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "args": {k: v for k, v in args.items() if isinstance(v, str)}}

@@ -349,6 +349,4 @@ def action_entry(element: Mapping[str, Any], *, block_id: str, raw: Any = None) 
     state = element_state(element, raw)
     state.pop("type", None)
     entry.update(state)
-    if kind in ("static_select", "external_select", "datepicker", "timepicker", "users_select"):
-        entry.setdefault("initial_option", element.get("initial_option"))
     return {k: v for k, v in entry.items() if v is not None or k.startswith("selected")}

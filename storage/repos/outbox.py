@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import OutboxMessage
+
+# States: pending -> sending -> sent | failed (sending -> pending again on a retry).
+UNSENT = ("pending", "sending")
+# Recipients excluded in SQL at most (the rest are skipped by the caller).
+MAX_EXCLUDED = 500
 
 
 async def add_outbox_message(session: AsyncSession, message: OutboxMessage) -> None:
@@ -27,17 +34,45 @@ async def add_outbox_message(session: AsyncSession, message: OutboxMessage) -> N
 
 
 async def list_due_outbox(
-    session: AsyncSession, *, now: datetime, limit: int = 50
+    session: AsyncSession,
+    *,
+    now: datetime,
+    limit: int = 50,
+    exclude_recipients: Collection[str] = (),
 ) -> list[OutboxMessage]:
-    """Return pending rows whose time has come, oldest first (locked on PostgreSQL)."""
+    """Return due pending rows that head their recipient's queue, oldest first.
+
+    A row is returned only when no older row for the same recipient is still pending or
+    sending, so a channel's messages go out in order even while one of them is retried
+    (later rows wait behind it). `exclude_recipients` leaves out channels the caller must
+    not post to right now (pacing). On PostgreSQL the rows are locked with
+    `FOR UPDATE SKIP LOCKED` so concurrent workers pick disjoint rows.
+    """
+    earlier = aliased(OutboxMessage)
+    blocked = (
+        select(earlier.id)
+        .where(
+            col(earlier.recipient) == col(OutboxMessage.recipient),
+            col(earlier.id) < col(OutboxMessage.id),
+            col(earlier.state).in_(UNSENT),
+        )
+        .exists()
+    )
     stmt = (
         select(OutboxMessage)
-        .where(col(OutboxMessage.state) == "pending", col(OutboxMessage.available_at) <= now)
+        .where(
+            col(OutboxMessage.state) == "pending",
+            col(OutboxMessage.available_at) <= now,
+            ~blocked,
+        )
         .order_by(col(OutboxMessage.id))
         .limit(limit)
     )
+    excluded = sorted(exclude_recipients)[:MAX_EXCLUDED]
+    if excluded:
+        stmt = stmt.where(col(OutboxMessage.recipient).not_in(excluded))
     if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
+        stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)  # type: ignore[arg-type]
     return list((await session.exec(stmt)).all())
 
 
@@ -52,9 +87,121 @@ async def claim_outbox_message(session: AsyncSession, *, message_id: int, now: d
     return bool(result.rowcount == 1)
 
 
+async def renew_outbox_lease(session: AsyncSession, *, message_id: int, now: datetime) -> bool:
+    """Heartbeat of a row being sent: push its lease forward (`available_at` = now)."""
+    stmt = (
+        sa.update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.state) == "sending")
+        .values(available_at=now)
+    )
+    result = await session.exec(stmt)
+    return bool(result.rowcount == 1)
+
+
+async def release_stale_outbox(
+    session: AsyncSession,
+    *,
+    before: datetime,
+    now: datetime,
+    error: str,
+    keep: Collection[int] = (),
+    limit: int = 100,
+) -> list[int]:
+    """Give rows stuck in 'sending' since `before` (lease expired) back as pending.
+
+    Their sender died or hung between claiming and marking; whether the message reached
+    Slack is unknown, so `error` (which the sender recognises) is recorded and the next
+    attempt checks the channel before sending again. `keep` are rows this process is still
+    sending. Returns the released ids; safe with concurrent workers (conditional update).
+    """
+    stmt = (
+        select(col(OutboxMessage.id))
+        .where(col(OutboxMessage.state) == "sending", col(OutboxMessage.available_at) <= before)
+        .order_by(col(OutboxMessage.id))
+        .limit(limit)
+    )
+    if keep:
+        stmt = stmt.where(col(OutboxMessage.id).not_in(list(keep)))
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    released: list[int] = []
+    for message_id in (await session.exec(stmt)).all():
+        assert message_id is not None
+        result = await session.exec(
+            sa.update(OutboxMessage)
+            .where(
+                col(OutboxMessage.id) == message_id,
+                col(OutboxMessage.state) == "sending",
+                col(OutboxMessage.available_at) <= before,
+            )
+            .values(state="pending", available_at=now, last_error=error[:500])
+        )
+        if result.rowcount == 1:
+            released.append(message_id)
+    return released
+
+
+async def mark_outbox_sent(
+    session: AsyncSession, *, message_id: int, now: datetime, ts: str | None
+) -> None:
+    """Record a delivered row (with the message ts when there is one)."""
+    await session.exec(
+        sa.update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id)
+        .values(state="sent", sent_at=now, sent_ts=ts)
+    )
+
+
+async def reschedule_outbox_message(
+    session: AsyncSession,
+    *,
+    message_id: int,
+    available_at: datetime,
+    error: str,
+    count_attempt: bool = True,
+) -> None:
+    """Put a claimed row back as pending until `available_at`.
+
+    With `count_attempt=False` the claim does not count towards the attempt limit (a 429
+    or a pacing release is Slack or the sender saying "later", not a failed delivery).
+    """
+    values: dict[str, object] = {
+        "state": "pending",
+        "available_at": available_at,
+        "last_error": error[:500],
+    }
+    if not count_attempt:
+        values["attempts"] = sa.case(
+            (col(OutboxMessage.attempts) > 0, OutboxMessage.attempts - 1), else_=0
+        )
+    await session.exec(
+        sa.update(OutboxMessage).where(col(OutboxMessage.id) == message_id).values(**values)
+    )
+
+
+async def fail_outbox_message(session: AsyncSession, *, message_id: int, error: str) -> None:
+    """Give a row up for good, keeping the reason for admins."""
+    await session.exec(
+        sa.update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id)
+        .values(state="failed", last_error=error[:500])
+    )
+
+
 async def get_outbox_message(session: AsyncSession, message_id: int) -> OutboxMessage | None:
     """Return one outbox row."""
     return await session.get(OutboxMessage, message_id)
+
+
+async def list_failed_outbox(session: AsyncSession, limit: int = 20) -> list[OutboxMessage]:
+    """Rows the sender gave up on, newest first (for admins: nothing is dropped silently)."""
+    stmt = (
+        select(OutboxMessage)
+        .where(col(OutboxMessage.state) == "failed")
+        .order_by(col(OutboxMessage.id).desc())
+        .limit(limit)
+    )
+    return list((await session.exec(stmt)).all())
 
 
 async def count_outbox(session: AsyncSession, *, state: str) -> int:

@@ -1,9 +1,52 @@
-"""Deliver outbox rows to Slack: render, send, mark; retry with backoff; never twice."""
+"""Deliver outbox rows to Slack: render, send, mark; retry with backoff; never twice.
+
+How a notification is sent exactly once
+---------------------------------------
+Every message the sender posts carries the row's idempotency key in Slack message metadata
+(``metadata={"event_type": "charterbot_outbox" | "charterbot_card",
+"event_payload": {"key": <outbox key>, ...}}``). A row is claimed (``pending`` →
+``sending``, attempts + 1) before the request and marked ``sent`` with the message ``ts``
+after it. Whenever the outcome of an earlier attempt is unknown the row is *uncertain*
+(``last_error`` starts with ``uncertain:``):
+
+* the request timed out, the connection broke, or Slack answered 5xx (the message may
+  have been posted anyway);
+* the process died between sending and marking: the row stays ``sending``; while a sender
+  works on a row it renews the row's lease (``available_at``) every ``lease / 3`` seconds,
+  so a row whose lease is older than ``lease`` belongs to nobody and is given back as
+  pending + uncertain (any worker may do this; the update is conditional).
+
+Before sending an uncertain row again, the sender reads the channel
+(``conversations.history``, or ``conversations.replies`` for thread replies, with
+``include_all_metadata=true``, from the row's ``created_at`` minus ``lookback``) and looks
+for a message whose metadata carries the row's key. Found → the row is marked ``sent`` with
+that ``ts`` (and a card's ``ts`` is recorded on its inquiry); not found → it is sent.
+DMs are addressed by user id; their history is read from the DM channel that
+``conversations.open(users=…)`` returns. Card *updates* (``chat.update``) are idempotent
+and need no check. Retries after an uncertain outcome wait at least the backoff, which is
+longer than Slack keeps a request in flight, so a late-landing first attempt is seen.
+
+Other rules
+-----------
+* 429: the channel is paused for ``Retry-After`` and the row waits as long; 429s do not
+  count towards ``max_attempts`` (Slack said "later", not "no").
+* Permanent Slack errors (``PERMANENT``) and ``max_attempts`` failed attempts → ``failed``
+  with ``last_error``, logged at ERROR, listed by ``list_failed_outbox``.
+* Pacing: at most one ``chat.postMessage`` per channel (row recipient) per
+  ``channel_interval`` seconds, measured in real time from the previous answer. A hot
+  channel's rows stay pending (untouched) and the round goes on with other channels.
+* Order: a row is only picked when no older row for the same recipient is pending or
+  sending (see ``list_due_outbox``), so a retried row holds back its channel's later rows.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
+import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -11,34 +54,108 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.client import make_delivery_client
 from bot.deps import Deps
 from bot.i18n import Lang, both, t
 from bot.services import inquiries as svc
 from handlers.blocks.inquiry import build_inquiry_card, texts
-from handlers.blocks.nudges import build_nudge_message
 from storage.models import OutboxMessage
 from storage.repos.inquiries import get_inquiry_by_id
-from storage.repos.outbox import claim_outbox_message, get_outbox_message, list_due_outbox
+from storage.repos.outbox import (
+    claim_outbox_message,
+    fail_outbox_message,
+    list_due_outbox,
+    mark_outbox_sent,
+    release_stale_outbox,
+    renew_outbox_lease,
+    reschedule_outbox_message,
+)
 
 log = logging.getLogger("charterbot.outbox")
 MAX_ATTEMPTS = 8
+UNCERTAIN = "uncertain: "
 # Slack errors that no retry can fix.
 PERMANENT = frozenset({
-    "invalid_blocks", "msg_too_long", "channel_not_found", "not_in_channel", "is_archived",
-    "invalid_auth", "not_authed", "account_inactive", "user_not_found", "no_text",
-    "invalid_arguments", "message_not_found", "cant_update_message",
+    "invalid_blocks", "invalid_blocks_format", "msg_too_long", "channel_not_found",
+    "not_in_channel", "is_archived", "invalid_auth", "not_authed", "account_inactive",
+    "user_not_found", "no_text", "invalid_arguments", "message_not_found",
+    "cant_update_message", "missing_scope", "restricted_action", "invalid_metadata_format",
+    "invalid_metadata_schema", "metadata_too_large", "too_many_attachments",
+    "invalid_attachments", "team_access_not_granted", "token_revoked", "ekm_access_denied",
 })
 
 
+@dataclass(frozen=True)
+class DeliverySettings:
+    """Tunables of the sender (all durations in seconds)."""
+
+    max_attempts: int = MAX_ATTEMPTS  # failed attempts before a row is given up
+    backoff_base: float = 2.0  # retry n waits backoff_base * 2**(n-1) ...
+    backoff_max: float = 300.0  # ... capped here
+    lease: float = 60.0  # a 'sending' row not renewed for this long is re-examined
+    channel_interval: float = 1.0  # min time between two posts to one channel
+    batch: int = 50  # rows claimed per round
+    timeout: float | None = None  # per Slack request; None: the shared client's
+    lookback: float = 300.0  # history search starts this long before the row was queued
+    history_pages: int = 20  # pages of 200 messages read at most when checking
+    idle: float = 1.0  # poll interval when nothing is due
+
+
+@dataclass
+class _Check:
+    """Whether the attempt still has to look for an earlier, unconfirmed delivery."""
+
+    needed: bool
+
+    def carry(self, outcome: _Outcome) -> _Outcome:
+        """Keep the row uncertain when this attempt failed before finishing its check."""
+        if self.needed and not outcome.uncertain:
+            outcome.error = UNCERTAIN + outcome.error
+            outcome.uncertain = True
+        return outcome
+
+
+@dataclass
+class _Outcome:
+    """Why an attempt did not end with 'sent'."""
+
+    error: str
+    permanent: bool = False
+    uncertain: bool = False
+    retry_after: float | None = None  # 429
+
+
 class OutboxSender:
-    """Claims due outbox rows and sends them through the Web API."""
+    """Claims due outbox rows and sends them through the Web API (see the module doc)."""
 
-    def __init__(self, deps: Deps, client: AsyncWebClient) -> None:
+    def __init__(
+        self, deps: Deps, client: AsyncWebClient, settings: DeliverySettings | None = None
+    ) -> None:
         self._deps = deps
-        self._client = client
+        self._shared = client
+        self._settings = settings or DeliverySettings()
+        self._client = make_delivery_client(client, timeout=self._settings.timeout)
+        self._last_post: dict[str, float] = {}  # recipient -> monotonic time it may post again
+        self._inflight: set[int] = set()
+        self._dm_channels: dict[str, str] = {}
+        self._wake_at: float | None = None
 
-    async def run_forever(self, idle: float = 1.0) -> None:
-        """Deliver until cancelled; sleeps until kicked or `idle` seconds pass."""
+    @property
+    def settings(self) -> DeliverySettings:
+        """The current tunables."""
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: DeliverySettings) -> None:
+        self._settings = value
+        self._client.timeout = (  # type: ignore[assignment]
+            self._shared.timeout if value.timeout is None else value.timeout
+        )
+
+    # ------------------------------------------------------------------ loop
+
+    async def run_forever(self, idle: float | None = None) -> None:
+        """Deliver until cancelled; sleeps until kicked, a channel cools down or `idle` passes."""
         while True:
             try:
                 sent = await self.deliver_due()
@@ -46,61 +163,217 @@ class OutboxSender:
                 log.exception("outbox delivery round failed")
                 sent = 0
             if sent == 0:
-                await self._deps.outbox.wait(idle)
+                await self._deps.outbox.wait(self._sleep_for(idle))
 
-    async def deliver_due(self, limit: int = 50) -> int:
+    def _sleep_for(self, idle: float | None) -> float:
+        wait = self._settings.idle if idle is None else idle
+        if self._wake_at is not None:
+            wait = min(wait, max(0.01, self._wake_at - time.monotonic()))
+        return wait
+
+    def _wake(self, delay: float) -> None:
+        at = time.monotonic() + max(0.0, delay)
+        if self._wake_at is None or at < self._wake_at or self._wake_at < time.monotonic():
+            self._wake_at = at
+
+    def _hot(self) -> set[str]:
+        """Recipients posted to less than `channel_interval` ago (or paused by a 429)."""
+        now = time.monotonic()
+        hot = {r for r, until in self._last_post.items() if until > now}
+        for recipient in [r for r in self._last_post if r not in hot]:
+            del self._last_post[recipient]
+        if hot:
+            self._wake(min(self._last_post[r] for r in hot) - now)
+        return hot
+
+    def _pause(self, recipient: str, seconds: float) -> None:
+        until = time.monotonic() + seconds
+        self._last_post[recipient] = max(self._last_post.get(recipient, 0.0), until)
+
+    async def deliver_due(self, limit: int | None = None) -> int:
         """Deliver one batch of due rows; return how many were handled."""
         deps = self._deps
+        settings = self._settings
         now = deps.clock.now()
-        claimed: list[int] = []
+        await self._release_stale(now)
+        hot = self._hot()
+        claimed: list[OutboxMessage] = []
         async with deps.sessions.begin() as session:
-            for row in await list_due_outbox(session, now=now, limit=limit):
+            rows = await list_due_outbox(
+                session, now=now, limit=limit or settings.batch, exclude_recipients=hot
+            )
+            for row in rows:
                 assert row.id is not None
+                if row.recipient in hot:
+                    continue
                 if await claim_outbox_message(session, message_id=row.id, now=now):
-                    claimed.append(row.id)
-        for message_id in claimed:
-            await self._deliver(message_id)
+                    claimed.append(row)
+        for row in claimed:
+            await self._deliver(row)
         return len(claimed)
 
-    async def _deliver(self, message_id: int) -> None:
-        deps = self._deps
-        async with deps.sessions() as session:
-            row = await get_outbox_message(session, message_id)
-        if row is None:
-            return
-        try:
-            ts, channel = await self._send(row)
-        except SlackApiError as exc:
-            error = str(exc.response.get("error", "")) if exc.response is not None else "slack_error"
-            await self._failed(row, error, permanent=error in PERMANENT)
-            return
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            await self._failed(row, f"network: {exc!r}"[:400], permanent=False)
-            return
-        async with deps.sessions.begin() as session:
-            fresh = await get_outbox_message(session, message_id)
-            if fresh is not None:
-                fresh.state = "sent"
-                fresh.sent_at = deps.clock.now()
-                fresh.sent_ts = ts
-            if row.kind == "card" and ts and channel:
-                await svc.mark_card_posted(session, json.loads(row.payload)["inquiry_id"], channel, ts)
+    async def _release_stale(self, now: Any) -> None:
+        before = now - timedelta(seconds=self._settings.lease)
+        async with self._deps.sessions.begin() as session:
+            released = await release_stale_outbox(
+                session,
+                before=before,
+                now=now,
+                error=UNCERTAIN + "lease expired while sending",
+                keep=set(self._inflight),
+            )
+        if released:
+            log.warning("outbox: %d row(s) left 'sending' by a dead sender re-examined", len(released))
 
-    async def _failed(self, row: OutboxMessage, error: str, *, permanent: bool) -> None:
+    # ------------------------------------------------------------------ one row
+
+    async def _deliver(self, row: OutboxMessage) -> None:
+        assert row.id is not None
+        self._inflight.add(row.id)
+        heartbeat = asyncio.create_task(self._heartbeat(row.id))
+        try:
+            outcome = await self._attempt(row)
+        except Exception as exc:  # noqa: BLE001 - whatever went wrong, the row is retried
+            log.exception("outbox %s: delivery raised", row.idempotency_key)
+            outcome = _Outcome(f"{UNCERTAIN}{exc!r}"[:500], uncertain=True)
+        finally:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
+            self._inflight.discard(row.id)
+        if outcome is not None:
+            await self._not_sent(row, outcome)
+
+    async def _heartbeat(self, message_id: int) -> None:
+        period = max(0.05, self._settings.lease / 3)
+        while True:
+            await asyncio.sleep(period)
+            try:
+                async with self._deps.sessions.begin() as session:
+                    await renew_outbox_lease(
+                        session, message_id=message_id, now=self._deps.clock.now()
+                    )
+            except Exception:  # noqa: BLE001 - a missed heartbeat only risks a re-check
+                log.warning("outbox: lease renewal of row %s failed", message_id, exc_info=True)
+
+    async def _attempt(self, row: OutboxMessage) -> _Outcome | None:
+        """Send one claimed row; None when it is done (sent), else why not."""
+        check = _Check(row.last_error.startswith(UNCERTAIN))
+        try:
+            if row.kind == "card":
+                await self._attempt_card(row, check)
+                return None
+            if check.needed:
+                found = await self._find_sent(row)
+                if found is not None:
+                    log.info("outbox %s was already delivered (%s)", row.idempotency_key, found[1])
+                    await self._mark_sent(row, found[1])
+                    return None
+                check.needed = False
+            ts, _channel = await self._post_message(row)
+        except SlackApiError as exc:
+            return check.carry(_classify_api_error(exc))
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            return _Outcome(f"{UNCERTAIN}network: {exc!r}", uncertain=True)
+        await self._mark_sent(row, ts)
+        return None
+
+    async def _attempt_card(self, row: OutboxMessage, check: _Check) -> None:
         deps = self._deps
-        async with deps.sessions.begin() as session:
-            fresh = await get_outbox_message(session, row.id or 0)
-            if fresh is None:
+        inquiry_id = json.loads(row.payload)["inquiry_id"]
+        async with deps.sessions() as session:
+            inquiry = await get_inquiry_by_id(session, inquiry_id)
+            if inquiry is None:
+                await self._mark_sent(row, None)
                 return
-            fresh.last_error = error[:500]
-            if permanent or fresh.attempts >= MAX_ATTEMPTS:
-                fresh.state = "failed"
-                log.error("outbox %s failed for good: %s", fresh.idempotency_key, error)
-            else:
-                fresh.state = "pending"
-                delay = min(2 ** fresh.attempts, 300)
-                fresh.available_at = deps.clock.now() + timedelta(seconds=delay)
-                log.warning("outbox %s retry in %ss: %s", fresh.idempotency_key, delay, error)
+            card = svc.describe(inquiry, deps)
+        cfg = deps.config
+        blocks = build_inquiry_card(card, texts(cfg.language, cfg.bilingual_channels))
+        fallback = f"#{card['number']} {card['title']}"
+        if inquiry.card_ts and inquiry.card_channel:
+            # chat.update is idempotent: no check needed even after an unknown outcome.
+            await self._client.chat_update(
+                channel=inquiry.card_channel, ts=inquiry.card_ts, text=fallback, blocks=blocks
+            )
+            await self._mark_sent(row, inquiry.card_ts)
+            return
+        if check.needed:
+            found = await self._find_sent(row)
+            if found is not None:
+                log.info("outbox %s: card already posted (%s)", row.idempotency_key, found[1])
+                await self._mark_sent(row, found[1], card=(inquiry_id, found[0]))
+                return
+            check.needed = False
+        resp = await self._post(
+            row.recipient,
+            channel=row.recipient,
+            text=fallback,
+            blocks=blocks,
+            metadata={
+                "event_type": "charterbot_card",
+                "event_payload": {"key": row.idempotency_key, "inquiry": card["number"]},
+            },
+        )
+        ts, channel = resp.get("ts"), resp.get("channel")
+        await self._mark_sent(row, ts, card=(inquiry_id, channel) if ts and channel else None)
+
+    async def _mark_sent(
+        self, row: OutboxMessage, ts: str | None, *, card: tuple[int, str] | None = None
+    ) -> None:
+        deps = self._deps
+        assert row.id is not None
+        async with deps.sessions.begin() as session:
+            await mark_outbox_sent(session, message_id=row.id, now=deps.clock.now(), ts=ts)
+            if card is not None and ts:
+                await svc.mark_card_posted(session, card[0], card[1], ts)
+
+    async def _not_sent(self, row: OutboxMessage, outcome: _Outcome) -> None:
+        deps = self._deps
+        settings = self._settings
+        assert row.id is not None
+        attempts = row.attempts + 1  # the claim counted this attempt
+        if outcome.retry_after is not None:
+            self._pause(row.recipient, outcome.retry_after)
+            async with deps.sessions.begin() as session:
+                await reschedule_outbox_message(
+                    session,
+                    message_id=row.id,
+                    available_at=deps.clock.now() + timedelta(seconds=outcome.retry_after),
+                    error=outcome.error,
+                    count_attempt=False,
+                )
+            self._wake(outcome.retry_after)
+            log.warning(
+                "outbox %s rate limited; retry in %ss", row.idempotency_key, outcome.retry_after
+            )
+            return
+        if outcome.permanent or attempts >= settings.max_attempts:
+            async with deps.sessions.begin() as session:
+                await fail_outbox_message(session, message_id=row.id, error=outcome.error)
+            log.error(
+                "outbox %s to %s failed for good after %d attempt(s): %s",
+                row.idempotency_key, row.recipient, attempts, outcome.error,
+            )
+            return
+        delay = min(settings.backoff_base * 2 ** (attempts - 1), settings.backoff_max)
+        async with deps.sessions.begin() as session:
+            await reschedule_outbox_message(
+                session,
+                message_id=row.id,
+                available_at=deps.clock.now() + timedelta(seconds=delay),
+                error=outcome.error,
+            )
+        self._wake(delay)
+        log.warning("outbox %s retry in %.1fs: %s", row.idempotency_key, delay, outcome.error)
+
+    # ------------------------------------------------------------------ Slack calls
+
+    async def _post(self, recipient: str, **kwargs: Any) -> Any:
+        """chat.postMessage, paced per recipient (the pause starts when Slack answers)."""
+        try:
+            return await self._client.chat_postMessage(**kwargs)
+        finally:
+            self._pause(recipient, self._settings.channel_interval)
 
     async def _lang_for(self, recipient: str) -> Lang | None:
         """A user's language for DMs; None for channels (which follow the channel rule)."""
@@ -108,12 +381,8 @@ class OutboxSender:
             return await self._deps.languages.language_of(recipient)
         return None
 
-    async def _send(self, row: OutboxMessage) -> tuple[str | None, str | None]:
+    async def _post_message(self, row: OutboxMessage) -> tuple[str | None, str | None]:
         payload: dict[str, Any] = json.loads(row.payload)
-        if row.kind == "card":
-            return await self._send_card(row, payload["inquiry_id"])
-        if row.kind == "nudge":
-            return await self._send_nudge(row, payload)
         lang = await self._lang_for(row.recipient)
         cfg = self._deps.config
         key, params = payload["text_key"], payload["params"]
@@ -126,43 +395,67 @@ class OutboxSender:
         kwargs: dict[str, Any] = {"channel": row.recipient, "text": text[:39000]}
         if row.thread_ts:
             kwargs["thread_ts"] = row.thread_ts
-        resp = await self._client.chat_postMessage(
+        resp = await self._post(
+            row.recipient,
             **kwargs,
             metadata={"event_type": "charterbot_outbox", "event_payload": {"key": row.idempotency_key}},
         )
         return resp.get("ts"), resp.get("channel")
 
-    async def _send_nudge(self, row: OutboxMessage, payload: dict[str, Any]) -> tuple[str | None, str | None]:
-        """A grouped nudge: in the person's language for DMs, the default one in channels."""
-        lang = await self._lang_for(row.recipient) or self._deps.config.language
-        text, blocks = build_nudge_message(lang, payload["items"])
-        resp = await self._client.chat_postMessage(
-            channel=row.recipient,
-            text=text[:39000],
-            blocks=blocks,
-            metadata={"event_type": "charterbot_outbox", "event_payload": {"key": row.idempotency_key}},
-        )
-        return resp.get("ts"), resp.get("channel")
+    async def _conversation_of(self, recipient: str) -> str:
+        """The channel id messages to `recipient` land in (a user's DM channel for user ids)."""
+        if recipient[:1] not in ("U", "W"):
+            return recipient
+        channel = self._dm_channels.get(recipient)
+        if channel is None:
+            resp = await self._client.conversations_open(users=recipient)
+            channel = str((resp.get("channel") or {})["id"])
+            self._dm_channels[recipient] = channel
+        return channel
 
-    async def _send_card(self, row: OutboxMessage, inquiry_id: int) -> tuple[str | None, str | None]:
-        deps = self._deps
-        async with deps.sessions() as session:
-            inquiry = await get_inquiry_by_id(session, inquiry_id)
-            if inquiry is None:
-                return None, None
-            card = svc.describe(inquiry, deps)
-        cfg = deps.config
-        blocks = build_inquiry_card(card, texts(cfg.language, cfg.bilingual_channels))
-        fallback = f"#{card['number']} {card['title']}"
-        if inquiry.card_ts and inquiry.card_channel:
-            resp = await self._client.chat_update(
-                channel=inquiry.card_channel, ts=inquiry.card_ts, text=fallback, blocks=blocks
-            )
-            return None, None
-        resp = await self._client.chat_postMessage(
-            channel=row.recipient,
-            text=fallback,
-            blocks=blocks,
-            metadata={"event_type": "charterbot_card", "event_payload": {"inquiry": card["number"]}},
-        )
-        return resp.get("ts"), resp.get("channel")
+    async def _find_sent(self, row: OutboxMessage) -> tuple[str, str] | None:
+        """(channel, ts) of a message already carrying the row's key, or None."""
+        channel = await self._conversation_of(row.recipient)
+        oldest = f"{(row.created_at - timedelta(seconds=self._settings.lookback)).timestamp():.6f}"
+        cursor: str | None = None
+        for _page in range(self._settings.history_pages):
+            args: dict[str, Any] = {
+                "channel": channel, "oldest": oldest, "inclusive": True, "limit": 200,
+                "include_all_metadata": True,
+            }
+            if cursor:
+                args["cursor"] = cursor
+            if row.thread_ts:
+                resp = await self._client.conversations_replies(ts=row.thread_ts, **args)
+            else:
+                resp = await self._client.conversations_history(**args)
+            for message in resp.get("messages") or []:
+                payload = (message.get("metadata") or {}).get("event_payload") or {}
+                if payload.get("key") == row.idempotency_key and message.get("ts"):
+                    return channel, str(message["ts"])
+            cursor = ((resp.get("response_metadata") or {}).get("next_cursor")) or None
+            if not resp.get("has_more") or not cursor:
+                return None
+        log.warning("outbox %s: gave up searching %s for it", row.idempotency_key, channel)
+        return None
+
+
+def _classify_api_error(exc: SlackApiError) -> _Outcome:
+    response = exc.response
+    status = getattr(response, "status_code", 200) if response is not None else 0
+    error = str(response.get("error", "")) if response is not None else ""
+    error = error or f"http_{status}"
+    if status == 429 or error == "ratelimited":
+        headers = getattr(response, "headers", None) or {}
+        value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        try:
+            retry_after = max(1.0, float(value)) if value is not None else 1.0
+        except ValueError:
+            retry_after = 1.0
+        return _Outcome(f"ratelimited (Retry-After {retry_after:g}s)", retry_after=retry_after)
+    if error in PERMANENT:
+        return _Outcome(error, permanent=True)
+    # 5xx, internal_error, fatal_error, request_timeout …: Slack may have acted on it.
+    return _Outcome(f"{UNCERTAIN}{error} (HTTP {status})", uncertain=True)
