@@ -59,6 +59,7 @@ from bot.deps import Deps
 from bot.i18n import Lang, both, t
 from bot.services import inquiries as svc
 from handlers.blocks.inquiry import build_inquiry_card, texts
+from handlers.blocks.nudges import build_nudge_message
 from storage.models import OutboxMessage
 from storage.repos.inquiries import get_inquiry_by_id
 from storage.repos.outbox import (
@@ -381,10 +382,15 @@ class OutboxSender:
             return await self._deps.languages.language_of(recipient)
         return None
 
-    async def _post_message(self, row: OutboxMessage) -> tuple[str | None, str | None]:
+    async def _render(self, row: OutboxMessage) -> dict[str, Any]:
+        """text (and blocks) of a 'message' or 'nudge' row, in the recipient's language."""
         payload: dict[str, Any] = json.loads(row.payload)
         lang = await self._lang_for(row.recipient)
         cfg = self._deps.config
+        if row.kind == "nudge":
+            # A grouped nudge: the person's language for DMs, the default one in channels.
+            text, blocks = build_nudge_message(lang or cfg.language, payload["items"])
+            return {"text": text[:39000], "blocks": blocks}
         key, params = payload["text_key"], payload["params"]
         if lang is not None:
             text = t(lang, key, **params)
@@ -392,7 +398,10 @@ class OutboxSender:
             text = both(key, cfg.language, **params)
         else:
             text = t(cfg.language, key, **params)
-        kwargs: dict[str, Any] = {"channel": row.recipient, "text": text[:39000]}
+        return {"text": text[:39000]}
+
+    async def _post_message(self, row: OutboxMessage) -> tuple[str | None, str | None]:
+        kwargs: dict[str, Any] = {"channel": row.recipient, **await self._render(row)}
         if row.thread_ts:
             kwargs["thread_ts"] = row.thread_ts
         resp = await self._post(
