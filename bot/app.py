@@ -82,20 +82,33 @@ def build_deps(
     clock = clock or SystemClock()
     engine = make_engine(env.DATABASE_URL)
     sessions = make_sessions(engine)
+    if env.DATABASE_URL.startswith("sqlite"):
+        reads = make_sessions(make_engine(env.DATABASE_URL, readonly=True))
+    else:
+        reads = sessions
     directory = directory or SlackDirectory(client)
     return Deps(
         env=env,
         config=config,
         engine=engine,
         sessions=sessions,
+        reads=reads,
         clock=clock,
         calendar=build_calendar(config, clock.now()),
         policy=build_policy(config),
         nudges=build_nudge_policy(config),
         directory=directory,
-        languages=Languages(sessions, directory, clock, config.language),
+        languages=Languages(sessions, directory, clock, config.language, reads=reads),
         outbox=Wakeup(),
     )
+
+
+async def dispose(deps: Deps) -> None:
+    """Close the database engines."""
+    await deps.engine.dispose()
+    read_engine = deps.reads.kw.get("bind")
+    if read_engine is not None and read_engine is not deps.engine:
+        await read_engine.dispose()
 
 
 def build_bolt_app(deps: Deps, client: AsyncWebClient) -> AsyncApp:
@@ -190,7 +203,7 @@ def build_web_app(runtime: Runtime, *, run_sender: bool = True) -> web.Applicati
             start_background(runtime)
         yield
         await stop_background(runtime)
-        await runtime.deps.engine.dispose()
+        await dispose(runtime.deps)
 
     app = web.Application(client_max_size=1024**2)
     app.router.add_post("/slack/events", slack_events)

@@ -114,12 +114,12 @@ async def _worker(env: EnvSettings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    from bot.app import start_background, stop_background
+    from bot.app import dispose, start_background, stop_background
 
     start_background(runtime)
     await stop.wait()
     await stop_background(runtime)
-    await runtime.deps.engine.dispose()
+    await dispose(runtime.deps)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -45,6 +45,7 @@ class Deps:
     config: CharterConfig
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    reads: async_sessionmaker[AsyncSession]  # read-only work (the same as sessions on PostgreSQL)
     clock: Clock
     calendar: BusinessCalendar
     policy: SlaPolicy

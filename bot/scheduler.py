@@ -25,7 +25,7 @@ def scheduled_job(func: Job) -> Job:
     async def wrapper(deps: Deps) -> Any:
         try:
             return await func(deps)
-        except Exception:  # noqa: BLE001 - one failed run must not stop the next
+        except Exception:
             log.exception("job %s failed", func.__name__)
             return None
 

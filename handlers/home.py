@@ -26,7 +26,7 @@ async def handle_app_home_opened_event(event: dict[str, Any], client: AsyncWebCl
         return
     user_id = event["user"]
     lang = await deps.languages.language_of(user_id)
-    async with deps.sessions() as session:
+    async with deps.reads() as session:
         rows, total = await svc.list_for(session, deps, actor_of(deps, user_id), "mine")
         data = [svc.describe(r, deps) for r in rows]
     await client.views_publish(user_id=user_id, view=build_home(lang, data, total))

@@ -69,7 +69,8 @@ async def handle_inquiry_command(
 
 async def _run(deps: Deps, cmd: InquiryCommand, user_id: str, lang: Lang) -> tuple[str, list[dict[str, Any]] | None]:
     actor = actor_of(deps, user_id)
-    async with deps.sessions.begin() as session:
+    factory = deps.reads if cmd.action in ("list", "show") else deps.sessions
+    async with factory.begin() as session:
         if cmd.action == "new":
             assert cmd.kind is not None
             draft = svc.Draft(
@@ -202,7 +203,7 @@ async def handle_card_modal_action(ack: AsyncAck, body: dict[str, Any], action: 
     lang = await deps.languages.language_of(user_id)
     number = int(action["value"])
     which = {Action.SET_ETA: "eta", Action.ADD_PROGRESS: "progress", Action.RESOLVE: "resolve"}[action["action_id"]]
-    async with deps.sessions() as session:
+    async with deps.reads() as session:
         inquiry = await svc.find_inquiry(session, number)
     if not deps.is_staff(user_id):
         raise Forbidden("inquiry.error.forbidden", action=which, number=number, who_key="inquiry.who.staff")

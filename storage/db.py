@@ -9,8 +9,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 
-def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the async engine; SQLite gets WAL mode, a busy timeout and foreign keys."""
+def make_engine(url: str, *, readonly: bool = False, **kwargs: Any) -> AsyncEngine:
+    """Create the async engine; SQLite gets WAL mode, a busy timeout and foreign keys.
+
+    Under a burst, work waits for a pooled connection instead of failing after the default
+    30 s (the queue drains at the database's pace). On SQLite every write transaction takes
+    the write lock at BEGIN; `readonly=True` builds a second engine for read-only sessions that
+    begin deferred, so lists and lookups read a WAL snapshot without queueing behind writers.
+    """
+    if "poolclass" not in kwargs:
+        kwargs.setdefault("pool_timeout", 300)
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
 
@@ -22,12 +30,14 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
+            if readonly:
+                cur.execute("PRAGMA query_only=ON")
             cur.close()
 
         @event.listens_for(engine.sync_engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            # Take the write lock at BEGIN so two writers never deadlock on lock upgrade.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Writers take the write lock at BEGIN so two never deadlock on lock upgrade.
+            conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
         # pysqlite's own transaction handling must be off for the BEGIN above to count.
         @event.listens_for(engine.sync_engine, "connect", insert=True)

@@ -105,6 +105,18 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
 
 
+def _planned(ob: Obligation, base: str, kind: str, audience: str, at: datetime,
+             cal: BusinessCalendar, suffix: str = "") -> Planned:
+    return Planned(
+        key=f"{base}:{kind}{suffix}",
+        obligation=ob.name,
+        kind=kind,
+        audience=audience,
+        due_at=_hold_to_open(at, cal, ob.business),
+        deadline_at=ob.deadline,
+    )
+
+
 def plan(inquiry_id: int, f: Facts, cal: BusinessCalendar, policy: NudgePolicy) -> list[Planned]:
     """Every reminder the inquiry should have now; keys change when a deadline moves."""
     out: list[Planned] = []
@@ -112,28 +124,16 @@ def plan(inquiry_id: int, f: Facts, cal: BusinessCalendar, policy: NudgePolicy) 
         if ob.met:
             continue
         base = f"r:{inquiry_id}:{ob.name}:{_stamp(ob.deadline)}"
-
-        def add(kind: str, audience: str, at: datetime, suffix: str = "") -> None:
-            out.append(
-                Planned(
-                    key=f"{base}:{kind}{suffix}",
-                    obligation=ob.name,
-                    kind=kind,
-                    audience=audience,
-                    due_at=_hold_to_open(at, cal, ob.business),
-                    deadline_at=ob.deadline,
-                )
-            )
-
         if ob.name == "due":
             for warning in policy.regulatory_warnings:
                 at = ob.deadline - warning.wall if not warning.is_business else ob.deadline
                 if at > ob.start:
-                    add("warning", "assignee", at, f":{warning}")
+                    out.append(_planned(ob, base, "warning", "assignee", at, cal, f":{warning}"))
         else:
-            add("approaching", "assignee", approaching_at(ob, cal, policy.sla.approaching))
-        add("deadline", "assignee", ob.deadline)
-        add("escalation", "manager", ob.deadline)
+            at = approaching_at(ob, cal, policy.sla.approaching)
+            out.append(_planned(ob, base, "approaching", "assignee", at, cal))
+        out.append(_planned(ob, base, "deadline", "assignee", ob.deadline, cal))
+        out.append(_planned(ob, base, "escalation", "manager", ob.deadline, cal))
     return out
 
 

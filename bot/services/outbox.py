@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import OutboxMessage
-from storage.repos.outbox import add_outbox_message
+from storage.repos.outbox import add_outbox_message, add_outbox_messages
 
 CARD = "card"
 MESSAGE = "message"
@@ -60,23 +60,21 @@ async def enqueue_card_sync(
     )
 
 
-async def enqueue_nudge(
-    session: AsyncSession,
-    *,
-    key: str,
-    recipient: str,
-    items: list[dict[str, Any]],
-    now: datetime,
+async def enqueue_nudges(
+    session: AsyncSession, nudges: list[tuple[str, str, list[dict[str, Any]]]], *, now: datetime
 ) -> None:
-    """Queue one grouped nudge (several reminders for one person) rendered at delivery."""
-    await add_outbox_message(
+    """Queue grouped nudges, given as (key, recipient, items), in one batch; rendered at delivery."""
+    await add_outbox_messages(
         session,
-        OutboxMessage(
-            idempotency_key=key,
-            kind=NUDGE,
-            recipient=recipient,
-            payload=json.dumps({"items": items}, ensure_ascii=False, default=str),
-            available_at=now,
-            created_at=now,
-        ),
+        [
+            OutboxMessage(
+                idempotency_key=key,
+                kind=NUDGE,
+                recipient=recipient,
+                payload=json.dumps({"items": items}, ensure_ascii=False, default=str),
+                available_at=now,
+                created_at=now,
+            )
+            for key, recipient, items in nudges
+        ],
     )

@@ -25,8 +25,11 @@ class Languages:
         directory: Directory,
         clock: Clock,
         default: Lang,
+        *,
+        reads: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
         self._sessions = sessions
+        self._reads = reads or sessions
         self._directory = directory
         self._clock = clock
         self._default = default
@@ -38,7 +41,7 @@ class Languages:
         hit = self._memory.get(user_id)
         if hit and hit[1] > now.timestamp():
             return hit[0]
-        async with self._sessions() as session:
+        async with self._reads() as session:
             profile = await get_profile(session, user_id=user_id)
         if profile is None or now - profile.fetched_at > PROFILE_TTL:
             info = await self._directory.user_info(user_id)

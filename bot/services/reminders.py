@@ -15,7 +15,7 @@ from bot.deps import Deps
 from bot.domain.inquiry import Kind, Status
 from bot.domain.nudges import Facts, next_repeat, plan, snooze_until
 from bot.errors import Forbidden
-from bot.services.outbox import enqueue_nudge
+from bot.services.outbox import enqueue_nudges
 from storage.models import Inquiry, InquiryEvent, Reminder
 from storage.repos.inquiries import list_events
 from storage.repos.reminders import (
@@ -124,7 +124,7 @@ async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 100
         i.id: i for i in (await session.exec(select(Inquiry).where(col(Inquiry.id).in_(ids)))).all()
     }
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    repeats: list[Reminder] = []
+    repeats: list[dict[str, Any]] = []
     for r in claimed:
         inquiry = inquiries.get(r.inquiry_id)
         if inquiry is None or Status(inquiry.status) not in OPEN or inquiry.status == Status.ON_HOLD:
@@ -138,28 +138,24 @@ async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 100
         for recipient in _recipients(deps, inquiry, r.audience):
             groups[recipient].append(item)
         if r.kind == "escalation":
-            repeats.append(
-                Reminder(
-                    key=f"{base_key(r.key)}~rep{r.repeat + 1}", inquiry_id=r.inquiry_id,
-                    obligation=r.obligation, kind="escalation", audience=r.audience,
-                    due_at=next_repeat(r.due_at, deps.calendar, deps.nudges.overdue_repeat),
-                    deadline_at=r.deadline_at, repeat=r.repeat + 1, created_at=now,
-                )
-            )
-            repeats.append(
-                Reminder(
-                    key=f"{base_key(r.key).rsplit(':', 1)[0]}:deadline~rep{r.repeat + 1}",
-                    inquiry_id=r.inquiry_id, obligation=r.obligation, kind="deadline",
-                    audience="assignee", due_at=repeats[-1].due_at, deadline_at=r.deadline_at,
-                    repeat=r.repeat + 1, created_at=now,
-                )
-            )
+            again = next_repeat(r.due_at, deps.calendar, deps.nudges.overdue_repeat)
+            base = base_key(r.key)
+            for kind, audience, key in (
+                ("escalation", r.audience, base),
+                ("deadline", "assignee", f"{base.rsplit(':', 1)[0]}:deadline"),
+            ):
+                repeats.append({
+                    "key": f"{key}~rep{r.repeat + 1}", "inquiry_id": r.inquiry_id,
+                    "obligation": r.obligation, "kind": kind, "audience": audience,
+                    "due_at": again, "deadline_at": r.deadline_at, "state": "pending",
+                    "repeat": r.repeat + 1, "created_at": now, "sent_at": None,
+                })
     await add_reminders(session, repeats)
+    nudges = []
     for recipient, items in groups.items():
         digest = hashlib.sha1(",".join(str(i["reminder"]) for i in items).encode()).hexdigest()
-        await enqueue_nudge(
-            session, key=f"nudge:{recipient}:{digest}", recipient=recipient, items=items, now=now
-        )
+        nudges.append((f"nudge:{recipient}:{digest}", recipient, items))
+    await enqueue_nudges(session, nudges, now=now)
     return len(claimed)
 
 

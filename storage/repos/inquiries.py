@@ -98,15 +98,23 @@ async def list_inquiries(
         conds.append(col(Inquiry.deadline_at) < deadline_before)
     where = sa.and_(sa.true(), *conds)
     total = (await session.exec(select(func.count()).select_from(Inquiry).where(where))).one()
-    stmt = (
+    # Two queries so each can walk the deadline index and stop after `limit` rows, instead of
+    # sorting every matching row ("deadline IS NULL" first would defeat the index).
+    dated = (
         select(Inquiry)
-        .where(where)
-        .order_by(
-            col(Inquiry.deadline_at).is_(None), col(Inquiry.deadline_at), col(Inquiry.number)
-        )
+        .where(where, col(Inquiry.deadline_at).is_not(None))
+        .order_by(col(Inquiry.deadline_at), col(Inquiry.number))
         .limit(limit)
     )
-    rows = list((await session.exec(stmt)).all())
+    rows = list((await session.exec(dated)).all())
+    if len(rows) < limit and deadline_before is None:
+        undated = (
+            select(Inquiry)
+            .where(where, col(Inquiry.deadline_at).is_(None))
+            .order_by(col(Inquiry.number))
+            .limit(limit - len(rows))
+        )
+        rows += list((await session.exec(undated)).all())
     return rows, int(total)
 
 

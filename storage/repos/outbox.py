@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -20,17 +20,22 @@ MAX_EXCLUDED = 500
 
 async def add_outbox_message(session: AsyncSession, message: OutboxMessage) -> None:
     """Insert an outbox row; a row with the same idempotency key already queued wins."""
-    bind = session.get_bind()
-    values = message.model_dump(exclude={"id"})
-    if bind.dialect.name == "postgresql":
+    await add_outbox_messages(session, [message])
+
+
+async def add_outbox_messages(session: AsyncSession, messages: Sequence[OutboxMessage]) -> None:
+    """Insert outbox rows in one executemany; existing idempotency keys are left alone."""
+    if not messages:
+        return
+    rows = [m.model_dump(exclude={"id"}) for m in messages]
+    stmt: sa.Insert
+    if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        stmt: sa.Insert = pg_insert(OutboxMessage).values(**values).on_conflict_do_nothing(
-            index_elements=["idempotency_key"]
-        )
+        stmt = pg_insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"])
     else:
-        stmt = sa.insert(OutboxMessage).values(**values).prefix_with("OR IGNORE")
-    await session.exec(stmt)
+        stmt = sa.insert(OutboxMessage).prefix_with("OR IGNORE")
+    await session.exec(stmt, params=rows)
 
 
 async def list_due_outbox(
@@ -72,7 +77,7 @@ async def list_due_outbox(
     if excluded:
         stmt = stmt.where(col(OutboxMessage.recipient).not_in(excluded))
     if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)  # type: ignore[arg-type]
+        stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)
     return list((await session.exec(stmt)).all())
 
 

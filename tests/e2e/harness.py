@@ -189,7 +189,7 @@ class Bot:
         channel = self.fake.dm_channel_for(user)
         return [m["text"] for m in self.fake.messages(channel)]
 
-    async def settle(self, timeout: float = 5.0) -> None:
+    async def settle(self, timeout: float = 20.0) -> None:
         """Wait until the outbox is empty of due work."""
         from storage.repos.outbox import count_outbox
 
@@ -200,7 +200,16 @@ class Bot:
         deadline = time.monotonic() + timeout
         while await pending():
             if time.monotonic() > deadline:
-                raise AssertionError("outbox did not drain")
+                from sqlmodel import select
+
+                from storage.models import OutboxMessage
+
+                async with self.deps.sessions() as s:
+                    rows = (await s.exec(select(OutboxMessage).where(
+                        OutboxMessage.state.in_(["pending", "sending"])))).all()  # type: ignore[attr-defined]
+                stuck = [(r.idempotency_key, r.state, r.available_at, r.attempts, r.last_error)
+                         for r in rows]
+                raise AssertionError(f"outbox did not drain at {self.clock.now()}: {stuck}")
             self.deps.outbox.kick()
             await asyncio.sleep(0.02)
 
