@@ -16,6 +16,7 @@ from bot.domain.sla import end_of_business_day
 from bot.errors import Forbidden
 from bot.i18n import Lang, t
 from bot.services import inquiries as svc
+from storage.repos.outbox import count_outbox, list_failed_outbox
 from handlers.blocks.inquiry import (
     build_eta_modal,
     build_history,
@@ -60,7 +61,10 @@ async def handle_inquiry_command(
         await client.views_open(trigger_id=command["trigger_id"], view=view)
         return
     if cmd.action == "help":
-        await respond(**ephemeral(t(lang, "inquiry.help")))
+        text = t(lang, "inquiry.help")
+        if user_id in deps.config.roles.admins:
+            text += "\n" + await delivery_failures(deps, lang)
+        await respond(**ephemeral(text))
         return
     text, blocks = await _run(deps, cmd, user_id, lang)
     deps.outbox.kick()
@@ -119,6 +123,18 @@ async def _run(deps: Deps, cmd: InquiryCommand, user_id: str, lang: Lang) -> tup
             return t(lang, "inquiry.resolved", number=inq.number), None
         inq = await svc.reopen_inquiry(session, deps, cmd.ref, actor, cmd.text)
         return t(lang, "inquiry.reopened", number=inq.number), None
+
+
+async def delivery_failures(deps: Deps, lang: Lang) -> str:
+    """For admins: how many notifications the outbox gave up on, and the latest reasons."""
+    async with deps.reads() as session:
+        total = await count_outbox(session, state="failed")
+        latest = await list_failed_outbox(session, limit=5)
+    if not total:
+        return t(lang, "admin.delivery_ok")
+    lines = [t(lang, "admin.delivery_failed", count=total)]
+    lines += [f"• `{r.idempotency_key[:60]}` → {r.recipient}: {r.last_error[:120]}" for r in latest]
+    return "\n".join(lines)
 
 
 def parse_view_state(view: dict[str, Any]) -> dict[str, Any]:

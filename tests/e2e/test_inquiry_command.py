@@ -145,3 +145,13 @@ async def test_signature_checks(bot: Bot) -> None:
         assert resp.status == 401
     async with bot.http.get(f"{bot.url}/healthz") as resp:
         assert resp.status == 200 and await resp.json() == {"status": "ok"}
+
+
+async def test_help_shows_delivery_failures_to_admins(bot: Bot) -> None:
+    bot.fake.fail("chat.postMessage", error="channel_not_found", times=1)
+    await bot.reply_to("USTAFF1", "new support goes nowhere")
+    await bot.settle()
+    admin_help = await bot.reply_to("UADMIN", "help")
+    assert "could not be delivered" in admin_help and "channel_not_found" in admin_help
+    staff_help = await bot.reply_to("USTAFF1", "help")
+    assert "⚠️" not in staff_help and "✅" not in staff_help
