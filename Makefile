@@ -34,10 +34,17 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed-run
 install-dev: $(VENV)/.installed
 
-# The sandbox (issue 4) will take over when SLACK_BOT_TOKEN is unset; until it exists,
-# `serve` explains which variables are missing and exits with status 2.
+# Without SLACK_BOT_TOKEN there is no workspace to talk to: run the embedded sandbox
+# (the real bot + a local Slack-like workspace and page, http://127.0.0.1:3000/).
+# SANDBOX_ARGS passes options through, e.g. `make run SANDBOX_ARGS="--reset --port 3001"`.
+SANDBOX_ARGS ?=
 run: $(VENV)/.installed-run
-	exec $(BIN)/charterbot serve
+	@if [ -n "$$SLACK_BOT_TOKEN" ]; then \
+		exec $(BIN)/charterbot serve; \
+	else \
+		echo "make run: SLACK_BOT_TOKEN is not set, starting the sandbox (README.md, 'Sandbox')"; \
+		exec $(BIN)/charterbot sandbox $(SANDBOX_ARGS); \
+	fi
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

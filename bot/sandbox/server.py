@@ -112,10 +112,16 @@ class Sandbox:
     def trigger_for(self, user: str) -> str:
         trigger = self.fake.new_trigger_id()
         self.triggers[trigger] = user
+        while len(self.triggers) > 1000:  # triggers expire after 3 s; keep the map small
+            del self.triggers[next(iter(self.triggers))]
         return trigger
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def local_now(self) -> str:
+        """The sandbox time in the configured zone, ISO 8601."""
+        return self.clock.now().astimezone(self.runtime.deps.tz).isoformat()
 
     def event_ts(self) -> str:
         return f"{self.now().timestamp():.6f}"
@@ -298,7 +304,7 @@ class Sandbox:
                 answer = {"text": body}
             if isinstance(answer, dict) and (answer.get("text") or answer.get("blocks")):
                 self.fake.ephemerals.append({
-                    "channel": channel, "user": person.id, "ts": self.fake._next_ts(),  # noqa: SLF001
+                    "channel": channel, "user": person.id, "ts": self.fake._next_ts(),
                     "text": answer.get("text") or "", "blocks": answer.get("blocks") or [],
                     "thread_ts": None})
                 self.push({"type": "refresh", "channel": channel, "user": person.id})
@@ -306,7 +312,8 @@ class Sandbox:
         return {"ok": True}
 
     _MENTION = re.compile(r"(?<![\w<])@([a-z0-9._-]+)", re.IGNORECASE)
-    _CHANNEL = re.compile(r"(?<![\w<&])#([a-z0-9_-]+)", re.IGNORECASE)
+    _CHANNEL = re.compile(r"(?<![\w<&/])#([a-z0-9_-]+)", re.IGNORECASE)
+    _URL = re.compile(r"(?<![<|\w])https?://[^\s<>|]+[^\s<>|.,;:!?)]")
 
     def encode_text(self, text: str) -> str:
         """What Slack's client sends for typed text: &<> escaped, @name and #channel linked."""
@@ -320,6 +327,7 @@ class Sandbox:
             c = self.workspace.channel(m.group(1))
             return f"<#{c.id}|{c.name}>" if c else m.group(0)
 
+        text = self._URL.sub(lambda m: f"<{m.group(0)}>", text)
         return self._CHANNEL.sub(chan, self._MENTION.sub(mention, text))
 
     async def _message(self, person: Persona, channel: str, text: str,
@@ -414,8 +422,13 @@ class Sandbox:
         element_index = None if element_index is None else int(element_index)
         raw = data.get("raw")
         who = self.person_of(person.id)
-        if data.get("view_id"):
-            view = self._find_view(person, str(data["view_id"]))
+        if data.get("home") or data.get("view_id"):
+            if data.get("home"):
+                view = self.fake.home_views.get(person.id)
+                if view is None:
+                    raise BadInput("view_not_found", "App Home is not published yet.", 404)
+            else:
+                view = self._find_view(person, str(data["view_id"]))
             block_id, element = self._element_at(view["blocks"], block_index, element_index)
             req = sr.block_actions(
                 who, actions=[sr.action_entry(element, block_id=block_id, raw=raw)],
@@ -542,10 +555,10 @@ class Sandbox:
             raise BadInput("unknown_step", f"Unknown clock step '{step}'; use one of {', '.join(CLOCK_STEPS)}.")
         async with self._lock:
             self.clock.set(target)
-            self.push({"type": "clock", "now": self.now().isoformat()})
+            self.push({"type": "clock", "now": self.local_now()})
             self.changed()
             await self.runtime.run_due_work()
-        return {"ok": True, "now": self.now().isoformat()}
+        return {"ok": True, "now": self.local_now()}
 
     # ------------------------------------------------------------------ reading
 
@@ -569,7 +582,7 @@ class Sandbox:
                           "shared": c.id in cfg.channels.intake} for c in self.workspace.channels],
             "commands": self.manifest["commands"],
             "shortcuts": self.manifest["shortcuts"],
-            "now": self.now().isoformat(),
+            "now": self.local_now(),
             "timezone": cfg.timezone,
             "errors": list(self.errors),
             "clock_steps": list(CLOCK_STEPS),
@@ -793,10 +806,10 @@ def add_sandbox_routes(app: web.Application, sandbox: Sandbox) -> None:
         for queue in list(sb.clients):
             queue.put_nowait(None)
         await sb.http.close()
-        if sb._save_task is not None:  # noqa: SLF001
-            sb._save_task.cancel()  # noqa: SLF001
+        if sb._save_task is not None:
+            sb._save_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await sb._save_task  # noqa: SLF001
+                await sb._save_task
         sb.save()
 
     async def end_streams(_app: web.Application) -> None:

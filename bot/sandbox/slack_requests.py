@@ -44,10 +44,9 @@ class SlackRequest:
 def sign(secret: str, body: bytes, *, now: float | None = None) -> dict[str, str]:
     """The Slack signature headers for body (timestamp = now, in real seconds)."""
     ts = str(int(now if now is not None else time.time()))
-    return {
-        "X-Slack-Request-Timestamp": ts,
-        "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=ts, body=body),
-    }
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    assert signature is not None  # only None when the timestamp is missing
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
 
 
 def _user(person: Person) -> dict[str, Any]:

@@ -1,0 +1,111 @@
+"""Start `charterbot sandbox` as a subprocess for tests, and talk to its JSON API."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+# Tuesday 2026-12-01 10:00 in Seoul: inside business hours.
+START = "2026-12-01T10:00:00+09:00"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class SandboxProcess:
+    """A running sandbox: its URL, its output, and helpers for the page's API."""
+
+    def __init__(self, cwd: Path, *, reset: bool = True, start: str | None = START) -> None:
+        self.cwd = cwd
+        self.port = free_port()
+        args = [sys.executable, "-m", "bot", "sandbox", "--port", str(self.port)]
+        if reset:
+            args.append("--reset")
+        if start:
+            args += ["--start", start]
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("SLACK_") and k not in ("DATABASE_URL", "CHARTERBOT_CONFIG")}
+        env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+        self.proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
+        self.lines: list[str] = []
+        self.url = ""
+        ready = threading.Event()
+
+        def pump() -> None:
+            assert self.proc.stdout is not None
+            for line in self.proc.stdout:
+                self.lines.append(line)
+                m = re.search(r"open (http://\S+?)/?\s", line)
+                if m and not self.url:
+                    self.url = m.group(1).rstrip("/")
+                    ready.set()
+            ready.set()
+
+        threading.Thread(target=pump, daemon=True).start()
+        if not ready.wait(30) or not self.url:
+            self.stop()
+            raise AssertionError("sandbox did not start:\n" + "".join(self.lines[-40:]))
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def get(self, path: str) -> tuple[int, Any]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=10) as resp:
+                body = resp.read().decode()
+                ctype = resp.headers.get("Content-Type", "")
+                return resp.status, json.loads(body) if "json" in ctype else body
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read().decode() or "null")
+
+    def post(self, path: str, data: dict[str, Any]) -> tuple[int, Any]:
+        req = urllib.request.Request(self.url + path, data=json.dumps(data).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status, json.loads(resp.read().decode())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read().decode() or "null")
+
+    def messages(self, persona: str, channel: str) -> list[dict[str, Any]]:
+        status, body = self.get(f"/sandbox/api/messages?as={persona}&channel={channel}")
+        assert status == 200, body
+        return list(body["messages"])
+
+    def wait_for(self, check: Any, timeout: float = 8.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while True:
+            result = check()
+            if result:
+                return result
+            if time.monotonic() > deadline:
+                raise AssertionError(f"condition not met within {timeout}s")
+            time.sleep(0.05)
+
+    def stop(self, timeout: float = 15.0) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+                raise AssertionError("sandbox did not stop on SIGTERM:\n" + self.output[-3000:])
+        return int(self.proc.returncode)
