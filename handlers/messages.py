@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.deps import Deps
+from bot.domain.commands import slack_plain
 from bot.domain.inquiry import Kind
 from bot.services import inquiries as svc
 from handlers.errors import reported
@@ -39,7 +40,7 @@ async def handle_message_event(body: dict[str, Any], event: dict[str, Any], deps
         if is_reply:
             await svc.record_first_response(session, deps, channel=channel, thread_ts=thread_ts or "", user_id=user)
         else:
-            text = event.get("text") or ""
+            text = slack_plain(event.get("text") or "")
             draft = svc.Draft(
                 kind=Kind.SUPPORT,
                 title=svc.title_from_text(text) or "-",

@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
+from bot.domain.commands import slack_plain
 from bot.domain.inquiry import Kind
 from bot.services import inquiries as svc
 from handlers.errors import reported
@@ -35,7 +36,7 @@ async def handle_reaction_added_event(body: dict[str, Any], event: dict[str, Any
     if not messages:
         return
     message = messages[0]
-    text = message.get("text") or ""
+    text = slack_plain(message.get("text") or "")
     author = message.get("user") or event.get("item_user") or event["user"]
     async with deps.sessions.begin() as session:
         if not await add_processed_event(session, event_id=body.get("event_id") or f"r:{channel}:{ts}", at=deps.clock.now()):

@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
+from bot.domain.commands import slack_plain
 from bot.services.inquiries import title_from_text
 from handlers.blocks.inquiry import build_new_inquiry_modal
 from handlers.errors import reported
@@ -25,7 +26,7 @@ async def handle_inquiry_from_message_shortcut(ack: AsyncAck, shortcut: dict[str
     user_id = shortcut["user"]["id"]
     lang = await deps.languages.language_of(user_id)
     message = shortcut.get("message") or {}
-    text = message.get("text") or ""
+    text = slack_plain(message.get("text") or "")
     meta = {
         "channel": (shortcut.get("channel") or {}).get("id"),
         "ts": message.get("ts") or shortcut.get("message_ts"),

@@ -59,6 +59,29 @@ class InquiryCommand:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+SLACK_MARKUP = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
+
+
+def _markup_as_text(m: re.Match[str]) -> str:
+    target, label = m.group(1), m.group(2)
+    if target[:1] in ("@", "#"):
+        return target[0] + (label or target[1:])
+    if target.startswith("!"):
+        return "@" + (label or target[1:].split("^")[0])
+    return label or target
+
+
+def slack_plain(text: str) -> str:
+    """Turn Slack's wire format into the text the person typed.
+
+    Slack escapes &, < and > in message and (with should_escape) command text, and writes
+    mentions and links as <...> markup; stored titles and notes keep what the person saw, and
+    are escaped again whenever the bot puts them into mrkdwn.
+    """
+    text = SLACK_MARKUP.sub(_markup_as_text, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def clean_text(text: str) -> str:
     """Drop control characters (tabs and newlines become spaces) and normalise to NFC."""
     text = unicodedata.normalize("NFC", text)
@@ -126,7 +149,7 @@ def _ref(tokens: list[str], usage: str) -> int:
 
 
 def _rest(tokens: list[str], usage: str) -> str:
-    text = " ".join(tokens).strip()
+    text = slack_plain(" ".join(tokens)).strip()
     if not text:
         raise UsageError("inquiry.error.missing_text", usage)
     if len(text) > MAX_NOTE_CHARS:
@@ -176,7 +199,8 @@ def _parse_new(tokens: list[str]) -> InquiryCommand:
             user = mention
         else:
             words.append(tok)
-    title = " ".join(words).strip()
+    title = slack_plain(" ".join(words)).strip()
+    customer = slack_plain(customer)
     if not title:
         raise UsageError("inquiry.error.missing_title", usage)
     if len(title) > MAX_TITLE_CHARS:

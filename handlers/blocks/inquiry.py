@@ -55,7 +55,7 @@ def build_inquiry_card(card: dict[str, Any], tr: Text) -> list[dict[str, Any]]:
             "fields": [mrkdwn(f"*{tr(k)}*\n{v}", FIELD_TEXT) for k, v in fields],
         },
     ]
-    if card["detail"]:
+    if card["detail"] and card["detail"].strip() != card["title"]:
         blocks.append(section(escape(clip(card["detail"], 2800))))
     if card.get("last_note"):
         blocks.append(context(escape(clip(card["last_note"], 1900))))

@@ -90,7 +90,7 @@ VALID: list[Any] = [
                  cmd("new", kind=Kind.VOC, title="Login  fails", customer="Mirae Asset",
                      due=date(2026, 12, 31), user="U123"),
                  id="everything, quoted title keeps its spaces"),
-    pytest.param("new voc <@U1>mention-like", cmd("new", kind=Kind.VOC, title="<@U1>mention-like"),
+    pytest.param("new voc <@U1>mention-like", cmd("new", kind=Kind.VOC, title="@U1mention-like"),
                  id="not a whole mention stays in the title"),
     pytest.param("new voc " + "x" * MAX_TITLE_CHARS,
                  cmd("new", kind=Kind.VOC, title="x" * MAX_TITLE_CHARS), id="title at limit"),
@@ -330,3 +330,19 @@ def test_tokenize(text: str, tokens: list[str]) -> None:
 )
 def test_clean_text(raw: str, clean: str) -> None:
     assert clean_text(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("wire", "plain"),
+    [
+        ("a &lt;b&gt; &amp; c", "a <b> & c"),
+        ("hi <@U123|minji> and <@U456>", "hi @minji and @U456"),
+        ("see <#C123|triage> <!here> <!subteam^S1|@ops>", "see #triage @here @@ops"),
+        ("<https://example.com|site> and <https://x.y>", "site and https://x.y"),
+        ("&amp;lt; stays", "&lt; stays"),
+    ],
+)
+def test_slack_plain(wire: str, plain: str) -> None:
+    from bot.domain.commands import slack_plain
+
+    assert slack_plain(wire) == plain

@@ -125,7 +125,8 @@ async def test_permissions(bot: Bot) -> None:
 
 
 async def test_escaping_of_user_text(bot: Bot) -> None:
-    await bot.reply_to("USTAFF1", "new support <!channel> & <@U999> hello")
+    # what Slack sends when someone types "<!channel> & @bob hello" (should_escape: true)
+    await bot.reply_to("USTAFF1", "new support &lt;!channel&gt; &amp; <@U999|bob> hello")
     await bot.settle()
     card = bot.posts("C0TRIAGE")[0]
     dumped = json.dumps(card["blocks"])

@@ -85,7 +85,7 @@ async def test_bot_edits_deletions_and_other_channels_are_ignored(bot: Bot) -> N
 
 
 async def test_ticket_reaction_tracks_message_once(bot: Bot) -> None:
-    msg = bot.fake.post_user_message("C0RANDOM", "UCUST", "The export button <!here> is broken")
+    msg = bot.fake.post_user_message("C0RANDOM", "UCUST", "The export button <!here> &lt;b&gt; is broken")
     reaction = {"type": "reaction_added", "user": "USTAFF1", "reaction": "ticket", "item_user": "UCUST",
                 "item": {"type": "message", "channel": "C0RANDOM", "ts": msg["ts"]}, "event_ts": "1.2"}
     assert (await bot.event(reaction)).status == 200
@@ -95,6 +95,7 @@ async def test_ticket_reaction_tracks_message_once(bot: Bot) -> None:
     assert await _count(bot) == 1
     inq = await _get(bot, 1)
     assert inq.requester_id == "UCUST" and inq.source == "reaction"
+    assert inq.title == "The export button @here <b> is broken"  # as the person saw it
     thread = [m for m in bot.posts("C0RANDOM") if m.get("thread_ts") == msg["ts"]]
     assert len(thread) == 1 and "#1" in thread[0]["text"]
     for block in bot.posts("C0TRIAGE")[0]["blocks"]:
