@@ -138,7 +138,8 @@ async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 100
         for recipient in _recipients(deps, inquiry, r.audience):
             groups[recipient].append(item)
         if r.kind == "escalation":
-            again = next_repeat(r.due_at, deps.calendar, deps.nudges.overdue_repeat)
+            # counted from now: a sweep that runs late (or a jumped clock) must not fire a burst
+            again = next_repeat(max(r.due_at, now), deps.calendar, deps.nudges.overdue_repeat)
             base = base_key(r.key)
             for kind, audience, key in (
                 ("escalation", r.audience, base),

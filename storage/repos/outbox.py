@@ -82,25 +82,50 @@ async def list_due_outbox(
 
 
 async def claim_outbox_message(session: AsyncSession, *, message_id: int, now: datetime) -> bool:
-    """Move a pending row to 'sending'; False when another worker took it first."""
+    """Move a pending row to 'sending' (attempts + 1); False when another worker took it first.
+
+    Loaded `OutboxMessage` objects are left as they were (they show the row before the claim).
+    """
     stmt = (
         sa.update(OutboxMessage)
         .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.state) == "pending")
         .values(state="sending", attempts=OutboxMessage.attempts + 1, available_at=now)
+        .execution_options(synchronize_session=False)
     )
     result = await session.exec(stmt)
     return bool(result.rowcount == 1)
 
 
-async def renew_outbox_lease(session: AsyncSession, *, message_id: int, now: datetime) -> bool:
-    """Heartbeat of a row being sent: push its lease forward (`available_at` = now)."""
-    stmt = (
+def _claimed(message_id: int, claim: int | None) -> list[sa.ColumnElement[bool]]:
+    """WHERE of a row still 'sending' under the claim that made `attempts` == claim."""
+    where = [col(OutboxMessage.id) == message_id, col(OutboxMessage.state) == "sending"]
+    if claim is not None:
+        where.append(col(OutboxMessage.attempts) == claim)
+    return where
+
+
+async def renew_outbox_lease(
+    session: AsyncSession, *, message_id: int, now: datetime, claim: int | None = None
+) -> bool:
+    """Push a claimed row's lease forward (`available_at` = now); False when it is not ours.
+
+    `claim` is the attempt number the claim produced: another worker that took the row over
+    after the lease expired has claimed it again with a higher number.
+    """
+    stmt = sa.update(OutboxMessage).where(*_claimed(message_id, claim)).values(available_at=now)
+    result = await session.exec(stmt)
+    return bool(result.rowcount == 1)
+
+
+async def renew_outbox_leases(session: AsyncSession, *, ids: Collection[int], now: datetime) -> None:
+    """Heartbeat of a sender: renew the leases of the rows it is working on."""
+    if not ids:
+        return
+    await session.exec(
         sa.update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.state) == "sending")
+        .where(col(OutboxMessage.id).in_(list(ids)), col(OutboxMessage.state) == "sending")
         .values(available_at=now)
     )
-    result = await session.exec(stmt)
-    return bool(result.rowcount == 1)
 
 
 async def release_stale_outbox(
@@ -164,11 +189,13 @@ async def reschedule_outbox_message(
     available_at: datetime,
     error: str,
     count_attempt: bool = True,
+    claim: int | None = None,
 ) -> None:
     """Put a claimed row back as pending until `available_at`.
 
     With `count_attempt=False` the claim does not count towards the attempt limit (a 429
-    or a pacing release is Slack or the sender saying "later", not a failed delivery).
+    or an unstarted row given back is Slack or the sender saying "later", not a failed
+    delivery). With `claim`, only while the row is still held under that claim.
     """
     values: dict[str, object] = {
         "state": "pending",
@@ -179,17 +206,17 @@ async def reschedule_outbox_message(
         values["attempts"] = sa.case(
             (col(OutboxMessage.attempts) > 0, OutboxMessage.attempts - 1), else_=0
         )
-    await session.exec(
-        sa.update(OutboxMessage).where(col(OutboxMessage.id) == message_id).values(**values)
-    )
+    where = _claimed(message_id, claim) if claim is not None else [col(OutboxMessage.id) == message_id]
+    await session.exec(sa.update(OutboxMessage).where(*where).values(**values))
 
 
-async def fail_outbox_message(session: AsyncSession, *, message_id: int, error: str) -> None:
-    """Give a row up for good, keeping the reason for admins."""
+async def fail_outbox_message(
+    session: AsyncSession, *, message_id: int, error: str, claim: int | None = None
+) -> None:
+    """Give a row up for good, keeping the reason for admins (with `claim`: if still ours)."""
+    where = _claimed(message_id, claim) if claim is not None else [col(OutboxMessage.id) == message_id]
     await session.exec(
-        sa.update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id)
-        .values(state="failed", last_error=error[:500])
+        sa.update(OutboxMessage).where(*where).values(state="failed", last_error=error[:500])
     )
 
 
