@@ -23,8 +23,19 @@ for a message whose metadata carries the row's key. Found → the row is marked 
 that ``ts`` (and a card's ``ts`` is recorded on its inquiry); not found → it is sent.
 DMs are addressed by user id; their history is read from the DM channel that
 ``conversations.open(users=…)`` returns. Card *updates* (``chat.update``) are idempotent
-and need no check. Retries after an uncertain outcome wait at least the backoff, which is
-longer than Slack keeps a request in flight, so a late-landing first attempt is seen.
+and need no check.
+
+Why metadata: ``chat.postMessage`` has no idempotency key of its own, and a message's
+``ts`` is only known from the answer that was lost. Metadata travels with the message, is
+returned by the history methods, and is invisible to people. The check needs the history
+scopes (``channels:history``, ``groups:history``, ``im:history``; in the manifest); when
+it fails the row is retried (or failed on a permanent error) — never sent blind.
+
+The check only sees a message Slack has finished storing, so it runs late enough: a retry
+after an unanswered request waits at least the request timeout, and a lease (60 s) is far
+longer than a request (the sender's client has a 10 s timeout and retries only 429s once;
+see ``make_delivery_client``). The shared client is not used for delivery because it
+retries 5xx and broken connections by itself, which could post twice.
 
 Other rules
 -----------
@@ -69,6 +80,7 @@ from storage.repos.outbox import (
     mark_outbox_sent,
     release_stale_outbox,
     renew_outbox_lease,
+    renew_outbox_leases,
     reschedule_outbox_message,
 )
 
@@ -124,6 +136,7 @@ class _Outcome:
     permanent: bool = False
     uncertain: bool = False
     retry_after: float | None = None  # 429
+    unanswered: bool = False  # no answer: Slack may still be working on the request
 
 
 class OutboxSender:
@@ -140,6 +153,7 @@ class OutboxSender:
         self._inflight: set[int] = set()
         self._dm_channels: dict[str, str] = {}
         self._wake_at: float | None = None
+        self._next_release = 0.0  # monotonic time of the next look for expired leases
 
     @property
     def settings(self) -> DeliverySettings:
@@ -149,9 +163,9 @@ class OutboxSender:
     @settings.setter
     def settings(self, value: DeliverySettings) -> None:
         self._settings = value
-        self._client.timeout = (  # type: ignore[assignment]
-            self._shared.timeout if value.timeout is None else value.timeout
-        )
+        self._next_release = 0.0
+        timeout = self._shared.timeout if value.timeout is None else value.timeout
+        self._client.timeout = timeout  # type: ignore[assignment]  # aiohttp takes fractions
 
     # ------------------------------------------------------------------ loop
 
@@ -209,11 +223,44 @@ class OutboxSender:
                     continue
                 if await claim_outbox_message(session, message_id=row.id, now=now):
                     claimed.append(row)
-        for row in claimed:
-            await self._deliver(row)
+        if not claimed:
+            return 0
+        ids = {row.id for row in claimed if row.id is not None}
+        self._inflight |= ids
+        heartbeat = asyncio.create_task(self._heartbeat())
+        started = 0
+        try:
+            for row in claimed:
+                started += 1
+                await self._deliver(row)
+        except asyncio.CancelledError:
+            await self._unclaim(claimed[started:])
+            raise
+        finally:
+            self._inflight -= ids
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
         return len(claimed)
 
+    async def _unclaim(self, rows: list[OutboxMessage]) -> None:
+        """On shutdown, give claimed rows that were not tried yet back at once (no lease wait)."""
+        try:
+            async with self._deps.sessions.begin() as session:
+                for row in rows:
+                    assert row.id is not None
+                    await reschedule_outbox_message(
+                        session, message_id=row.id, available_at=row.available_at,
+                        error=row.last_error, count_attempt=False, claim=row.attempts + 1,
+                    )
+        except Exception:  # the lease brings them back anyway
+            log.warning("outbox: could not give back %d unsent row(s)", len(rows), exc_info=True)
+
     async def _release_stale(self, now: Any) -> None:
+        """Every lease/4 seconds, give rows whose lease expired back as pending + uncertain."""
+        if time.monotonic() < self._next_release:
+            return
+        self._next_release = time.monotonic() + self._settings.lease / 4
         before = now - timedelta(seconds=self._settings.lease)
         async with self._deps.sessions.begin() as session:
             released = await release_stale_outbox(
@@ -230,32 +277,35 @@ class OutboxSender:
 
     async def _deliver(self, row: OutboxMessage) -> None:
         assert row.id is not None
-        self._inflight.add(row.id)
-        heartbeat = asyncio.create_task(self._heartbeat(row.id))
+        claim = row.attempts + 1  # the claim's attempt number fences this worker's updates
+        async with self._deps.sessions.begin() as session:
+            ours = await renew_outbox_lease(
+                session, message_id=row.id, now=self._deps.clock.now(), claim=claim
+            )
+        if not ours:  # our lease expired while earlier rows of the batch were sent
+            log.warning("outbox %s: lease lost before sending; left to its new owner",
+                        row.idempotency_key)
+            return
         try:
             outcome = await self._attempt(row)
-        except Exception as exc:  # noqa: BLE001 - whatever went wrong, the row is retried
+        except Exception as exc:  # whatever went wrong, the row is retried
             log.exception("outbox %s: delivery raised", row.idempotency_key)
             outcome = _Outcome(f"{UNCERTAIN}{exc!r}"[:500], uncertain=True)
-        finally:
-            heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await heartbeat
-            self._inflight.discard(row.id)
         if outcome is not None:
             await self._not_sent(row, outcome)
 
-    async def _heartbeat(self, message_id: int) -> None:
+    async def _heartbeat(self) -> None:
+        """Renew the lease of every row this sender holds, every lease/3 seconds."""
         period = max(0.05, self._settings.lease / 3)
         while True:
             await asyncio.sleep(period)
             try:
                 async with self._deps.sessions.begin() as session:
-                    await renew_outbox_lease(
-                        session, message_id=message_id, now=self._deps.clock.now()
+                    await renew_outbox_leases(
+                        session, ids=sorted(self._inflight), now=self._deps.clock.now()
                     )
-            except Exception:  # noqa: BLE001 - a missed heartbeat only risks a re-check
-                log.warning("outbox: lease renewal of row %s failed", message_id, exc_info=True)
+            except Exception:  # a missed heartbeat only risks a re-check
+                log.warning("outbox: lease renewal failed", exc_info=True)
 
     async def _attempt(self, row: OutboxMessage) -> _Outcome | None:
         """Send one claimed row; None when it is done (sent), else why not."""
@@ -275,7 +325,7 @@ class OutboxSender:
         except SlackApiError as exc:
             return check.carry(_classify_api_error(exc))
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            return _Outcome(f"{UNCERTAIN}network: {exc!r}", uncertain=True)
+            return _Outcome(f"{UNCERTAIN}network: {exc!r}", uncertain=True, unanswered=True)
         await self._mark_sent(row, ts)
         return None
 
@@ -342,6 +392,7 @@ class OutboxSender:
                     available_at=deps.clock.now() + timedelta(seconds=outcome.retry_after),
                     error=outcome.error,
                     count_attempt=False,
+                    claim=attempts,
                 )
             self._wake(outcome.retry_after)
             log.warning(
@@ -350,19 +401,25 @@ class OutboxSender:
             return
         if outcome.permanent or attempts >= settings.max_attempts:
             async with deps.sessions.begin() as session:
-                await fail_outbox_message(session, message_id=row.id, error=outcome.error)
+                await fail_outbox_message(
+                    session, message_id=row.id, error=outcome.error, claim=attempts
+                )
             log.error(
                 "outbox %s to %s failed for good after %d attempt(s): %s",
                 row.idempotency_key, row.recipient, attempts, outcome.error,
             )
             return
         delay = min(settings.backoff_base * 2 ** (attempts - 1), settings.backoff_max)
+        if outcome.unanswered:
+            # Check only after a request Slack may still be processing has surely landed.
+            delay = max(delay, float(self._client.timeout))
         async with deps.sessions.begin() as session:
             await reschedule_outbox_message(
                 session,
                 message_id=row.id,
                 available_at=deps.clock.now() + timedelta(seconds=delay),
                 error=outcome.error,
+                claim=attempts,
             )
         self._wake(delay)
         log.warning("outbox %s retry in %.1fs: %s", row.idempotency_key, delay, outcome.error)
