@@ -16,7 +16,6 @@ from bot.domain.sla import end_of_business_day
 from bot.errors import Forbidden
 from bot.i18n import Lang, t
 from bot.services import inquiries as svc
-from storage.repos.outbox import count_outbox, list_failed_outbox
 from handlers.blocks.inquiry import (
     build_eta_modal,
     build_history,
@@ -28,6 +27,7 @@ from handlers.blocks.inquiry import (
 from handlers.common import actor_of, ephemeral
 from handlers.errors import reported
 from handlers.ids import Action, Block, Command, View
+from storage.repos.outbox import count_outbox, list_failed_outbox
 
 
 def register(app: AsyncApp) -> None:

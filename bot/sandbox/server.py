@@ -130,6 +130,9 @@ class Sandbox:
 
     def push(self, event: dict[str, Any]) -> None:
         """Send one event to every open page."""
+        if event.get("type") in ("message", "refresh"):
+            print(f"DBGPUSH {time.monotonic():.3f} {event.get('type')} {event.get('channel')} clients={len(self.clients)} "
+                  f"{(event.get('message') or {}).get('text', '')[:40]!r}", flush=True)
         for queue in list(self.clients):
             queue.put_nowait(event)
 
@@ -692,6 +695,7 @@ def add_sandbox_routes(app: web.Application, sandbox: Sandbox) -> None:
         return web.json_response(sb.state())
 
     async def messages(r: web.Request) -> web.Response:
+        print(f"DBGMSGS {time.monotonic():.3f} {r.query_string}", flush=True)
         try:
             limit = int(r.query.get("limit", PAGE_SIZE))
         except ValueError:
@@ -763,6 +767,7 @@ def add_sandbox_routes(app: web.Application, sandbox: Sandbox) -> None:
         await resp.prepare(r)
         queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
         sb.clients.add(queue)
+        print(f"DBGSSE {time.monotonic():.3f} client added -> {len(sb.clients)}", flush=True)
         try:
             await resp.write(b"retry: 1000\n\n")
             while True:

@@ -166,6 +166,7 @@ async function loadChannel(name) {
     renderNotice(res.error === "unknown_channel" ? `Unknown channel “${name}”` : "Not available", res.message || res.error);
     return;
   }
+  (window.__dbg = window.__dbg || []).push([Math.round(performance.now()), "loaded", res.messages.length]);
   S.view.channel = res.channel;
   S.messages = res.messages;
   S.hasMore = res.has_more;
@@ -186,6 +187,7 @@ async function reloadLatest() {
   if (!S.view || S.view.kind !== "channel" || !S.view.channel) return;
   const res = await api(`/messages?as=${encodeURIComponent(S.persona.id)}&channel=${encodeURIComponent(S.view.channel)}`);
   if (!res.ok) return;
+  (window.__dbg = window.__dbg || []).push([Math.round(performance.now()), "reloaded", res.messages.length, res.messages.length && res.messages[res.messages.length-1].text]);
   const oldest = res.messages.length ? tsNum(res.messages[0].ts) : Infinity;
   const keep = S.messages.filter((m) => tsNum(m.ts) < oldest);
   S.messages = keep.concat(res.messages);
@@ -726,9 +728,11 @@ function handleEvent(ev) {
 function connectEvents() {
   const es = new EventSource(`${API}/events`);
   let wasDown = false;
-  es.onmessage = (e) => { try { handleEvent(JSON.parse(e.data)); } catch (err) { console.error(err); } };
+  window.__dbg = window.__dbg || [];
+  const T0 = performance.now();
+  es.onmessage = (e) => { try { const ev = JSON.parse(e.data); window.__dbg.push([Math.round(performance.now()), "ev", ev.type, ev.channel, ev.message && ev.message.text, S.view && S.view.channel]); handleEvent(ev); } catch (err) { console.error(err); } };
   es.onerror = () => { wasDown = true; };
-  es.onopen = () => {
+  es.onopen = () => { (window.__dbg = window.__dbg || []).push([Math.round(performance.now()), "open"]);
     if (wasDown) { wasDown = false; if (S.view && S.view.kind === "channel") reloadLatest(); fetchModal(); }
   };
 }
