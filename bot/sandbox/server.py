@@ -65,6 +65,7 @@ class Sandbox:
         self.triggers: dict[str, str] = {}  # trigger_id -> user who caused it
         self.errors: deque[dict[str, Any]] = deque(maxlen=20)
         self.clients: set[asyncio.Queue[dict[str, Any] | None]] = set()
+        self.seq = 0  # number of the last pushed event; snapshots carry it (see push)
         self.http: aiohttp.ClientSession | None = None
         self._save_task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
@@ -129,10 +130,15 @@ class Sandbox:
     # ------------------------------------------------------------------ live updates
 
     def push(self, event: dict[str, Any]) -> None:
-        """Send one event to every open page."""
-        if event.get("type") in ("message", "refresh"):
-            print(f"DBGPUSH {time.monotonic():.3f} {event.get('type')} {event.get('channel')} clients={len(self.clients)} "
-                  f"{(event.get('message') or {}).get('text', '')[:40]!r}", flush=True)
+        """Send one event to every open page.
+
+        Events are numbered (`seq`) and every snapshot the page fetches (/messages, /thread)
+        carries the number of the last event pushed before it was taken, so the page can
+        apply on top of a snapshot exactly the events that arrived while it was loading and
+        are newer than it (the stream and the fetch travel on different connections).
+        """
+        self.seq += 1
+        event["seq"] = self.seq
         for queue in list(self.clients):
             queue.put_nowait(event)
 
@@ -610,7 +616,8 @@ class Sandbox:
             items = [m for m in items if float(m["ts"]) < float(before)]
         page = items[-limit:]
         self._with_replies(channel, page)
-        return {"ok": True, "channel": channel, "messages": page, "has_more": len(items) > len(page)}
+        return {"ok": True, "channel": channel, "messages": page, "has_more": len(items) > len(page),
+                "seq": self.seq}
 
     def thread(self, user: str | None, channel_key: str | None, ts: str) -> dict[str, Any]:
         """A thread: its parent and every reply (with the persona's ephemeral replies)."""
@@ -626,7 +633,7 @@ class Sandbox:
         replies.sort(key=lambda m: float(m["ts"]))
         top = self.message_json(parent)
         self._with_replies(channel, [top])
-        return {"ok": True, "channel": channel, "parent": top, "replies": replies}
+        return {"ok": True, "channel": channel, "parent": top, "replies": replies, "seq": self.seq}
 
     def modal(self, user: str | None) -> dict[str, Any]:
         """The persona's open modal (top of the stack), if any."""
@@ -695,7 +702,6 @@ def add_sandbox_routes(app: web.Application, sandbox: Sandbox) -> None:
         return web.json_response(sb.state())
 
     async def messages(r: web.Request) -> web.Response:
-        print(f"DBGMSGS {time.monotonic():.3f} {r.query_string}", flush=True)
         try:
             limit = int(r.query.get("limit", PAGE_SIZE))
         except ValueError:
@@ -764,11 +770,12 @@ def add_sandbox_routes(app: web.Application, sandbox: Sandbox) -> None:
     async def events(r: web.Request) -> web.StreamResponse:
         resp = web.StreamResponse(headers={"Content-Type": "text/event-stream",
                                            "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-        await resp.prepare(r)
+        # Listen before answering: once the page sees the stream open, no later push can
+        # miss it (the page takes its first snapshot only then).
         queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
         sb.clients.add(queue)
-        print(f"DBGSSE {time.monotonic():.3f} client added -> {len(sb.clients)}", flush=True)
         try:
+            await resp.prepare(r)
             await resp.write(b"retry: 1000\n\n")
             while True:
                 try:

@@ -103,8 +103,9 @@ def inquiry_number(page: Any, title: str) -> int:
     except PlaywrightTimeout as exc:
         sb = RUNNING[-1]
         calls = sb.get("/sandbox/api/calls?limit=30")[1]
-        dbg = page.evaluate("JSON.stringify(window.__dbg)")
-        raise AssertionError(f"no card '{title}': {exc}\nDBG: {dbg}\ncalls: {calls}\n"
+        shown = page.evaluate("[location.hash, [...document.querySelectorAll('.bk-header')]"
+                              ".map((h) => h.textContent)]")
+        raise AssertionError(f"no card '{title}': {exc}\npage shows {shown}\ncalls: {calls}\n"
                              f"output: {sb.output[-4000:]}") from None
     m = re.match(r"#(\d+) ", header.inner_text())
     assert m, header.inner_text()

@@ -183,6 +183,7 @@ class OutboxSender:
     def _sleep_for(self, idle: float | None) -> float:
         wait = self._settings.idle if idle is None else idle
         if self._wake_at is not None:
+            # A wake-up that passed during the round just run: one more round at once.
             wait = min(wait, max(0.01, self._wake_at - time.monotonic()))
         return wait
 
@@ -209,6 +210,11 @@ class OutboxSender:
         """Deliver one batch of due rows; return how many were handled."""
         deps = self._deps
         settings = self._settings
+        if self._wake_at is not None and self._wake_at <= time.monotonic():
+            # This round serves the wake-up. Left set, it would stay in the past and make
+            # every later sleep 10 ms: the sender would poll the database 100 times a second
+            # until the next post (on the event loop it shares with the app, or the sandbox).
+            self._wake_at = None
         now = deps.clock.now()
         await self._release_stale(now)
         hot = self._hot()

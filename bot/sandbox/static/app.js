@@ -20,6 +20,9 @@ const S = {
   clockOffset: 0,    // sandbox time minus Date.now(), in ms
   md: null,
   ready: false,
+  loads: 0,          // snapshots (/messages, /thread) on their way
+  during: [],        // message events received while a snapshot was on its way
+  viewSeq: 0,        // event number the shown channel snapshot was taken at
 };
 
 // ------------------------------------------------------------------ helpers
@@ -160,15 +163,30 @@ function renderNotice(title, text) {
 
 // ------------------------------------------------------------------ messages
 
+// Live updates and snapshots travel on different connections, so a message event may arrive
+// before the snapshot it is newer than (or is already part of). Message events received while
+// a snapshot is on its way are kept; once the snapshot is shown, the ones the server pushed
+// after taking it (event number above the snapshot's `seq`) are applied on top.
+async function snapshot(path) {
+  S.loads++;
+  try { return await api(path); } finally { S.loads--; }
+}
+function caughtUp(res) {
+  const later = res && res.ok ? S.during.filter((ev) => ev.seq > res.seq) : [];
+  if (!S.loads) S.during = [];
+  for (const ev of later) applyEvent(ev);
+}
+
 async function loadChannel(name) {
-  const res = await api(`/messages?as=${encodeURIComponent(S.persona.id)}&channel=${encodeURIComponent(name)}`);
+  const res = await snapshot(`/messages?as=${encodeURIComponent(S.persona.id)}&channel=${encodeURIComponent(name)}`);
   if (!res.ok) {
+    caughtUp(null);
     renderNotice(res.error === "unknown_channel" ? `Unknown channel “${name}”` : "Not available", res.message || res.error);
     return;
   }
-  (window.__dbg = window.__dbg || []).push([Math.round(performance.now()), "loaded", res.messages.length]);
   S.view.channel = res.channel;
   S.messages = res.messages;
+  S.viewSeq = res.seq;
   S.hasMore = res.has_more;
   $("#notice").hidden = true;
   $("#home").hidden = true;
@@ -180,19 +198,23 @@ async function loadChannel(name) {
   $("#composer-input").placeholder = ch ? `Message #${ch.name}, or a slash command like /inquiry` : "Message charterbot, or a slash command like /inquiry";
   renderSidebar();
   renderMessages(true);
+  caughtUp(res);
   if (!S.ready) { S.ready = true; window.__sandboxReadyAt = performance.now(); document.body.dataset.ready = "1"; }
 }
 
 async function reloadLatest() {
   if (!S.view || S.view.kind !== "channel" || !S.view.channel) return;
-  const res = await api(`/messages?as=${encodeURIComponent(S.persona.id)}&channel=${encodeURIComponent(S.view.channel)}`);
-  if (!res.ok) return;
-  (window.__dbg = window.__dbg || []).push([Math.round(performance.now()), "reloaded", res.messages.length, res.messages.length && res.messages[res.messages.length-1].text]);
+  const res = await snapshot(`/messages?as=${encodeURIComponent(S.persona.id)}&channel=${encodeURIComponent(S.view.channel)}`);
+  // Another channel is open by now, or a newer snapshot is already shown (answers to two
+  // reloads can come back in either order): this one would only take the page back.
+  if (!res.ok || !S.view || res.channel !== S.view.channel || res.seq < S.viewSeq) { caughtUp(null); return; }
   const oldest = res.messages.length ? tsNum(res.messages[0].ts) : Infinity;
   const keep = S.messages.filter((m) => tsNum(m.ts) < oldest);
   S.messages = keep.concat(res.messages);
+  S.viewSeq = res.seq;
   if (!keep.length) S.hasMore = res.has_more;
   renderMessages(false);
+  caughtUp(res);
 }
 
 async function loadOlder() {
@@ -434,13 +456,14 @@ function openMenuItems(anchor, items) {
 // ------------------------------------------------------------------ threads
 
 async function openThread(ts) {
-  const res = await api(`/thread?as=${encodeURIComponent(S.persona.id)}&channel=${encodeURIComponent(S.view.channel)}&ts=${encodeURIComponent(ts)}`);
-  if (!res.ok) return showError(res);
-  S.thread = { ts, parent: res.parent, replies: res.replies };
+  const res = await snapshot(`/thread?as=${encodeURIComponent(S.persona.id)}&channel=${encodeURIComponent(S.view.channel)}&ts=${encodeURIComponent(ts)}`);
+  if (!res.ok) { caughtUp(null); return showError(res); }
+  S.thread = { ts, parent: res.parent, replies: res.replies, seq: res.seq };
   $("#thread").hidden = false;
   const ch = S.info.channels.find((c) => c.id === S.view.channel);
   $("#thread .thread-channel").textContent = ch ? `#${ch.name}` : "charterbot";
   renderThread(true);
+  caughtUp(res);
 }
 function closeThread() { S.thread = null; $("#thread").hidden = true; }
 async function refreshThread() { if (S.thread) await openThread(S.thread.ts); }
@@ -684,14 +707,21 @@ async function advanceClock(step, btn) {
 // ------------------------------------------------------------------ live updates
 
 function handleEvent(ev) {
+  if (S.loads && (ev.type === "message" || ev.type === "deleted")) S.during.push(ev);
+  applyEvent(ev);
+}
+
+function applyEvent(ev) {
   const p = S.persona;
   switch (ev.type) {
     case "message": {
       if (!S.view || ev.channel !== S.view.channel) break;
       const m = ev.message;
       const top = !m.thread_ts || m.thread_ts === m.ts;
-      if (top && S.view.kind === "channel") { upsert(S.messages, m); renderMessages(false); }
-      if (S.thread) {
+      // An event the shown snapshot already contains (it can arrive late) would only take the
+      // message back to an older state.
+      if (top && S.view.kind === "channel" && !(ev.seq <= S.viewSeq)) { upsert(S.messages, m); renderMessages(false); }
+      if (S.thread && !(ev.seq <= S.thread.seq)) {
         if (m.ts === S.thread.ts) { S.thread.parent = m; renderThread(false); }
         else if (m.thread_ts === S.thread.ts) { upsert(S.thread.replies, m); renderThread(true); }
       }
@@ -725,16 +755,23 @@ function handleEvent(ev) {
   }
 }
 
+// Resolves once the stream is open: the server listens for this page from then on, so the
+// first snapshot is taken only after that (else what happens in between would never show).
+// If the stream does not open within a few seconds the page starts anyway and catches up
+// as soon as it does.
 function connectEvents() {
-  const es = new EventSource(`${API}/events`);
-  let wasDown = false;
-  window.__dbg = window.__dbg || [];
-  const T0 = performance.now();
-  es.onmessage = (e) => { try { const ev = JSON.parse(e.data); window.__dbg.push([Math.round(performance.now()), "ev", ev.type, ev.channel, ev.message && ev.message.text, S.view && S.view.channel]); handleEvent(ev); } catch (err) { console.error(err); } };
-  es.onerror = () => { wasDown = true; };
-  es.onopen = () => { (window.__dbg = window.__dbg || []).push([Math.round(performance.now()), "open"]);
-    if (wasDown) { wasDown = false; if (S.view && S.view.kind === "channel") reloadLatest(); fetchModal(); }
-  };
+  return new Promise((resolve) => {
+    const es = new EventSource(`${API}/events`);
+    const started = setTimeout(resolve, 5000);
+    es.onmessage = (e) => { try { handleEvent(JSON.parse(e.data)); } catch (err) { console.error(err); } };
+    es.onopen = () => {
+      clearTimeout(started);
+      resolve();
+      // A (re)connection after the page showed something: events may have been missed.
+      if (S.view && S.view.kind === "channel" && S.view.channel) { reloadLatest(); refreshThread(); }
+      if (S.view) fetchModal();
+    };
+  });
 }
 
 // ------------------------------------------------------------------ start
@@ -773,7 +810,7 @@ async function start() {
   $("#thread .close-thread").onclick = closeThread;
   document.addEventListener("keydown", (e) => { if (e.key === "Escape" && S.modal) closeModal(); });
   window.addEventListener("hashchange", route);
-  connectEvents();
+  await connectEvents();
   await route();
 }
 
