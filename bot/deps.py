@@ -53,6 +53,8 @@ class Deps:
     directory: Directory
     languages: Languages
     outbox: Wakeup = field(default_factory=Wakeup)
+    # How many listeners may do their post-ack work at once (see handlers/errors.py).
+    work_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))
 
     @property
     def tz(self) -> ZoneInfo:

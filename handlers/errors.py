@@ -73,10 +73,29 @@ def reported(func: Listener) -> Listener:
     ]
 
     async def listener(**kwargs: Any) -> None:
+        call = {k: v for k, v in kwargs.items() if k in own}
+        deps = kwargs["context"].get("deps")
+        held = False
+        if "ack" in own and deps is not None:
+            real_ack = kwargs["ack"]
+
+            async def ack(*args: Any, **kw: Any) -> None:
+                # The answer to Slack goes out at once; the work after it waits for one of a
+                # few slots, so a burst queues cheaply instead of starving the acks.
+                nonlocal held
+                await real_ack(*args, **kw)
+                if not held:
+                    await deps.work_slots.acquire()
+                    held = True
+
+            call["ack"] = ack
         try:
-            await func(**{k: v for k, v in kwargs.items() if k in own})
+            await func(**call)
         except Exception as exc:  # noqa: BLE001 - the one place errors are answered
             await handle_error(exc, kwargs["body"], kwargs["context"], kwargs["client"])
+        finally:
+            if held:
+                deps.work_slots.release()
 
     listener.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
     listener.__name__ = func.__name__
