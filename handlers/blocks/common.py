@@ -57,6 +57,20 @@ def button(text: str, action_id: str, value: str, style: str | None = None) -> d
     return b
 
 
+def line_sections(lines: list[str], limit: int = SECTION_TEXT - 100) -> list[dict[str, Any]]:
+    """Pack lines into as few section blocks as fit Slack's section text limit."""
+    blocks: list[dict[str, Any]] = []
+    chunk: list[str] = []
+    for line in lines:
+        if chunk and sum(len(x) + 1 for x in chunk) + len(line) > limit:
+            blocks.append(section("\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(section("\n".join(chunk)))
+    return blocks
+
+
 def cap_blocks(blocks: list[dict[str, Any]], limit: int = MAX_MESSAGE_BLOCKS) -> list[dict[str, Any]]:
     """Keep at most limit blocks; the last kept one says how many were left out."""
     if len(blocks) <= limit:

@@ -17,6 +17,7 @@ from handlers.blocks.common import (
     clip,
     context,
     header,
+    line_sections,
     mrkdwn,
     plain,
     section,
@@ -159,14 +160,7 @@ def build_inquiry_lines(rows: list[dict[str, Any]], total: int, lang: Lang, scop
         for r in rows
     ]
     blocks = [section(t(lang, "list.heading", scope=t(lang, f"scope.{scope}"), total=total))]
-    chunk: list[str] = []
-    for line in lines:
-        if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
-            blocks.append(section("\n".join(chunk)))
-            chunk = []
-        chunk.append(line)
-    if chunk:
-        blocks.append(section("\n".join(chunk)))
+    blocks += line_sections(lines)
     if total > len(rows):
         blocks.append(context(t(lang, "list.more", count=total - len(rows))))
     return cap_blocks(blocks)
@@ -181,14 +175,7 @@ def build_history(card: dict[str, Any], events: list[dict[str, Any]], tr: Text, 
         + (f" — {escape(clip(e['detail'], 300))}" if e["detail"] else "")
         for e in events
     ]
-    chunk: list[str] = []
-    for line in lines:
-        if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
-            blocks.append(section("\n".join(chunk)))
-            chunk = []
-        chunk.append(line)
-    if chunk:
-        blocks.append(section("\n".join(chunk)))
+    blocks += line_sections(lines)
     return cap_blocks(blocks)
 
 

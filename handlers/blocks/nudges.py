@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from bot.i18n import Lang, t
-from handlers.blocks.common import button, cap_blocks, context, section
+from handlers.blocks.common import button, cap_blocks, context, line_sections, section
 from handlers.ids import Action
 
 SNOOZE_MINUTES = (30, 60, 120)
@@ -35,14 +35,7 @@ def build_nudge_message(lang: Lang, items: list[dict[str, Any]]) -> tuple[str, l
     lines = [nudge_line(lang, i) for i in items]
     heading = t(lang, "nudge.heading", count=len(items))
     blocks: list[dict[str, Any]] = [section(heading)]
-    chunk: list[str] = []
-    for line in lines:
-        if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
-            blocks.append(section("\n".join(chunk)))
-            chunk = []
-        chunk.append(line)
-    if chunk:
-        blocks.append(section("\n".join(chunk)))
+    blocks += line_sections(lines)
     blocks = cap_blocks(blocks, 48)
     ids = [i["reminder"] for i in items]
     value = json.dumps(ids)
