@@ -252,6 +252,14 @@ def test_clock_bar_moves_time_and_runs_due_work(open_page: Any, sandbox: Sandbox
     minji.wait_for_function("document.body.dataset.clockMoves === '1'")
     after_hour = minji.inner_text("#clock")
     assert after_hour != before
+    # an hour later the inquiry minji took (15 business minutes to first response) is overdue:
+    # the approaching and deadline nudges reach her DM, the escalation her manager's DM
+    sandbox.wait_for(lambda: [m for m in sandbox.messages("minji", "dm") if "⏰" in m["text"]])
+    minji.locator(".msg", has_text="⏰").first.wait_for()
+    sandbox.wait_for(lambda: [m for m in sandbox.messages("jihoon", "dm") if "🔺" in m["text"]])
+    jihoon_page = open_page("jihoon/dm")
+    jihoon_page.locator(".msg", has_text="🔺").first.wait_for()
+    assert not [m for m in sandbox.messages("alex", "dm") if "🔺" in m["text"]]
     minji.click("#clockbar button[data-step='morning']")
     minji.wait_for_function("document.body.dataset.clockMoves === '2'")
     assert "09:0" in minji.inner_text("#clock")
@@ -259,10 +267,8 @@ def test_clock_bar_moves_time_and_runs_due_work(open_page: Any, sandbox: Sandbox
     minji.wait_for_function("document.body.dataset.clockMoves === '3'")
     state = sandbox.get("/sandbox/api/state")[1]
     assert state["now"] >= "2026-12-03T09:00"
-    # nudges and escalations (from the SLA engine) would land in the DMs: show what arrived
-    jihoon = sandbox.messages("jihoon", "dm")
-    print(f"\nmanager DM after moving the clock: {len(jihoon)} message(s); "
-          f"minji DM: {len(sandbox.messages('minji', 'dm'))}")
+    print(f"\nmanager DM after moving the clock: {len(sandbox.messages('jihoon', 'dm'))} "
+          f"message(s); minji DM: {len(sandbox.messages('minji', 'dm'))}")
 
 
 def test_reload_keeps_state_and_bad_urls_explain(open_page: Any) -> None:
