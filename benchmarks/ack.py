@@ -35,50 +35,19 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 for _p in (str(ROOT / "tests"), str(ROOT)):
     if _p not in sys.path:
         sys.path.insert(0, _p)
 
-# ---- replicated from tests/e2e/harness.py (kept local so the harness can change freely)
-SECRET = "test-signing-secret"
-TOKEN = "xoxb-test"
-START = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Seoul"))  # Tuesday, business hours
-TEST_CONFIG: dict[str, Any] = {
-    "language": "ko",
-    "bilingual_channels": True,
-    "channels": {
-        "triage": "C0TRIAGE",
-        "intake": ["C0INTAKE"],
-        "reception": "C0RECEPTION",
-        "notices": ["C0NOTICES"],
-        "reports": "C0REPORTS",
-    },
-    "teams": [{"name": "HTS support", "manager": "UMANAGER", "members": ["USTAFF1", "USTAFF2"]}],
-    "roles": {"admins": ["UADMIN"], "receptionists": ["URECEPTION"]},
-}
-PEOPLE = [
-    ("USTAFF1", "minji", "ko-KR"),
-    ("USTAFF2", "alex", "en-US"),
-    ("UMANAGER", "boss", "ko-KR"),
-    ("UCUST", "customer", "en-US"),
-    ("UCUST2", "other customer", "ko-KR"),
-    ("UADMIN", "admin", "en-US"),
-]
-CHANNELS = [
-    ("C0TRIAGE", "triage"),
-    ("C0INTAKE", "intake"),
-    ("C0RECEPTION", "reception"),
-    ("C0NOTICES", "notices"),
-    ("C0REPORTS", "reports"),
-    ("C0RANDOM", "random"),
-]
+# The test workspace of tests/e2e/harness.py (e2e.world imports nothing heavy, so the bare
+# app's process stays bare).
+from e2e.world import CHANNELS, PEOPLE, SECRET, START, TEST_CONFIG, TOKEN, bot_env
 
 SEED_INQUIRIES = 10_000
 STAFF = "USTAFF1"
@@ -121,19 +90,13 @@ async def serve_bot(db_url: str, api_url: str) -> None:
 
     from bot.app import build_runtime, build_web_app
     from bot.clock import SettableClock
-    from bot.config import EnvSettings, parse_config
+    from bot.config import parse_config
     from storage.migrate import upgrade_async
 
-    env = EnvSettings(
-        SLACK_BOT_TOKEN=TOKEN,
-        SLACK_SIGNING_SECRET=SECRET,
-        SLACK_API_URL=api_url,
-        DATABASE_URL=db_url,
-        HOST="127.0.0.1",
-        PORT=0,
-    )
     await upgrade_async(db_url)
-    runtime = build_runtime(env, parse_config(TEST_CONFIG), clock=SettableClock(START))
+    runtime = build_runtime(
+        bot_env(api_url, db_url), parse_config(TEST_CONFIG), clock=SettableClock(START)
+    )
     app = build_web_app(runtime)
     runner = web.AppRunner(app)
     await runner.setup()
@@ -519,32 +482,26 @@ async def scenario(
     check: Callable[[str], bool] | None = None,
 ) -> Result:
     key = re.sub(r"\W+", "", name)[:12]
-    wrids = await blast(
-        target,
-        receiver,
-        prefix=f"w{key}",
-        n=warmup,
-        concurrency=concurrency,
-        text=text,
-        ack_body=ack_body,
-        result=None,
-        cap_s=SCENARIO_CAP_S,
-    )
+
+    async def send(prefix: str, count: int, result: Result | None) -> list[str]:
+        return await blast(
+            target,
+            receiver,
+            prefix=f"{prefix}{key}",
+            n=count,
+            concurrency=concurrency,
+            text=text,
+            ack_body=ack_body,
+            result=result,
+            cap_s=SCENARIO_CAP_S,
+        )
+
+    wrids = await send("w", warmup, None)
     if deferred:
         await receiver.wait_for(wrids, COMPLETION_CAP_S)
     res = Result(name)
     cpu_before = cpu_s(server_pid)
-    rids = await blast(
-        target,
-        receiver,
-        prefix=f"m{key}",
-        n=n,
-        concurrency=concurrency,
-        text=text,
-        ack_body=ack_body,
-        result=res,
-        cap_s=SCENARIO_CAP_S,
-    )
+    rids = await send("m", n, res)
     if deferred:
         complete = await receiver.wait_for(rids, COMPLETION_CAP_S)
         got = [receiver.arrivals[r] for r in rids if r in receiver.arrivals]
@@ -634,44 +591,36 @@ async def run(args: argparse.Namespace) -> int:
         )
 
         common = {"n": args.requests, "concurrency": args.concurrency, "warmup": args.warmup}
-        a = await scenario(
-            "(a) bare ack",
-            bare.url,
-            receiver,
-            text="new support benchmark title {i}",
-            deferred=False,
-            ack_body="ok",
-            server_pid=bare.pid,
-            **common,
-        )
-        print(f"  {a.name}: {a.n} in {a.wall:.1f}s", flush=True)
+
+        async def measure(
+            name: str, server: Child, text: str, check: Callable[[str], bool] | None = None
+        ) -> Result:
+            """One scenario; the bot answers later through response_url, the bare app at once."""
+            deferred = server is bot
+            res = await scenario(
+                name,
+                server.url,
+                receiver,
+                text=text,
+                deferred=deferred,
+                ack_body="" if deferred else "ok",
+                server_pid=server.pid,
+                check=check,
+                **common,
+            )
+            done = f", done {_fmt(res.done_s)}s" if deferred else ""
+            print(f"  {res.name}: {res.n} in {res.wall:.1f}s{done}", flush=True)
+            return res
+
+        new_text = "new support benchmark title {i}"
+        a = await measure("(a) bare ack", bare, new_text)
         list_re = re.compile(rf"(?<!\d){open_total}(?!\d)")
-        c = await scenario(
-            "(c) /inquiry list open",
-            bot.url,
-            receiver,
-            text="list open",
-            deferred=True,
-            ack_body="",
-            server_pid=bot.pid,
-            check=lambda s: bool(list_re.search(s)),
-            **common,
+        c = await measure(
+            "(c) /inquiry list open", bot, "list open", lambda s: bool(list_re.search(s))
         )
-        print(f"  {c.name}: {c.n} in {c.wall:.1f}s, done {_fmt(c.done_s)}s", flush=True)
         pending_before = await asyncio.to_thread(outbox_pending, db_path)
         new_re = re.compile(r"\*#\d+\*")
-        b = await scenario(
-            "(b) /inquiry new",
-            bot.url,
-            receiver,
-            text="new support benchmark title {i}",
-            deferred=True,
-            ack_body="",
-            server_pid=bot.pid,
-            check=lambda s: bool(new_re.search(s)),
-            **common,
-        )
-        print(f"  {b.name}: {b.n} in {b.wall:.1f}s, done {_fmt(b.done_s)}s", flush=True)
+        b = await measure("(b) /inquiry new", bot, new_text, lambda s: bool(new_re.search(s)))
         # Cards of the new inquiries go out through the outbox after the answers: time the drain.
         drain_s: float | None = None
         deadline = time.monotonic() + COMPLETION_CAP_S

@@ -59,10 +59,9 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 for _p in (str(ROOT / "tests"), str(ROOT)):
@@ -70,36 +69,18 @@ for _p in (str(ROOT / "tests"), str(ROOT)):
         sys.path.insert(0, _p)
 
 import sqlalchemy as sa
+from e2e.world import START, TEST_CONFIG, TOKEN, bot_env
 from sqlalchemy import event, text
 from sqlmodel import col
 
 import bot.services.reminders as reminders_svc
 from bot.app import build_deps, build_runtime
 from bot.clock import SettableClock
-from bot.config import EnvSettings, parse_config
+from bot.config import parse_config
 from bot.deps import Deps
 from bot.services.outbox import enqueue_message
 from storage.migrate import upgrade_async
 from storage.models import Reminder
-
-# ---- replicated from tests/e2e/harness.py (kept local so the harness can change freely)
-TOKEN = "xoxb-test"
-SECRET = "test-signing-secret"
-KST = ZoneInfo("Asia/Seoul")
-START = datetime(2026, 12, 1, 10, 0, tzinfo=KST)  # Tuesday, business hours
-TEST_CONFIG: dict[str, Any] = {
-    "language": "ko",
-    "bilingual_channels": True,
-    "channels": {
-        "triage": "C0TRIAGE",
-        "intake": ["C0INTAKE"],
-        "reception": "C0RECEPTION",
-        "notices": ["C0NOTICES"],
-        "reports": "C0REPORTS",
-    },
-    "teams": [{"name": "HTS support", "manager": "UMANAGER", "members": ["USTAFF1", "USTAFF2"]}],
-    "roles": {"admins": ["UADMIN"], "receptionists": ["URECEPTION"]},
-}
 
 NOW = START.astimezone(UTC)  # the sweep's frozen "now"
 NOW_SQLITE = NOW.strftime("%Y-%m-%d %H:%M:%S")  # SQLAlchemy's SQLite format minus ".ffffff"
@@ -125,13 +106,18 @@ def say(msg: str = "") -> None:
 #   3 reminders: first_response approaching (deadline - 30 min), deadline, escalation (manager),
 #              all pending and in the future; key shaped like bot.domain.nudges.plan's keys.
 
-SQLITE_INQUIRIES = """
-WITH RECURSIVE s(i) AS (SELECT :lo UNION ALL SELECT i + 1 FROM s WHERE i < :hi)
-INSERT INTO inquiries (
+INSERT_INQUIRIES = """INSERT INTO inquiries (
     id, number, kind, status, title, detail, customer, contact, requester_id, assignee_id,
     source, source_channel, source_ts, card_channel, card_ts, created_at, updated_at,
     sla_start_at, due_date, deadline_at, eta_at, first_response_at, resolved_at,
-    hold_started_at, resolution)
+    hold_started_at, resolution)"""
+INSERT_REMINDERS = """INSERT INTO reminders (
+    key, inquiry_id, obligation, kind, audience, due_at, deadline_at, state, repeat,
+    created_at, sent_at)"""
+
+SQLITE_INQUIRIES = f"""
+WITH RECURSIVE s(i) AS (SELECT :lo UNION ALL SELECT i + 1 FROM s WHERE i < :hi)
+{INSERT_INQUIRIES}
 SELECT i, i,
     CASE i % 4 WHEN 0 THEN 'voc' WHEN 1 THEN 'support' WHEN 2 THEN 'request' ELSE 'regulatory' END,
     CASE i % 3 WHEN 0 THEN 'new' WHEN 1 THEN 'acknowledged' ELSE 'in_progress' END,
@@ -147,11 +133,9 @@ FROM (
 )
 """
 
-SQLITE_REMINDERS = """
+SQLITE_REMINDERS = f"""
 WITH RECURSIVE s(i) AS (SELECT :lo UNION ALL SELECT i + 1 FROM s WHERE i < :hi)
-INSERT INTO reminders (
-    key, inquiry_id, obligation, kind, audience, due_at, deadline_at, state, repeat,
-    created_at, sent_at)
+{INSERT_REMINDERS}
 SELECT 'r:' || i || ':first_response:' || strftime('%Y%m%dT%H%M%S', d) || ':' || k.kind,
     i, 'first_response', k.kind, k.audience,
     datetime(d, '-' || k.before || ' minutes') || '.000000', d || '.000000',
@@ -165,12 +149,8 @@ CROSS JOIN (
 ORDER BY i, k.o
 """
 
-PG_INQUIRIES = """
-INSERT INTO inquiries (
-    id, number, kind, status, title, detail, customer, contact, requester_id, assignee_id,
-    source, source_channel, source_ts, card_channel, card_ts, created_at, updated_at,
-    sla_start_at, due_date, deadline_at, eta_at, first_response_at, resolved_at,
-    hold_started_at, resolution)
+PG_INQUIRIES = f"""
+{INSERT_INQUIRIES}
 SELECT i, i,
     (ARRAY['voc', 'support', 'request', 'regulatory'])[i % 4 + 1],
     (ARRAY['new', 'acknowledged', 'in_progress'])[i % 3 + 1],
@@ -186,10 +166,8 @@ FROM (
 ) AS g
 """
 
-PG_REMINDERS = """
-INSERT INTO reminders (
-    key, inquiry_id, obligation, kind, audience, due_at, deadline_at, state, repeat,
-    created_at, sent_at)
+PG_REMINDERS = f"""
+{INSERT_REMINDERS}
 SELECT 'r:' || i || ':first_response:'
         || to_char(d AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS') || ':' || k.kind,
     i, 'first_response', k.kind, k.audience, d - make_interval(mins => k.before), d,
@@ -507,14 +485,7 @@ async def dispose(deps: Deps) -> None:
 
 
 def make_deps(url: str) -> Deps:
-    env = EnvSettings(
-        SLACK_BOT_TOKEN=TOKEN,
-        SLACK_SIGNING_SECRET=SECRET,
-        SLACK_API_URL="http://127.0.0.1:9/api/",
-        DATABASE_URL=url,
-        HOST="127.0.0.1",
-        PORT=0,
-    )
+    env = bot_env("http://127.0.0.1:9/api/", url)
     from slack_sdk.web.async_client import AsyncWebClient
 
     client = AsyncWebClient(token=TOKEN, base_url="http://127.0.0.1:9/api/")
@@ -681,15 +652,9 @@ async def bench_sender(tmp: Path, channels: int, per_channel: int, timeout: floa
     api = await fake.start()
     db_url = f"sqlite+aiosqlite:///{tmp / 'sender.db'}"
     await upgrade_async(db_url)
-    env = EnvSettings(
-        SLACK_BOT_TOKEN=TOKEN,
-        SLACK_SIGNING_SECRET=SECRET,
-        SLACK_API_URL=api,
-        DATABASE_URL=db_url,
-        HOST="127.0.0.1",
-        PORT=0,
+    runtime = build_runtime(
+        bot_env(api, db_url), parse_config(TEST_CONFIG), clock=SettableClock(START)
     )
-    runtime = build_runtime(env, parse_config(TEST_CONFIG), clock=SettableClock(START))
     deps = runtime.deps
     total = channels * per_channel
     async with deps.sessions.begin() as s:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -65,3 +66,12 @@ async def ping(engine: AsyncEngine) -> bool:
         return True
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
         return False
+
+
+def insert_ignoring_duplicates(session: AsyncSession, table: Any, key: str) -> sa.Insert:
+    """An INSERT that skips rows whose `key` column already exists, on PostgreSQL or SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing(index_elements=[key])
+    return sa.insert(table).prefix_with("OR IGNORE")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.db import insert_ignoring_duplicates
 from storage.models import OutboxMessage
 
 # States: pending -> sending -> sent | failed (sending -> pending again on a retry).
@@ -28,13 +29,7 @@ async def add_outbox_messages(session: AsyncSession, messages: Sequence[OutboxMe
     if not messages:
         return
     rows = [m.model_dump(exclude={"id"}) for m in messages]
-    stmt: sa.Insert
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt = pg_insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    else:
-        stmt = sa.insert(OutboxMessage).prefix_with("OR IGNORE")
+    stmt = insert_ignoring_duplicates(session, OutboxMessage, "idempotency_key")
     await session.exec(stmt, params=rows)
 
 

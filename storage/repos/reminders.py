@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.db import insert_ignoring_duplicates
 from storage.models import Reminder
 
 
@@ -20,13 +21,7 @@ async def add_reminders(
     if not reminders:
         return
     rows = [r if isinstance(r, dict) else r.model_dump(exclude={"id"}) for r in reminders]
-    stmt: sa.Insert
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt = pg_insert(Reminder).on_conflict_do_nothing(index_elements=["key"])
-    else:
-        stmt = sa.insert(Reminder).prefix_with("OR IGNORE")
+    stmt = insert_ignoring_duplicates(session, Reminder, "key")
     # executemany with plain dicts: far cheaper than compiling a multi-row VALUES clause
     await session.exec(stmt, params=rows)
 

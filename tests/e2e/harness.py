@@ -11,58 +11,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 import aiohttp
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
+from support.polling import eventually
 
 from bot.app import Runtime, build_runtime, build_web_app
 from bot.clock import SettableClock
-from bot.config import EnvSettings, parse_config
+from bot.config import parse_config
 from bot.sandbox.fake_slack import FakeSlack
+from e2e.world import CHANNELS, KST, PEOPLE, SECRET, START, TEST_CONFIG, TOKEN, bot_env  # noqa: F401 (KST)
 from storage.migrate import upgrade_async
-
-SECRET = "test-signing-secret"
-TOKEN = "xoxb-test"
-KST = ZoneInfo("Asia/Seoul")
-# Tuesday 2026-12-01 10:00 in Seoul: well inside business hours.
-START = datetime(2026, 12, 1, 10, 0, tzinfo=KST)
-
-TEST_CONFIG: dict[str, Any] = {
-    "language": "ko",
-    "bilingual_channels": True,
-    "channels": {
-        "triage": "C0TRIAGE",
-        "intake": ["C0INTAKE"],
-        "reception": "C0RECEPTION",
-        "notices": ["C0NOTICES"],
-        "reports": "C0REPORTS",
-    },
-    "teams": [{"name": "HTS support", "manager": "UMANAGER", "members": ["USTAFF1", "USTAFF2"]}],
-    "roles": {"admins": ["UADMIN"], "receptionists": ["URECEPTION"]},
-}
-
-PEOPLE = [
-    ("USTAFF1", "minji", "ko-KR"),
-    ("USTAFF2", "alex", "en-US"),
-    ("UMANAGER", "boss", "ko-KR"),
-    ("UCUST", "customer", "en-US"),
-    ("UCUST2", "other customer", "ko-KR"),
-    ("UADMIN", "admin", "en-US"),
-]
-
-
-async def eventually(check: Callable[[], Any], timeout: float = 5.0) -> Any:
-    """Poll check() until it returns something truthy; fail after timeout seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        await asyncio.sleep(0.02)
 
 
 @dataclass
@@ -220,14 +180,11 @@ async def start_bot(db_url: str, config: dict[str, Any] | None = None, *, start:
     fake = fake or FakeSlack(token=TOKEN)
     for uid, name, locale in PEOPLE:
         fake.add_user(uid, name, locale=locale)
-    for cid, name in [("C0TRIAGE", "triage"), ("C0INTAKE", "intake"), ("C0RECEPTION", "reception"),
-                      ("C0NOTICES", "notices"), ("C0REPORTS", "reports"), ("C0RANDOM", "random")]:
+    for cid, name in CHANNELS:
         fake.add_channel(cid, name)
     api = await fake.start()
-    env = EnvSettings(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=api,
-                      DATABASE_URL=db_url, HOST="127.0.0.1", PORT=0)
     await upgrade_async(db_url)
-    runtime = build_runtime(env, parse_config(config or TEST_CONFIG), clock=SettableClock(start))
+    runtime = build_runtime(bot_env(api, db_url), parse_config(config or TEST_CONFIG), clock=SettableClock(start))
     app = build_web_app(runtime)
     runner = web.AppRunner(app)
     await runner.setup()

@@ -10,11 +10,12 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from support.polling import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 # Tuesday 2026-12-01 10:00 in Seoul: inside business hours.
@@ -90,14 +91,7 @@ class SandboxProcess:
         return list(body["messages"])
 
     def wait_for(self, check: Any, timeout: float = 8.0) -> Any:
-        deadline = time.monotonic() + timeout
-        while True:
-            result = check()
-            if result:
-                return result
-            if time.monotonic() > deadline:
-                raise AssertionError(f"condition not met within {timeout}s")
-            time.sleep(0.05)
+        return wait_until(check, timeout)
 
     def stop(self, timeout: float = 15.0) -> int:
         if self.proc.poll() is None:
