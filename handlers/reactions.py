@@ -28,7 +28,7 @@ async def handle_reaction_added_event(body: dict[str, Any], event: dict[str, Any
     if event.get("reaction") != TICKET_REACTION or item.get("type") != "message":
         return
     channel, ts = item.get("channel", ""), item.get("ts", "")
-    async with deps.sessions() as session:
+    async with deps.reads() as session:
         if await get_inquiry_by_source(session, channel=channel, ts=ts) is not None:
             return
     history = await client.conversations_history(channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1)

@@ -13,7 +13,7 @@ from bot.deps import Deps
 from bot.domain.commands import EtaSpec
 from bot.domain.durations import DurationError, parse_duration
 from bot.domain.inquiry import Actor, Kind, Status, can, may, status_after
-from bot.domain.sla import current_deadline, end_of_business_day, shift_for_pause
+from bot.domain.sla import current_deadline, deadline_state, end_of_business_day, shift_for_pause
 from bot.errors import Conflict, DomainError, Forbidden, NotFound
 from bot.services.outbox import enqueue_card_sync, enqueue_message
 from bot.services.reminders import sync_reminders
@@ -22,6 +22,7 @@ from storage.repos.inquiries import (
     add_event,
     add_inquiry,
     get_inquiry,
+    get_inquiry_by_card,
     get_inquiry_by_source,
     list_events,
     list_inquiries,
@@ -445,7 +446,7 @@ async def record_first_response(
         return None
     inquiry = await get_inquiry_by_source(session, channel=channel, ts=thread_ts)
     if inquiry is None:
-        inquiry = await _get_by_card(session, channel, thread_ts)
+        inquiry = await get_inquiry_by_card(session, channel=channel, ts=thread_ts)
     if inquiry is None or inquiry.first_response_at is not None:
         return None
     now = deps.clock.now()
@@ -454,13 +455,6 @@ async def record_first_response(
     event = await _record(session, inquiry, user_id, "first_response", now)
     await _sync_card(session, inquiry, event, deps)
     return inquiry
-
-
-async def _get_by_card(session: AsyncSession, channel: str, ts: str) -> Inquiry | None:
-    from sqlmodel import select
-
-    stmt = select(Inquiry).where(Inquiry.card_channel == channel, Inquiry.card_ts == ts)
-    return (await session.exec(stmt)).first()
 
 
 async def list_for(
@@ -504,8 +498,6 @@ async def mark_card_posted(session: AsyncSession, inquiry_id: int, channel: str,
 
 def describe(inquiry: Inquiry, deps: Deps, last_note: str = "") -> dict[str, Any]:
     """Display strings of an inquiry for cards, lists and history (platform-neutral)."""
-    from bot.domain.sla import deadline_state
-
     now = deps.clock.now()
     open_ = inquiry.status not in (Status.RESOLVED, Status.CLOSED)
     state = deadline_state(

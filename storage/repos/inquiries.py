@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.db import insert_ignoring_duplicates
 from storage.models import Counter, Inquiry, InquiryEvent
 
 INQUIRY_COUNTER = "inquiry"
@@ -26,14 +27,7 @@ async def next_number(session: AsyncSession, name: str = INQUIRY_COUNTER) -> int
     if value is not None:
         return int(value)
     # First use: create the row, tolerating a concurrent creator.
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        ins: sa.Insert = pg_insert(Counter).values(name=name, value=0).on_conflict_do_nothing()
-    else:
-        ins = sa.insert(Counter).values(name=name, value=0).prefix_with("OR IGNORE")
-    await session.exec(ins)
+    await session.exec(insert_ignoring_duplicates(session, Counter, "name").values(name=name, value=0))
     value = (await session.exec(stmt)).scalar_one()
     return int(value)
 
@@ -59,6 +53,12 @@ async def get_inquiry(
 async def get_inquiry_by_id(session: AsyncSession, inquiry_id: int) -> Inquiry | None:
     """Return the inquiry with that primary key, or None."""
     return await session.get(Inquiry, inquiry_id)
+
+
+async def get_inquiry_by_card(session: AsyncSession, *, channel: str, ts: str) -> Inquiry | None:
+    """Return the inquiry whose triage card is the message channel/ts, or None."""
+    stmt = select(Inquiry).where(Inquiry.card_channel == channel, Inquiry.card_ts == ts)
+    return (await session.exec(stmt)).first()
 
 
 async def get_inquiry_by_source(
