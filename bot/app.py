@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.client import SlackDirectory, make_client
 from bot.adapters.slack.sender import OutboxSender
+from bot.aio import cancel_and_wait
 from bot.clock import Clock, SystemClock
 from bot.config import CharterConfig, EnvSettings
 from bot.deps import Deps, Wakeup
@@ -177,10 +177,7 @@ async def stop_background(runtime: Runtime) -> None:
     for stop in runtime.stoppers:
         stop()
     for task in runtime.tasks:
-        task.cancel()
-    for task in runtime.tasks:
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await cancel_and_wait(task)
 
 
 def build_web_app(runtime: Runtime, *, run_sender: bool = True) -> web.Application:

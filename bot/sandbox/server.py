@@ -8,7 +8,6 @@ the fake's call log is pushed to the page with server-sent events.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import re
@@ -24,6 +23,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bot.aio import cancel_and_wait
 from bot.app import Runtime, build_web_app
 from bot.clock import SettableClock
 from bot.domain.durations import parse_duration
@@ -819,9 +819,7 @@ def add_sandbox_routes(app: web.Application, sandbox: Sandbox) -> None:
             queue.put_nowait(None)
         await sb.http.close()
         if sb._save_task is not None:
-            sb._save_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sb._save_task
+            await cancel_and_wait(sb._save_task)
         sb.save()
 
     async def end_streams(_app: web.Application) -> None:

@@ -53,7 +53,6 @@ Other rules
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
@@ -66,6 +65,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.client import make_delivery_client
+from bot.aio import cancel_and_wait
 from bot.deps import Deps
 from bot.i18n import Lang, both, t
 from bot.services import inquiries as svc
@@ -244,9 +244,7 @@ class OutboxSender:
             raise
         finally:
             self._inflight -= ids
-            heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await heartbeat
+            await cancel_and_wait(heartbeat)
         return len(claimed)
 
     async def _unclaim(self, rows: list[OutboxMessage]) -> None:
