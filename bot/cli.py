@@ -14,12 +14,13 @@ from bot.config import ConfigError, EnvSettings, config_path, load_config
 SETUP_HINT = "see README.md, section 'Slack app setup'"
 
 
-
 def cmd_check_config(args: argparse.Namespace, env: EnvSettings) -> int:
     """Validate a config file and print every problem with its key."""
     path = args.path or config_path(env)
     if path is None:
-        print("no config file (CHARTERBOT_CONFIG unset and ./charterbot.toml absent): defaults are valid")
+        print(
+            "no config file (CHARTERBOT_CONFIG unset and ./charterbot.toml absent): defaults are valid"
+        )
         return 0
     try:
         load_config(path)
@@ -98,7 +99,10 @@ def cmd_worker(_args: argparse.Namespace, env: EnvSettings) -> int:
     """Run only the scheduler and the outbox sender (no HTTP listener)."""
     missing = [] if env.SLACK_BOT_TOKEN else ["SLACK_BOT_TOKEN"]
     if missing:
-        print(f"charterbot: missing environment variable(s): {', '.join(missing)}; {SETUP_HINT}", file=sys.stderr)
+        print(
+            f"charterbot: missing environment variable(s): {', '.join(missing)}; {SETUP_HINT}",
+            file=sys.stderr,
+        )
         return 2
     asyncio.run(_worker(env))
     return 0
@@ -146,7 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `charterbot` console script."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     args = build_parser().parse_args(argv)
     env = EnvSettings()
     try:

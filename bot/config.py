@@ -126,8 +126,13 @@ class SlaConfig(_Strict):
     overdue_repeat: str = "1bd"
 
     @field_validator(
-        "voc_review", "support_first_response", "support_eta", "request_review",
-        "long_request", "callback", "overdue_repeat",
+        "voc_review",
+        "support_first_response",
+        "support_eta",
+        "request_review",
+        "long_request",
+        "callback",
+        "overdue_repeat",
     )
     @classmethod
     def _duration(cls, v: str) -> str:

@@ -20,7 +20,9 @@ def register(app: AsyncApp) -> None:
     app.event(Event.APP_HOME_OPENED)(reported(handle_app_home_opened_event))
 
 
-async def handle_app_home_opened_event(event: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+async def handle_app_home_opened_event(
+    event: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
     """Publish the Home tab with the user's open inquiries."""
     if event.get("tab") not in (None, "home"):
         return

@@ -44,7 +44,11 @@ def register(app: AsyncApp) -> None:
 
 
 async def handle_inquiry_command(
-    ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, deps: Deps
+    ack: AsyncAck,
+    command: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    deps: Deps,
 ) -> None:
     """Answer `/inquiry …`: parse, run the use case, reply ephemerally."""
     await ack()
@@ -71,31 +75,53 @@ async def handle_inquiry_command(
     await respond(**ephemeral(text, blocks))
 
 
-async def _run(deps: Deps, cmd: InquiryCommand, user_id: str, lang: Lang) -> tuple[str, list[dict[str, Any]] | None]:
+async def _run(
+    deps: Deps, cmd: InquiryCommand, user_id: str, lang: Lang
+) -> tuple[str, list[dict[str, Any]] | None]:
     actor = actor_of(deps, user_id)
     factory = deps.reads if cmd.action in ("list", "show") else deps.sessions
     async with factory.begin() as session:
         if cmd.action == "new":
             assert cmd.kind is not None
             draft = svc.Draft(
-                kind=cmd.kind, title=cmd.title, requester_id=user_id, customer=cmd.customer,
-                due=cmd.due, assignee_id=cmd.user, source="command",
+                kind=cmd.kind,
+                title=cmd.title,
+                requester_id=user_id,
+                customer=cmd.customer,
+                due=cmd.due,
+                assignee_id=cmd.user,
+                source="command",
             )
             opened = await svc.open_inquiry(session, deps, draft)
             inq = opened.inquiry
-            return t(lang, "inquiry.created", number=inq.number, title=inq.title, deadline=svc.fmt_time(inq.deadline_at, deps)), None
+            return t(
+                lang,
+                "inquiry.created",
+                number=inq.number,
+                title=inq.title,
+                deadline=svc.fmt_time(inq.deadline_at, deps),
+            ), None
         if cmd.action == "list":
             rows, total = await svc.list_for(session, deps, actor, cmd.scope)
             data = [svc.describe(r, deps) for r in rows]
-            return t(lang, "list.heading", scope=t(lang, f"scope.{cmd.scope}"), total=total), build_inquiry_lines(data, total, lang, cmd.scope)
+            return t(
+                lang, "list.heading", scope=t(lang, f"scope.{cmd.scope}"), total=total
+            ), build_inquiry_lines(data, total, lang, cmd.scope)
         assert cmd.ref is not None
         if cmd.action == "show":
             inq, events = await svc.show_inquiry(session, deps, cmd.ref, actor)
             evs = [
-                {"at": svc.fmt_time(e.at, deps), "actor": e.actor_id, "kind": e.kind, "detail": e.note or e.new_value or ""}
+                {
+                    "at": svc.fmt_time(e.at, deps),
+                    "actor": e.actor_id,
+                    "kind": e.kind,
+                    "detail": e.note or e.new_value or "",
+                }
                 for e in events
             ]
-            return f"#{inq.number} {inq.title}", build_history(svc.describe(inq, deps), evs, texts(lang), lang)
+            return f"#{inq.number} {inq.title}", build_history(
+                svc.describe(inq, deps), evs, texts(lang), lang
+            )
         if cmd.action == "assign":
             assert cmd.user is not None
             inq = await svc.assign_inquiry(session, deps, cmd.ref, actor, cmd.user)
@@ -111,13 +137,24 @@ async def _run(deps: Deps, cmd: InquiryCommand, user_id: str, lang: Lang) -> tup
         if cmd.action == "milestone":
             assert cmd.day is not None
             inq = await svc.add_milestone(session, deps, cmd.ref, actor, cmd.day, cmd.text)
-            return t(lang, "inquiry.milestone_added", number=inq.number, date=cmd.day.isoformat(), stage=cmd.text), None
+            return t(
+                lang,
+                "inquiry.milestone_added",
+                number=inq.number,
+                date=cmd.day.isoformat(),
+                stage=cmd.text,
+            ), None
         if cmd.action == "hold":
             inq = await svc.hold_inquiry(session, deps, cmd.ref, actor, cmd.text)
             return t(lang, "inquiry.held", number=inq.number), None
         if cmd.action == "resume":
             inq = await svc.resume_inquiry(session, deps, cmd.ref, actor)
-            return t(lang, "inquiry.resumed", number=inq.number, deadline=svc.fmt_time(inq.deadline_at, deps)), None
+            return t(
+                lang,
+                "inquiry.resumed",
+                number=inq.number,
+                deadline=svc.fmt_time(inq.deadline_at, deps),
+            ), None
         if cmd.action == "resolve":
             inq = await svc.resolve_inquiry(session, deps, cmd.ref, actor, cmd.text)
             return t(lang, "inquiry.resolved", number=inq.number), None
@@ -156,7 +193,9 @@ def parse_view_state(view: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def read_inquiry_form(values: dict[str, Any], lang: Lang, today: date) -> tuple[dict[str, Any], dict[str, str]]:
+def read_inquiry_form(
+    values: dict[str, Any], lang: Lang, today: date
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Validate the new-inquiry modal: (fields, errors by block id)."""
     errors: dict[str, str] = {}
     kind = parse_kind(values.get(Block.KIND) or "")
@@ -176,7 +215,9 @@ def read_inquiry_form(values: dict[str, Any], lang: Lang, today: date) -> tuple[
     if kind == Kind.REGULATORY and due is None and Block.DUE not in errors:
         errors[Block.DUE] = t(lang, "inquiry.error.regulatory_needs_due")
     fields = {
-        "kind": kind, "title": title, "due": due,
+        "kind": kind,
+        "title": title,
+        "due": due,
         "detail": (values.get(Block.DETAIL) or "").strip(),
         "customer": clean_text(values.get(Block.CUSTOMER) or ""),
         "contact": clean_text(values.get(Block.CONTACT) or ""),
@@ -185,7 +226,9 @@ def read_inquiry_form(values: dict[str, Any], lang: Lang, today: date) -> tuple[
     return fields, errors
 
 
-async def handle_new_inquiry_submission(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+async def handle_new_inquiry_submission(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
     """Create an inquiry from the modal (also the message shortcut's prefilled modal)."""
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
@@ -198,31 +241,45 @@ async def handle_new_inquiry_submission(ack: AsyncAck, body: dict[str, Any], vie
     meta = json.loads(view.get("private_metadata") or "{}")
     source_channel, source_ts = meta.get("channel"), meta.get("ts")
     draft = svc.Draft(
-        kind=fields["kind"], title=fields["title"], detail=fields["detail"],
-        customer=fields["customer"], contact=fields["contact"], due=fields["due"],
-        assignee_id=fields["assignee"], requester_id=meta.get("author") or user_id,
+        kind=fields["kind"],
+        title=fields["title"],
+        detail=fields["detail"],
+        customer=fields["customer"],
+        contact=fields["contact"],
+        due=fields["due"],
+        assignee_id=fields["assignee"],
+        requester_id=meta.get("author") or user_id,
         source="shortcut" if source_ts else "modal",
-        source_channel=source_channel if source_ts else None, source_ts=source_ts,
+        source_channel=source_channel if source_ts else None,
+        source_ts=source_ts,
     )
     async with deps.sessions.begin() as session:
         opened = await svc.open_inquiry(session, deps, draft)
         number, deadline = opened.inquiry.number, svc.fmt_time(opened.inquiry.deadline_at, deps)
     deps.outbox.kick()
     key = "inquiry.created" if opened.created else "inquiry.already_tracked"
-    await client.chat_postMessage(channel=user_id, text=t(lang, key, number=number, title=fields["title"], deadline=deadline))
+    await client.chat_postMessage(
+        channel=user_id, text=t(lang, key, number=number, title=fields["title"], deadline=deadline)
+    )
 
 
-async def handle_card_modal_action(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+async def handle_card_modal_action(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
     """Open the ETA, progress or resolve modal from a card button (staff only)."""
     await ack()
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
     number = int(action["value"])
-    which = {Action.SET_ETA: "eta", Action.ADD_PROGRESS: "progress", Action.RESOLVE: "resolve"}[action["action_id"]]
+    which = {Action.SET_ETA: "eta", Action.ADD_PROGRESS: "progress", Action.RESOLVE: "resolve"}[
+        action["action_id"]
+    ]
     async with deps.reads() as session:
         inquiry = await svc.find_inquiry(session, number)
     if not deps.is_staff(user_id):
-        raise Forbidden("inquiry.error.forbidden", action=which, number=number, who_key="inquiry.who.staff")
+        raise Forbidden(
+            "inquiry.error.forbidden", action=which, number=number, who_key="inquiry.who.staff"
+        )
     if which == "eta":
         view = build_eta_modal(lang, inquiry.number, deps.clock.now().astimezone(deps.tz).date())
     else:
@@ -230,7 +287,9 @@ async def handle_card_modal_action(ack: AsyncAck, body: dict[str, Any], action: 
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-async def handle_assign_me_action(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+async def handle_assign_me_action(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
     """Assign the card's inquiry to the clicking staff member."""
     await ack()
     user_id = body["user"]["id"]
@@ -244,10 +303,16 @@ async def handle_assign_me_action(ack: AsyncAck, body: dict[str, Any], action: d
     deps.outbox.kick()
     channel = (body.get("channel") or {}).get("id")
     if channel:
-        await client.chat_postEphemeral(channel=channel, user=user_id, text=t(lang, "inquiry.assigned", number=number, user=user_id))
+        await client.chat_postEphemeral(
+            channel=channel,
+            user=user_id,
+            text=t(lang, "inquiry.assigned", number=number, user=user_id),
+        )
 
 
-async def handle_eta_submission(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
+async def handle_eta_submission(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps
+) -> None:
     """Set the ETA from the modal; a past or unreadable date is refused under the field."""
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
@@ -260,7 +325,8 @@ async def handle_eta_submission(ack: AsyncAck, body: dict[str, Any], view: dict[
         return
     at_text = values.get(Block.ETA_TIME)
     moment = (
-        datetime.combine(day, time.fromisoformat(at_text), deps.tz) if at_text
+        datetime.combine(day, time.fromisoformat(at_text), deps.tz)
+        if at_text
         else end_of_business_day(day, deps.calendar)
     )
     if moment <= deps.clock.now():
@@ -272,7 +338,9 @@ async def handle_eta_submission(ack: AsyncAck, body: dict[str, Any], view: dict[
     deps.outbox.kick()
 
 
-async def handle_note_submission(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps) -> None:
+async def handle_note_submission(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps
+) -> None:
     """Record a progress report or a resolution from its modal."""
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
@@ -289,4 +357,3 @@ async def handle_note_submission(ack: AsyncAck, body: dict[str, Any], view: dict
         else:
             await svc.add_progress(session, deps, number, actor, note)
     deps.outbox.kick()
-

@@ -35,10 +35,14 @@ async def handle_message_event(body: dict[str, Any], event: dict[str, Any], deps
     if not is_reply and not in_intake:
         return
     async with deps.sessions.begin() as session:
-        if not await add_processed_event(session, event_id=body.get("event_id") or f"{channel}:{ts}", at=deps.clock.now()):
+        if not await add_processed_event(
+            session, event_id=body.get("event_id") or f"{channel}:{ts}", at=deps.clock.now()
+        ):
             return
         if is_reply:
-            await svc.record_first_response(session, deps, channel=channel, thread_ts=thread_ts or "", user_id=user)
+            await svc.record_first_response(
+                session, deps, channel=channel, thread_ts=thread_ts or "", user_id=user
+            )
         else:
             text = slack_plain(event.get("text") or "")
             draft = svc.Draft(

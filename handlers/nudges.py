@@ -24,12 +24,16 @@ def register(app: AsyncApp) -> None:
         app.action(action_id)(reported(handle_snooze_action))
 
 
-async def handle_snooze_action(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond, deps: Deps) -> None:
+async def handle_snooze_action(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond, deps: Deps
+) -> None:
     """Fire the nudge's reminders again later (a double click snoozes once)."""
     await ack()
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
     ids = [int(i) for i in json.loads(action.get("value") or "[]") if str(i).isdigit()]
     async with deps.sessions.begin() as session:
-        until = await snooze_reminders(session, deps, ids=ids, minutes=MINUTES[action["action_id"]], user_id=user_id)
+        until = await snooze_reminders(
+            session, deps, ids=ids, minutes=MINUTES[action["action_id"]], user_id=user_id
+        )
     await respond(**ephemeral(t(lang, "nudge.snoozed", until=fmt_time(until, deps))))

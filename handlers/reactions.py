@@ -22,7 +22,9 @@ def register(app: AsyncApp) -> None:
     app.event(Event.REACTION_ADDED)(reported(handle_reaction_added_event))
 
 
-async def handle_reaction_added_event(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+async def handle_reaction_added_event(
+    body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
     """Track the reacted message as an inquiry; its author is the requester."""
     item = event.get("item") or {}
     if event.get("reaction") != TICKET_REACTION or item.get("type") != "message":
@@ -31,7 +33,9 @@ async def handle_reaction_added_event(body: dict[str, Any], event: dict[str, Any
     async with deps.reads() as session:
         if await get_inquiry_by_source(session, channel=channel, ts=ts) is not None:
             return
-    history = await client.conversations_history(channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1)
+    history = await client.conversations_history(
+        channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1
+    )
     messages = history.get("messages") or []
     if not messages:
         return
@@ -39,7 +43,9 @@ async def handle_reaction_added_event(body: dict[str, Any], event: dict[str, Any
     text = slack_plain(message.get("text") or "")
     author = message.get("user") or event.get("item_user") or event["user"]
     async with deps.sessions.begin() as session:
-        if not await add_processed_event(session, event_id=body.get("event_id") or f"r:{channel}:{ts}", at=deps.clock.now()):
+        if not await add_processed_event(
+            session, event_id=body.get("event_id") or f"r:{channel}:{ts}", at=deps.clock.now()
+        ):
             return
         draft = svc.Draft(
             kind=Kind.SUPPORT,

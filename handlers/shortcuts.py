@@ -17,10 +17,14 @@ from handlers.ids import Shortcut
 
 def register(app: AsyncApp) -> None:
     """Attach the shortcut listener."""
-    app.message_shortcut(Shortcut.INQUIRY_FROM_MESSAGE)(reported(handle_inquiry_from_message_shortcut))
+    app.message_shortcut(Shortcut.INQUIRY_FROM_MESSAGE)(
+        reported(handle_inquiry_from_message_shortcut)
+    )
 
 
-async def handle_inquiry_from_message_shortcut(ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+async def handle_inquiry_from_message_shortcut(
+    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
     """Open the new-inquiry modal with the message's text, remembering its source."""
     await ack()
     user_id = shortcut["user"]["id"]

@@ -7,7 +7,6 @@ import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-
 from support.pg import PgCluster, PgUnavailable, create_database, start_cluster
 
 _db_names = itertools.count()

@@ -154,7 +154,9 @@ def test_db_upgrade_creates_the_tables(
     assert main(["db", "upgrade"]) == 0
     assert "up to date" in capsys.readouterr().out
     with sqlite3.connect(db) as conn:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
     assert {"inquiries", "outbox"} <= tables
     # Upgrading an up-to-date database is a no-op, not an error.
     assert main(["db", "upgrade"]) == 0

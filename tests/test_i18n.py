@@ -18,13 +18,28 @@ SOURCE_DIRS = (ROOT / "bot", ROOT / "handlers")
 
 # Prefixes of catalogue keys; a quoted string starting with one of these in the source is a key.
 KEY_PREFIXES = (
-    "inquiry", "card", "modal", "form", "list", "home", "button", "history", "error",
-    "deadline", "status", "kind", "event", "scope", "action",
+    "inquiry",
+    "card",
+    "modal",
+    "form",
+    "list",
+    "home",
+    "button",
+    "history",
+    "error",
+    "deadline",
+    "status",
+    "kind",
+    "event",
+    "scope",
+    "action",
 )
 # A plain (non f-) string literal such as "inquiry.error.not_found".
 _PREFIX_GROUP = "|".join(KEY_PREFIXES)
 KEY_LITERAL = re.compile(
-    r"""(?<![\w.])(?<![fFrRbB])(["'])((?:""" + _PREFIX_GROUP + r""")\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)\1"""
+    r"""(?<![\w.])(?<![fFrRbB])(["'])((?:"""
+    + _PREFIX_GROUP
+    + r""")\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)\1"""
 )
 
 
@@ -122,9 +137,7 @@ def test_user_param_with_an_id_becomes_a_mention() -> None:
     assert "<@U123ABC>" in t("en", key, **params)
 
 
-@pytest.mark.parametrize(
-    "garbage", ["<!channel>", "U123ABC> <!here", "bob & <alice>", "u123abc"]
-)
+@pytest.mark.parametrize("garbage", ["<!channel>", "U123ABC> <!here", "bob & <alice>", "u123abc"])
 def test_user_param_with_garbage_is_escaped_text(garbage: str) -> None:
     key = _key_with("user")
     params = {name: "x" for name in placeholders(catalogue("en")[key])}
@@ -145,7 +158,9 @@ def test_missing_key_raises() -> None:
 
 
 def test_key_literal_regex_finds_keys_and_skips_f_strings() -> None:
-    sample = 't(lang, "inquiry.created", n=1); x = f"kind.{k}"; y = "list.heading"; z = "a.inquiry.b"'
+    sample = (
+        't(lang, "inquiry.created", n=1); x = f"kind.{k}"; y = "list.heading"; z = "a.inquiry.b"'
+    )
     assert [m.group(2) for m in KEY_LITERAL.finditer(sample)] == ["inquiry.created", "list.heading"]
 
 

@@ -265,8 +265,12 @@ def parse_inquiry_command(raw: str) -> InquiryCommand:
         head, stage = split_head(text, 3)
         day = parse_date(head[2]) if len(head) > 2 else None
         if day is None:
-            raise UsageError("inquiry.error.bad_date", usage, value=(head[2] if len(head) > 2 else "")[:40])
-        return InquiryCommand("milestone", ref=ref, day=day, text=_rest([stage] if stage else [], usage))
+            raise UsageError(
+                "inquiry.error.bad_date", usage, value=(head[2] if len(head) > 2 else "")[:40]
+            )
+        return InquiryCommand(
+            "milestone", ref=ref, day=day, text=_rest([stage] if stage else [], usage)
+        )
     if sub in ("hold", "보류"):
         usage = "inquiry.usage.hold"
         return InquiryCommand("hold", ref=_ref(words[1:], usage), text=_rest(free, usage))
@@ -278,9 +282,7 @@ def parse_inquiry_command(raw: str) -> InquiryCommand:
         return InquiryCommand("resume", ref=ref)
     if sub in ("resolve", "해결"):
         usage = "inquiry.usage.resolve"
-        return InquiryCommand(
-            "resolve", ref=_ref(words[1:], usage), text=_rest(free, usage)
-        )
+        return InquiryCommand("resolve", ref=_ref(words[1:], usage), text=_rest(free, usage))
     if sub in ("reopen", "재오픈"):
         usage = "inquiry.usage.reopen"
         return InquiryCommand("reopen", ref=_ref(words[1:], usage), text=_rest(free, usage))

@@ -71,7 +71,9 @@ def obligations(f: Facts, cal: BusinessCalendar, policy: SlaPolicy) -> list[Obli
     if f.kind == Kind.REQUEST and first:
         out.append(Obligation("review", f.sla_start, first, f.first_response_at is not None))
     if f.kind == Kind.SUPPORT and first:
-        out.append(Obligation("first_response", f.sla_start, first, f.first_response_at is not None))
+        out.append(
+            Obligation("first_response", f.sla_start, first, f.first_response_at is not None)
+        )
         eta_due = cal.add(f.sla_start, policy.support_eta)
         out.append(Obligation("eta_required", f.sla_start, eta_due, f.eta_at is not None))
     if f.kind == Kind.REGULATORY and f.due_end is not None:
@@ -105,8 +107,15 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
 
 
-def _planned(ob: Obligation, base: str, kind: str, audience: str, at: datetime,
-             cal: BusinessCalendar, suffix: str = "") -> Planned:
+def _planned(
+    ob: Obligation,
+    base: str,
+    kind: str,
+    audience: str,
+    at: datetime,
+    cal: BusinessCalendar,
+    suffix: str = "",
+) -> Planned:
     return Planned(
         key=f"{base}:{kind}{suffix}",
         obligation=ob.name,

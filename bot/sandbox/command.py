@@ -23,13 +23,20 @@ DB_FILE = "sandbox.db"
 def add_sandbox_parser(sub: Any) -> None:
     """Register the `sandbox` subcommand."""
     sandbox = sub.add_parser(
-        "sandbox", help="run the bot against a local Slack-like workspace with a web page")
+        "sandbox", help="run the bot against a local Slack-like workspace with a web page"
+    )
     sandbox.add_argument("--port", type=int, default=3000, help="listen port (0: any free port)")
     sandbox.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
-    sandbox.add_argument("--reset", action="store_true",
-                         help=f"start from a clean {DB_FILE} and workspace")
-    sandbox.add_argument("--start", type=_aware, default=None, metavar="ISO-TIME",
-                         help="sandbox clock of a fresh workspace, e.g. 2026-12-01T10:00+09:00")
+    sandbox.add_argument(
+        "--reset", action="store_true", help=f"start from a clean {DB_FILE} and workspace"
+    )
+    sandbox.add_argument(
+        "--start",
+        type=_aware,
+        default=None,
+        metavar="ISO-TIME",
+        help="sandbox clock of a fresh workspace, e.g. 2026-12-01T10:00+09:00",
+    )
     sandbox.set_defaults(func=cmd_sandbox)
 
 
@@ -45,8 +52,11 @@ def cmd_sandbox(args: argparse.Namespace, _env: EnvSettings) -> int:
     try:
         sock = socket.create_server((args.host, args.port))
     except OSError as exc:
-        print(f"charterbot sandbox: cannot listen on {args.host}:{args.port}: {exc.strerror}; "
-              "try --port <another>", file=sys.stderr)
+        print(
+            f"charterbot sandbox: cannot listen on {args.host}:{args.port}: {exc.strerror}; "
+            "try --port <another>",
+            file=sys.stderr,
+        )
         return 2
     try:
         asyncio.run(run_sandbox(sock, reset=args.reset, start=args.start))
@@ -55,8 +65,13 @@ def cmd_sandbox(args: argparse.Namespace, _env: EnvSettings) -> int:
     return 0
 
 
-async def run_sandbox(sock: socket.socket, *, reset: bool = False,
-                      start: datetime | None = None, cwd: Path | None = None) -> None:
+async def run_sandbox(
+    sock: socket.socket,
+    *,
+    reset: bool = False,
+    start: datetime | None = None,
+    cwd: Path | None = None,
+) -> None:
     """Serve the sandbox on an already bound socket until SIGINT/SIGTERM."""
     from aiohttp import web
 
@@ -85,9 +100,13 @@ async def run_sandbox(sock: socket.socket, *, reset: bool = False,
     token = "xoxb-sandbox-" + secrets.token_hex(8)
     secret = secrets.token_hex(16)  # only the sandbox signs requests, so a fresh one per run
     env = EnvSettings(
-        SLACK_BOT_TOKEN=token, SLACK_SIGNING_SECRET=secret, SLACK_APP_TOKEN="",
-        SLACK_API_URL=f"{url}/api/", DATABASE_URL=f"sqlite+aiosqlite:///{db_file}",
-        HOST=host, PORT=port,
+        SLACK_BOT_TOKEN=token,
+        SLACK_SIGNING_SECRET=secret,
+        SLACK_APP_TOKEN="",
+        SLACK_API_URL=f"{url}/api/",
+        DATABASE_URL=f"sqlite+aiosqlite:///{db_file}",
+        HOST=host,
+        PORT=port,
     )
     config = load_config(SEED_CONFIG)
     saved = load_state(state_file)
@@ -112,8 +131,15 @@ async def run_sandbox(sock: socket.socket, *, reset: bool = False,
 
     await upgrade_async(env.DATABASE_URL)
     runtime = build_runtime(env, config, clock=clock)
-    sandbox = Sandbox(fake=fake, runtime=runtime, clock=clock, secret=secret, workspace=workspace,
-                      manifest=read_manifest(), state_file=state_file)
+    sandbox = Sandbox(
+        fake=fake,
+        runtime=runtime,
+        clock=clock,
+        secret=secret,
+        workspace=workspace,
+        manifest=read_manifest(),
+        state_file=state_file,
+    )
     sandbox.url = url
     app = build_sandbox_app(sandbox)
 
@@ -125,8 +151,11 @@ async def run_sandbox(sock: socket.socket, *, reset: bool = False,
     await runner.setup()
     site = web.SockSite(runner, sock)
     await site.start()
-    print(f"charterbot sandbox: open {url}/  (state in {db_file.name} and {state_file.name}; "
-          "Ctrl-C stops)", flush=True)
+    print(
+        f"charterbot sandbox: open {url}/  (state in {db_file.name} and {state_file.name}; "
+        "Ctrl-C stops)",
+        flush=True,
+    )
     await stop.wait()
     print("charterbot sandbox: stopping", flush=True)
     await runner.cleanup()

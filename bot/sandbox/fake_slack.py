@@ -1101,7 +1101,7 @@ class FakeSlack:
                 raise _ApiError("invalid_cursor") from None
         elif cursor:
             raise _ApiError("invalid_cursor")
-        page = found[start:start + limit]
+        page = found[start : start + limit]
         has_more = start + limit < len(found)
         body: dict[str, Any] = {"ok": True, "messages": page, "has_more": has_more}
         body["response_metadata"] = {"next_cursor": f"off:{start + limit}" if has_more else ""}

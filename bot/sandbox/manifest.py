@@ -54,17 +54,29 @@ def read_manifest(path: Path = MANIFEST) -> dict[str, Any]:
         from handlers.ids import Command, Shortcut
 
         return {
-            "commands": [{"command": c.value, "description": "", "usage_hint": ""} for c in Command],
-            "shortcuts": [{"name": s.value, "type": "message", "callback_id": s.value}
-                          for s in Shortcut],
+            "commands": [
+                {"command": c.value, "description": "", "usage_hint": ""} for c in Command
+            ],
+            "shortcuts": [
+                {"name": s.value, "type": "message", "callback_id": s.value} for s in Shortcut
+            ],
         }
     commands = [
-        {"command": c.get("command", ""), "description": c.get("description", ""),
-         "usage_hint": c.get("usage_hint", "")}
-        for c in _items(lines, "slash_commands") if c.get("command")
+        {
+            "command": c.get("command", ""),
+            "description": c.get("description", ""),
+            "usage_hint": c.get("usage_hint", ""),
+        }
+        for c in _items(lines, "slash_commands")
+        if c.get("command")
     ]
     shortcuts = [
-        {"name": s.get("name", ""), "type": s.get("type", ""), "callback_id": s.get("callback_id", "")}
-        for s in _items(lines, "shortcuts") if s.get("callback_id")
+        {
+            "name": s.get("name", ""),
+            "type": s.get("type", ""),
+            "callback_id": s.get("callback_id", ""),
+        }
+        for s in _items(lines, "shortcuts")
+        if s.get("callback_id")
     ]
     return {"commands": commands, "shortcuts": shortcuts}

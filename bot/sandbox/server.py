@@ -51,8 +51,17 @@ class BadInput(Exception):
 class Sandbox:
     """State of the page side: open modals, triggers, errors, live-update clients."""
 
-    def __init__(self, *, fake: FakeSlack, runtime: Runtime, clock: SettableClock, secret: str,
-                 workspace: Workspace, manifest: dict[str, Any], state_file: Path | None) -> None:
+    def __init__(
+        self,
+        *,
+        fake: FakeSlack,
+        runtime: Runtime,
+        clock: SettableClock,
+        secret: str,
+        workspace: Workspace,
+        manifest: dict[str, Any],
+        state_file: Path | None,
+    ) -> None:
         self.fake = fake
         self.runtime = runtime
         self.clock = clock
@@ -78,8 +87,9 @@ class Sandbox:
         person = self.workspace.person(key or "")
         if person is None:
             names = ", ".join(p.name for p in self.workspace.people)
-            raise BadInput("unknown_persona", f"Unknown persona '{key or ''}'. Pick one of: {names}.",
-                           404)
+            raise BadInput(
+                "unknown_persona", f"Unknown persona '{key or ''}'. Pick one of: {names}.", 404
+            )
         return person
 
     def channel_id(self, person: Persona, key: str | None) -> str:
@@ -91,13 +101,18 @@ class Sandbox:
         channel = self.workspace.channel(key)
         if channel is None:
             names = ", ".join("#" + c.name for c in self.workspace.channels)
-            raise BadInput("unknown_channel",
-                           f"Unknown channel '{key}'. The channels are {names}, plus 'dm' and 'home'.",
-                           404)
+            raise BadInput(
+                "unknown_channel",
+                f"Unknown channel '{key}'. The channels are {names}, plus 'dm' and 'home'.",
+                404,
+            )
         if person.external and channel.id not in self.runtime.deps.config.channels.intake:
-            raise BadInput("not_in_channel",
-                           f"{person.real_name} is a customer from another organisation and only "
-                           f"sees the shared channels (#intake) and the DM with the bot.", 403)
+            raise BadInput(
+                "not_in_channel",
+                f"{person.real_name} is a customer from another organisation and only "
+                f"sees the shared channels (#intake) and the DM with the bot.",
+                403,
+            )
         return channel.id
 
     def channel_name(self, channel: str) -> str:
@@ -204,10 +219,17 @@ class Sandbox:
         if parent and parent != ts:
             self.push_message(channel, parent)
 
-    def _error(self, source: str, error: str, details: list[str] | None = None,
-               user: str | None = None) -> None:
-        entry = {"type": "error", "source": source, "error": error, "details": details or [],
-                 "user": user, "at": time.time()}
+    def _error(
+        self, source: str, error: str, details: list[str] | None = None, user: str | None = None
+    ) -> None:
+        entry = {
+            "type": "error",
+            "source": source,
+            "error": error,
+            "details": details or [],
+            "user": user,
+            "at": time.time(),
+        }
         self.errors.append(entry)
         self.push(entry)
 
@@ -216,7 +238,8 @@ class Sandbox:
         resp = call.response or {}
         if call.status != 200 or resp.get("ok") is False:
             details = list(resp.get("errors") or []) or list(
-                (resp.get("response_metadata") or {}).get("messages") or [])
+                (resp.get("response_metadata") or {}).get("messages") or []
+            )
             self._error(call.method, str(resp.get("error") or f"HTTP {call.status}"), details)
             self.changed()
             return
@@ -228,14 +251,25 @@ class Sandbox:
         elif method == "reactions.add":
             self.push_message(str(args.get("channel")), str(args.get("timestamp")))
         elif method == "chat.postEphemeral":
-            self.push({"type": "refresh", "channel": self.fake.channels.get(
-                str(args.get("channel")), {}).get("id", args.get("channel")), "user": args.get("user")})
+            self.push(
+                {
+                    "type": "refresh",
+                    "channel": self.fake.channels.get(str(args.get("channel")), {}).get(
+                        "id", args.get("channel")
+                    ),
+                    "user": args.get("user"),
+                }
+            )
         elif method == "response_url":
             target = self.fake.response_target(call.path.rsplit("/", 1)[-1]) or {}
             if target.get("channel"):
-                self.push({"type": "refresh", "channel": target["channel"], "user": target.get("user")})
+                self.push(
+                    {"type": "refresh", "channel": target["channel"], "user": target.get("user")}
+                )
         elif method in ("views.open", "views.push"):
-            user = self.triggers.get(str(args.get("trigger_id") or args.get("interactivity_pointer")))
+            user = self.triggers.get(
+                str(args.get("trigger_id") or args.get("interactivity_pointer"))
+            )
             view_id = (resp.get("view") or {}).get("id")
             if user and view_id:
                 stack = self.modals.setdefault(user, [])
@@ -262,20 +296,31 @@ class Sandbox:
         assert self.http is not None
         headers = {"Content-Type": req.content_type, **sr.sign(self.secret, req.body)}
         try:
-            async with self.http.post(f"{self.url}/slack/events", data=req.body, headers=headers,
-                                      timeout=aiohttp.ClientTimeout(total=SLACK_TIMEOUT)) as resp:
+            async with self.http.post(
+                f"{self.url}/slack/events",
+                data=req.body,
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=SLACK_TIMEOUT),
+            ) as resp:
                 return resp.status, await resp.text()
         except TimeoutError:
             return 0, "operation_timeout"
 
     def _bot_failed(self, what: str, status: int, body: str, user: str) -> dict[str, Any]:
         error = "operation_timeout" if status == 0 else "dispatch_failed"
-        detail = f"the bot answered HTTP {status}" if status else "the bot did not answer within 3 s"
+        detail = (
+            f"the bot answered HTTP {status}" if status else "the bot did not answer within 3 s"
+        )
         self._error(what, error, [detail, body[:300]] if body and status else [detail], user)
-        return {"ok": False, "error": error, "message": f"{what} failed with the error \"{error}\" ({detail})"}
+        return {
+            "ok": False,
+            "error": error,
+            "message": f'{what} failed with the error "{error}" ({detail})',
+        }
 
-    async def send(self, user: str | None, channel_key: str | None, text: str,
-                   thread_ts: str | None = None) -> dict[str, Any]:
+    async def send(
+        self, user: str | None, channel_key: str | None, text: str, thread_ts: str | None = None
+    ) -> dict[str, Any]:
         """Send what the composer holds: a slash command or a message."""
         person = self.persona(user)
         channel = self.channel_id(person, channel_key)
@@ -294,11 +339,16 @@ class Sandbox:
         name, _, rest = text.partition(" ")
         known = [c["command"] for c in self.manifest["commands"]]
         if name not in known:
-            raise BadInput("unknown_command",
-                           f"{name} is not a valid command. The app has: {', '.join(known)}. "
-                           "In Slack, messages that start with \"/\" are interpreted as commands.")
+            raise BadInput(
+                "unknown_command",
+                f"{name} is not a valid command. The app has: {', '.join(known)}. "
+                'In Slack, messages that start with "/" are interpreted as commands.',
+            )
         req = sr.slash_command(
-            self.person_of(person.id), command=name, text=rest.strip(), channel_id=channel,
+            self.person_of(person.id),
+            command=name,
+            text=rest.strip(),
+            channel_id=channel,
             channel_name=self.channel_name(channel),
             response_url=self.fake.new_response_url(channel=channel, user=person.id),
             trigger_id=self.trigger_for(person.id),
@@ -312,10 +362,16 @@ class Sandbox:
             except ValueError:
                 answer = {"text": body}
             if isinstance(answer, dict) and (answer.get("text") or answer.get("blocks")):
-                self.fake.ephemerals.append({
-                    "channel": channel, "user": person.id, "ts": self.fake._next_ts(),
-                    "text": answer.get("text") or "", "blocks": answer.get("blocks") or [],
-                    "thread_ts": None})
+                self.fake.ephemerals.append(
+                    {
+                        "channel": channel,
+                        "user": person.id,
+                        "ts": self.fake._next_ts(),
+                        "text": answer.get("text") or "",
+                        "blocks": answer.get("blocks") or [],
+                        "thread_ts": None,
+                    }
+                )
                 self.push({"type": "refresh", "channel": channel, "user": person.id})
                 self.changed()
         return {"ok": True}
@@ -339,26 +395,33 @@ class Sandbox:
         text = self._URL.sub(lambda m: f"<{m.group(0)}>", text)
         return self._CHANNEL.sub(chan, self._MENTION.sub(mention, text))
 
-    async def _message(self, person: Persona, channel: str, text: str,
-                       thread_ts: str | None) -> dict[str, Any]:
+    async def _message(
+        self, person: Persona, channel: str, text: str, thread_ts: str | None
+    ) -> dict[str, Any]:
         encoded = self.encode_text(text)
         parent = self.fake.get_message(channel, thread_ts) if thread_ts else None
         msg = self.fake.post_user_message(channel, person.id, encoded, thread_ts=thread_ts)
         self.push_message(channel, msg["ts"])
         self.changed()
         event = sr.message_event(
-            self.person_of(person.id), channel=channel, text=encoded, ts=msg["ts"],
-            thread_ts=thread_ts, parent_user_id=(parent or {}).get("user"),
+            self.person_of(person.id),
+            channel=channel,
+            text=encoded,
+            ts=msg["ts"],
+            thread_ts=thread_ts,
+            parent_user_id=(parent or {}).get("user"),
             channel_type="im" if channel.startswith("D") else "channel",
         )
         status, body = await self.post_to_bot(
-            sr.event_callback(event, bot_user_id=self.fake.bot_user_id))
+            sr.event_callback(event, bot_user_id=self.fake.bot_user_id)
+        )
         if status != 200:
             return self._bot_failed("message event", status, body, person.id)
         return {"ok": True, "ts": msg["ts"]}
 
-    async def react(self, user: str | None, channel_key: str | None, ts: str,
-                    name: str) -> dict[str, Any]:
+    async def react(
+        self, user: str | None, channel_key: str | None, ts: str, name: str
+    ) -> dict[str, Any]:
         """Toggle a reaction; adding one sends `reaction_added`."""
         person = self.persona(user)
         channel = self.channel_id(person, channel_key)
@@ -372,16 +435,24 @@ class Sandbox:
         if not added:  # the manifest subscribes to reaction_added only
             return {"ok": True, "added": False}
         msg = self.fake.get_message(channel, ts) or {}
-        event = sr.reaction_added_event(self.person_of(person.id), reaction=name, channel=channel,
-                                        ts=ts, item_user=msg.get("user"), event_ts=self.event_ts())
+        event = sr.reaction_added_event(
+            self.person_of(person.id),
+            reaction=name,
+            channel=channel,
+            ts=ts,
+            item_user=msg.get("user"),
+            event_ts=self.event_ts(),
+        )
         status, body = await self.post_to_bot(
-            sr.event_callback(event, bot_user_id=self.fake.bot_user_id))
+            sr.event_callback(event, bot_user_id=self.fake.bot_user_id)
+        )
         if status != 200:
             return self._bot_failed("reaction_added event", status, body, person.id)
         return {"ok": True, "added": True}
 
-    async def shortcut(self, user: str | None, channel_key: str | None, ts: str,
-                       callback_id: str) -> dict[str, Any]:
+    async def shortcut(
+        self, user: str | None, channel_key: str | None, ts: str, callback_id: str
+    ) -> dict[str, Any]:
         """Run a message shortcut on one message."""
         person = self.persona(user)
         channel = self.channel_id(person, channel_key)
@@ -391,10 +462,14 @@ class Sandbox:
         if msg is None:
             raise BadInput("message_not_found", "That message no longer exists.")
         req = sr.message_action(
-            self.person_of(person.id), callback_id=callback_id, channel_id=channel,
-            channel_name=self.channel_name(channel), message=msg,
+            self.person_of(person.id),
+            callback_id=callback_id,
+            channel_id=channel,
+            channel_name=self.channel_name(channel),
+            message=msg,
             trigger_id=self.trigger_for(person.id),
-            response_url=self.fake.new_response_url(channel=channel, user=person.id))
+            response_url=self.fake.new_response_url(channel=channel, user=person.id),
+        )
         status, body = await self.post_to_bot(req)
         if status != 200:
             return self._bot_failed("The shortcut", status, body, person.id)
@@ -407,8 +482,9 @@ class Sandbox:
         return view
 
     @staticmethod
-    def _element_at(blocks: list[dict[str, Any]], block_index: int,
-                    element_index: int | None) -> tuple[str, dict[str, Any]]:
+    def _element_at(
+        blocks: list[dict[str, Any]], block_index: int, element_index: int | None
+    ) -> tuple[str, dict[str, Any]]:
         try:
             block = blocks[block_index]
             if element_index is None:
@@ -440,27 +516,44 @@ class Sandbox:
                 view = self._find_view(person, str(data["view_id"]))
             block_id, element = self._element_at(view["blocks"], block_index, element_index)
             req = sr.block_actions(
-                who, actions=[sr.action_entry(element, block_id=block_id, raw=raw)],
-                trigger_id=self.trigger_for(person.id), view=view,
-                state=sr.view_state(view, data.get("values") or {}))
+                who,
+                actions=[sr.action_entry(element, block_id=block_id, raw=raw)],
+                trigger_id=self.trigger_for(person.id),
+                view=view,
+                state=sr.view_state(view, data.get("values") or {}),
+            )
         else:
             channel = self.channel_id(person, data.get("channel"))
             ts = str(data.get("ts") or "")
             if data.get("ephemeral"):
-                msg = next((e for e in self.fake.ephemerals if e["channel"] == channel
-                            and e["ts"] == ts and e["user"] == person.id), None)
+                msg = next(
+                    (
+                        e
+                        for e in self.fake.ephemerals
+                        if e["channel"] == channel and e["ts"] == ts and e["user"] == person.id
+                    ),
+                    None,
+                )
             else:
                 msg = self.fake.get_message(channel, ts)
             if msg is None:
                 raise BadInput("message_not_found", "That message no longer exists.")
-            block_id, element = self._element_at(msg.get("blocks") or [], block_index, element_index)
+            block_id, element = self._element_at(
+                msg.get("blocks") or [], block_index, element_index
+            )
             req = sr.block_actions(
-                who, actions=[sr.action_entry(element, block_id=block_id, raw=raw)],
-                trigger_id=self.trigger_for(person.id), channel_id=channel,
-                channel_name=self.channel_name(channel), message=msg,
-                is_ephemeral=bool(data.get("ephemeral")), message_ts=ts,
+                who,
+                actions=[sr.action_entry(element, block_id=block_id, raw=raw)],
+                trigger_id=self.trigger_for(person.id),
+                channel_id=channel,
+                channel_name=self.channel_name(channel),
+                message=msg,
+                is_ephemeral=bool(data.get("ephemeral")),
+                message_ts=ts,
                 response_url=self.fake.new_response_url(
-                    channel=channel, ts=None if data.get("ephemeral") else ts, user=person.id))
+                    channel=channel, ts=None if data.get("ephemeral") else ts, user=person.id
+                ),
+            )
         status, body = await self.post_to_bot(req)
         if status != 200:
             return self._bot_failed("The action", status, body, person.id)
@@ -469,26 +562,40 @@ class Sandbox:
     def _store_view(self, view: dict[str, Any], view_id: str, root: str) -> None:
         errors = validate_view(view)
         if errors:
-            raise BadInput("invalid_arguments", "The bot answered with an invalid view: " + "; ".join(errors))
+            raise BadInput(
+                "invalid_arguments", "The bot answered with an invalid view: " + "; ".join(errors)
+            )
         self.fake.views[view_id] = {
-            **view, "id": view_id, "team_id": self.fake.team_id, "state": {"values": {}},
-            "hash": f"{int(time.time())}.{secrets.token_hex(4)}", "root_view_id": root,
-            "app_id": self.fake.app_id, "bot_id": self.fake.bot_id,
+            **view,
+            "id": view_id,
+            "team_id": self.fake.team_id,
+            "state": {"values": {}},
+            "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
+            "root_view_id": root,
+            "app_id": self.fake.app_id,
+            "bot_id": self.fake.bot_id,
             "private_metadata": view.get("private_metadata") or "",
             "callback_id": view.get("callback_id") or "",
         }
 
-    async def submit(self, user: str | None, view_id: str, values: dict[str, Any]) -> dict[str, Any]:
+    async def submit(
+        self, user: str | None, view_id: str, values: dict[str, Any]
+    ) -> dict[str, Any]:
         """Submit the top modal; Slack's response_action decides what the page shows next."""
         person = self.persona(user)
         view = self._find_view(person, view_id)
-        req = sr.view_submission(self.person_of(person.id), view=view,
-                                 state=sr.view_state(view, values or {}),
-                                 trigger_id=self.trigger_for(person.id))
+        req = sr.view_submission(
+            self.person_of(person.id),
+            view=view,
+            state=sr.view_state(view, values or {}),
+            trigger_id=self.trigger_for(person.id),
+        )
         status, body = await self.post_to_bot(req)
         if status != 200:
             failed = self._bot_failed("The form", status, body, person.id)
-            failed["message"] = "We had some trouble connecting. Try again? (" + failed["message"] + ")"
+            failed["message"] = (
+                "We had some trouble connecting. Try again? (" + failed["message"] + ")"
+            )
             return failed
         answer: dict[str, Any] = {}
         if body.strip():
@@ -524,7 +631,9 @@ class Sandbox:
             stack.remove(view_id)
         self.push({"type": "modal", "user": person.id})
         if view is not None and view.get("notify_on_close"):
-            status, body = await self.post_to_bot(sr.view_closed(self.person_of(person.id), view=view))
+            status, body = await self.post_to_bot(
+                sr.view_closed(self.person_of(person.id), view=view)
+            )
             if status != 200:
                 return self._bot_failed("view_closed", status, body, person.id)
         return {"ok": True}
@@ -533,11 +642,15 @@ class Sandbox:
         """Open the App Home tab: Slack sends app_home_opened every time."""
         person = self.persona(user)
         channel = self.fake.dm_channel_for(person.id)
-        event = sr.app_home_opened_event(self.person_of(person.id), channel=channel,
-                                         event_ts=self.event_ts(),
-                                         view=self.fake.home_views.get(person.id))
+        event = sr.app_home_opened_event(
+            self.person_of(person.id),
+            channel=channel,
+            event_ts=self.event_ts(),
+            view=self.fake.home_views.get(person.id),
+        )
         status, body = await self.post_to_bot(
-            sr.event_callback(event, bot_user_id=self.fake.bot_user_id))
+            sr.event_callback(event, bot_user_id=self.fake.bot_user_id)
+        )
         if status != 200:
             return self._bot_failed("app_home_opened event", status, body, person.id)
         return {"ok": True, "view": self.fake.home_views.get(person.id)}
@@ -561,7 +674,9 @@ class Sandbox:
         elif step == "1bd":
             target = deps.calendar.add(now, parse_duration("1bd"))
         else:
-            raise BadInput("unknown_step", f"Unknown clock step '{step}'; use one of {', '.join(CLOCK_STEPS)}.")
+            raise BadInput(
+                "unknown_step", f"Unknown clock step '{step}'; use one of {', '.join(CLOCK_STEPS)}."
+            )
         async with self._lock:
             self.clock.set(target)
             self.push({"type": "clock", "now": self.local_now()})
@@ -577,18 +692,33 @@ class Sandbox:
         cfg = deps.config
         people = []
         for p in self.workspace.people:
-            role = ("manager" if any(t.manager == p.id for t in cfg.teams) else
-                    "receptionist" if p.id in cfg.roles.receptionists else
-                    "staff" if deps.is_staff(p.id) else "customer")
+            role = (
+                "manager"
+                if any(t.manager == p.id for t in cfg.teams)
+                else "receptionist"
+                if p.id in cfg.roles.receptionists
+                else "staff"
+                if deps.is_staff(p.id)
+                else "customer"
+            )
             people.append({**p.as_json(), "role": role, "dm": self.fake.dm_channel_for(p.id)})
         return {
             "team": self.workspace.team,
             "bot": {"id": self.fake.bot_user_id, "name": "charterbot"},
             "people": people,
-            "users": {uid: {"name": u["name"], "real_name": u["real_name"], "is_bot": u["is_bot"]}
-                      for uid, u in self.fake.users.items()},
-            "channels": [{"id": c.id, "name": c.name, "topic": c.topic,
-                          "shared": c.id in cfg.channels.intake} for c in self.workspace.channels],
+            "users": {
+                uid: {"name": u["name"], "real_name": u["real_name"], "is_bot": u["is_bot"]}
+                for uid, u in self.fake.users.items()
+            },
+            "channels": [
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "topic": c.topic,
+                    "shared": c.id in cfg.channels.intake,
+                }
+                for c in self.workspace.channels
+            ],
             "commands": self.manifest["commands"],
             "shortcuts": self.manifest["shortcuts"],
             "now": self.local_now(),
@@ -598,26 +728,40 @@ class Sandbox:
         }
 
     def _visible_ephemerals(self, person: Persona, channel: str) -> list[dict[str, Any]]:
-        return [e for e in self.fake.ephemerals if e["channel"] == channel and e["user"] == person.id]
+        return [
+            e for e in self.fake.ephemerals if e["channel"] == channel and e["user"] == person.id
+        ]
 
-    def messages(self, user: str | None, channel_key: str | None, before: str | None,
-                 limit: int = PAGE_SIZE) -> dict[str, Any]:
+    def messages(
+        self, user: str | None, channel_key: str | None, before: str | None, limit: int = PAGE_SIZE
+    ) -> dict[str, Any]:
         """The latest top-level messages of a channel (older ones with `before`)."""
         person = self.persona(user)
         channel = self.channel_id(person, channel_key)
         limit = max(1, min(limit, 500))
-        top = [m for m in self.fake.channel_messages(channel)
-               if not m.get("thread_ts") or m["thread_ts"] == m["ts"]]
+        top = [
+            m
+            for m in self.fake.channel_messages(channel)
+            if not m.get("thread_ts") or m["thread_ts"] == m["ts"]
+        ]
         items = [self.message_json(m) for m in top]
-        items += [self.message_json({**e, "channel": channel}, ephemeral=True)
-                  for e in self._visible_ephemerals(person, channel) if not e.get("thread_ts")]
+        items += [
+            self.message_json({**e, "channel": channel}, ephemeral=True)
+            for e in self._visible_ephemerals(person, channel)
+            if not e.get("thread_ts")
+        ]
         items.sort(key=lambda m: float(m["ts"]))
         if before:
             items = [m for m in items if float(m["ts"]) < float(before)]
         page = items[-limit:]
         self._with_replies(channel, page)
-        return {"ok": True, "channel": channel, "messages": page, "has_more": len(items) > len(page),
-                "seq": self.seq}
+        return {
+            "ok": True,
+            "channel": channel,
+            "messages": page,
+            "has_more": len(items) > len(page),
+            "seq": self.seq,
+        }
 
     def thread(self, user: str | None, channel_key: str | None, ts: str) -> dict[str, Any]:
         """A thread: its parent and every reply (with the persona's ephemeral replies)."""
@@ -626,10 +770,16 @@ class Sandbox:
         parent = self.fake.get_message(channel, ts)
         if parent is None:
             raise BadInput("thread_not_found", "That thread no longer exists.", 404)
-        replies = [self.message_json(m) for m in self.fake.channel_messages(channel)
-                   if m.get("thread_ts") == ts and m["ts"] != ts]
-        replies += [self.message_json({**e, "channel": channel}, ephemeral=True)
-                    for e in self._visible_ephemerals(person, channel) if e.get("thread_ts") == ts]
+        replies = [
+            self.message_json(m)
+            for m in self.fake.channel_messages(channel)
+            if m.get("thread_ts") == ts and m["ts"] != ts
+        ]
+        replies += [
+            self.message_json({**e, "channel": channel}, ephemeral=True)
+            for e in self._visible_ephemerals(person, channel)
+            if e.get("thread_ts") == ts
+        ]
         replies.sort(key=lambda m: float(m["ts"]))
         top = self.message_json(parent)
         self._with_replies(channel, [top])
@@ -640,8 +790,11 @@ class Sandbox:
         person = self.persona(user)
         stack = [v for v in self.modals.get(person.id, []) if v in self.fake.views]
         self.modals[person.id] = stack
-        return {"ok": True, "view": self.fake.views[stack[-1]] if stack else None,
-                "depth": len(stack)}
+        return {
+            "ok": True,
+            "view": self.fake.views[stack[-1]] if stack else None,
+            "depth": len(stack),
+        }
 
     def fill(self, channel_key: str | None, count: int) -> dict[str, Any]:
         """Load testing: append `count` plain messages from the personas to a channel."""
@@ -653,8 +806,11 @@ class Sandbox:
         for i in range(count):
             p = people[i % len(people)]
             self.fake.post_user_message(
-                channel.id, p.id, f"Load-test message {i + 1} of {count}: *bold*, `code` and "
-                f"<https://example.com|a link>.")
+                channel.id,
+                p.id,
+                f"Load-test message {i + 1} of {count}: *bold*, `code` and "
+                f"<https://example.com|a link>.",
+            )
         self.push({"type": "refresh", "channel": channel.id, "user": None})
         self.changed()
         return {"ok": True, "count": count}
@@ -666,8 +822,9 @@ SANDBOX_KEY: web.AppKey[Sandbox] = web.AppKey("sandbox", Sandbox)
 
 
 def _json_error(exc: BadInput) -> web.Response:
-    return web.json_response({"ok": False, "error": exc.code, "message": exc.message},
-                             status=exc.status)
+    return web.json_response(
+        {"ok": False, "error": exc.code, "message": exc.message}, status=exc.status
+    )
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
@@ -706,12 +863,14 @@ def add_sandbox_routes(app: web.Application, sandbox: Sandbox) -> None:
             limit = int(r.query.get("limit", PAGE_SIZE))
         except ValueError:
             raise BadInput("bad_limit", "limit must be a number.") from None
-        return web.json_response(sb.messages(r.query.get(q), r.query.get("channel"),
-                                             r.query.get("before"), limit))
+        return web.json_response(
+            sb.messages(r.query.get(q), r.query.get("channel"), r.query.get("before"), limit)
+        )
 
     async def thread(r: web.Request) -> web.Response:
-        return web.json_response(sb.thread(r.query.get(q), r.query.get("channel"),
-                                           r.query.get("ts", "")))
+        return web.json_response(
+            sb.thread(r.query.get(q), r.query.get("channel"), r.query.get("ts", ""))
+        )
 
     async def modal(r: web.Request) -> web.Response:
         return web.json_response(sb.modal(r.query.get(q)))
@@ -726,27 +885,36 @@ def add_sandbox_routes(app: web.Application, sandbox: Sandbox) -> None:
 
     async def send(r: web.Request) -> web.Response:
         d = await _body(r)
-        return web.json_response(await sb.send(d.get(q), d.get("channel"), str(d.get("text") or ""),
-                                               d.get("thread_ts") or None))
+        return web.json_response(
+            await sb.send(
+                d.get(q), d.get("channel"), str(d.get("text") or ""), d.get("thread_ts") or None
+            )
+        )
 
     async def react(r: web.Request) -> web.Response:
         d = await _body(r)
-        return web.json_response(await sb.react(d.get(q), d.get("channel"), str(d.get("ts") or ""),
-                                                str(d.get("name") or "")))
+        return web.json_response(
+            await sb.react(
+                d.get(q), d.get("channel"), str(d.get("ts") or ""), str(d.get("name") or "")
+            )
+        )
 
     async def shortcut(r: web.Request) -> web.Response:
         d = await _body(r)
-        return web.json_response(await sb.shortcut(d.get(q), d.get("channel"),
-                                                   str(d.get("ts") or ""),
-                                                   str(d.get("callback_id") or "")))
+        return web.json_response(
+            await sb.shortcut(
+                d.get(q), d.get("channel"), str(d.get("ts") or ""), str(d.get("callback_id") or "")
+            )
+        )
 
     async def action(r: web.Request) -> web.Response:
         return web.json_response(await sb.action(await _body(r)))
 
     async def submit(r: web.Request) -> web.Response:
         d = await _body(r)
-        return web.json_response(await sb.submit(d.get(q), str(d.get("view_id") or ""),
-                                                 d.get("values") or {}))
+        return web.json_response(
+            await sb.submit(d.get(q), str(d.get("view_id") or ""), d.get("values") or {})
+        )
 
     async def close(r: web.Request) -> web.Response:
         d = await _body(r)
@@ -762,14 +930,26 @@ def add_sandbox_routes(app: web.Application, sandbox: Sandbox) -> None:
 
     async def calls(r: web.Request) -> web.Response:
         limit = int(r.query.get("limit", "50"))
-        out = [{"method": c.method, "status": c.status, "ok": c.response.get("ok"),
-                "error": c.response.get("error"), "args": c.args}
-               for c in sb.fake.calls[-limit:]]
+        out = [
+            {
+                "method": c.method,
+                "status": c.status,
+                "ok": c.response.get("ok"),
+                "error": c.response.get("error"),
+                "args": c.args,
+            }
+            for c in sb.fake.calls[-limit:]
+        ]
         return web.json_response({"ok": True, "calls": out})
 
     async def events(r: web.Request) -> web.StreamResponse:
-        resp = web.StreamResponse(headers={"Content-Type": "text/event-stream",
-                                           "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        resp = web.StreamResponse(
+            headers={
+                "Content-Type": "text/event-stream",
+                "Cache-Control": "no-cache",
+                "X-Accel-Buffering": "no",
+            }
+        )
         # Listen before answering: once the page sees the stream open, no later push can
         # miss it (the page takes its first snapshot only then).
         queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()

@@ -63,8 +63,14 @@ def _interaction(payload: dict[str, Any]) -> SlackRequest:
 
 
 def slash_command(
-    person: Person, *, command: str, text: str, channel_id: str, channel_name: str,
-    response_url: str, trigger_id: str,
+    person: Person,
+    *,
+    command: str,
+    text: str,
+    channel_id: str,
+    channel_name: str,
+    response_url: str,
+    trigger_id: str,
 ) -> SlackRequest:
     """A slash command invocation (form-encoded, like Slack)."""
     form = {
@@ -85,8 +91,13 @@ def slash_command(
     return SlackRequest(urlencode(form).encode(), FORM)
 
 
-def event_callback(event: dict[str, Any], *, bot_user_id: str, event_id: str | None = None,
-                   event_time: int | None = None) -> SlackRequest:
+def event_callback(
+    event: dict[str, Any],
+    *,
+    bot_user_id: str,
+    event_id: str | None = None,
+    event_time: int | None = None,
+) -> SlackRequest:
     """An Events API envelope around one event."""
     body = {
         "token": "sandbox-verification-token",
@@ -97,17 +108,29 @@ def event_callback(event: dict[str, Any], *, bot_user_id: str, event_id: str | N
         "event_id": event_id or "Ev" + uuid.uuid4().hex[:10].upper(),
         "event_time": event_time if event_time is not None else int(time.time()),
         "authorizations": [
-            {"enterprise_id": None, "team_id": TEAM_ID, "user_id": bot_user_id,
-             "is_bot": True, "is_enterprise_install": False}
+            {
+                "enterprise_id": None,
+                "team_id": TEAM_ID,
+                "user_id": bot_user_id,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
         ],
         "is_ext_shared_channel": False,
     }
     return SlackRequest(json.dumps(body, ensure_ascii=False).encode(), JSON)
 
 
-def message_event(person: Person, *, channel: str, text: str, ts: str,
-                  thread_ts: str | None = None, parent_user_id: str | None = None,
-                  channel_type: str = "channel") -> dict[str, Any]:
+def message_event(
+    person: Person,
+    *,
+    channel: str,
+    text: str,
+    ts: str,
+    thread_ts: str | None = None,
+    parent_user_id: str | None = None,
+    channel_type: str = "channel",
+) -> dict[str, Any]:
     """The `message` event of a person's new message (top level or in a thread)."""
     event: dict[str, Any] = {
         "type": "message",
@@ -115,11 +138,15 @@ def message_event(person: Person, *, channel: str, text: str, ts: str,
         "user": person.id,
         "text": text,
         "team": TEAM_ID,
-        "blocks": [{
-            "type": "rich_text",
-            "block_id": uuid.uuid4().hex[:5],
-            "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}],
-        }],
+        "blocks": [
+            {
+                "type": "rich_text",
+                "block_id": uuid.uuid4().hex[:5],
+                "elements": [
+                    {"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}
+                ],
+            }
+        ],
         "ts": ts,
         "channel": channel,
         "event_ts": ts,
@@ -132,8 +159,9 @@ def message_event(person: Person, *, channel: str, text: str, ts: str,
     return event
 
 
-def reaction_added_event(person: Person, *, reaction: str, channel: str, ts: str,
-                         item_user: str | None, event_ts: str) -> dict[str, Any]:
+def reaction_added_event(
+    person: Person, *, reaction: str, channel: str, ts: str, item_user: str | None, event_ts: str
+) -> dict[str, Any]:
     """The `reaction_added` event."""
     event: dict[str, Any] = {
         "type": "reaction_added",
@@ -147,11 +175,20 @@ def reaction_added_event(person: Person, *, reaction: str, channel: str, ts: str
     return event
 
 
-def app_home_opened_event(person: Person, *, channel: str, event_ts: str,
-                          view: dict[str, Any] | None = None, tab: str = "home") -> dict[str, Any]:
+def app_home_opened_event(
+    person: Person,
+    *,
+    channel: str,
+    event_ts: str,
+    view: dict[str, Any] | None = None,
+    tab: str = "home",
+) -> dict[str, Any]:
     """The `app_home_opened` event (sent each time the person opens the tab)."""
     event: dict[str, Any] = {
-        "type": "app_home_opened", "user": person.id, "channel": channel, "tab": tab,
+        "type": "app_home_opened",
+        "user": person.id,
+        "channel": channel,
+        "tab": tab,
         "event_ts": event_ts,
     }
     if view is not None:
@@ -161,39 +198,60 @@ def app_home_opened_event(person: Person, *, channel: str, event_ts: str,
 
 def public_message(message: Mapping[str, Any]) -> dict[str, Any]:
     """A stored message as Slack puts it into interaction payloads."""
-    out = {k: v for k, v in message.items()
-           if k not in ("channel", "edited") and v not in (None, [], "")}
+    out = {
+        k: v
+        for k, v in message.items()
+        if k not in ("channel", "edited") and v not in (None, [], "")
+    }
     out.setdefault("type", "message")
     out["text"] = message.get("text") or ""
     return out
 
 
-def message_action(person: Person, *, callback_id: str, channel_id: str, channel_name: str,
-                   message: Mapping[str, Any], trigger_id: str, response_url: str) -> SlackRequest:
+def message_action(
+    person: Person,
+    *,
+    callback_id: str,
+    channel_id: str,
+    channel_name: str,
+    message: Mapping[str, Any],
+    trigger_id: str,
+    response_url: str,
+) -> SlackRequest:
     """A message shortcut ("Track as inquiry") on one message."""
-    return _interaction({
-        "type": "message_action",
-        "token": "sandbox-verification-token",
-        "action_ts": f"{time.time():.6f}",
-        "team": _team(),
-        "user": _user(person),
-        "channel": {"id": channel_id, "name": channel_name},
-        "is_enterprise_install": False,
-        "enterprise": None,
-        "callback_id": callback_id,
-        "trigger_id": trigger_id,
-        "response_url": response_url,
-        "message_ts": message["ts"],
-        "message": public_message(message),
-    })
+    return _interaction(
+        {
+            "type": "message_action",
+            "token": "sandbox-verification-token",
+            "action_ts": f"{time.time():.6f}",
+            "team": _team(),
+            "user": _user(person),
+            "channel": {"id": channel_id, "name": channel_name},
+            "is_enterprise_install": False,
+            "enterprise": None,
+            "callback_id": callback_id,
+            "trigger_id": trigger_id,
+            "response_url": response_url,
+            "message_ts": message["ts"],
+            "message": public_message(message),
+        }
+    )
 
 
-def block_actions(person: Person, *, actions: list[dict[str, Any]], trigger_id: str,
-                  channel_id: str | None = None, channel_name: str | None = None,
-                  message: Mapping[str, Any] | None = None, is_ephemeral: bool = False,
-                  message_ts: str | None = None, response_url: str | None = None,
-                  view: Mapping[str, Any] | None = None,
-                  state: dict[str, Any] | None = None) -> SlackRequest:
+def block_actions(
+    person: Person,
+    *,
+    actions: list[dict[str, Any]],
+    trigger_id: str,
+    channel_id: str | None = None,
+    channel_name: str | None = None,
+    message: Mapping[str, Any] | None = None,
+    is_ephemeral: bool = False,
+    message_ts: str | None = None,
+    response_url: str | None = None,
+    view: Mapping[str, Any] | None = None,
+    state: dict[str, Any] | None = None,
+) -> SlackRequest:
     """A `block_actions` payload from a message (channel given) or from a view."""
     payload: dict[str, Any] = {
         "type": "block_actions",
@@ -212,8 +270,12 @@ def block_actions(person: Person, *, actions: list[dict[str, Any]], trigger_id: 
     else:
         assert channel_id is not None
         ts = message_ts or (message or {}).get("ts", "")
-        payload["container"] = {"type": "message", "message_ts": ts, "channel_id": channel_id,
-                                "is_ephemeral": is_ephemeral}
+        payload["container"] = {
+            "type": "message",
+            "message_ts": ts,
+            "channel_id": channel_id,
+            "is_ephemeral": is_ephemeral,
+        }
         payload["channel"] = {"id": channel_id, "name": channel_name or channel_id}
         if message is not None and not is_ephemeral:
             payload["message"] = public_message(message)
@@ -223,36 +285,43 @@ def block_actions(person: Person, *, actions: list[dict[str, Any]], trigger_id: 
     return _interaction(payload)
 
 
-def view_submission(person: Person, *, view: Mapping[str, Any], state: dict[str, Any],
-                    trigger_id: str) -> SlackRequest:
+def view_submission(
+    person: Person, *, view: Mapping[str, Any], state: dict[str, Any], trigger_id: str
+) -> SlackRequest:
     """A modal's submission with its input values."""
-    return _interaction({
-        "type": "view_submission",
-        "team": _team(),
-        "user": _user(person),
-        "api_app_id": APP_ID,
-        "token": "sandbox-verification-token",
-        "trigger_id": trigger_id,
-        "view": {**view, "state": state},
-        "response_urls": [],
-        "is_enterprise_install": False,
-        "enterprise": None,
-    })
+    return _interaction(
+        {
+            "type": "view_submission",
+            "team": _team(),
+            "user": _user(person),
+            "api_app_id": APP_ID,
+            "token": "sandbox-verification-token",
+            "trigger_id": trigger_id,
+            "view": {**view, "state": state},
+            "response_urls": [],
+            "is_enterprise_install": False,
+            "enterprise": None,
+        }
+    )
 
 
-def view_closed(person: Person, *, view: Mapping[str, Any], is_cleared: bool = False) -> SlackRequest:
+def view_closed(
+    person: Person, *, view: Mapping[str, Any], is_cleared: bool = False
+) -> SlackRequest:
     """The `view_closed` payload (sent only for views with notify_on_close)."""
-    return _interaction({
-        "type": "view_closed",
-        "team": _team(),
-        "user": _user(person),
-        "api_app_id": APP_ID,
-        "token": "sandbox-verification-token",
-        "view": dict(view),
-        "is_cleared": is_cleared,
-        "is_enterprise_install": False,
-        "enterprise": None,
-    })
+    return _interaction(
+        {
+            "type": "view_closed",
+            "team": _team(),
+            "user": _user(person),
+            "api_app_id": APP_ID,
+            "token": "sandbox-verification-token",
+            "view": dict(view),
+            "is_cleared": is_cleared,
+            "is_enterprise_install": False,
+            "enterprise": None,
+        }
+    )
 
 
 # ------------------------------------------------------------------ view state
@@ -295,8 +364,11 @@ def element_state(element: Mapping[str, Any], raw: Any) -> dict[str, Any]:
     if key is None:  # text-like inputs
         return {"type": kind, "value": None if empty else str(raw)}
     if key == "selected_option":
-        chosen = None if empty else next(
-            (o for o in _options_of(element) if o.get("value") == raw), None)
+        chosen = (
+            None
+            if empty
+            else next((o for o in _options_of(element) if o.get("value") == raw), None)
+        )
         return {"type": kind, key: chosen}
     if key == "selected_options":
         values = [] if empty else (raw if isinstance(raw, list) else [raw])
@@ -343,7 +415,8 @@ def action_entry(element: Mapping[str, Any], *, block_id: str, raw: Any = None) 
         return entry
     if kind == "overflow":
         entry["selected_option"] = next(
-            (o for o in _options_of(element) if o.get("value") == raw), None)
+            (o for o in _options_of(element) if o.get("value") == raw), None
+        )
         return entry
     state = element_state(element, raw)
     state.pop("type", None)

@@ -34,8 +34,14 @@ class Persona:
 
     def as_json(self) -> dict[str, Any]:
         """The persona for the page."""
-        return {"id": self.id, "name": self.name, "real_name": self.real_name,
-                "title": self.title, "locale": self.locale, "external": self.external}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "real_name": self.real_name,
+            "title": self.title,
+            "locale": self.locale,
+            "external": self.external,
+        }
 
 
 @dataclass(frozen=True)
@@ -70,13 +76,20 @@ def load_workspace(path: Path = WORKSPACE) -> Workspace:
     """Read workspace.toml."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     people = [
-        Persona(id=p["id"], name=p["name"], real_name=p.get("real_name", p["name"]),
-                title=p.get("title", ""), locale=p.get("locale", "en-US"),
-                external=bool(p.get("external", False)))
+        Persona(
+            id=p["id"],
+            name=p["name"],
+            real_name=p.get("real_name", p["name"]),
+            title=p.get("title", ""),
+            locale=p.get("locale", "en-US"),
+            external=bool(p.get("external", False)),
+        )
         for p in data.get("people", [])
     ]
-    channels = [Channel(id=c["id"], name=c["name"], topic=c.get("topic", ""))
-                for c in data.get("channels", [])]
+    channels = [
+        Channel(id=c["id"], name=c["name"], topic=c.get("topic", ""))
+        for c in data.get("channels", [])
+    ]
     return Workspace(team=data.get("team", "Sandbox"), people=people, channels=channels)
 
 
@@ -106,8 +119,13 @@ def sqlite_file(database_url: str) -> Path | None:
 def reset_files(db_file: Path, state_file: Path) -> list[Path]:
     """Delete the sandbox database (with its WAL files) and workspace state; return what went."""
     gone = []
-    for p in (db_file, Path(f"{db_file}-wal"), Path(f"{db_file}-shm"), Path(f"{db_file}-journal"),
-              state_file):
+    for p in (
+        db_file,
+        Path(f"{db_file}-wal"),
+        Path(f"{db_file}-shm"),
+        Path(f"{db_file}-journal"),
+        state_file,
+    ):
         if p.exists():
             p.unlink()
             gone.append(p)
@@ -135,8 +153,10 @@ def load_state(path: Path) -> SavedState | None:
     if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
         log.warning("ignoring %s: unknown format", path)
         return None
-    return SavedState(fake=data.get("fake") or {},
-                      clock_offset=timedelta(seconds=float(data.get("clock_offset") or 0)))
+    return SavedState(
+        fake=data.get("fake") or {},
+        clock_offset=timedelta(seconds=float(data.get("clock_offset") or 0)),
+    )
 
 
 def save_state(path: Path, fake: FakeSlack, sandbox_now: datetime) -> None:

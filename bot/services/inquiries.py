@@ -112,7 +112,9 @@ async def _record(
     return event
 
 
-async def _sync_card(session: AsyncSession, inquiry: Inquiry, event: InquiryEvent, deps: Deps) -> None:
+async def _sync_card(
+    session: AsyncSession, inquiry: Inquiry, event: InquiryEvent, deps: Deps
+) -> None:
     """After every change: recompute reminders and queue the card update."""
     await sync_reminders(session, deps, inquiry)
     channel = inquiry.card_channel or deps.config.channels.triage
@@ -202,7 +204,11 @@ async def open_inquiry(session: AsyncSession, deps: Deps, draft: Draft) -> Opene
     await _sync_card(session, inquiry, event, deps)
     if inquiry.source_channel and inquiry.source_ts:
         await _tell_requester(
-            session, inquiry, event, deps, "inquiry.notify.received",
+            session,
+            inquiry,
+            event,
+            deps,
+            "inquiry.notify.received",
             deadline=fmt_time(inquiry.deadline_at, deps),
         )
     if draft.assignee_id and draft.assignee_id != draft.requester_id:
@@ -270,9 +276,13 @@ async def assign_inquiry(
         raise Conflict("inquiry.error.already_assigned", number=number, user=assignee_id)
     inquiry.assignee_id = assignee_id
     _touch(inquiry, "assign", deps, now)
-    event = await _record(session, inquiry, actor.user_id, "assigned", now, old=old, new=assignee_id)
+    event = await _record(
+        session, inquiry, actor.user_id, "assigned", now, old=old, new=assignee_id
+    )
     await _sync_card(session, inquiry, event, deps)
-    await _tell_requester(session, inquiry, event, deps, "inquiry.notify.assigned", user=assignee_id)
+    await _tell_requester(
+        session, inquiry, event, deps, "inquiry.notify.assigned", user=assignee_id
+    )
     if assignee_id != actor.user_id:
         await _notify_assignee(session, inquiry, event, deps)
     return inquiry
@@ -285,7 +295,9 @@ def resolve_eta(spec: EtaSpec, deps: Deps) -> datetime:
         try:
             duration = parse_duration(spec.relative)
         except DurationError as exc:
-            raise DomainError("inquiry.error.bad_duration", usage="inquiry.usage.eta", detail=str(exc)) from None
+            raise DomainError(
+                "inquiry.error.bad_duration", usage="inquiry.usage.eta", detail=str(exc)
+            ) from None
         moment = deps.calendar.add(now, duration)
     else:
         assert spec.day is not None
@@ -294,7 +306,9 @@ def resolve_eta(spec: EtaSpec, deps: Deps) -> datetime:
         else:
             moment = datetime.combine(spec.day, spec.at or time(18), deps.tz)
     if moment <= now:
-        raise DomainError("inquiry.error.eta_in_past", usage="inquiry.usage.eta", eta=fmt_time(moment, deps))
+        raise DomainError(
+            "inquiry.error.eta_in_past", usage="inquiry.usage.eta", eta=fmt_time(moment, deps)
+        )
     return moment
 
 
@@ -310,20 +324,31 @@ async def set_eta(
         inquiry.first_response_at = now
     _touch(inquiry, "eta", deps, now)
     event = await _record(
-        session, inquiry, actor.user_id, "eta", now,
-        old=fmt_time(old, deps) if old else None, new=fmt_time(eta, deps),
+        session,
+        inquiry,
+        actor.user_id,
+        "eta",
+        now,
+        old=fmt_time(old, deps) if old else None,
+        new=fmt_time(eta, deps),
     )
     await _sync_card(session, inquiry, event, deps)
-    await _tell_requester(session, inquiry, event, deps, "inquiry.notify.eta", eta=fmt_time(eta, deps))
+    await _tell_requester(
+        session, inquiry, event, deps, "inquiry.notify.eta", eta=fmt_time(eta, deps)
+    )
     long_request, cal = deps.policy.long_request, deps.calendar
     if long_request.is_business:
-        is_long = cal.business_minutes_between(now, eta) > long_request.business_total(cal.minutes_per_day)
+        is_long = cal.business_minutes_between(now, eta) > long_request.business_total(
+            cal.minutes_per_day
+        )
     else:
         is_long = eta - now > long_request.wall
     if (
         inquiry.kind == Kind.REQUEST
         and is_long
-        and not any(e.kind == "milestone" for e in await list_events(session, inquiry_id=inquiry.id or 0))
+        and not any(
+            e.kind == "milestone" for e in await list_events(session, inquiry_id=inquiry.id or 0)
+        )
     ):
         await enqueue_message(
             session,
@@ -358,11 +383,18 @@ async def add_milestone(
     inquiry = await _load_for(session, deps, number, actor, "milestone")
     now = deps.clock.now()
     if end_of_business_day(day, deps.calendar) < now:
-        raise DomainError("inquiry.error.due_in_past", usage="inquiry.usage.milestone", due=day.isoformat())
+        raise DomainError(
+            "inquiry.error.due_in_past", usage="inquiry.usage.milestone", due=day.isoformat()
+        )
     _touch(inquiry, "milestone", deps, now)
     event = await _record(
-        session, inquiry, actor.user_id, "milestone", now,
-        new=json.dumps({"date": day.isoformat(), "stage": stage}, ensure_ascii=False), note=stage,
+        session,
+        inquiry,
+        actor.user_id,
+        "milestone",
+        now,
+        new=json.dumps({"date": day.isoformat(), "stage": stage}, ensure_ascii=False),
+        note=stage,
     )
     await _sync_card(session, inquiry, event, deps)
     await _tell_requester(
@@ -379,7 +411,9 @@ async def hold_inquiry(
     now = deps.clock.now()
     inquiry.hold_started_at = now
     old = _touch(inquiry, "hold", deps, now)
-    event = await _record(session, inquiry, actor.user_id, "hold", now, old=old, new=inquiry.status, note=reason)
+    event = await _record(
+        session, inquiry, actor.user_id, "hold", now, old=old, new=inquiry.status, note=reason
+    )
     await _sync_card(session, inquiry, event, deps)
     await _tell_requester(session, inquiry, event, deps, "inquiry.notify.hold", reason=reason)
     return inquiry
@@ -397,11 +431,22 @@ async def resume_inquiry(session: AsyncSession, deps: Deps, number: int, actor: 
     inquiry.hold_started_at = None
     old = _touch(inquiry, "resume", deps, now)
     event = await _record(
-        session, inquiry, actor.user_id, "resume", now, old=old, new=inquiry.status,
+        session,
+        inquiry,
+        actor.user_id,
+        "resume",
+        now,
+        old=old,
+        new=inquiry.status,
     )
     await _sync_card(session, inquiry, event, deps)
     await _tell_requester(
-        session, inquiry, event, deps, "inquiry.notify.resume", deadline=fmt_time(inquiry.deadline_at, deps)
+        session,
+        inquiry,
+        event,
+        deps,
+        "inquiry.notify.resume",
+        deadline=fmt_time(inquiry.deadline_at, deps),
     )
     return inquiry
 
@@ -418,9 +463,20 @@ async def resolve_inquiry(
     if inquiry.first_response_at is None:
         inquiry.first_response_at = now
     old = _touch(inquiry, "resolve", deps, now)
-    event = await _record(session, inquiry, actor.user_id, "resolved", now, old=old, new=inquiry.status, note=resolution)
+    event = await _record(
+        session,
+        inquiry,
+        actor.user_id,
+        "resolved",
+        now,
+        old=old,
+        new=inquiry.status,
+        note=resolution,
+    )
     await _sync_card(session, inquiry, event, deps)
-    await _tell_requester(session, inquiry, event, deps, "inquiry.notify.resolved", resolution=resolution)
+    await _tell_requester(
+        session, inquiry, event, deps, "inquiry.notify.resolved", resolution=resolution
+    )
     return inquiry
 
 
@@ -432,7 +488,9 @@ async def reopen_inquiry(
     now = deps.clock.now()
     inquiry.resolved_at = None
     old = _touch(inquiry, "reopen", deps, now)
-    event = await _record(session, inquiry, actor.user_id, "reopened", now, old=old, new=inquiry.status, note=reason)
+    event = await _record(
+        session, inquiry, actor.user_id, "reopened", now, old=old, new=inquiry.status, note=reason
+    )
     await _sync_card(session, inquiry, event, deps)
     await _tell_requester(session, inquiry, event, deps, "inquiry.notify.reopened", reason=reason)
     return inquiry
@@ -483,7 +541,12 @@ async def show_inquiry(
     """Return an inquiry and its full history, for its requester or staff."""
     inquiry = await find_inquiry(session, number)
     if not may(actor, "show", requester_id=inquiry.requester_id):
-        raise Forbidden("inquiry.error.forbidden", action="show", number=number, who_key="inquiry.who.requester_or_staff")
+        raise Forbidden(
+            "inquiry.error.forbidden",
+            action="show",
+            number=number,
+            who_key="inquiry.who.requester_or_staff",
+        )
     assert inquiry.id is not None
     return inquiry, await list_events(session, inquiry_id=inquiry.id)
 

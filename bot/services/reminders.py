@@ -77,9 +77,15 @@ async def sync_reminders(session: AsyncSession, deps: Deps, inquiry: Inquiry) ->
         session,
         [
             Reminder(
-                key=p.key, inquiry_id=inquiry.id, obligation=p.obligation, kind=p.kind,
-                audience=p.audience, due_at=p.due_at, deadline_at=p.deadline_at,
-                repeat=p.repeat, created_at=now,
+                key=p.key,
+                inquiry_id=inquiry.id,
+                obligation=p.obligation,
+                kind=p.kind,
+                audience=p.audience,
+                due_at=p.due_at,
+                deadline_at=p.deadline_at,
+                repeat=p.repeat,
+                created_at=now,
             )
             for p in wanted
             if p.key not in have
@@ -107,7 +113,9 @@ def _recipients(deps: Deps, inquiry: Inquiry, audience: str) -> list[str]:
 
 def _card_link(inquiry: Inquiry) -> str:
     if inquiry.card_channel and inquiry.card_ts:
-        return f"https://slack.com/archives/{inquiry.card_channel}/p{inquiry.card_ts.replace('.', '')}"
+        return (
+            f"https://slack.com/archives/{inquiry.card_channel}/p{inquiry.card_ts.replace('.', '')}"
+        )
     return ""
 
 
@@ -127,13 +135,22 @@ async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 100
     repeats: list[dict[str, Any]] = []
     for r in claimed:
         inquiry = inquiries.get(r.inquiry_id)
-        if inquiry is None or Status(inquiry.status) not in OPEN or inquiry.status == Status.ON_HOLD:
+        if (
+            inquiry is None
+            or Status(inquiry.status) not in OPEN
+            or inquiry.status == Status.ON_HOLD
+        ):
             continue
         item = {
-            "reminder": r.id, "number": inquiry.number, "title": inquiry.title,
-            "obligation": r.obligation.split(":")[0], "kind": r.kind,
-            "deadline": fmt_time(r.deadline_at, deps), "assignee": inquiry.assignee_id or "",
-            "link": _card_link(inquiry), "overdue": now >= r.deadline_at,
+            "reminder": r.id,
+            "number": inquiry.number,
+            "title": inquiry.title,
+            "obligation": r.obligation.split(":")[0],
+            "kind": r.kind,
+            "deadline": fmt_time(r.deadline_at, deps),
+            "assignee": inquiry.assignee_id or "",
+            "link": _card_link(inquiry),
+            "overdue": now >= r.deadline_at,
         }
         for recipient in _recipients(deps, inquiry, r.audience):
             groups[recipient].append(item)
@@ -145,12 +162,21 @@ async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 100
                 ("escalation", r.audience, base),
                 ("deadline", "assignee", f"{base.rsplit(':', 1)[0]}:deadline"),
             ):
-                repeats.append({
-                    "key": f"{key}~rep{r.repeat + 1}", "inquiry_id": r.inquiry_id,
-                    "obligation": r.obligation, "kind": kind, "audience": audience,
-                    "due_at": again, "deadline_at": r.deadline_at, "state": "pending",
-                    "repeat": r.repeat + 1, "created_at": now, "sent_at": None,
-                })
+                repeats.append(
+                    {
+                        "key": f"{key}~rep{r.repeat + 1}",
+                        "inquiry_id": r.inquiry_id,
+                        "obligation": r.obligation,
+                        "kind": kind,
+                        "audience": audience,
+                        "due_at": again,
+                        "deadline_at": r.deadline_at,
+                        "state": "pending",
+                        "repeat": r.repeat + 1,
+                        "created_at": now,
+                        "sent_at": None,
+                    }
+                )
     await add_reminders(session, repeats)
     nudges = []
     for recipient, items in groups.items():
@@ -174,9 +200,15 @@ async def snooze_reminders(
         session,
         [
             Reminder(
-                key=f"{base_key(r.key)}~snz{stamp}", inquiry_id=r.inquiry_id,
-                obligation=r.obligation, kind=r.kind, audience=r.audience, due_at=until,
-                deadline_at=r.deadline_at, repeat=r.repeat, created_at=now,
+                key=f"{base_key(r.key)}~snz{stamp}",
+                inquiry_id=r.inquiry_id,
+                obligation=r.obligation,
+                kind=r.kind,
+                audience=r.audience,
+                due_at=until,
+                deadline_at=r.deadline_at,
+                repeat=r.repeat,
+                created_at=now,
             )
             for r in originals
         ],

@@ -71,7 +71,9 @@ def line_sections(lines: list[str], limit: int = SECTION_TEXT - 100) -> list[dic
     return blocks
 
 
-def cap_blocks(blocks: list[dict[str, Any]], limit: int = MAX_MESSAGE_BLOCKS) -> list[dict[str, Any]]:
+def cap_blocks(
+    blocks: list[dict[str, Any]], limit: int = MAX_MESSAGE_BLOCKS
+) -> list[dict[str, Any]]:
     """Keep at most limit blocks; the last kept one says how many were left out."""
     if len(blocks) <= limit:
         return blocks

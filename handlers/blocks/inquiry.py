@@ -77,7 +77,9 @@ def build_inquiry_card(card: dict[str, Any], tr: Text) -> list[dict[str, Any]]:
     return cap_blocks(blocks)
 
 
-def _input(block_id: str, label: str, element: dict[str, Any], optional: bool = False) -> dict[str, Any]:
+def _input(
+    block_id: str, label: str, element: dict[str, Any], optional: bool = False
+) -> dict[str, Any]:
     return {
         "type": "input",
         "block_id": block_id,
@@ -87,14 +89,27 @@ def _input(block_id: str, label: str, element: dict[str, Any], optional: bool = 
     }
 
 
-def _text_input(multiline: bool = False, initial: str = "", max_length: int = 3000) -> dict[str, Any]:
-    el: dict[str, Any] = {"type": "plain_text_input", "multiline": multiline, "max_length": max_length}
+def _text_input(
+    multiline: bool = False, initial: str = "", max_length: int = 3000
+) -> dict[str, Any]:
+    el: dict[str, Any] = {
+        "type": "plain_text_input",
+        "multiline": multiline,
+        "max_length": max_length,
+    }
     if initial:
         el["initial_value"] = clip(initial, max_length)
     return el
 
 
-def _modal(callback_id: str, title: str, submit: str, close: str, blocks: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str, Any]:
+def _modal(
+    callback_id: str,
+    title: str,
+    submit: str,
+    close: str,
+    blocks: list[dict[str, Any]],
+    meta: dict[str, Any],
+) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": callback_id,
@@ -106,29 +121,76 @@ def _modal(callback_id: str, title: str, submit: str, close: str, blocks: list[d
     }
 
 
-def build_new_inquiry_modal(lang: Lang, *, title: str = "", detail: str = "", meta: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_new_inquiry_modal(
+    lang: Lang, *, title: str = "", detail: str = "", meta: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The "new inquiry" modal, optionally prefilled from a message."""
     options = [{"text": plain(t_plain(lang, f"kind.{k}")), "value": k} for k in KINDS]
     blocks = [
-        _input(Block.KIND, t_plain(lang, "modal.kind"), {"type": "static_select", "options": options, "initial_option": options[1]}),
-        _input(Block.TITLE, t_plain(lang, "modal.title_field"), _text_input(initial=title, max_length=200)),
-        _input(Block.DETAIL, t_plain(lang, "modal.detail"), _text_input(True, detail, 3000), optional=True),
-        _input(Block.CUSTOMER, t_plain(lang, "modal.customer"), _text_input(max_length=200), optional=True),
-        _input(Block.CONTACT, t_plain(lang, "modal.contact"), _text_input(max_length=200), optional=True),
+        _input(
+            Block.KIND,
+            t_plain(lang, "modal.kind"),
+            {"type": "static_select", "options": options, "initial_option": options[1]},
+        ),
+        _input(
+            Block.TITLE,
+            t_plain(lang, "modal.title_field"),
+            _text_input(initial=title, max_length=200),
+        ),
+        _input(
+            Block.DETAIL,
+            t_plain(lang, "modal.detail"),
+            _text_input(True, detail, 3000),
+            optional=True,
+        ),
+        _input(
+            Block.CUSTOMER,
+            t_plain(lang, "modal.customer"),
+            _text_input(max_length=200),
+            optional=True,
+        ),
+        _input(
+            Block.CONTACT,
+            t_plain(lang, "modal.contact"),
+            _text_input(max_length=200),
+            optional=True,
+        ),
         _input(Block.DUE, t_plain(lang, "modal.due"), {"type": "datepicker"}, optional=True),
-        _input(Block.ASSIGNEE, t_plain(lang, "modal.assignee"), {"type": "users_select"}, optional=True),
+        _input(
+            Block.ASSIGNEE, t_plain(lang, "modal.assignee"), {"type": "users_select"}, optional=True
+        ),
     ]
-    return _modal(View.NEW_INQUIRY, t_plain(lang, "modal.new_title"), t_plain(lang, "modal.submit"), t_plain(lang, "modal.cancel"), blocks, meta or {})
+    return _modal(
+        View.NEW_INQUIRY,
+        t_plain(lang, "modal.new_title"),
+        t_plain(lang, "modal.submit"),
+        t_plain(lang, "modal.cancel"),
+        blocks,
+        meta or {},
+    )
 
 
 def build_eta_modal(lang: Lang, number: int, today: date) -> dict[str, Any]:
     """The "set ETA" modal: a date and an optional time."""
     blocks = [
         section(t(lang, "modal.eta_intro", number=number)),
-        _input(Block.ETA_DATE, t_plain(lang, "modal.eta_date"), {"type": "datepicker", "initial_date": today.isoformat()}),
-        _input(Block.ETA_TIME, t_plain(lang, "modal.eta_time"), {"type": "timepicker"}, optional=True),
+        _input(
+            Block.ETA_DATE,
+            t_plain(lang, "modal.eta_date"),
+            {"type": "datepicker", "initial_date": today.isoformat()},
+        ),
+        _input(
+            Block.ETA_TIME, t_plain(lang, "modal.eta_time"), {"type": "timepicker"}, optional=True
+        ),
     ]
-    return _modal(View.ETA, t_plain(lang, "modal.eta_title"), t_plain(lang, "modal.submit"), t_plain(lang, "modal.cancel"), blocks, {"number": number})
+    return _modal(
+        View.ETA,
+        t_plain(lang, "modal.eta_title"),
+        t_plain(lang, "modal.submit"),
+        t_plain(lang, "modal.cancel"),
+        blocks,
+        {"number": number},
+    )
 
 
 def build_note_modal(lang: Lang, number: int, *, resolve: bool) -> dict[str, Any]:
@@ -139,10 +201,19 @@ def build_note_modal(lang: Lang, number: int, *, resolve: bool) -> dict[str, Any
         _input(Block.NOTE, t_plain(lang, f"modal.{key}_note"), _text_input(True, max_length=2900)),
     ]
     callback = View.RESOLVE if resolve else View.PROGRESS
-    return _modal(callback, t_plain(lang, f"modal.{key}_title"), t_plain(lang, "modal.submit"), t_plain(lang, "modal.cancel"), blocks, {"number": number})
+    return _modal(
+        callback,
+        t_plain(lang, f"modal.{key}_title"),
+        t_plain(lang, "modal.submit"),
+        t_plain(lang, "modal.cancel"),
+        blocks,
+        {"number": number},
+    )
 
 
-def build_inquiry_lines(rows: list[dict[str, Any]], total: int, lang: Lang, scope: str) -> list[dict[str, Any]]:
+def build_inquiry_lines(
+    rows: list[dict[str, Any]], total: int, lang: Lang, scope: str
+) -> list[dict[str, Any]]:
     """The `/inquiry list` answer: one line per inquiry and a count of the rest."""
     if not rows:
         return [section(t(lang, "list.empty", scope=t(lang, f"scope.{scope}")))]
@@ -166,7 +237,9 @@ def build_inquiry_lines(rows: list[dict[str, Any]], total: int, lang: Lang, scop
     return cap_blocks(blocks)
 
 
-def build_history(card: dict[str, Any], events: list[dict[str, Any]], tr: Text, lang: Lang) -> list[dict[str, Any]]:
+def build_history(
+    card: dict[str, Any], events: list[dict[str, Any]], tr: Text, lang: Lang
+) -> list[dict[str, Any]]:
     """The `/inquiry show` answer: the card without buttons, then every event."""
     blocks = build_inquiry_card({**card, "open": False}, tr)
     blocks.append({"type": "divider"})

@@ -30,7 +30,9 @@ def nudge_line(lang: Lang, item: dict[str, Any]) -> str:
     return line
 
 
-def build_nudge_message(lang: Lang, items: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+def build_nudge_message(
+    lang: Lang, items: list[dict[str, Any]]
+) -> tuple[str, list[dict[str, Any]]]:
     """The text fallback and blocks of a grouped nudge, with snooze buttons for all its items."""
     lines = [nudge_line(lang, i) for i in items]
     heading = t(lang, "nudge.heading", count=len(items))

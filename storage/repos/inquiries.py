@@ -27,7 +27,9 @@ async def next_number(session: AsyncSession, name: str = INQUIRY_COUNTER) -> int
     if value is not None:
         return int(value)
     # First use: create the row, tolerating a concurrent creator.
-    await session.exec(insert_ignoring_duplicates(session, Counter, "name").values(name=name, value=0))
+    await session.exec(
+        insert_ignoring_duplicates(session, Counter, "name").values(name=name, value=0)
+    )
     value = (await session.exec(stmt)).scalar_one()
     return int(value)
 
@@ -61,9 +63,7 @@ async def get_inquiry_by_card(session: AsyncSession, *, channel: str, ts: str) -
     return (await session.exec(stmt)).first()
 
 
-async def get_inquiry_by_source(
-    session: AsyncSession, *, channel: str, ts: str
-) -> Inquiry | None:
+async def get_inquiry_by_source(session: AsyncSession, *, channel: str, ts: str) -> Inquiry | None:
     """Return the inquiry created from the message channel/ts, or None."""
     stmt = select(Inquiry).where(Inquiry.source_channel == channel, Inquiry.source_ts == ts)
     return (await session.exec(stmt)).first()

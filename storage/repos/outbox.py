@@ -112,7 +112,9 @@ async def renew_outbox_lease(
     return bool(result.rowcount == 1)
 
 
-async def renew_outbox_leases(session: AsyncSession, *, ids: Collection[int], now: datetime) -> None:
+async def renew_outbox_leases(
+    session: AsyncSession, *, ids: Collection[int], now: datetime
+) -> None:
     """Heartbeat of a sender: renew the leases of the rows it is working on."""
     if not ids:
         return
@@ -201,7 +203,9 @@ async def reschedule_outbox_message(
         values["attempts"] = sa.case(
             (col(OutboxMessage.attempts) > 0, OutboxMessage.attempts - 1), else_=0
         )
-    where = _claimed(message_id, claim) if claim is not None else [col(OutboxMessage.id) == message_id]
+    where = (
+        _claimed(message_id, claim) if claim is not None else [col(OutboxMessage.id) == message_id]
+    )
     await session.exec(sa.update(OutboxMessage).where(*where).values(**values))
 
 
@@ -209,7 +213,9 @@ async def fail_outbox_message(
     session: AsyncSession, *, message_id: int, error: str, claim: int | None = None
 ) -> None:
     """Give a row up for good, keeping the reason for admins (with `claim`: if still ours)."""
-    where = _claimed(message_id, claim) if claim is not None else [col(OutboxMessage.id) == message_id]
+    where = (
+        _claimed(message_id, claim) if claim is not None else [col(OutboxMessage.id) == message_id]
+    )
     await session.exec(
         sa.update(OutboxMessage).where(*where).values(state="failed", last_error=error[:500])
     )
@@ -233,7 +239,7 @@ async def list_failed_outbox(session: AsyncSession, limit: int = 20) -> list[Out
 
 async def count_outbox(session: AsyncSession, *, state: str) -> int:
     """Count rows in a state."""
-    stmt = select(sa.func.count()).select_from(OutboxMessage).where(
-        col(OutboxMessage.state) == state
+    stmt = (
+        select(sa.func.count()).select_from(OutboxMessage).where(col(OutboxMessage.state) == state)
     )
     return int((await session.exec(stmt)).one())

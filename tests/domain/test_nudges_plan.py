@@ -17,8 +17,12 @@ from bot.holidays_kr import kr_holidays
 KST = ZoneInfo("Asia/Seoul")
 CAL = BusinessCalendar(tz=KST, holidays=kr_holidays([2025, 2026, 2027]))
 SLA = SlaPolicy.from_texts(
-    voc_review="1bd", support_first_response="15bm", support_eta="1bh",
-    request_review="3bd", long_request="30d", approaching=0.75,
+    voc_review="1bd",
+    support_first_response="15bm",
+    support_eta="1bh",
+    request_review="3bd",
+    long_request="30d",
+    approaching=0.75,
 )
 POLICY = NudgePolicy(
     sla=SLA,
@@ -32,45 +36,66 @@ def at(text: str) -> datetime:
 
 
 def facts(kind: Kind, start: str, **kw: object) -> Facts:
-    base: dict[str, object] = dict(
-        kind=kind, is_open=True, on_hold=False, sla_start=at(start), due_end=None,
-        first_response_at=None, eta_at=None, eta_set_at=None,
-    )
+    base: dict[str, object] = {
+        "kind": kind,
+        "is_open": True,
+        "on_hold": False,
+        "sla_start": at(start),
+        "due_end": None,
+        "first_response_at": None,
+        "eta_at": None,
+        "eta_set_at": None,
+    }
     base.update(kw)
     return Facts(**base)  # type: ignore[arg-type]
 
 
 def times(f: Facts) -> dict[str, str]:
-    return {p.key.split(":", 2)[2]: p.due_at.astimezone(KST).strftime("%m-%d %H:%M") for p in plan(7, f, CAL, POLICY)}
+    return {
+        p.key.split(":", 2)[2]: p.due_at.astimezone(KST).strftime("%m-%d %H:%M")
+        for p in plan(7, f, CAL, POLICY)
+    }
 
 
 @pytest.mark.parametrize(
     ("kind", "start", "expected"),
     [
         # support at 10:00: 15bm → 10:15; 75% mark = 11 minutes → 10:11
-        (Kind.SUPPORT, "2026-12-01T10:00", {
-            "first_response:20261201T011500:approaching": "12-01 10:11",
-            "first_response:20261201T011500:deadline": "12-01 10:15",
-            "first_response:20261201T011500:escalation": "12-01 10:15",
-            "eta_required:20261201T020000:approaching": "12-01 10:45",
-            "eta_required:20261201T020000:deadline": "12-01 11:00",
-            "eta_required:20261201T020000:escalation": "12-01 11:00",
-        }),
+        (
+            Kind.SUPPORT,
+            "2026-12-01T10:00",
+            {
+                "first_response:20261201T011500:approaching": "12-01 10:11",
+                "first_response:20261201T011500:deadline": "12-01 10:15",
+                "first_response:20261201T011500:escalation": "12-01 10:15",
+                "eta_required:20261201T020000:approaching": "12-01 10:45",
+                "eta_required:20261201T020000:deadline": "12-01 11:00",
+                "eta_required:20261201T020000:escalation": "12-01 11:00",
+            },
+        ),
         # Friday 17:55 support: deadline Monday 09:10; approaching (11 bm) Monday 09:06
-        (Kind.SUPPORT, "2026-12-04T17:55", {
-            "first_response:20261207T001000:approaching": "12-07 09:06",
-            "first_response:20261207T001000:deadline": "12-07 09:10",
-            "first_response:20261207T001000:escalation": "12-07 09:10",
-            "eta_required:20261207T005500:approaching": "12-07 09:40",
-            "eta_required:20261207T005500:deadline": "12-07 09:55",
-            "eta_required:20261207T005500:escalation": "12-07 09:55",
-        }),
+        (
+            Kind.SUPPORT,
+            "2026-12-04T17:55",
+            {
+                "first_response:20261207T001000:approaching": "12-07 09:06",
+                "first_response:20261207T001000:deadline": "12-07 09:10",
+                "first_response:20261207T001000:escalation": "12-07 09:10",
+                "eta_required:20261207T005500:approaching": "12-07 09:40",
+                "eta_required:20261207T005500:deadline": "12-07 09:55",
+                "eta_required:20261207T005500:escalation": "12-07 09:55",
+            },
+        ),
         # voc before lunch: 1bd (480 bm) → next day 11:50; 75% = 360 bm → next day 09:50
-        (Kind.VOC, "2026-12-01T11:50", {
-            "review:20261202T025000:approaching": "12-02 09:50",
-            "review:20261202T025000:deadline": "12-02 11:50",
-            "review:20261202T025000:escalation": "12-02 11:50",
-        }),
+        (
+            Kind.VOC,
+            "2026-12-01T11:50",
+            {
+                "review:20261202T025000:approaching": "12-02 09:50",
+                "review:20261202T025000:deadline": "12-02 11:50",
+                "review:20261202T025000:escalation": "12-02 11:50",
+            },
+        ),
     ],
 )
 def test_plan_times(kind: Kind, start: str, expected: dict[str, str]) -> None:
@@ -87,7 +112,12 @@ def test_deadline_at_close_of_business_waits_for_next_morning() -> None:
 def test_regulatory_warnings_skip_marks_before_start() -> None:
     f = facts(Kind.REGULATORY, "2026-12-01T10:00", due_end=at("2026-12-20T18:00"))
     kinds = sorted((p.kind, p.key.rsplit(":", 1)[-1]) for p in plan(1, f, CAL, POLICY))
-    assert kinds == [("deadline", "deadline"), ("escalation", "escalation"), ("warning", "1d"), ("warning", "7d")]
+    assert kinds == [
+        ("deadline", "deadline"),
+        ("escalation", "escalation"),
+        ("warning", "1d"),
+        ("warning", "7d"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -95,7 +125,10 @@ def test_regulatory_warnings_skip_marks_before_start() -> None:
     [
         ({}, ["first_response", "eta_required"]),
         ({"first_response_at": at("2026-12-01T10:05")}, ["eta_required"]),
-        ({"first_response_at": at("2026-12-01T10:05"), "eta_at": at("2026-12-03T10:00")}, ["resolution"]),
+        (
+            {"first_response_at": at("2026-12-01T10:05"), "eta_at": at("2026-12-03T10:00")},
+            ["resolution"],
+        ),
         ({"on_hold": True}, []),
         ({"is_open": False}, []),
     ],
@@ -107,11 +140,24 @@ def test_met_obligations_have_no_reminders(change: dict[str, object], names: lis
 
 def test_milestone_met_by_progress_after_it_was_planned() -> None:
     planned_at = at("2026-12-01T10:00")
-    f = facts(Kind.REQUEST, "2026-12-01T09:00", first_response_at=planned_at,
-              milestones=((planned_at, date(2026, 12, 10)),), progress_at=(at("2026-12-05T10:00"),))
-    assert [(o.name, o.met) for o in obligations(f, CAL, SLA)] == [("review", True), ("milestone:2026-12-10", True)]
-    f2 = facts(Kind.REQUEST, "2026-12-01T09:00", first_response_at=planned_at,
-               milestones=((planned_at, date(2026, 12, 10)),), progress_at=(at("2026-11-30T10:00"),))
+    f = facts(
+        Kind.REQUEST,
+        "2026-12-01T09:00",
+        first_response_at=planned_at,
+        milestones=((planned_at, date(2026, 12, 10)),),
+        progress_at=(at("2026-12-05T10:00"),),
+    )
+    assert [(o.name, o.met) for o in obligations(f, CAL, SLA)] == [
+        ("review", True),
+        ("milestone:2026-12-10", True),
+    ]
+    f2 = facts(
+        Kind.REQUEST,
+        "2026-12-01T09:00",
+        first_response_at=planned_at,
+        milestones=((planned_at, date(2026, 12, 10)),),
+        progress_at=(at("2026-11-30T10:00"),),
+    )
     assert obligations(f2, CAL, SLA)[-1].met is False
 
 

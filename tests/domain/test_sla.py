@@ -70,43 +70,98 @@ def test_calendar_facts_the_cases_below_rely_on() -> None:
     ("kind", "created", "due", "expected"),
     [
         # Friday 17:55: 5 minutes on Friday, 475 on Monday (09-12 = 180, 13:00 + 295).
-        pytest.param(Kind.VOC, kst(2026, 1, 9, 17, 55), None, kst(2026, 1, 12, 17, 55),
-                     id="voc friday evening to monday"),
+        pytest.param(
+            Kind.VOC,
+            kst(2026, 1, 9, 17, 55),
+            None,
+            kst(2026, 1, 12, 17, 55),
+            id="voc friday evening to monday",
+        ),
         # 5 minutes on Friday, 10 on Monday morning.
-        pytest.param(Kind.SUPPORT, kst(2026, 1, 9, 17, 55), None, kst(2026, 1, 12, 9, 10),
-                     id="support friday evening first response monday 09:10"),
+        pytest.param(
+            Kind.SUPPORT,
+            kst(2026, 1, 9, 17, 55),
+            None,
+            kst(2026, 1, 12, 9, 10),
+            id="support friday evening first response monday 09:10",
+        ),
         # Friday 10:00 leaves 120 + 300 = 420 min; Seollal Mon-Wed closed; Thu 19 + Fri 20 give
         # 960 (1380); the last 60 minutes are Monday 23rd 09:00-10:00.
-        pytest.param(Kind.REQUEST, kst(2026, 2, 13, 10), None, kst(2026, 2, 23, 10),
-                     id="request over seollal"),
+        pytest.param(
+            Kind.REQUEST,
+            kst(2026, 2, 13, 10),
+            None,
+            kst(2026, 2, 23, 10),
+            id="request over seollal",
+        ),
         # Month end not touching 1 May: Tuesday 31 March 17:00 + 1bd.
-        pytest.param(Kind.VOC, kst(2026, 3, 31, 17), None, kst(2026, 4, 1, 17),
-                     id="voc month end"),
+        pytest.param(Kind.VOC, kst(2026, 3, 31, 17), None, kst(2026, 4, 1, 17), id="voc month end"),
         # Substitute holiday: Fri 28 Feb 17:00 + 1bd skips Sat 1 Mar, Sun, Mon 3 Mar.
-        pytest.param(Kind.VOC, kst(2025, 2, 28, 17), None, kst(2025, 3, 4, 17),
-                     id="voc over substitute holiday"),
+        pytest.param(
+            Kind.VOC,
+            kst(2025, 2, 28, 17),
+            None,
+            kst(2025, 3, 4, 17),
+            id="voc over substitute holiday",
+        ),
         # Chuseok 2025: Fri 3 Oct, Mon 6 - Thu 9 Oct closed (8 Oct is a substitute day).
-        pytest.param(Kind.VOC, kst(2025, 10, 2, 17), None, kst(2025, 10, 10, 17),
-                     id="voc over chuseok"),
+        pytest.param(
+            Kind.VOC, kst(2025, 10, 2, 17), None, kst(2025, 10, 10, 17), id="voc over chuseok"
+        ),
         # Lunch is skipped: 10 minutes before noon, 5 after 13:00.
-        pytest.param(Kind.SUPPORT, kst(2026, 1, 13, 11, 50), None, kst(2026, 1, 13, 13, 5),
-                     id="support across lunch"),
+        pytest.param(
+            Kind.SUPPORT,
+            kst(2026, 1, 13, 11, 50),
+            None,
+            kst(2026, 1, 13, 13, 5),
+            id="support across lunch",
+        ),
         # Created during lunch / at night / on a weekend: the clock starts at the next opening.
-        pytest.param(Kind.SUPPORT, kst(2026, 1, 13, 12, 30), None, kst(2026, 1, 13, 13, 15),
-                     id="support created at lunch"),
-        pytest.param(Kind.SUPPORT, kst(2026, 1, 13, 22, 0), None, kst(2026, 1, 14, 9, 15),
-                     id="support created at night"),
-        pytest.param(Kind.VOC, kst(2026, 1, 10, 11, 0), None, kst(2026, 1, 12, 18, 0),
-                     id="voc created saturday ends at monday close"),
-        pytest.param(Kind.REQUEST, kst(2026, 1, 12, 9, 0), None, kst(2026, 1, 14, 18, 0),
-                     id="request three full days"),
+        pytest.param(
+            Kind.SUPPORT,
+            kst(2026, 1, 13, 12, 30),
+            None,
+            kst(2026, 1, 13, 13, 15),
+            id="support created at lunch",
+        ),
+        pytest.param(
+            Kind.SUPPORT,
+            kst(2026, 1, 13, 22, 0),
+            None,
+            kst(2026, 1, 14, 9, 15),
+            id="support created at night",
+        ),
+        pytest.param(
+            Kind.VOC,
+            kst(2026, 1, 10, 11, 0),
+            None,
+            kst(2026, 1, 12, 18, 0),
+            id="voc created saturday ends at monday close",
+        ),
+        pytest.param(
+            Kind.REQUEST,
+            kst(2026, 1, 12, 9, 0),
+            None,
+            kst(2026, 1, 14, 18, 0),
+            id="request three full days",
+        ),
         # Regulatory: the end of the due day's business hours.
-        pytest.param(Kind.REGULATORY, kst(2026, 1, 12, 9), date(2026, 12, 31),
-                     kst(2026, 12, 31, 18), id="regulatory due date close of business"),
+        pytest.param(
+            Kind.REGULATORY,
+            kst(2026, 1, 12, 9),
+            date(2026, 12, 31),
+            kst(2026, 12, 31, 18),
+            id="regulatory due date close of business",
+        ),
         pytest.param(Kind.REGULATORY, kst(2026, 1, 12, 9), None, None, id="regulatory no due"),
         # The due date does not change the first promise of the other kinds.
-        pytest.param(Kind.VOC, kst(2026, 1, 9, 17, 55), date(2026, 1, 10),
-                     kst(2026, 1, 12, 17, 55), id="voc ignores due"),
+        pytest.param(
+            Kind.VOC,
+            kst(2026, 1, 9, 17, 55),
+            date(2026, 1, 10),
+            kst(2026, 1, 12, 17, 55),
+            id="voc ignores due",
+        ),
     ],
 )
 def test_first_deadline(
@@ -142,24 +197,55 @@ ETA = kst(2026, 1, 20, 15)
 @pytest.mark.parametrize(
     ("kind", "due", "first_response_at", "eta_at", "expected"),
     [
-        pytest.param(Kind.SUPPORT, None, None, None, kst(2026, 1, 13, 10, 15),
-                     id="support waits for first response"),
-        pytest.param(Kind.SUPPORT, None, None, ETA, kst(2026, 1, 13, 10, 15),
-                     id="support eta without first response still owes the response"),
-        pytest.param(Kind.SUPPORT, None, FR, None, kst(2026, 1, 13, 11),
-                     id="support answered owes an eta by created + 1bh"),
+        pytest.param(
+            Kind.SUPPORT,
+            None,
+            None,
+            None,
+            kst(2026, 1, 13, 10, 15),
+            id="support waits for first response",
+        ),
+        pytest.param(
+            Kind.SUPPORT,
+            None,
+            None,
+            ETA,
+            kst(2026, 1, 13, 10, 15),
+            id="support eta without first response still owes the response",
+        ),
+        pytest.param(
+            Kind.SUPPORT,
+            None,
+            FR,
+            None,
+            kst(2026, 1, 13, 11),
+            id="support answered owes an eta by created + 1bh",
+        ),
         pytest.param(Kind.SUPPORT, None, FR, ETA, ETA, id="support with eta"),
         pytest.param(Kind.VOC, None, None, None, kst(2026, 1, 14, 10), id="voc review"),
         pytest.param(Kind.VOC, None, FR, None, None, id="voc reviewed, nothing owed"),
         pytest.param(Kind.VOC, None, FR, ETA, ETA, id="voc reviewed with eta"),
         pytest.param(Kind.REQUEST, None, None, None, kst(2026, 1, 16, 10), id="request review"),
-        pytest.param(Kind.REQUEST, date(2026, 3, 3), FR, None, kst(2026, 3, 3, 18),
-                     id="request reviewed with due date"),
+        pytest.param(
+            Kind.REQUEST,
+            date(2026, 3, 3),
+            FR,
+            None,
+            kst(2026, 3, 3, 18),
+            id="request reviewed with due date",
+        ),
         pytest.param(Kind.REQUEST, None, FR, None, None, id="request reviewed without due"),
-        pytest.param(Kind.REGULATORY, date(2026, 3, 3), None, None, kst(2026, 3, 3, 18),
-                     id="regulatory due"),
-        pytest.param(Kind.REGULATORY, date(2026, 3, 3), FR, None, kst(2026, 3, 3, 18),
-                     id="regulatory answered still due"),
+        pytest.param(
+            Kind.REGULATORY, date(2026, 3, 3), None, None, kst(2026, 3, 3, 18), id="regulatory due"
+        ),
+        pytest.param(
+            Kind.REGULATORY,
+            date(2026, 3, 3),
+            FR,
+            None,
+            kst(2026, 3, 3, 18),
+            id="regulatory answered still due",
+        ),
         pytest.param(Kind.REGULATORY, date(2026, 3, 3), None, ETA, ETA, id="regulatory eta"),
         pytest.param(Kind.REGULATORY, None, None, None, None, id="regulatory without due"),
     ],
@@ -173,8 +259,13 @@ def test_current_deadline(
 ) -> None:
     assert (
         current_deadline(
-            kind=kind, created_at=C, due=due, first_response_at=first_response_at,
-            eta_at=eta_at, cal=CAL, policy=POLICY,
+            kind=kind,
+            created_at=C,
+            due=due,
+            first_response_at=first_response_at,
+            eta_at=eta_at,
+            cal=CAL,
+            policy=POLICY,
         )
         == expected
     )
@@ -209,39 +300,68 @@ def test_one_business_day_from_opening_ends_at_close() -> None:
     [
         # Window 480 business minutes; the 75% mark is 360 minutes in: 16:00.
         pytest.param(MON_0900, MON_1800, kst(2026, 1, 12, 9), False, "on_track", id="at start"),
-        pytest.param(MON_0900, MON_1800, kst(2026, 1, 12, 12, 30), False, "on_track",
-                     id="lunch"),
-        pytest.param(MON_0900, MON_1800, kst(2026, 1, 12, 15, 59), False, "on_track",
-                     id="a minute before the mark"),
-        pytest.param(MON_0900, MON_1800, kst(2026, 1, 12, 16), False, "at_risk",
-                     id="at the mark"),
-        pytest.param(MON_0900, MON_1800, kst(2026, 1, 12, 17, 59), False, "at_risk",
-                     id="a minute before the deadline"),
+        pytest.param(MON_0900, MON_1800, kst(2026, 1, 12, 12, 30), False, "on_track", id="lunch"),
+        pytest.param(
+            MON_0900,
+            MON_1800,
+            kst(2026, 1, 12, 15, 59),
+            False,
+            "on_track",
+            id="a minute before the mark",
+        ),
+        pytest.param(MON_0900, MON_1800, kst(2026, 1, 12, 16), False, "at_risk", id="at the mark"),
+        pytest.param(
+            MON_0900,
+            MON_1800,
+            kst(2026, 1, 12, 17, 59),
+            False,
+            "at_risk",
+            id="a minute before the deadline",
+        ),
         pytest.param(MON_0900, MON_1800, MON_1800, False, "breached", id="at the deadline"),
-        pytest.param(MON_0900, MON_1800, kst(2026, 1, 14, 10), False, "breached",
-                     id="days later"),
+        pytest.param(MON_0900, MON_1800, kst(2026, 1, 14, 10), False, "breached", id="days later"),
         pytest.param(MON_0900, MON_1800, kst(2026, 1, 14, 10), True, "met", id="done late"),
         pytest.param(MON_0900, MON_1800, kst(2026, 1, 12, 10), True, "met", id="done early"),
         pytest.param(MON_0900, None, kst(2026, 1, 12, 10), False, "none", id="no deadline"),
-        pytest.param(MON_0900, None, kst(2026, 1, 12, 10), True, "none",
-                     id="no deadline done"),
+        pytest.param(MON_0900, None, kst(2026, 1, 12, 10), True, "none", id="no deadline done"),
         # Over a weekend: Fri 17:55 -> Mon 17:55; the mark is 5 + 355 minutes: Mon 15:55.
-        pytest.param(kst(2026, 1, 9, 17, 55), kst(2026, 1, 12, 17, 55), kst(2026, 1, 10, 12),
-                     False, "on_track", id="weekend counts nothing"),
-        pytest.param(kst(2026, 1, 9, 17, 55), kst(2026, 1, 12, 17, 55),
-                     kst(2026, 1, 12, 15, 54), False, "on_track", id="weekend before mark"),
-        pytest.param(kst(2026, 1, 9, 17, 55), kst(2026, 1, 12, 17, 55),
-                     kst(2026, 1, 12, 15, 55), False, "at_risk", id="weekend at mark"),
+        pytest.param(
+            kst(2026, 1, 9, 17, 55),
+            kst(2026, 1, 12, 17, 55),
+            kst(2026, 1, 10, 12),
+            False,
+            "on_track",
+            id="weekend counts nothing",
+        ),
+        pytest.param(
+            kst(2026, 1, 9, 17, 55),
+            kst(2026, 1, 12, 17, 55),
+            kst(2026, 1, 12, 15, 54),
+            False,
+            "on_track",
+            id="weekend before mark",
+        ),
+        pytest.param(
+            kst(2026, 1, 9, 17, 55),
+            kst(2026, 1, 12, 17, 55),
+            kst(2026, 1, 12, 15, 55),
+            False,
+            "at_risk",
+            id="weekend at mark",
+        ),
         # A deadline equal to its start has no window: never "at risk" before it passes.
-        pytest.param(MON_0900, MON_0900, kst(2026, 1, 12, 8), False, "on_track",
-                     id="empty window"),
+        pytest.param(MON_0900, MON_0900, kst(2026, 1, 12, 8), False, "on_track", id="empty window"),
     ],
 )
 def test_deadline_state(
     start: datetime, deadline: datetime | None, now: datetime, done: bool, expected: str
 ) -> None:
     state = deadline_state(
-        start=start, deadline=deadline, now=now, done=done, cal=CAL,
+        start=start,
+        deadline=deadline,
+        now=now,
+        done=done,
+        cal=CAL,
         approaching=POLICY.approaching,
     )
     assert state == DeadlineState(expected)
@@ -254,28 +374,60 @@ def test_deadline_state(
     ("moment", "paused_from", "resumed_at", "expected"),
     [
         # Paused Fri 17:00 to Mon 10:00 = 60 + 60 business minutes; Mon 17:00 moves to Tue 10:00.
-        pytest.param(kst(2026, 1, 12, 17), kst(2026, 1, 9, 17), kst(2026, 1, 12, 10),
-                     kst(2026, 1, 13, 10), id="over a weekend"),
+        pytest.param(
+            kst(2026, 1, 12, 17),
+            kst(2026, 1, 9, 17),
+            kst(2026, 1, 12, 10),
+            kst(2026, 1, 13, 10),
+            id="over a weekend",
+        ),
         # Paused Fri 17:30 to Mon 09:00 = 30 minutes; Mon 17:55 + 30 -> Tue 09:25.
-        pytest.param(kst(2026, 1, 12, 17, 55), kst(2026, 1, 9, 17, 30), kst(2026, 1, 12, 9),
-                     kst(2026, 1, 13, 9, 25), id="weekend, resumed at opening"),
+        pytest.param(
+            kst(2026, 1, 12, 17, 55),
+            kst(2026, 1, 9, 17, 30),
+            kst(2026, 1, 12, 9),
+            kst(2026, 1, 13, 9, 25),
+            id="weekend, resumed at opening",
+        ),
         # Entirely inside the weekend: nothing moves.
-        pytest.param(kst(2026, 1, 12, 17), kst(2026, 1, 10, 10), kst(2026, 1, 11, 15),
-                     kst(2026, 1, 12, 17), id="paused only on the weekend"),
+        pytest.param(
+            kst(2026, 1, 12, 17),
+            kst(2026, 1, 10, 10),
+            kst(2026, 1, 11, 15),
+            kst(2026, 1, 12, 17),
+            id="paused only on the weekend",
+        ),
         # Only lunch: nothing moves.
-        pytest.param(kst(2026, 1, 12, 17), kst(2026, 1, 12, 12, 1), kst(2026, 1, 12, 12, 59),
-                     kst(2026, 1, 12, 17), id="paused over lunch"),
+        pytest.param(
+            kst(2026, 1, 12, 17),
+            kst(2026, 1, 12, 12, 1),
+            kst(2026, 1, 12, 12, 59),
+            kst(2026, 1, 12, 17),
+            id="paused over lunch",
+        ),
         # Resumed before paused (clock skew): nothing moves.
-        pytest.param(kst(2026, 1, 12, 17), kst(2026, 1, 12, 11), kst(2026, 1, 12, 10),
-                     kst(2026, 1, 12, 17), id="negative pause"),
+        pytest.param(
+            kst(2026, 1, 12, 17),
+            kst(2026, 1, 12, 11),
+            kst(2026, 1, 12, 10),
+            kst(2026, 1, 12, 17),
+            id="negative pause",
+        ),
         # Pause over Seollal: Fri 13 Feb 17:00 - Thu 19 Feb 10:00 = 60 + 60 minutes.
-        pytest.param(kst(2026, 2, 19, 17, 30), kst(2026, 2, 13, 17), kst(2026, 2, 19, 10),
-                     kst(2026, 2, 20, 10, 30), id="over seollal"),
+        pytest.param(
+            kst(2026, 2, 19, 17, 30),
+            kst(2026, 2, 13, 17),
+            kst(2026, 2, 19, 10),
+            kst(2026, 2, 20, 10, 30),
+            id="over seollal",
+        ),
         pytest.param(None, kst(2026, 1, 9, 17), kst(2026, 1, 12, 10), None, id="no moment"),
     ],
 )
 def test_shift_for_pause(
-    moment: datetime | None, paused_from: datetime, resumed_at: datetime,
+    moment: datetime | None,
+    paused_from: datetime,
+    resumed_at: datetime,
     expected: datetime | None,
 ) -> None:
     assert shift_for_pause(moment, paused_from, resumed_at, CAL) == expected
@@ -292,8 +444,12 @@ _ORIGIN = kst(2025, 12, 1)
 
 
 @settings(max_examples=200, deadline=None)
-@given(created=_MINUTES, pause_start=_MINUTES, pause_len=st.integers(0, 60 * 24 * 20),
-       kind=st.sampled_from([Kind.VOC, Kind.SUPPORT, Kind.REQUEST]))
+@given(
+    created=_MINUTES,
+    pause_start=_MINUTES,
+    pause_len=st.integers(0, 60 * 24 * 20),
+    kind=st.sampled_from([Kind.VOC, Kind.SUPPORT, Kind.REQUEST]),
+)
 def test_pausing_the_start_or_the_deadline_agree(
     created: int, pause_start: int, pause_len: int, kind: Kind
 ) -> None:

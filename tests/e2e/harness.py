@@ -34,7 +34,9 @@ class Reply:
 class Bot:
     """The bot server plus helpers to send Slack-shaped, signed requests to it."""
 
-    def __init__(self, fake: FakeSlack, runtime: Runtime, url: str, http: aiohttp.ClientSession) -> None:
+    def __init__(
+        self, fake: FakeSlack, runtime: Runtime, url: str, http: aiohttp.ClientSession
+    ) -> None:
         self.fake = fake
         self.runtime = runtime
         self.deps = runtime.deps
@@ -43,8 +45,15 @@ class Bot:
         self.clock: SettableClock = runtime.deps.clock  # type: ignore[assignment]
         self._signer = SignatureVerifier(SECRET)
 
-    async def post_raw(self, body: bytes, content_type: str, *, secret: str | None = None,
-                       timestamp: int | None = None, headers: dict[str, str] | None = None) -> Reply:
+    async def post_raw(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        secret: str | None = None,
+        timestamp: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
         ts = str(timestamp if timestamp is not None else int(time.time()))
         signer = SignatureVerifier(secret) if secret else self._signer
         sig = signer.generate_signature(timestamp=ts, body=body)
@@ -57,12 +66,21 @@ class Bot:
         async with self.http.post(f"{self.url}/slack/events", data=body, headers=hdrs) as resp:
             return Reply(resp.status, await resp.text())
 
-    async def command(self, user: str, text: str, *, channel: str = "C0TRIAGE", command: str = "/inquiry") -> Reply:
+    async def command(
+        self, user: str, text: str, *, channel: str = "C0TRIAGE", command: str = "/inquiry"
+    ) -> Reply:
         form = {
-            "token": "legacy", "team_id": "T0TEST", "team_domain": "test",
-            "channel_id": channel, "channel_name": "triage", "user_id": user,
-            "user_name": user.lower(), "command": command, "text": text,
-            "api_app_id": "A0TEST", "is_enterprise_install": "false",
+            "token": "legacy",
+            "team_id": "T0TEST",
+            "team_domain": "test",
+            "channel_id": channel,
+            "channel_name": "triage",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": command,
+            "text": text,
+            "api_app_id": "A0TEST",
+            "is_enterprise_install": "false",
             "response_url": self.fake.new_response_url(channel=channel, user=user),
             "trigger_id": self.fake.new_trigger_id(),
         }
@@ -72,53 +90,107 @@ class Bot:
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return await self.post_raw(body, "application/x-www-form-urlencoded")
 
-    async def click(self, user: str, action_id: str, value: str, *, channel: str = "C0TRIAGE", message_ts: str = "") -> Reply:
-        return await self.interact({
-            "type": "block_actions", "team": {"id": "T0TEST"}, "api_app_id": "A0TEST",
-            "user": {"id": user, "username": user.lower(), "team_id": "T0TEST"},
-            "channel": {"id": channel, "name": "triage"},
-            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
-            "message": {"ts": message_ts, "type": "message"},
-            "trigger_id": self.fake.new_trigger_id(),
-            "response_url": self.fake.new_response_url(channel=channel, user=user),
-            "actions": [{"action_id": action_id, "block_id": "inquiry-card-actions", "value": value,
-                         "type": "button", "action_ts": str(time.time())}],
-        })
+    async def click(
+        self,
+        user: str,
+        action_id: str,
+        value: str,
+        *,
+        channel: str = "C0TRIAGE",
+        message_ts: str = "",
+    ) -> Reply:
+        return await self.interact(
+            {
+                "type": "block_actions",
+                "team": {"id": "T0TEST"},
+                "api_app_id": "A0TEST",
+                "user": {"id": user, "username": user.lower(), "team_id": "T0TEST"},
+                "channel": {"id": channel, "name": "triage"},
+                "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+                "message": {"ts": message_ts, "type": "message"},
+                "trigger_id": self.fake.new_trigger_id(),
+                "response_url": self.fake.new_response_url(channel=channel, user=user),
+                "actions": [
+                    {
+                        "action_id": action_id,
+                        "block_id": "inquiry-card-actions",
+                        "value": value,
+                        "type": "button",
+                        "action_ts": str(time.time()),
+                    }
+                ],
+            }
+        )
 
-    async def submit(self, user: str, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> Reply:
+    async def submit(
+        self, user: str, view: dict[str, Any], values: dict[str, dict[str, Any]]
+    ) -> Reply:
         state = {"values": {bid: {bid: v} for bid, v in values.items()}}
-        return await self.interact({
-            "type": "view_submission", "team": {"id": "T0TEST"}, "api_app_id": "A0TEST",
-            "user": {"id": user, "username": user.lower(), "team_id": "T0TEST"},
-            "view": {**view, "id": "V" + uuid.uuid4().hex[:8].upper(), "state": state},
-            "trigger_id": self.fake.new_trigger_id(),
-        })
+        return await self.interact(
+            {
+                "type": "view_submission",
+                "team": {"id": "T0TEST"},
+                "api_app_id": "A0TEST",
+                "user": {"id": user, "username": user.lower(), "team_id": "T0TEST"},
+                "view": {**view, "id": "V" + uuid.uuid4().hex[:8].upper(), "state": state},
+                "trigger_id": self.fake.new_trigger_id(),
+            }
+        )
 
     async def shortcut(self, user: str, channel: str, message: dict[str, Any]) -> Reply:
-        return await self.interact({
-            "type": "message_action", "callback_id": "inquiry-from-message",
-            "team": {"id": "T0TEST"}, "user": {"id": user, "name": user.lower()},
-            "channel": {"id": channel, "name": "intake"}, "message_ts": message["ts"],
-            "message": message, "trigger_id": self.fake.new_trigger_id(),
-            "response_url": self.fake.new_response_url(channel=channel, user=user),
-        })
+        return await self.interact(
+            {
+                "type": "message_action",
+                "callback_id": "inquiry-from-message",
+                "team": {"id": "T0TEST"},
+                "user": {"id": user, "name": user.lower()},
+                "channel": {"id": channel, "name": "intake"},
+                "message_ts": message["ts"],
+                "message": message,
+                "trigger_id": self.fake.new_trigger_id(),
+                "response_url": self.fake.new_response_url(channel=channel, user=user),
+            }
+        )
 
-    async def event(self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None) -> Reply:
+    async def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None
+    ) -> Reply:
         body = {
-            "token": "legacy", "team_id": "T0TEST", "api_app_id": "A0TEST",
-            "event": event, "type": "event_callback",
+            "token": "legacy",
+            "team_id": "T0TEST",
+            "api_app_id": "A0TEST",
+            "event": event,
+            "type": "event_callback",
             "event_id": event_id or "Ev" + uuid.uuid4().hex[:10].upper(),
             "event_time": int(time.time()),
             "authorizations": [{"team_id": "T0TEST", "user_id": "UBOT", "is_bot": True}],
         }
-        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
+        headers = (
+            {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+            if retry
+            else None
+        )
         return await self.post_raw(json.dumps(body).encode(), "application/json", headers=headers)
 
-    async def user_message(self, user: str, channel: str, text: str, *, thread_ts: str | None = None,
-                           event_id: str | None = None) -> dict[str, Any]:
+    async def user_message(
+        self,
+        user: str,
+        channel: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        event_id: str | None = None,
+    ) -> dict[str, Any]:
         msg = self.fake.post_user_message(channel, user, text, thread_ts=thread_ts)
-        event = {"type": "message", "channel": channel, "user": user, "text": text, "ts": msg["ts"],
-                 "channel_type": "channel", "event_ts": msg["ts"]}
+        event = {
+            "type": "message",
+            "channel": channel,
+            "user": user,
+            "text": text,
+            "ts": msg["ts"],
+            "channel_type": "channel",
+            "event_ts": msg["ts"],
+        }
         if thread_ts:
             event["thread_ts"] = thread_ts
         await self.event(event, event_id=event_id)
@@ -155,7 +227,9 @@ class Bot:
 
         async def pending() -> int:
             async with self.deps.sessions() as s:
-                return await count_outbox(s, state="pending") + await count_outbox(s, state="sending")
+                return await count_outbox(s, state="pending") + await count_outbox(
+                    s, state="sending"
+                )
 
         deadline = time.monotonic() + timeout
         while await pending():
@@ -165,17 +239,29 @@ class Bot:
                 from storage.models import OutboxMessage
 
                 async with self.deps.sessions() as s:
-                    rows = (await s.exec(select(OutboxMessage).where(
-                        OutboxMessage.state.in_(["pending", "sending"])))).all()  # type: ignore[attr-defined]
-                stuck = [(r.idempotency_key, r.state, r.available_at, r.attempts, r.last_error)
-                         for r in rows]
+                    rows = (
+                        await s.exec(
+                            select(OutboxMessage).where(
+                                OutboxMessage.state.in_(["pending", "sending"])
+                            )
+                        )
+                    ).all()  # type: ignore[attr-defined]
+                stuck = [
+                    (r.idempotency_key, r.state, r.available_at, r.attempts, r.last_error)
+                    for r in rows
+                ]
                 raise AssertionError(f"outbox did not drain at {self.clock.now()}: {stuck}")
             self.deps.outbox.kick()
             await asyncio.sleep(0.02)
 
 
-async def start_bot(db_url: str, config: dict[str, Any] | None = None, *, start: datetime = START,
-                    fake: FakeSlack | None = None) -> tuple[Bot, Callable[[], Any]]:
+async def start_bot(
+    db_url: str,
+    config: dict[str, Any] | None = None,
+    *,
+    start: datetime = START,
+    fake: FakeSlack | None = None,
+) -> tuple[Bot, Callable[[], Any]]:
     """Start fake Slack and the bot server; return the driver and an async stop function."""
     fake = fake or FakeSlack(token=TOKEN)
     for uid, name, locale in PEOPLE:
@@ -184,7 +270,9 @@ async def start_bot(db_url: str, config: dict[str, Any] | None = None, *, start:
         fake.add_channel(cid, name)
     api = await fake.start()
     await upgrade_async(db_url)
-    runtime = build_runtime(bot_env(api, db_url), parse_config(config or TEST_CONFIG), clock=SettableClock(start))
+    runtime = build_runtime(
+        bot_env(api, db_url), parse_config(config or TEST_CONFIG), clock=SettableClock(start)
+    )
     app = build_web_app(runtime)
     runner = web.AppRunner(app)
     await runner.setup()

@@ -65,7 +65,9 @@ def post_attempts(fake: FakeSlack, key: str) -> list[Call]:
 async def rows(sessions: async_sessionmaker[AsyncSession]) -> list[OutboxMessage]:
     """All outbox rows in id order."""
     async with sessions() as session:
-        return list((await session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id)))).all())
+        return list(
+            (await session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id)))).all()
+        )
 
 
 async def wait_states(
@@ -83,8 +85,11 @@ async def wait_states(
         if all(states.get(k) == s for k, s in expected.items()):
             return current
         if time.monotonic() > deadline:
-            stuck = [(r.idempotency_key, r.state, r.attempts, r.last_error) for r in current
-                     if states.get(r.idempotency_key) != expected.get(r.idempotency_key)]
+            stuck = [
+                (r.idempotency_key, r.state, r.attempts, r.last_error)
+                for r in current
+                if states.get(r.idempotency_key) != expected.get(r.idempotency_key)
+            ]
             raise AssertionError(f"outbox rows not in the expected states: {stuck}")
         if kick is not None:
             kick()

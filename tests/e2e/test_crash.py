@@ -47,8 +47,12 @@ async def fake() -> AsyncIterator[FakeSlack]:
 def _env(db_url: str, fake: FakeSlack, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CHARTERBOT_"))}
     env.update(
-        DATABASE_URL=db_url, SLACK_API_URL=fake.base_url, SLACK_BOT_TOKEN=TOKEN,
-        SLACK_SIGNING_SECRET="unused-by-workers", PYTHONPATH=str(ROOT), **extra,
+        DATABASE_URL=db_url,
+        SLACK_API_URL=fake.base_url,
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET="unused-by-workers",
+        PYTHONPATH=str(ROOT),
+        **extra,
     )
     return env
 
@@ -64,7 +68,11 @@ async def _spawn(args: list[str], env: dict[str, str], log: Path) -> asyncio.sub
 
 
 async def _wait_all_sent(
-    db_url: str, total: int, timeout: float, procs: list[asyncio.subprocess.Process], logs: list[Path]
+    db_url: str,
+    total: int,
+    timeout: float,
+    procs: list[asyncio.subprocess.Process],
+    logs: list[Path],
 ) -> None:
     engine = make_engine(db_url)
     sessions = make_sessions(engine)
@@ -77,7 +85,9 @@ async def _wait_all_sent(
                 return
             if any(p.returncode is not None for p in procs):
                 tails = "\n".join(log.read_text()[-2000:] for log in logs)
-                raise AssertionError(f"a worker exited early ({[p.returncode for p in procs]}):\n{tails}")
+                raise AssertionError(
+                    f"a worker exited early ({[p.returncode for p in procs]}):\n{tails}"
+                )
             if time.monotonic() > deadline:
                 raise AssertionError(f"only {sent} of {total} rows sent within {timeout}s")
             await asyncio.sleep(0.1)
@@ -151,7 +161,9 @@ async def test_sigkill_mid_batch_delivers_every_key_once(
         expected = [f"[{k}]" for k, r in keys if r == recipient]
         assert [next(e for e in expected if e in t) for t in texts] == expected, "order per channel"
     # the two rows whose outcome the killed processes never saw were found, not re-posted
-    checked = [c for c in fake.calls_to("conversations.history") if c.args.get("include_all_metadata")]
+    checked = [
+        c for c in fake.calls_to("conversations.history") if c.args.get("include_all_metadata")
+    ]
     assert checked, "expired leases were re-examined through conversations.history"
     assert "re-examined" in log.read_text()
     states = Counter(r.state for r in await rows(sessions))
@@ -183,6 +195,7 @@ async def test_two_workers_on_postgresql_deliver_2000_rows_once(
     elapsed = time.monotonic() - started
     counts = delivered(fake)
     assert len(counts) == total and set(counts.values()) == {1}, [
-        k for k, n in counts.items() if n != 1][:10]
+        k for k, n in counts.items() if n != 1
+    ][:10]
     assert sum(counts.values()) == total
     print(f"2 workers delivered {total} rows in {elapsed:.1f}s")

@@ -58,7 +58,9 @@ async def test_server_errors_are_retried_and_delivered_once(dbot: Bot) -> None:
     parent = bot.fake.post_user_message("C0INTAKE", "UCUST", "help please")
     bot.fake.fail("chat.postMessage", status=500, times=3)
     now = bot.clock.now()
-    await queue(bot.deps.sessions, [("a1", "C0NOTICES"), ("a2", "C0NOTICES"), ("a4", "UCUST")], now=now)
+    await queue(
+        bot.deps.sessions, [("a1", "C0NOTICES"), ("a2", "C0NOTICES"), ("a4", "UCUST")], now=now
+    )
     await queue(bot.deps.sessions, [("a3", "C0INTAKE")], now=now, thread_ts=parent["ts"])
     bot.deps.outbox.kick()
     done = await wait_states(bot.deps.sessions, dict.fromkeys(["a1", "a2", "a3", "a4"], "sent"))
@@ -71,7 +73,9 @@ async def test_server_errors_are_retried_and_delivered_once(dbot: Bot) -> None:
     checks = bot.fake.calls_to("conversations.history") + bot.fake.calls_to("conversations.replies")
     assert checks and all(c.args.get("include_all_metadata") in (True, "true", "1") for c in checks)
     ts_of = {key: m["ts"] for m in bot.fake.messages() for key in _keys_in([m["text"]])}
-    assert {r.idempotency_key: r.sent_ts for r in done} == {k: ts_of[k] for k in ("a1", "a2", "a3", "a4")}
+    assert {r.idempotency_key: r.sent_ts for r in done} == {
+        k: ts_of[k] for k in ("a1", "a2", "a3", "a4")
+    }
 
 
 @sqlite_only
@@ -192,7 +196,8 @@ async def test_expired_lease_finds_the_message_already_sent(dbot: Bot) -> None:
     posted = {}
     for key, channel in (("s1", "C0NOTICES"), ("s2", "UCUST")):
         resp = await web.chat_postMessage(
-            channel=channel, text=f"[{key}]",
+            channel=channel,
+            text=f"[{key}]",
             metadata={"event_type": "charterbot_outbox", "event_payload": {"key": key}},
         )
         posted[key] = resp["ts"]
@@ -246,8 +251,9 @@ async def test_card_posted_before_a_crash_is_recorded_not_reposted(dbot: Bot) ->
         await session.exec(
             sa.update(OutboxMessage)
             .where(col(OutboxMessage.idempotency_key) == card["metadata"]["event_payload"]["key"])
-            .values(state="sending", sent_ts=None,
-                    available_at=bot.clock.now() - timedelta(seconds=5))
+            .values(
+                state="sending", sent_ts=None, available_at=bot.clock.now() - timedelta(seconds=5)
+            )
         )
     bot.deps.outbox.kick()
     await bot.settle()
@@ -268,6 +274,9 @@ async def queue_in(session: object, items: list[tuple[str, str]], now: object) -
     for key, recipient in items:
         await enqueue_message(
             session,  # type: ignore[arg-type]
-            key=key, recipient=recipient, text_key="inquiry.notify.progress",
-            params={"number": 1, "title": "t", "note": f"[{key}]"}, now=now,  # type: ignore[arg-type]
+            key=key,
+            recipient=recipient,
+            text_key="inquiry.notify.progress",
+            params={"number": 1, "title": "t", "note": f"[{key}]"},
+            now=now,  # type: ignore[arg-type]
         )

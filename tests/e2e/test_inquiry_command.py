@@ -18,7 +18,15 @@ async def _inquiries(bot: Bot) -> list[Inquiry]:
 async def _events(bot: Bot, number: int) -> list[InquiryEvent]:
     async with bot.deps.sessions() as s:
         inq = (await s.exec(select(Inquiry).where(Inquiry.number == number))).one()
-        return list((await s.exec(select(InquiryEvent).where(InquiryEvent.inquiry_id == inq.id).order_by(InquiryEvent.id))).all())
+        return list(
+            (
+                await s.exec(
+                    select(InquiryEvent)
+                    .where(InquiryEvent.inquiry_id == inq.id)
+                    .order_by(InquiryEvent.id)
+                )
+            ).all()
+        )
 
 
 async def test_new_creates_card_and_confirms(bot: Bot) -> None:
@@ -73,7 +81,9 @@ async def test_show_has_history_and_list_sorts(bot: Bot) -> None:
     shown = await bot.reply_to("USTAFF1", "show #2")
     assert "second" in shown and "<@USTAFF1>" in shown
     listed = await bot.reply_to("USTAFF1", "list all")
-    assert listed.index("#4") < listed.index("#1")  # due today 18:00 sorts before the 1bd voc deadlines
+    assert listed.index("#4") < listed.index(
+        "#1"
+    )  # due today 18:00 sorts before the 1bd voc deadlines
     assert "4" in listed
 
 
@@ -108,7 +118,7 @@ async def test_bad_input_gets_usage_and_writes_nothing(bot: Bot) -> None:
     await eventually(lambda: len(bot.fake.calls_to("response_url")) >= len(cases))
     replies = bot.replies()
     assert len(replies) == len(cases)
-    for (text, expected) in cases.items():
+    for text, expected in cases.items():
         assert any(expected in r for r in replies), (text, expected)
     rows = await _inquiries(bot)
     assert sorted(r.title for r in rows) == ["bell", "로그인 안됨"]
@@ -130,7 +140,11 @@ async def test_escaping_of_user_text(bot: Bot) -> None:
     await bot.settle()
     card = bot.posts("C0TRIAGE")[0]
     dumped = json.dumps(card["blocks"])
-    assert "<!channel>" not in dumped and "&lt;!channel&gt;" in dumped or "<!channel>" in card["blocks"][0]["text"]["text"]
+    assert (
+        "<!channel>" not in dumped
+        and "&lt;!channel&gt;" in dumped
+        or "<!channel>" in card["blocks"][0]["text"]["text"]
+    )
     # the header is plain_text (Slack never parses it); every mrkdwn field is escaped
     for block in card["blocks"][1:]:
         for field in block.get("fields", []) + ([block["text"]] if "text" in block else []):
@@ -139,8 +153,12 @@ async def test_escaping_of_user_text(bot: Bot) -> None:
 
 async def test_signature_checks(bot: Bot) -> None:
     body = b"command=%2Finquiry&text=help&user_id=USTAFF1"
-    assert (await bot.post_raw(body, "application/x-www-form-urlencoded", secret="wrong")).status == 401
-    old = (await bot.post_raw(body, "application/x-www-form-urlencoded", timestamp=1_000_000_000)).status
+    assert (
+        await bot.post_raw(body, "application/x-www-form-urlencoded", secret="wrong")
+    ).status == 401
+    old = (
+        await bot.post_raw(body, "application/x-www-form-urlencoded", timestamp=1_000_000_000)
+    ).status
     assert old == 401
     async with bot.http.post(f"{bot.url}/slack/events", data=body) as resp:
         assert resp.status == 401

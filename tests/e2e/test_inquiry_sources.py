@@ -24,15 +24,24 @@ async def test_intake_message_opens_inquiry_and_replies_in_thread(bot: Bot) -> N
     msg = await bot.user_message("UCUST", "C0INTAKE", "주문 화면이 안 열립니다\n오류 코드 500")
     await eventually(lambda: [m for m in bot.posts("C0INTAKE") if m.get("thread_ts") == msg["ts"]])
     await bot.settle()
-    reply = [m for m in bot.posts("C0INTAKE") if m.get("thread_ts") == msg["ts"]][0]
+    reply = next(m for m in bot.posts("C0INTAKE") if m.get("thread_ts") == msg["ts"])
     assert "#1" in reply["text"] and "2026-12-01 10:15" in reply["text"]
     inq = await _get(bot, 1)
     assert (inq.title, inq.requester_id, inq.source, inq.source_ts) == (
-        "주문 화면이 안 열립니다", "UCUST", "message", msg["ts"])
+        "주문 화면이 안 열립니다",
+        "UCUST",
+        "message",
+        msg["ts"],
+    )
+
     # a staff reply in the thread is the first response, recorded once
     async def first_responses() -> list[InquiryEvent]:
         async with bot.deps.sessions() as s:
-            return list((await s.exec(select(InquiryEvent).where(InquiryEvent.kind == "first_response"))).all())
+            return list(
+                (
+                    await s.exec(select(InquiryEvent).where(InquiryEvent.kind == "first_response"))
+                ).all()
+            )
 
     await bot.user_message("USTAFF1", "C0INTAKE", "확인 중입니다", thread_ts=msg["ts"])
     for _ in range(100):
@@ -51,8 +60,14 @@ async def test_intake_message_opens_inquiry_and_replies_in_thread(bot: Bot) -> N
 
 async def test_retried_event_creates_nothing_twice(bot: Bot) -> None:
     msg = bot.fake.post_user_message("C0INTAKE", "UCUST", "please call me")
-    event = {"type": "message", "channel": "C0INTAKE", "user": "UCUST", "text": "please call me",
-             "ts": msg["ts"], "channel_type": "channel"}
+    event = {
+        "type": "message",
+        "channel": "C0INTAKE",
+        "user": "UCUST",
+        "text": "please call me",
+        "ts": msg["ts"],
+        "channel_type": "channel",
+    }
     for retry in (None, 1, 2):
         reply = await bot.event(event, event_id="Ev0RETRY01", retry=retry)
         assert reply.status == 200
@@ -77,17 +92,33 @@ async def test_bot_edits_deletions_and_other_channels_are_ignored(bot: Bot) -> N
     ]
     for ev in ignored:
         assert (await bot.event(ev)).status == 200
-    assert (await bot.event({"type": "reaction_added", "user": "USTAFF1", "reaction": "thumbsup",
-                             "item": {"type": "message", "channel": "C0RANDOM", "ts": "1.1"}})).status == 200
+    assert (
+        await bot.event(
+            {
+                "type": "reaction_added",
+                "user": "USTAFF1",
+                "reaction": "thumbsup",
+                "item": {"type": "message", "channel": "C0RANDOM", "ts": "1.1"},
+            }
+        )
+    ).status == 200
     await bot.settle()
     assert await _count(bot) == 0
     assert bot.posts("C0TRIAGE") == []
 
 
 async def test_ticket_reaction_tracks_message_once(bot: Bot) -> None:
-    msg = bot.fake.post_user_message("C0RANDOM", "UCUST", "The export button <!here> &lt;b&gt; is broken")
-    reaction = {"type": "reaction_added", "user": "USTAFF1", "reaction": "ticket", "item_user": "UCUST",
-                "item": {"type": "message", "channel": "C0RANDOM", "ts": msg["ts"]}, "event_ts": "1.2"}
+    msg = bot.fake.post_user_message(
+        "C0RANDOM", "UCUST", "The export button <!here> &lt;b&gt; is broken"
+    )
+    reaction = {
+        "type": "reaction_added",
+        "user": "USTAFF1",
+        "reaction": "ticket",
+        "item_user": "UCUST",
+        "item": {"type": "message", "channel": "C0RANDOM", "ts": msg["ts"]},
+        "event_ts": "1.2",
+    }
     assert (await bot.event(reaction)).status == 200
     await eventually(lambda: bot.posts("C0TRIAGE"))
     await bot.event(reaction)  # a second person reacts: still one inquiry
@@ -105,8 +136,13 @@ async def test_ticket_reaction_tracks_message_once(bot: Bot) -> None:
 
 async def test_shortcut_opens_prefilled_modal_and_submission_creates(bot: Bot) -> None:
     msg = bot.fake.post_user_message("C0RANDOM", "UCUST", "Need a new monthly report\nwith totals")
-    assert (await bot.shortcut("USTAFF1", "C0RANDOM", {"type": "message", "ts": msg["ts"], "user": "UCUST",
-                                                       "text": msg["text"]})).status == 200
+    assert (
+        await bot.shortcut(
+            "USTAFF1",
+            "C0RANDOM",
+            {"type": "message", "ts": msg["ts"], "user": "UCUST", "text": msg["text"]},
+        )
+    ).status == 200
     opened = await eventually(lambda: bot.fake.calls_to("views.open"))
     view = opened[0].args["view"]
     title_block = next(b for b in view["blocks"] if b["block_id"] == "title")
@@ -126,7 +162,12 @@ async def test_shortcut_opens_prefilled_modal_and_submission_creates(bot: Bot) -
     await bot.settle()
     inq = await _get(bot, 1)
     assert (inq.kind, inq.requester_id, inq.assignee_id, inq.source, inq.source_ts) == (
-        "request", "UCUST", "USTAFF2", "shortcut", msg["ts"])
+        "request",
+        "UCUST",
+        "USTAFF2",
+        "shortcut",
+        msg["ts"],
+    )
     assert any("#1" in t for t in bot.dm_texts("USTAFF2"))  # the assignee hears of it
 
 
@@ -164,9 +205,13 @@ async def test_card_buttons_assign_eta_progress_resolve(bot: Bot) -> None:
     await bot.click("USTAFF1", "inquiry-assign-me", "1", message_ts=card["ts"])
     await bot.click("USTAFF1", "inquiry-assign-me", "1", message_ts=card["ts"])
     await bot.settle()
+
     async def assigned_events() -> int:
         async with bot.deps.sessions() as s:
-            return len((await s.exec(select(InquiryEvent).where(InquiryEvent.kind == "assigned"))).all())
+            return len(
+                (await s.exec(select(InquiryEvent).where(InquiryEvent.kind == "assigned"))).all()
+            )
+
     for _ in range(50):
         if (await _get(bot, 1)).assignee_id:
             break
@@ -176,28 +221,46 @@ async def test_card_buttons_assign_eta_progress_resolve(bot: Bot) -> None:
     # ETA modal: a past date is refused inline, a future one accepted
     await bot.click("USTAFF1", "inquiry-set-eta", "1", message_ts=card["ts"])
     eta_view = (await eventually(lambda: bot.fake.calls_to("views.open")))[-1].args["view"]
-    past = {"eta_date": {"type": "datepicker", "selected_date": "2026-11-30"},
-            "eta_time": {"type": "timepicker", "selected_time": None}}
+    past = {
+        "eta_date": {"type": "datepicker", "selected_date": "2026-11-30"},
+        "eta_time": {"type": "timepicker", "selected_time": None},
+    }
     assert "eta_date" in json.loads((await bot.submit("USTAFF1", eta_view, past)).text)["errors"]
-    ok = {"eta_date": {"type": "datepicker", "selected_date": "2026-12-03"},
-          "eta_time": {"type": "timepicker", "selected_time": "16:30"}}
+    ok = {
+        "eta_date": {"type": "datepicker", "selected_date": "2026-12-03"},
+        "eta_time": {"type": "timepicker", "selected_time": "16:30"},
+    }
     assert (await bot.submit("USTAFF1", eta_view, ok)).status == 200
     for _ in range(50):
         if (await _get(bot, 1)).eta_at:
             break
         await bot.settle()
-    assert (await _get(bot, 1)).eta_at.astimezone(bot.deps.tz).strftime("%Y-%m-%d %H:%M") == "2026-12-03 16:30"
+    assert (await _get(bot, 1)).eta_at.astimezone(bot.deps.tz).strftime(
+        "%Y-%m-%d %H:%M"
+    ) == "2026-12-03 16:30"
     # progress and resolve modals
     await bot.click("USTAFF1", "inquiry-add-progress", "1", message_ts=card["ts"])
     await eventually(lambda: len(bot.fake.calls_to("views.open")) >= 2)
     progress_view = bot.fake.calls_to("views.open")[-1].args["view"]
-    await bot.submit("USTAFF1", progress_view, {"note": {"type": "plain_text_input", "value": "Password reset sent"}})
+    await bot.submit(
+        "USTAFF1",
+        progress_view,
+        {"note": {"type": "plain_text_input", "value": "Password reset sent"}},
+    )
     await bot.click("USTAFF1", "inquiry-resolve", "1", message_ts=card["ts"])
     await eventually(lambda: len(bot.fake.calls_to("views.open")) >= 3)
     resolve_view = bot.fake.calls_to("views.open")[-1].args["view"]
-    empty = json.loads((await bot.submit("USTAFF1", resolve_view, {"note": {"type": "plain_text_input", "value": ""}})).text)
+    empty = json.loads(
+        (
+            await bot.submit(
+                "USTAFF1", resolve_view, {"note": {"type": "plain_text_input", "value": ""}}
+            )
+        ).text
+    )
     assert "note" in empty["errors"]
-    await bot.submit("USTAFF1", resolve_view, {"note": {"type": "plain_text_input", "value": "Works again"}})
+    await bot.submit(
+        "USTAFF1", resolve_view, {"note": {"type": "plain_text_input", "value": "Works again"}}
+    )
     for _ in range(50):
         if (await _get(bot, 1)).status == "resolved":
             break
@@ -222,6 +285,8 @@ async def test_long_title_and_detail_fit_block_kit_limits(bot: Bot) -> None:
 
 async def test_app_home_lists_my_inquiries(bot: Bot) -> None:
     await bot.reply_to("UCUST", "new support Home test")
-    await bot.event({"type": "app_home_opened", "user": "UCUST", "channel": "D0UCUST", "tab": "home"})
+    await bot.event(
+        {"type": "app_home_opened", "user": "UCUST", "channel": "D0UCUST", "tab": "home"}
+    )
     published = await eventually(lambda: bot.fake.calls_to("views.publish"))
     assert "Home test" in json.dumps(published[0].args["view"], ensure_ascii=False)

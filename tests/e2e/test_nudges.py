@@ -43,9 +43,14 @@ async def advance(bot: Bot, minutes: float) -> None:
 
 def nudges_to(bot: Bot, user: str) -> list[dict[str, Any]]:
     channel = bot.fake.dm_channel_for(user)
-    return [m for m in bot.fake.messages(channel) if any(
-        b.get("type") == "actions" and b["elements"][0]["action_id"].startswith("nudge-snooze")
-        for b in m.get("blocks") or [])]
+    return [
+        m
+        for m in bot.fake.messages(channel)
+        if any(
+            b.get("type") == "actions" and b["elements"][0]["action_id"].startswith("nudge-snooze")
+            for b in m.get("blocks") or []
+        )
+    ]
 
 
 async def new(bot: Bot, text: str) -> None:
@@ -65,7 +70,11 @@ async def test_approaching_deadline_and_escalation(nbot: Bot) -> None:
     await advance(nbot, 3)  # past the deadline
     assert len(nudges_to(nbot, "USTAFF1")) == 2
     escalations = nudges_to(nbot, "UMANAGER")
-    assert len(escalations) == 1 and "🔺" in escalations[0]["text"] and "<@USTAFF1>" in escalations[0]["text"]
+    assert (
+        len(escalations) == 1
+        and "🔺" in escalations[0]["text"]
+        and "<@USTAFF1>" in escalations[0]["text"]
+    )
     # repeated while overdue, at most once per overdue_repeat (30m)
     await advance(nbot, 10)
     assert len(nudges_to(nbot, "UMANAGER")) == 1
@@ -119,10 +128,23 @@ async def test_snooze_fires_again_later_and_double_click_snoozes_once(nbot: Bot)
     actions = next(b for b in nudge["blocks"] if b["type"] == "actions")
     snooze = next(e for e in actions["elements"] if e["action_id"] == "nudge-snooze-30")
     for _ in range(2):
-        await nbot.click("USTAFF2", "nudge-snooze-30", snooze["value"],
-                         channel=nbot.fake.dm_channel_for("USTAFF2"), message_ts=nudge["ts"])
-    await eventually(lambda: [c for c in nbot.fake.calls_to("response_url") if "30" in json.dumps(c.args) or "again" in json.dumps(c.args)])
-    await nbot.reply_to("USTAFF2", "progress 1 replied")  # first response met; ETA promise still open
+        await nbot.click(
+            "USTAFF2",
+            "nudge-snooze-30",
+            snooze["value"],
+            channel=nbot.fake.dm_channel_for("USTAFF2"),
+            message_ts=nudge["ts"],
+        )
+    await eventually(
+        lambda: [
+            c
+            for c in nbot.fake.calls_to("response_url")
+            if "30" in json.dumps(c.args) or "again" in json.dumps(c.args)
+        ]
+    )
+    await nbot.reply_to(
+        "USTAFF2", "progress 1 replied"
+    )  # first response met; ETA promise still open
     await advance(nbot, 31)
     async with nbot.deps.sessions() as s:
         snoozes = (await s.exec(select(Reminder).where(Reminder.key.contains("~snz")))).all()  # type: ignore[attr-defined]
@@ -137,10 +159,18 @@ async def test_snooze_of_open_promise_fires(nbot: Bot) -> None:
     await advance(nbot, 46)
     nudge = nudges_to(nbot, "USTAFF2")[0]
     value = next(b for b in nudge["blocks"] if b["type"] == "actions")["elements"][0]["value"]
-    await nbot.click("USTAFF2", "nudge-snooze-30", value, channel=nbot.fake.dm_channel_for("USTAFF2"), message_ts=nudge["ts"])
+    await nbot.click(
+        "USTAFF2",
+        "nudge-snooze-30",
+        value,
+        channel=nbot.fake.dm_channel_for("USTAFF2"),
+        message_ts=nudge["ts"],
+    )
+
     async def snoozed() -> bool:
         async with nbot.deps.sessions() as s:
             return bool((await s.exec(select(Reminder).where(Reminder.key.contains("~snz")))).all())  # type: ignore[attr-defined]
+
     for _ in range(100):
         if await snoozed():
             break

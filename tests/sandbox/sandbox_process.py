@@ -39,11 +39,15 @@ class SandboxProcess:
             args.append("--reset")
         if start:
             args += ["--start", start]
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith("SLACK_") and k not in ("DATABASE_URL", "CHARTERBOT_CONFIG")}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("SLACK_") and k not in ("DATABASE_URL", "CHARTERBOT_CONFIG")
+        }
         env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-        self.proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
+        self.proc = subprocess.Popen(
+            args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         self.lines: list[str] = []
         self.url = ""
         ready = threading.Event()
@@ -77,8 +81,12 @@ class SandboxProcess:
             return exc.code, json.loads(exc.read().decode() or "null")
 
     def post(self, path: str, data: dict[str, Any]) -> tuple[int, Any]:
-        req = urllib.request.Request(self.url + path, data=json.dumps(data).encode(),
-                                     headers={"Content-Type": "application/json"}, method="POST")
+        req = urllib.request.Request(
+            self.url + path,
+            data=json.dumps(data).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
         try:
             with urllib.request.urlopen(req, timeout=10) as resp:
                 return resp.status, json.loads(resp.read().decode())

@@ -18,8 +18,14 @@ import pytest
 from sandbox.sandbox_process import ROOT, SandboxProcess
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 pytestmark = pytest.mark.browser
 
 
@@ -87,7 +93,9 @@ def send(page: Any, text: str) -> None:
 
 def card(page: Any, number: int) -> Any:
     """The triage card of inquiry #number (its header starts with '#n ')."""
-    return page.locator(".msg", has=page.locator(".bk-header", has_text=re.compile(rf"^#{number} ")))
+    return page.locator(
+        ".msg", has=page.locator(".bk-header", has_text=re.compile(rf"^#{number} "))
+    )
 
 
 RUNNING: list[SandboxProcess] = []
@@ -103,16 +111,22 @@ def inquiry_number(page: Any, title: str) -> int:
     except PlaywrightTimeout as exc:
         sb = RUNNING[-1]
         calls = sb.get("/sandbox/api/calls?limit=30")[1]
-        shown = page.evaluate("[location.hash, [...document.querySelectorAll('.bk-header')]"
-                              ".map((h) => h.textContent)]")
-        raise AssertionError(f"no card '{title}': {exc}\npage shows {shown}\ncalls: {calls}\n"
-                             f"output: {sb.output[-4000:]}") from None
+        shown = page.evaluate(
+            "[location.hash, [...document.querySelectorAll('.bk-header')]"
+            ".map((h) => h.textContent)]"
+        )
+        raise AssertionError(
+            f"no card '{title}': {exc}\npage shows {shown}\ncalls: {calls}\n"
+            f"output: {sb.output[-4000:]}"
+        ) from None
     m = re.match(r"#(\d+) ", header.inner_text())
     assert m, header.inner_text()
     return int(m.group(1))
 
 
-def test_slash_command_card_and_assign_to_me_with_double_click(open_page: Any, sandbox: SandboxProcess) -> None:
+def test_slash_command_card_and_assign_to_me_with_double_click(
+    open_page: Any, sandbox: SandboxProcess
+) -> None:
     alex = open_page("alex/triage")
     # autocomplete from the manifest's usage hint
     alex.fill("#composer-input", "/inq")
@@ -135,14 +149,19 @@ def test_slash_command_card_and_assign_to_me_with_double_click(open_page: Any, s
     card(alex, number).locator(".bk-fields", has_text="@minji").wait_for()
     assert card(alex, number).count() == 1
     time.sleep(0.5)
-    ephemerals = [m for m in sandbox.messages("minji", "triage")
-                  if m["ephemeral"] and f"#{number}" in m["text"]]
+    ephemerals = [
+        m
+        for m in sandbox.messages("minji", "triage")
+        if m["ephemeral"] and f"#{number}" in m["text"]
+    ]
     assert len(ephemerals) == 1, ephemerals
     shown = sandbox.get("/sandbox/api/calls?limit=200")[1]["calls"]
     assert shown  # the transcript endpoint answers
 
 
-def test_modal_creates_one_inquiry_even_when_submit_is_double_clicked(open_page: Any, sandbox: SandboxProcess) -> None:
+def test_modal_creates_one_inquiry_even_when_submit_is_double_clicked(
+    open_page: Any, sandbox: SandboxProcess
+) -> None:
     minji = open_page("minji/triage")
     send(minji, "/inquiry")
     modal = minji.locator(".modal")
@@ -156,14 +175,19 @@ def test_modal_creates_one_inquiry_even_when_submit_is_double_clicked(open_page:
     modal.wait_for(state="detached")
     number = inquiry_number(minji, "VPN drops every hour")
     time.sleep(0.5)
-    titles = [m["blocks"][0]["text"]["text"] for m in sandbox.messages("minji", "triage")
-              if m["blocks"] and m["blocks"][0]["type"] == "header"]
+    titles = [
+        m["blocks"][0]["text"]["text"]
+        for m in sandbox.messages("minji", "triage")
+        if m["blocks"] and m["blocks"][0]["type"] == "header"
+    ]
     assert titles.count(f"#{number} VPN drops every hour") == 1
     minji.click(".side-item:has-text('charterbot') >> nth=0")
     minji.locator(".msg", has_text=f"#{number}").first.wait_for()  # confirmation by DM
 
 
-def test_eta_modal_rejects_past_date_inline_then_accepts(open_page: Any, sandbox: SandboxProcess) -> None:
+def test_eta_modal_rejects_past_date_inline_then_accepts(
+    open_page: Any, sandbox: SandboxProcess
+) -> None:
     alex = open_page("alex/triage")
     send(alex, "/inquiry new support Statement PDF is blank")
     number = inquiry_number(alex, "Statement PDF is blank")
@@ -186,7 +210,9 @@ def test_eta_modal_rejects_past_date_inline_then_accepts(open_page: Any, sandbox
 
 def test_customer_sees_thread_reply_in_intake_and_escaping(open_page: Any) -> None:
     dana = open_page("dana/intake")
-    assert dana.locator(".side-item", has_text="triage").count() == 0  # external: shared channels only
+    assert (
+        dana.locator(".side-item", has_text="triage").count() == 0
+    )  # external: shared channels only
     send(dana, "Our HTS login fails since 9:00 <img src=x onerror=alert(1)> & *urgent*")
     mine = dana.locator(".msg", has_text="Our HTS login fails").first
     mine.wait_for()
@@ -199,7 +225,9 @@ def test_customer_sees_thread_reply_in_intake_and_escaping(open_page: Any) -> No
     assert re.search(r"#\d+", reply.last.inner_text())
 
 
-def test_ticket_reaction_and_shortcut_make_inquiries(open_page: Any, sandbox: SandboxProcess) -> None:
+def test_ticket_reaction_and_shortcut_make_inquiries(
+    open_page: Any, sandbox: SandboxProcess
+) -> None:
     sujin = open_page("sujin/reception")
     send(sujin, "Visitor from Mirae asks why the branch kiosk is offline")
     msg = sujin.locator(".msg", has_text="branch kiosk is offline").first
@@ -239,7 +267,11 @@ def test_readme_screenshot(open_page: Any, tmp_path: Path) -> None:
     shot.locator(".msg .bk-header").last.wait_for()
     last = shot.locator(".msg", has=shot.locator(".bk-header")).last
     last.hover()
-    target = ROOT / "docs" / "sandbox.png" if os.environ.get("CHARTERBOT_UPDATE_SCREENSHOT") else tmp_path / "sandbox.png"
+    target = (
+        ROOT / "docs" / "sandbox.png"
+        if os.environ.get("CHARTERBOT_UPDATE_SCREENSHOT")
+        else tmp_path / "sandbox.png"
+    )
     target.parent.mkdir(exist_ok=True)
     shot.screenshot(path=str(target))
     assert target.stat().st_size > 10_000
@@ -267,8 +299,10 @@ def test_clock_bar_moves_time_and_runs_due_work(open_page: Any, sandbox: Sandbox
     minji.wait_for_function("document.body.dataset.clockMoves === '3'")
     state = sandbox.get("/sandbox/api/state")[1]
     assert state["now"] >= "2026-12-03T09:00"
-    print(f"\nmanager DM after moving the clock: {len(sandbox.messages('jihoon', 'dm'))} "
-          f"message(s); minji DM: {len(sandbox.messages('minji', 'dm'))}")
+    print(
+        f"\nmanager DM after moving the clock: {len(sandbox.messages('jihoon', 'dm'))} "
+        f"message(s); minji DM: {len(sandbox.messages('minji', 'dm'))}"
+    )
 
 
 def test_reload_keeps_state_and_bad_urls_explain(open_page: Any) -> None:
@@ -305,7 +339,9 @@ def test_mrkdwn_renderer_is_safe_and_slack_like(open_page: Any) -> None:
     assert "<pre" in html and "*x*" in html
 
 
-def test_thousand_messages_load_fast_then_screenshot(open_page: Any, sandbox: SandboxProcess) -> None:
+def test_thousand_messages_load_fast_then_screenshot(
+    open_page: Any, sandbox: SandboxProcess
+) -> None:
     assert sandbox.post("/sandbox/api/fill", {"channel": "reports", "count": 1000})[1]["ok"]
     timings = []
     for _ in range(2):  # the first run also warms the server's caches
@@ -316,8 +352,10 @@ def test_thousand_messages_load_fast_then_screenshot(open_page: Any, sandbox: Sa
         ready = page.evaluate("window.__sandboxReadyAt")
         timings.append((wall, ready))
     assert page.locator("#messages .msg").count() == 100
-    print(f"\nsandbox page load with 1,000 messages in #reports: {timings[-1][0] * 1000:.0f} ms "
-          f"(navigation to 100 rendered; page-ready at {timings[-1][1]:.0f} ms after navigation start; "
-          f"cold run {timings[0][0] * 1000:.0f} ms)")
+    print(
+        f"\nsandbox page load with 1,000 messages in #reports: {timings[-1][0] * 1000:.0f} ms "
+        f"(navigation to 100 rendered; page-ready at {timings[-1][1]:.0f} ms after navigation start; "
+        f"cold run {timings[0][0] * 1000:.0f} ms)"
+    )
     page.evaluate("document.getElementById('messages').scrollTop = 0")
     page.wait_for_function("document.querySelectorAll('#messages .msg').length >= 200")

@@ -22,25 +22,37 @@ def test_sandbox_serves_page_api_and_bot_and_stops_cleanly(tmp_path: Path) -> No
         status, state = sb.get("/sandbox/api/state")
         assert status == 200
         assert {p["locale"] for p in state["people"]} >= {"ko-KR", "en-US"}
-        assert {c["name"] for c in state["channels"]} == {"triage", "intake", "reception", "notices", "reports"}
+        assert {c["name"] for c in state["channels"]} == {
+            "triage",
+            "intake",
+            "reception",
+            "notices",
+            "reports",
+        }
         assert state["now"].startswith("2026-12-01T10:0")
         assert state["commands"][0]["command"] == "/inquiry"
 
         # a slash command goes through the bot; the card lands in #triage
-        assert sb.post("/sandbox/api/send", {"as": "alex", "channel": "triage",
-                                             "text": "/inquiry new support Login fails"}) == (200, {"ok": True})
+        assert sb.post(
+            "/sandbox/api/send",
+            {"as": "alex", "channel": "triage", "text": "/inquiry new support Login fails"},
+        ) == (200, {"ok": True})
         cards = sb.wait_for(lambda: _cards(sb))
         assert cards[0]["blocks"][0]["text"]["text"] == "#1 Login fails"
         answers = sb.wait_for(lambda: [m for m in sb.messages("alex", "triage") if m["ephemeral"]])
         assert "#1" in answers[0]["text"]
-        assert not [m for m in sb.messages("minji", "triage") if m["ephemeral"]], "ephemeral is private"
+        assert not [m for m in sb.messages("minji", "triage") if m["ephemeral"]], (
+            "ephemeral is private"
+        )
 
         # bad input gets clear answers
         status, body = sb.get("/sandbox/api/messages?as=nobody&channel=triage")
         assert status == 404 and "Unknown persona" in body["message"]
         status, body = sb.get("/sandbox/api/messages?as=alex&channel=nowhere")
         assert status == 404 and "Unknown channel" in body["message"]
-        status, body = sb.post("/sandbox/api/send", {"as": "alex", "channel": "triage", "text": "/nosuch x"})
+        status, body = sb.post(
+            "/sandbox/api/send", {"as": "alex", "channel": "triage", "text": "/nosuch x"}
+        )
         assert status == 400 and "not a valid command" in body["message"]
         status, body = sb.get("/sandbox/api/messages?as=dana&channel=triage")
         assert status == 403, "the external customer only sees shared channels"
@@ -52,7 +64,9 @@ def test_sandbox_serves_page_api_and_bot_and_stops_cleanly(tmp_path: Path) -> No
         code = sb.stop()
     assert code == 0, sb.output[-3000:]
     saved = json.loads((tmp_path / "sandbox-workspace.json").read_text())
-    assert any(m["text"] == "#1 Login fails" for msgs in saved["fake"]["messages"].values() for m in msgs)
+    assert any(
+        m["text"] == "#1 Login fails" for msgs in saved["fake"]["messages"].values() for m in msgs
+    )
     assert (tmp_path / "sandbox.db").exists()
 
     # a restart keeps the workspace and the database; --reset starts clean

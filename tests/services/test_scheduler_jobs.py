@@ -10,7 +10,9 @@ import pytest
 from bot.scheduler import scheduled_job
 
 
-async def test_failing_job_is_logged_with_its_name_and_swallowed(caplog: pytest.LogCaptureFixture) -> None:
+async def test_failing_job_is_logged_with_its_name_and_swallowed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     @scheduled_job
     async def run_broken_job(deps: Any) -> int:
         raise RuntimeError("database went away")

@@ -80,7 +80,10 @@ async def test_datetimes_round_trip_as_aware_utc(
     async with sessions.begin() as session:
         session.add(
             make_inquiry(
-                1, created_at=created, updated_at=created, sla_start_at=created,
+                1,
+                created_at=created,
+                updated_at=created,
+                sla_start_at=created,
                 deadline_at=deadline,
             )
         )
@@ -174,18 +177,26 @@ asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3])))
 async def test_next_number_concurrent_processes(
     migrated_url: str, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
     procs = [
         await asyncio.create_subprocess_exec(
-            sys.executable, "-c", _WORKER, migrated_url, f"P{i}", "20",
-            cwd=REPO_ROOT, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-c",
+            _WORKER,
+            migrated_url,
+            f"P{i}",
+            "20",
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
         for i in range(3)
     ]
-    results = await asyncio.wait_for(
-        asyncio.gather(*(p.communicate() for p in procs)), timeout=120
-    )
+    results = await asyncio.wait_for(asyncio.gather(*(p.communicate() for p in procs)), timeout=120)
     for proc, (_out, err) in zip(procs, results, strict=True):
         assert proc.returncode == 0, err.decode()
     assert await _numbers(sessions) == list(range(1, 61))
@@ -301,16 +312,35 @@ async def test_list_inquiries_order_total_and_filters(
     specs: list[dict[str, Any]] = [
         # number, deadline, status, requester, assignee
         {"number": 1, "deadline_at": None, "status": "new", "requester_id": "UA"},
-        {"number": 2, "deadline_at": t + timedelta(hours=5), "status": "in_progress",
-         "requester_id": "UA", "assignee_id": "UB"},
-        {"number": 3, "deadline_at": t + timedelta(hours=1), "status": "new",
-         "requester_id": "UC", "assignee_id": "UA"},
+        {
+            "number": 2,
+            "deadline_at": t + timedelta(hours=5),
+            "status": "in_progress",
+            "requester_id": "UA",
+            "assignee_id": "UB",
+        },
+        {
+            "number": 3,
+            "deadline_at": t + timedelta(hours=1),
+            "status": "new",
+            "requester_id": "UC",
+            "assignee_id": "UA",
+        },
         {"number": 4, "deadline_at": None, "status": "resolved", "requester_id": "UC"},
-        {"number": 5, "deadline_at": t + timedelta(hours=1), "status": "on_hold",
-         "requester_id": "UD", "assignee_id": "UB"},
+        {
+            "number": 5,
+            "deadline_at": t + timedelta(hours=1),
+            "status": "on_hold",
+            "requester_id": "UD",
+            "assignee_id": "UB",
+        },
         # Deadline in another zone: 2026-03-10 10:00 KST is 01:00 UTC, before number 3's.
-        {"number": 6, "deadline_at": datetime(2026, 3, 10, 10, 0, tzinfo=SEOUL),
-         "status": "acknowledged", "requester_id": "UD"},
+        {
+            "number": 6,
+            "deadline_at": datetime(2026, 3, 10, 10, 0, tzinfo=SEOUL),
+            "status": "acknowledged",
+            "requester_id": "UD",
+        },
     ]
     async with sessions.begin() as session:
         # Insert out of order so the id order does not give the answer away.
@@ -327,7 +357,8 @@ async def test_list_inquiries_order_total_and_filters(
     # The limit cuts the page, not the total.
     assert await numbers(limit=2) == ([6, 3], 6)
     assert await numbers(statuses=["new", "acknowledged", "in_progress", "on_hold"]) == (
-        [6, 3, 5, 2, 1], 5,
+        [6, 3, 5, 2, 1],
+        5,
     )
     assert await numbers(statuses=["resolved"]) == ([4], 1)
     assert await numbers(statuses=[]) == ([], 0)
@@ -338,7 +369,8 @@ async def test_list_inquiries_order_total_and_filters(
     assert await numbers(deadline_before=t + timedelta(hours=1)) == ([6], 1)
     assert await numbers(deadline_before=t + timedelta(hours=1, seconds=1)) == ([6, 3, 5], 3)
     assert await numbers(
-        deadline_before=t + timedelta(days=1), statuses=["new", "on_hold"],
+        deadline_before=t + timedelta(days=1),
+        statuses=["new", "on_hold"],
         requester_or_assignee="UB",
     ) == ([5], 1)
 
@@ -371,8 +403,6 @@ async def test_migrations_match_models(engine: AsyncEngine) -> None:
 
     async with engine.connect() as conn:
         diffs = await conn.run_sync(diff)
-        tables = set(
-            await conn.run_sync(lambda c: sa.inspect(c).get_table_names())
-        )
+        tables = set(await conn.run_sync(lambda c: sa.inspect(c).get_table_names()))
     assert diffs == []
     assert set(SQLModel.metadata.tables) | {"alembic_version"} == tables

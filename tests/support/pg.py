@@ -78,8 +78,15 @@ class PgCluster:
         try:
             if (self.datadir / "postmaster.pid").exists():
                 _run_server_cmd(
-                    [str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate",
-                     "-w", "stop"],
+                    [
+                        str(self.bindir / "pg_ctl"),
+                        "-D",
+                        str(self.datadir),
+                        "-m",
+                        "immediate",
+                        "-w",
+                        "stop",
+                    ],
                     cwd=self.rootdir,
                     check=False,
                 )
@@ -154,8 +161,16 @@ def _run(
 ) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     # Never let the caller's libpq settings leak into our commands.
-    for var in ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD", "PGSERVICE",
-                "PGOPTIONS", "PGDATA"):
+    for var in (
+        "PGHOST",
+        "PGPORT",
+        "PGUSER",
+        "PGDATABASE",
+        "PGPASSWORD",
+        "PGSERVICE",
+        "PGOPTIONS",
+        "PGDATA",
+    ):
         env.pop(var, None)
     env["LC_ALL"] = "C"
     try:
@@ -229,8 +244,19 @@ def start_cluster(base_dir: Path | None = None) -> PgCluster:
     atexit.register(cluster.stop)
     try:
         _run_server_cmd(
-            [str(bindir / "initdb"), "-D", str(datadir), "-A", "trust", "-U", SUPERUSER,
-             "--no-sync", "-E", "UTF8", "--locale=C"],
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(datadir),
+                "-A",
+                "trust",
+                "-U",
+                SUPERUSER,
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale=C",
+            ],
             cwd=root,
         )
         last_error = ""
@@ -241,8 +267,19 @@ def start_cluster(base_dir: Path | None = None) -> PgCluster:
                 "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
             )
             proc = _run_server_cmd(
-                [str(bindir / "pg_ctl"), "-D", str(datadir), "-o", opts, "-l", str(log),
-                 "-w", "-t", "60", "start"],
+                [
+                    str(bindir / "pg_ctl"),
+                    "-D",
+                    str(datadir),
+                    "-o",
+                    opts,
+                    "-l",
+                    str(log),
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                ],
                 cwd=root,
                 check=False,
             )
@@ -279,8 +316,19 @@ def create_database(cluster: PgCluster, name: str) -> str:
     if os.access(createdb, os.X_OK):
         _run([str(createdb), *conn, name])
     elif os.access(psql, os.X_OK):
-        _run([str(psql), *conn, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q",
-              "-c", f'CREATE DATABASE "{name}"'])
+        _run(
+            [
+                str(psql),
+                *conn,
+                "-d",
+                "postgres",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-q",
+                "-c",
+                f'CREATE DATABASE "{name}"',
+            ]
+        )
     else:
         raise PgUnavailable(f"neither createdb nor psql in {cluster.bindir}")
     return cluster.url_for(name)

@@ -88,14 +88,34 @@ log = logging.getLogger("charterbot.outbox")
 MAX_ATTEMPTS = 8
 UNCERTAIN = "uncertain: "
 # Slack errors that no retry can fix.
-PERMANENT = frozenset({
-    "invalid_blocks", "invalid_blocks_format", "msg_too_long", "channel_not_found",
-    "not_in_channel", "is_archived", "invalid_auth", "not_authed", "account_inactive",
-    "user_not_found", "no_text", "invalid_arguments", "message_not_found",
-    "cant_update_message", "missing_scope", "restricted_action", "invalid_metadata_format",
-    "invalid_metadata_schema", "metadata_too_large", "too_many_attachments",
-    "invalid_attachments", "team_access_not_granted", "token_revoked", "ekm_access_denied",
-})
+PERMANENT = frozenset(
+    {
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "msg_too_long",
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "user_not_found",
+        "no_text",
+        "invalid_arguments",
+        "message_not_found",
+        "cant_update_message",
+        "missing_scope",
+        "restricted_action",
+        "invalid_metadata_format",
+        "invalid_metadata_schema",
+        "metadata_too_large",
+        "too_many_attachments",
+        "invalid_attachments",
+        "team_access_not_granted",
+        "token_revoked",
+        "ekm_access_denied",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -254,8 +274,12 @@ class OutboxSender:
                 for row in rows:
                     assert row.id is not None
                     await reschedule_outbox_message(
-                        session, message_id=row.id, available_at=row.available_at,
-                        error=row.last_error, count_attempt=False, claim=row.attempts + 1,
+                        session,
+                        message_id=row.id,
+                        available_at=row.available_at,
+                        error=row.last_error,
+                        count_attempt=False,
+                        claim=row.attempts + 1,
                     )
         except Exception:  # the lease brings them back anyway
             log.warning("outbox: could not give back %d unsent row(s)", len(rows), exc_info=True)
@@ -275,7 +299,9 @@ class OutboxSender:
                 keep=set(self._inflight),
             )
         if released:
-            log.warning("outbox: %d row(s) left 'sending' by a dead sender re-examined", len(released))
+            log.warning(
+                "outbox: %d row(s) left 'sending' by a dead sender re-examined", len(released)
+            )
 
     # ------------------------------------------------------------------ one row
 
@@ -287,8 +313,9 @@ class OutboxSender:
                 session, message_id=row.id, now=self._deps.clock.now(), claim=claim
             )
         if not ours:  # our lease expired while earlier rows of the batch were sent
-            log.warning("outbox %s: lease lost before sending; left to its new owner",
-                        row.idempotency_key)
+            log.warning(
+                "outbox %s: lease lost before sending; left to its new owner", row.idempotency_key
+            )
             return
         try:
             outcome = await self._attempt(row)
@@ -410,7 +437,10 @@ class OutboxSender:
                 )
             log.error(
                 "outbox %s to %s failed for good after %d attempt(s): %s",
-                row.idempotency_key, row.recipient, attempts, outcome.error,
+                row.idempotency_key,
+                row.recipient,
+                attempts,
+                outcome.error,
             )
             return
         delay = min(settings.backoff_base * 2 ** (attempts - 1), settings.backoff_max)
@@ -455,7 +485,9 @@ class OutboxSender:
         key, params = payload["text_key"], payload["params"]
         if lang is not None:
             text = t(lang, key, **params)
-        elif payload.get("bilingual", cfg.bilingual_channels) is not False and cfg.bilingual_channels:
+        elif (
+            payload.get("bilingual", cfg.bilingual_channels) is not False and cfg.bilingual_channels
+        ):
             text = both(key, cfg.language, **params)
         else:
             text = t(cfg.language, key, **params)
@@ -468,7 +500,10 @@ class OutboxSender:
         resp = await self._post(
             row.recipient,
             **kwargs,
-            metadata={"event_type": "charterbot_outbox", "event_payload": {"key": row.idempotency_key}},
+            metadata={
+                "event_type": "charterbot_outbox",
+                "event_payload": {"key": row.idempotency_key},
+            },
         )
         return resp.get("ts"), resp.get("channel")
 
@@ -490,7 +525,10 @@ class OutboxSender:
         cursor: str | None = None
         for _page in range(self._settings.history_pages):
             args: dict[str, Any] = {
-                "channel": channel, "oldest": oldest, "inclusive": True, "limit": 200,
+                "channel": channel,
+                "oldest": oldest,
+                "inclusive": True,
+                "limit": 200,
                 "include_all_metadata": True,
             }
             if cursor:
