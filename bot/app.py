@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.client import SlackDirectory, make_client
 from bot.adapters.slack.sender import OutboxSender
+from bot.adapters.slack.verify import (
+    RefusalLog,
+    allowed_response_url,
+    check_signature,
+    host_of,
+    parse_body,
+)
 from bot.aio import cancel_and_wait
 from bot.clock import Clock, SystemClock
 from bot.config import CharterConfig, EnvSettings
@@ -25,6 +35,7 @@ from bot.domain.durations import parse_duration
 from bot.domain.nudges import NudgePolicy
 from bot.domain.sla import SlaPolicy
 from bot.holidays_kr import public_holidays
+from bot.logs import quiet_slack_loggers
 from bot.ports import Directory
 from bot.services.people import Languages
 from handlers import register_all
@@ -113,6 +124,7 @@ async def dispose(deps: Deps) -> None:
 
 def build_bolt_app(deps: Deps, client: AsyncWebClient) -> AsyncApp:
     """Create the Bolt app with the deps middleware and every feature's listeners."""
+    quiet_slack_loggers()
     app = AsyncApp(
         client=client,
         signing_secret=deps.env.SLACK_SIGNING_SECRET or None,
@@ -120,9 +132,20 @@ def build_bolt_app(deps: Deps, client: AsyncWebClient) -> AsyncApp:
         raise_error_for_unhandled_request=False,
     )
 
-    async def inject_deps(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
+    async def inject_deps(
+        context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        # User middleware runs after Bolt's signature check, so a context without deps is a
+        # request nobody verified: handlers/errors.py relies on that and never answers one.
+        url = context.response_url
+        if url and not allowed_response_url(url, deps.env.SLACK_API_URL):
+            # Slack only ever names its hooks host; anything else is a forgery or a leaked
+            # secret, and posting there would be a blind request to an attacker's target.
+            log.warning("refused a request whose response_url is on host %s", host_of(url))
+            return BoltResponse(status=400, body="invalid response_url")
         context["deps"] = deps
         await next()
+        return None
 
     app.use(inject_deps)
     register_all(app)
@@ -182,16 +205,54 @@ async def stop_background(runtime: Runtime) -> None:
 
 def build_web_app(runtime: Runtime, *, run_sender: bool = True) -> web.Application:
     """The aiohttp application: /slack/events, /healthz, and (unless told not to) the
-    scheduler and the outbox sender as background work."""
+    scheduler and the outbox sender as background work.
+
+    Without a signing secret (Socket Mode) there is no /slack/events at all: nothing could
+    tell Slack's requests from anyone else's.
+    """
     bolt = runtime.bolt
+    secret = runtime.deps.env.SLACK_SIGNING_SECRET
+    refusals = RefusalLog()
+
+    def refuse(request: web.Request, length: int, status: int, reason: str) -> web.Response:
+        # Only what we chose to say: never the body, the headers or anything else they sent.
+        skipped = refusals.admit(time.monotonic())
+        if skipped is not None:
+            more = f" ({skipped} more refused since the last line)" if skipped else ""
+            log.warning(
+                "refused %s %s length=%d: %s%s", request.method, request.path, length, reason, more
+            )
+        return web.Response(status=status, text="invalid request")
 
     async def slack_events(request: web.Request) -> web.Response:
-        bolt_request = await to_bolt_request(request)
+        raw = await request.read()
+        reason = check_signature(
+            secret,
+            raw,
+            request.headers.getall("X-Slack-Request-Timestamp", []),
+            request.headers.getall("X-Slack-Signature", []),
+        )
+        if reason is not None:
+            return refuse(request, len(raw), 401, reason)
+        if parse_body(raw, request.content_type) is None:
+            return refuse(request, len(raw), 400, "signed body is not a Slack payload")
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=raw.decode("utf-8"),
+                query=request.query_string,
+                headers=dict(request.headers),
+            )
+        except (AttributeError, TypeError, KeyError, IndexError, ValueError):
+            # Bolt reads ids out of the body as it builds the request; a signed body of the
+            # wrong shape (a list where an object belongs) makes it raise.
+            return refuse(request, len(raw), 400, "signed body has the wrong shape")
         bolt_response = await bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(_request: web.Request) -> web.Response:
-        if await ping(runtime.deps.engine):
+        # The read-only engine: on SQLite the writers' engine takes the write lock at BEGIN,
+        # so a health check would queue behind a busy writer.
+        if await ping(runtime.deps.reads.kw.get("bind") or runtime.deps.engine):
             return web.json_response({"status": "ok"})
         return web.json_response({"status": "unavailable"}, status=503)
 
@@ -203,7 +264,8 @@ def build_web_app(runtime: Runtime, *, run_sender: bool = True) -> web.Applicati
         await dispose(runtime.deps)
 
     app = web.Application(client_max_size=1024**2)
-    app.router.add_post("/slack/events", slack_events)
+    if secret:
+        app.router.add_post("/slack/events", slack_events)
     app.router.add_get("/healthz", healthz)
     app.cleanup_ctx.append(background)
     return app

@@ -16,6 +16,7 @@ SETUP_HINT = "see README.md, section 'Slack app setup'"
 
 def cmd_check_config(args: argparse.Namespace, env: EnvSettings) -> int:
     """Validate a config file and print every problem with its key."""
+    print(slack_mode(env))
     path = args.path or config_path(env)
     if path is None:
         print(
@@ -40,6 +41,22 @@ def cmd_db_upgrade(_args: argparse.Namespace, env: EnvSettings) -> int:
     upgrade(env.DATABASE_URL)
     print("database is up to date")
     return 0
+
+
+def slack_mode(env: EnvSettings) -> str:
+    """One line on how `charterbot serve` would take Slack's requests with this environment."""
+    if env.SLACK_SIGNING_SECRET:
+        socket = " (and Socket Mode, SLACK_APP_TOKEN is set)" if env.SLACK_APP_TOKEN else ""
+        return f"slack: POST /slack/events verified with SLACK_SIGNING_SECRET{socket}"
+    if env.SLACK_APP_TOKEN:
+        return (
+            "slack: Socket Mode without SLACK_SIGNING_SECRET: the HTTP listener serves only "
+            "/healthz (POST /slack/events is off)"
+        )
+    return (
+        "slack: neither SLACK_SIGNING_SECRET nor SLACK_APP_TOKEN is set: "
+        "`charterbot serve` will refuse to start"
+    )
 
 
 def _missing_slack(env: EnvSettings) -> list[str]:
@@ -76,6 +93,8 @@ async def _serve(env: EnvSettings, *, web_part: bool, background: bool) -> None:
         site = web.TCPSite(runner, env.HOST, env.PORT)
         await site.start()
         print(f"charterbot listening on http://{env.HOST}:{env.PORT}", flush=True)
+        if not env.SLACK_SIGNING_SECRET:
+            print(f"charterbot {slack_mode(env)}", flush=True)
     await stop.wait()
     if socket_handler is not None:
         await socket_handler.close_async()  # type: ignore[no-untyped-call]
@@ -130,7 +149,16 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `charterbot`."""
     parser = argparse.ArgumentParser(prog="charterbot", description="Customer service charter bot")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="web server + scheduler + outbox sender")
+    serve = sub.add_parser(
+        "serve",
+        help="web server + scheduler + outbox sender",
+        description=(
+            "Run the web server, the scheduler and the outbox sender. POST /slack/events "
+            "exists only when SLACK_SIGNING_SECRET is set; every request is verified before "
+            "the bot reads it. With SLACK_APP_TOKEN (Socket Mode) and no signing secret the "
+            "HTTP listener serves only /healthz."
+        ),
+    )
     serve.add_argument("--no-scheduler", action="store_true", help="web part only")
     serve.set_defaults(func=cmd_serve)
     worker = sub.add_parser("worker", help="scheduler and outbox sender only")
@@ -150,9 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `charterbot` console script."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from bot.logs import configure_logging
+
+    configure_logging(logging.INFO)
     args = build_parser().parse_args(argv)
     env = EnvSettings()
     try:

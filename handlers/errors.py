@@ -18,6 +18,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.adapters.slack.verify import allowed_response_url, host_of
 from bot.errors import DomainError
 from bot.i18n import Lang, t
 from handlers.common import ephemeral, error_text
@@ -42,18 +43,28 @@ def _user_of(body: dict[str, Any]) -> str | None:
 async def handle_error(
     error: Exception, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    """Tell the user what went wrong; log unexpected errors with a reference id."""
+    """Tell the user what went wrong; log unexpected errors with a reference id.
+
+    Only a verified request is answered: deps enter the context in the first user middleware,
+    after Bolt's signature check, so an error raised before it (a failed check, a request
+    nobody verified) is logged by its type alone and nothing of the body is used.
+    """
     deps = context.get("deps")
+    if deps is None:
+        log.warning("error before the request was verified: %s", type(error).__name__)
+        return
     user = _user_of(body)
-    default: Lang = deps.config.language if deps else "en"
-    lang: Lang = await deps.languages.language_of(user) if deps and user else default
+    lang: Lang = await deps.languages.language_of(user) if user else deps.config.language
     if isinstance(error, DomainError):
         text = error_text(lang, error)
     else:
         ref = uuid.uuid4().hex[:8]
         log.error("unexpected error ref=%s: %r", ref, error, exc_info=error)
         text = t(lang, "error.unexpected", ref=ref)
-    response_url = body.get("response_url")
+    response_url = context.response_url
+    if response_url and not allowed_response_url(response_url, deps.env.SLACK_API_URL):
+        log.warning("dropped an answer to a response_url on host %s", host_of(response_url))
+        return
     if response_url:
         await AsyncWebhookClient(response_url).send(**ephemeral(text))
     elif user and (channel := (body.get("channel") or {}).get("id")):
