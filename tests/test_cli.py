@@ -180,3 +180,31 @@ def test_python_dash_m_bot_check_config() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "ok" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({"SLACK_SIGNING_SECRET": "s"}, "POST /slack/events verified with SLACK_SIGNING_SECRET"),
+        ({"SLACK_APP_TOKEN": "xapp-1"}, "serves only /healthz (POST /slack/events is off)"),
+        ({}, "`charterbot serve` will refuse to start"),
+    ],
+)
+def test_check_config_says_how_slack_requests_are_taken(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    env: dict[str, str],
+    says: str,
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(["check-config", str(EXAMPLE)]) == 0
+    assert says in capsys.readouterr().out
+
+
+def test_serve_help_explains_the_signing_secret(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "POST /slack/events exists only when SLACK_SIGNING_SECRET is set" in out
+    assert "serves only /healthz" in out
