@@ -286,6 +286,30 @@ async def test_huge_forged_body_is_not_logged(watch: Watch) -> None:
     assert len(watch.caplog.text) < 5_000
     refusals = [r.getMessage() for r in watch.caplog.records if "refused" in r.getMessage()]
     assert refusals and "length=" in refusals[0] and "POST /slack/events" in refusals[0]
+    # Over the size limit, even signed: refused unread (aiohttp's limit, kept).
+    body = watch.forged_command(text="x" * (1024**2 + 10) + MARKER)
+    assert await assert_untouched(watch, lambda: watch.post(body, signed(body))) == 413
+
+
+async def test_a_flood_of_forged_requests_writes_few_lines(watch: Watch) -> None:
+    body = watch.forged_command()
+    headers = {"Content-Type": FORM, "X-Slack-Request-Timestamp": "abc"}
+    for _ in range(60):
+        assert await watch.post(body, headers) == 401
+    refusals = [r for r in watch.caplog.records if "refused" in r.getMessage()]
+    assert 1 <= len(refusals) <= 20
+    watch.assert_quiet_log()
+
+
+def test_refusal_log_keeps_a_burst_then_counts() -> None:
+    from bot.adapters.slack.verify import RefusalLog
+
+    limit = RefusalLog(burst=3, window=60)
+    assert [limit.admit(t) for t in (0, 1, 2, 3, 4)] == [0, 0, 0, None, None]
+    assert limit.admit(59) is None
+    # A new window logs again and says how many were left out.
+    assert limit.admit(60) == 3
+    assert limit.admit(61) == 0
 
 
 async def test_newlines_in_a_forged_body_write_no_log_line(watch: Watch) -> None:
