@@ -61,7 +61,7 @@ async def handle_error(
         ref = uuid.uuid4().hex[:8]
         log.error("unexpected error ref=%s: %r", ref, error, exc_info=error)
         text = t(lang, "error.unexpected", ref=ref)
-    response_url = context.response_url
+    response_url = body.get("response_url")
     if response_url and not allowed_response_url(response_url, deps.env.SLACK_API_URL):
         log.warning("dropped an answer to a response_url on host %s", host_of(response_url))
         return

@@ -578,3 +578,22 @@ async def test_fuzz_unverified_requests_do_nothing(
     assert watch.outbound() == outbound
     assert await watch.snapshot() == before
     watch.assert_quiet_log()
+
+
+async def test_error_handler_never_acts_on_an_unverified_request(watch: Watch) -> None:
+    # Behind the route's check, Bolt's own error path is the last line: a context without
+    # deps (set only after Bolt's signature check) gets no answer anywhere.
+    from slack_bolt.async_app import AsyncBoltContext
+
+    from handlers.errors import handle_error
+
+    body = {
+        "response_url": f"{watch.receiver.url}/hook",
+        "user_id": "UCUST",
+        "channel": {"id": "C0RANDOM"},
+        "user": {"id": "UCUST"},
+    }
+    context = AsyncBoltContext({"response_url": body["response_url"]})
+    await handle_error(ValueError("invalid literal"), body, context, watch.bot.runtime.client)
+    assert watch.receiver.hits == []
+    assert watch.bot.fake.calls == []
