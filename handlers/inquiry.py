@@ -13,7 +13,7 @@ from bot.deps import Deps
 from bot.domain.commands import InquiryCommand, UsageError, clean_text, parse_inquiry_command
 from bot.domain.inquiry import Kind, parse_kind
 from bot.domain.sla import end_of_business_day
-from bot.i18n import Lang, t
+from bot.i18n import Lang, escape, t
 from bot.services import inquiries as svc
 from handlers.blocks.inquiry import (
     build_customer_history,
@@ -101,9 +101,10 @@ async def _run(
             )
             opened = await svc.open_inquiry(session, deps, draft)
             inq = opened.inquiry
+            # a customer reads the promise made to them, not the staff confirmation
             return t(
                 lang,
-                "inquiry.created",
+                "inquiry.created" if actor.is_staff else "inquiry.notify.received",
                 number=inq.number,
                 title=inq.title,
                 deadline=svc.fmt_time(inq.deadline_at, deps),
@@ -123,7 +124,7 @@ async def _run(
         if cmd.action == "show":
             shown = await svc.show_inquiry(session, deps, cmd.ref, actor)
             if isinstance(shown, svc.CustomerView):
-                return f"#{shown.number} {shown.title}", build_customer_history(shown, lang)
+                return f"#{shown.number} {escape(shown.title)}", build_customer_history(shown, lang)
             inq, events = shown.inquiry, shown.events
             evs = [
                 {
@@ -291,7 +292,9 @@ async def handle_new_inquiry_submission(
         opened = await svc.open_inquiry(session, deps, draft)
         number, deadline = opened.inquiry.number, svc.fmt_time(opened.inquiry.deadline_at, deps)
     deps.outbox.kick()
-    key = "inquiry.created" if opened.created else "inquiry.already_tracked"
+    key = "inquiry.created" if deps.is_staff(user_id) else "inquiry.notify.received"
+    if not opened.created:
+        key = "inquiry.already_tracked"
     await client.chat_postMessage(
         channel=user_id, text=t(lang, key, number=number, title=fields["title"], deadline=deadline)
     )

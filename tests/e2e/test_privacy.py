@@ -44,9 +44,9 @@ async def _force_assignee(bot: Bot, number: int, user: str) -> None:
         inquiry.status = "acknowledged"
 
 
-async def _two_customers(bot: Bot) -> None:
+async def _two_customers(bot: Bot) -> str:
     """#1 requested by UCUST and worked on; #2 by UCUST2 with UCUST (wrongly) its assignee."""
-    await bot.reply_to("UCUST", "new support Login fails")
+    created = await bot.reply_to("UCUST", "new support Login fails")
     await bot.reply_to("UCUST2", "new request Secret merger report customer:Acme")
     await bot.reply_to("USTAFF1", "assign 1 <@USTAFF2|alex>")
     await bot.reply_to("USTAFF2", "eta 1 2026-12-04 15:00")
@@ -54,6 +54,7 @@ async def _two_customers(bot: Bot) -> None:
     await _force_assignee(bot, 2, "UCUST")
     bot.clock.advance(timedelta(hours=2))  # #1's first response came in time; #2 is breached
     await bot.settle()
+    return created
 
 
 def _assert_no_internal(text: str) -> None:
@@ -66,7 +67,8 @@ def _assert_no_internal(text: str) -> None:
 
 
 async def test_customer_list_shows_only_their_own_requests_in_customer_view(bot: Bot) -> None:
-    await _two_customers(bot)
+    created = await _two_customers(bot)
+    assert "logged as *#1*" in created and "Deadline" not in created  # the customer's wording
     mine = await bot.reply_to("UCUST", "list mine")
     assert "#1" in mine and "Login fails" in mine and "2026-12-04 15:00" in mine
     assert "#2" not in mine
@@ -195,10 +197,14 @@ async def test_modal_picker_offers_only_team_members(bot: Bot) -> None:
     body = json.loads((await bot.submit("UCUST", staff_view, forged)).text)
     assert "Only staff may choose an assignee" in body["errors"]["assignee"]
     assert await _count(bot) == 0
+    assert (await bot.submit("UCUST", customer_view, base)).status == 200
+    dm = await eventually(lambda: bot.dm_texts("UCUST"))
+    assert "logged as *#1*" in dm[-1] and "Deadline" not in dm[-1]
     ok = {**base, "assignee": {"type": "static_select", "selected_option": {"value": "USTAFF1"}}}
     assert (await bot.submit("USTAFF2", staff_view, ok)).status == 200
-    await eventually(lambda: bot.posts("C0TRIAGE"))
-    assert (await _get(bot, 1)).assignee_id == "USTAFF1"
+    await eventually(lambda: len(bot.posts("C0TRIAGE")) >= 2)
+    assert (await _get(bot, 1)).requester_id == "UCUST"
+    assert (await _get(bot, 2)).assignee_id == "USTAFF1"
 
 
 async def test_assign_me_button(bot: Bot) -> None:
