@@ -25,7 +25,7 @@ from handlers.blocks.inquiry import (
     build_note_modal,
     texts,
 )
-from handlers.common import actor_of, assignee_options, ephemeral
+from handlers.common import actor_of, assignee_options, ephemeral, tracked_text
 from handlers.errors import reported
 from handlers.ids import Action, Block, Command, View
 from storage.repos.outbox import count_outbox, list_failed_outbox
@@ -292,12 +292,12 @@ async def handle_new_inquiry_submission(
         opened = await svc.open_inquiry(session, deps, draft)
         number, deadline = opened.inquiry.number, svc.fmt_time(opened.inquiry.deadline_at, deps)
     deps.outbox.kick()
-    key = "inquiry.created" if deps.is_staff(user_id) else "inquiry.notify.received"
     if not opened.created:
-        key = "inquiry.already_tracked"
-    await client.chat_postMessage(
-        channel=user_id, text=t(lang, key, number=number, title=fields["title"], deadline=deadline)
-    )
+        text = tracked_text(deps, lang, opened.inquiry, user_id)
+    else:
+        key = "inquiry.created" if deps.is_staff(user_id) else "inquiry.notify.received"
+        text = t(lang, key, number=number, title=fields["title"], deadline=deadline)
+    await client.chat_postMessage(channel=user_id, text=text)
 
 
 async def handle_report_submission(
@@ -326,13 +326,11 @@ async def handle_report_submission(
     )
     async with deps.sessions.begin() as session:
         opened = await svc.open_inquiry(session, deps, draft)
-        inquiry = opened.inquiry
-        mine = inquiry.requester_id == user_id
     deps.outbox.kick()
     if opened.created:
         return  # the answer goes to the message's thread ("logged as #N, expect …")
-    key = "inquiry.already_tracked" if mine else "inquiry.already_tracked_other"
-    await client.chat_postMessage(channel=user_id, text=t(lang, key, number=inquiry.number))
+    text = tracked_text(deps, lang, opened.inquiry, user_id)
+    await client.chat_postMessage(channel=user_id, text=text)
 
 
 async def handle_card_modal_action(

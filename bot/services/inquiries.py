@@ -207,7 +207,7 @@ async def open_inquiry(session: AsyncSession, deps: Deps, draft: Draft) -> Opene
             return Opened(existing, created=False)
     if draft.assignee_id:
         if not deps.is_staff(draft.created_by or draft.requester_id):
-            raise Forbidden("inquiry.error.customer_assignee", usage="inquiry.usage.new")
+            raise Forbidden("inquiry.error.customer_assignee")
         check_assignable(deps, draft.assignee_id)
     if draft.kind == Kind.REGULATORY and draft.due is None:
         raise DomainError("inquiry.error.regulatory_needs_due", usage="inquiry.usage.new")

@@ -278,6 +278,32 @@ async def test_customer_shortcut_gets_the_report_form(bot: Bot) -> None:
     assert "already tracked as *#1*" in answer.args["text"]
     assert len(bot.fake.calls_to("views.open")) == opened
     assert await _count(bot) == 1
+    # tracked by someone else while the customer's form was open: told so, without its number
+    late = bot.fake.post_user_message("C0RANDOM", "UCUST2", "Fees look wrong")
+    await bot.shortcut(
+        "UCUST", "C0RANDOM", {"type": "message", "ts": late["ts"], "user": "UCUST2", "text": "x"}
+    )
+    await eventually(lambda: len(bot.fake.calls_to("views.open")) > opened)
+    late_view = bot.fake.calls_to("views.open")[-1].args["view"]
+    await bot.event(
+        {
+            "type": "reaction_added",
+            "user": "USTAFF1",
+            "reaction": "ticket",
+            "item_user": "UCUST2",
+            "item": {"type": "message", "channel": "C0RANDOM", "ts": late["ts"]},
+            "event_ts": "1.9",
+        }
+    )
+    await eventually(lambda: _cards(bot) == 2)
+    await bot.submit("UCUST", late_view, {"title": {"type": "plain_text_input", "value": "Fees"}})
+    dm = await eventually(lambda: [t for t in bot.dm_texts("UCUST") if "already" in t])
+    assert "#2" not in dm[-1]
+    assert (await _get(bot, 2)).requester_id == "UCUST2"
+
+
+def _cards(bot: Bot) -> int:
+    return len([m for m in bot.posts("C0TRIAGE") if m.get("blocks")])
 
 
 async def test_staff_shortcut_form_offers_only_team_members(bot: Bot) -> None:
