@@ -239,6 +239,27 @@ class CharterConfig(_Strict):
             people.update(team.members)
         return frozenset(people)
 
+    @property
+    def assignable(self) -> frozenset[str]:
+        """Who may be an inquiry's assignee: team members and managers only.
+
+        Receptionists and admins are staff (they may work reception or run the bot) but are
+        assignees only when a team names them too; nobody outside config ever is.
+        """
+        people: set[str] = set()
+        for team in self.teams:
+            people.add(team.manager)
+            people.update(team.members)
+        return frozenset(people)
+
+    def assignable_in_order(self) -> list[str]:
+        """The assignable people in config order (teams first to last, members then manager)."""
+        seen: dict[str, None] = {}
+        for team in self.teams:
+            for user_id in [*team.members, team.manager]:
+                seen.setdefault(user_id, None)
+        return list(seen)
+
     def team_of(self, user_id: str) -> TeamConfig | None:
         """Return the first team the user belongs to (as member or manager)."""
         for team in self.teams:

@@ -64,3 +64,7 @@ class Deps:
     def is_staff(self, user_id: str) -> bool:
         """Return whether config names user_id in a team or a role."""
         return user_id in self.config.staff
+
+    def is_assignable(self, user_id: str) -> bool:
+        """Return whether user_id may be an inquiry's assignee (a team member or manager)."""
+        return user_id in self.config.assignable

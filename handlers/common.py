@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from bot.deps import Deps
 from bot.domain.inquiry import Actor
 from bot.errors import DomainError
 from bot.i18n import Lang, t
+from storage.models import Inquiry
 
 
 def actor_of(deps: Deps, user_id: str) -> Actor:
@@ -37,3 +39,28 @@ def ephemeral(text: str, blocks: list[dict[str, Any]] | None = None) -> dict[str
     if blocks is not None:
         out["blocks"] = blocks
     return out
+
+
+def is_bot_message(message: dict[str, Any], bot_user_id: str | None) -> bool:
+    """Return whether a message was posted by a bot (ours or another app), not a person."""
+    return bool(
+        message.get("bot_id")
+        or message.get("subtype") == "bot_message"
+        or (bot_user_id and message.get("user") == bot_user_id)
+    )
+
+
+def tracked_text(deps: Deps, lang: Lang, inquiry: Inquiry, user_id: str) -> str:
+    """ "Already tracked as #N": the number only for staff and the inquiry's own requester."""
+    if deps.is_staff(user_id) or inquiry.requester_id == user_id:
+        return t(lang, "inquiry.already_tracked", number=inquiry.number)
+    return t(lang, "inquiry.already_tracked_other")
+
+
+async def assignee_options(deps: Deps, user_id: str) -> list[tuple[str, str]] | None:
+    """The people the modal's assignee picker offers: team members for staff, none for others."""
+    if not deps.is_staff(user_id):
+        return None
+    people = deps.config.assignable_in_order()
+    names = await asyncio.gather(*(deps.languages.name_of(p) for p in people))
+    return list(zip(people, names, strict=True))

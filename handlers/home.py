@@ -1,4 +1,4 @@
-"""App Home: the user's open inquiries."""
+"""App Home: the user's open inquiries (a customer sees only the customer view of their own)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.services import inquiries as svc
-from handlers.blocks.inquiry import build_home
+from handlers.blocks.inquiry import build_customer_home, build_home
 from handlers.common import actor_of
 from handlers.errors import reported
 from handlers.ids import Event
@@ -28,7 +28,12 @@ async def handle_app_home_opened_event(
         return
     user_id = event["user"]
     lang = await deps.languages.language_of(user_id)
+    actor = actor_of(deps, user_id)
     async with deps.reads() as session:
-        rows, total = await svc.list_for(session, deps, actor_of(deps, user_id), "mine")
-        data = [svc.describe(r, deps) for r in rows]
-    await client.views_publish(user_id=user_id, view=build_home(lang, data, total))
+        rows, total = await svc.list_for(session, deps, actor, "mine")
+        if actor.is_staff:
+            view = build_home(lang, [svc.describe(r, deps) for r in rows], total)
+        else:
+            views = [svc.describe_for_customer(r, deps) for r in rows]
+            view = build_customer_home(lang, views, total)
+    await client.views_publish(user_id=user_id, view=view)

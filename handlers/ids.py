@@ -25,6 +25,7 @@ class Action(StrEnum):
 
 class View(StrEnum):
     NEW_INQUIRY = "inquiry-new-modal"
+    REPORT = "inquiry-report-modal"
     ETA = "inquiry-eta-modal"
     PROGRESS = "inquiry-progress-modal"
     RESOLVE = "inquiry-resolve-modal"

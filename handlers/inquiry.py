@@ -13,10 +13,11 @@ from bot.deps import Deps
 from bot.domain.commands import InquiryCommand, UsageError, clean_text, parse_inquiry_command
 from bot.domain.inquiry import Kind, parse_kind
 from bot.domain.sla import end_of_business_day
-from bot.errors import Forbidden
-from bot.i18n import Lang, t
+from bot.i18n import Lang, escape, t
 from bot.services import inquiries as svc
 from handlers.blocks.inquiry import (
+    build_customer_history,
+    build_customer_lines,
     build_eta_modal,
     build_history,
     build_inquiry_lines,
@@ -24,7 +25,7 @@ from handlers.blocks.inquiry import (
     build_note_modal,
     texts,
 )
-from handlers.common import actor_of, ephemeral
+from handlers.common import actor_of, assignee_options, ephemeral, tracked_text
 from handlers.errors import reported
 from handlers.ids import Action, Block, Command, View
 from storage.repos.outbox import count_outbox, list_failed_outbox
@@ -34,6 +35,7 @@ def register(app: AsyncApp) -> None:
     """Attach the inquiry listeners."""
     app.command(Command.INQUIRY)(reported(handle_inquiry_command))
     app.view_submission(View.NEW_INQUIRY)(reported(handle_new_inquiry_submission))
+    app.view_submission(View.REPORT)(reported(handle_report_submission))
     app.view_submission(View.ETA)(reported(handle_eta_submission))
     app.view_submission(View.PROGRESS)(reported(handle_note_submission))
     app.view_submission(View.RESOLVE)(reported(handle_note_submission))
@@ -61,7 +63,11 @@ async def handle_inquiry_command(
         await respond(**ephemeral(text))
         return
     if cmd.action == "modal":
-        view = build_new_inquiry_modal(lang, meta={"channel": command.get("channel_id")})
+        view = build_new_inquiry_modal(
+            lang,
+            meta={"channel": command.get("channel_id")},
+            assignees=await assignee_options(deps, user_id),
+        )
         await client.views_open(trigger_id=command["trigger_id"], view=view)
         return
     if cmd.action == "help":
@@ -91,25 +97,35 @@ async def _run(
                 due=cmd.due,
                 assignee_id=cmd.user,
                 source="command",
+                created_by=user_id,
             )
             opened = await svc.open_inquiry(session, deps, draft)
             inq = opened.inquiry
+            # a customer reads the promise made to them, not the staff confirmation
             return t(
                 lang,
-                "inquiry.created",
+                "inquiry.created" if actor.is_staff else "inquiry.notify.received",
                 number=inq.number,
                 title=inq.title,
                 deadline=svc.fmt_time(inq.deadline_at, deps),
             ), None
         if cmd.action == "list":
             rows, total = await svc.list_for(session, deps, actor, cmd.scope)
+            if not actor.is_staff:
+                views = [svc.describe_for_customer(r, deps) for r in rows]
+                return t(lang, "customer.list_heading", total=total), build_customer_lines(
+                    views, total, lang
+                )
             data = [svc.describe(r, deps) for r in rows]
             return t(
                 lang, "list.heading", scope=t(lang, f"scope.{cmd.scope}"), total=total
             ), build_inquiry_lines(data, total, lang, cmd.scope)
         assert cmd.ref is not None
         if cmd.action == "show":
-            inq, events = await svc.show_inquiry(session, deps, cmd.ref, actor)
+            shown = await svc.show_inquiry(session, deps, cmd.ref, actor)
+            if isinstance(shown, svc.CustomerView):
+                return f"#{shown.number} {escape(shown.title)}", build_customer_history(shown, lang)
+            inq, events = shown.inquiry, shown.events
             evs = [
                 {
                     "at": svc.fmt_time(e.at, deps),
@@ -194,10 +210,23 @@ def parse_view_state(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_inquiry_form(
-    values: dict[str, Any], lang: Lang, today: date
+    values: dict[str, Any],
+    lang: Lang,
+    today: date,
+    assignable: list[tuple[str, str]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Validate the new-inquiry modal: (fields, errors by block id)."""
+    """Validate the new-inquiry modal: (fields, errors by block id).
+
+    `assignable` lists who the submitter may pick as assignee, (user id, name) pairs; None
+    means the submitter may not choose one at all (a customer).
+    """
     errors: dict[str, str] = {}
+    assignee = values.get(Block.ASSIGNEE) or None
+    if assignee and assignable is None:
+        errors[Block.ASSIGNEE] = t(lang, "form.assignee_staff_only")
+    elif assignee and assignable is not None and assignee not in dict(assignable):
+        names = ", ".join(name for _, name in assignable) or "-"
+        errors[Block.ASSIGNEE] = t(lang, "form.not_assignable", names=names)
     kind = parse_kind(values.get(Block.KIND) or "")
     if kind is None:
         errors[Block.KIND] = t(lang, "form.kind_required")
@@ -221,7 +250,7 @@ def read_inquiry_form(
         "detail": (values.get(Block.DETAIL) or "").strip(),
         "customer": clean_text(values.get(Block.CUSTOMER) or ""),
         "contact": clean_text(values.get(Block.CONTACT) or ""),
-        "assignee": values.get(Block.ASSIGNEE),
+        "assignee": assignee,
     }
     return fields, errors
 
@@ -233,13 +262,18 @@ async def handle_new_inquiry_submission(
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
     today = deps.clock.now().astimezone(deps.tz).date()
-    fields, errors = read_inquiry_form(parse_view_state(view), lang, today)
+    values = parse_view_state(view)
+    # Names only matter for the error text, so they are looked up only when one is picked.
+    assignable = await assignee_options(deps, user_id) if values.get(Block.ASSIGNEE) else []
+    fields, errors = read_inquiry_form(values, lang, today, assignable)
     if errors:
         await ack(response_action="errors", errors=errors)
         return
     await ack()
     meta = json.loads(view.get("private_metadata") or "{}")
     source_channel, source_ts = meta.get("channel"), meta.get("ts")
+    # Only staff track someone else's message on their behalf; a customer is their own requester.
+    author = meta.get("author") if deps.is_staff(user_id) else None
     draft = svc.Draft(
         kind=fields["kind"],
         title=fields["title"],
@@ -248,19 +282,55 @@ async def handle_new_inquiry_submission(
         contact=fields["contact"],
         due=fields["due"],
         assignee_id=fields["assignee"],
-        requester_id=meta.get("author") or user_id,
+        requester_id=author or user_id,
         source="shortcut" if source_ts else "modal",
         source_channel=source_channel if source_ts else None,
         source_ts=source_ts,
+        created_by=user_id,
     )
     async with deps.sessions.begin() as session:
         opened = await svc.open_inquiry(session, deps, draft)
         number, deadline = opened.inquiry.number, svc.fmt_time(opened.inquiry.deadline_at, deps)
     deps.outbox.kick()
-    key = "inquiry.created" if opened.created else "inquiry.already_tracked"
-    await client.chat_postMessage(
-        channel=user_id, text=t(lang, key, number=number, title=fields["title"], deadline=deadline)
+    if not opened.created:
+        text = tracked_text(deps, lang, opened.inquiry, user_id)
+    else:
+        key = "inquiry.created" if deps.is_staff(user_id) else "inquiry.notify.received"
+        text = t(lang, key, number=number, title=fields["title"], deadline=deadline)
+    await client.chat_postMessage(channel=user_id, text=text)
+
+
+async def handle_report_submission(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
+    """Create an inquiry from a customer's "report this" form; they are its requester."""
+    user_id = body["user"]["id"]
+    lang = await deps.languages.language_of(user_id)
+    values = parse_view_state(view)
+    title = clean_text(values.get(Block.TITLE) or "")
+    if not title:
+        await ack(response_action="errors", errors={Block.TITLE: t(lang, "form.title_required")})
+        return
+    await ack()
+    meta = json.loads(view.get("private_metadata") or "{}")
+    source_channel, source_ts = meta.get("channel"), meta.get("ts")
+    draft = svc.Draft(
+        kind=Kind.SUPPORT,
+        title=title,
+        detail=(values.get(Block.DETAIL) or "").strip(),
+        requester_id=user_id,
+        source="shortcut" if source_ts else "modal",
+        source_channel=source_channel if source_ts else None,
+        source_ts=source_ts,
+        created_by=user_id,
     )
+    async with deps.sessions.begin() as session:
+        opened = await svc.open_inquiry(session, deps, draft)
+    deps.outbox.kick()
+    if opened.created:
+        return  # the answer goes to the message's thread ("logged as #N, expect …")
+    text = tracked_text(deps, lang, opened.inquiry, user_id)
+    await client.chat_postMessage(channel=user_id, text=text)
 
 
 async def handle_card_modal_action(
@@ -274,12 +344,10 @@ async def handle_card_modal_action(
     which = {Action.SET_ETA: "eta", Action.ADD_PROGRESS: "progress", Action.RESOLVE: "resolve"}[
         action["action_id"]
     ]
+    # Refused before the lookup: a customer cannot tell which numbers exist.
+    svc.refuse_customer(actor_of(deps, user_id), which, number)
     async with deps.reads() as session:
         inquiry = await svc.find_inquiry(session, number)
-    if not deps.is_staff(user_id):
-        raise Forbidden(
-            "inquiry.error.forbidden", action=which, number=number, who_key="inquiry.who.staff"
-        )
     if which == "eta":
         view = build_eta_modal(lang, inquiry.number, deps.clock.now().astimezone(deps.tz).date())
     else:
@@ -295,11 +363,14 @@ async def handle_assign_me_action(
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
     number = int(action["value"])
+    actor = actor_of(deps, user_id)
+    svc.refuse_customer(actor, "assign", number)
+    svc.check_assignable(deps, user_id)
     async with deps.sessions.begin() as session:
         inquiry = await svc.find_inquiry(session, number, lock=True)
         if inquiry.assignee_id == user_id:
             return  # a double click: the first click already did it
-        await svc.assign_inquiry(session, deps, number, actor_of(deps, user_id), user_id)
+        await svc.assign_inquiry(session, deps, number, actor, user_id)
     deps.outbox.kick()
     channel = (body.get("channel") or {}).get("id")
     if channel:

@@ -1,16 +1,18 @@
-"""A :ticket: reaction turns any message the bot can see into an inquiry (once)."""
+"""A :ticket: reaction turns any person's message the bot can see into an inquiry (once)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.domain.commands import slack_plain
 from bot.domain.inquiry import Kind
+from bot.i18n import t
 from bot.services import inquiries as svc
+from handlers.common import is_bot_message, tracked_text
 from handlers.errors import reported
 from handlers.ids import TICKET_REACTION, Event
 from storage.repos.inquiries import get_inquiry_by_source
@@ -23,16 +25,32 @@ def register(app: AsyncApp) -> None:
 
 
 async def handle_reaction_added_event(
-    body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient, deps: Deps
+    body: dict[str, Any],
+    event: dict[str, Any],
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+    deps: Deps,
 ) -> None:
     """Track the reacted message as an inquiry; its author is the requester."""
     item = event.get("item") or {}
     if event.get("reaction") != TICKET_REACTION or item.get("type") != "message":
         return
     channel, ts = item.get("channel", ""), item.get("ts", "")
+    reactor = event.get("user") or ""
+
+    async def tell(text: str) -> None:
+        if reactor:
+            await client.chat_postEphemeral(channel=channel, user=reactor, text=text)
+
+    lang = await deps.languages.language_of(reactor) if reactor else deps.config.language
+    if context.bot_user_id and event.get("item_user") == context.bot_user_id:
+        await tell(t(lang, "inquiry.error.bot_message"))
+        return
     async with deps.reads() as session:
-        if await get_inquiry_by_source(session, channel=channel, ts=ts) is not None:
-            return
+        existing = await get_inquiry_by_source(session, channel=channel, ts=ts)
+    if existing is not None:
+        await tell(tracked_text(deps, lang, existing, reactor))
+        return
     history = await client.conversations_history(
         channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1
     )
@@ -40,6 +58,9 @@ async def handle_reaction_added_event(
     if not messages:
         return
     message = messages[0]
+    if is_bot_message(message, context.bot_user_id):
+        await tell(t(lang, "inquiry.error.bot_message"))
+        return
     text = slack_plain(message.get("text") or "")
     author = message.get("user") or event.get("item_user") or event["user"]
     async with deps.sessions.begin() as session:
@@ -56,5 +77,7 @@ async def handle_reaction_added_event(
             source_channel=channel,
             source_ts=ts,
         )
-        await svc.open_inquiry(session, deps, draft)
+        opened = await svc.open_inquiry(session, deps, draft)
     deps.outbox.kick()
+    if not opened.created:  # another reaction won the race
+        await tell(tracked_text(deps, lang, opened.inquiry, reactor))

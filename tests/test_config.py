@@ -362,3 +362,36 @@ def test_env_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
     assert env.PORT == 8080
     assert env.HOST == "127.0.0.1"
     assert env.SLACK_API_URL == "http://127.0.0.1:9999/api/"
+
+
+# --- who is staff and who may be an assignee: (user, staff?, assignable?) ---
+
+ROLE_CONFIG = {
+    "teams": [
+        {"name": "A", "manager": "U0MGR", "members": ["U0STAFF", "U0BOTH"]},
+        {"name": "B", "manager": "U0MGR2", "members": ["U0STAFF"]},
+    ],
+    "roles": {"admins": ["U0ADMIN", "U0BOTH"], "receptionists": ["U0DESK"]},
+}
+
+
+@pytest.mark.parametrize(
+    ("user", "staff", "assignable"),
+    [
+        ("U0STAFF", True, True),  # team member
+        ("U0MGR", True, True),  # team manager
+        ("U0MGR2", True, True),
+        ("U0BOTH", True, True),  # admin who is also in a team
+        ("U0ADMIN", True, False),  # admin only: runs the bot, is not assigned work
+        ("U0DESK", True, False),  # receptionist: staff for reception work only
+        ("U0CUSTOMER", False, False),  # anyone else is a customer
+    ],
+)
+def test_staff_and_assignable(user: str, staff: bool, assignable: bool) -> None:
+    config = parse_config(ROLE_CONFIG)
+    assert (user in config.staff, user in config.assignable) == (staff, assignable)
+
+
+def test_assignable_in_config_order_without_duplicates() -> None:
+    config = parse_config(ROLE_CONFIG)
+    assert config.assignable_in_order() == ["U0STAFF", "U0BOTH", "U0MGR", "U0MGR2"]

@@ -36,6 +36,9 @@ def escape(text: str) -> str:
 
 
 def _param(name: str, value: Any) -> str:
+    if name.endswith("_users") and isinstance(value, list | tuple):
+        # a list of user ids: each valid id becomes a mention, anything else is escaped text
+        return ", ".join(_param("user", v) for v in value) or "-"
     text = "" if value is None else str(value)
     if name in MENTION_PARAMS or name.endswith("_user"):
         return f"<@{text}>" if USER_ID.match(text) else escape(text or "-")

@@ -12,10 +12,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.deps import Deps
 from bot.domain.commands import EtaSpec
 from bot.domain.durations import DurationError, parse_duration
-from bot.domain.inquiry import Actor, Kind, Status, can, may, status_after
+from bot.domain.inquiry import STAFF_ONLY, Actor, Kind, Status, can, may, status_after
 from bot.domain.sla import current_deadline, deadline_state, end_of_business_day, shift_for_pause
 from bot.errors import Conflict, DomainError, Forbidden, NotFound
-from bot.services.outbox import enqueue_card_sync, enqueue_message
+from bot.services.outbox import enqueue_card_sync, enqueue_internal_message, enqueue_message
 from bot.services.reminders import sync_reminders
 from storage.models import Inquiry, InquiryEvent
 from storage.repos.inquiries import (
@@ -48,6 +48,42 @@ class Draft:
     source: str = "command"
     source_channel: str | None = None
     source_ts: str | None = None
+    created_by: str | None = None  # who is opening it, when not the requester (shortcut)
+
+
+@dataclass(frozen=True)
+class CustomerUpdate:
+    """One update the customer was told about: when, what kind, and its public text."""
+
+    at: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CustomerView:
+    """What a customer may see of an inquiry they requested (never internal fields)."""
+
+    number: int
+    title: str
+    status: str
+    eta: str  # the ETA promised to them, "" when none was given
+    open: bool
+    updates: tuple[CustomerUpdate, ...] = ()
+
+
+@dataclass(frozen=True)
+class StaffView:
+    """Everything about an inquiry, for staff: the row and its whole history."""
+
+    inquiry: Inquiry
+    events: list[InquiryEvent]
+
+
+# History entries whose text was sent to the requester; everything else stays internal.
+PUBLIC_EVENTS = frozenset(
+    {"created", "eta", "progress", "milestone", "hold", "resume", "resolved", "reopened"}
+)
 
 
 @dataclass(frozen=True)
@@ -169,6 +205,10 @@ async def open_inquiry(session: AsyncSession, deps: Deps, draft: Draft) -> Opene
         )
         if existing is not None:
             return Opened(existing, created=False)
+    if draft.assignee_id:
+        if not deps.is_staff(draft.created_by or draft.requester_id):
+            raise Forbidden("inquiry.error.customer_assignee")
+        check_assignable(deps, draft.assignee_id)
     if draft.kind == Kind.REGULATORY and draft.due is None:
         raise DomainError("inquiry.error.regulatory_needs_due", usage="inquiry.usage.new")
     now = deps.clock.now()
@@ -216,12 +256,23 @@ async def open_inquiry(session: AsyncSession, deps: Deps, draft: Draft) -> Opene
     return Opened(inquiry, created=True)
 
 
+def check_assignable(deps: Deps, user_id: str) -> None:
+    """Refuse anyone who is not in a team as an assignee, naming who may be assigned."""
+    if not deps.is_assignable(user_id):
+        raise Forbidden(
+            "inquiry.error.not_assignable",
+            user=user_id,
+            assignable_users=deps.config.assignable_in_order()[:20],
+        )
+
+
 async def _notify_assignee(
     session: AsyncSession, inquiry: Inquiry, event: InquiryEvent, deps: Deps
 ) -> None:
     assert inquiry.assignee_id
-    await enqueue_message(
+    await enqueue_internal_message(
         session,
+        deps,
         key=f"assignee:{event.id}",
         recipient=inquiry.assignee_id,
         text_key="inquiry.notify.assigned_to_you",
@@ -243,10 +294,33 @@ async def find_inquiry(session: AsyncSession, number: int, *, lock: bool = False
     return inquiry
 
 
+async def find_visible(
+    session: AsyncSession, number: int, actor: Actor, *, lock: bool = False
+) -> Inquiry:
+    """Return inquiry #number if actor may see it: staff see all, customers their own.
+
+    A customer asking for someone else's inquiry gets the same NotFound as for a number that
+    does not exist, so nobody outside staff can tell which numbers are taken.
+    """
+    inquiry = await get_inquiry(session, number=number, for_update=lock)
+    if inquiry is None or not (actor.is_staff or inquiry.requester_id == actor.user_id):
+        raise NotFound("inquiry.error.not_found", number=number)
+    return inquiry
+
+
+def refuse_customer(actor: Actor, action: str, number: int) -> None:
+    """Refuse a staff-only action to a customer before any lookup (same answer for every number)."""
+    if action in STAFF_ONLY and not actor.is_staff:
+        raise Forbidden(
+            "inquiry.error.forbidden", action=action, number=number, who_key="inquiry.who.staff"
+        )
+
+
 async def _load_for(
     session: AsyncSession, deps: Deps, number: int, actor: Actor, action: str
 ) -> Inquiry:
-    inquiry = await find_inquiry(session, number, lock=True)
+    refuse_customer(actor, action, number)
+    inquiry = await find_visible(session, number, actor, lock=True)
     if not may(actor, action, requester_id=inquiry.requester_id):
         who = "inquiry.who.staff" if action != "reopen" else "inquiry.who.requester_or_staff"
         raise Forbidden("inquiry.error.forbidden", action=action, number=number, who_key=who)
@@ -270,6 +344,7 @@ async def assign_inquiry(
 ) -> Inquiry:
     """Give the inquiry to assignee_id and tell the requester and the assignee."""
     inquiry = await _load_for(session, deps, number, actor, "assign")
+    check_assignable(deps, assignee_id)
     now = deps.clock.now()
     old = inquiry.assignee_id
     if old == assignee_id:
@@ -350,8 +425,9 @@ async def set_eta(
             e.kind == "milestone" for e in await list_events(session, inquiry_id=inquiry.id or 0)
         )
     ):
-        await enqueue_message(
+        await enqueue_internal_message(
             session,
+            deps,
             key=f"ask-milestones:{event.id}",
             recipient=actor.user_id,
             text_key="inquiry.notify.milestones_needed",
@@ -520,8 +596,13 @@ async def list_for(
 ) -> tuple[list[Inquiry], int]:
     """Return the inquiries a scope names, sorted by deadline, at most 20, with the total."""
     open_ = [s.value for s in (Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.ON_HOLD)]
-    if scope in ("team", "all", "overdue", "open") and not actor.is_staff:
-        raise Forbidden("inquiry.error.forbidden_list", scope=scope, who_key="inquiry.who.staff")
+    if not actor.is_staff:
+        # A customer sees only what they asked for, whatever they were assigned in the past.
+        if scope != "mine":
+            raise Forbidden(
+                "inquiry.error.forbidden_list", scope=scope, who_key="inquiry.who.staff"
+            )
+        return await list_inquiries(session, statuses=open_, requester_id=actor.user_id)
     if scope == "mine":
         return await list_inquiries(session, statuses=open_, requester_or_assignee=actor.user_id)
     if scope == "team":
@@ -537,18 +618,48 @@ async def list_for(
 
 async def show_inquiry(
     session: AsyncSession, deps: Deps, number: int, actor: Actor
-) -> tuple[Inquiry, list[InquiryEvent]]:
-    """Return an inquiry and its full history, for its requester or staff."""
-    inquiry = await find_inquiry(session, number)
-    if not may(actor, "show", requester_id=inquiry.requester_id):
-        raise Forbidden(
-            "inquiry.error.forbidden",
-            action="show",
-            number=number,
-            who_key="inquiry.who.requester_or_staff",
-        )
+) -> StaffView | CustomerView:
+    """Return what actor may see of an inquiry: everything for staff, the customer view else."""
+    inquiry = await find_visible(session, number, actor)
     assert inquiry.id is not None
-    return inquiry, await list_events(session, inquiry_id=inquiry.id)
+    events = await list_events(session, inquiry_id=inquiry.id)
+    if actor.is_staff:
+        return StaffView(inquiry, events)
+    return describe_for_customer(inquiry, deps, events)
+
+
+def _public_text(event: InquiryEvent) -> str:
+    if event.kind == "eta":
+        return event.new_value or ""
+    if event.kind == "milestone" and event.new_value:
+        planned = json.loads(event.new_value)
+        return f"{planned.get('date', '')} {planned.get('stage', '')}".strip()
+    if event.kind in ("created", "resume"):
+        return ""
+    return event.note
+
+
+def describe_for_customer(
+    inquiry: Inquiry, deps: Deps, events: list[InquiryEvent] | None = None
+) -> CustomerView:
+    """The customer view: number, title, status, promised ETA and the updates sent to them.
+
+    Never the assignee, the SLA deadline or its state, the kind, internal history entries
+    (assignment, first response) or other staff-only fields.
+    """
+    updates = tuple(
+        CustomerUpdate(at=fmt_time(e.at, deps), kind=e.kind, text=_public_text(e))
+        for e in events or []
+        if e.kind in PUBLIC_EVENTS
+    )
+    return CustomerView(
+        number=inquiry.number,
+        title=inquiry.title,
+        status=inquiry.status,
+        eta=fmt_time(inquiry.eta_at, deps) if inquiry.eta_at else "",
+        open=inquiry.status not in (Status.RESOLVED, Status.CLOSED),
+        updates=updates,
+    )
 
 
 async def mark_card_posted(session: AsyncSession, inquiry_id: int, channel: str, ts: str) -> None:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import OutboxMessage
 from storage.repos.outbox import add_outbox_message, add_outbox_messages
 
+if TYPE_CHECKING:
+    from bot.deps import Deps
+
+log = logging.getLogger("charterbot.outbox")
 CARD = "card"
 MESSAGE = "message"
 NUDGE = "nudge"
@@ -43,6 +48,38 @@ async def enqueue_message(
     )
 
 
+def may_receive_internal(deps: Deps, recipient: str, what: str) -> bool:
+    """Return whether an internal message (assignment, reminder, card link) may go to recipient.
+
+    Channels are configured by the operator; a person must be staff. Anyone else (a customer
+    left as assignee from before this rule, or someone removed from the config) is skipped and
+    logged: internal data never reaches a customer.
+    """
+    if recipient[:1] in ("U", "W") and not deps.is_staff(recipient):
+        log.warning("internal %s to non-staff %s skipped", what, recipient)
+        return False
+    return True
+
+
+async def enqueue_internal_message(
+    session: AsyncSession,
+    deps: Deps,
+    *,
+    key: str,
+    recipient: str,
+    text_key: str,
+    params: dict[str, Any],
+    now: datetime,
+) -> bool:
+    """Queue a staff-only message; skip (and log) a recipient who is not staff."""
+    if not may_receive_internal(deps, recipient, text_key):
+        return False
+    await enqueue_message(
+        session, key=key, recipient=recipient, text_key=text_key, params=params, now=now
+    )
+    return True
+
+
 async def enqueue_card_sync(
     session: AsyncSession, *, key: str, inquiry_id: int, channel: str, now: datetime
 ) -> None:
@@ -61,9 +98,17 @@ async def enqueue_card_sync(
 
 
 async def enqueue_nudges(
-    session: AsyncSession, nudges: list[tuple[str, str, list[dict[str, Any]]]], *, now: datetime
+    session: AsyncSession,
+    deps: Deps,
+    nudges: list[tuple[str, str, list[dict[str, Any]]]],
+    *,
+    now: datetime,
 ) -> None:
-    """Queue grouped nudges, given as (key, recipient, items), in one batch; rendered at delivery."""
+    """Queue grouped nudges, given as (key, recipient, items), in one batch; rendered at delivery.
+
+    Nudges are internal (snooze buttons, card links): a non-staff recipient is skipped.
+    """
+    nudges = [n for n in nudges if may_receive_internal(deps, n[1], "nudge")]
     await add_outbox_messages(
         session,
         [

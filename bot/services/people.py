@@ -41,6 +41,19 @@ class Languages:
         hit = self._memory.get(user_id)
         if hit and hit[1] > now.timestamp():
             return hit[0]
+        profile = await self._profile(user_id)
+        lang = lang_of_locale(profile.locale if profile else None, self._default)
+        self._memory[user_id] = (lang, (now + timedelta(hours=1)).timestamp())
+        return lang
+
+    async def name_of(self, user_id: str) -> str:
+        """Return the user's display name (their id when the platform does not know them)."""
+        profile = await self._profile(user_id)
+        return profile.name if profile is not None and profile.name else user_id
+
+    async def _profile(self, user_id: str) -> UserProfile | None:
+        """The stored profile, refreshed from the directory when missing or older than a day."""
+        now = self._clock.now()
         async with self._reads() as session:
             profile = await get_profile(session, user_id=user_id)
         if profile is None or now - profile.fetched_at > PROFILE_TTL:
@@ -55,6 +68,4 @@ class Languages:
                 )
                 async with self._sessions.begin() as session:
                     await add_profile(session, profile)
-        lang = lang_of_locale(profile.locale if profile else None, self._default)
-        self._memory[user_id] = (lang, (now + timedelta(hours=1)).timestamp())
-        return lang
+        return profile

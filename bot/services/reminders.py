@@ -182,7 +182,7 @@ async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 100
     for recipient, items in groups.items():
         digest = hashlib.sha1(",".join(str(i["reminder"]) for i in items).encode()).hexdigest()
         nudges.append((f"nudge:{recipient}:{digest}", recipient, items))
-    await enqueue_nudges(session, nudges, now=now)
+    await enqueue_nudges(session, deps, nudges, now=now)
     return len(claimed)
 
 

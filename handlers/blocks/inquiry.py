@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.i18n import Lang, escape, t, t_plain
+from bot.services.inquiries import CustomerView
 from handlers.blocks.common import (
     FIELD_TEXT,
     MAX_VIEW_BLOCKS,
@@ -121,10 +122,22 @@ def _modal(
     }
 
 
+MAX_OPTIONS = 100  # Slack's limit for a static_select
+
+
 def build_new_inquiry_modal(
-    lang: Lang, *, title: str = "", detail: str = "", meta: dict[str, Any] | None = None
+    lang: Lang,
+    *,
+    title: str = "",
+    detail: str = "",
+    meta: dict[str, Any] | None = None,
+    assignees: list[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """The "new inquiry" modal, optionally prefilled from a message."""
+    """The "new inquiry" modal, optionally prefilled from a message.
+
+    `assignees` are the (user id, name) pairs that may be picked; without any (a customer, or
+    no team configured) the modal has no assignee field at all.
+    """
     options = [{"text": plain(t_plain(lang, f"kind.{k}")), "value": k} for k in KINDS]
     blocks = [
         _input(
@@ -156,13 +169,50 @@ def build_new_inquiry_modal(
             optional=True,
         ),
         _input(Block.DUE, t_plain(lang, "modal.due"), {"type": "datepicker"}, optional=True),
-        _input(
-            Block.ASSIGNEE, t_plain(lang, "modal.assignee"), {"type": "users_select"}, optional=True
-        ),
     ]
+    if assignees:
+        people = [
+            {"text": plain(name, 75), "value": user_id} for user_id, name in assignees[:MAX_OPTIONS]
+        ]
+        blocks.append(
+            _input(
+                Block.ASSIGNEE,
+                t_plain(lang, "modal.assignee"),
+                {"type": "static_select", "options": people},
+                optional=True,
+            )
+        )
     return _modal(
         View.NEW_INQUIRY,
         t_plain(lang, "modal.new_title"),
+        t_plain(lang, "modal.submit"),
+        t_plain(lang, "modal.cancel"),
+        blocks,
+        meta or {},
+    )
+
+
+def build_report_modal(
+    lang: Lang, *, title: str = "", detail: str = "", meta: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The customer's "report this" form from a message: a title and the detail, nothing else."""
+    blocks = [
+        section(t(lang, "modal.report_intro")),
+        _input(
+            Block.TITLE,
+            t_plain(lang, "modal.title_field"),
+            _text_input(initial=title, max_length=200),
+        ),
+        _input(
+            Block.DETAIL,
+            t_plain(lang, "modal.detail"),
+            _text_input(True, detail, 3000),
+            optional=True,
+        ),
+    ]
+    return _modal(
+        View.REPORT,
+        t_plain(lang, "modal.report_title"),
         t_plain(lang, "modal.submit"),
         t_plain(lang, "modal.cancel"),
         blocks,
@@ -256,4 +306,57 @@ def build_home(lang: Lang, rows: list[dict[str, Any]], total: int) -> dict[str, 
     """App Home: the user's open inquiries and how to open a new one."""
     blocks = [header(t_plain(lang, "home.title")), section(t(lang, "home.intro"))]
     blocks += build_inquiry_lines(rows, total, lang, "mine")
+    return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}
+
+
+def _customer_line(lang: Lang, view: CustomerView) -> str:
+    params = {
+        "number": view.number,
+        "title": clip(view.title, 80),
+        "status": t(lang, f"status.{view.status}"),
+    }
+    if view.eta:
+        return t(lang, "customer.line_eta", eta=view.eta, **params)
+    return t(lang, "customer.line", **params)
+
+
+def build_customer_lines(views: list[CustomerView], total: int, lang: Lang) -> list[dict[str, Any]]:
+    """A customer's list: the inquiries they requested, customer view only."""
+    if not views:
+        return [section(t(lang, "customer.list_empty"))]
+    blocks = [section(t(lang, "customer.list_heading", total=total))]
+    blocks += line_sections([_customer_line(lang, v) for v in views])
+    if total > len(views):
+        blocks.append(context(t(lang, "list.more", count=total - len(views))))
+    return cap_blocks(blocks)
+
+
+def build_customer_history(view: CustomerView, lang: Lang) -> list[dict[str, Any]]:
+    """A customer's `/inquiry show`: status, the promised ETA and the updates sent to them."""
+    fields = [
+        ("customer.status", t(lang, f"status.{view.status}")),
+        ("customer.eta", view.eta or t(lang, "customer.no_eta")),
+    ]
+    blocks: list[dict[str, Any]] = [
+        header(f"#{view.number} {view.title}"),
+        {
+            "type": "section",
+            "fields": [mrkdwn(f"*{t(lang, k)}*\n{v}", FIELD_TEXT) for k, v in fields],
+        },
+    ]
+    if view.updates:
+        blocks.append({"type": "divider"})
+        lines = [f"*{t(lang, 'customer.updates')}*"] + [
+            t(lang, "customer.update_line", at=u.at, what=t(lang, f"event.{u.kind}"))
+            + (f" — {escape(clip(u.text, 300))}" if u.text else "")
+            for u in view.updates
+        ]
+        blocks += line_sections(lines)
+    return cap_blocks(blocks)
+
+
+def build_customer_home(lang: Lang, views: list[CustomerView], total: int) -> dict[str, Any]:
+    """A customer's App Home: the inquiries they requested (customer view) and how to ask."""
+    blocks = [header(t_plain(lang, "home.title")), section(t(lang, "home.intro"))]
+    blocks += build_customer_lines(views, total, lang)
     return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}

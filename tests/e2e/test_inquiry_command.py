@@ -130,13 +130,20 @@ async def test_permissions(bot: Bot) -> None:
     assert "staff" in refused
     assert "staff" in await bot.reply_to("UCUST", "list all")
     assert "#1" in await bot.reply_to("UCUST", "list mine")
-    assert "요청자" in await bot.reply_to("UCUST2", "show 1")  # ko-KR customer, not the requester
+    # ko-KR customer, not the requester: the same answer as for a number that does not exist
+    # (issue 7 §6: customers cannot probe which inquiry numbers are taken)
+    not_theirs = await bot.reply_to("UCUST2", "show 1")
+    assert not_theirs.replace("#1", "#N") == (await bot.reply_to("UCUST2", "show 999")).replace(
+        "#999", "#N"
+    )
+    assert "문의가 없습니다" in not_theirs and "my issue" not in not_theirs
     assert (await _inquiries(bot))[0].status == "new"
 
 
 async def test_escaping_of_user_text(bot: Bot) -> None:
     # what Slack sends when someone types "<!channel> & @bob hello" (should_escape: true)
-    await bot.reply_to("USTAFF1", "new support &lt;!channel&gt; &amp; <@U999|bob> hello")
+    # (the mention names an assignable team member: issue 9 §1 refuses anyone else)
+    await bot.reply_to("USTAFF1", "new support &lt;!channel&gt; &amp; <@USTAFF2|alex> hello")
     await bot.settle()
     card = bot.posts("C0TRIAGE")[0]
     dumped = json.dumps(card["blocks"])

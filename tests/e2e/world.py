@@ -40,6 +40,7 @@ PEOPLE = [
     ("UCUST", "customer", "en-US"),
     ("UCUST2", "other customer", "ko-KR"),
     ("UADMIN", "admin", "en-US"),
+    ("URECEPTION", "reception", "ko-KR"),  # staff, but in no team: never an assignee
 ]
 
 CHANNELS = [

@@ -249,10 +249,19 @@ def test_ticket_reaction_and_shortcut_make_inquiries(
     assert "Badge printer" in modal.locator(".bk-input[data-block-id='title'] input").input_value()
     sujin.click(".modal-submit")
     modal.wait_for(state="detached")
-    inquiry_number(triage, "Badge printer needs toner")
+    number = inquiry_number(triage, "Badge printer needs toner")
+    # tracking it again answers at once, without a form (issue 9 §6)
+    other.hover()
+    other.locator("button[data-op='menu']").click()
+    sujin.click(".menu button:has-text('Track as inquiry')")
+    sujin.locator(".msg.ephemeral", has_text=f"#{number}").first.wait_for()
+    assert sujin.locator(".modal").count() == 0
     # a modal closed midway changes nothing
-    msg.hover()
-    msg.locator("button[data-op='menu']").click()
+    send(sujin, "Lobby screen flickers")
+    third = sujin.locator(".msg", has_text="Lobby screen flickers").first
+    third.wait_for()
+    third.hover()
+    third.locator("button[data-op='menu']").click()
     sujin.click(".menu button:has-text('Track as inquiry')")
     modal.wait_for()
     sujin.click(".modal-cancel")

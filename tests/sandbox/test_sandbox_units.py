@@ -33,7 +33,8 @@ def test_signature_verifies_with_slack_sdk() -> None:
 
 
 def test_view_state_round_trips_through_the_bots_parser() -> None:
-    view = build_new_inquiry_modal("en")
+    # the assignee picker offers only assignable people (issue 9 §1): a static_select
+    view = build_new_inquiry_modal("en", assignees=[("U0ALEX", "alex")])
     raw = {
         "kind": "request",
         "title": "VPN drops",
