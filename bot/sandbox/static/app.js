@@ -27,9 +27,12 @@ const S = {
 
 // ------------------------------------------------------------------ helpers
 
+// Every state-changing request carries the token the server put into this page at start.
+const TOKEN = (document.querySelector("meta[name='sandbox-token']") || {}).content || "";
+
 async function api(path, body) {
   const opts = body === undefined ? {} : {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    method: "POST", headers: { "Content-Type": "application/json", "X-Sandbox-Token": TOKEN }, body: JSON.stringify(body),
   };
   let resp;
   try {
