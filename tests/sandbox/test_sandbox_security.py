@@ -275,6 +275,7 @@ def test_cli_refuses_a_network_host_without_expose(tmp_path: Path) -> None:
     port = str(free_port())
     done = subprocess.run(
         [sys.executable, "-m", "bot", "sandbox", "--host", "0.0.0.0", "--port", port],
+        check=False,
         cwd=tmp_path,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
         capture_output=True,
@@ -291,6 +292,7 @@ def test_cli_warns_when_exposed(tmp_path: Path) -> None:
     test opens nothing to the network."""
     done = subprocess.run(
         [sys.executable, "-m", "bot", "sandbox", "--host", "192.0.2.1", "--expose", "--port", "0"],
+        check=False,
         cwd=tmp_path,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
         capture_output=True,
