@@ -190,6 +190,8 @@ async def run_sandbox(
         exposed=exposed,
     )
     sandbox.url = url
+    if saved is None:  # a fresh workspace: greet the first-time visitor
+        sandbox.seed_welcome()
     app = build_sandbox_app(sandbox)
 
     stop = asyncio.Event()

@@ -28,9 +28,10 @@ from bot.aio import cancel_and_wait
 from bot.app import Runtime, build_web_app
 from bot.clock import SettableClock
 from bot.domain.durations import parse_duration
+from bot.i18n import LANGS, Lang, catalogue, lang_of_locale, t
 from bot.sandbox import slack_requests as sr
 from bot.sandbox.fake_slack import Call, FakeSlack, validate_view
-from bot.sandbox.workspace import Persona, Workspace, save_state
+from bot.sandbox.workspace import GUIDE_ID, Persona, Workspace, save_state
 
 log = logging.getLogger("charterbot.sandbox")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -48,6 +49,43 @@ MAX_REACTIONS = 23  # distinct emoji on one message, like Slack
 MAX_CALLS = 5000  # Web API calls kept for /sandbox/api/calls
 MAX_EPHEMERALS = 2000
 MAX_VIEWS = 500
+
+
+# The /inquiry subcommands the composer offers, in the order of `/inquiry help`.
+SUBCOMMANDS = (
+    "new",
+    "list",
+    "show",
+    "assign",
+    "eta",
+    "progress",
+    "milestone",
+    "hold",
+    "resume",
+    "resolve",
+    "reopen",
+    "help",
+)
+_USAGE = re.compile(r"`/inquiry (\w+)\s*([^`]*)`")
+
+
+def page_texts(lang: Lang) -> dict[str, str]:
+    """The page's own labels in one language (catalogue keys `sandbox.*`, prefix removed)."""
+    return {k[8:]: v for k, v in catalogue(lang).items() if k.startswith("sandbox.")}
+
+
+def subcommands(lang: Lang) -> list[dict[str, str]]:
+    """Every /inquiry subcommand with its arguments (from the bot's usage text) and its own
+    description, for the composer's autocomplete."""
+    texts = catalogue(lang)
+    out = []
+    for name in SUBCOMMANDS:
+        usage = texts.get(f"inquiry.usage.{name}", "")
+        m = _USAGE.search(usage)
+        args = m.group(2).strip() if m and m.group(1) == name else ""
+        args = args.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        out.append({"name": name, "args": args, "description": texts[f"sandbox.sub.{name}"]})
+    return out
 
 
 class BadInput(Exception):
@@ -164,6 +202,26 @@ class Sandbox:
 
     def event_ts(self) -> str:
         return f"{self.now().timestamp():.6f}"
+
+    def seed_welcome(self) -> None:
+        """A first-time visitor's hint: a note from the sandbox guide in #triage (in both
+        languages) and in every persona's DM with the bot (in the persona's language)."""
+        cfg = self.runtime.deps.config
+        intake = cfg.channels.intake[0] if cfg.channels.intake else None
+        first: Lang = cfg.language
+        second: Lang = "en" if first == "ko" else "ko"
+        if cfg.channels.triage:
+            both = "\n\n".join(
+                t(lang, "sandbox.welcome", channel=intake or "#intake") for lang in (first, second)
+            )
+            self.fake.post_user_message(cfg.channels.triage, GUIDE_ID, both)
+        for person in self.workspace.people:
+            lang = lang_of_locale(person.locale, cfg.language)
+            self.fake.post_user_message(
+                self.fake.dm_channel_for(person.id),
+                GUIDE_ID,
+                t(lang, "sandbox.welcome", channel=intake or "#intake"),
+            )
 
     # ------------------------------------------------------------------ who may ask
 
@@ -798,7 +856,14 @@ class Sandbox:
                 if deps.is_staff(p.id)
                 else "customer"
             )
-            people.append({**p.as_json(), "role": role, "dm": self.fake.dm_channel_for(p.id)})
+            people.append(
+                {
+                    **p.as_json(),
+                    "role": role,
+                    "lang": lang_of_locale(p.locale, cfg.language),
+                    "dm": self.fake.dm_channel_for(p.id),
+                }
+            )
         return {
             "team": self.workspace.team,
             "bot": {"id": self.fake.bot_user_id, "name": "charterbot"},
@@ -822,6 +887,10 @@ class Sandbox:
             "timezone": cfg.timezone,
             "errors": list(self.errors),
             "clock_steps": list(CLOCK_STEPS),
+            "language": cfg.language,
+            "guide": GUIDE_ID,
+            "i18n": {lang: page_texts(lang) for lang in LANGS},
+            "subcommands": {lang: subcommands(lang) for lang in LANGS},
         }
 
     def _visible_ephemerals(self, person: Persona, channel: str) -> list[dict[str, Any]]:
