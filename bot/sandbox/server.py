@@ -49,6 +49,8 @@ MAX_REACTIONS = 23  # distinct emoji on one message, like Slack
 MAX_CALLS = 5000  # Web API calls kept for /sandbox/api/calls
 MAX_EPHEMERALS = 2000
 MAX_VIEWS = 500
+MAX_STREAMS = 32  # open pages (live-update streams) at once
+MAX_BACKLOG = 2000  # events waiting for one page; a page that stops reading is let go
 
 
 # The /inquiry subcommands the composer offers, in the order of `/inquiry help`.
@@ -246,11 +248,14 @@ class Sandbox:
         host = request.headers.get("Host", "").lower()
         if not self.exposed and host not in self.allowed_hosts():
             return f"The sandbox answers only on its own address; this request was for '{host}'."
+        site = request.headers.get("Sec-Fetch-Site")
         if request.method in ("GET", "HEAD"):
+            # the page itself may be opened from a link anywhere; its API only by the page
+            if request.path.startswith("/sandbox/") and site in ("cross-site", "same-site"):
+                return "The sandbox accepts requests from its own page only."
             return None
         if request.content_type != "application/json":
             return "The sandbox accepts only application/json requests from its page."
-        site = request.headers.get("Sec-Fetch-Site")
         if site is not None and site not in ("same-origin", "none"):
             return "The sandbox accepts requests from its own page only."
         origin = request.headers.get("Origin")
@@ -306,7 +311,11 @@ class Sandbox:
         self.seq += 1
         event["seq"] = self.seq
         for queue in list(self.clients):
-            queue.put_nowait(event)
+            if queue.qsize() >= MAX_BACKLOG:  # not reading: end its stream (it reconnects)
+                self.clients.discard(queue)
+                queue.put_nowait(None)
+            else:
+                queue.put_nowait(event)
 
     def changed(self) -> None:
         """Save the workspace soon (several changes in a burst give one write)."""
@@ -1148,6 +1157,12 @@ def add_sandbox_routes(app: web.Application, sandbox: Sandbox) -> None:
                 "X-Accel-Buffering": "no",
             }
         )
+        if len(sb.clients) >= MAX_STREAMS:
+            raise BadInput(
+                "too_many_pages",
+                f"The sandbox serves at most {MAX_STREAMS} open pages; close some tabs.",
+                503,
+            )
         # Listen before answering: once the page sees the stream open, no later push can
         # miss it (the page takes its first snapshot only then).
         queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()

@@ -9,6 +9,8 @@ loopback needs `--expose`; what the API can make the sandbox hold is bounded.
 
 from __future__ import annotations
 
+import asyncio
+import http.client
 import json
 import subprocess
 import sys
@@ -148,6 +150,40 @@ def test_a_rebound_host_name_gets_neither_the_page_nor_its_token(sb: SandboxProc
             assert sb.token in page.read().decode()
 
 
+def test_the_api_refuses_cross_site_reads_but_the_page_opens_from_a_link(
+    sb: SandboxProcess,
+) -> None:
+    cross = {"Sec-Fetch-Site": "cross-site"}
+    for path in ("/sandbox/api/state", "/sandbox/api/events", "/sandbox/api/calls"):
+        req = urllib.request.Request(sb.url + path, headers=cross)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(req, timeout=10)
+        assert refused.value.code == 403, path
+    req = urllib.request.Request(sb.url + "/", headers={**cross, "Sec-Fetch-Mode": "navigate"})
+    with urllib.request.urlopen(req, timeout=10) as page:
+        assert page.status == 200
+
+
+def test_open_streams_are_bounded(sb: SandboxProcess) -> None:
+    streams = []
+    try:
+        for _ in range(server.MAX_STREAMS + 3):
+            conn = http.client.HTTPConnection("127.0.0.1", sb.port, timeout=10)
+            conn.request("GET", "/sandbox/api/events")
+            resp = conn.getresponse()
+            streams.append(conn)
+            if resp.status != 200:
+                assert resp.status == 503
+                assert "open pages" in json.loads(resp.read())["message"]
+                break
+        else:
+            raise AssertionError("every stream was accepted")
+        assert len(streams) == server.MAX_STREAMS + 1
+    finally:
+        for conn in streams:
+            conn.close()
+
+
 def test_response_urls_cannot_be_guessed(sb: SandboxProcess) -> None:
     """A cross-site form can post to /response/<id> without any header trick: ids must be
     unguessable (they were R000001, R000002, ...)."""
@@ -239,6 +275,16 @@ def test_transcript_ephemerals_and_views_are_bounded() -> None:
     assert len(fake.ephemerals) == server.MAX_EPHEMERALS
     assert "V0" in fake.views and f"V{server.MAX_VIEWS + 49}" in fake.views
     assert len(fake.views) <= server.MAX_VIEWS + 1
+
+
+def test_a_page_that_stops_reading_is_let_go() -> None:
+    sandbox = _sandbox()
+    stalled: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+    sandbox.clients.add(stalled)
+    for _ in range(server.MAX_BACKLOG + 50):
+        sandbox.push({"type": "clock", "now": "x"})
+    assert stalled not in sandbox.clients
+    assert stalled.qsize() == server.MAX_BACKLOG + 1  # the backlog, then the end of stream
 
 
 # ------------------------------------------------------------------ --host and --expose
