@@ -91,13 +91,20 @@ def subcommands(lang: Lang) -> list[dict[str, str]]:
 
 
 class BadInput(Exception):
-    """A request from the page that cannot be carried out; the message is shown as is."""
+    """A request from the page that cannot be carried out.
 
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
+    The page shows the catalogue's `sandbox.error.<code>` in the persona's language when there
+    is one (filled in with `params`), else `message` as is.
+    """
+
+    def __init__(
+        self, code: str, message: str, status: int = 400, params: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status
+        self.params = params or {}
 
 
 def _index(value: object) -> int:
@@ -168,6 +175,7 @@ class Sandbox:
                 "unknown_channel",
                 f"Unknown channel '{key}'. The channels are {names}, plus 'dm' and 'home'.",
                 404,
+                {"name": key, "channels": names},
             )
         if person.external and channel.id not in self.runtime.deps.config.channels.intake:
             raise BadInput(
@@ -175,6 +183,7 @@ class Sandbox:
                 f"{person.real_name} is a customer from another organisation and only "
                 f"sees the shared channels (#intake) and the DM with the bot.",
                 403,
+                {"name": person.real_name},
             )
         return channel.id
 
@@ -296,6 +305,7 @@ class Sandbox:
                 f"The sandbox holds at most {MAX_MESSAGES:,} messages; start over with "
                 "`charterbot sandbox --reset`.",
                 413,
+                {"max": f"{MAX_MESSAGES:,}"},
             )
 
     # ------------------------------------------------------------------ live updates
@@ -506,6 +516,7 @@ class Sandbox:
                 "unknown_command",
                 f"{name} is not a valid command. The app has: {', '.join(known)}. "
                 'In Slack, messages that start with "/" are interpreted as commands.',
+                params={"name": name, "commands": ", ".join(known)},
             )
         req = sr.slash_command(
             self.person_of(person.id),
@@ -589,7 +600,9 @@ class Sandbox:
         current = (self.fake.get_message(channel, ts) or {}).get("reactions") or []
         if len(current) >= MAX_REACTIONS and all(r.get("name") != name for r in current):
             raise BadInput(
-                "too_many_emoji", f"A message can carry at most {MAX_REACTIONS} different emoji."
+                "too_many_emoji",
+                f"A message can carry at most {MAX_REACTIONS} different emoji.",
+                params={"max": str(MAX_REACTIONS)},
             )
         added = self.fake.toggle_user_reaction(channel, ts, person.id, name)
         if added is None:
@@ -675,7 +688,7 @@ class Sandbox:
             if data.get("home"):
                 view = self.fake.home_views.get(person.id)
                 if view is None:
-                    raise BadInput("view_not_found", "App Home is not published yet.", 404)
+                    raise BadInput("home_not_published", "App Home is not published yet.", 404)
             else:
                 view = self._find_view(person, str(data["view_id"]))
             block_id, element = self._element_at(view["blocks"], block_index, element_index)
@@ -975,7 +988,7 @@ class Sandbox:
         """Load testing: append `count` plain messages from the personas to a channel."""
         channel = self.workspace.channel(channel_key or "")
         if channel is None:
-            raise BadInput("unknown_channel", f"Unknown channel '{channel_key}'.", 404)
+            raise BadInput("unknown_channel", f"Unknown channel '{channel_key}'.", 404)  # API only
         if not 1 <= count <= MAX_FILL:
             raise BadInput("bad_count", f"count must be between 1 and {MAX_FILL:,}.")
         self.room_for(count)
@@ -1000,7 +1013,8 @@ SANDBOX_KEY: web.AppKey[Sandbox] = web.AppKey("sandbox", Sandbox)
 
 def _json_error(exc: BadInput) -> web.Response:
     return web.json_response(
-        {"ok": False, "error": exc.code, "message": exc.message}, status=exc.status
+        {"ok": False, "error": exc.code, "message": exc.message, "params": exc.params},
+        status=exc.status,
     )
 
 

@@ -217,6 +217,14 @@ def test_request_body_and_load_are_bounded(sb: SandboxProcess) -> None:
     assert status == 400
 
 
+def test_refusals_carry_the_code_and_parameters_the_page_translates(sb: SandboxProcess) -> None:
+    status, answer = sb.post("/sandbox/api/send", {"as": "minji", "channel": "x", "text": "hi"})
+    assert status == 404 and answer["error"] == "unknown_channel"
+    assert answer["params"]["name"] == "x" and "#triage" in answer["params"]["channels"]
+    status, answer = sb.post("/sandbox/api/send", {"as": "dana", "channel": "triage", "text": "hi"})
+    assert status == 403 and answer["params"] == {"name": "Dana Choi (Mirae Securities)"}
+
+
 # ------------------------------------------------------------------ in-process bounds
 
 

@@ -118,8 +118,16 @@ function banner(kind, title, details = [], { sticky = false } = {}) {
   return div;
 }
 
+// What a failed answer says, in the persona's language when the catalogue knows the error.
+function messageOf(res) {
+  const key = `error.${res.error}`;
+  const text = L(key, res.params || {});
+  if (text !== key && !/\{\w+\}/.test(text)) return text;
+  return res.message || res.error || L("something_wrong");
+}
+
 function showError(res, where) {
-  const msg = res.message || res.error || L("something_wrong");
+  const msg = messageOf(res);
   if (where) { where.textContent = msg; } else { banner("notice", msg); }
 }
 
@@ -224,7 +232,7 @@ async function loadChannel(name) {
   const res = await snapshot(`/messages?as=${encodeURIComponent(S.persona.id)}&channel=${encodeURIComponent(name)}`);
   if (!res.ok) {
     caughtUp(null);
-    renderNotice(res.error === "unknown_channel" ? L("unknown_channel", { name }) : L("not_available"), res.message || res.error);
+    renderNotice(res.error === "unknown_channel" ? L("unknown_channel", { name }) : L("not_available"), messageOf(res));
     return;
   }
   S.view.channel = res.channel;
@@ -578,7 +586,7 @@ async function sendFrom(form, threadTs) {
   sendBtn.disabled = true;
   const res = await api("/send", { as: S.persona.id, channel: S.view.channel, text, thread_ts: threadTs || null });
   sendBtn.disabled = false;
-  if (!res.ok) { errBox.textContent = res.message || res.error; return; }
+  if (!res.ok) { errBox.textContent = messageOf(res); return; }
   input.value = "";
   autosize(input);
   $("#suggest").hidden = true;
@@ -708,7 +716,7 @@ async function submitModal() {
   if (btn) btn.disabled = false;
   if (!res.ok) {
     const box = $("#modal-root .modal-error");
-    if (box) { box.hidden = false; box.textContent = res.message || res.error; }
+    if (box) { box.hidden = false; box.textContent = messageOf(res); }
     return;
   }
   if (res.errors && Object.keys(res.errors).length) {
