@@ -82,6 +82,8 @@ function applyLabels() {
   const chosen = sel.value;
   sel.innerHTML = S.info.people.map((p) => `<option value="${esc(p.id)}">${esc(p.real_name)} — ${esc(L(`role.${p.role}`))}, ${esc(p.locale)}</option>`).join("");
   if (chosen) sel.value = chosen;
+  tickClock();
+  if (!$("#suggest").hidden) renderSuggest();  // an open autocomplete follows the language too
 }
 
 function fmtTime(ts) {
