@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
 import logging
 import secrets
 import signal
@@ -26,7 +27,16 @@ def add_sandbox_parser(sub: Any) -> None:
         "sandbox", help="run the bot against a local Slack-like workspace with a web page"
     )
     sandbox.add_argument("--port", type=int, default=3000, help="listen port (0: any free port)")
-    sandbox.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
+    sandbox.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="listen address (default 127.0.0.1; anything but loopback needs --expose)",
+    )
+    sandbox.add_argument(
+        "--expose",
+        action="store_true",
+        help="allow a non-loopback --host: anyone who can reach it acts as every persona",
+    )
     sandbox.add_argument(
         "--reset", action="store_true", help=f"start from a clean {DB_FILE} and workspace"
     )
@@ -47,8 +57,41 @@ def _aware(text: str) -> datetime:
     return moment
 
 
+def is_loopback(host: str) -> bool:
+    """True for `localhost` and loopback addresses (127.0.0.0/8, ::1)."""
+    if host.strip().lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def host_check(host: str, expose: bool) -> tuple[bool, str | None]:
+    """May the sandbox listen on host; and what to tell the person (refusal or warning)."""
+    if is_loopback(host):
+        return True, None
+    if not expose:
+        return False, (
+            f"charterbot sandbox: refusing to listen on {host}: the sandbox has no login, so "
+            "anyone who can reach it could act as every persona and move the bot's clock. "
+            "Leave --host at 127.0.0.1 (the default), or add --expose if you really mean to "
+            "open it to your network."
+        )
+    return True, (
+        f"charterbot sandbox: WARNING: exposed on {host} (--expose). Anyone who can reach this "
+        "address can open the page, act as every persona and move the bot's clock. Use it "
+        "only on a network you trust, and stop it when you are done."
+    )
+
+
 def cmd_sandbox(args: argparse.Namespace, _env: EnvSettings) -> int:
     """Run the sandbox until Ctrl-C or SIGTERM."""
+    allowed, message = host_check(args.host, args.expose)
+    if message:
+        print(message, file=sys.stderr, flush=True)
+    if not allowed:
+        return 2
     try:
         sock = socket.create_server((args.host, args.port))
     except OSError as exc:
@@ -59,7 +102,11 @@ def cmd_sandbox(args: argparse.Namespace, _env: EnvSettings) -> int:
         )
         return 2
     try:
-        asyncio.run(run_sandbox(sock, reset=args.reset, start=args.start))
+        asyncio.run(
+            run_sandbox(
+                sock, reset=args.reset, start=args.start, exposed=not is_loopback(args.host)
+            )
+        )
     finally:
         sock.close()
     return 0
@@ -71,6 +118,7 @@ async def run_sandbox(
     reset: bool = False,
     start: datetime | None = None,
     cwd: Path | None = None,
+    exposed: bool = False,
 ) -> None:
     """Serve the sandbox on an already bound socket until SIGINT/SIGTERM."""
     from aiohttp import web
@@ -96,7 +144,7 @@ async def run_sandbox(
         for gone in reset_files(db_file, state_file):
             log.info("reset: deleted %s", gone)
     host, port = sock.getsockname()[:2]
-    url = f"http://{host}:{port}"
+    url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
     token = "xoxb-sandbox-" + secrets.token_hex(8)
     secret = secrets.token_hex(16)  # only the sandbox signs requests, so a fresh one per run
     env = EnvSettings(
@@ -139,8 +187,11 @@ async def run_sandbox(
         workspace=workspace,
         manifest=read_manifest(),
         state_file=state_file,
+        exposed=exposed,
     )
     sandbox.url = url
+    if saved is None:  # a fresh workspace: greet the first-time visitor
+        sandbox.seed_welcome()
     app = build_sandbox_app(sandbox)
 
     stop = asyncio.Event()

@@ -664,7 +664,8 @@ class FakeSlack:
         """A response URL on this server. With ``channel``/``ts`` set, ``replace_original`` and
         ``delete_original`` act on that message, ``response_type: in_channel`` posts to the
         channel, anything else becomes an ephemeral message for ``user``."""
-        rid = f"R{next(self._ids):06d}"
+        # Unguessable, like Slack's: a page on another site must not be able to post to one.
+        rid = f"R{next(self._ids):06d}{secrets.token_hex(8)}"
         self._response_urls[rid] = {"channel": channel, "ts": ts, "user": user}
         return f"{self.root_url}/response/{rid}"
 

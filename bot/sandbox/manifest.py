@@ -44,7 +44,7 @@ def _items(lines: list[str], section: str) -> list[dict[str, str]]:
 
 
 def read_manifest(path: Path = MANIFEST) -> dict[str, Any]:
-    """Commands (command, description, usage_hint) and message shortcuts of the manifest.
+    """Commands (command, description, usage_hint, should_escape) and message shortcuts.
 
     Falls back to the ids in handlers/ids.py when the file is not there (an installed wheel).
     """
@@ -55,7 +55,8 @@ def read_manifest(path: Path = MANIFEST) -> dict[str, Any]:
 
         return {
             "commands": [
-                {"command": c.value, "description": "", "usage_hint": ""} for c in Command
+                {"command": c.value, "description": "", "usage_hint": "", "should_escape": True}
+                for c in Command
             ],
             "shortcuts": [
                 {"name": s.value, "type": "message", "callback_id": s.value} for s in Shortcut
@@ -66,6 +67,7 @@ def read_manifest(path: Path = MANIFEST) -> dict[str, Any]:
             "command": c.get("command", ""),
             "description": c.get("description", ""),
             "usage_hint": c.get("usage_hint", ""),
+            "should_escape": c.get("should_escape", "false").lower() == "true",
         }
         for c in _items(lines, "slash_commands")
         if c.get("command")

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
@@ -27,25 +28,90 @@ from bot.aio import cancel_and_wait
 from bot.app import Runtime, build_web_app
 from bot.clock import SettableClock
 from bot.domain.durations import parse_duration
+from bot.i18n import LANGS, Lang, catalogue, lang_of_locale, t
 from bot.sandbox import slack_requests as sr
 from bot.sandbox.fake_slack import Call, FakeSlack, validate_view
-from bot.sandbox.workspace import Persona, Workspace, save_state
+from bot.sandbox.workspace import GUIDE_ID, Persona, Workspace, save_state
 
 log = logging.getLogger("charterbot.sandbox")
 STATIC = Path(__file__).resolve().parent / "static"
 SLACK_TIMEOUT = 3.0  # Slack gives up on the app after 3 seconds
 PAGE_SIZE = 100
 CLOCK_STEPS = ("15m", "1h", "morning", "1bd")
+# The page sends this header with every state-changing request; its value is made at start
+# and served only inside the page, so another web page cannot forge the request.
+TOKEN_HEADER = "X-Sandbox-Token"
+# Bounds on what the page's API may make the sandbox hold (it keeps everything in memory).
+MAX_BODY_BYTES = 64 * 1024
+MAX_FILL = 5000  # messages one load-test call may add
+MAX_MESSAGES = 50_000  # messages the whole workspace may hold
+MAX_REACTIONS = 23  # distinct emoji on one message, like Slack
+MAX_CALLS = 5000  # Web API calls kept for /sandbox/api/calls
+MAX_EPHEMERALS = 2000
+MAX_VIEWS = 500
+MAX_STREAMS = 32  # open pages (live-update streams) at once
+MAX_BACKLOG = 2000  # events waiting for one page; a page that stops reading is let go
+
+
+# The /inquiry subcommands the composer offers, in the order of `/inquiry help`.
+SUBCOMMANDS = (
+    "new",
+    "list",
+    "show",
+    "assign",
+    "eta",
+    "progress",
+    "milestone",
+    "hold",
+    "resume",
+    "resolve",
+    "reopen",
+    "help",
+)
+_USAGE = re.compile(r"`/inquiry (\w+)\s*([^`]*)`")
+
+
+def page_texts(lang: Lang) -> dict[str, str]:
+    """The page's own labels in one language (catalogue keys `sandbox.*`, prefix removed)."""
+    return {k[8:]: v for k, v in catalogue(lang).items() if k.startswith("sandbox.")}
+
+
+def subcommands(lang: Lang) -> list[dict[str, str]]:
+    """Every /inquiry subcommand with its arguments (from the bot's usage text) and its own
+    description, for the composer's autocomplete."""
+    texts = catalogue(lang)
+    out = []
+    for name in SUBCOMMANDS:
+        usage = texts.get(f"inquiry.usage.{name}", "")
+        m = _USAGE.search(usage)
+        args = m.group(2).strip() if m and m.group(1) == name else ""
+        args = args.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        out.append({"name": name, "args": args, "description": texts[f"sandbox.sub.{name}"]})
+    return out
 
 
 class BadInput(Exception):
-    """A request from the page that cannot be carried out; the message is shown as is."""
+    """A request from the page that cannot be carried out.
 
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
+    The page shows the catalogue's `sandbox.error.<code>` in the persona's language when there
+    is one (filled in with `params`), else `message` as is.
+    """
+
+    def __init__(
+        self, code: str, message: str, status: int = 400, params: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status
+        self.params = params or {}
+
+
+def _index(value: object) -> int:
+    """A block or element position sent by the page."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise BadInput("element_not_found", "That button is no longer there.")
 
 
 class Sandbox:
@@ -61,6 +127,8 @@ class Sandbox:
         workspace: Workspace,
         manifest: dict[str, Any],
         state_file: Path | None,
+        page_token: str | None = None,
+        exposed: bool = False,
     ) -> None:
         self.fake = fake
         self.runtime = runtime
@@ -70,6 +138,8 @@ class Sandbox:
         self.manifest = manifest
         self.state_file = state_file
         self.url = ""  # set once the socket is bound
+        self.page_token = page_token or secrets.token_urlsafe(24)
+        self.exposed = exposed  # --expose: any Host may reach the page
         self.modals: dict[str, list[str]] = {}  # user -> stack of view ids (top last)
         self.triggers: dict[str, str] = {}  # trigger_id -> user who caused it
         self.errors: deque[dict[str, Any]] = deque(maxlen=20)
@@ -105,6 +175,7 @@ class Sandbox:
                 "unknown_channel",
                 f"Unknown channel '{key}'. The channels are {names}, plus 'dm' and 'home'.",
                 404,
+                {"name": key, "channels": names},
             )
         if person.external and channel.id not in self.runtime.deps.config.channels.intake:
             raise BadInput(
@@ -112,6 +183,7 @@ class Sandbox:
                 f"{person.real_name} is a customer from another organisation and only "
                 f"sees the shared channels (#intake) and the DM with the bot.",
                 403,
+                {"name": person.real_name},
             )
         return channel.id
 
@@ -142,6 +214,100 @@ class Sandbox:
     def event_ts(self) -> str:
         return f"{self.now().timestamp():.6f}"
 
+    def seed_welcome(self) -> None:
+        """A first-time visitor's hint: a note from the sandbox guide in #triage (in both
+        languages) and in every persona's DM with the bot (in the persona's language)."""
+        cfg = self.runtime.deps.config
+        intake = cfg.channels.intake[0] if cfg.channels.intake else None
+        first: Lang = cfg.language
+        second: Lang = "en" if first == "ko" else "ko"
+        if cfg.channels.triage:
+            both = "\n\n".join(
+                t(lang, "sandbox.welcome", channel=intake or "#intake") for lang in (first, second)
+            )
+            self.fake.post_user_message(cfg.channels.triage, GUIDE_ID, both)
+        for person in self.workspace.people:
+            lang = lang_of_locale(person.locale, cfg.language)
+            self.fake.post_user_message(
+                self.fake.dm_channel_for(person.id),
+                GUIDE_ID,
+                t(lang, "sandbox.welcome", channel=intake or "#intake"),
+            )
+
+    # ------------------------------------------------------------------ who may ask
+
+    def allowed_hosts(self) -> set[str]:
+        """The Host header values of the page's own origin (loopback names, bound port)."""
+        bound = urlsplit(self.url)
+        port = bound.port
+        hosts = {bound.netloc.lower()}
+        for name in ("localhost", "127.0.0.1", "[::1]", bound.hostname or ""):
+            hosts.add(f"{name}:{port}")
+            if port == 80:
+                hosts.add(name)
+        return hosts
+
+    def refusal(self, request: web.Request) -> str | None:
+        """Why the page's API must not answer this request (None: it may).
+
+        Every request must name the sandbox itself as Host (no DNS rebinding); one that
+        changes something must also be JSON, come from the page's own origin and carry the
+        page's token, so no other web page the developer visits can act in the sandbox.
+        """
+        host = request.headers.get("Host", "").lower()
+        if not self.exposed and host not in self.allowed_hosts():
+            return f"The sandbox answers only on its own address; this request was for '{host}'."
+        site = request.headers.get("Sec-Fetch-Site")
+        if request.method in ("GET", "HEAD"):
+            # the page itself may be opened from a link anywhere; its API only by the page
+            if request.path.startswith("/sandbox/") and site in ("cross-site", "same-site"):
+                return "The sandbox accepts requests from its own page only."
+            return None
+        if request.content_type != "application/json":
+            return "The sandbox accepts only application/json requests from its page."
+        if site is not None and site not in ("same-origin", "none"):
+            return "The sandbox accepts requests from its own page only."
+        origin = request.headers.get("Origin")
+        source = origin if origin is not None else request.headers.get("Referer")
+        if source is not None:
+            parsed = urlsplit(source)
+            if parsed.scheme not in ("http", "https") or parsed.netloc.lower() != host:
+                return "The sandbox accepts requests from its own page only."
+        token = request.headers.get(TOKEN_HEADER, "")
+        if not secrets.compare_digest(token.encode(), self.page_token.encode()):
+            return "The request lacks the page's sandbox token; reload the sandbox page."
+        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+            return f"Requests to the sandbox are limited to {MAX_BODY_BYTES // 1024} KiB."
+        return None
+
+    def trim(self) -> None:
+        """Keep what accumulates with use within bounds (oldest first out)."""
+        fake = self.fake
+        if len(fake.calls) > MAX_CALLS:
+            del fake.calls[: len(fake.calls) - MAX_CALLS]
+        if len(fake.ephemerals) > MAX_EPHEMERALS:
+            del fake.ephemerals[: len(fake.ephemerals) - MAX_EPHEMERALS]
+        if len(fake.views) > MAX_VIEWS:
+            open_views = {v for stack in self.modals.values() for v in stack}
+            for view_id in list(fake.views)[: len(fake.views) - MAX_VIEWS]:
+                if view_id not in open_views:
+                    del fake.views[view_id]
+
+    def message_count(self) -> int:
+        """How many messages the workspace holds (all channels, threads included)."""
+        return sum(len(self.fake.channel_messages(c)) for c in list(self.fake.channels))
+
+    def room_for(self, count: int) -> None:
+        """Refuse when `count` more messages would pass the workspace's bound."""
+        if self.message_count() + count > MAX_MESSAGES:
+            raise BadInput(
+                "workspace_full",
+                f"The sandbox holds at most {MAX_MESSAGES:,} messages; start over with "
+                "`charterbot sandbox --reset`.",
+                413,
+                {"max": f"{MAX_MESSAGES:,}"},
+            )
+
     # ------------------------------------------------------------------ live updates
 
     def push(self, event: dict[str, Any]) -> None:
@@ -155,7 +321,11 @@ class Sandbox:
         self.seq += 1
         event["seq"] = self.seq
         for queue in list(self.clients):
-            queue.put_nowait(event)
+            if queue.qsize() >= MAX_BACKLOG:  # not reading: end its stream (it reconnects)
+                self.clients.discard(queue)
+                queue.put_nowait(None)
+            else:
+                queue.put_nowait(event)
 
     def changed(self) -> None:
         """Save the workspace soon (several changes in a burst give one write)."""
@@ -284,6 +454,7 @@ class Sandbox:
                     self.push({"type": "modal", "user": user})
         elif method == "views.publish":
             self.push({"type": "home", "user": args.get("user_id")})
+        self.trim()
         self.changed()
 
     # ------------------------------------------------------------------ talking to the bot
@@ -333,21 +504,29 @@ class Sandbox:
             raise BadInput("thread_not_found", "That thread no longer exists.")
         if text.startswith("/"):
             return await self._command(person, channel, text)
+        self.room_for(1)
         return await self._message(person, channel, text, thread_ts)
 
     async def _command(self, person: Persona, channel: str, text: str) -> dict[str, Any]:
         name, _, rest = text.partition(" ")
         known = [c["command"] for c in self.manifest["commands"]]
-        if name not in known:
+        spec = next((c for c in self.manifest["commands"] if c["command"] == name), None)
+        if spec is None:
             raise BadInput(
                 "unknown_command",
                 f"{name} is not a valid command. The app has: {', '.join(known)}. "
                 'In Slack, messages that start with "/" are interpreted as commands.',
+                params={"name": name, "commands": ", ".join(known)},
             )
         req = sr.slash_command(
             self.person_of(person.id),
             command=name,
-            text=rest.strip(),
+            # Slack escapes &<> always; with should_escape it also links @names and #channels.
+            text=(
+                self.encode_text(rest.strip(), command=True)
+                if spec.get("should_escape")
+                else sr.escape_typed(rest.strip())
+            ),
             channel_id=channel,
             channel_name=self.channel_name(channel),
             response_url=self.fake.new_response_url(channel=channel, user=person.id),
@@ -376,24 +555,15 @@ class Sandbox:
                 self.changed()
         return {"ok": True}
 
-    _MENTION = re.compile(r"(?<![\w<])@([a-z0-9._-]+)", re.IGNORECASE)
-    _CHANNEL = re.compile(r"(?<![\w<&/])#([a-z0-9_-]+)", re.IGNORECASE)
-    _URL = re.compile(r"(?<![<|\w])https?://[^\s<>|]+[^\s<>|.,;:!?)]")
-
-    def encode_text(self, text: str) -> str:
-        """What Slack's client sends for typed text: &<> escaped, @name and #channel linked."""
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-        def mention(m: re.Match[str]) -> str:
-            p = self.workspace.person(m.group(1))
-            return f"<@{p.id}>" if p else m.group(0)
-
-        def chan(m: re.Match[str]) -> str:
-            c = self.workspace.channel(m.group(1))
-            return f"<#{c.id}|{c.name}>" if c else m.group(0)
-
-        text = self._URL.sub(lambda m: f"<{m.group(0)}>", text)
-        return self._CHANNEL.sub(chan, self._MENTION.sub(mention, text))
+    def encode_text(self, text: str, *, command: bool = False) -> str:
+        """What Slack's client sends for typed text: &<> escaped, links, @name and #channel
+        linked (a slash command's shape when `command`: /inquiry has should_escape)."""
+        return sr.encode_typed(
+            text,
+            users={p.name.lower(): p.id for p in self.workspace.people},
+            channels={c.name.lower(): c.id for c in self.workspace.channels},
+            command=command,
+        )
 
     async def _message(
         self, person: Persona, channel: str, text: str, thread_ts: str | None
@@ -427,6 +597,13 @@ class Sandbox:
         channel = self.channel_id(person, channel_key)
         if not re.fullmatch(r"[a-z0-9_+'-]{1,64}", name or ""):
             raise BadInput("invalid_name", f"'{name}' is not an emoji name.")
+        current = (self.fake.get_message(channel, ts) or {}).get("reactions") or []
+        if len(current) >= MAX_REACTIONS and all(r.get("name") != name for r in current):
+            raise BadInput(
+                "too_many_emoji",
+                f"A message can carry at most {MAX_REACTIONS} different emoji.",
+                params={"max": str(MAX_REACTIONS)},
+            )
         added = self.fake.toggle_user_reaction(channel, ts, person.id, name)
         if added is None:
             raise BadInput("message_not_found", "That message no longer exists.")
@@ -502,16 +679,16 @@ class Sandbox:
     async def action(self, data: dict[str, Any]) -> dict[str, Any]:
         """A click or a choice on an interactive element of a message or a modal."""
         person = self.persona(data.get("as"))
-        block_index = int(data.get("block_index", -1))
+        block_index = _index(data.get("block_index", -1))
         element_index = data.get("element_index")
-        element_index = None if element_index is None else int(element_index)
+        element_index = None if element_index is None else _index(element_index)
         raw = data.get("raw")
         who = self.person_of(person.id)
         if data.get("home") or data.get("view_id"):
             if data.get("home"):
                 view = self.fake.home_views.get(person.id)
                 if view is None:
-                    raise BadInput("view_not_found", "App Home is not published yet.", 404)
+                    raise BadInput("home_not_published", "App Home is not published yet.", 404)
             else:
                 view = self._find_view(person, str(data["view_id"]))
             block_id, element = self._element_at(view["blocks"], block_index, element_index)
@@ -701,7 +878,14 @@ class Sandbox:
                 if deps.is_staff(p.id)
                 else "customer"
             )
-            people.append({**p.as_json(), "role": role, "dm": self.fake.dm_channel_for(p.id)})
+            people.append(
+                {
+                    **p.as_json(),
+                    "role": role,
+                    "lang": lang_of_locale(p.locale, cfg.language),
+                    "dm": self.fake.dm_channel_for(p.id),
+                }
+            )
         return {
             "team": self.workspace.team,
             "bot": {"id": self.fake.bot_user_id, "name": "charterbot"},
@@ -725,6 +909,10 @@ class Sandbox:
             "timezone": cfg.timezone,
             "errors": list(self.errors),
             "clock_steps": list(CLOCK_STEPS),
+            "language": cfg.language,
+            "guide": GUIDE_ID,
+            "i18n": {lang: page_texts(lang) for lang in LANGS},
+            "subcommands": {lang: subcommands(lang) for lang in LANGS},
         }
 
     def _visible_ephemerals(self, person: Persona, channel: str) -> list[dict[str, Any]]:
@@ -800,8 +988,10 @@ class Sandbox:
         """Load testing: append `count` plain messages from the personas to a channel."""
         channel = self.workspace.channel(channel_key or "")
         if channel is None:
-            raise BadInput("unknown_channel", f"Unknown channel '{channel_key}'.", 404)
-        count = max(1, min(count, 5000))
+            raise BadInput("unknown_channel", f"Unknown channel '{channel_key}'.", 404)  # API only
+        if not 1 <= count <= MAX_FILL:
+            raise BadInput("bad_count", f"count must be between 1 and {MAX_FILL:,}.")
+        self.room_for(count)
         people = [p for p in self.workspace.people if not p.external]
         for i in range(count):
             p = people[i % len(people)]
@@ -823,7 +1013,8 @@ SANDBOX_KEY: web.AppKey[Sandbox] = web.AppKey("sandbox", Sandbox)
 
 def _json_error(exc: BadInput) -> web.Response:
     return web.json_response(
-        {"ok": False, "error": exc.code, "message": exc.message}, status=exc.status
+        {"ok": False, "error": exc.code, "message": exc.message, "params": exc.params},
+        status=exc.status,
     )
 
 
@@ -852,8 +1043,32 @@ def add_sandbox_routes(app: web.Application, sandbox: Sandbox) -> None:
     sb = sandbox
     q = "as"
 
-    async def index(_r: web.Request) -> web.FileResponse:
-        return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+    page = (STATIC / "index.html").read_text(encoding="utf-8")
+
+    async def index(_r: web.Request) -> web.Response:
+        # The page carries the token of this start; only a same-origin page can read it.
+        return web.Response(
+            text=page.replace("__SANDBOX_TOKEN__", sb.page_token),
+            content_type="text/html",
+            headers={
+                "Cache-Control": "no-store",
+                "X-Frame-Options": "DENY",
+                "Content-Security-Policy": "frame-ancestors 'none'",
+            },
+        )
+
+    @web.middleware
+    async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
+        path = request.path
+        if path == "/" or path.startswith(("/static/", "/sandbox/")):
+            reason = sb.refusal(request)
+            if reason is not None:
+                log.warning("sandbox refused %s %r: %r", request.method, path, reason)
+                return web.json_response(
+                    {"ok": False, "error": "forbidden", "message": reason}, status=403
+                )
+        response: web.StreamResponse = await handler(request)
+        return response
 
     async def state(_r: web.Request) -> web.Response:
         return web.json_response(sb.state())
@@ -926,10 +1141,16 @@ def add_sandbox_routes(app: web.Application, sandbox: Sandbox) -> None:
 
     async def fill(r: web.Request) -> web.Response:
         d = await _body(r)
-        return web.json_response(sb.fill(d.get("channel"), int(d.get("count") or 1000)))
+        count = d.get("count", 1000)
+        if not isinstance(count, int) or isinstance(count, bool):
+            raise BadInput("bad_count", "count must be a whole number.")
+        return web.json_response(sb.fill(d.get("channel"), count))
 
     async def calls(r: web.Request) -> web.Response:
-        limit = int(r.query.get("limit", "50"))
+        try:
+            limit = max(1, min(int(r.query.get("limit", "50")), MAX_CALLS))
+        except ValueError:
+            raise BadInput("bad_limit", "limit must be a number.") from None
         out = [
             {
                 "method": c.method,
@@ -950,6 +1171,12 @@ def add_sandbox_routes(app: web.Application, sandbox: Sandbox) -> None:
                 "X-Accel-Buffering": "no",
             }
         )
+        if len(sb.clients) >= MAX_STREAMS:
+            raise BadInput(
+                "too_many_pages",
+                f"The sandbox serves at most {MAX_STREAMS} open pages; close some tabs.",
+                503,
+            )
         # Listen before answering: once the page sees the stream open, no later push can
         # miss it (the page takes its first snapshot only then).
         queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
@@ -972,6 +1199,7 @@ def add_sandbox_routes(app: web.Application, sandbox: Sandbox) -> None:
             sb.clients.discard(queue)
         return resp
 
+    app.middlewares.append(guard)
     app.middlewares.append(_bad_input)
     app.router.add_get("/", index)
     app.router.add_static("/static/", STATIC, append_version=False)

@@ -9,6 +9,7 @@ the Events API): slash commands are form-encoded fields, interactions are a form
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from collections.abc import Mapping
@@ -47,6 +48,70 @@ def sign(secret: str, body: bytes, *, now: float | None = None) -> dict[str, str
     signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
     assert signature is not None  # only None when the timestamp is missing
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
+
+
+# ------------------------------------------------------------------ typed text
+
+# What the Slack client does to what a person types before it reaches the app: messages, and
+# slash commands whose manifest entry says `should_escape: true` (charterbot's /inquiry does).
+# `&`, `<` and `>` become entities; a link becomes `<https://…>`; `@name` of a member becomes
+# a mention (`<@U…|name>` in a command, `<@U…>` in a message), `@here`/`@channel`/`@everyone`
+# a special mention, and `#name` of a channel `<#C…|name>`. Anything else stays as typed.
+_TYPED = re.compile(
+    r"(?P<url>(?<![\w|])https?://(?:(?!&[lg]t;)[^\s<>|])+)"
+    r"|(?<![\w/@.])@(?P<user>[a-z0-9][a-z0-9._-]*)"
+    r"|(?<![\w/&#])#(?P<channel>[a-z0-9][a-z0-9_-]*)",
+    re.IGNORECASE,
+)
+SPECIAL_MENTIONS = ("here", "channel", "everyone")
+
+
+def escape_typed(text: str) -> str:
+    """Slack's entity escaping of typed text: `&`, `<`, `>`."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def encode_typed(
+    text: str,
+    *,
+    users: Mapping[str, str],
+    channels: Mapping[str, str],
+    command: bool,
+) -> str:
+    """The text Slack sends to the app for what a person typed.
+
+    ``users`` and ``channels`` map lower-case names to ids. With ``command`` the shape is the
+    one of a slash command with ``should_escape: true`` (mentions carry the name, as in
+    ``<@U0MINJI|minji>``); otherwise the one of a message event (``<@U0MINJI>``).
+    """
+
+    def link(m: re.Match[str]) -> str:
+        if m.group("url"):
+            url = m.group("url")
+            trail = len(url) - len(url.rstrip(".,;:!?)]'\""))
+            if url.endswith("&amp;"):  # an escaped `&` ends in `;`: keep it whole
+                trail = 0
+            return f"<{url[: len(url) - trail]}>{url[len(url) - trail :]}"
+        kind = "user" if m.group("user") else "channel"
+        name = m.group(kind)
+        rest = ""
+        while True:  # `@minji.` at the end of a sentence: the dot is not part of the name
+            key = name.lower()
+            if kind == "user" and key in SPECIAL_MENTIONS and key not in users:
+                return f"<!{key}>{rest}"
+            found = (users if kind == "user" else channels).get(key)
+            if found:
+                if kind == "user":
+                    mention = f"<@{found}|{key}>" if command else f"<@{found}>"
+                else:
+                    mention = f"<#{found}|{key}>"
+                return mention + rest
+            if len(name) > 1 and name[-1] in "._-":
+                name, rest = name[:-1], name[-1] + rest
+                continue
+            return m.group(0)
+
+    return _TYPED.sub(link, escape_typed(text))
 
 
 def _user(person: Person) -> dict[str, Any]:

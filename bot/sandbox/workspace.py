@@ -19,6 +19,9 @@ HERE = Path(__file__).resolve().parent
 SEED_CONFIG = HERE / "seed.toml"
 WORKSPACE = HERE / "workspace.toml"
 STATE_VERSION = 1
+# The sandbox's own voice in the workspace (the welcome note): a user that is neither a
+# persona nor the bot, so the page's text is never mistaken for the bot's.
+GUIDE_ID = "U0GUIDE"
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,8 @@ def populate(fake: FakeSlack, workspace: Workspace) -> None:
     for c in workspace.channels:
         fake.add_channel(c.id, c.name)
     fake.users[fake.bot_user_id]["real_name"] = "charterbot"
+    fake.add_user(GUIDE_ID, "sandbox", is_bot=True)
+    fake.users[GUIDE_ID]["real_name"] = "Sandbox guide · 샌드박스 안내"
 
 
 # ------------------------------------------------------------------ persistence

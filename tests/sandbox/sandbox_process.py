@@ -31,14 +31,23 @@ def free_port() -> int:
 class SandboxProcess:
     """A running sandbox: its URL, its output, and helpers for the page's API."""
 
-    def __init__(self, cwd: Path, *, reset: bool = True, start: str | None = START) -> None:
+    def __init__(
+        self,
+        cwd: Path,
+        *,
+        reset: bool = True,
+        start: str | None = START,
+        extra: list[str] | None = None,
+    ) -> None:
         self.cwd = cwd
+        self._token: str | None = None
         self.port = free_port()
         args = [sys.executable, "-m", "bot", "sandbox", "--port", str(self.port)]
         if reset:
             args.append("--reset")
         if start:
             args += ["--start", start]
+        args += extra or []
         env = {
             k: v
             for k, v in os.environ.items()
@@ -80,13 +89,27 @@ class SandboxProcess:
         except urllib.error.HTTPError as exc:
             return exc.code, json.loads(exc.read().decode() or "null")
 
+    @property
+    def token(self) -> str:
+        """The page token of this start, read from the page like the browser does."""
+        if self._token is None:
+            status, page = self.get("/")
+            m = re.search(r'name="sandbox-token" content="([^"]+)"', str(page))
+            assert status == 200 and m, page
+            self._token = m.group(1)
+        return self._token
+
     def post(self, path: str, data: dict[str, Any]) -> tuple[int, Any]:
-        req = urllib.request.Request(
-            self.url + path,
-            data=json.dumps(data).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
+        """A POST as the page sends it: JSON, with the page's token."""
+        return self.raw_post(
+            path,
+            json.dumps(data).encode(),
+            {"Content-Type": "application/json", "X-Sandbox-Token": self.token},
         )
+
+    def raw_post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
+        """A POST with exactly these headers (urllib adds Host and Content-Length)."""
+        req = urllib.request.Request(self.url + path, data=body, headers=headers, method="POST")
         try:
             with urllib.request.urlopen(req, timeout=10) as resp:
                 return resp.status, json.loads(resp.read().decode())

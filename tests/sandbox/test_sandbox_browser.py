@@ -167,7 +167,8 @@ def test_modal_creates_one_inquiry_even_when_submit_is_double_clicked(
     modal = minji.locator(".modal")
     modal.wait_for()
     minji.click(".modal-submit")  # the title is required: refused in the page, like Slack
-    modal.locator(".field-error", has_text="required").wait_for()
+    # in minji's language (ko-KR): the page's own labels follow the persona
+    modal.locator(".field-error", has_text="필수 항목").wait_for()
     modal.locator(".bk-input[data-block-id='title'] input").fill("VPN drops every hour")
     modal.locator(".bk-input[data-block-id='customer'] input").fill("Mirae Asset")
     modal.locator(".bk-input[data-block-id='kind'] select").select_option("request")

@@ -27,15 +27,18 @@ const S = {
 
 // ------------------------------------------------------------------ helpers
 
+// Every state-changing request carries the token the server put into this page at start.
+const TOKEN = (document.querySelector("meta[name='sandbox-token']") || {}).content || "";
+
 async function api(path, body) {
   const opts = body === undefined ? {} : {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    method: "POST", headers: { "Content-Type": "application/json", "X-Sandbox-Token": TOKEN }, body: JSON.stringify(body),
   };
   let resp;
   try {
     resp = await fetch(API + path, opts);
   } catch (e) {
-    return { ok: false, error: "network", message: "The sandbox server is not answering. Is `charterbot sandbox` still running?" };
+    return { ok: false, error: "network", message: L("network") };
   }
   try { return await resp.json(); } catch (e) { return { ok: false, error: `http_${resp.status}`, message: `The sandbox answered HTTP ${resp.status}.` }; }
 }
@@ -44,14 +47,53 @@ const KEY = (m) => (m.ephemeral ? "e" : "m") + m.ts;
 const tsNum = (ts) => parseFloat(ts);
 const TZ = () => (S.info && S.info.timezone) || "Asia/Seoul";
 
+// ------------------------------------------------------------------ the page's own language
+// The page's labels (not the bot's messages) follow the persona's language; the texts are the
+// catalogue's `sandbox.*` keys, served with /state.
+function lang() { return (S.persona && S.persona.lang) || (S.info && S.info.language) || "en"; }
+function L(key, params = {}, language = lang()) {
+  const all = (S.info && S.info.i18n) || {};
+  const texts = all[language] || all.en || {};
+  const text = texts[key] === undefined ? key : texts[key];
+  return text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+}
+function Lboth(key, params = {}) {  // the workspace's language first, then the other
+  const first = (S.info && S.info.language) || "ko";
+  return `${L(key, params, first)} / ${L(key, params, first === "ko" ? "en" : "ko")}`;
+}
+const LOCALE = () => (lang() === "ko" ? "ko-KR" : "en-GB");
+
+function applyLabels() {
+  document.documentElement.lang = lang();
+  $(".persona-label-text").textContent = L("acting_as");
+  $("#clock").title = L("clock.title", { zone: TZ() });
+  document.querySelectorAll("#clockbar button").forEach((b) => {
+    b.textContent = L(`clock.${b.dataset.step}`);
+    b.title = L(`clock.${b.dataset.step}_tip`);
+  });
+  const send = $("#composer .send");
+  send.textContent = L("send");
+  send.title = L("send_tip");
+  $("#thread-composer .send").textContent = L("send");
+  $("#thread-composer textarea").placeholder = L("reply_placeholder");
+  $("#thread .thread-header h2").textContent = L("thread");
+  $("#thread .close-thread").setAttribute("aria-label", L("close"));
+  const sel = $("#persona");
+  const chosen = sel.value;
+  sel.innerHTML = S.info.people.map((p) => `<option value="${esc(p.id)}">${esc(p.real_name)} — ${esc(L(`role.${p.role}`))}, ${esc(p.locale)}</option>`).join("");
+  if (chosen) sel.value = chosen;
+  tickClock();
+  if (!$("#suggest").hidden) renderSuggest();  // an open autocomplete follows the language too
+}
+
 function fmtTime(ts) {
-  return new Intl.DateTimeFormat("en-GB", { timeZone: TZ(), hour: "2-digit", minute: "2-digit" }).format(new Date(tsNum(ts) * 1000));
+  return new Intl.DateTimeFormat(LOCALE(), { timeZone: TZ(), hour: "2-digit", minute: "2-digit" }).format(new Date(tsNum(ts) * 1000));
 }
 function fmtDay(ts) {
-  return new Intl.DateTimeFormat("en-GB", { timeZone: TZ(), weekday: "long", day: "numeric", month: "long", year: "numeric" }).format(new Date(tsNum(ts) * 1000));
+  return new Intl.DateTimeFormat(LOCALE(), { timeZone: TZ(), weekday: "long", day: "numeric", month: "long", year: "numeric" }).format(new Date(tsNum(ts) * 1000));
 }
 function fmtClock(d) {
-  return new Intl.DateTimeFormat("en-GB", { timeZone: TZ(), weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(d) + " KST";
+  return new Intl.DateTimeFormat(LOCALE(), { timeZone: TZ(), weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(d) + " KST";
 }
 
 function colorFor(id) {
@@ -69,7 +111,7 @@ function banner(kind, title, details = [], { sticky = false } = {}) {
   const div = document.createElement("div");
   div.className = `banner ${kind}`;
   div.innerHTML = `<div><b>${esc(title)}</b>${details.length ? `<ul>${details.map((d) => `<li>${esc(d)}</li>`).join("")}</ul>` : ""}</div>
-    <button type="button" class="icon dismiss" aria-label="Dismiss">×</button>`;
+    <button type="button" class="icon dismiss" aria-label="${esc(L("dismiss"))}">×</button>`;
   div.querySelector(".dismiss").onclick = () => div.remove();
   $("#banners").prepend(div);
   const all = $("#banners").querySelectorAll(".banner");
@@ -78,8 +120,16 @@ function banner(kind, title, details = [], { sticky = false } = {}) {
   return div;
 }
 
+// What a failed answer says, in the persona's language when the catalogue knows the error.
+function messageOf(res) {
+  const key = `error.${res.error}`;
+  const text = L(key, res.params || {});
+  if (text !== key && !/\{\w+\}/.test(text)) return text;
+  return res.message || res.error || L("something_wrong");
+}
+
 function showError(res, where) {
-  const msg = res.message || res.error || "Something went wrong.";
+  const msg = messageOf(res);
   if (where) { where.textContent = msg; } else { banner("notice", msg); }
 }
 
@@ -101,7 +151,9 @@ async function route() {
   if (!persona) return go(people[0].name, defaultChannel(people[0]));
   const p = people.find((x) => x.name.toLowerCase() === persona.toLowerCase() || x.id.toLowerCase() === persona.toLowerCase());
   if (!p) {
-    renderNotice(`Unknown persona “${persona}”.`, `Pick one of: ${people.map((x) => x.name).join(", ")} — or choose from “Acting as” above.`);
+    // no persona, so no language to follow: say it in both
+    const names = people.map((x) => x.name).join(", ");
+    renderNotice(Lboth("unknown_persona", { name: persona }), Lboth("pick_persona", { names }));
     S.persona = null;
     renderSidebar();
     return;
@@ -109,6 +161,7 @@ async function route() {
   if (!channel) return go(p.name, defaultChannel(p));
   const personaChanged = !S.persona || S.persona.id !== p.id;
   S.persona = p;
+  if (personaChanged) applyLabels();
   $("#persona").value = p.id;
   closeThread();
   if (personaChanged) { S.modal = null; renderModal(); }
@@ -136,12 +189,12 @@ function renderSidebar() {
   if (p) {
     html += `<div class="side-me"><span class="avatar sm" style="background:${colorFor(p.id)}">${esc(initials(p.real_name))}</span>
       <div><div class="me-name">${esc(p.real_name)}</div><div class="me-role">${esc(p.title)} · ${esc(p.locale)}</div></div></div>`;
-    html += `<div class="side-section">Channels</div>`;
-    html += chans.map((c) => link(c.name, `<span class="hash">#</span> ${esc(c.name)}`, c.id, c.shared ? ` <span class="shared" title="Shared with an external organisation (Slack Connect)">⇄</span>` : "")).join("");
-    html += `<div class="side-section">Direct messages</div>`;
+    html += `<div class="side-section">${esc(L("channels"))}</div>`;
+    html += chans.map((c) => link(c.name, `<span class="hash">#</span> ${esc(c.name)}`, c.id, c.shared ? ` <span class="shared" title="${esc(L("shared_tip"))}">⇄</span>` : "")).join("");
+    html += `<div class="side-section">${esc(L("direct_messages"))}</div>`;
     html += link("dm", `<span class="avatar xs bot">CB</span> charterbot`, p.dm);
-    html += `<div class="side-section">Apps</div>`;
-    html += link("home", `<span class="avatar xs bot">CB</span> charterbot — Home`, "home");
+    html += `<div class="side-section">${esc(L("apps"))}</div>`;
+    html += link("home", `<span class="avatar xs bot">CB</span> charterbot — ${esc(L("home"))}`, "home");
   }
   $("#sidebar").innerHTML = html;
 }
@@ -181,7 +234,7 @@ async function loadChannel(name) {
   const res = await snapshot(`/messages?as=${encodeURIComponent(S.persona.id)}&channel=${encodeURIComponent(name)}`);
   if (!res.ok) {
     caughtUp(null);
-    renderNotice(res.error === "unknown_channel" ? `Unknown channel “${name}”` : "Not available", res.message || res.error);
+    renderNotice(res.error === "unknown_channel" ? L("unknown_channel", { name }) : L("not_available"), messageOf(res));
     return;
   }
   S.view.channel = res.channel;
@@ -194,8 +247,8 @@ async function loadChannel(name) {
   $("#composer").hidden = false;
   const ch = S.info.channels.find((c) => c.id === res.channel);
   if (ch) renderHeader(`# ${ch.name}`, ch.topic);
-  else renderHeader("charterbot", "Direct messages with the app");
-  $("#composer-input").placeholder = ch ? `Message #${ch.name}, or a slash command like /inquiry` : "Message charterbot, or a slash command like /inquiry";
+  else renderHeader("charterbot", L("dm_topic"));
+  $("#composer-input").placeholder = ch ? L("composer.channel", { name: ch.name }) : L("composer.dm");
   renderSidebar();
   renderMessages(true);
   caughtUp(res);
@@ -244,7 +297,7 @@ function upsert(list, msg) {
 function renderMessages(scrollToEnd) {
   const box = $("#messages");
   const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
-  let html = S.hasMore ? `<div class="load-older">Scroll up for older messages…</div>` : `<div class="channel-start">This is the very beginning of the conversation.</div>`;
+  let html = S.hasMore ? `<div class="load-older">${esc(L("load_older"))}</div>` : `<div class="channel-start">${esc(L("channel_start"))}</div>`;
   let lastDay = "";
   for (const m of S.messages) {
     const day = fmtDay(m.ts);
@@ -257,7 +310,8 @@ function renderMessages(scrollToEnd) {
 
 function messageHtml(m, where) {
   const u = userOf(m.user);
-  const name = m.bot ? "charterbot" : u.real_name;
+  const guide = !m.bot && m.user === S.info.guide;  // the sandbox's own note, not the bot's
+  const name = m.bot ? "charterbot" : guide ? L("guide") : u.real_name;
   const avatar = m.bot ? `<span class="avatar bot">CB</span>` : `<span class="avatar" style="background:${colorFor(m.user)}">${esc(initials(u.real_name))}</span>`;
   const body = m.blocks && m.blocks.length ? renderBlocks(m.blocks, "message") : `<div class="text">${S.md.render(m.text)}</div>`;
   const attachments = (m.attachments || []).map((a) => `<div class="attachment" style="border-color:${esc(/^#?[0-9a-f]{3,6}$/i.test(a.color || "") ? (a.color.startsWith("#") ? a.color : "#" + a.color) : "#ddd")}">
@@ -265,16 +319,16 @@ function messageHtml(m, where) {
   const reactions = (m.reactions || []).map((r) => `<button type="button" class="reaction${r.users.includes(S.persona.id) ? " mine" : ""}" data-op="react" data-name="${esc(r.name)}" title="${esc(r.users.map((id) => userOf(id).name).join(", "))} reacted with :${esc(r.name)}:">${EMOJI[r.name] || ":" + esc(r.name) + ":"} <span>${r.count}</span></button>`).join("");
   const replies = where === "channel" && m.reply_count ? `<button type="button" class="thread-summary" data-op="thread">
       ${(m.reply_users || []).slice(0, 3).map((id) => `<span class="avatar xs" style="background:${id === S.info.bot.id ? "#1d4f91" : colorFor(id)}">${esc(id === S.info.bot.id ? "CB" : initials(userOf(id).real_name))}</span>`).join("")}
-      <b>${m.reply_count} ${m.reply_count === 1 ? "reply" : "replies"}</b> <span class="muted">Last reply ${esc(fmtTime(m.latest_reply))}</span></button>` : "";
+      <b>${esc(m.reply_count === 1 ? L("reply") : L("replies", { count: m.reply_count }))}</b> <span class="muted">${esc(L("last_reply", { time: fmtTime(m.latest_reply) }))}</span></button>` : "";
   const tools = m.ephemeral ? "" : `<div class="msg-tools">
-      <button type="button" class="icon" data-op="react" data-name="ticket" title="React with :ticket:" aria-label="React with ticket">🎫</button>
-      ${where === "channel" ? `<button type="button" class="icon" data-op="thread" title="Reply in thread" aria-label="Reply in thread">💬</button>` : ""}
-      <button type="button" class="icon" data-op="menu" title="More actions" aria-label="More actions">⋮</button></div>`;
+      <button type="button" class="icon" data-op="react" data-name="ticket" title="${esc(L("react_ticket"))}" aria-label="${esc(L("react_ticket"))}">🎫</button>
+      ${where === "channel" ? `<button type="button" class="icon" data-op="thread" title="${esc(L("reply_in_thread"))}" aria-label="${esc(L("reply_in_thread"))}">💬</button>` : ""}
+      <button type="button" class="icon" data-op="menu" title="${esc(L("more_actions"))}" aria-label="${esc(L("more_actions"))}">⋮</button></div>`;
   return `<div class="msg${m.ephemeral ? " ephemeral" : ""}" data-ts="${esc(m.ts)}" data-ephemeral="${m.ephemeral ? 1 : ""}" data-key="${esc(KEY(m))}">
     ${avatar}<div class="msg-body">
-      <div class="meta"><span class="name">${esc(name)}</span>${m.bot ? `<span class="app-badge">APP</span>` : ""}<span class="time" title="${esc(fmtDay(m.ts))}">${esc(fmtTime(m.ts))}</span>${m.edited ? `<span class="muted">(edited)</span>` : ""}</div>
+      <div class="meta"><span class="name">${esc(name)}</span>${m.bot ? `<span class="app-badge">APP</span>` : guide ? `<span class="app-badge guide-badge" title="${esc(L("guide_tip"))}">${esc(L("guide_badge"))}</span>` : ""}<span class="time" title="${esc(fmtDay(m.ts))}">${esc(fmtTime(m.ts))}</span>${m.edited ? `<span class="muted">${esc(L("edited"))}</span>` : ""}</div>
       <div class="content">${body}${attachments}</div>
-      ${m.ephemeral ? `<div class="only-you">👁 Only visible to you</div>` : ""}
+      ${m.ephemeral ? `<div class="only-you">👁 ${esc(L("only_you"))}</div>` : ""}
       ${reactions ? `<div class="reactions">${reactions}</div>` : ""}${replies}
     </div>${tools}</div>`;
 }
@@ -289,12 +343,12 @@ function elementHtml(el, surface, bi, ei) {
       return `<button type="button" class="bk-button ${esc(el.style || "")}" data-op="action" ${at}${el.url ? ` data-url="${esc(el.url)}"` : ""}>${S.md.plain(el.text)}</button>`;
     case "static_select": case "external_select": {
       const opts = (el.options || []).concat(...(el.option_groups || []).map((g) => g.options || []));
-      return `<select class="bk-select" data-op="select" ${at}><option value="">${esc(ph || "Select an item")}</option>${opts.map((o) => `<option value="${esc(o.value)}"${el.initial_option && el.initial_option.value === o.value ? " selected" : ""}>${esc(o.text.text)}</option>`).join("")}</select>`;
+      return `<select class="bk-select" data-op="select" ${at}><option value="">${esc(ph || L("select_item"))}</option>${opts.map((o) => `<option value="${esc(o.value)}"${el.initial_option && el.initial_option.value === o.value ? " selected" : ""}>${esc(o.text.text)}</option>`).join("")}</select>`;
     }
     case "users_select":
-      return `<select class="bk-select" data-op="select" ${at}><option value="">${esc(ph || "Select a person")}</option>${peopleOptions(el.initial_user)}</select>`;
+      return `<select class="bk-select" data-op="select" ${at}><option value="">${esc(ph || L("select_person"))}</option>${peopleOptions(el.initial_user)}</select>`;
     case "overflow":
-      return `<button type="button" class="bk-button overflow" data-op="overflow" ${at} aria-label="More options">⋯</button>`;
+      return `<button type="button" class="bk-button overflow" data-op="overflow" ${at} aria-label="${esc(L("more_options"))}">⋯</button>`;
     case "datepicker":
       return `<input type="date" class="bk-date" data-op="select" ${at} value="${esc(el.initial_date || "")}">`;
     case "timepicker":
@@ -324,11 +378,11 @@ function inputHtml(block, bi) {
       break;
     case "static_select": case "external_select": {
       const opts = (el.options || []).concat(...(el.option_groups || []).map((g) => g.options || []));
-      control = `<select id="${id}"><option value="">${esc(ph || "Select an item")}</option>${opts.map((o) => `<option value="${esc(o.value)}"${el.initial_option && el.initial_option.value === o.value ? " selected" : ""}>${esc(o.text.text)}</option>`).join("")}</select>`;
+      control = `<select id="${id}"><option value="">${esc(ph || L("select_item"))}</option>${opts.map((o) => `<option value="${esc(o.value)}"${el.initial_option && el.initial_option.value === o.value ? " selected" : ""}>${esc(o.text.text)}</option>`).join("")}</select>`;
       break;
     }
     case "users_select":
-      control = `<select id="${id}"><option value="">${esc(ph || "Select a person")}</option>${peopleOptions(el.initial_user)}</select>`;
+      control = `<select id="${id}"><option value="">${esc(ph || L("select_person"))}</option>${peopleOptions(el.initial_user)}</select>`;
       break;
     case "datepicker":
       control = `<input id="${id}" type="date" value="${esc(el.initial_date || "")}">`;
@@ -350,7 +404,7 @@ function inputHtml(block, bi) {
   }
   const err = S.modalErrors[block.block_id];
   return `<div class="bk-input${err ? " has-error" : ""}" data-bi="${bi}" data-block-id="${esc(block.block_id || "")}" data-type="${esc(el.type)}" data-optional="${block.optional ? 1 : ""}">
-    <label for="${id}">${esc(block.label && block.label.text)}${block.optional ? ` <span class="muted">(optional)</span>` : ""}</label>
+    <label for="${id}">${esc(block.label && block.label.text)}${block.optional ? ` <span class="muted">${esc(L("optional"))}</span>` : ""}</label>
     ${control}
     ${block.hint ? `<div class="hint">${esc(block.hint.text)}</div>` : ""}
     <div class="field-error" role="alert">${err ? esc(err) : ""}</div></div>`;
@@ -440,7 +494,7 @@ function openMenu(anchor, ctx) {
       if (!res.ok) showError(res);
     },
   }));
-  items.push({ label: "Reply in thread", run: () => openThread(ctx.ts) });
+  items.push({ label: L("reply_in_thread"), run: () => openThread(ctx.ts) });
   openMenuItems(anchor, items);
 }
 
@@ -472,7 +526,7 @@ function renderThread(scrollToEnd) {
   const box = $("#thread-messages");
   const t = S.thread;
   box.innerHTML = messageHtml(t.parent, "thread") +
-    `<div class="thread-count">${t.replies.length} ${t.replies.length === 1 ? "reply" : "replies"}</div>` +
+    `<div class="thread-count">${esc(t.replies.length === 1 ? L("reply") : L("replies", { count: t.replies.length }))}</div>` +
     t.replies.map((m) => messageHtml(m, "thread")).join("");
   if (scrollToEnd) box.scrollTop = box.scrollHeight;
 }
@@ -485,14 +539,25 @@ function commandSuggestions(text) {
   const [cmd, ...rest] = text.split(" ");
   if (!rest.length) {
     for (const c of S.info.commands) {
-      if (c.command.startsWith(cmd)) out.push({ fill: c.command + " ", label: c.command, hint: `${c.usage_hint}  —  ${c.description}` });
+      const key = `cmd.${c.command.slice(1)}`;
+      const description = L(key) === key ? c.description : L(key);
+      if (c.command.startsWith(cmd)) out.push({ fill: c.command + " ", label: c.command, hint: `${c.usage_hint}  —  ${description}` });
     }
     return out;
   }
   const c = S.info.commands.find((x) => x.command === cmd);
-  if (!c || !c.usage_hint) return out;
+  if (!c) return out;
   const typed = rest.join(" ");
   if (typed.includes(" ")) return out;
+  // /inquiry: every subcommand, with its arguments and its own description (persona's language)
+  const subs = cmd === "/inquiry" && S.info.subcommands ? S.info.subcommands[lang()] || S.info.subcommands.en : null;
+  if (subs) {
+    for (const sub of subs) {
+      if (sub.name.startsWith(typed)) out.push({ fill: `${cmd} ${sub.name}${sub.args ? " " : ""}`, label: `${cmd} ${sub.name}${sub.args ? " " + sub.args : ""}`, hint: sub.description });
+    }
+    return out;
+  }
+  if (!c.usage_hint) return out;
   for (const alt of c.usage_hint.split("|").map((s) => s.trim())) {
     const word = alt.split(" ")[0];
     if (word.startsWith(typed)) out.push({ fill: `${cmd} ${word}${alt.includes(" ") ? " " : ""}`, label: `${cmd} ${alt}`, hint: c.description });
@@ -509,6 +574,7 @@ function renderSuggest() {
   suggestIndex = Math.min(suggestIndex, items.length - 1);
   list.hidden = false;
   list.innerHTML = items.map((it, i) => `<li role="option" class="${i === suggestIndex ? "active" : ""}" data-fill="${esc(it.fill)}"><b>${esc(it.label)}</b> <span class="muted">${esc(it.hint)}</span></li>`).join("");
+  if (list.children[suggestIndex]) list.children[suggestIndex].scrollIntoView({ block: "nearest" });
   list.querySelectorAll("li").forEach((li) => { li.onmousedown = (e) => { e.preventDefault(); input.value = li.dataset.fill; suggestIndex = 0; renderSuggest(); input.focus(); }; });
 }
 
@@ -517,12 +583,12 @@ async function sendFrom(form, threadTs) {
   const errBox = form.querySelector(".composer-error");
   const text = input.value;
   errBox.textContent = "";
-  if (!text.trim()) { errBox.textContent = "Type a message or a slash command first."; return; }
+  if (!text.trim()) { errBox.textContent = L("composer.empty"); return; }
   const sendBtn = form.querySelector(".send");
   sendBtn.disabled = true;
   const res = await api("/send", { as: S.persona.id, channel: S.view.channel, text, thread_ts: threadTs || null });
   sendBtn.disabled = false;
-  if (!res.ok) { errBox.textContent = res.message || res.error; return; }
+  if (!res.ok) { errBox.textContent = messageOf(res); return; }
   input.value = "";
   autosize(input);
   $("#suggest").hidden = true;
@@ -542,7 +608,8 @@ function setupComposer() {
       e.preventDefault();
       suggestIndex = (suggestIndex + (e.key === "ArrowDown" ? 1 : -1) + list.children.length) % list.children.length;
       renderSuggest();
-    } else if (open && e.key === "Tab") {
+    } else if (open && (e.key === "Tab" || (e.key === "Enter" && !e.shiftKey && !e.isComposing))) {
+      // Like Slack: Tab or Enter on the highlighted entry completes it (a second Enter sends).
       e.preventDefault();
       input.value = list.children[suggestIndex].dataset.fill;
       suggestIndex = 0; renderSuggest();
@@ -569,7 +636,7 @@ async function openHome() {
   $("#messages").hidden = true;
   $("#composer").hidden = true;
   $("#home").hidden = false;
-  renderHeader("charterbot", "Home");
+  renderHeader("charterbot", L("home"));
   const existing = await api(`/home?as=${encodeURIComponent(S.persona.id)}`);
   renderHome(existing.view);
   const res = await api("/home", { as: S.persona.id });
@@ -581,7 +648,7 @@ async function refreshHome() {
   if (res.ok) renderHome(res.view);
 }
 function renderHome(view) {
-  $("#home").innerHTML = view ? `<div class="home-view">${renderBlocks(view.blocks, "home")}</div>` : `<div class="home-empty">Opening App Home…</div>`;
+  $("#home").innerHTML = view ? `<div class="home-view">${renderBlocks(view.blocks, "home")}</div>` : `<div class="home-empty">${esc(L("opening_home"))}</div>`;
   if (!S.ready) { S.ready = true; window.__sandboxReadyAt = performance.now(); document.body.dataset.ready = "1"; }
 }
 
@@ -600,10 +667,10 @@ function renderModal() {
   const v = S.modal;
   if (!v) { root.innerHTML = ""; return; }
   root.innerHTML = `<div class="overlay"><div class="modal" role="dialog" aria-modal="true" aria-label="${esc(v.title && v.title.text)}" data-view="${esc(v.id)}">
-    <div class="modal-head"><span class="avatar sm bot">CB</span><h2>${esc(v.title && v.title.text)}</h2><button type="button" class="icon modal-x" aria-label="Close">×</button></div>
+    <div class="modal-head"><span class="avatar sm bot">CB</span><h2>${esc(v.title && v.title.text)}</h2><button type="button" class="icon modal-x" aria-label="${esc(L("close"))}">×</button></div>
     <div class="modal-error" role="alert" hidden></div>
     <form class="modal-body" novalidate>${renderBlocks(v.blocks, "modal")}</form>
-    <div class="modal-foot"><button type="button" class="btn modal-cancel">${esc((v.close && v.close.text) || "Cancel")}</button>
+    <div class="modal-foot"><button type="button" class="btn modal-cancel">${esc((v.close && v.close.text) || L("cancel"))}</button>
       ${v.submit ? `<button type="button" class="btn primary modal-submit">${esc(v.submit.text)}</button>` : ""}</div></div></div>`;
   root.querySelector(".modal-x").onclick = closeModal;
   root.querySelector(".modal-cancel").onclick = closeModal;
@@ -640,7 +707,7 @@ async function submitModal() {
   const missing = {};
   document.querySelectorAll("#modal-root .bk-input").forEach((box) => {
     const val = values[box.dataset.blockId];
-    if (!box.dataset.optional && (val === null || val === "" || (Array.isArray(val) && !val.length))) missing[box.dataset.blockId] = "Please complete this required field.";
+    if (!box.dataset.optional && (val === null || val === "" || (Array.isArray(val) && !val.length))) missing[box.dataset.blockId] = L("required");
   });
   if (Object.keys(missing).length) { S.modalErrors = missing; rerenderModalKeepingValues(values); return; }
   submitting = true;
@@ -651,7 +718,7 @@ async function submitModal() {
   if (btn) btn.disabled = false;
   if (!res.ok) {
     const box = $("#modal-root .modal-error");
-    if (box) { box.hidden = false; box.textContent = res.message || res.error; }
+    if (box) { box.hidden = false; box.textContent = messageOf(res); }
     return;
   }
   if (res.errors && Object.keys(res.errors).length) {
@@ -748,7 +815,7 @@ function applyEvent(ev) {
       break;
     case "error":
       if (!ev.user || (p && ev.user === p.id)) {
-        banner("error", `Slack error from ${ev.source}: ${ev.error}`, ev.details || []);
+        banner("error", L("slack_error", { source: ev.source, error: ev.error }), ev.details || []);
       }
       break;
     default:
@@ -784,7 +851,7 @@ async function start() {
   $(".team-name").textContent = "charterbot sandbox";
   $(".team-name").title = info.team;
   const sel = $("#persona");
-  sel.innerHTML = info.people.map((p) => `<option value="${esc(p.id)}">${esc(p.real_name)} — ${esc(p.role)}, ${esc(p.locale)}</option>`).join("");
+  applyLabels();
   sel.onchange = () => {
     const p = info.people.find((x) => x.id === sel.value);
     const cur = parseHash().channel;
