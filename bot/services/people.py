@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -58,3 +58,14 @@ class Languages:
         lang = lang_of_locale(profile.locale if profile else None, self._default)
         self._memory[user_id] = (lang, (now + timedelta(hours=1)).timestamp())
         return lang
+
+
+async def is_absent(session: AsyncSession, user_id: str, *, at: datetime) -> bool:
+    """Tell whether user_id is away at `at` (always False: there is no absence record yet).
+
+    The hook the nudge rules use: an absent assignee's manager is told at the deadline
+    instead of after `sla.escalation_grace`. `/away` (a later feature) will answer it from
+    its records and re-plan the reminders of the inquiries it affects.
+    """
+    del session, user_id, at
+    return False
