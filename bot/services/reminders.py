@@ -199,6 +199,7 @@ async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 100
             "number": inquiry.number,
             "title": inquiry.title,
             "obligation": f.obligation.split(":")[0],
+            "promise": f.obligation,  # unique per inquiry (milestones carry their date)
             "kind": shown.stage,
             "deadline": fmt_time(f.deadline_at, deps),
             "assignee": inquiry.assignee_id or "",

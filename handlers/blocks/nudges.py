@@ -37,9 +37,10 @@ def _by_inquiry(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     groups: dict[int, dict[str, dict[str, Any]]] = {}
     for item in items:
         best = groups.setdefault(item["number"], {})
-        current = best.get(item["obligation"])
+        promise = item.get("promise") or item["obligation"]
+        current = best.get(promise)
         if current is None or _RANK[item["kind"]] > _RANK[current["kind"]]:
-            best[item["obligation"]] = item
+            best[promise] = item
     return [list(g.values()) for g in groups.values()]
 
 

@@ -108,3 +108,16 @@ def test_many_inquiries_stay_within_slacks_block_limit() -> None:
     assert len(line_blocks(blocks)) == WITH_BUTTONS
     assert all(f"*#{n}*" in text for n in range(1, 41))
     assert "*#40*" in json.dumps(blocks)  # the rest are listed without buttons
+
+
+def test_two_milestones_of_one_inquiry_are_both_shown() -> None:
+    text, _ = build_nudge_message(
+        "en",
+        [
+            item(1, "milestone", "deadline", promise="milestone:2026-12-03"),
+            item(1, "milestone", "approaching", promise="milestone:2026-12-10"),
+        ],
+    )
+    [line] = [x for x in text.splitlines() if x.startswith("• ")]
+    assert "the stage progress report was due" in line
+    assert "the stage progress report is due" in line
