@@ -78,6 +78,7 @@ def build_nudge_policy(config: CharterConfig) -> NudgePolicy:
         sla=build_policy(config),
         regulatory_warnings=tuple(parse_duration(w) for w in config.sla.regulatory_warnings),
         overdue_repeat=parse_duration(config.sla.overdue_repeat),
+        escalation_grace=parse_duration(config.sla.escalation_grace),
     )
 
 

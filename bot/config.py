@@ -124,6 +124,7 @@ class SlaConfig(_Strict):
     callback: str = "5m"
     approaching: float = Field(default=0.75, gt=0, lt=1)
     overdue_repeat: str = "1bd"
+    escalation_grace: str = "30bm"
 
     @field_validator(
         "voc_review",
@@ -133,6 +134,7 @@ class SlaConfig(_Strict):
         "long_request",
         "callback",
         "overdue_repeat",
+        "escalation_grace",
     )
     @classmethod
     def _duration(cls, v: str) -> str:
@@ -143,6 +145,14 @@ class SlaConfig(_Strict):
     def _durations(cls, v: list[str]) -> list[str]:
         for item in v:
             _check_duration(item)
+        return v
+
+    @field_validator("overdue_repeat")
+    @classmethod
+    def _not_zero(cls, v: str) -> str:
+        # A zero interval would repeat an overdue nudge in every sweep.
+        if parse_duration(v).is_zero:
+            raise ValueError(f"'{v}' must be longer than zero")
         return v
 
 

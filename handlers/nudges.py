@@ -8,14 +8,15 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.deps import Deps
-from bot.i18n import t
+from bot.i18n import Lang, t
 from bot.services.inquiries import fmt_time
-from bot.services.reminders import snooze_reminders
+from bot.services.reminders import Snoozed, snooze_reminders
 from handlers.common import ephemeral
 from handlers.errors import reported
 from handlers.ids import Action
 
 MINUTES = {Action.SNOOZE_30: 30, Action.SNOOZE_60: 60, Action.SNOOZE_120: 120}
+MAX_IDS = 200
 
 
 def register(app: AsyncApp) -> None:
@@ -24,16 +25,43 @@ def register(app: AsyncApp) -> None:
         app.action(action_id)(reported(handle_snooze_action))
 
 
+def read_reminder_ids(value: str | None) -> list[int]:
+    """The reminder ids of a snooze button's value (a JSON list); anything else is none."""
+    try:
+        raw = json.loads(value or "[]")
+    except ValueError:
+        return []
+    if not isinstance(raw, list):
+        return []
+    # database ids are 32-bit: a longer number cannot name a reminder
+    return [int(i) for i in raw[:MAX_IDS] if str(i).isdigit() and len(str(i)) <= 9]
+
+
+def snoozed_text(lang: Lang, snoozed: Snoozed, deps: Deps) -> str:
+    """ "Snoozed #3 (a first response to the customer) until …"."""
+    what = ", ".join(
+        t(
+            lang,
+            "nudge.snoozed_item",
+            number=number,
+            what=", ".join(t(lang, f"owed.{o}") for o in obligations),
+        )
+        for number, obligations in snoozed.items
+    )
+    return t(lang, "nudge.snoozed", what=what, until=fmt_time(snoozed.until, deps))
+
+
 async def handle_snooze_action(
     ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond, deps: Deps
 ) -> None:
-    """Fire the nudge's reminders again later (a double click snoozes once)."""
+    """Postpone the nudge's obligations (only for whoever the nudge is for; a double click
+    snoozes once) and say what was snoozed until when."""
     await ack()
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
-    ids = [int(i) for i in json.loads(action.get("value") or "[]") if str(i).isdigit()]
+    ids = read_reminder_ids(action.get("value"))
     async with deps.sessions.begin() as session:
-        until = await snooze_reminders(
+        snoozed = await snooze_reminders(
             session, deps, ids=ids, minutes=MINUTES[action["action_id"]], user_id=user_id
         )
-    await respond(**ephemeral(t(lang, "nudge.snoozed", until=fmt_time(until, deps))))
+    await respond(**ephemeral(snoozed_text(lang, snoozed, deps)))

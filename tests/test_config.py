@@ -66,6 +66,18 @@ BAD_DOCUMENTS = [
     ),
     pytest.param({"sla": {"approaching": 1.5}}, "sla.approaching", "", id="approaching-over-1"),
     pytest.param(
+        {"sla": {"escalation_grace": "half an hour"}},
+        "sla.escalation_grace",
+        "half an hour",
+        id="bad-escalation-grace",
+    ),
+    pytest.param(
+        {"sla": {"overdue_repeat": "0bd"}},
+        "sla.overdue_repeat",
+        "longer than zero",
+        id="zero-overdue-repeat",
+    ),
+    pytest.param(
         {"channels": {"triage": "#general"}}, "channels.triage", "#general", id="bad-channel"
     ),
     pytest.param(
@@ -266,6 +278,7 @@ def test_defaults_when_path_is_none() -> None:
     assert config.sla.callback == "5m"
     assert config.sla.approaching == 0.75
     assert config.sla.overdue_repeat == "1bd"
+    assert config.sla.escalation_grace == "30bm"
     assert config.scheduler.sweep_interval == "30s"
     assert config.scheduler.digest_time == "08:30"
     assert config.teams == []

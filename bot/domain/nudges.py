@@ -1,14 +1,25 @@
-"""Which promises an inquiry owes, and when to nudge, warn and escalate about them (pure)."""
+"""Which promises an inquiry owes, and when to nudge, warn and escalate about them (pure).
+
+The stages of one obligation, for its assignee: ``warning`` (regulatory, days ahead) or
+``approaching`` (at the approaching share of the window), then ``deadline`` (overdue), then
+``deadline`` repeats; for the assignee's manager: ``escalation`` a grace period after the
+deadline, then ``escalation`` repeats. Only the most advanced stage is ever shown: an early
+stage that fires after the deadline is dropped (or, when it is a snooze, shown as overdue).
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.domain.calendar import BusinessCalendar
 from bot.domain.durations import Duration
 from bot.domain.inquiry import Kind
 from bot.domain.sla import SlaPolicy, end_of_business_day, first_deadline
+
+DEFAULT_GRACE = Duration(business_minutes=30)
 
 
 @dataclass(frozen=True)
@@ -25,6 +36,8 @@ class Facts:
     eta_set_at: datetime | None
     milestones: tuple[tuple[datetime, date], ...] = ()  # (planned at, milestone date)
     progress_at: tuple[datetime, ...] = ()
+    # An assignee who is not absent: the manager is told only after the escalation grace.
+    assignee_present: bool = True
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,7 @@ class NudgePolicy:
     sla: SlaPolicy
     regulatory_warnings: tuple[Duration, ...]
     overdue_repeat: Duration
+    escalation_grace: Duration = DEFAULT_GRACE
 
 
 def obligations(f: Facts, cal: BusinessCalendar, policy: SlaPolicy) -> list[Obligation]:
@@ -126,30 +140,102 @@ def _planned(
     )
 
 
+def escalation_at(
+    ob: Obligation, cal: BusinessCalendar, grace: Duration, assignee_present: bool
+) -> datetime:
+    """When the manager hears about a missed deadline: after the grace, at once without an
+    assignee (or when the assignee is absent); held to the next opening for business promises.
+    """
+    at = cal.add(ob.deadline, grace) if assignee_present else ob.deadline
+    return _hold_to_open(at, cal, ob.business)
+
+
 def plan(inquiry_id: int, f: Facts, cal: BusinessCalendar, policy: NudgePolicy) -> list[Planned]:
-    """Every reminder the inquiry should have now; keys change when a deadline moves."""
+    """Every reminder the inquiry should have now; keys change when a deadline moves.
+
+    An early nudge (warning, approaching) that could only go out at or after the deadline is
+    not planned: the deadline nudge supersedes it. The escalation's key does not depend on
+    its time, so a new assignee moves a pending escalation instead of adding a second one.
+    """
     out: list[Planned] = []
     for ob in obligations(f, cal, policy.sla):
         if ob.met:
             continue
         base = f"r:{inquiry_id}:{ob.name}:{_stamp(ob.deadline)}"
+        early: list[Planned] = []
         if ob.name == "due":
             for warning in policy.regulatory_warnings:
                 at = ob.deadline - warning.wall if not warning.is_business else ob.deadline
                 if at > ob.start:
-                    out.append(_planned(ob, base, "warning", "assignee", at, cal, f":{warning}"))
+                    early.append(_planned(ob, base, "warning", "assignee", at, cal, f":{warning}"))
         else:
             at = approaching_at(ob, cal, policy.sla.approaching)
-            out.append(_planned(ob, base, "approaching", "assignee", at, cal))
+            early.append(_planned(ob, base, "approaching", "assignee", at, cal))
+        out += [p for p in early if p.due_at < ob.deadline]
         out.append(_planned(ob, base, "deadline", "assignee", ob.deadline, cal))
-        out.append(_planned(ob, base, "escalation", "manager", ob.deadline, cal))
+        out.append(
+            Planned(
+                key=f"{base}:escalation",
+                obligation=ob.name,
+                kind="escalation",
+                audience="manager",
+                due_at=escalation_at(ob, cal, policy.escalation_grace, f.assignee_present),
+                deadline_at=ob.deadline,
+            )
+        )
     return out
 
 
-def next_repeat(due_at: datetime, cal: BusinessCalendar, every: Duration) -> datetime:
-    """When an escalation about a still-overdue promise is repeated."""
-    moment = cal.add(due_at, every) if every.is_business else due_at + every.wall
+# The repeat grid for wall-clock intervals starts here (a Monday, local midnight), so the
+# overdue repeats of all inquiries land on the same points.
+_GRID_ANCHOR = datetime(2000, 1, 3)
+
+
+def next_repeat(last: datetime, cal: BusinessCalendar, every: Duration) -> datetime:
+    """When an overdue nudge or escalation sent at `last` repeats.
+
+    Repeats of all inquiries fall on one shared grid, so a person gets at most one overdue
+    round-up per grid point (one line per inquiry), not one message per inquiry:
+
+    * whole business days (``1bd``): the opening of the N-th business day after `last`'s day;
+    * business minutes or hours: points every `every` from each business day's opening, the
+      first at least `every` of business time after `last`;
+    * wall clock (and business time when always open): points every `every` from a fixed
+      local midnight, the first at least `every` after `last`; held to the next opening.
+    """
+    if every.is_business and not cal.always_open:
+        if not every.business_minutes:
+            day = last.astimezone(cal.tz).date()
+            for _ in range(every.business_days):
+                day = _next_business_day(day, cal)
+            return _opening(day, cal)
+        step = every.business_total(cal.minutes_per_day)
+        earliest = cal.next_open(cal.add(last, every))
+        day_open = _opening(earliest.astimezone(cal.tz).date(), cal)
+        k = math.ceil(cal.business_minutes_between(day_open, earliest) / step)
+        if k * step < cal.minutes_per_day:
+            return cal.add_business_minutes(day_open, k * step)
+        return _opening(_next_business_day(day_open.astimezone(cal.tz).date(), cal), cal)
+    size = (
+        timedelta(minutes=every.business_total(cal.minutes_per_day))
+        if every.is_business
+        else every.wall
+    )
+    anchor = _GRID_ANCHOR.replace(tzinfo=cal.tz).astimezone(UTC)
+    k = math.ceil((last.astimezone(UTC) + size - anchor) / size)
+    moment = (anchor + k * size).astimezone(cal.tz)
     return moment if cal.always_open else cal.next_open(moment)
+
+
+def _opening(day: date, cal: BusinessCalendar) -> datetime:
+    return cal.next_open(datetime.combine(day, time(0), cal.tz))
+
+
+def _next_business_day(day: date, cal: BusinessCalendar) -> date:
+    day += timedelta(days=1)
+    while not cal.is_business_day(day):
+        day += timedelta(days=1)
+    return day
 
 
 def snooze_until(now: datetime, minutes: int, cal: BusinessCalendar) -> datetime:
@@ -157,3 +243,84 @@ def snooze_until(now: datetime, minutes: int, cal: BusinessCalendar) -> datetime
     if cal.always_open:
         return now + timedelta(minutes=minutes)
     return cal.add_business_minutes(now, minutes)
+
+
+EARLY = frozenset({"warning", "approaching"})
+_RANK = {"warning": 0, "approaching": 1, "deadline": 2, "escalation": 3}
+Slot = tuple[int, str, str]  # (inquiry id, obligation, audience)
+
+
+@dataclass(frozen=True)
+class Fired:
+    """A reminder taken from the queue because it is due."""
+
+    id: int
+    inquiry_id: int
+    obligation: str
+    kind: str
+    audience: str
+    deadline_at: datetime
+    snooze: bool = False  # a copy made by a snooze button
+
+    @property
+    def slot(self) -> Slot:
+        """The obligation and audience this reminder speaks about."""
+        return (self.inquiry_id, self.obligation, self.audience)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A fired reminder that makes it into a message, at the stage it is shown in."""
+
+    fired: Fired
+    stage: str  # warning | approaching | deadline | escalation
+
+
+def stage_when_fired(fired: Fired, now: datetime) -> str | None:
+    """The stage a reminder shows when it fires at `now`; None: it is dropped.
+
+    An early stage whose deadline has passed is superseded: sent late it would say "due
+    11:52 is approaching" after 11:52. A snooze postpones the obligation's next nudge, so a
+    snoozed early nudge that wakes up after the deadline shows the overdue stage instead.
+    """
+    if fired.kind in EARLY and now >= fired.deadline_at:
+        return "deadline" if fired.snooze else None
+    return fired.kind
+
+
+def select_nudges(
+    fired: Iterable[Fired], now: datetime, snoozed: frozenset[Slot] = frozenset()
+) -> list[Shown]:
+    """Decide what a sweep shows: per obligation and audience only the most advanced stage.
+
+    `snoozed` holds the slots with a snooze still waiting: nothing else about that
+    obligation reaches that audience until the snooze wakes up.
+    """
+    best: dict[Slot, Shown] = {}
+    for f in fired:
+        if f.slot in snoozed:
+            continue
+        stage = stage_when_fired(f, now)
+        if stage is None:
+            continue
+        current = best.get(f.slot)
+        if current is None or _RANK[stage] > _RANK[current.stage]:
+            best[f.slot] = Shown(f, stage)
+    return sorted(best.values(), key=lambda s: (s.fired.inquiry_id, s.fired.id))
+
+
+def channel_snoozers(
+    assignee: str | None, teams: Sequence[tuple[str, Sequence[str]]]
+) -> frozenset[str]:
+    """Who may snooze a nudge posted in a channel: the assignee and the people (members and
+    manager) of the assignee's team; with no assignee, the people of every team, since any of
+    them could take the inquiry. `teams` holds (manager, members) pairs.
+    """
+    people: set[str] = set()
+    for manager, members in teams:
+        if assignee is None or assignee == manager or assignee in members:
+            people.add(manager)
+            people.update(members)
+    if assignee is not None:
+        people.add(assignee)
+    return frozenset(people)

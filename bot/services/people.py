@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -69,3 +69,14 @@ class Languages:
                 async with self._sessions.begin() as session:
                     await add_profile(session, profile)
         return profile
+
+
+async def is_absent(session: AsyncSession, user_id: str, *, at: datetime) -> bool:
+    """Tell whether user_id is away at `at` (always False: there is no absence record yet).
+
+    The hook the nudge rules use: an absent assignee's manager is told at the deadline
+    instead of after `sla.escalation_grace`. `/away` (a later feature) will answer it from
+    its records and re-plan the reminders of the inquiries it affects.
+    """
+    del session, user_id, at
+    return False

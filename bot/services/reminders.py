@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -13,17 +14,30 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.inquiry import Kind, Status
-from bot.domain.nudges import Facts, next_repeat, plan, snooze_until
-from bot.errors import Forbidden
+from bot.domain.nudges import (
+    Facts,
+    Fired,
+    Planned,
+    channel_snoozers,
+    next_repeat,
+    plan,
+    select_nudges,
+    snooze_until,
+)
+from bot.errors import Conflict, Forbidden, NotFound
 from bot.services.outbox import enqueue_nudges
+from bot.services.people import is_absent
 from storage.models import Inquiry, InquiryEvent, Reminder
 from storage.repos.inquiries import list_events
 from storage.repos.reminders import (
+    SNOOZE_MARK,
     add_reminders,
     cancel_reminders,
     claim_due_reminders,
     get_reminders,
     list_pending_reminders,
+    list_waiting_snoozes,
+    move_reminders,
 )
 
 OPEN = {Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.ON_HOLD}
@@ -34,7 +48,7 @@ def base_key(key: str) -> str:
     return key.split("~", 1)[0]
 
 
-def facts_of(inquiry: Inquiry, events: list[InquiryEvent]) -> Facts:
+def facts_of(inquiry: Inquiry, events: list[InquiryEvent], *, assignee_present: bool) -> Facts:
     """Collect what the nudge rules need from an inquiry and its history."""
     milestones: list[tuple[datetime, date]] = []
     progress: list[datetime] = []
@@ -57,19 +71,38 @@ def facts_of(inquiry: Inquiry, events: list[InquiryEvent]) -> Facts:
         eta_set_at=eta_set_at,
         milestones=tuple(milestones),
         progress_at=tuple(progress),
+        assignee_present=assignee_present,
     )
 
 
+async def _wanted(session: AsyncSession, deps: Deps, inquiry: Inquiry) -> list[Planned]:
+    """The reminders the inquiry should have now."""
+    assert inquiry.id is not None
+    events = await list_events(session, inquiry_id=inquiry.id)
+    present = inquiry.assignee_id is not None and not await is_absent(
+        session, inquiry.assignee_id, at=deps.clock.now()
+    )
+    facts = facts_of(inquiry, events, assignee_present=present)
+    return plan(inquiry.id, facts, deps.calendar, deps.nudges)
+
+
 async def sync_reminders(session: AsyncSession, deps: Deps, inquiry: Inquiry) -> None:
-    """Recompute the inquiry's reminders: cancel the pointless ones, add the missing ones."""
+    """Recompute the inquiry's reminders: cancel the pointless ones, move the ones whose time
+    changed (an escalation once there is an assignee), add the missing ones."""
     assert inquiry.id is not None
     await session.flush()
-    events = await list_events(session, inquiry_id=inquiry.id)
-    wanted = plan(inquiry.id, facts_of(inquiry, events), deps.calendar, deps.nudges)
-    wanted_keys = {p.key for p in wanted}
+    wanted = {p.key: p for p in await _wanted(session, deps, inquiry)}
     pending = await list_pending_reminders(session, inquiry_id=inquiry.id)
     await cancel_reminders(
-        session, ids=[r.id for r in pending if r.id and base_key(r.key) not in wanted_keys]
+        session, ids=[r.id for r in pending if r.id and base_key(r.key) not in wanted]
+    )
+    await move_reminders(
+        session,
+        [
+            (r.id, wanted[r.key].due_at)
+            for r in pending
+            if r.id and r.key in wanted and r.due_at != wanted[r.key].due_at
+        ],
     )
     have = {r.key for r in pending}
     now = deps.clock.now()
@@ -87,7 +120,7 @@ async def sync_reminders(session: AsyncSession, deps: Deps, inquiry: Inquiry) ->
                 repeat=p.repeat,
                 created_at=now,
             )
-            for p in wanted
+            for p in wanted.values()
             if p.key not in have
         ],
     )
@@ -101,14 +134,17 @@ def _manager_of(deps: Deps, user_id: str | None) -> str | None:
 
 
 def _recipients(deps: Deps, inquiry: Inquiry, audience: str) -> list[str]:
-    triage = deps.config.channels.triage
+    """Who hears a reminder: the assignee (the triage channel while there is none), or the
+    assignee's manager (the first team's manager while there is none)."""
     if audience == "assignee":
+        triage = deps.config.channels.triage
         return [inquiry.assignee_id] if inquiry.assignee_id else ([triage] if triage else [])
     manager = _manager_of(deps, inquiry.assignee_id)
-    out = [manager] if manager else []
-    if not inquiry.assignee_id and triage:
-        out.append(triage)
-    return out
+    return [manager] if manager else []
+
+
+def _is_person(recipient: str) -> bool:
+    return recipient[:1] in ("U", "W")
 
 
 def _card_link(inquiry: Inquiry) -> str:
@@ -119,8 +155,24 @@ def _card_link(inquiry: Inquiry) -> str:
     return ""
 
 
+def _fired(r: Any) -> Fired:
+    return Fired(
+        id=r.id,
+        inquiry_id=r.inquiry_id,
+        obligation=r.obligation,
+        kind=r.kind,
+        audience=r.audience,
+        deadline_at=r.deadline_at,
+        snooze=SNOOZE_MARK in r.key,
+    )
+
+
 async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 1000) -> int:
-    """Claim due reminders and queue one grouped nudge per recipient; return how many fired."""
+    """Claim due reminders and queue one grouped nudge per recipient; return how many fired.
+
+    What is shown follows `select_nudges` (only the most advanced state per obligation, a
+    waiting snooze holds its obligation back); the message has one line per inquiry.
+    """
     from bot.services.inquiries import fmt_time
 
     now = deps.clock.now()
@@ -131,53 +183,32 @@ async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 100
     inquiries = {
         i.id: i for i in (await session.exec(select(Inquiry).where(col(Inquiry.id).in_(ids)))).all()
     }
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    repeats: list[dict[str, Any]] = []
+    live = []
     for r in claimed:
         inquiry = inquiries.get(r.inquiry_id)
-        if (
-            inquiry is None
-            or Status(inquiry.status) not in OPEN
-            or inquiry.status == Status.ON_HOLD
-        ):
-            continue
+        if inquiry is not None and inquiry.status in OPEN and inquiry.status != Status.ON_HOLD:
+            live.append(r)
+    waiting = await list_waiting_snoozes(session, inquiry_ids=ids, after=now)
+    snoozed = frozenset(_fired(w).slot for w in waiting)
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for shown in select_nudges([_fired(r) for r in live], now, snoozed):
+        f = shown.fired
+        inquiry = inquiries[f.inquiry_id]
         item = {
-            "reminder": r.id,
+            "reminder": f.id,
             "number": inquiry.number,
             "title": inquiry.title,
-            "obligation": r.obligation.split(":")[0],
-            "kind": r.kind,
-            "deadline": fmt_time(r.deadline_at, deps),
+            "obligation": f.obligation.split(":")[0],
+            "promise": f.obligation,  # unique per inquiry (milestones carry their date)
+            "kind": shown.stage,
+            "deadline": fmt_time(f.deadline_at, deps),
             "assignee": inquiry.assignee_id or "",
             "link": _card_link(inquiry),
-            "overdue": now >= r.deadline_at,
+            "overdue": now >= f.deadline_at,
         }
-        for recipient in _recipients(deps, inquiry, r.audience):
+        for recipient in _recipients(deps, inquiry, f.audience):
             groups[recipient].append(item)
-        if r.kind == "escalation":
-            # counted from now: a sweep that runs late (or a jumped clock) must not fire a burst
-            again = next_repeat(max(r.due_at, now), deps.calendar, deps.nudges.overdue_repeat)
-            base = base_key(r.key)
-            for kind, audience, key in (
-                ("escalation", r.audience, base),
-                ("deadline", "assignee", f"{base.rsplit(':', 1)[0]}:deadline"),
-            ):
-                repeats.append(
-                    {
-                        "key": f"{key}~rep{r.repeat + 1}",
-                        "inquiry_id": r.inquiry_id,
-                        "obligation": r.obligation,
-                        "kind": kind,
-                        "audience": audience,
-                        "due_at": again,
-                        "deadline_at": r.deadline_at,
-                        "state": "pending",
-                        "repeat": r.repeat + 1,
-                        "created_at": now,
-                        "sent_at": None,
-                    }
-                )
-    await add_reminders(session, repeats)
+    await add_reminders(session, _repeats(live, deps, now))
     nudges = []
     for recipient, items in groups.items():
         digest = hashlib.sha1(",".join(str(i["reminder"]) for i in items).encode()).hexdigest()
@@ -186,21 +217,125 @@ async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 100
     return len(claimed)
 
 
+def _repeats(live: list[Any], deps: Deps, now: datetime) -> list[dict[str, Any]]:
+    """While overdue: the next escalation and the assignee's next overdue nudge.
+
+    Only planned escalations and their repeats schedule repeats (a snooze copy does not), and
+    repeats land on next_repeat's shared grid, so every overdue inquiry of one person comes
+    back in the same message, one line each.
+    """
+    out: list[dict[str, Any]] = []
+    for r in live:
+        if r.kind != "escalation" or SNOOZE_MARK in r.key:
+            continue
+        # counted from now: a sweep that runs late (or a jumped clock) must not fire a burst
+        again = next_repeat(max(r.due_at, now), deps.calendar, deps.nudges.overdue_repeat)
+        base = base_key(r.key)
+        for kind, audience, key in (
+            ("escalation", r.audience, base),
+            ("deadline", "assignee", f"{base.rsplit(':', 1)[0]}:deadline"),
+        ):
+            out.append(
+                {
+                    "key": f"{key}~rep{r.repeat + 1}",
+                    "inquiry_id": r.inquiry_id,
+                    "obligation": r.obligation,
+                    "kind": kind,
+                    "audience": audience,
+                    "due_at": again,
+                    "deadline_at": r.deadline_at,
+                    "state": "pending",
+                    "repeat": r.repeat + 1,
+                    "created_at": now,
+                    "sent_at": None,
+                }
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class Snoozed:
+    """What a snooze postponed: until when, and per inquiry number its obligations."""
+
+    until: datetime
+    items: list[tuple[int, list[str]]]
+
+
+def _check_snoozer(deps: Deps, inquiry: Inquiry, audience: str, user_id: str) -> None:
+    """Only whoever a reminder is for may snooze it.
+
+    A DM nudge: its recipient (a forged button value naming another person's reminder is
+    refused). A channel nudge: the assignee and the people of the assignee's team (every
+    team while unassigned).
+    """
+    recipients = _recipients(deps, inquiry, audience)
+    if user_id in recipients:
+        return
+    if any(not _is_person(r) for r in recipients):
+        teams = [(t.manager, t.members) for t in deps.config.teams]
+        if user_id in channel_snoozers(inquiry.assignee_id, teams):
+            return
+        if inquiry.assignee_id is None:
+            raise Forbidden(
+                "nudge.error.channel_unassigned",
+                number=inquiry.number,
+                teams=", ".join(t.name for t in deps.config.teams) or "-",
+            )
+        team = deps.config.team_of(inquiry.assignee_id)
+        if team is None:
+            raise Forbidden(
+                "nudge.error.channel_assignee", number=inquiry.number, assignee=inquiry.assignee_id
+            )
+        raise Forbidden(
+            "nudge.error.channel_team",
+            number=inquiry.number,
+            assignee=inquiry.assignee_id,
+            team=team.name,
+        )
+    owner = next(iter(recipients), "")
+    raise Forbidden("nudge.error.not_yours", number=inquiry.number, owner_user=owner)
+
+
 async def snooze_reminders(
     session: AsyncSession, deps: Deps, *, ids: list[int], minutes: int, user_id: str
-) -> datetime:
-    """Fire these reminders again after `minutes` of business time (staff only)."""
-    if not deps.is_staff(user_id):
-        raise Forbidden("nudge.error.forbidden", who_key="inquiry.who.staff")
+) -> Snoozed:
+    """Postpone the obligations of these reminders by `minutes` of business time.
+
+    The snooze copy wakes up at the stage its obligation has reached by then (see
+    `stage_when_fired`); until then nothing else about those obligations reaches that
+    audience. Reminders whose obligation is met in the meantime are skipped.
+    """
     now = deps.clock.now()
     until = snooze_until(now, minutes, deps.calendar)
     stamp = until.strftime("%Y%m%dT%H%M")
     originals = await get_reminders(session, ids=ids)
-    await add_reminders(
-        session,
-        [
+    if not originals:
+        raise NotFound("nudge.error.gone")
+    inquiries = {
+        i.id: i
+        for i in (
+            await session.exec(
+                select(Inquiry).where(col(Inquiry.id).in_({r.inquiry_id for r in originals}))
+            )
+        ).all()
+    }
+    for r in originals:
+        _check_snoozer(deps, inquiries[r.inquiry_id], r.audience, user_id)
+    copies: list[Reminder] = []
+    snoozed: dict[int, list[str]] = defaultdict(list)
+    wanted: dict[int, set[str]] = {}
+    for r in originals:
+        inquiry = inquiries[r.inquiry_id]
+        if inquiry.id not in wanted:
+            live = inquiry.status in OPEN and inquiry.status != Status.ON_HOLD
+            wanted[r.inquiry_id] = (
+                {p.key for p in await _wanted(session, deps, inquiry)} if live else set()
+            )
+        if base_key(r.key) not in wanted[r.inquiry_id]:
+            continue  # met, moved or closed since: nothing left to postpone
+        copies.append(
             Reminder(
-                key=f"{base_key(r.key)}~snz{stamp}",
+                key=f"{base_key(r.key)}{SNOOZE_MARK}{stamp}",
                 inquiry_id=r.inquiry_id,
                 obligation=r.obligation,
                 kind=r.kind,
@@ -210,7 +345,12 @@ async def snooze_reminders(
                 repeat=r.repeat,
                 created_at=now,
             )
-            for r in originals
-        ],
-    )
-    return until
+        )
+        name = r.obligation.split(":")[0]
+        if name not in snoozed[inquiry.number]:
+            snoozed[inquiry.number].append(name)
+    if not copies:
+        numbers = sorted({i.number for i in inquiries.values()})
+        raise Conflict("nudge.error.nothing_left", number=numbers[0])
+    await add_reminders(session, copies)
+    return Snoozed(until=until, items=sorted(snoozed.items()))

@@ -1,4 +1,9 @@
-"""Block Kit for grouped nudges and escalations (pure data)."""
+"""Block Kit for grouped nudges and escalations (pure data).
+
+One line per inquiry (all its obligations joined, each at the stage it reached), then the
+inquiry's own buttons, as on its card: assign to me (while unassigned), set ETA or progress
+as the obligation asks, resolve, and snooze.
+"""
 
 from __future__ import annotations
 
@@ -7,51 +12,97 @@ from typing import Any
 
 from bot.i18n import Lang, t
 from handlers.blocks.common import button, cap_blocks, context, line_sections, section
+from handlers.blocks.inquiry import texts
 from handlers.ids import Action
 
 SNOOZE_MINUTES = (30, 60, 120)
 SNOOZE_ACTIONS = {30: Action.SNOOZE_30, 60: Action.SNOOZE_60, 120: Action.SNOOZE_120}
+LINE_SNOOZE = 60  # the snooze button each inquiry line carries
+WITH_BUTTONS = 20  # inquiries that get their own buttons (2 blocks each; 50 blocks at most)
+_RANK = {"warning": 0, "approaching": 1, "deadline": 2, "escalation": 3}
+# What acting on each obligation means: the card button that keeps the promise.
+_ACTION_FOR = {
+    "first_response": Action.ADD_PROGRESS,
+    "review": Action.ADD_PROGRESS,
+    "milestone": Action.ADD_PROGRESS,
+    "due": Action.ADD_PROGRESS,
+    "eta_required": Action.SET_ETA,
+    "resolution": Action.SET_ETA,
+}
+_LABELS = {Action.SET_ETA: "button.set_eta", Action.ADD_PROGRESS: "button.progress"}
 
 
-def nudge_line(lang: Lang, item: dict[str, Any]) -> str:
-    """One line of a nudge: which inquiry, which promise, and how late or close."""
-    key = f"nudge.{item['kind']}"
-    line = t(
-        lang,
-        key,
-        number=item["number"],
-        title=item["title"],
-        what=t(lang, f"obligation.{item['obligation']}"),
-        deadline=item["deadline"],
-        assignee=item["assignee"] or None,
+def _by_inquiry(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Items grouped per inquiry (first-seen order); per obligation the most advanced stage."""
+    groups: dict[int, dict[str, dict[str, Any]]] = {}
+    for item in items:
+        best = groups.setdefault(item["number"], {})
+        promise = item.get("promise") or item["obligation"]
+        current = best.get(promise)
+        if current is None or _RANK[item["kind"]] > _RANK[current["kind"]]:
+            best[promise] = item
+    return [list(g.values()) for g in groups.values()]
+
+
+def nudge_line(lang: Lang, group: list[dict[str, Any]]) -> str:
+    """One inquiry's line: which inquiry, what is owed by when, and whether it is escalated."""
+    first = group[0]
+    owed = "; ".join(
+        t(
+            lang,
+            f"nudge.owed.{i['kind']}",
+            what=t(lang, f"owed.{i['obligation']}"),
+            deadline=i["deadline"],
+        )
+        for i in group
     )
-    if item.get("link"):
-        line += f" <{item['link']}|{t(lang, 'nudge.open_card')}>"
+    params: dict[str, Any] = {"number": first["number"], "title": first["title"], "owed": owed}
+    if any(i["kind"] == "escalation" for i in group):
+        if first["assignee"]:
+            line = t(lang, "nudge.line_escalated", assignee=first["assignee"], **params)
+        else:
+            line = t(lang, "nudge.line_escalated_unassigned", **params)
+    else:
+        line = t(lang, "nudge.line", **params)
+    if first.get("link"):
+        line += f" <{first['link']}|{t(lang, 'nudge.open_card')}>"
     return line
 
 
+def _actions(group: list[dict[str, Any]], label: Any) -> dict[str, Any]:
+    """The inquiry's buttons, fitting what it owes (values as on the card: the number)."""
+    number = str(group[0]["number"])
+    elements = []
+    if not group[0]["assignee"]:
+        elements.append(button(label("button.assign_me"), Action.ASSIGN_TO_ME, number, "primary"))
+    for action in (Action.SET_ETA, Action.ADD_PROGRESS):
+        if any(_ACTION_FOR.get(i["obligation"]) == action for i in group):
+            elements.append(button(label(_LABELS[action]), action, number))
+    elements.append(button(label("button.resolve"), Action.RESOLVE, number))
+    ids = json.dumps([i["reminder"] for i in group])
+    elements.append(button(label(f"nudge.snooze_{LINE_SNOOZE}"), SNOOZE_ACTIONS[LINE_SNOOZE], ids))
+    return {"type": "actions", "elements": elements}
+
+
 def build_nudge_message(
-    lang: Lang, items: list[dict[str, Any]]
+    lang: Lang, items: list[dict[str, Any]], *, bilingual: bool = False
 ) -> tuple[str, list[dict[str, Any]]]:
-    """The text fallback and blocks of a grouped nudge, with snooze buttons for all its items."""
-    lines = [nudge_line(lang, i) for i in items]
-    heading = t(lang, "nudge.heading", count=len(items))
+    """The text fallback and blocks of a grouped nudge: one line per inquiry, with its buttons.
+
+    `bilingual` (channel posts with `bilingual_channels`): every text in `lang` first, then in
+    the other language, as on the cards.
+    """
+    other: Lang = "en" if lang == "ko" else "ko"
+    langs: tuple[Lang, ...] = (lang, other) if bilingual else (lang,)
+    label = texts(lang, bilingual)
+    groups = _by_inquiry(items)
+    lines = ["\n".join(nudge_line(la, g) for la in langs) for g in groups]
+    heading = "\n".join(t(la, "nudge.heading", count=len(groups)) for la in langs)
     blocks: list[dict[str, Any]] = [section(heading)]
-    blocks += line_sections(lines)
-    blocks = cap_blocks(blocks, 48)
-    ids = [i["reminder"] for i in items]
-    value = json.dumps(ids)
-    while len(value) > 1900:  # Slack's button value limit is 2000 characters
-        ids = ids[: len(ids) // 2]
-        value = json.dumps(ids)
-    blocks.append(
-        {
-            "type": "actions",
-            "elements": [
-                button(t(lang, f"nudge.snooze_{m}"), SNOOZE_ACTIONS[m], value)
-                for m in SNOOZE_MINUTES
-            ],
-        }
-    )
-    blocks.append(context(t(lang, "nudge.footer")))
+    for line, group in zip(lines[:WITH_BUTTONS], groups[:WITH_BUTTONS], strict=True):
+        blocks.append(section(line))
+        blocks.append(_actions(group, label))
+    blocks += line_sections(lines[WITH_BUTTONS:])
+    blocks = cap_blocks(blocks, 49)
+    blocks.append(context("\n".join(t(la, "nudge.footer") for la in langs)))
     return heading + "\n" + "\n".join(lines), blocks

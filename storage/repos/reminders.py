@@ -13,6 +13,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.db import insert_ignoring_duplicates
 from storage.models import Reminder
 
+# Keys of reminders made by a snooze button carry this mark (``<planned key>~snz<until>``).
+SNOOZE_MARK = "~snz"
+
 
 async def add_reminders(
     session: AsyncSession, reminders: Sequence[Reminder | dict[str, Any]]
@@ -32,6 +35,31 @@ async def list_pending_reminders(session: AsyncSession, *, inquiry_id: int) -> l
         col(Reminder.inquiry_id) == inquiry_id, col(Reminder.state) == "pending"
     )
     return list((await session.exec(stmt)).all())
+
+
+async def list_waiting_snoozes(
+    session: AsyncSession, *, inquiry_ids: Sequence[int], after: datetime
+) -> list[Reminder]:
+    """Return the snooze copies of these inquiries that are still waiting after `after`."""
+    if not inquiry_ids:
+        return []
+    stmt = select(Reminder).where(
+        col(Reminder.inquiry_id).in_(list(inquiry_ids)),
+        col(Reminder.state) == "pending",
+        col(Reminder.due_at) > after,
+        col(Reminder.key).contains(SNOOZE_MARK),
+    )
+    return list((await session.exec(stmt)).all())
+
+
+async def move_reminders(session: AsyncSession, moves: Sequence[tuple[int, datetime]]) -> None:
+    """Give pending reminders (id, new due time) a new due time."""
+    for reminder_id, due_at in moves:
+        await session.exec(
+            sa.update(Reminder)
+            .where(col(Reminder.id) == reminder_id, col(Reminder.state) == "pending")
+            .values(due_at=due_at)
+        )
 
 
 async def cancel_reminders(session: AsyncSession, *, ids: Sequence[int]) -> None:

@@ -47,10 +47,25 @@ def nudges_to(bot: Bot, user: str) -> list[dict[str, Any]]:
         m
         for m in bot.fake.messages(channel)
         if any(
-            b.get("type") == "actions" and b["elements"][0]["action_id"].startswith("nudge-snooze")
+            b.get("type") == "actions"
+            and any(e["action_id"].startswith("nudge-snooze") for e in b["elements"])
             for b in m.get("blocks") or []
         )
     ]
+
+
+def snooze_button(nudge: dict[str, Any], number: int | None = None) -> dict[str, Any]:
+    """The snooze button of the nudge's line about #number (the first line by default)."""
+    for block in nudge["blocks"]:
+        if block.get("type") != "actions":
+            continue
+        if number is not None and not any(
+            e["action_id"] != "nudge-snooze-60" and e["value"] == str(number)
+            for e in block["elements"]
+        ):
+            continue
+        return next(e for e in block["elements"] if e["action_id"].startswith("nudge-snooze"))
+    raise AssertionError(f"no snooze button for #{number}")
 
 
 async def new(bot: Bot, text: str) -> None:
@@ -69,16 +84,21 @@ async def test_approaching_deadline_and_escalation(nbot: Bot) -> None:
     assert nudges_to(nbot, "UMANAGER") == []
     await advance(nbot, 3)  # past the deadline
     assert len(nudges_to(nbot, "USTAFF1")) == 2
+    # the manager hears only after the escalation grace (30bm), not with the deadline nudge
+    assert nudges_to(nbot, "UMANAGER") == []
+    await advance(nbot, 25)  # 10:36: still within the grace
+    assert nudges_to(nbot, "UMANAGER") == []
+    await advance(nbot, 5)  # 10:41
     escalations = nudges_to(nbot, "UMANAGER")
     assert (
         len(escalations) == 1
         and "🔺" in escalations[0]["text"]
         and "<@USTAFF1>" in escalations[0]["text"]
     )
-    # repeated while overdue, at most once per overdue_repeat (30m)
-    await advance(nbot, 10)
+    # repeated while overdue, at most once per overdue_repeat (30m), on the shared grid
+    await advance(nbot, 10)  # 10:51
     assert len(nudges_to(nbot, "UMANAGER")) == 1
-    await advance(nbot, 25)
+    await advance(nbot, 40)  # 11:31: the 11:30 point (the first one 30m after 10:41)
     assert len(nudges_to(nbot, "UMANAGER")) == 2
 
 
@@ -112,7 +132,7 @@ async def test_eta_required_then_eta_becomes_deadline(nbot: Bot) -> None:
     await nbot.reply_to("USTAFF1", "progress 1 on it")
     await advance(nbot, 46)  # 75% of the 1h ETA window
     texts = [m["text"] for m in nudges_to(nbot, "USTAFF1")]
-    assert len(texts) == 1 and "예상 완료 시각 안내" in texts[0]
+    assert len(texts) == 1 and "고객에게 알릴 예상 완료 시각" in texts[0]
     await nbot.reply_to("USTAFF1", "eta 1 +40m")
     await advance(nbot, 20)
     assert len(nudges_to(nbot, "USTAFF1")) == 1  # ETA given: no more eta nudges
@@ -125,27 +145,24 @@ async def test_snooze_fires_again_later_and_double_click_snoozes_once(nbot: Bot)
     await new(nbot, "new support Snooze me <@USTAFF2>")
     await advance(nbot, 8)
     nudge = nudges_to(nbot, "USTAFF2")[0]
-    actions = next(b for b in nudge["blocks"] if b["type"] == "actions")
-    snooze = next(e for e in actions["elements"] if e["action_id"] == "nudge-snooze-30")
+    snooze = snooze_button(nudge)
     for _ in range(2):
         await nbot.click(
             "USTAFF2",
-            "nudge-snooze-30",
+            snooze["action_id"],
             snooze["value"],
             channel=nbot.fake.dm_channel_for("USTAFF2"),
             message_ts=nudge["ts"],
         )
     await eventually(
         lambda: [
-            c
-            for c in nbot.fake.calls_to("response_url")
-            if "30" in json.dumps(c.args) or "again" in json.dumps(c.args)
+            c for c in nbot.fake.calls_to("response_url") if "Snoozed #1" in json.dumps(c.args)
         ]
     )
     await nbot.reply_to(
         "USTAFF2", "progress 1 replied"
     )  # first response met; ETA promise still open
-    await advance(nbot, 31)
+    await advance(nbot, 61)
     async with nbot.deps.sessions() as s:
         snoozes = (await s.exec(select(Reminder).where(Reminder.key.contains("~snz")))).all()  # type: ignore[attr-defined]
     assert len(snoozes) == 1
@@ -158,11 +175,11 @@ async def test_snooze_of_open_promise_fires(nbot: Bot) -> None:
     await nbot.reply_to("USTAFF2", "progress 1 first look")
     await advance(nbot, 46)
     nudge = nudges_to(nbot, "USTAFF2")[0]
-    value = next(b for b in nudge["blocks"] if b["type"] == "actions")["elements"][0]["value"]
+    snooze = snooze_button(nudge)
     await nbot.click(
         "USTAFF2",
-        "nudge-snooze-30",
-        value,
+        snooze["action_id"],
+        snooze["value"],
         channel=nbot.fake.dm_channel_for("USTAFF2"),
         message_ts=nudge["ts"],
     )
@@ -177,8 +194,12 @@ async def test_snooze_of_open_promise_fires(nbot: Bot) -> None:
         await nbot.settle()
     await advance(nbot, 5)
     count = len(nudges_to(nbot, "USTAFF2"))
-    await advance(nbot, 26)
-    assert len(nudges_to(nbot, "USTAFF2")) > count
+    await advance(nbot, 26)  # 11:17: the ETA was due 11:00, but the snooze (1 h) still waits
+    assert len(nudges_to(nbot, "USTAFF2")) == count
+    await advance(nbot, 30)  # 11:47: the snooze wakes up with the obligation's overdue state
+    texts = [m["text"] for m in nudges_to(nbot, "USTAFF2")]
+    assert len(texts) == count + 1
+    assert "an ETA for the customer was due at" in texts[-1] and "is due" not in texts[-1]
 
 
 async def test_unassigned_goes_to_triage_and_default_manager(nbot: Bot) -> None:

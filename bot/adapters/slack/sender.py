@@ -479,8 +479,13 @@ class OutboxSender:
         lang = await self._lang_for(row.recipient)
         cfg = self._deps.config
         if row.kind == "nudge":
-            # A grouped nudge: the person's language for DMs, the default one in channels.
-            text, blocks = build_nudge_message(lang or cfg.language, payload["items"])
+            # A grouped nudge: the person's language for DMs; channels as the cards (the
+            # default language first, then the other when bilingual_channels).
+            text, blocks = build_nudge_message(
+                lang or cfg.language,
+                payload["items"],
+                bilingual=lang is None and cfg.bilingual_channels,
+            )
             return {"text": text[:39000], "blocks": blocks}
         key, params = payload["text_key"], payload["params"]
         if lang is not None:
