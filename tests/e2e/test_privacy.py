@@ -401,8 +401,8 @@ async def test_reminders_never_reach_a_non_staff_assignee(
     async with bot.deps.sessions.begin() as s:  # re-plan #1's reminders for its new assignee
         await sync_reminders(s, bot.deps, await _get_in(s, 1))
     with caplog.at_level(logging.WARNING, logger="charterbot.outbox"):
-        for _ in range(3):
-            bot.clock.advance(timedelta(minutes=6))
+        for _ in range(4):  # past the deadline (15bm) and the escalation grace (30bm)
+            bot.clock.advance(timedelta(minutes=15))
             await bot.runtime.run_due_work()
             await bot.settle()
     assert bot.dm_texts("UCUST") == []  # no reminder, no snooze button, no card link
