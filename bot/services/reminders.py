@@ -112,11 +112,8 @@ def _recipients(deps: Deps, inquiry: Inquiry, audience: str) -> list[str]:
 
 
 def _card_link(inquiry: Inquiry) -> str:
-    if inquiry.card_channel and inquiry.card_ts:
-        return (
-            f"https://slack.com/archives/{inquiry.card_channel}/p{inquiry.card_ts.replace('.', '')}"
-        )
-    return ""
+    """The card's workspace permalink (chat.getPermalink, stored when the card was posted)."""
+    return inquiry.card_permalink or ""
 
 
 async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 1000) -> int:
