@@ -335,10 +335,12 @@ async def handle_assign_me_action(
         mine = inquiry.assignee_id == user_id
         if not mine:
             await svc.assign_inquiry(session, deps, number, actor_of(deps, user_id), user_id)
+        # a double click: the first click's confirmation is enough
+        double = mine and await svc.just_taken(session, deps, inquiry, user_id)
     deps.outbox.kick()
     key = "inquiry.already_yours" if mine else "inquiry.assigned"
     channel = (body.get("channel") or {}).get("id")
-    if channel:
+    if channel and not double:
         await client.chat_postEphemeral(
             channel=channel, user=user_id, text=t(lang, key, number=number, user=user_id)
         )

@@ -591,6 +591,22 @@ async def list_for(
     return await list_inquiries(session)
 
 
+DOUBLE_CLICK = timedelta(seconds=10)
+
+
+async def just_taken(session: AsyncSession, deps: Deps, inquiry: Inquiry, user_id: str) -> bool:
+    """Whether user_id took the inquiry themselves a moment ago (a repeated click)."""
+    assert inquiry.id is not None
+    events = await list_events(session, inquiry_id=inquiry.id)
+    last = next((e for e in reversed(events) if e.kind == "assigned"), None)
+    return (
+        last is not None
+        and last.actor_id == user_id
+        and last.new_value == user_id
+        and deps.clock.now() - last.at < DOUBLE_CLICK
+    )
+
+
 async def home_lists(
     session: AsyncSession, deps: Deps, actor: Actor, *, limit: int = 8
 ) -> list[tuple[str, list[Inquiry], int]]:
