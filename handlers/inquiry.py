@@ -111,7 +111,7 @@ async def _run(
             data = [svc.describe(r, deps) for r in rows]
             return t(
                 lang, "list.heading", scope=t(lang, f"scope.{cmd.scope}"), total=total
-            ), build_inquiry_lines(data, total, lang, cmd.scope)
+            ), build_inquiry_lines(data, total, lang, cmd.scope, links=actor.is_staff)
         assert cmd.ref is not None
         if cmd.action == "show":
             inq, events = await svc.show_inquiry(session, deps, cmd.ref, actor)

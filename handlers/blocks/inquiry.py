@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -292,10 +293,17 @@ def build_note_modal(
     )
 
 
+def card_link(url: str, label: str) -> str:
+    """A mrkdwn link to a card's permalink (only a well-formed http(s) address is linked)."""
+    if not re.fullmatch(r"https?://[^\s<>|]+", url or ""):
+        return ""
+    return f"<{url}|{escape(label)}>"
+
+
 def build_inquiry_lines(
-    rows: list[dict[str, Any]], total: int, lang: Lang, scope: str
+    rows: list[dict[str, Any]], total: int, lang: Lang, scope: str, *, links: bool = False
 ) -> list[dict[str, Any]]:
-    """The `/inquiry list` answer: one line per inquiry and a count of the rest."""
+    """The `/inquiry list` answer: one line per inquiry (with a link to its card for staff)."""
     if not rows:
         return [section(t(lang, "list.empty", scope=t(lang, f"scope.{scope}")))]
     lines = [
@@ -311,6 +319,12 @@ def build_inquiry_lines(
         + (f" {_mention(r['assignee'])}" if r["assignee"] else "")
         for r in rows
     ]
+    if links:
+        label = t_plain(lang, "button.open_card")
+        lines = [
+            f"{line} {link}" if (link := card_link(r.get("link") or "", label)) else line
+            for line, r in zip(lines, rows, strict=True)
+        ]
     blocks = [section(t(lang, "list.heading", scope=t(lang, f"scope.{scope}"), total=total))]
     blocks += line_sections(lines)
     if total > len(rows):

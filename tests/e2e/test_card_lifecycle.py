@@ -248,6 +248,8 @@ async def test_card_permalink_is_fetched_once_and_used_by_nudges(bot: Bot) -> No
     inquiry = await _get(bot, 1)
     assert inquiry.card_permalink == f"{bot.fake.root_url}/#C0TRIAGE/{card['ts']}"
     assert len(bot.fake.calls_to("chat.getPermalink")) == 1  # cached: updates ask no more
+    # list rows link to the card
+    assert f"<{inquiry.card_permalink}|" in await bot.reply_to("USTAFF1", "list open")
     # the ETA owed 1 business hour after opening: the nudge links to the real card
     bot.clock.set(START + timedelta(minutes=50))
     await bot.runtime.run_due_work()
