@@ -231,7 +231,9 @@ async def test_card_and_show_carry_contact_progress_and_names(bot: Bot) -> None:
     # the assignee's own show does not offer "assign to me"
     await bot.reply_to("USTAFF2", "show 1")
     assert "inquiry-assign-me" not in _buttons(bot.fake.calls_to("response_url")[-1].args["blocks"])
-    # formatting in user text stays literal in lists
+    # formatting in user text stays literal in DMs and lists
+    dms = bot.dm_texts("USTAFF2")
+    assert any("report" in t for t in dms) and not any("*report*" in t for t in dms)
     listed = await bot.reply_to("USTAFF1", "list open")
     assert "*report*" not in listed and "`v2`" not in listed
     assert "report" in listed and "v2" in listed

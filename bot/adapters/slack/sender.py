@@ -69,6 +69,7 @@ from bot.aio import cancel_and_wait
 from bot.deps import Deps
 from bot.i18n import Lang, t, with_times
 from bot.services import inquiries as svc
+from handlers.blocks.common import literal
 from handlers.blocks.inquiry import build_inquiry_card, texts
 from handlers.blocks.nudges import build_nudge_message
 from storage.models import OutboxMessage
@@ -502,7 +503,9 @@ class OutboxSender:
             # A grouped nudge: the person's language for DMs, the default one in channels.
             text, blocks = build_nudge_message(lang or cfg.language, payload["items"])
             return {"text": text[:39000], "blocks": blocks}
-        key, params = payload["text_key"], payload["params"]
+        key, params = payload["text_key"], dict(payload["params"])
+        if isinstance(params.get("title"), str):
+            params["title"] = literal(params["title"])  # a title never turns into formatting
         tz, company = self._deps.tz, cfg.timezone
         if lang is not None or payload.get("reader"):
             # A DM, or a post written for one reader (the requester in their thread).
