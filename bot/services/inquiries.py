@@ -533,7 +533,11 @@ async def reopen_inquiry(
         session, inquiry, actor.user_id, "reopened", now, old=old, new=inquiry.status, note=reason
     )
     await _sync_card(session, inquiry, event, deps)
-    await _tell_requester(session, inquiry, event, deps, "inquiry.notify.reopened", reason=reason)
+    # the requester's own reason is not echoed back to them
+    key = "inquiry.notify.reopened"
+    if actor.user_id == inquiry.requester_id:
+        key = "inquiry.notify.reopened_by_you"
+    await _tell_requester(session, inquiry, event, deps, key, reason=reason)
     if inquiry.assignee_id and inquiry.assignee_id != actor.user_id:
         await enqueue_message(
             session,

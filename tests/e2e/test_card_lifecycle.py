@@ -62,13 +62,15 @@ async def test_thread_updates_are_short_in_the_customers_language(bot: Bot) -> N
     await bot.reply_to("USTAFF2", "eta 1 2026-12-01 15:00")
     await bot.reply_to("USTAFF2", "progress 1 Certificate chain rebuilt")
     await bot.reply_to("USTAFF2", "resolve 1 Fixed: the old certificate was cached")
+    await bot.reply_to("UCUST", "reopen 1 Still failing for the night shift")
     await bot.settle()
     thread = _thread(bot, "C0INTAKE", msg["ts"])
-    assert len(thread) == 5, thread  # received, assigned, eta, progress, resolved
+    assert len(thread) == 6, thread  # received, assigned, eta, progress, resolved, reopened
     for text in thread:
         assert "#1" in text
         assert not HANGUL.search(text), text  # English only for an en-US customer
         assert "traders" not in text and "urgently" not in text  # never her own message
+        assert "night shift" not in text
         assert "?:" not in text
     assert "*#1* — expected to be done by Tue 1 Dec, 15:00." in thread
     assert "KST" not in "".join(thread)  # same zone as the company: no zone needed
