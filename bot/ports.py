@@ -14,6 +14,7 @@ class UserInfo:
     locale: str
     name: str
     is_bot: bool
+    tz: str = ""  # IANA time zone ("" when unknown)
 
 
 class Directory(Protocol):

@@ -1,4 +1,5 @@
-"""App Home: the user's open inquiries (a customer sees only the customer view of their own)."""
+"""App Home: the person's inquiries in lists with the buttons they may use (a customer sees
+only the customer view of their own)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.services import inquiries as svc
-from handlers.blocks.inquiry import build_customer_home, build_home
+from handlers.blocks.home import HomeList, build_home
+from handlers.blocks.inquiry import Viewer, build_customer_home
 from handlers.common import actor_of
 from handlers.errors import reported
 from handlers.ids import Event
@@ -23,17 +25,30 @@ def register(app: AsyncApp) -> None:
 async def handle_app_home_opened_event(
     event: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
-    """Publish the Home tab with the user's open inquiries."""
+    """Publish the Home tab with the user's inquiry lists."""
     if event.get("tab") not in (None, "home"):
         return
-    user_id = event["user"]
+    await publish_home(client, deps, event["user"])
+
+
+async def publish_home(client: AsyncWebClient, deps: Deps, user_id: str) -> None:
+    """Render and publish user_id's Home (also after they act on a row of it)."""
     lang = await deps.languages.language_of(user_id)
     actor = actor_of(deps, user_id)
     async with deps.reads() as session:
-        rows, total = await svc.list_for(session, deps, actor, "mine")
         if actor.is_staff:
-            view = build_home(lang, [svc.describe(r, deps) for r in rows], total)
+            lists = [
+                HomeList(key, [svc.describe(r, deps) for r in rows], total)
+                for key, rows, total in await svc.home_lists(session, deps, actor)
+            ]
+            view = build_home(lang, lists, Viewer(user_id, actor.is_staff))
         else:
+            rows, total = await svc.list_for(session, deps, actor, "mine")
             views = [svc.describe_for_customer(r, deps) for r in rows]
             view = build_customer_home(lang, views, total)
     await client.views_publish(user_id=user_id, view=view)
+
+
+def from_home(body: dict[str, Any]) -> bool:
+    """Whether an interaction came from a button on the App Home tab."""
+    return (body.get("view") or {}).get("type") == "home"

@@ -18,6 +18,8 @@ class Action(StrEnum):
     SET_ETA = "inquiry-set-eta"
     ADD_PROGRESS = "inquiry-add-progress"
     RESOLVE = "inquiry-resolve"
+    REOPEN = "inquiry-reopen"
+    OPEN_CARD = "inquiry-open-card"
     SNOOZE_30 = "nudge-snooze-30"
     SNOOZE_60 = "nudge-snooze-60"
     SNOOZE_120 = "nudge-snooze-120"
@@ -29,6 +31,7 @@ class View(StrEnum):
     ETA = "inquiry-eta-modal"
     PROGRESS = "inquiry-progress-modal"
     RESOLVE = "inquiry-resolve-modal"
+    REOPEN = "inquiry-reopen-modal"
 
 
 class Block(StrEnum):

@@ -11,11 +11,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.domain.commands import InquiryCommand, UsageError, clean_text, parse_inquiry_command
-from bot.domain.inquiry import Kind, parse_kind
+from bot.domain.inquiry import Kind, can, may, parse_kind
 from bot.domain.sla import end_of_business_day
+from bot.errors import Conflict, DomainError, Forbidden
 from bot.i18n import Lang, escape, t
 from bot.services import inquiries as svc
 from handlers.blocks.inquiry import (
+    Viewer,
     build_customer_history,
     build_customer_lines,
     build_eta_modal,
@@ -27,6 +29,7 @@ from handlers.blocks.inquiry import (
 )
 from handlers.common import actor_of, assignee_options, ephemeral, tracked_text
 from handlers.errors import reported
+from handlers.home import from_home, publish_home
 from handlers.ids import Action, Block, Command, View
 from storage.repos.outbox import count_outbox, list_failed_outbox
 
@@ -39,10 +42,13 @@ def register(app: AsyncApp) -> None:
     app.view_submission(View.ETA)(reported(handle_eta_submission))
     app.view_submission(View.PROGRESS)(reported(handle_note_submission))
     app.view_submission(View.RESOLVE)(reported(handle_note_submission))
+    app.view_submission(View.REOPEN)(reported(handle_note_submission))
     app.action(Action.ASSIGN_TO_ME)(reported(handle_assign_me_action))
     app.action(Action.SET_ETA)(reported(handle_card_modal_action))
     app.action(Action.ADD_PROGRESS)(reported(handle_card_modal_action))
     app.action(Action.RESOLVE)(reported(handle_card_modal_action))
+    app.action(Action.REOPEN)(reported(handle_card_modal_action))
+    app.action(Action.OPEN_CARD)(reported(handle_open_card_action))
 
 
 async def handle_inquiry_command(
@@ -119,24 +125,18 @@ async def _run(
             data = [svc.describe(r, deps) for r in rows]
             return t(
                 lang, "list.heading", scope=t(lang, f"scope.{cmd.scope}"), total=total
-            ), build_inquiry_lines(data, total, lang, cmd.scope)
+            ), build_inquiry_lines(data, total, lang, cmd.scope, links=actor.is_staff)
         assert cmd.ref is not None
         if cmd.action == "show":
             shown = await svc.show_inquiry(session, deps, cmd.ref, actor)
             if isinstance(shown, svc.CustomerView):
                 return f"#{shown.number} {escape(shown.title)}", build_customer_history(shown, lang)
             inq, events = shown.inquiry, shown.events
-            evs = [
-                {
-                    "at": svc.fmt_time(e.at, deps),
-                    "actor": e.actor_id,
-                    "kind": e.kind,
-                    "detail": e.note or e.new_value or "",
-                }
-                for e in events
-            ]
-            return f"#{inq.number} {inq.title}", build_history(
-                svc.describe(inq, deps), evs, texts(lang), lang
+            evs = [history_entry(e, deps) for e in events]
+            card = svc.describe(inq, deps, events=events)
+            viewer = Viewer(user_id, actor.is_staff)
+            return t(lang, "inquiry.show_fallback", number=inq.number), build_history(
+                card, evs, texts(lang), lang, viewer
             )
         if cmd.action == "assign":
             assert cmd.user is not None
@@ -176,6 +176,21 @@ async def _run(
             return t(lang, "inquiry.resolved", number=inq.number), None
         inq = await svc.reopen_inquiry(session, deps, cmd.ref, actor, cmd.text)
         return t(lang, "inquiry.reopened", number=inq.number), None
+
+
+def history_entry(event: Any, deps: Deps) -> dict[str, Any]:
+    """One history row for display: who (an id, shown as a mention) and what, in words."""
+    about = event.new_value if event.kind == "assigned" else None
+    detail = "" if event.kind in ("assigned", "first_response", "resume") else event.note
+    if event.kind == "eta":
+        detail = event.new_value or ""
+    return {
+        "at": svc.fmt_time(event.at, deps),
+        "actor": event.actor_id,
+        "kind": event.kind,
+        "detail": detail or "",
+        "detail_user": about,
+    }
 
 
 async def delivery_failures(deps: Deps, lang: Lang) -> str:
@@ -336,53 +351,81 @@ async def handle_report_submission(
 async def handle_card_modal_action(
     ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
-    """Open the ETA, progress or resolve modal from a card button (staff only)."""
+    """Open the ETA, progress, resolve or reopen modal from a card, `show` or Home button."""
     await ack()
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
-    number = int(action["value"])
-    which = {Action.SET_ETA: "eta", Action.ADD_PROGRESS: "progress", Action.RESOLVE: "resolve"}[
-        action["action_id"]
-    ]
+    number = _number_of(action)
+    which = {
+        Action.SET_ETA: "eta",
+        Action.ADD_PROGRESS: "progress",
+        Action.RESOLVE: "resolve",
+        Action.REOPEN: "reopen",
+    }[action["action_id"]]
+    actor = actor_of(deps, user_id)
     # Refused before the lookup: a customer cannot tell which numbers exist.
-    svc.refuse_customer(actor_of(deps, user_id), which, number)
+    svc.refuse_customer(actor, which, number)
     async with deps.reads() as session:
-        inquiry = await svc.find_inquiry(session, number)
+        inquiry = await svc.find_visible(session, number, actor)
+    if not may(actor, which, requester_id=inquiry.requester_id):
+        who = "inquiry.who.requester_or_staff" if which == "reopen" else "inquiry.who.staff"
+        raise Forbidden("inquiry.error.forbidden", action=which, number=number, who_key=who)
+    if not can(which, inquiry.status):
+        raise Conflict(
+            "inquiry.error.bad_state", action=which, number=number, status=inquiry.status
+        )
+    meta = {"home": True} if from_home(body) else {}
     if which == "eta":
-        view = build_eta_modal(lang, inquiry.number, deps.clock.now().astimezone(deps.tz).date())
+        today = deps.clock.now().astimezone(deps.tz).date()
+        view = build_eta_modal(lang, inquiry.number, today, meta=meta)
     else:
-        view = build_note_modal(lang, inquiry.number, resolve=which == "resolve")
+        view = build_note_modal(lang, inquiry.number, which, meta=meta)
     await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def _number_of(action: dict[str, Any]) -> int:
+    value = str(action.get("value") or "")
+    if not value.isdigit():
+        raise DomainError("inquiry.error.not_found", number=value[:20] or "-")
+    return int(value)
+
+
+async def handle_open_card_action(ack: AsyncAck) -> None:
+    """The "open card" link button: Slack opens the link itself and still tells the app."""
+    await ack()
 
 
 async def handle_assign_me_action(
     ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
-    """Assign the card's inquiry to the clicking staff member."""
+    """Assign the inquiry to the clicking staff member ("already yours" when it is)."""
     await ack()
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
-    number = int(action["value"])
+    number = _number_of(action)
     actor = actor_of(deps, user_id)
     svc.refuse_customer(actor, "assign", number)
     svc.check_assignable(deps, user_id)
     async with deps.sessions.begin() as session:
         inquiry = await svc.find_inquiry(session, number, lock=True)
-        if inquiry.assignee_id == user_id:
-            return  # a double click: the first click already did it
-        await svc.assign_inquiry(session, deps, number, actor, user_id)
+        mine = inquiry.assignee_id == user_id
+        if not mine:
+            await svc.assign_inquiry(session, deps, number, actor, user_id)
+        # a double click: the first click's confirmation is enough
+        double = mine and await svc.just_taken(session, deps, inquiry, user_id)
     deps.outbox.kick()
+    key = "inquiry.already_yours" if mine else "inquiry.assigned"
     channel = (body.get("channel") or {}).get("id")
-    if channel:
+    if channel and not double:
         await client.chat_postEphemeral(
-            channel=channel,
-            user=user_id,
-            text=t(lang, "inquiry.assigned", number=number, user=user_id),
+            channel=channel, user=user_id, text=t(lang, key, number=number, user=user_id)
         )
+    if from_home(body):
+        await publish_home(client, deps, user_id)
 
 
 async def handle_eta_submission(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
     """Set the ETA from the modal; a past or unreadable date is refused under the field."""
     user_id = body["user"]["id"]
@@ -407,12 +450,14 @@ async def handle_eta_submission(
     async with deps.sessions.begin() as session:
         await svc.set_eta(session, deps, number, actor_of(deps, user_id), moment)
     deps.outbox.kick()
+    if json.loads(view.get("private_metadata") or "{}").get("home"):
+        await publish_home(client, deps, user_id)
 
 
 async def handle_note_submission(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
-    """Record a progress report or a resolution from its modal."""
+    """Record a progress report, a resolution or a reopen reason from its modal."""
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
     note = (parse_view_state(view).get(Block.NOTE) or "").strip()
@@ -420,11 +465,16 @@ async def handle_note_submission(
         await ack(response_action="errors", errors={Block.NOTE: t(lang, "form.note_required")})
         return
     await ack()
-    number = int(json.loads(view.get("private_metadata") or "{}").get("number", 0))
+    meta = json.loads(view.get("private_metadata") or "{}")
+    number = int(meta.get("number", 0))
     actor = actor_of(deps, user_id)
     async with deps.sessions.begin() as session:
         if view["callback_id"] == View.RESOLVE:
             await svc.resolve_inquiry(session, deps, number, actor, note)
+        elif view["callback_id"] == View.REOPEN:
+            await svc.reopen_inquiry(session, deps, number, actor, note)
         else:
             await svc.add_progress(session, deps, number, actor, note)
     deps.outbox.kick()
+    if meta.get("home"):
+        await publish_home(client, deps, user_id)

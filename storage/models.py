@@ -64,6 +64,8 @@ class Inquiry(SQLModel, table=True):
     source_ts: str | None = Field(default=None, max_length=32)
     card_channel: str | None = Field(default=None, max_length=32)
     card_ts: str | None = Field(default=None, max_length=32)
+    # The card's workspace permalink (chat.getPermalink), stored the first time it is fetched.
+    card_permalink: str | None = Field(default=None, max_length=500)
     created_at: datetime = _dt()
     updated_at: datetime = _dt()
     sla_start_at: datetime = _dt()  # created_at moved later by time spent on hold
@@ -109,6 +111,7 @@ class UserProfile(SQLModel, table=True):
     user_id: str = Field(primary_key=True, max_length=32)
     locale: str = Field(default="", max_length=16)
     name: str = Field(default="", max_length=200)
+    tz: str = Field(default="", max_length=64)  # IANA zone from users.info ("" unknown)
     is_bot: bool = False
     fetched_at: datetime = _dt()
 

@@ -130,3 +130,77 @@ def shift_for_pause(
     if cal.always_open:
         return moment + timedelta(minutes=paused)
     return cal.add_business_minutes(moment, paused)
+
+
+@dataclass(frozen=True)
+class ReopenWindow:
+    """Where a reopened inquiry's clock starts again, and its (possibly moved) due date."""
+
+    sla_start: datetime
+    due_end: datetime | None
+
+
+def reopen_window(
+    kind: Kind, *, now: datetime, due_end: datetime | None, cal: BusinessCalendar, policy: SlaPolicy
+) -> ReopenWindow:
+    """Start a new resolution window at the reopen time (policy per kind).
+
+    voc, request and support start over as if the inquiry came in at `now`: a new review
+    result (voc_review, request_review) or first response (support_first_response) is owed,
+    then a new ETA; the old response and ETA were promises about work that turned out
+    unfinished. regulatory keeps the regulator's due date while it is still ahead; once it has
+    passed, the reopened work is owed by the close of business one voc_review window later
+    (1 business day by default), so reopening never produces an instant breach.
+    """
+    if kind == Kind.REGULATORY and due_end is not None and due_end <= now:
+        moved = cal.add(now, policy.voc_review)
+        return ReopenWindow(now, end_of_business_day(moved.astimezone(cal.tz).date(), cal))
+    return ReopenWindow(now, due_end)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How one obligation of a finished inquiry was kept: how long it took, how late."""
+
+    obligation: str  # first_response | review | resolution
+    took: timedelta  # from the window's start to the moment it was kept
+    late: timedelta | None  # None: met (or no deadline); else by how much it was missed
+    has_deadline: bool
+
+
+def verdicts(
+    *,
+    kind: Kind,
+    start: datetime,
+    first_response_at: datetime | None,
+    eta_at: datetime | None,
+    due_end: datetime | None,
+    resolved_at: datetime,
+    cal: BusinessCalendar,
+    policy: SlaPolicy,
+) -> list[Verdict]:
+    """Judge each promise of a resolved inquiry: first response or review, then resolution."""
+
+    def judge(name: str, deadline: datetime | None, kept: datetime) -> Verdict:
+        late = kept - deadline if deadline is not None and kept > deadline else None
+        return Verdict(name, max(kept - start, timedelta(0)), late, deadline is not None)
+
+    out: list[Verdict] = []
+    responded = first_response_at or resolved_at
+    if kind in (Kind.VOC, Kind.REQUEST, Kind.SUPPORT) and responded < resolved_at:
+        name = "first_response" if kind == Kind.SUPPORT else "review"
+        out.append(judge(name, first_deadline(kind, start, None, cal, policy), responded))
+    if eta_at is not None:
+        deadline: datetime | None = eta_at
+    elif due_end is not None:
+        deadline = due_end
+    elif first_response_at is None or first_response_at >= resolved_at:
+        # the resolution was also the first answer: the first window applies to it
+        deadline = first_deadline(kind, start, None, cal, policy)
+    elif kind == Kind.SUPPORT:
+        # answered, then resolved without an ETA: before an ETA became owed
+        deadline = cal.add(start, policy.support_eta)
+    else:
+        deadline = None
+    out.append(judge("resolution", deadline, resolved_at))
+    return out

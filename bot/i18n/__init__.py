@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 import string
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 Lang = Literal["ko", "en"]
 LANGS: tuple[Lang, ...] = ("ko", "en")
@@ -71,3 +73,42 @@ def lang_of_locale(locale: str | None, default: Lang) -> Lang:
     if not locale:
         return default
     return "ko" if locale.lower().startswith("ko") else "en"
+
+
+_EN_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_KO_DAYS = ("월", "화", "수", "목", "금", "토", "일")
+TIME_MARK = "$t"  # a parameter {"$t": iso} is a moment, formatted for the reader at delivery
+
+
+def when(lang: Lang, moment: datetime | None, tz: ZoneInfo, *, zone: bool = False) -> str:
+    """A moment for people: `Tue 1 Dec, 15:00` / `12월 1일 (화) 15:00`, plus ` KST` if zone."""
+    if moment is None:
+        return "-"
+    local = moment.astimezone(tz)
+    if lang == "ko":
+        text = f"{local.month}월 {local.day}일 ({_KO_DAYS[local.weekday()]}) {local:%H:%M}"
+    else:
+        day, month = _EN_DAYS[local.weekday()], _EN_MONTHS[local.month - 1]
+        text = f"{day} {local.day} {month}, {local:%H:%M}"
+    return f"{text} {local.tzname() or tz.key}" if zone else text
+
+
+def timed(moment: datetime | None) -> dict[str, str] | None:
+    """Mark a moment inside message parameters (see `with_times`)."""
+    return None if moment is None else {TIME_MARK: moment.isoformat()}
+
+
+def with_times(params: dict[str, Any], lang: Lang, tz: ZoneInfo, *, zone: bool) -> dict[str, Any]:
+    """Replace every `timed()` parameter by the moment written for lang (and the zone)."""
+    out: dict[str, Any] = {}
+    for name, value in params.items():
+        if isinstance(value, dict) and TIME_MARK in value:
+            value = when(lang, datetime.fromisoformat(str(value[TIME_MARK])), tz, zone=zone)
+        out[name] = value
+    return out
+
+
+def guess_lang(text: str) -> Lang:
+    """The language a text is written in, as far as ko/en go: any Hangul means Korean."""
+    return "ko" if re.search(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]", text) else "en"

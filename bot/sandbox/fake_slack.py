@@ -1217,9 +1217,11 @@ class FakeSlack:
 
     def _chat_get_permalink(self, args: dict[str, Any]) -> dict[str, Any]:
         msg = self._existing(args, "message_ts")
-        link = f"https://fake.slack/archives/{msg['channel']}/p{msg['ts'].replace('.', '')}"
+        # The workspace's own page (the sandbox serves it at root_url) opens the channel and
+        # scrolls to the message: `#<channel>/<ts>` (see route() in static/app.js).
+        link = f"{self.root_url}/#{msg['channel']}/{msg['ts']}"
         if msg.get("thread_ts") and msg["thread_ts"] != msg["ts"]:
-            link += f"?thread_ts={msg['thread_ts']}&cid={msg['channel']}"
+            link += f"/{msg['thread_ts']}"
         return {"ok": True, "channel": msg["channel"], "permalink": link}
 
     def _check_trigger(self, args: dict[str, Any]) -> None:

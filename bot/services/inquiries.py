@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -13,8 +14,16 @@ from bot.deps import Deps
 from bot.domain.commands import EtaSpec
 from bot.domain.durations import DurationError, parse_duration
 from bot.domain.inquiry import STAFF_ONLY, Actor, Kind, Status, can, may, status_after
-from bot.domain.sla import current_deadline, deadline_state, end_of_business_day, shift_for_pause
+from bot.domain.sla import (
+    current_deadline,
+    deadline_state,
+    end_of_business_day,
+    reopen_window,
+    shift_for_pause,
+    verdicts,
+)
 from bot.errors import Conflict, DomainError, Forbidden, NotFound
+from bot.i18n import guess_lang, timed
 from bot.services.outbox import enqueue_card_sync, enqueue_internal_message, enqueue_message
 from bot.services.reminders import sync_reminders
 from storage.models import Inquiry, InquiryEvent
@@ -101,10 +110,24 @@ def fmt_time(moment: datetime | None, deps: Deps) -> str:
     return moment.astimezone(deps.tz).strftime("%Y-%m-%d %H:%M")
 
 
+TITLE_SUMMARY = 80
+_SENTENCE_END = re.compile(r"(?<=[.!?。？！])\s")
+
+
 def title_from_text(text: str) -> str:
-    """Make a one-line title from message text (first line, shortened)."""
+    """A short summary of message text: its first sentence, or 80 characters at a word break.
+
+    The full text stays the inquiry's detail; the title is what lists, cards and nudges show.
+    """
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return first if len(first) <= 150 else first[:149] + "…"
+    first = _SENTENCE_END.split(first, maxsplit=1)[0].strip()
+    if len(first) <= TITLE_SUMMARY:
+        return first
+    cut = first[: TITLE_SUMMARY - 1]
+    space = cut.rfind(" ")
+    if space >= TITLE_SUMMARY // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-") + "…"
 
 
 def _deadline(inquiry: Inquiry, deps: Deps) -> datetime | None:
@@ -174,8 +197,12 @@ async def _tell_requester(
     text_key: str,
     **params: Any,
 ) -> None:
-    """Tell the requester in the source thread, or by DM when it did not come from a message."""
-    params = {"number": inquiry.number, "title": inquiry.title, **params}
+    """Tell the requester in the source thread, or by DM when it did not come from a message.
+
+    Short on purpose: the inquiry is named by number only (the customer knows what they wrote),
+    in the requester's language, times marked with `timed` so the sender writes them for them.
+    """
+    params = {"number": inquiry.number, **params}
     if inquiry.source_channel and inquiry.source_ts:
         await enqueue_message(
             session,
@@ -185,6 +212,8 @@ async def _tell_requester(
             text_key=text_key,
             params=params,
             now=event.at,
+            reader=inquiry.requester_id,
+            first=guess_lang(f"{inquiry.title}\n{inquiry.detail}"),
         )
     elif event.actor_id != inquiry.requester_id:
         await enqueue_message(
@@ -249,7 +278,7 @@ async def open_inquiry(session: AsyncSession, deps: Deps, draft: Draft) -> Opene
             event,
             deps,
             "inquiry.notify.received",
-            deadline=fmt_time(inquiry.deadline_at, deps),
+            deadline=timed(inquiry.deadline_at),
         )
     if draft.assignee_id and draft.assignee_id != draft.requester_id:
         await _notify_assignee(session, inquiry, event, deps)
@@ -280,7 +309,7 @@ async def _notify_assignee(
             "number": inquiry.number,
             "title": inquiry.title,
             "actor": event.actor_id,
-            "deadline": fmt_time(inquiry.deadline_at, deps),
+            "deadline": timed(inquiry.deadline_at),
         },
         now=event.at,
     )
@@ -408,9 +437,7 @@ async def set_eta(
         new=fmt_time(eta, deps),
     )
     await _sync_card(session, inquiry, event, deps)
-    await _tell_requester(
-        session, inquiry, event, deps, "inquiry.notify.eta", eta=fmt_time(eta, deps)
-    )
+    await _tell_requester(session, inquiry, event, deps, "inquiry.notify.eta", eta=timed(eta))
     long_request, cal = deps.policy.long_request, deps.calendar
     if long_request.is_business:
         is_long = cal.business_minutes_between(now, eta) > long_request.business_total(
@@ -522,7 +549,7 @@ async def resume_inquiry(session: AsyncSession, deps: Deps, number: int, actor: 
         event,
         deps,
         "inquiry.notify.resume",
-        deadline=fmt_time(inquiry.deadline_at, deps),
+        deadline=timed(inquiry.deadline_at),
     )
     return inquiry
 
@@ -562,13 +589,46 @@ async def reopen_inquiry(
     """Put a resolved inquiry back in progress."""
     inquiry = await _load_for(session, deps, number, actor, "reopen")
     now = deps.clock.now()
+    # A new resolution window from now (policy per kind in reopen_window): the old, past
+    # deadline must not make the reopened inquiry breached at once.
+    window = reopen_window(
+        Kind(inquiry.kind),
+        now=now,
+        due_end=inquiry.due_date,
+        cal=deps.calendar,
+        policy=deps.policy,
+    )
+    inquiry.sla_start_at = window.sla_start
+    inquiry.due_date = window.due_end
+    inquiry.first_response_at = None
+    inquiry.eta_at = None
     inquiry.resolved_at = None
+    inquiry.hold_started_at = None
     old = _touch(inquiry, "reopen", deps, now)
     event = await _record(
         session, inquiry, actor.user_id, "reopened", now, old=old, new=inquiry.status, note=reason
     )
     await _sync_card(session, inquiry, event, deps)
-    await _tell_requester(session, inquiry, event, deps, "inquiry.notify.reopened", reason=reason)
+    # the requester's own reason is not echoed back to them
+    key = "inquiry.notify.reopened"
+    if actor.user_id == inquiry.requester_id:
+        key = "inquiry.notify.reopened_by_you"
+    await _tell_requester(session, inquiry, event, deps, key, reason=reason)
+    if inquiry.assignee_id and inquiry.assignee_id != actor.user_id:
+        await enqueue_message(
+            session,
+            key=f"reopened-assignee:{event.id}",
+            recipient=inquiry.assignee_id,
+            text_key="inquiry.notify.reopened_to_assignee",
+            params={
+                "number": inquiry.number,
+                "title": inquiry.title,
+                "actor": actor.user_id,
+                "reason": reason,
+                "deadline": timed(inquiry.deadline_at),
+            },
+            now=now,
+        )
     return inquiry
 
 
@@ -614,6 +674,49 @@ async def list_for(
     if scope == "overdue":
         return await list_inquiries(session, statuses=open_, deadline_before=deps.clock.now())
     return await list_inquiries(session)
+
+
+DOUBLE_CLICK = timedelta(seconds=10)
+
+
+async def just_taken(session: AsyncSession, deps: Deps, inquiry: Inquiry, user_id: str) -> bool:
+    """Whether user_id took the inquiry themselves a moment ago (a repeated click)."""
+    assert inquiry.id is not None
+    events = await list_events(session, inquiry_id=inquiry.id)
+    last = next((e for e in reversed(events) if e.kind == "assigned"), None)
+    return (
+        last is not None
+        and last.actor_id == user_id
+        and last.new_value == user_id
+        and deps.clock.now() - last.at < DOUBLE_CLICK
+    )
+
+
+async def home_lists(
+    session: AsyncSession, deps: Deps, actor: Actor, *, limit: int = 8
+) -> list[tuple[str, list[Inquiry], int]]:
+    """The Home lists of a person: assigned to me, requested by me; for managers also their
+    teams' open inquiries and everything overdue. Each as (key, first rows, total)."""
+    open_ = [s.value for s in (Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.ON_HOLD)]
+    me = actor.user_id
+    out: list[tuple[str, list[Inquiry], int]] = []
+    if actor.is_staff:
+        rows, total = await list_inquiries(session, statuses=open_, assignee_ids=[me], limit=limit)
+        out.append(("mine", rows, total))
+    rows, total = await list_inquiries(session, statuses=open_, requester_id=me, limit=limit)
+    out.append(("requested", rows, total))
+    teams = [team for team in deps.config.teams if team.manager == me]
+    if teams:
+        members = sorted({m for team in teams for m in (*team.members, team.manager)})
+        rows, total = await list_inquiries(
+            session, statuses=open_, assignee_ids=members, limit=limit
+        )
+        out.append(("team", rows, total))
+        rows, total = await list_inquiries(
+            session, statuses=open_, deadline_before=deps.clock.now(), limit=limit
+        )
+        out.append(("overdue", rows, total))
+    return out
 
 
 async def show_inquiry(
@@ -670,8 +773,13 @@ async def mark_card_posted(session: AsyncSession, inquiry_id: int, channel: str,
         inquiry.card_ts = ts
 
 
-def describe(inquiry: Inquiry, deps: Deps, last_note: str = "") -> dict[str, Any]:
-    """Display strings of an inquiry for cards, lists and history (platform-neutral)."""
+def describe(
+    inquiry: Inquiry, deps: Deps, last_note: str = "", *, events: list[InquiryEvent] | None = None
+) -> dict[str, Any]:
+    """Display strings of an inquiry for cards, lists and history (platform-neutral).
+
+    With `events` (its history) the result also carries the latest progress note.
+    """
     now = deps.clock.now()
     open_ = inquiry.status not in (Status.RESOLVED, Status.CLOSED)
     state = deadline_state(
@@ -686,6 +794,27 @@ def describe(inquiry: Inquiry, deps: Deps, last_note: str = "") -> dict[str, Any
         state_value = "paused"
     else:
         state_value = state.value
+    progress = next((e for e in reversed(events or []) if e.kind == "progress" and e.note), None)
+    results: list[dict[str, Any]] = []
+    if not open_ and inquiry.resolved_at is not None:
+        for v in verdicts(
+            kind=Kind(inquiry.kind),
+            start=inquiry.sla_start_at,
+            first_response_at=inquiry.first_response_at,
+            eta_at=inquiry.eta_at,
+            due_end=inquiry.due_date,
+            resolved_at=inquiry.resolved_at,
+            cal=deps.calendar,
+            policy=deps.policy,
+        ):
+            results.append(
+                {
+                    "obligation": v.obligation,
+                    "took": span(v.took),
+                    "late": span(v.late) if v.late is not None else "",
+                    "judged": v.has_deadline,
+                }
+            )
     return {
         "number": inquiry.number,
         "kind": inquiry.kind,
@@ -693,6 +822,7 @@ def describe(inquiry: Inquiry, deps: Deps, last_note: str = "") -> dict[str, Any
         "title": inquiry.title,
         "detail": inquiry.detail,
         "customer": inquiry.customer,
+        "contact": inquiry.contact,
         "requester": inquiry.requester_id,
         "assignee": inquiry.assignee_id,
         "deadline": fmt_time(inquiry.deadline_at, deps),
@@ -700,5 +830,38 @@ def describe(inquiry: Inquiry, deps: Deps, last_note: str = "") -> dict[str, Any
         "eta": fmt_time(inquiry.eta_at, deps),
         "due": fmt_time(inquiry.due_date, deps),
         "open": open_,
-        "last_note": last_note or inquiry.resolution,
+        "last_note": last_note or (progress.note if progress else ""),
+        "last_note_at": fmt_time(progress.at, deps) if progress else "",
+        "last_note_by": progress.actor_id if progress else "",
+        "resolution": inquiry.resolution if not open_ else "",
+        "results": results,
+        "link": inquiry.card_permalink or "",
     }
+
+
+def span(delta: timedelta) -> str:
+    """A duration for people, to the minute: `3h 20m`, `2d 1h`, `40m`."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days}d"] if days else []
+    if hours:
+        parts.append(f"{hours}h")
+    if mins and not days:
+        parts.append(f"{mins}m")
+    return " ".join(parts) or "0m"
+
+
+async def describe_with_history(
+    session: AsyncSession, deps: Deps, inquiry: Inquiry
+) -> dict[str, Any]:
+    """describe() with the latest progress note read from the inquiry's history."""
+    assert inquiry.id is not None
+    return describe(inquiry, deps, events=await list_events(session, inquiry_id=inquiry.id))
+
+
+async def remember_permalink(session: AsyncSession, inquiry_id: int, link: str) -> None:
+    """Store the card's workspace permalink once it is known (it never changes)."""
+    inquiry = await session.get(Inquiry, inquiry_id)
+    if inquiry is not None and not inquiry.card_permalink:
+        inquiry.card_permalink = link[:500]

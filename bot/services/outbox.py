@@ -31,9 +31,18 @@ async def enqueue_message(
     now: datetime,
     thread_ts: str | None = None,
     bilingual: bool | None = None,
+    reader: str | None = None,
+    first: str | None = None,
 ) -> None:
-    """Queue a catalogue message for a user (DM) or a channel; `key` makes it idempotent."""
-    payload = {"text_key": text_key, "params": params, "bilingual": bilingual}
+    """Queue a catalogue message for a user (DM) or a channel; `key` makes it idempotent.
+
+    `reader`: the user a channel post is written for (a requester in their thread): it follows
+    their language, or both languages with `first` first when their locale is unknown.
+    """
+    payload: dict[str, Any] = {"text_key": text_key, "params": params, "bilingual": bilingual}
+    if reader:
+        payload["reader"] = reader
+        payload["first"] = first
     await add_outbox_message(
         session,
         OutboxMessage(

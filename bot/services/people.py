@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -14,6 +15,15 @@ from storage.models import UserProfile
 from storage.repos.people import add_profile, get_profile
 
 PROFILE_TTL = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """How to write for one person: language (known from their locale or not) and time zone."""
+
+    lang: Lang
+    known: bool  # False: no locale known, `lang` is the configured default
+    tz: str  # IANA zone from their profile, "" when unknown
 
 
 class Languages:
@@ -33,18 +43,27 @@ class Languages:
         self._directory = directory
         self._clock = clock
         self._default = default
-        self._memory: dict[str, tuple[Lang, float]] = {}
+        self._memory: dict[str, tuple[Reader, float]] = {}
 
     async def language_of(self, user_id: str) -> Lang:
         """Return the catalogue language for user_id (the default when unknown)."""
+        return (await self.reader_of(user_id)).lang
+
+    async def reader_of(self, user_id: str) -> Reader:
+        """Return user_id's language, whether their locale is known, and their time zone."""
         now = self._clock.now()
         hit = self._memory.get(user_id)
         if hit and hit[1] > now.timestamp():
             return hit[0]
         profile = await self._profile(user_id)
-        lang = lang_of_locale(profile.locale if profile else None, self._default)
-        self._memory[user_id] = (lang, (now + timedelta(hours=1)).timestamp())
-        return lang
+        locale = profile.locale if profile else None
+        reader = Reader(
+            lang=lang_of_locale(locale, self._default),
+            known=bool(locale),
+            tz=profile.tz if profile else "",
+        )
+        self._memory[user_id] = (reader, (now + timedelta(hours=1)).timestamp())
+        return reader
 
     async def name_of(self, user_id: str) -> str:
         """Return the user's display name (their id when the platform does not know them)."""
@@ -63,6 +82,7 @@ class Languages:
                     user_id=user_id,
                     locale=info.locale,
                     name=info.name,
+                    tz=info.tz,
                     is_bot=info.is_bot,
                     fetched_at=now,
                 )

@@ -148,11 +148,8 @@ def _is_person(recipient: str) -> bool:
 
 
 def _card_link(inquiry: Inquiry) -> str:
-    if inquiry.card_channel and inquiry.card_ts:
-        return (
-            f"https://slack.com/archives/{inquiry.card_channel}/p{inquiry.card_ts.replace('.', '')}"
-        )
-    return ""
+    """The card's workspace permalink (chat.getPermalink, stored when the card was posted)."""
+    return inquiry.card_permalink or ""
 
 
 def _fired(r: Any) -> Fired:

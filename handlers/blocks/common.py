@@ -19,6 +19,19 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# Slack mrkdwn has no escape for its formatting marks: user text gets look-alikes instead, so
+# a title such as `*urgent*` or `` `code` `` reads the same but never turns bold or monospace.
+_INERT = str.maketrans({"*": "∗", "`": "ˋ", "~": "∼", "_": "ˍ"})
+
+
+def literal(text: str) -> str:
+    """User text that mrkdwn shows as typed: formatting marks replaced by look-alikes.
+
+    Apply before escaping (or before t(), which escapes parameters).
+    """
+    return text.translate(_INERT)
+
+
 def plain(text: str, limit: int = SECTION_TEXT) -> dict[str, Any]:
     """A plain_text object."""
     return {"type": "plain_text", "text": clip(text, limit) or " ", "emoji": True}
@@ -44,8 +57,10 @@ def context(text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [mrkdwn(text, CONTEXT_TEXT)]}
 
 
-def button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
-    """A button element."""
+def button(
+    text: str, action_id: str, value: str, style: str | None = None, *, url: str = ""
+) -> dict[str, Any]:
+    """A button element (a link button when url is given)."""
     b: dict[str, Any] = {
         "type": "button",
         "text": plain(text, BUTTON_TEXT),
@@ -54,6 +69,8 @@ def button(text: str, action_id: str, value: str, style: str | None = None) -> d
     }
     if style:
         b["style"] = style
+    if url:
+        b["url"] = url[:3000]
     return b
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.i18n import Lang, escape, t, t_plain
+from bot.i18n import USER_ID, Lang, escape, t, t_plain
 from bot.services.inquiries import CustomerView
 from handlers.blocks.common import (
     FIELD_TEXT,
@@ -19,6 +21,7 @@ from handlers.blocks.common import (
     context,
     header,
     line_sections,
+    literal,
     mrkdwn,
     plain,
     section,
@@ -37,44 +40,116 @@ def texts(lang: Lang, bilingual: bool = False) -> Text:
     return lambda key, **p: f"{t(lang, key, **p)} · {t(other, key, **p)}"
 
 
-def build_inquiry_card(card: dict[str, Any], tr: Text) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Viewer:
+    """Who one rendering is for (a card in a channel is shared: no viewer)."""
+
+    user_id: str
+    is_staff: bool
+
+
+def _mention(user_id: str | None) -> str:
+    return f"<@{user_id}>" if user_id and USER_ID.match(user_id) else escape(user_id or "-")
+
+
+def build_card_actions(
+    card: dict[str, Any], tr: Text, viewer: Viewer | None = None, *, block_id: str = ""
+) -> dict[str, Any] | None:
+    """The buttons for one inquiry: what the viewer may do now (everyone's on a shared card).
+
+    A shared card cannot differ per person, so "Assign to me" disappears once someone has it
+    (the button answers "already yours" to a stale copy); `/inquiry show` and Home know their
+    viewer and show only what that person can do.
+    """
+    n = str(card["number"])
+    staff = viewer is None or viewer.is_staff
+    may_reopen = viewer is None or viewer.is_staff or viewer.user_id == card["requester"]
+    elements: list[dict[str, Any]] = []
+    if card["open"] and staff:
+        mine = viewer is not None and card["assignee"] == viewer.user_id
+        if (not card["assignee"]) if viewer is None else not mine:
+            elements.append(button(tr("button.assign_me"), Action.ASSIGN_TO_ME, n, "primary"))
+        if card["status"] != "on_hold":
+            elements.append(button(tr("button.set_eta"), Action.SET_ETA, n))
+        elements.append(button(tr("button.progress"), Action.ADD_PROGRESS, n))
+        elements.append(button(tr("button.resolve"), Action.RESOLVE, n, "danger"))
+    if not card["open"] and may_reopen:
+        elements.append(button(tr("button.reopen"), Action.REOPEN, n))
+    if viewer is not None and staff and card.get("link"):
+        elements.append(button(tr("button.open_card"), Action.OPEN_CARD, n, url=card["link"]))
+    if not elements:
+        return None
+    return {"type": "actions", "block_id": block_id or Block.CARD_ACTIONS, "elements": elements}
+
+
+def _result_lines(card: dict[str, Any], tr: Text) -> list[str]:
+    lines = []
+    for r in card.get("results") or []:
+        verdict = "late" if r["late"] else ("met" if r["judged"] else "plain")
+        lines.append(
+            tr(f"card.verdict.{r['obligation']}_{verdict}", took=r["took"], late=r["late"])
+        )
+    return lines
+
+
+def build_inquiry_card(
+    card: dict[str, Any], tr: Text, viewer: Viewer | None = None
+) -> list[dict[str, Any]]:
     """The triage card; `card` holds display strings (number, kind, title, … deadline_state)."""
     n = card["number"]
-    fields = [
+    fields: list[tuple[str, str]] = [
         ("card.kind", tr(f"kind.{card['kind']}")),
         ("card.status", tr(f"status.{card['status']}")),
-        ("card.requester", f"<@{card['requester']}>"),
-        ("card.assignee", f"<@{card['assignee']}>" if card["assignee"] else tr("card.unassigned")),
-        ("card.customer", escape(card["customer"]) or "-"),
-        ("card.deadline", f"{card['deadline']} {tr('deadline.' + card['deadline_state'])}"),
-        ("card.eta", card["eta"]),
-        ("card.due", card["due"]),
+        ("card.requester", _mention(card["requester"])),
+        (
+            "card.assignee",
+            _mention(card["assignee"]) if card["assignee"] else tr("card.unassigned"),
+        ),
     ]
+    if card.get("customer"):
+        fields.append(("card.customer", escape(literal(card["customer"]))))
+    if card.get("contact"):
+        fields.append(("card.contact", escape(literal(card["contact"]))))
+    if card["open"]:
+        if card["deadline"] != "-":
+            state = card["deadline_state"]
+            label = tr(f"deadline.{state}") if state != "none" else ""
+            fields.append(("card.deadline", f"{card['deadline']} {label}".strip()))
+        if card["eta"] != "-":
+            fields.append(("card.eta", card["eta"]))
+        if card["due"] != "-":
+            fields.append(("card.due", card["due"]))
+    else:
+        results = _result_lines(card, tr)
+        if results:
+            fields.append(("card.result", "\n".join(results)))
     blocks: list[dict[str, Any]] = [
         header(f"#{n} {card['title']}"),
         {
             "type": "section",
-            "fields": [mrkdwn(f"*{tr(k)}*\n{v}", FIELD_TEXT) for k, v in fields],
+            "fields": [mrkdwn(f"*{tr(k)}*\n{v}", FIELD_TEXT) for k, v in fields[:10]],
         },
     ]
     if card["detail"] and card["detail"].strip() != card["title"]:
-        blocks.append(section(escape(clip(card["detail"], 2800))))
+        blocks.append(section(escape(literal(clip(card["detail"], 2800)))))
     if card.get("last_note"):
-        blocks.append(context(escape(clip(card["last_note"], 1900))))
-    if card["open"]:
-        value = str(n)
         blocks.append(
-            {
-                "type": "actions",
-                "block_id": Block.CARD_ACTIONS,
-                "elements": [
-                    button(tr("button.assign_me"), Action.ASSIGN_TO_ME, value, "primary"),
-                    button(tr("button.set_eta"), Action.SET_ETA, value),
-                    button(tr("button.progress"), Action.ADD_PROGRESS, value),
-                    button(tr("button.resolve"), Action.RESOLVE, value, "danger"),
-                ],
-            }
+            context(
+                tr(
+                    "card.latest_progress",
+                    note=literal(clip(card["last_note"], 900)),
+                    at=card.get("last_note_at") or "-",
+                    actor=card.get("last_note_by") or "-",
+                )
+            )
         )
+    if card.get("resolution"):
+        blocks.append(
+            context(tr("card.resolution", resolution=literal(clip(card["resolution"], 900))))
+        )
+    actions = build_card_actions(card, tr, viewer)
+    if actions is not None:
+        blocks.append(actions)
     return cap_blocks(blocks)
 
 
@@ -220,7 +295,9 @@ def build_report_modal(
     )
 
 
-def build_eta_modal(lang: Lang, number: int, today: date) -> dict[str, Any]:
+def build_eta_modal(
+    lang: Lang, number: int, today: date, *, meta: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The "set ETA" modal: a date and an optional time."""
     blocks = [
         section(t(lang, "modal.eta_intro", number=number)),
@@ -239,32 +316,44 @@ def build_eta_modal(lang: Lang, number: int, today: date) -> dict[str, Any]:
         t_plain(lang, "modal.submit"),
         t_plain(lang, "modal.cancel"),
         blocks,
-        {"number": number},
+        {"number": number, **(meta or {})},
     )
 
 
-def build_note_modal(lang: Lang, number: int, *, resolve: bool) -> dict[str, Any]:
-    """The progress-report or resolution modal: one multi-line note."""
-    key = "resolve" if resolve else "progress"
+NOTE_VIEWS = {"progress": View.PROGRESS, "resolve": View.RESOLVE, "reopen": View.REOPEN}
+
+
+def build_note_modal(
+    lang: Lang, number: int, which: str, *, meta: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The progress-report, resolution or reopen-reason modal: one multi-line note."""
     blocks = [
-        section(t(lang, f"modal.{key}_intro", number=number)),
-        _input(Block.NOTE, t_plain(lang, f"modal.{key}_note"), _text_input(True, max_length=2900)),
+        section(t(lang, f"modal.{which}_intro", number=number)),
+        _input(
+            Block.NOTE, t_plain(lang, f"modal.{which}_note"), _text_input(True, max_length=2900)
+        ),
     ]
-    callback = View.RESOLVE if resolve else View.PROGRESS
     return _modal(
-        callback,
-        t_plain(lang, f"modal.{key}_title"),
+        NOTE_VIEWS[which],
+        t_plain(lang, f"modal.{which}_title"),
         t_plain(lang, "modal.submit"),
         t_plain(lang, "modal.cancel"),
         blocks,
-        {"number": number},
+        {"number": number, **(meta or {})},
     )
 
 
+def card_link(url: str, label: str) -> str:
+    """A mrkdwn link to a card's permalink (only a well-formed http(s) address is linked)."""
+    if not re.fullmatch(r"https?://[^\s<>|]+", url or ""):
+        return ""
+    return f"<{url}|{escape(label)}>"
+
+
 def build_inquiry_lines(
-    rows: list[dict[str, Any]], total: int, lang: Lang, scope: str
+    rows: list[dict[str, Any]], total: int, lang: Lang, scope: str, *, links: bool = False
 ) -> list[dict[str, Any]]:
-    """The `/inquiry list` answer: one line per inquiry and a count of the rest."""
+    """The `/inquiry list` answer: one line per inquiry (with a link to its card for staff)."""
     if not rows:
         return [section(t(lang, "list.empty", scope=t(lang, f"scope.{scope}")))]
     lines = [
@@ -272,14 +361,20 @@ def build_inquiry_lines(
             lang,
             "list.line",
             number=r["number"],
-            title=clip(r["title"], 80),
+            title=literal(clip(r["title"], 80)),
             kind=t(lang, f"kind.{r['kind']}"),
             status=t(lang, f"status.{r['status']}"),
             deadline=r["deadline"],
         )
-        + (f" <@{r['assignee']}>" if r["assignee"] else "")
+        + (f" {_mention(r['assignee'])}" if r["assignee"] else "")
         for r in rows
     ]
+    if links:
+        label = t_plain(lang, "button.open_card")
+        lines = [
+            f"{line} {link}" if (link := card_link(r.get("link") or "", label)) else line
+            for line, r in zip(lines, rows, strict=True)
+        ]
     blocks = [section(t(lang, "list.heading", scope=t(lang, f"scope.{scope}"), total=total))]
     blocks += line_sections(lines)
     if total > len(rows):
@@ -288,25 +383,35 @@ def build_inquiry_lines(
 
 
 def build_history(
-    card: dict[str, Any], events: list[dict[str, Any]], tr: Text, lang: Lang
+    card: dict[str, Any],
+    events: list[dict[str, Any]],
+    tr: Text,
+    lang: Lang,
+    viewer: Viewer | None = None,
 ) -> list[dict[str, Any]]:
-    """The `/inquiry show` answer: the card without buttons, then every event."""
-    blocks = build_inquiry_card({**card, "open": False}, tr)
+    """The `/inquiry show` answer: the card with the viewer's buttons, then every event.
+
+    Each event's `actor` is a user id (shown as a mention); `detail` is display text and
+    `detail_user` a user id the event is about (an assignee), shown as a mention too.
+    """
+    blocks = build_inquiry_card(card, tr)
+    blocks = [b for b in blocks if b.get("type") != "actions"]
+    actions = build_card_actions(card, tr, viewer)
+    if actions is not None:
+        blocks.append(actions)
     blocks.append({"type": "divider"})
-    lines = [
-        t(lang, "history.line", at=e["at"], actor=e["actor"], what=t(lang, f"event.{e['kind']}"))
-        + (f" — {escape(clip(e['detail'], 300))}" if e["detail"] else "")
-        for e in events
-    ]
+    lines = []
+    for e in events:
+        line = t(
+            lang, "history.line", at=e["at"], actor=e["actor"], what=t(lang, f"event.{e['kind']}")
+        )
+        if e.get("detail_user"):
+            line += f" → {_mention(e['detail_user'])}"
+        if e["detail"]:
+            line += f" — {escape(literal(clip(e['detail'], 300)))}"
+        lines.append(line)
     blocks += line_sections(lines)
     return cap_blocks(blocks)
-
-
-def build_home(lang: Lang, rows: list[dict[str, Any]], total: int) -> dict[str, Any]:
-    """App Home: the user's open inquiries and how to open a new one."""
-    blocks = [header(t_plain(lang, "home.title")), section(t(lang, "home.intro"))]
-    blocks += build_inquiry_lines(rows, total, lang, "mine")
-    return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}
 
 
 def _customer_line(lang: Lang, view: CustomerView) -> str:

@@ -60,10 +60,12 @@ async def test_lifecycle_updates_card_in_place_and_tells_requester(bot: Bot) -> 
     assert bot.fake.calls_to("chat.update")
     card_text = json.dumps(cards[0]["blocks"], ensure_ascii=False)
     assert "해결" in card_text and "Resolved" in card_text  # bilingual labels
-    assert not any(b["type"] == "actions" for b in cards[0]["blocks"])
+    # a resolved card offers only Reopen (issue 9 §5)
+    actions = [b for b in cards[0]["blocks"] if b["type"] == "actions"]
+    assert [e["action_id"] for a in actions for e in a["elements"]] == ["inquiry-reopen"]
     dms = bot.dm_texts("UCUST")  # en-US customer gets English DMs
     assert any("alex" in t or "<@USTAFF2>" in t for t in dms)
-    assert any("2026-12-04 15:00" in t for t in dms)
+    assert any("Fri 4 Dec, 15:00" in t for t in dms)
     assert any("Screen design agreed" in t for t in dms)
     assert any("waiting for your answer" in t for t in dms)
     assert any("Deployed to production" in t for t in dms)

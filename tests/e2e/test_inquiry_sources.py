@@ -25,7 +25,7 @@ async def test_intake_message_opens_inquiry_and_replies_in_thread(bot: Bot) -> N
     await eventually(lambda: [m for m in bot.posts("C0INTAKE") if m.get("thread_ts") == msg["ts"]])
     await bot.settle()
     reply = next(m for m in bot.posts("C0INTAKE") if m.get("thread_ts") == msg["ts"])
-    assert "#1" in reply["text"] and "2026-12-01 10:15" in reply["text"]
+    assert "#1" in reply["text"] and "Tue 1 Dec, 10:15" in reply["text"]
     inq = await _get(bot, 1)
     assert (inq.title, inq.requester_id, inq.source, inq.source_ts) == (
         "주문 화면이 안 열립니다",

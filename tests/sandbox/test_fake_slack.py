@@ -252,9 +252,8 @@ async def test_dm_ephemeral_permalink_reactions(fake: FakeSlack, client: AsyncWe
     assert eph["message_ts"]
     assert fake.ephemerals[0]["user"] == "U1"
     link = await client.chat_getPermalink(channel=dm["channel"], message_ts=dm["ts"])
-    assert link["permalink"] == (
-        f"https://fake.slack/archives/{dm['channel']}/p{dm['ts'].replace('.', '')}"
-    )
+    # the workspace page's own address, opening the channel at the message
+    assert link["permalink"] == f"{fake.root_url}/#{dm['channel']}/{dm['ts']}"
     await client.reactions_add(channel=dm["channel"], timestamp=dm["ts"], name="eyes")
     with pytest.raises(SlackApiError) as err:
         await client.reactions_add(channel=dm["channel"], timestamp=dm["ts"], name="eyes")

@@ -68,4 +68,5 @@ class SlackDirectory:
             locale=user.get("locale") or "",
             name=user.get("real_name") or user.get("name") or user_id,
             is_bot=bool(user.get("is_bot")),
+            tz=user.get("tz") or "",
         )

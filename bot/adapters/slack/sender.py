@@ -67,8 +67,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.client import make_delivery_client
 from bot.aio import cancel_and_wait
 from bot.deps import Deps
-from bot.i18n import Lang, both, t
+from bot.i18n import Lang, t, with_times
 from bot.services import inquiries as svc
+from handlers.blocks.common import literal
 from handlers.blocks.inquiry import build_inquiry_card, texts
 from handlers.blocks.nudges import build_nudge_message
 from storage.models import OutboxMessage
@@ -368,7 +369,7 @@ class OutboxSender:
             if inquiry is None:
                 await self._mark_sent(row, None)
                 return
-            card = svc.describe(inquiry, deps)
+            card = await svc.describe_with_history(session, deps, inquiry)
         cfg = deps.config
         blocks = build_inquiry_card(card, texts(cfg.language, cfg.bilingual_channels))
         fallback = f"#{card['number']} {card['title']}"
@@ -378,6 +379,8 @@ class OutboxSender:
                 channel=inquiry.card_channel, ts=inquiry.card_ts, text=fallback, blocks=blocks
             )
             await self._mark_sent(row, inquiry.card_ts)
+            if not inquiry.card_permalink:
+                await self._remember_permalink(inquiry_id, inquiry.card_channel, inquiry.card_ts)
             return
         if check.needed:
             found = await self._find_sent(row)
@@ -398,6 +401,24 @@ class OutboxSender:
         )
         ts, channel = resp.get("ts"), resp.get("channel")
         await self._mark_sent(row, ts, card=(inquiry_id, channel) if ts and channel else None)
+        if ts and channel:
+            await self._remember_permalink(inquiry_id, channel, ts)
+
+    async def _remember_permalink(self, inquiry_id: int, channel: str, ts: str) -> None:
+        """Fetch the card's workspace permalink once and store it on the inquiry.
+
+        Nudges, `show` and Home link to the card with it. It is a nicety: when Slack does not
+        answer, the link is simply fetched again at the card's next update.
+        """
+        try:
+            resp = await self._shared.chat_getPermalink(channel=channel, message_ts=ts)
+        except (SlackApiError, TimeoutError, aiohttp.ClientError, OSError) as exc:
+            log.warning("card permalink of %s/%s not fetched: %r", channel, ts, exc)
+            return
+        link = resp.get("permalink")
+        if isinstance(link, str) and link:
+            async with self._deps.sessions.begin() as session:
+                await svc.remember_permalink(session, inquiry_id, link)
 
     async def _mark_sent(
         self, row: OutboxMessage, ts: str | None, *, card: tuple[int, str] | None = None
@@ -487,15 +508,33 @@ class OutboxSender:
                 bilingual=lang is None and cfg.bilingual_channels,
             )
             return {"text": text[:39000], "blocks": blocks}
-        key, params = payload["text_key"], payload["params"]
-        if lang is not None:
-            text = t(lang, key, **params)
+        key, params = payload["text_key"], dict(payload["params"])
+        if isinstance(params.get("title"), str):
+            params["title"] = literal(params["title"])  # a title never turns into formatting
+        tz, company = self._deps.tz, cfg.timezone
+        if lang is not None or payload.get("reader"):
+            # A DM, or a post written for one reader (the requester in their thread).
+            reader = await self._deps.languages.reader_of(payload.get("reader") or row.recipient)
+            zone = reader.tz not in ("", company)
+            if reader.known or lang is not None:
+                text = t(reader.lang, key, **with_times(params, reader.lang, tz, zone=zone))
+            else:
+                # Locale unknown: both languages, the one their own message was written in first.
+                first: Lang = "en" if payload.get("first") == "en" else "ko"
+                other: Lang = "en" if first == "ko" else "ko"
+                second = t(other, key, **with_times(params, other, tz, zone=True))
+                text = f"{t(first, key, **with_times(params, first, tz, zone=True))}\n{second}"
         elif (
             payload.get("bilingual", cfg.bilingual_channels) is not False and cfg.bilingual_channels
         ):
-            text = both(key, cfg.language, **params)
+            first = cfg.language
+            other = "en" if first == "ko" else "ko"
+            text = (
+                f"{t(first, key, **with_times(params, first, tz, zone=True))}\n"
+                f"{t(other, key, **with_times(params, other, tz, zone=True))}"
+            )
         else:
-            text = t(cfg.language, key, **params)
+            text = t(cfg.language, key, **with_times(params, cfg.language, tz, zone=False))
         return {"text": text[:39000]}
 
     async def _post_message(self, row: OutboxMessage) -> tuple[str | None, str | None]:

@@ -23,6 +23,7 @@ const S = {
   loads: 0,          // snapshots (/messages, /thread) on their way
   during: [],        // message events received while a snapshot was on its way
   viewSeq: 0,        // event number the shown channel snapshot was taken at
+  focus: null,       // ts of the message a permalink pointed at (highlighted)
 };
 
 // ------------------------------------------------------------------ helpers
@@ -137,18 +138,41 @@ function showError(res, where) {
 
 function parseHash() {
   const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
-  return { persona: parts[0] || "", channel: parts[1] || "" };
+  return { persona: parts[0] || "", channel: parts[1] || "", focus: parts[2] || "" };
 }
-function go(personaName, channel) {
-  const hash = `#/${encodeURIComponent(personaName)}/${encodeURIComponent(channel)}`;
+function go(personaName, channel, focus) {
+  const hash = `#/${encodeURIComponent(personaName)}/${encodeURIComponent(channel)}${focus ? "/" + encodeURIComponent(focus) : ""}`;
   if (location.hash !== hash) location.hash = hash; else route();
+}
+// A permalink (chat.getPermalink answers `<page>/#<channel id>/<ts>`): open that channel as
+// the current persona (or the first staff persona) and scroll to the message.
+function permalinkTarget(first, second) {
+  const people = S.info.people;
+  const isPerson = people.some((x) => x.name.toLowerCase() === first.toLowerCase() || x.id.toLowerCase() === first.toLowerCase());
+  if (isPerson || !/^[CGD][A-Z0-9]+$/.test(first)) return null;
+  const owner = people.find((x) => x.dm === first);
+  const p = owner || S.persona || people.find((x) => !x.external) || people[0];
+  const ch = S.info.channels.find((c) => c.id === first);
+  return { persona: p.name, channel: owner ? "dm" : (ch ? ch.name : first), focus: second };
+}
+function focusMessage() {
+  const box = $("#messages");
+  const el = S.focus && box.querySelector(`.msg[data-ts="${CSS.escape(S.focus)}"]`);
+  if (!el) return false;
+  el.classList.add("focused");
+  el.style.background = "#fff4c2";
+  el.scrollIntoView({ block: "center" });
+  return true;
 }
 function defaultChannel(p) { return p.external ? "intake" : "triage"; }
 
 async function route() {
-  const { persona, channel } = parseHash();
+  const { persona, channel, focus } = parseHash();
   const people = S.info.people;
   if (!persona) return go(people[0].name, defaultChannel(people[0]));
+  const link = permalinkTarget(persona, channel);
+  if (link) return go(link.persona, link.channel, link.focus);
+  S.focus = focus || null;
   const p = people.find((x) => x.name.toLowerCase() === persona.toLowerCase() || x.id.toLowerCase() === persona.toLowerCase());
   if (!p) {
     // no persona, so no language to follow: say it in both
@@ -173,6 +197,8 @@ async function route() {
     S.view = { kind: "channel", channel: null, name: channel };
     renderSidebar();
     await loadChannel(channel);
+    // an older message: page back until it is loaded (bounded)
+    for (let i = 0; S.focus && !focusMessage() && S.hasMore && i < 50; i++) await loadOlder();
   }
   if (personaChanged) await fetchModal();
 }
@@ -324,7 +350,7 @@ function messageHtml(m, where) {
       <button type="button" class="icon" data-op="react" data-name="ticket" title="${esc(L("react_ticket"))}" aria-label="${esc(L("react_ticket"))}">🎫</button>
       ${where === "channel" ? `<button type="button" class="icon" data-op="thread" title="${esc(L("reply_in_thread"))}" aria-label="${esc(L("reply_in_thread"))}">💬</button>` : ""}
       <button type="button" class="icon" data-op="menu" title="${esc(L("more_actions"))}" aria-label="${esc(L("more_actions"))}">⋮</button></div>`;
-  return `<div class="msg${m.ephemeral ? " ephemeral" : ""}" data-ts="${esc(m.ts)}" data-ephemeral="${m.ephemeral ? 1 : ""}" data-key="${esc(KEY(m))}">
+  return `<div class="msg${m.ephemeral ? " ephemeral" : ""}${S.focus === m.ts && where === "channel" ? " focused" : ""}"${S.focus === m.ts && where === "channel" ? ` style="background:#fff4c2"` : ""} data-ts="${esc(m.ts)}" data-ephemeral="${m.ephemeral ? 1 : ""}" data-key="${esc(KEY(m))}">
     ${avatar}<div class="msg-body">
       <div class="meta"><span class="name">${esc(name)}</span>${m.bot ? `<span class="app-badge">APP</span>` : guide ? `<span class="app-badge guide-badge" title="${esc(L("guide_tip"))}">${esc(L("guide_badge"))}</span>` : ""}<span class="time" title="${esc(fmtDay(m.ts))}">${esc(fmtTime(m.ts))}</span>${m.edited ? `<span class="muted">${esc(L("edited"))}</span>` : ""}</div>
       <div class="content">${body}${attachments}</div>
@@ -870,6 +896,7 @@ async function start() {
   $("#home").addEventListener("click", async (ev) => {
     const t = ev.target.closest("[data-op='action']");
     if (!t) return;
+    if (t.dataset.url) window.open(t.dataset.url, "_blank", "noopener");
     const res = await api("/action", { as: S.persona.id, home: true, block_index: Number(t.dataset.bi), element_index: t.dataset.ei === undefined ? null : Number(t.dataset.ei) });
     if (!res.ok) showError(res);
   });
