@@ -14,7 +14,7 @@ from bot.domain.commands import InquiryCommand, UsageError, clean_text, parse_in
 from bot.domain.inquiry import Kind, parse_kind
 from bot.domain.sla import end_of_business_day
 from bot.errors import Forbidden
-from bot.i18n import Lang, t
+from bot.i18n import Lang, escape, t
 from bot.services import inquiries as svc
 from handlers.blocks.inquiry import (
     build_eta_modal,
@@ -119,7 +119,7 @@ async def _run(
                 }
                 for e in events
             ]
-            return f"#{inq.number} {inq.title}", build_history(
+            return f"#{inq.number} {escape(inq.title)}", build_history(
                 svc.describe(inq, deps), evs, texts(lang), lang
             )
         if cmd.action == "assign":
@@ -170,7 +170,10 @@ async def delivery_failures(deps: Deps, lang: Lang) -> str:
     if not total:
         return t(lang, "admin.delivery_ok")
     lines = [t(lang, "admin.delivery_failed", count=total)]
-    lines += [f"• `{r.idempotency_key[:60]}` → {r.recipient}: {r.last_error[:120]}" for r in latest]
+    lines += [
+        f"• `{escape(r.idempotency_key[:60])}` → {escape(r.recipient)}: {escape(r.last_error[:120])}"
+        for r in latest
+    ]
     return "\n".join(lines)
 
 

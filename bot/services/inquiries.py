@@ -14,6 +14,7 @@ from bot.domain.commands import EtaSpec
 from bot.domain.durations import DurationError, parse_duration
 from bot.domain.inquiry import Actor, Kind, Status, can, may, status_after
 from bot.domain.sla import current_deadline, deadline_state, end_of_business_day, shift_for_pause
+from bot.domain.text import sanitize
 from bot.errors import Conflict, DomainError, Forbidden, NotFound
 from bot.services.outbox import enqueue_card_sync, enqueue_message
 from bot.services.reminders import sync_reminders
@@ -174,15 +175,15 @@ async def open_inquiry(session: AsyncSession, deps: Deps, draft: Draft) -> Opene
     now = deps.clock.now()
     if draft.due is not None and end_of_business_day(draft.due, deps.calendar) < now:
         raise DomainError("inquiry.error.due_in_past", due=draft.due.isoformat())
-    title = draft.title.strip()[:MAX_TITLE] or "-"
+    title = sanitize(draft.title).strip()[:MAX_TITLE] or "-"
     inquiry = Inquiry(
         number=await next_number(session),
         kind=draft.kind.value,
         status=Status.ACKNOWLEDGED.value if draft.assignee_id else Status.NEW.value,
         title=title,
-        detail=draft.detail[:MAX_DETAIL],
-        customer=draft.customer[:200],
-        contact=draft.contact[:200],
+        detail=sanitize(draft.detail)[:MAX_DETAIL],
+        customer=sanitize(draft.customer)[:200],
+        contact=sanitize(draft.contact)[:200],
         requester_id=draft.requester_id,
         assignee_id=draft.assignee_id,
         source=draft.source,
@@ -365,6 +366,7 @@ async def add_progress(
     session: AsyncSession, deps: Deps, number: int, actor: Actor, note: str
 ) -> Inquiry:
     """Record an interim progress report (also the review result) and send it to the requester."""
+    note = sanitize(note)
     inquiry = await _load_for(session, deps, number, actor, "progress")
     now = deps.clock.now()
     if inquiry.first_response_at is None:
@@ -380,6 +382,7 @@ async def add_milestone(
     session: AsyncSession, deps: Deps, number: int, actor: Actor, day: date, stage: str
 ) -> Inquiry:
     """Plan a stage with the date its progress report is due."""
+    stage = sanitize(stage)
     inquiry = await _load_for(session, deps, number, actor, "milestone")
     now = deps.clock.now()
     if end_of_business_day(day, deps.calendar) < now:
@@ -407,6 +410,7 @@ async def hold_inquiry(
     session: AsyncSession, deps: Deps, number: int, actor: Actor, reason: str
 ) -> Inquiry:
     """Pause the SLA clock while waiting for the customer."""
+    reason = sanitize(reason)
     inquiry = await _load_for(session, deps, number, actor, "hold")
     now = deps.clock.now()
     inquiry.hold_started_at = now
@@ -455,6 +459,7 @@ async def resolve_inquiry(
     session: AsyncSession, deps: Deps, number: int, actor: Actor, resolution: str
 ) -> Inquiry:
     """Close the work with a resolution the requester receives."""
+    resolution = sanitize(resolution)
     inquiry = await _load_for(session, deps, number, actor, "resolve")
     now = deps.clock.now()
     inquiry.resolution = resolution
@@ -484,6 +489,7 @@ async def reopen_inquiry(
     session: AsyncSession, deps: Deps, number: int, actor: Actor, reason: str
 ) -> Inquiry:
     """Put a resolved inquiry back in progress."""
+    reason = sanitize(reason)
     inquiry = await _load_for(session, deps, number, actor, "reopen")
     now = deps.clock.now()
     inquiry.resolved_at = None

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
+from bot.domain.text import is_user_id
 from bot.i18n import Lang, lang_of_locale
 from bot.ports import Directory
 from storage.models import UserProfile
 from storage.repos.people import add_profile, get_profile
 
 PROFILE_TTL = timedelta(days=1)
+# The in-memory cache is bounded: least recently used people go first, and nobody's
+# language is remembered in memory for longer than an hour.
+CACHE_SIZE = 10_000
+CACHE_TTL = timedelta(hours=1)
 
 
 class Languages:
@@ -33,13 +39,16 @@ class Languages:
         self._directory = directory
         self._clock = clock
         self._default = default
-        self._memory: dict[str, tuple[Lang, float]] = {}
+        self._memory: OrderedDict[str, tuple[Lang, float]] = OrderedDict()
 
     async def language_of(self, user_id: str) -> Lang:
         """Return the catalogue language for user_id (the default when unknown)."""
+        if not is_user_id(user_id):
+            return self._default  # not a Slack id: nothing to look up, nothing to remember
         now = self._clock.now()
         hit = self._memory.get(user_id)
         if hit and hit[1] > now.timestamp():
+            self._memory.move_to_end(user_id)
             return hit[0]
         async with self._reads() as session:
             profile = await get_profile(session, user_id=user_id)
@@ -56,5 +65,12 @@ class Languages:
                 async with self._sessions.begin() as session:
                     await add_profile(session, profile)
         lang = lang_of_locale(profile.locale if profile else None, self._default)
-        self._memory[user_id] = (lang, (now + timedelta(hours=1)).timestamp())
+        self._memory[user_id] = (lang, (now + CACHE_TTL).timestamp())
+        self._memory.move_to_end(user_id)
+        while len(self._memory) > CACHE_SIZE:
+            self._memory.popitem(last=False)
         return lang
+
+    def cached_count(self) -> int:
+        """How many people's languages are held in memory."""
+        return len(self._memory)

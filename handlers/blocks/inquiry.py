@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from bot.i18n import Lang, escape, t, t_plain
+from bot.i18n import Lang, escape, mention, t, t_plain
 from handlers.blocks.common import (
     FIELD_TEXT,
     MAX_VIEW_BLOCKS,
@@ -42,15 +42,15 @@ def build_inquiry_card(card: dict[str, Any], tr: Text) -> list[dict[str, Any]]:
     fields = [
         ("card.kind", tr(f"kind.{card['kind']}")),
         ("card.status", tr(f"status.{card['status']}")),
-        ("card.requester", f"<@{card['requester']}>"),
-        ("card.assignee", f"<@{card['assignee']}>" if card["assignee"] else tr("card.unassigned")),
+        ("card.requester", mention(card["requester"])),
+        ("card.assignee", mention(card["assignee"]) if card["assignee"] else tr("card.unassigned")),
         ("card.customer", escape(card["customer"]) or "-"),
         ("card.deadline", f"{card['deadline']} {tr('deadline.' + card['deadline_state'])}"),
         ("card.eta", card["eta"]),
         ("card.due", card["due"]),
     ]
     blocks: list[dict[str, Any]] = [
-        header(f"#{n} {card['title']}"),
+        header(f"#{n} {escape(card['title'])}"),
         {
             "type": "section",
             "fields": [mrkdwn(f"*{tr(k)}*\n{v}", FIELD_TEXT) for k, v in fields],
@@ -227,7 +227,7 @@ def build_inquiry_lines(
             status=t(lang, f"status.{r['status']}"),
             deadline=r["deadline"],
         )
-        + (f" <@{r['assignee']}>" if r["assignee"] else "")
+        + (f" {mention(r['assignee'])}" if r["assignee"] else "")
         for r in rows
     ]
     blocks = [section(t(lang, "list.heading", scope=t(lang, f"scope.{scope}"), total=total))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from bot.i18n import Lang, t
@@ -10,6 +11,8 @@ from handlers.blocks.common import button, cap_blocks, context, line_sections, s
 from handlers.ids import Action
 
 SNOOZE_MINUTES = (30, 60, 120)
+# The only link a nudge carries: the card's permalink, built from ids Slack returned.
+CARD_LINK = re.compile(r"^https://slack\.com/archives/[CGD][A-Z0-9]{2,20}/p\d{1,20}$")
 SNOOZE_ACTIONS = {30: Action.SNOOZE_30, 60: Action.SNOOZE_60, 120: Action.SNOOZE_120}
 
 
@@ -25,7 +28,7 @@ def nudge_line(lang: Lang, item: dict[str, Any]) -> str:
         deadline=item["deadline"],
         assignee=item["assignee"] or None,
     )
-    if item.get("link"):
+    if item.get("link") and CARD_LINK.match(str(item["link"])):
         line += f" <{item['link']}|{t(lang, 'nudge.open_card')}>"
     return line
 

@@ -67,7 +67,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.client import make_delivery_client
 from bot.aio import cancel_and_wait
 from bot.deps import Deps
-from bot.i18n import Lang, both, t
+from bot.i18n import Lang, both, escape, t
 from bot.services import inquiries as svc
 from handlers.blocks.inquiry import build_inquiry_card, texts
 from handlers.blocks.nudges import build_nudge_message
@@ -371,7 +371,7 @@ class OutboxSender:
             card = svc.describe(inquiry, deps)
         cfg = deps.config
         blocks = build_inquiry_card(card, texts(cfg.language, cfg.bilingual_channels))
-        fallback = f"#{card['number']} {card['title']}"
+        fallback = f"#{card['number']} {escape(card['title'])}"
         if inquiry.card_ts and inquiry.card_channel:
             # chat.update is idempotent: no check needed even after an unknown outcome.
             await self._client.chat_update(
