@@ -1,13 +1,16 @@
-"""Helpers shared by the feature handlers: actor, language, reply rendering."""
+"""Helpers shared by the feature handlers: actor, language, reply rendering, reading
+untrusted request values, and the identity of an action (for acting on it once)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bot.deps import Deps
 from bot.domain.inquiry import Actor
 from bot.errors import DomainError
 from bot.i18n import Lang, t
+from bot.services.receipts import claim_action, receipt_key
 
 
 def actor_of(deps: Deps, user_id: str) -> Actor:
@@ -37,3 +40,56 @@ def ephemeral(text: str, blocks: list[dict[str, Any]] | None = None) -> dict[str
     if blocks is not None:
         out["blocks"] = blocks
     return out
+
+
+MAX_NUMBER = 999_999_999
+
+
+def number_of(value: object) -> int:
+    """The inquiry number a button carries; anything else is refused with a clear message."""
+    text = str(value or "").strip().lstrip("#")
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_NUMBER:
+        raise DomainError("inquiry.error.bad_ref", ref=str(value or "")[:40])
+    return int(text)
+
+
+def read_metadata(view: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON object a modal carries in private_metadata, or None when it is not one."""
+    raw = view.get("private_metadata") or "{}"
+    try:
+        meta = json.loads(raw) if isinstance(raw, str) and len(raw) <= 3000 else None
+    except ValueError:
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def action_key(body: dict[str, Any]) -> str:
+    """The identity of a command or click: Slack's one-time trigger id (else the whole body)."""
+    trigger = body.get("trigger_id")
+    if isinstance(trigger, str) and trigger:
+        return receipt_key("trigger", trigger)
+    return receipt_key("body", json.dumps(body, sort_keys=True, default=str))
+
+
+def submission_key(body: dict[str, Any], view: dict[str, Any]) -> str:
+    """The identity of a modal submission: the view's id and what was submitted in it."""
+    state = json.dumps((view.get("state") or {}).get("values") or {}, sort_keys=True, default=str)
+    user = str((body.get("user") or {}).get("id") or "")
+    return receipt_key("view", str(view.get("id") or ""), str(view.get("hash") or ""), user, state)
+
+
+async def first_time(deps: Deps, key: str) -> bool:
+    """Claim an action that changes nothing stored (opening a modal) in its own transaction."""
+    async with deps.sessions.begin() as session:
+        return await claim_action(session, deps, key)
+
+
+def id_list(value: object, limit: int = 200) -> list[int]:
+    """The reminder ids a snooze button carries (a JSON list of numbers); junk gives []."""
+    try:
+        items = json.loads(value) if isinstance(value, str) and len(value) <= 2000 else None
+    except ValueError:
+        return []
+    if not isinstance(items, list):
+        return []
+    return [int(i) for i in items if str(i).isascii() and str(i).isdigit()][:limit]

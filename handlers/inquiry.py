@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time
 from typing import Any
 
@@ -10,12 +9,20 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
-from bot.domain.commands import InquiryCommand, UsageError, clean_text, parse_inquiry_command
+from bot.domain.commands import (
+    CLOCK,
+    InquiryCommand,
+    UsageError,
+    clean_text,
+    parse_inquiry_command,
+)
 from bot.domain.inquiry import Kind, parse_kind
 from bot.domain.sla import end_of_business_day
+from bot.domain.text import is_channel_id, is_message_ts, is_user_id
 from bot.errors import Forbidden
 from bot.i18n import Lang, escape, t
 from bot.services import inquiries as svc
+from bot.services.receipts import claim_action
 from handlers.blocks.inquiry import (
     build_eta_modal,
     build_history,
@@ -24,7 +31,15 @@ from handlers.blocks.inquiry import (
     build_note_modal,
     texts,
 )
-from handlers.common import actor_of, ephemeral
+from handlers.common import (
+    action_key,
+    actor_of,
+    ephemeral,
+    first_time,
+    number_of,
+    read_metadata,
+    submission_key,
+)
 from handlers.errors import reported
 from handlers.ids import Action, Block, Command, View
 from storage.repos.outbox import count_outbox, list_failed_outbox
@@ -61,6 +76,8 @@ async def handle_inquiry_command(
         await respond(**ephemeral(text))
         return
     if cmd.action == "modal":
+        if not await first_time(deps, action_key(command)):
+            return  # a replayed request: the modal was opened already
         view = build_new_inquiry_modal(lang, meta={"channel": command.get("channel_id")})
         await client.views_open(trigger_id=command["trigger_id"], view=view)
         return
@@ -70,17 +87,23 @@ async def handle_inquiry_command(
             text += "\n" + await delivery_failures(deps, lang)
         await respond(**ephemeral(text))
         return
-    text, blocks = await _run(deps, cmd, user_id, lang)
+    result = await _run(deps, cmd, user_id, lang, action_key(command))
+    if result is None:
+        return  # a replayed request: it was acted on (and answered) the first time
+    text, blocks = result
     deps.outbox.kick()
     await respond(**ephemeral(text, blocks))
 
 
 async def _run(
-    deps: Deps, cmd: InquiryCommand, user_id: str, lang: Lang
-) -> tuple[str, list[dict[str, Any]] | None]:
+    deps: Deps, cmd: InquiryCommand, user_id: str, lang: Lang, receipt: str
+) -> tuple[str, list[dict[str, Any]] | None] | None:
     actor = actor_of(deps, user_id)
-    factory = deps.reads if cmd.action in ("list", "show") else deps.sessions
+    reading = cmd.action in ("list", "show")
+    factory = deps.reads if reading else deps.sessions
     async with factory.begin() as session:
+        if not reading and not await claim_action(session, deps, receipt):
+            return None
         if cmd.action == "new":
             assert cmd.kind is not None
             draft = svc.Draft(
@@ -177,27 +200,38 @@ async def delivery_failures(deps: Deps, lang: Lang) -> str:
     return "\n".join(lines)
 
 
-def parse_view_state(view: dict[str, Any]) -> dict[str, Any]:
-    """Flatten a view's state into {block_id: value}."""
-    out: dict[str, Any] = {}
-    for block_id, actions in (view.get("state") or {}).get("values", {}).items():
+def parse_view_state(view: dict[str, Any]) -> dict[str, str | None]:
+    """Flatten a view's state into {block_id: value}; values are strings or None (whatever
+    shape a forged payload has)."""
+    out: dict[str, str | None] = {}
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    if not isinstance(values, dict):
+        return out
+    for block_id, actions in values.items():
+        if not isinstance(actions, dict):
+            continue
         for el in actions.values():
+            if not isinstance(el, dict):
+                continue
             kind = el.get("type")
             if kind == "static_select":
-                out[block_id] = (el.get("selected_option") or {}).get("value")
+                option = el.get("selected_option")
+                value = option.get("value") if isinstance(option, dict) else None
             elif kind == "datepicker":
-                out[block_id] = el.get("selected_date")
+                value = el.get("selected_date")
             elif kind == "timepicker":
-                out[block_id] = el.get("selected_time")
+                value = el.get("selected_time")
             elif kind == "users_select":
-                out[block_id] = el.get("selected_user")
+                value = el.get("selected_user")
             else:
-                out[block_id] = el.get("value")
+                value = el.get("value")
+            out[str(block_id)] = None if value is None else str(value)
     return out
 
 
 def read_inquiry_form(
-    values: dict[str, Any], lang: Lang, today: date
+    values: dict[str, str | None], lang: Lang, today: date
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Validate the new-inquiry modal: (fields, errors by block id)."""
     errors: dict[str, str] = {}
@@ -209,9 +243,8 @@ def read_inquiry_form(
         errors[Block.TITLE] = t(lang, "form.title_required")
     due = None
     if values.get(Block.DUE):
-        try:
-            due = date.fromisoformat(values[Block.DUE])
-        except ValueError:
+        due = _form_date(values[Block.DUE])
+        if due is None:
             errors[Block.DUE] = t(lang, "form.bad_date")
     if due is not None and due < today:
         errors[Block.DUE] = t(lang, "form.date_in_past")
@@ -226,7 +259,49 @@ def read_inquiry_form(
         "contact": clean_text(values.get(Block.CONTACT) or ""),
         "assignee": values.get(Block.ASSIGNEE),
     }
+    if fields["assignee"] is not None and not is_user_id(fields["assignee"]):
+        errors[Block.ASSIGNEE] = t(lang, "form.bad_user")
     return fields, errors
+
+
+def _source_of(meta: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The new-inquiry modal's metadata when every value in it is what the bot put there."""
+    if meta is None:
+        return None
+    channel, ts, author = meta.get("channel"), meta.get("ts"), meta.get("author")
+    if channel is not None and not is_channel_id(channel):
+        return None
+    if ts is not None and not is_message_ts(ts):
+        return None
+    if author is not None and not is_user_id(author):
+        return None
+    return meta
+
+
+def _number_in(view: dict[str, Any]) -> int | None:
+    """The inquiry number a card modal carries, or None when its metadata was tampered with."""
+    number = (read_metadata(view) or {}).get("number")
+    if isinstance(number, int) and not isinstance(number, bool) and 0 < number <= 999_999_999:
+        return number
+    return None
+
+
+def _form_date(value: object) -> date | None:
+    """A datepicker value (`YYYY-MM-DD`), or None when it is anything else."""
+    if not isinstance(value, str) or len(value) != 10:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _form_time(value: object) -> time | None:
+    """A timepicker value (`HH:MM`, 00:00-23:59), or None when it is anything else."""
+    if not isinstance(value, str) or CLOCK.fullmatch(value) is None:
+        return None
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
 
 
 async def handle_new_inquiry_submission(
@@ -237,11 +312,13 @@ async def handle_new_inquiry_submission(
     lang = await deps.languages.language_of(user_id)
     today = deps.clock.now().astimezone(deps.tz).date()
     fields, errors = read_inquiry_form(parse_view_state(view), lang, today)
-    if errors:
+    meta = _source_of(read_metadata(view))
+    if meta is None:
+        errors = {Block.TITLE: t(lang, "form.stale")}
+    if errors or meta is None:
         await ack(response_action="errors", errors=errors)
         return
     await ack()
-    meta = json.loads(view.get("private_metadata") or "{}")
     source_channel, source_ts = meta.get("channel"), meta.get("ts")
     draft = svc.Draft(
         kind=fields["kind"],
@@ -257,6 +334,8 @@ async def handle_new_inquiry_submission(
         source_ts=source_ts,
     )
     async with deps.sessions.begin() as session:
+        if not await claim_action(session, deps, submission_key(body, view)):
+            return  # the same submission again (a replay or a double submit): done once
         opened = await svc.open_inquiry(session, deps, draft)
         number, deadline = opened.inquiry.number, svc.fmt_time(opened.inquiry.deadline_at, deps)
     deps.outbox.kick()
@@ -273,7 +352,7 @@ async def handle_card_modal_action(
     await ack()
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
-    number = int(action["value"])
+    number = number_of(action.get("value"))
     which = {Action.SET_ETA: "eta", Action.ADD_PROGRESS: "progress", Action.RESOLVE: "resolve"}[
         action["action_id"]
     ]
@@ -287,6 +366,8 @@ async def handle_card_modal_action(
         view = build_eta_modal(lang, inquiry.number, deps.clock.now().astimezone(deps.tz).date())
     else:
         view = build_note_modal(lang, inquiry.number, resolve=which == "resolve")
+    if not await first_time(deps, action_key(body)):
+        return  # a replayed click: its modal was opened already
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -297,8 +378,10 @@ async def handle_assign_me_action(
     await ack()
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
-    number = int(action["value"])
+    number = number_of(action.get("value"))
     async with deps.sessions.begin() as session:
+        if not await claim_action(session, deps, action_key(body)):
+            return  # a replayed click
         inquiry = await svc.find_inquiry(session, number, lock=True)
         if inquiry.assignee_id == user_id:
             return  # a double click: the first click already did it
@@ -320,23 +403,27 @@ async def handle_eta_submission(
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
     values = parse_view_state(view)
-    number = int(json.loads(view.get("private_metadata") or "{}").get("number", 0))
-    try:
-        day = date.fromisoformat(values.get(Block.ETA_DATE) or "")
-    except ValueError:
+    number = _number_in(view)
+    if number is None:
+        await ack(response_action="errors", errors={Block.ETA_DATE: t(lang, "form.stale")})
+        return
+    day = _form_date(values.get(Block.ETA_DATE))
+    if day is None:
         await ack(response_action="errors", errors={Block.ETA_DATE: t(lang, "form.bad_date")})
         return
     at_text = values.get(Block.ETA_TIME)
-    moment = (
-        datetime.combine(day, time.fromisoformat(at_text), deps.tz)
-        if at_text
-        else end_of_business_day(day, deps.calendar)
-    )
+    at = _form_time(at_text)
+    if at_text and at is None:
+        await ack(response_action="errors", errors={Block.ETA_TIME: t(lang, "form.bad_time")})
+        return
+    moment = datetime.combine(day, at, deps.tz) if at else end_of_business_day(day, deps.calendar)
     if moment <= deps.clock.now():
         await ack(response_action="errors", errors={Block.ETA_DATE: t(lang, "form.date_in_past")})
         return
     await ack()
     async with deps.sessions.begin() as session:
+        if not await claim_action(session, deps, submission_key(body, view)):
+            return  # the same submission again: done once
         await svc.set_eta(session, deps, number, actor_of(deps, user_id), moment)
     deps.outbox.kick()
 
@@ -347,14 +434,19 @@ async def handle_note_submission(
     """Record a progress report or a resolution from its modal."""
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
-    note = (parse_view_state(view).get(Block.NOTE) or "").strip()
+    note = str(parse_view_state(view).get(Block.NOTE) or "").strip()
     if not note:
         await ack(response_action="errors", errors={Block.NOTE: t(lang, "form.note_required")})
         return
+    number = _number_in(view)
+    if number is None:
+        await ack(response_action="errors", errors={Block.NOTE: t(lang, "form.stale")})
+        return
     await ack()
-    number = int(json.loads(view.get("private_metadata") or "{}").get("number", 0))
     actor = actor_of(deps, user_id)
     async with deps.sessions.begin() as session:
+        if not await claim_action(session, deps, submission_key(body, view)):
+            return  # the same submission again: done once
         if view["callback_id"] == View.RESOLVE:
             await svc.resolve_inquiry(session, deps, number, actor, note)
         else:

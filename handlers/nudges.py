@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -10,8 +9,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from bot.deps import Deps
 from bot.i18n import t
 from bot.services.inquiries import fmt_time
+from bot.services.receipts import claim_action
 from bot.services.reminders import snooze_reminders
-from handlers.common import ephemeral
+from handlers.common import action_key, ephemeral, id_list
 from handlers.errors import reported
 from handlers.ids import Action
 
@@ -31,8 +31,10 @@ async def handle_snooze_action(
     await ack()
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
-    ids = [int(i) for i in json.loads(action.get("value") or "[]") if str(i).isdigit()]
+    ids = id_list(action.get("value"))
     async with deps.sessions.begin() as session:
+        if not await claim_action(session, deps, action_key(body)):
+            return  # a replayed click
         until = await snooze_reminders(
             session, deps, ids=ids, minutes=MINUTES[action["action_id"]], user_id=user_id
         )

@@ -9,8 +9,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.domain.commands import slack_plain
+from bot.domain.text import is_channel_id, is_message_ts, is_user_id
 from bot.services.inquiries import title_from_text
 from handlers.blocks.inquiry import build_new_inquiry_modal
+from handlers.common import action_key, first_time
 from handlers.errors import reported
 from handlers.ids import Shortcut
 
@@ -31,10 +33,15 @@ async def handle_inquiry_from_message_shortcut(
     lang = await deps.languages.language_of(user_id)
     message = shortcut.get("message") or {}
     text = slack_plain(message.get("text") or "")
+    channel = (shortcut.get("channel") or {}).get("id")
+    ts = message.get("ts") or shortcut.get("message_ts")
+    author = message.get("user")
     meta = {
-        "channel": (shortcut.get("channel") or {}).get("id"),
-        "ts": message.get("ts") or shortcut.get("message_ts"),
-        "author": message.get("user") or user_id,
+        "channel": channel if is_channel_id(channel) else None,
+        "ts": ts if is_message_ts(ts) else None,
+        "author": author if is_user_id(author) else user_id,
     }
     view = build_new_inquiry_modal(lang, title=title_from_text(text), detail=text, meta=meta)
+    if not await first_time(deps, action_key(shortcut)):
+        return  # a replayed request: the modal was opened already
     await client.views_open(trigger_id=shortcut["trigger_id"], view=view)
