@@ -51,9 +51,21 @@ def _ids(body: dict[str, Any]) -> tuple[list[object], list[object], list[object]
     return users, channels, triggers
 
 
+# Interactive payloads whose listeners act for a person (and, but for view submissions, open
+# something with a trigger id): both must be there.
+ACTING = frozenset({"block_actions", "view_submission", "message_action", "shortcut"})
+TRIGGERED = frozenset({"block_actions", "message_action", "shortcut"})
+
+
 def problem_of(body: dict[str, Any]) -> str | None:
     """What is malformed about the request's ids, or None."""
     users, channels, triggers = _ids(body)
+    kind = body.get("type")
+    is_command = "command" in body
+    if (is_command or kind in ACTING) and not users:
+        return "user id"
+    if (is_command or kind in TRIGGERED) and not triggers:
+        return "trigger id"
     if any(not is_user_id(u) for u in users):
         return "user id"
     if any(not is_channel_id(c) for c in channels):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.commands import parse_mention
 from bot.domain.text import is_channel_id, is_message_ts, is_user_id, sanitize
 from bot.i18n import escape, mention, t
 
@@ -47,6 +48,11 @@ def test_sanitize(raw: str, stored: str) -> None:
 def test_ids(value: object, user: bool, channel: bool) -> None:
     assert is_user_id(value) is user
     assert is_channel_id(value) is channel
+
+
+def test_command_mentions_are_bounded() -> None:
+    assert parse_mention("<@U0ABC|minji>") == "U0ABC"
+    assert parse_mention("<@U" + "A" * 5000 + ">") is None
 
 
 def test_message_ts() -> None:

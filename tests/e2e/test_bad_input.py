@@ -178,6 +178,14 @@ async def test_over_long_and_malformed_ids_are_refused_cleanly(
         bad = {**form, "user_id": "UCUST", field: value}
         reply = await bot.post_raw(urlencode(bad).encode(), "application/x-www-form-urlencoded")
         assert reply.status == 200 and json.loads(reply.text)["response_type"] == "ephemeral"
+    # a request without the person or the trigger it must carry
+    for field in ("user_id", "trigger_id"):
+        bad = {k: v for k, v in form.items() if k != field}
+        reply = await bot.post_raw(urlencode(bad).encode(), "application/x-www-form-urlencoded")
+        assert reply.status == 200 and json.loads(reply.text)["response_type"] == "ephemeral"
+    # a mention of an over-long id is no user at all
+    answer = await bot.reply_to("UCUST", "assign 1 <@U" + "A" * 500 + ">")
+    assert "/inquiry assign" in answer
     # a modal submission and a click from such a user: answered at once, not a 404
     started = time.monotonic()
     reply = await bot.interact(
@@ -212,7 +220,7 @@ async def test_over_long_and_malformed_ids_are_refused_cleanly(
     await bot.settle()
     assert await _count(bot) == 0
     assert bot.fake.calls_to("chat.postMessage") == []
-    assert bot.fake.calls_to("response_url") == []
+    assert len(bot.fake.calls_to("response_url")) == 1  # the usage answer above
     # an over-long event id is still de-duplicated, and stored (PostgreSQL included)
     msg = bot.fake.post_user_message("C0INTAKE", "UCUST", "long event id")
     event = {"type": "message", "channel": "C0INTAKE", "user": "UCUST", "text": "long event id"}
