@@ -98,6 +98,8 @@ def _text_input(
         "max_length": max_length,
     }
     if initial:
+        # What the person edits, not rendered text: kept as they wrote it (never escaped, or
+        # the entities would come back in the submission).
         el["initial_value"] = clip(initial, max_length)
     return el
 

@@ -230,3 +230,26 @@ async def test_over_long_and_malformed_ids_are_refused_cleanly(
     await eventually(lambda: bot.posts("C0TRIAGE"))
     await bot.settle()
     assert await _count(bot) == 1
+
+
+async def test_listener_failing_before_its_ack_still_answers_slack(bot: Bot) -> None:
+    from handlers.errors import reported
+
+    acks: list[dict[str, Any]] = []
+
+    async def fake_ack(**kw: Any) -> None:
+        acks.append(kw)
+
+    async def handle_broken_submission(ack: Any, body: dict[str, Any]) -> None:
+        raise RuntimeError("broken before ack")
+
+    listener = reported(handle_broken_submission)
+    await listener(
+        ack=fake_ack,
+        body={"type": "view_submission", "user": {"id": "USTAFF2"}},
+        context={"deps": bot.deps},
+        client=bot.runtime.client,
+    )
+    assert acks == [{}], "the modal is answered (closed) instead of a 404 after 3 s"
+    dm = await eventually(lambda: bot.dm_texts("USTAFF2"))
+    assert "reference" in dm[0]
