@@ -16,6 +16,7 @@ from bot.domain.commands import (
     clean_text,
     parse_inquiry_command,
 )
+from bot.domain.durations import too_far_ahead
 from bot.domain.inquiry import Kind, parse_kind
 from bot.domain.sla import end_of_business_day
 from bot.domain.text import is_channel_id, is_message_ts, is_user_id
@@ -248,6 +249,8 @@ def read_inquiry_form(
             errors[Block.DUE] = t(lang, "form.bad_date")
     if due is not None and due < today:
         errors[Block.DUE] = t(lang, "form.date_in_past")
+    if due is not None and too_far_ahead(due, today):
+        errors[Block.DUE] = t(lang, "form.date_too_far")
     if kind == Kind.REGULATORY and due is None and Block.DUE not in errors:
         errors[Block.DUE] = t(lang, "inquiry.error.regulatory_needs_due")
     fields = {
@@ -410,6 +413,9 @@ async def handle_eta_submission(
     day = _form_date(values.get(Block.ETA_DATE))
     if day is None:
         await ack(response_action="errors", errors={Block.ETA_DATE: t(lang, "form.bad_date")})
+        return
+    if too_far_ahead(day, deps.clock.now().astimezone(deps.tz).date()):
+        await ack(response_action="errors", errors={Block.ETA_DATE: t(lang, "form.date_too_far")})
         return
     at_text = values.get(Block.ETA_TIME)
     at = _form_time(at_text)

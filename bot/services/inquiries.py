@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.commands import EtaSpec
-from bot.domain.durations import DurationError, parse_duration
+from bot.domain.durations import DurationError, parse_duration, too_far_ahead
 from bot.domain.inquiry import Actor, Kind, Status, can, may, status_after
 from bot.domain.sla import current_deadline, deadline_state, end_of_business_day, shift_for_pause
 from bot.domain.text import sanitize
@@ -175,6 +175,7 @@ async def open_inquiry(session: AsyncSession, deps: Deps, draft: Draft) -> Opene
     now = deps.clock.now()
     if draft.due is not None and end_of_business_day(draft.due, deps.calendar) < now:
         raise DomainError("inquiry.error.due_in_past", due=draft.due.isoformat())
+    _refuse_far(draft.due, deps, now, "inquiry.usage.new")
     title = sanitize(draft.title).strip()[:MAX_TITLE] or "-"
     inquiry = Inquiry(
         number=await next_number(session),
@@ -289,6 +290,11 @@ async def assign_inquiry(
     return inquiry
 
 
+def _refuse_far(day: date | None, deps: Deps, now: datetime, usage: str) -> None:
+    if day is not None and too_far_ahead(day, now.astimezone(deps.tz).date()):
+        raise DomainError("inquiry.error.date_too_far", usage=usage, date=day.isoformat())
+
+
 def resolve_eta(spec: EtaSpec, deps: Deps) -> datetime:
     """Turn a typed ETA into a moment; refuse the past and unreadable durations."""
     now = deps.clock.now()
@@ -302,6 +308,7 @@ def resolve_eta(spec: EtaSpec, deps: Deps) -> datetime:
         moment = deps.calendar.add(now, duration)
     else:
         assert spec.day is not None
+        _refuse_far(spec.day, deps, now, "inquiry.usage.eta")
         if spec.at is None:
             moment = end_of_business_day(spec.day, deps.calendar)
         else:
@@ -385,6 +392,7 @@ async def add_milestone(
     stage = sanitize(stage)
     inquiry = await _load_for(session, deps, number, actor, "milestone")
     now = deps.clock.now()
+    _refuse_far(day, deps, now, "inquiry.usage.milestone")
     if end_of_business_day(day, deps.calendar) < now:
         raise DomainError(
             "inquiry.error.due_in_past", usage="inquiry.usage.milestone", due=day.isoformat()

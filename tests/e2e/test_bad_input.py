@@ -100,9 +100,13 @@ async def test_eta_modal_bad_time_and_tampered_metadata_are_field_errors(
         reply = await bot.submit("USTAFF2", view, values)
         assert reply.status == 200
         assert set(_errors(reply.text)) == {"eta_time"}
-    for bad_date in ("2026-13-01", "x" * 5000, "20261203"):
+    for bad_date in ("2026-13-01", "x" * 5000, "20261203", "9999-12-31"):
         values = {"eta_date": {"type": "datepicker", "selected_date": bad_date}}
         assert set(_errors((await bot.submit("USTAFF2", view, values)).text)) == {"eta_date"}
+    # far-away dates typed in commands: a clear refusal, not minutes of calendar walking
+    for text in ("eta 1 9999-12-31", "eta 1 9999-12-31 10:00", "milestone 1 9999-01-01 Stage"):
+        assert "too far ahead" in await bot.reply_to("USTAFF2", text)
+    assert "too far ahead" in await bot.reply_to("USTAFF2", "new regulatory Rule due:9999-12-31")
     for meta in ("{not json", "[]", '{"number": "1"}', '{"number": true}', '{"number": -4}', "9"):
         values = {"eta_date": date, "eta_time": {"type": "timepicker", "selected_time": "16:30"}}
         reply = await bot.submit("USTAFF2", {**view, "private_metadata": meta}, values)
@@ -146,8 +150,9 @@ async def test_new_inquiry_modal_tampered_metadata_and_users(
         values["assignee"] = {"type": "users_select", "selected_user": assignee}
         assert set(_errors((await bot.submit("UCUST", view, values)).text)) == {"assignee"}
     values.pop("assignee")
-    values["due"] = {"type": "datepicker", "selected_date": "9" * 5000}
-    assert set(_errors((await bot.submit("UCUST", view, values)).text)) == {"due"}
+    for due in ("9" * 5000, "9999-12-31"):
+        values["due"] = {"type": "datepicker", "selected_date": due}
+        assert set(_errors((await bot.submit("UCUST", view, values)).text)) == {"due"}
     # odd shapes in the state are read as text, not crashed on
     values["due"] = {"type": "datepicker", "selected_date": None}
     values["title"] = {"type": "plain_text_input", "value": 12345}
