@@ -10,7 +10,7 @@ from bot.deps import Deps
 from bot.domain.inquiry import Actor
 from bot.errors import DomainError
 from bot.i18n import Lang, t
-from bot.services.receipts import claim_action, receipt_key
+from bot.services.receipts import DOUBLE_CLICK, claim_action, receipt_key
 
 
 def actor_of(deps: Deps, user_id: str) -> Actor:
@@ -78,10 +78,26 @@ def submission_key(body: dict[str, Any], view: dict[str, Any]) -> str:
     return receipt_key("view", str(view.get("id") or ""), str(view.get("hash") or ""), user, state)
 
 
-async def first_time(deps: Deps, key: str) -> bool:
-    """Claim an action that changes nothing stored (opening a modal) in its own transaction."""
+def click_key(body: dict[str, Any], action: dict[str, Any]) -> str:
+    """Which button of which message a person pressed (the same for both clicks of a double
+    click, which Slack sends with two trigger ids)."""
+    container = body.get("container") or {}
+    return receipt_key(
+        "click",
+        str((body.get("user") or {}).get("id") or ""),
+        str(action.get("action_id") or ""),
+        str(action.get("value") or ""),
+        str(container.get("message_ts") or container.get("view_id") or ""),
+    )
+
+
+async def first_time(deps: Deps, key: str, click: str | None = None) -> bool:
+    """Claim an action that changes nothing stored (opening a modal) in its own transaction;
+    with `click`, a double click of the same button counts once too."""
     async with deps.sessions.begin() as session:
-        return await claim_action(session, deps, key)
+        if not await claim_action(session, deps, key):
+            return False
+        return click is None or await claim_action(session, deps, click, window=DOUBLE_CLICK)
 
 
 def id_list(value: object, limit: int = 200) -> list[int]:

@@ -35,6 +35,7 @@ from handlers.blocks.inquiry import (
 from handlers.common import (
     action_key,
     actor_of,
+    click_key,
     ephemeral,
     first_time,
     number_of,
@@ -369,8 +370,8 @@ async def handle_card_modal_action(
         view = build_eta_modal(lang, inquiry.number, deps.clock.now().astimezone(deps.tz).date())
     else:
         view = build_note_modal(lang, inquiry.number, resolve=which == "resolve")
-    if not await first_time(deps, action_key(body)):
-        return  # a replayed click: its modal was opened already
+    if not await first_time(deps, action_key(body), click_key(body, action)):
+        return  # a replayed click or a double click: its modal was opened already
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 

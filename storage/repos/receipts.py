@@ -27,6 +27,19 @@ async def add_receipt(
     return bool(result.rowcount == 1)
 
 
+async def add_receipt_after_expiry(
+    session: AsyncSession, *, key: str, now: datetime, expires_at: datetime
+) -> bool:
+    """Like add_receipt, but a row of the same key that has expired no longer counts (for
+    short windows such as a double click)."""
+    await session.exec(
+        sa.delete(ActionReceipt).where(
+            col(ActionReceipt.key) == key, col(ActionReceipt.expires_at) <= now
+        )
+    )
+    return await add_receipt(session, key=key, now=now, expires_at=expires_at)
+
+
 async def delete_expired_receipts(session: AsyncSession, *, now: datetime) -> int:
     """Delete receipts whose expiry has passed; return how many."""
     result = await session.exec(sa.delete(ActionReceipt).where(col(ActionReceipt.expires_at) < now))

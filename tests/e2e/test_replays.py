@@ -159,6 +159,12 @@ async def test_double_clicked_buttons_and_replayed_notes_act_once(bot: Bot) -> N
     await bot.settle()
     assert await _count(bot, InquiryEvent, kind="progress") == 1
     assert len([t for t in bot.dm_texts("UCUST") if "Working on it" in t]) == 1
+    # a real double click on a modal button: two trigger ids, one modal
+    clicks = [_click(bot, "USTAFF1", "inquiry-set-eta", "1") for _ in range(2)]
+    await asyncio.gather(*(bot.interact(c) for c in clicks))
+    await eventually(lambda: len(bot.fake.calls_to("views.open")) >= 2)
+    await bot.settle()
+    assert len(bot.fake.calls_to("views.open")) == 2
     assert not bot.fake.calls_to("response_url")[1:], "no error answers"
     assert not [c for c in bot.fake.calls if c.response.get("ok") is False]
 
@@ -175,3 +181,17 @@ async def test_receipts_are_recorded_with_an_expiry(bot: Bot) -> None:
     await bot.reply_to("UCUST", "list")
     await bot.reply_to("UCUST", "show 1")
     assert await _count(bot, ActionReceipt) == 1
+
+
+async def test_a_click_after_the_double_click_window_counts_again(bot: Bot) -> None:
+    from bot.services.receipts import DOUBLE_CLICK, claim_action
+
+    async def claim() -> bool:
+        async with bot.deps.sessions.begin() as s:
+            return await claim_action(s, bot.deps, "click:test", window=DOUBLE_CLICK)
+
+    assert await claim()
+    assert not await claim()
+    bot.clock.advance(DOUBLE_CLICK + timedelta(seconds=1))
+    assert await claim()
+    assert not await claim()
