@@ -48,7 +48,7 @@ MAX_NUMBER = 999_999_999
 def number_of(value: object) -> int:
     """The inquiry number a button carries; anything else is refused with a clear message."""
     text = str(value or "").strip().lstrip("#")
-    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_NUMBER:
+    if len(text) > 9 or not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_NUMBER:
         raise DomainError("inquiry.error.bad_ref", ref=str(value or "")[:40])
     return int(text)
 
@@ -73,18 +73,25 @@ def action_key(body: dict[str, Any]) -> str:
 
 def submission_key(body: dict[str, Any], view: dict[str, Any]) -> str:
     """The identity of a modal submission: the view's id and what was submitted in it."""
-    state = json.dumps((view.get("state") or {}).get("values") or {}, sort_keys=True, default=str)
-    user = str((body.get("user") or {}).get("id") or "")
-    return receipt_key("view", str(view.get("id") or ""), str(view.get("hash") or ""), user, state)
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    submitted = json.dumps(values or {}, sort_keys=True, default=str)
+    user = body.get("user")
+    user_id = str(user.get("id") or "") if isinstance(user, dict) else ""
+    return receipt_key(
+        "view", str(view.get("id") or ""), str(view.get("hash") or ""), user_id, submitted
+    )
 
 
 def click_key(body: dict[str, Any], action: dict[str, Any]) -> str:
     """Which button of which message a person pressed (the same for both clicks of a double
     click, which Slack sends with two trigger ids)."""
-    container = body.get("container") or {}
+    container = body.get("container")
+    container = container if isinstance(container, dict) else {}
+    user = body.get("user")
     return receipt_key(
         "click",
-        str((body.get("user") or {}).get("id") or ""),
+        str(user.get("id") or "") if isinstance(user, dict) else "",
         str(action.get("action_id") or ""),
         str(action.get("value") or ""),
         str(container.get("message_ts") or container.get("view_id") or ""),

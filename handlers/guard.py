@@ -36,7 +36,8 @@ def _ids(body: dict[str, Any]) -> tuple[list[object], list[object], list[object]
         channels.append(body["channel_id"])
     user = body.get("user")
     if user is not None:
-        users.append(user.get("id") if isinstance(user, dict) else user)
+        # interactive payloads name their person as {"id": …}; any other shape is no person
+        users.append(user.get("id") if isinstance(user, dict) else None)
     channel = body.get("channel")
     if isinstance(channel, dict) and "id" in channel:
         channels.append(channel["id"])

@@ -55,7 +55,7 @@ async def test_bad_button_values_get_a_clear_message(
 ) -> None:
     await bot.reply_to("UCUST", "new support A real one")
     for action in ("inquiry-assign-me", "inquiry-set-eta", "inquiry-resolve"):
-        for value in ("abc", "", "-1", "1.5", "99999999999", "١", "#x"):
+        for value in ("abc", "", "-1", "1.5", "99999999999", "١", "#x", "9" * 5000):
             before = len(bot.fake.calls_to("response_url"))
             reply = await bot.click("USTAFF2", action, value)
             assert reply.status == 200
