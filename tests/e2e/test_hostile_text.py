@@ -124,8 +124,9 @@ async def test_hostile_text_never_reaches_slack_live(bot: Bot) -> None:
     expected = 0
     for i, s in enumerate(HOSTILE):
         # 1. /inquiry new (glued to a word so it stays title text, not an assignee token)
-        answers.append(await bot.reply_to("UCUST", f"new support Broken:{s[:150]}"))
-        expected += 1 if len(f"Broken:{s[:150]}") <= 200 else 0
+        command = f'new support Broken:{s[:150]} customer:"{s[:60]}"'
+        answers.append(await bot.reply_to("UCUST", command))
+        expected += 1
         # 2. the new-inquiry modal
         before = len(bot.fake.calls_to("views.open"))
         await bot.command("UCUST", "")
@@ -176,12 +177,13 @@ async def test_hostile_text_never_reaches_slack_live(bot: Bot) -> None:
         expected += 1
         await _wait_count(bot, expected)
         number = (await _inquiries(bot))[-1].number
-        # 6. notes by command: progress, hold, resume, resolve, reopen
+        # 6. notes by command: progress, hold, resume, resolve, reopen, milestone
         for sub in ("progress", "hold"):
             answers.append(await bot.reply_to("USTAFF1", f"{sub} {number} {s[:2000]}"))
         answers.append(await bot.reply_to("USTAFF1", f"resume {number}"))
         answers.append(await bot.reply_to("USTAFF1", f"resolve {number} {s[:2000]}"))
         answers.append(await bot.reply_to("UCUST", f"reopen {number} {s[:2000]}"))
+        answers.append(await bot.reply_to("USTAFF1", f"milestone {number} 2026-12-21 {s[:2000]}"))
         # 7. notes and the ETA from the card's modals
         first = (await _inquiries(bot))[-2].number
         for action in ("inquiry-add-progress", "inquiry-resolve"):
