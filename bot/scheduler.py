@@ -18,6 +18,7 @@ log = logging.getLogger("charterbot.scheduler")
 Job = Callable[[Deps], Awaitable[Any]]
 SWEEP_BATCH = 1000
 RETENTION_EVERY = 3600.0  # seconds between retention runs
+RETENTION_BATCH = 5000  # rows of each kind deleted per transaction
 
 
 def scheduled_job(func: Job) -> Job:
@@ -50,12 +51,19 @@ async def run_sweep_job(deps: Deps) -> int:
 
 @scheduled_job
 async def run_retention_job(deps: Deps) -> dict[str, int]:
-    """Delete rows kept past their `[retention]` period (safe in several processes at once)."""
-    async with deps.sessions.begin() as session:
-        deleted = await purge_expired(session, deps)
-    if any(deleted.values()):
-        log.info("retention deleted %s", deleted)
-    return deleted
+    """Delete rows kept past their `[retention]` period, in batches of one transaction each
+    (safe in several processes at once)."""
+    total: dict[str, int] = {}
+    while True:
+        async with deps.sessions.begin() as session:
+            deleted = await purge_expired(session, deps, limit=RETENTION_BATCH)
+        for kind, count in deleted.items():
+            total[kind] = total.get(kind, 0) + count
+        if max(deleted.values()) < RETENTION_BATCH:
+            break
+    if any(total.values()):
+        log.info("retention deleted %s", total)
+    return total
 
 
 def build_scheduler(deps: Deps) -> AsyncIOScheduler:

@@ -26,18 +26,20 @@ def _before(now: datetime, keep: str) -> datetime:
     return now - parse_duration(keep).wall
 
 
-async def purge_expired(session: AsyncSession, deps: Deps) -> dict[str, int]:
-    """Delete old processed events, finished outbox rows, done reminders and expired receipts;
-    return how many rows of each went."""
+async def purge_expired(session: AsyncSession, deps: Deps, *, limit: int) -> dict[str, int]:
+    """Delete old processed events, finished outbox rows, done reminders and expired receipts
+    (at most `limit` of each); return how many rows of each went."""
     now = deps.clock.now()
     keep = deps.config.retention
     return {
-        "events": await delete_processed_events(session, before=_before(now, keep.events)),
+        "events": await delete_processed_events(
+            session, before=_before(now, keep.events), limit=limit
+        ),
         "outbox": await delete_finished_outbox(
-            session, before=_before(now, keep.outbox), states=FINISHED_OUTBOX
+            session, before=_before(now, keep.outbox), states=FINISHED_OUTBOX, limit=limit
         ),
         "reminders": await delete_done_reminders(
-            session, before=_before(now, keep.reminders), open_statuses=OPEN_STATUSES
+            session, before=_before(now, keep.reminders), open_statuses=OPEN_STATUSES, limit=limit
         ),
-        "receipts": await delete_expired_receipts(session, now=now),
+        "receipts": await delete_expired_receipts(session, now=now, limit=limit),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.db import insert_ignoring_duplicates
@@ -40,7 +40,10 @@ async def add_receipt_after_expiry(
     return await add_receipt(session, key=key, now=now, expires_at=expires_at)
 
 
-async def delete_expired_receipts(session: AsyncSession, *, now: datetime) -> int:
-    """Delete receipts whose expiry has passed; return how many."""
-    result = await session.exec(sa.delete(ActionReceipt).where(col(ActionReceipt.expires_at) < now))
+async def delete_expired_receipts(
+    session: AsyncSession, *, now: datetime, limit: int = 5000
+) -> int:
+    """Delete (at most `limit`) receipts whose expiry has passed; return how many."""
+    pick = select(ActionReceipt.key).where(col(ActionReceipt.expires_at) < now).limit(limit)
+    result = await session.exec(sa.delete(ActionReceipt).where(col(ActionReceipt.key).in_(pick)))
     return int(result.rowcount or 0)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from e2e.harness import Bot
 from sqlmodel import select
 
+from bot import scheduler
 from bot.scheduler import build_scheduler, run_retention_job
 from storage.models import ActionReceipt, Inquiry, OutboxMessage, ProcessedEvent, Reminder
 
@@ -52,7 +54,10 @@ def _outbox(key: str, state: str, at: Any) -> OutboxMessage:
     )
 
 
-async def test_retention_job_deletes_only_expired_rows(bot: Bot) -> None:
+async def test_retention_job_deletes_only_expired_rows(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scheduler, "RETENTION_BATCH", 2)  # several batches, same result
     deps = bot.deps
     now = deps.clock.now()
     old, recent = now - timedelta(days=120), now - timedelta(days=2)
