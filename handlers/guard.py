@@ -56,6 +56,7 @@ def _ids(body: dict[str, Any]) -> tuple[list[object], list[object], list[object]
 # something with a trigger id): both must be there.
 ACTING = frozenset({"block_actions", "view_submission", "message_action", "shortcut"})
 TRIGGERED = frozenset({"block_actions", "message_action", "shortcut"})
+KNOWN_TYPES = ACTING | {"event_callback", "view_closed", "block_suggestion"}
 
 
 def problem_of(body: dict[str, Any]) -> str | None:
@@ -84,9 +85,10 @@ async def check_request_ids(
     if problem is None:
         await next()
         return None
-    log.warning(
-        "refused a signed %s request: malformed %s", str(body.get("type") or "slash")[:40], problem
-    )
+    kind = body.get("type") if isinstance(body, dict) else None
+    # Only names of our own choosing reach the log line (request text could forge lines).
+    shown = "slash command" if "command" in body else kind if kind in KNOWN_TYPES else "other"
+    log.warning("refused a signed %s request: malformed %s", shown, problem)
     deps = context.get("deps")
     if "command" in body:
         # A slash command's answer can be given in the HTTP response itself: only its sender

@@ -179,6 +179,8 @@ async def test_over_long_and_malformed_ids_are_refused_cleanly(
     assert reply.status == 200
     answer = json.loads(reply.text)
     assert answer == {"response_type": "ephemeral", "text": t("ko", "error.bad_request")}
+    lines = [r.getMessage() for r in no_tracebacks.records if r.name == "charterbot.guard"]
+    assert lines == ["refused a signed slash command request: malformed user id"]
     for field, value in (("channel_id", "C" + "1" * 5000), ("trigger_id", "t" * 5000)):
         bad = {**form, "user_id": "UCUST", field: value}
         reply = await bot.post_raw(urlencode(bad).encode(), "application/x-www-form-urlencoded")
