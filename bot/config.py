@@ -173,6 +173,29 @@ class SchedulerConfig(_Strict):
         return v
 
 
+class RetentionConfig(_Strict):
+    """How long finished rows are kept (wall-clock durations) before the retention job
+    deletes them."""
+
+    events: str = "30d"
+    outbox: str = "30d"
+    reminders: str = "90d"
+    receipts: str = "1d"
+
+    @field_validator("events", "outbox", "reminders", "receipts")
+    @classmethod
+    def _keep_for(cls, v: str) -> str:
+        _check_duration(v)
+        duration = parse_duration(v)
+        if duration.is_business:
+            raise ValueError(f"'{v}' must be wall clock (s m h d), not business time")
+        # Slack retries events and accepts signed requests for five minutes: keeping less
+        # would let a retry or a replay through again.
+        if duration.wall.total_seconds() < 3600:
+            raise ValueError(f"'{v}' is too short: keep rows at least 1h")
+        return v
+
+
 def _check_users(v: list[str]) -> list[str]:
     for u in v:
         if not USER_ID.match(u):
@@ -217,6 +240,7 @@ class CharterConfig(_Strict):
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)
     sla: SlaConfig = Field(default_factory=SlaConfig)
     scheduler: SchedulerConfig = Field(default_factory=SchedulerConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
     teams: list[TeamConfig] = Field(default_factory=list)
     roles: RolesConfig = Field(default_factory=RolesConfig)
 

@@ -12,10 +12,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.deps import Deps
 from bot.domain.durations import parse_duration
 from bot.services.reminders import send_due_nudges
+from bot.services.retention import purge_expired
 
 log = logging.getLogger("charterbot.scheduler")
 Job = Callable[[Deps], Awaitable[Any]]
 SWEEP_BATCH = 1000
+RETENTION_EVERY = 3600.0  # seconds between retention runs
+RETENTION_BATCH = 5000  # rows of each kind deleted per transaction
 
 
 def scheduled_job(func: Job) -> Job:
@@ -46,8 +49,26 @@ async def run_sweep_job(deps: Deps) -> int:
             return total
 
 
+@scheduled_job
+async def run_retention_job(deps: Deps) -> dict[str, int]:
+    """Delete rows kept past their `[retention]` period, in batches of one transaction each
+    (safe in several processes at once)."""
+    total: dict[str, int] = {}
+    while True:
+        async with deps.sessions.begin() as session:
+            deleted = await purge_expired(session, deps, limit=RETENTION_BATCH)
+        for kind, count in deleted.items():
+            total[kind] = total.get(kind, 0) + count
+        if max(deleted.values()) < RETENTION_BATCH:
+            break
+    if any(total.values()):
+        log.info("retention deleted %s", total)
+    return total
+
+
 def build_scheduler(deps: Deps) -> AsyncIOScheduler:
-    """Create (not start) the scheduler with the sweep job every `scheduler.sweep_interval`."""
+    """Create (not start) the scheduler: the sweep every `scheduler.sweep_interval`, the
+    retention job hourly."""
     interval = parse_duration(deps.config.scheduler.sweep_interval)
     seconds = interval.wall.total_seconds() or 60.0 * interval.business_minutes or 30.0
     scheduler = AsyncIOScheduler(timezone=deps.tz)
@@ -57,6 +78,15 @@ def build_scheduler(deps: Deps) -> AsyncIOScheduler:
         seconds=seconds,
         args=[deps],
         id="sweep",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        run_retention_job,
+        "interval",
+        seconds=RETENTION_EVERY,
+        args=[deps],
+        id="retention",
         max_instances=1,
         coalesce=True,
     )

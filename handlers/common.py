@@ -1,14 +1,17 @@
-"""Helpers shared by the feature handlers: actor, language, reply rendering."""
+"""Helpers shared by the feature handlers: actor, language, reply rendering, reading
+untrusted request values, and the identity of an action (for acting on it once)."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from bot.deps import Deps
 from bot.domain.inquiry import Actor
 from bot.errors import DomainError
 from bot.i18n import Lang, t
+from bot.services.receipts import DOUBLE_CLICK, claim_action, receipt_key
 from storage.models import Inquiry
 
 
@@ -64,3 +67,68 @@ async def assignee_options(deps: Deps, user_id: str) -> list[tuple[str, str]] | 
     people = deps.config.assignable_in_order()
     names = await asyncio.gather(*(deps.languages.name_of(p) for p in people))
     return list(zip(people, names, strict=True))
+
+
+MAX_NUMBER = 999_999_999
+
+
+def number_of(value: object) -> int:
+    """The inquiry number a button carries; anything else is refused with a clear message."""
+    text = str(value or "").strip().lstrip("#")
+    if len(text) > 9 or not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_NUMBER:
+        raise DomainError("inquiry.error.bad_ref", ref=str(value or "")[:40])
+    return int(text)
+
+
+def read_metadata(view: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON object a modal carries in private_metadata, or None when it is not one."""
+    raw = view.get("private_metadata") or "{}"
+    try:
+        meta = json.loads(raw) if isinstance(raw, str) and len(raw) <= 3000 else None
+    except ValueError:
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def action_key(body: dict[str, Any]) -> str:
+    """The identity of a command or click: Slack's one-time trigger id (else the whole body)."""
+    trigger = body.get("trigger_id")
+    if isinstance(trigger, str) and trigger:
+        return receipt_key("trigger", trigger)
+    return receipt_key("body", json.dumps(body, sort_keys=True, default=str))
+
+
+def submission_key(body: dict[str, Any], view: dict[str, Any]) -> str:
+    """The identity of a modal submission: the view's id and what was submitted in it."""
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    submitted = json.dumps(values or {}, sort_keys=True, default=str)
+    user = body.get("user")
+    user_id = str(user.get("id") or "") if isinstance(user, dict) else ""
+    return receipt_key(
+        "view", str(view.get("id") or ""), str(view.get("hash") or ""), user_id, submitted
+    )
+
+
+def click_key(body: dict[str, Any], action: dict[str, Any]) -> str:
+    """Which button of which message a person pressed (the same for both clicks of a double
+    click, which Slack sends with two trigger ids)."""
+    container = body.get("container")
+    container = container if isinstance(container, dict) else {}
+    user = body.get("user")
+    return receipt_key(
+        "click",
+        str(user.get("id") or "") if isinstance(user, dict) else "",
+        str(action.get("action_id") or ""),
+        str(action.get("value") or ""),
+        str(container.get("message_ts") or container.get("view_id") or ""),
+    )
+
+
+async def first_time(deps: Deps, key: str, click: str | None = None) -> bool:
+    """Claim an action that changes nothing stored (opening a modal) in its own transaction;
+    with `click`, a double click of the same button counts once too."""
+    async with deps.sessions.begin() as session:
+        if not await claim_action(session, deps, key):
+            return False
+        return click is None or await claim_action(session, deps, click, window=DOUBLE_CLICK)

@@ -86,14 +86,15 @@ def reported(func: Listener) -> Listener:
     async def listener(**kwargs: Any) -> None:
         call = {k: v for k, v in kwargs.items() if k in own}
         deps = kwargs["context"].get("deps")
-        held = False
+        held = acked = False
         if "ack" in own and deps is not None:
             real_ack = kwargs["ack"]
 
             async def ack(*args: Any, **kw: Any) -> None:
                 # The answer to Slack goes out at once; the work after it waits for one of a
                 # few slots, so a burst queues cheaply instead of starving the acks.
-                nonlocal held
+                nonlocal held, acked
+                acked = True
                 await real_ack(*args, **kw)
                 if not held:
                     await deps.work_slots.acquire()
@@ -103,6 +104,9 @@ def reported(func: Listener) -> Listener:
         try:
             await func(**call)
         except Exception as exc:  # noqa: BLE001 - the one place errors are answered
+            if "ack" in own and deps is not None and not acked:
+                # Failed before answering: answer now, or Slack shows a 404 after 3 s.
+                await kwargs["ack"]()
             await handle_error(exc, kwargs["body"], kwargs["context"], kwargs["client"])
         finally:
             if held:

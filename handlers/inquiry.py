@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time
 from typing import Any
 
@@ -10,12 +9,21 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
-from bot.domain.commands import InquiryCommand, UsageError, clean_text, parse_inquiry_command
+from bot.domain.commands import (
+    CLOCK,
+    InquiryCommand,
+    UsageError,
+    clean_text,
+    parse_inquiry_command,
+)
+from bot.domain.durations import too_far_ahead
 from bot.domain.inquiry import Kind, can, may, parse_kind
 from bot.domain.sla import end_of_business_day
-from bot.errors import Conflict, DomainError, Forbidden
+from bot.domain.text import is_channel_id, is_message_ts, is_user_id
+from bot.errors import Conflict, Forbidden
 from bot.i18n import Lang, escape, t
 from bot.services import inquiries as svc
+from bot.services.receipts import claim_action
 from handlers.blocks.inquiry import (
     Viewer,
     build_customer_history,
@@ -27,7 +35,18 @@ from handlers.blocks.inquiry import (
     build_note_modal,
     texts,
 )
-from handlers.common import actor_of, assignee_options, ephemeral, tracked_text
+from handlers.common import (
+    action_key,
+    actor_of,
+    assignee_options,
+    click_key,
+    ephemeral,
+    first_time,
+    number_of,
+    read_metadata,
+    submission_key,
+    tracked_text,
+)
 from handlers.errors import reported
 from handlers.home import from_home, publish_home
 from handlers.ids import Action, Block, Command, View
@@ -69,6 +88,8 @@ async def handle_inquiry_command(
         await respond(**ephemeral(text))
         return
     if cmd.action == "modal":
+        if not await first_time(deps, action_key(command)):
+            return  # a replayed request: the modal was opened already
         view = build_new_inquiry_modal(
             lang,
             meta={"channel": command.get("channel_id")},
@@ -82,17 +103,23 @@ async def handle_inquiry_command(
             text += "\n" + await delivery_failures(deps, lang)
         await respond(**ephemeral(text))
         return
-    text, blocks = await _run(deps, cmd, user_id, lang)
+    result = await _run(deps, cmd, user_id, lang, action_key(command))
+    if result is None:
+        return  # a replayed request: it was acted on (and answered) the first time
+    text, blocks = result
     deps.outbox.kick()
     await respond(**ephemeral(text, blocks))
 
 
 async def _run(
-    deps: Deps, cmd: InquiryCommand, user_id: str, lang: Lang
-) -> tuple[str, list[dict[str, Any]] | None]:
+    deps: Deps, cmd: InquiryCommand, user_id: str, lang: Lang, receipt: str
+) -> tuple[str, list[dict[str, Any]] | None] | None:
     actor = actor_of(deps, user_id)
-    factory = deps.reads if cmd.action in ("list", "show") else deps.sessions
+    reading = cmd.action in ("list", "show")
+    factory = deps.reads if reading else deps.sessions
     async with factory.begin() as session:
+        if not reading and not await claim_action(session, deps, receipt):
+            return None
         if cmd.action == "new":
             assert cmd.kind is not None
             draft = svc.Draft(
@@ -201,26 +228,40 @@ async def delivery_failures(deps: Deps, lang: Lang) -> str:
     if not total:
         return t(lang, "admin.delivery_ok")
     lines = [t(lang, "admin.delivery_failed", count=total)]
-    lines += [f"• `{r.idempotency_key[:60]}` → {r.recipient}: {r.last_error[:120]}" for r in latest]
+    lines += [
+        f"• `{escape(r.idempotency_key[:60])}` → {escape(r.recipient)}: {escape(r.last_error[:120])}"
+        for r in latest
+    ]
     return "\n".join(lines)
 
 
-def parse_view_state(view: dict[str, Any]) -> dict[str, Any]:
-    """Flatten a view's state into {block_id: value}."""
-    out: dict[str, Any] = {}
-    for block_id, actions in (view.get("state") or {}).get("values", {}).items():
+def parse_view_state(view: dict[str, Any]) -> dict[str, str | None]:
+    """Flatten a view's state into {block_id: value}; values are strings or None (whatever
+    shape a forged payload has)."""
+    out: dict[str, str | None] = {}
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    if not isinstance(values, dict):
+        return out
+    for block_id, actions in values.items():
+        if not isinstance(actions, dict):
+            continue
         for el in actions.values():
+            if not isinstance(el, dict):
+                continue
             kind = el.get("type")
             if kind == "static_select":
-                out[block_id] = (el.get("selected_option") or {}).get("value")
+                option = el.get("selected_option")
+                value = option.get("value") if isinstance(option, dict) else None
             elif kind == "datepicker":
-                out[block_id] = el.get("selected_date")
+                value = el.get("selected_date")
             elif kind == "timepicker":
-                out[block_id] = el.get("selected_time")
+                value = el.get("selected_time")
             elif kind == "users_select":
-                out[block_id] = el.get("selected_user")
+                value = el.get("selected_user")
             else:
-                out[block_id] = el.get("value")
+                value = el.get("value")
+            out[str(block_id)] = None if value is None else str(value)
     return out
 
 
@@ -250,12 +291,13 @@ def read_inquiry_form(
         errors[Block.TITLE] = t(lang, "form.title_required")
     due = None
     if values.get(Block.DUE):
-        try:
-            due = date.fromisoformat(values[Block.DUE])
-        except ValueError:
+        due = _form_date(values[Block.DUE])
+        if due is None:
             errors[Block.DUE] = t(lang, "form.bad_date")
     if due is not None and due < today:
         errors[Block.DUE] = t(lang, "form.date_in_past")
+    if due is not None and too_far_ahead(due, today):
+        errors[Block.DUE] = t(lang, "form.date_too_far")
     if kind == Kind.REGULATORY and due is None and Block.DUE not in errors:
         errors[Block.DUE] = t(lang, "inquiry.error.regulatory_needs_due")
     fields = {
@@ -267,7 +309,49 @@ def read_inquiry_form(
         "contact": clean_text(values.get(Block.CONTACT) or ""),
         "assignee": assignee,
     }
+    if fields["assignee"] is not None and not is_user_id(fields["assignee"]):
+        errors[Block.ASSIGNEE] = t(lang, "form.bad_user")
     return fields, errors
+
+
+def _source_of(meta: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The new-inquiry modal's metadata when every value in it is what the bot put there."""
+    if meta is None:
+        return None
+    channel, ts, author = meta.get("channel"), meta.get("ts"), meta.get("author")
+    if channel is not None and not is_channel_id(channel):
+        return None
+    if ts is not None and not is_message_ts(ts):
+        return None
+    if author is not None and not is_user_id(author):
+        return None
+    return meta
+
+
+def _number_in(view: dict[str, Any]) -> int | None:
+    """The inquiry number a card modal carries, or None when its metadata was tampered with."""
+    number = (read_metadata(view) or {}).get("number")
+    if isinstance(number, int) and not isinstance(number, bool) and 0 < number <= 999_999_999:
+        return number
+    return None
+
+
+def _form_date(value: object) -> date | None:
+    """A datepicker value (`YYYY-MM-DD`), or None when it is anything else."""
+    if not isinstance(value, str) or len(value) != 10:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _form_time(value: object) -> time | None:
+    """A timepicker value (`HH:MM`, 00:00-23:59), or None when it is anything else."""
+    if not isinstance(value, str) or CLOCK.fullmatch(value) is None:
+        return None
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
 
 
 async def handle_new_inquiry_submission(
@@ -281,11 +365,13 @@ async def handle_new_inquiry_submission(
     # Names only matter for the error text, so they are looked up only when one is picked.
     assignable = await assignee_options(deps, user_id) if values.get(Block.ASSIGNEE) else []
     fields, errors = read_inquiry_form(values, lang, today, assignable)
-    if errors:
+    meta = _source_of(read_metadata(view))
+    if meta is None:
+        errors = {Block.TITLE: t(lang, "form.stale")}
+    if errors or meta is None:
         await ack(response_action="errors", errors=errors)
         return
     await ack()
-    meta = json.loads(view.get("private_metadata") or "{}")
     source_channel, source_ts = meta.get("channel"), meta.get("ts")
     # Only staff track someone else's message on their behalf; a customer is their own requester.
     author = meta.get("author") if deps.is_staff(user_id) else None
@@ -304,6 +390,8 @@ async def handle_new_inquiry_submission(
         created_by=user_id,
     )
     async with deps.sessions.begin() as session:
+        if not await claim_action(session, deps, submission_key(body, view)):
+            return  # the same submission again (a replay or a double submit): done once
         opened = await svc.open_inquiry(session, deps, draft)
         number, deadline = opened.inquiry.number, svc.fmt_time(opened.inquiry.deadline_at, deps)
     deps.outbox.kick()
@@ -326,8 +414,11 @@ async def handle_report_submission(
     if not title:
         await ack(response_action="errors", errors={Block.TITLE: t(lang, "form.title_required")})
         return
+    meta = _source_of(read_metadata(view))
+    if meta is None:
+        await ack(response_action="errors", errors={Block.TITLE: t(lang, "form.stale")})
+        return
     await ack()
-    meta = json.loads(view.get("private_metadata") or "{}")
     source_channel, source_ts = meta.get("channel"), meta.get("ts")
     draft = svc.Draft(
         kind=Kind.SUPPORT,
@@ -340,6 +431,8 @@ async def handle_report_submission(
         created_by=user_id,
     )
     async with deps.sessions.begin() as session:
+        if not await claim_action(session, deps, submission_key(body, view)):
+            return  # the same submission again (a replay or a double submit): done once
         opened = await svc.open_inquiry(session, deps, draft)
     deps.outbox.kick()
     if opened.created:
@@ -355,7 +448,7 @@ async def handle_card_modal_action(
     await ack()
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
-    number = _number_of(action)
+    number = number_of(action.get("value"))
     which = {
         Action.SET_ETA: "eta",
         Action.ADD_PROGRESS: "progress",
@@ -380,14 +473,9 @@ async def handle_card_modal_action(
         view = build_eta_modal(lang, inquiry.number, today, meta=meta)
     else:
         view = build_note_modal(lang, inquiry.number, which, meta=meta)
+    if not await first_time(deps, action_key(body), click_key(body, action)):
+        return  # a replayed click or a double click: its modal was opened already
     await client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def _number_of(action: dict[str, Any]) -> int:
-    value = str(action.get("value") or "")
-    if not value.isdigit():
-        raise DomainError("inquiry.error.not_found", number=value[:20] or "-")
-    return int(value)
 
 
 async def handle_open_card_action(ack: AsyncAck) -> None:
@@ -402,11 +490,13 @@ async def handle_assign_me_action(
     await ack()
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
-    number = _number_of(action)
+    number = number_of(action.get("value"))
     actor = actor_of(deps, user_id)
     svc.refuse_customer(actor, "assign", number)
     svc.check_assignable(deps, user_id)
     async with deps.sessions.begin() as session:
+        if not await claim_action(session, deps, action_key(body)):
+            return  # a replayed click
         inquiry = await svc.find_inquiry(session, number, lock=True)
         mine = inquiry.assignee_id == user_id
         if not mine:
@@ -431,26 +521,33 @@ async def handle_eta_submission(
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
     values = parse_view_state(view)
-    number = int(json.loads(view.get("private_metadata") or "{}").get("number", 0))
-    try:
-        day = date.fromisoformat(values.get(Block.ETA_DATE) or "")
-    except ValueError:
+    number = _number_in(view)
+    if number is None:
+        await ack(response_action="errors", errors={Block.ETA_DATE: t(lang, "form.stale")})
+        return
+    day = _form_date(values.get(Block.ETA_DATE))
+    if day is None:
         await ack(response_action="errors", errors={Block.ETA_DATE: t(lang, "form.bad_date")})
         return
+    if too_far_ahead(day, deps.clock.now().astimezone(deps.tz).date()):
+        await ack(response_action="errors", errors={Block.ETA_DATE: t(lang, "form.date_too_far")})
+        return
     at_text = values.get(Block.ETA_TIME)
-    moment = (
-        datetime.combine(day, time.fromisoformat(at_text), deps.tz)
-        if at_text
-        else end_of_business_day(day, deps.calendar)
-    )
+    at = _form_time(at_text)
+    if at_text and at is None:
+        await ack(response_action="errors", errors={Block.ETA_TIME: t(lang, "form.bad_time")})
+        return
+    moment = datetime.combine(day, at, deps.tz) if at else end_of_business_day(day, deps.calendar)
     if moment <= deps.clock.now():
         await ack(response_action="errors", errors={Block.ETA_DATE: t(lang, "form.date_in_past")})
         return
     await ack()
     async with deps.sessions.begin() as session:
+        if not await claim_action(session, deps, submission_key(body, view)):
+            return  # the same submission again: done once
         await svc.set_eta(session, deps, number, actor_of(deps, user_id), moment)
     deps.outbox.kick()
-    if json.loads(view.get("private_metadata") or "{}").get("home"):
+    if (read_metadata(view) or {}).get("home"):
         await publish_home(client, deps, user_id)
 
 
@@ -460,15 +557,19 @@ async def handle_note_submission(
     """Record a progress report, a resolution or a reopen reason from its modal."""
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
-    note = (parse_view_state(view).get(Block.NOTE) or "").strip()
+    note = str(parse_view_state(view).get(Block.NOTE) or "").strip()
     if not note:
         await ack(response_action="errors", errors={Block.NOTE: t(lang, "form.note_required")})
         return
+    number = _number_in(view)
+    if number is None:
+        await ack(response_action="errors", errors={Block.NOTE: t(lang, "form.stale")})
+        return
     await ack()
-    meta = json.loads(view.get("private_metadata") or "{}")
-    number = int(meta.get("number", 0))
     actor = actor_of(deps, user_id)
     async with deps.sessions.begin() as session:
+        if not await claim_action(session, deps, submission_key(body, view)):
+            return  # the same submission again: done once
         if view["callback_id"] == View.RESOLVE:
             await svc.resolve_inquiry(session, deps, number, actor, note)
         elif view["callback_id"] == View.REOPEN:
@@ -476,5 +577,5 @@ async def handle_note_submission(
         else:
             await svc.add_progress(session, deps, number, actor, note)
     deps.outbox.kick()
-    if meta.get("home"):
+    if (read_metadata(view) or {}).get("home"):
         await publish_home(client, deps, user_id)

@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.deps import Deps
 from bot.domain.commands import slack_plain
 from bot.domain.inquiry import Kind
+from bot.domain.text import is_message_ts
 from bot.services import inquiries as svc
 from handlers.errors import reported
 from handlers.ids import Event
@@ -34,6 +35,8 @@ async def handle_message_event(body: dict[str, Any], event: dict[str, Any], deps
     in_intake = channel in deps.config.channels.intake
     if not is_reply and not in_intake:
         return
+    if not is_message_ts(ts) or (is_reply and not is_message_ts(thread_ts)):
+        return  # not a timestamp Slack would send
     async with deps.sessions.begin() as session:
         if not await add_processed_event(
             session, event_id=body.get("event_id") or f"{channel}:{ts}", at=deps.clock.now()

@@ -10,8 +10,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from bot.deps import Deps
 from bot.i18n import Lang, t
 from bot.services.inquiries import fmt_time
+from bot.services.receipts import claim_action
 from bot.services.reminders import Snoozed, snooze_reminders
-from handlers.common import ephemeral
+from handlers.common import action_key, ephemeral
 from handlers.errors import reported
 from handlers.ids import Action
 
@@ -61,6 +62,8 @@ async def handle_snooze_action(
     lang = await deps.languages.language_of(user_id)
     ids = read_reminder_ids(action.get("value"))
     async with deps.sessions.begin() as session:
+        if not await claim_action(session, deps, action_key(body)):
+            return  # a replayed click
         snoozed = await snooze_reminders(
             session, deps, ids=ids, minutes=MINUTES[action["action_id"]], user_id=user_id
         )

@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import Deps
 from bot.domain.commands import slack_plain
 from bot.domain.inquiry import Kind
+from bot.domain.text import is_channel_id, is_message_ts, is_user_id
 from bot.i18n import t
 from bot.services import inquiries as svc
 from handlers.common import is_bot_message, tracked_text
@@ -36,6 +37,8 @@ async def handle_reaction_added_event(
     if event.get("reaction") != TICKET_REACTION or item.get("type") != "message":
         return
     channel, ts = item.get("channel", ""), item.get("ts", "")
+    if not is_channel_id(channel) or not is_message_ts(ts):
+        return  # not ids Slack would send: nothing to look up
     reactor = event.get("user") or ""
 
     async def tell(text: str) -> None:
@@ -62,7 +65,12 @@ async def handle_reaction_added_event(
         await tell(t(lang, "inquiry.error.bot_message"))
         return
     text = slack_plain(message.get("text") or "")
-    author = message.get("user") or event.get("item_user") or event["user"]
+    author = next(
+        (u for u in (message.get("user"), event.get("item_user"), event.get("user")) if u), None
+    )
+    if not is_user_id(author):
+        return  # no person to track it for (a bot's or an app's message)
+    assert isinstance(author, str)
     async with deps.sessions.begin() as session:
         if not await add_processed_event(
             session, event_id=body.get("event_id") or f"r:{channel}:{ts}", at=deps.clock.now()

@@ -9,10 +9,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.domain.commands import slack_plain
+from bot.domain.text import is_channel_id, is_message_ts, is_user_id
 from bot.i18n import t
 from bot.services.inquiries import title_from_text
 from handlers.blocks.inquiry import build_new_inquiry_modal, build_report_modal
-from handlers.common import assignee_options, ephemeral, is_bot_message, tracked_text
+from handlers.common import (
+    action_key,
+    assignee_options,
+    ephemeral,
+    first_time,
+    is_bot_message,
+    tracked_text,
+)
 from handlers.errors import reported
 from handlers.ids import Shortcut
 from storage.repos.inquiries import get_inquiry_by_source
@@ -50,7 +58,11 @@ async def handle_inquiry_from_message_shortcut(
         await respond(**ephemeral(tracked_text(deps, lang, existing, user_id)))
         return
     text = slack_plain(message.get("text") or "")
-    meta = {"channel": channel, "ts": ts}
+    author = message.get("user")
+    meta = {
+        "channel": channel if is_channel_id(channel) else None,
+        "ts": ts if is_message_ts(ts) else None,
+    }
     if not deps.is_staff(user_id):
         view = build_report_modal(lang, title=title_from_text(text), detail=text, meta=meta)
     else:
@@ -58,7 +70,9 @@ async def handle_inquiry_from_message_shortcut(
             lang,
             title=title_from_text(text),
             detail=text,
-            meta={**meta, "author": message.get("user") or user_id},
+            meta={**meta, "author": author if is_user_id(author) else user_id},
             assignees=await assignee_options(deps, user_id),
         )
+    if not await first_time(deps, action_key(shortcut)):
+        return  # a replayed request: the modal was opened already
     await client.views_open(trigger_id=shortcut["trigger_id"], view=view)

@@ -101,7 +101,7 @@ class ProcessedEvent(SQLModel, table=True):
 
     __tablename__ = "processed_events"
     event_id: str = Field(primary_key=True, max_length=64)
-    received_at: datetime = _dt()
+    received_at: datetime = _dt(index=True)
 
 
 class UserProfile(SQLModel, table=True):
@@ -134,7 +134,10 @@ class OutboxMessage(SQLModel, table=True):
     sent_ts: str | None = Field(default=None, max_length=32)
     last_error: str = Field(default="", max_length=500)
 
-    __table_args__ = (sa.Index("ix_outbox_due", "state", "available_at"),)
+    __table_args__ = (
+        sa.Index("ix_outbox_due", "state", "available_at"),
+        sa.Index("ix_outbox_created", "created_at"),
+    )
 
 
 class Reminder(SQLModel, table=True):
@@ -155,3 +158,17 @@ class Reminder(SQLModel, table=True):
     sent_at: datetime | None = _dt(nullable=True)
 
     __table_args__ = (sa.Index("ix_reminders_due", "state", "due_at"),)
+
+
+class ActionReceipt(SQLModel, table=True):
+    """A user action already acted on (Slack trigger id, or a modal's view id + state hash).
+
+    Inserting the key is the claim: a replayed or double-submitted request finds it taken.
+    Rows are deleted by the retention job once `expires_at` has passed (long after Slack's
+    five-minute signature window, so a replay can no longer be accepted by then).
+    """
+
+    __tablename__ = "action_receipts"
+    key: str = Field(primary_key=True, max_length=80)
+    created_at: datetime = _dt()
+    expires_at: datetime = _dt(index=True)

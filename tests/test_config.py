@@ -151,6 +151,19 @@ BAD_DOCUMENTS = [
         id="bad-extra-holiday",
     ),
     pytest.param({"bilingual_channels": "yes please"}, "bilingual_channels", "", id="bad-bool"),
+    pytest.param(
+        {"retention": {"events": "1bd"}}, "retention.events", "wall clock", id="retention-business"
+    ),
+    pytest.param(
+        {"retention": {"outbox": "10m"}}, "retention.outbox", "too short", id="retention-short"
+    ),
+    pytest.param(
+        {"retention": {"reminders": "forever"}},
+        "retention.reminders",
+        "forever",
+        id="retention-bad",
+    ),
+    pytest.param({"retention": {"keep": "1d"}}, "retention.keep", "unknown", id="retention-key"),
 ]
 
 
@@ -281,6 +294,10 @@ def test_defaults_when_path_is_none() -> None:
     assert config.sla.escalation_grace == "30bm"
     assert config.scheduler.sweep_interval == "30s"
     assert config.scheduler.digest_time == "08:30"
+    assert config.retention.events == "30d"
+    assert config.retention.outbox == "30d"
+    assert config.retention.reminders == "90d"
+    assert config.retention.receipts == "1d"
     assert config.teams == []
     assert config.staff == frozenset()
 

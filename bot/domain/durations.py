@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
-__all__ = ["Duration", "DurationError", "parse_duration"]
+__all__ = ["Duration", "DurationError", "parse_duration", "too_far_ahead"]
 
 GRAMMAR = (
     "use numbers with units s m h d (wall clock) or bm bh bd (business time), e.g. 2h30m, 90s, 1bd"
@@ -25,6 +25,12 @@ _MAX_TEXT = 100
 _TOKEN = r"([0-9]+)(bd|bh|bm|d|h|m|s)"
 _WHOLE = re.compile(rf"\s*(?:{_TOKEN}\s*)+", re.IGNORECASE | re.ASCII)
 _TOKENS = re.compile(_TOKEN, re.IGNORECASE | re.ASCII)
+
+
+def too_far_ahead(later: date, today: date) -> bool:
+    """Whether a date typed or picked by a person lies beyond what the bot plans for (the
+    same bound as durations: business-time walks over centuries would pin the CPU)."""
+    return later > today + MAX_WALL
 
 
 class DurationError(ValueError):

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from bot.domain.text import is_channel_id, is_user_id, sanitize
+
 Lang = Literal["ko", "en"]
 LANGS: tuple[Lang, ...] = ("ko", "en")
-USER_ID = re.compile(r"^[UW][A-Z0-9]{1,30}$")
-CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{1,30}$")
 # Parameters with these names are Slack ids and become mentions instead of escaped text.
 MENTION_PARAMS = frozenset({"user", "assignee", "requester", "actor", "manager"})
 CHANNEL_PARAMS = frozenset({"channel"})
@@ -33,8 +33,22 @@ def placeholders(template: str) -> set[str]:
 
 
 def escape(text: str) -> str:
-    """Escape &, < and > so user text can never become a mention or link in mrkdwn."""
+    """THE escaping of user-derived text for every outbound Slack text field.
+
+    `&`, `<` and `>` become entities, so user text can never become a mention, a broadcast
+    (`<!channel>`) or a disguised link; bidi and control characters are dropped, so it cannot
+    display as something else either. Slack decodes these three entities in plain_text and
+    mrkdwn alike, so the same function serves both.
+    """
+    text = sanitize(text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mention(user_id: str | None, fallback: str = "-") -> str:
+    """`<@U…>` for a valid Slack user id; anything else is shown as escaped text."""
+    if user_id and is_user_id(user_id):
+        return f"<@{user_id}>"
+    return escape(user_id or fallback)
 
 
 def _param(name: str, value: Any) -> str:
@@ -43,9 +57,9 @@ def _param(name: str, value: Any) -> str:
         return ", ".join(_param("user", v) for v in value) or "-"
     text = "" if value is None else str(value)
     if name in MENTION_PARAMS or name.endswith("_user"):
-        return f"<@{text}>" if USER_ID.match(text) else escape(text or "-")
+        return mention(text)
     if name in CHANNEL_PARAMS:
-        return f"<#{text}>" if CHANNEL_ID.match(text) else escape(text)
+        return f"<#{text}>" if is_channel_id(text) else escape(text)
     return escape(text)
 
 

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.commands import EtaSpec
-from bot.domain.durations import DurationError, parse_duration
+from bot.domain.durations import DurationError, parse_duration, too_far_ahead
 from bot.domain.inquiry import STAFF_ONLY, Actor, Kind, Status, can, may, status_after
 from bot.domain.sla import (
     current_deadline,
@@ -22,6 +22,7 @@ from bot.domain.sla import (
     shift_for_pause,
     verdicts,
 )
+from bot.domain.text import sanitize
 from bot.errors import Conflict, DomainError, Forbidden, NotFound
 from bot.i18n import guess_lang, timed
 from bot.services.outbox import enqueue_card_sync, enqueue_internal_message, enqueue_message
@@ -243,15 +244,16 @@ async def open_inquiry(session: AsyncSession, deps: Deps, draft: Draft) -> Opene
     now = deps.clock.now()
     if draft.due is not None and end_of_business_day(draft.due, deps.calendar) < now:
         raise DomainError("inquiry.error.due_in_past", due=draft.due.isoformat())
-    title = draft.title.strip()[:MAX_TITLE] or "-"
+    _refuse_far(draft.due, deps, now, "inquiry.usage.new")
+    title = sanitize(draft.title).strip()[:MAX_TITLE] or "-"
     inquiry = Inquiry(
         number=await next_number(session),
         kind=draft.kind.value,
         status=Status.ACKNOWLEDGED.value if draft.assignee_id else Status.NEW.value,
         title=title,
-        detail=draft.detail[:MAX_DETAIL],
-        customer=draft.customer[:200],
-        contact=draft.contact[:200],
+        detail=sanitize(draft.detail)[:MAX_DETAIL],
+        customer=sanitize(draft.customer)[:200],
+        contact=sanitize(draft.contact)[:200],
         requester_id=draft.requester_id,
         assignee_id=draft.assignee_id,
         source=draft.source,
@@ -392,6 +394,11 @@ async def assign_inquiry(
     return inquiry
 
 
+def _refuse_far(day: date | None, deps: Deps, now: datetime, usage: str) -> None:
+    if day is not None and too_far_ahead(day, now.astimezone(deps.tz).date()):
+        raise DomainError("inquiry.error.date_too_far", usage=usage, date=day.isoformat())
+
+
 def resolve_eta(spec: EtaSpec, deps: Deps) -> datetime:
     """Turn a typed ETA into a moment; refuse the past and unreadable durations."""
     now = deps.clock.now()
@@ -405,6 +412,7 @@ def resolve_eta(spec: EtaSpec, deps: Deps) -> datetime:
         moment = deps.calendar.add(now, duration)
     else:
         assert spec.day is not None
+        _refuse_far(spec.day, deps, now, "inquiry.usage.eta")
         if spec.at is None:
             moment = end_of_business_day(spec.day, deps.calendar)
         else:
@@ -468,6 +476,7 @@ async def add_progress(
     session: AsyncSession, deps: Deps, number: int, actor: Actor, note: str
 ) -> Inquiry:
     """Record an interim progress report (also the review result) and send it to the requester."""
+    note = sanitize(note)
     inquiry = await _load_for(session, deps, number, actor, "progress")
     now = deps.clock.now()
     if inquiry.first_response_at is None:
@@ -483,8 +492,10 @@ async def add_milestone(
     session: AsyncSession, deps: Deps, number: int, actor: Actor, day: date, stage: str
 ) -> Inquiry:
     """Plan a stage with the date its progress report is due."""
+    stage = sanitize(stage)
     inquiry = await _load_for(session, deps, number, actor, "milestone")
     now = deps.clock.now()
+    _refuse_far(day, deps, now, "inquiry.usage.milestone")
     if end_of_business_day(day, deps.calendar) < now:
         raise DomainError(
             "inquiry.error.due_in_past", usage="inquiry.usage.milestone", due=day.isoformat()
@@ -510,6 +521,7 @@ async def hold_inquiry(
     session: AsyncSession, deps: Deps, number: int, actor: Actor, reason: str
 ) -> Inquiry:
     """Pause the SLA clock while waiting for the customer."""
+    reason = sanitize(reason)
     inquiry = await _load_for(session, deps, number, actor, "hold")
     now = deps.clock.now()
     inquiry.hold_started_at = now
@@ -558,6 +570,7 @@ async def resolve_inquiry(
     session: AsyncSession, deps: Deps, number: int, actor: Actor, resolution: str
 ) -> Inquiry:
     """Close the work with a resolution the requester receives."""
+    resolution = sanitize(resolution)
     inquiry = await _load_for(session, deps, number, actor, "resolve")
     now = deps.clock.now()
     inquiry.resolution = resolution
@@ -587,6 +600,7 @@ async def reopen_inquiry(
     session: AsyncSession, deps: Deps, number: int, actor: Actor, reason: str
 ) -> Inquiry:
     """Put a resolved inquiry back in progress."""
+    reason = sanitize(reason)
     inquiry = await _load_for(session, deps, number, actor, "reopen")
     now = deps.clock.now()
     # A new resolution window from now (policy per kind in reopen_window): the old, past

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -9,12 +10,17 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
+from bot.domain.text import is_user_id
 from bot.i18n import Lang, lang_of_locale
 from bot.ports import Directory
 from storage.models import UserProfile
 from storage.repos.people import add_profile, get_profile
 
 PROFILE_TTL = timedelta(days=1)
+# The in-memory cache is bounded: least recently used people go first, and nobody's
+# language is remembered in memory for longer than an hour.
+CACHE_SIZE = 10_000
+CACHE_TTL = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,7 @@ class Languages:
         self._directory = directory
         self._clock = clock
         self._default = default
-        self._memory: dict[str, tuple[Reader, float]] = {}
+        self._memory: OrderedDict[str, tuple[Reader, float]] = OrderedDict()
 
     async def language_of(self, user_id: str) -> Lang:
         """Return the catalogue language for user_id (the default when unknown)."""
@@ -51,9 +57,13 @@ class Languages:
 
     async def reader_of(self, user_id: str) -> Reader:
         """Return user_id's language, whether their locale is known, and their time zone."""
+        if not is_user_id(user_id):
+            # not a Slack id: nothing to look up, nothing to remember
+            return Reader(lang=self._default, known=False, tz="")
         now = self._clock.now()
         hit = self._memory.get(user_id)
         if hit and hit[1] > now.timestamp():
+            self._memory.move_to_end(user_id)
             return hit[0]
         profile = await self._profile(user_id)
         locale = profile.locale if profile else None
@@ -62,11 +72,20 @@ class Languages:
             known=bool(locale),
             tz=profile.tz if profile else "",
         )
-        self._memory[user_id] = (reader, (now + timedelta(hours=1)).timestamp())
+        self._memory[user_id] = (reader, (now + CACHE_TTL).timestamp())
+        self._memory.move_to_end(user_id)
+        while len(self._memory) > CACHE_SIZE:
+            self._memory.popitem(last=False)
         return reader
+
+    def cached_count(self) -> int:
+        """How many people's languages are held in memory."""
+        return len(self._memory)
 
     async def name_of(self, user_id: str) -> str:
         """Return the user's display name (their id when the platform does not know them)."""
+        if not is_user_id(user_id):
+            return user_id
         profile = await self._profile(user_id)
         return profile.name if profile is not None and profile.name else user_id
 

@@ -1,4 +1,9 @@
-"""Small Block Kit helpers that keep every text within Slack's limits."""
+"""Small Block Kit helpers that keep every text within Slack's limits.
+
+Every text given to these helpers is Slack text already: catalogue strings (`t`, `t_plain`),
+whose parameters `t` escapes, or user-derived strings passed through `bot.i18n.escape` (the
+one escaping function) and ids through `bot.i18n.mention`.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +20,17 @@ MAX_VIEW_BLOCKS = 100
 
 
 def clip(text: str, limit: int) -> str:
-    """Shorten text to at most limit characters, ending with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Shorten text to at most limit characters, ending with an ellipsis when cut.
+
+    A cut never splits an entity (`&amp;`, `&lt;`, `&gt;`) of escaped text.
+    """
+    if len(text) <= limit:
+        return text
+    kept = text[: limit - 1]
+    amp = kept.rfind("&", max(0, len(kept) - 4))
+    if amp != -1 and ";" not in kept[amp:]:
+        kept = kept[:amp]
+    return kept + "…"
 
 
 # Slack mrkdwn has no escape for its formatting marks: user text gets look-alikes instead, so
@@ -38,7 +52,7 @@ def plain(text: str, limit: int = SECTION_TEXT) -> dict[str, Any]:
 
 
 def mrkdwn(text: str, limit: int = SECTION_TEXT) -> dict[str, Any]:
-    """A mrkdwn text object (the caller escapes user text)."""
+    """A mrkdwn text object (the caller escapes user text with `bot.i18n.escape`)."""
     return {"type": "mrkdwn", "text": clip(text, limit) or " "}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.i18n import USER_ID, Lang, escape, t, t_plain
+from bot.i18n import Lang, mention, t, t_plain
 from handlers.blocks.common import MAX_VIEW_BLOCKS, clip, context, header, literal, section
 from handlers.blocks.inquiry import Viewer, build_card_actions, texts
 
@@ -34,7 +34,7 @@ def home_line(lang: Lang, r: dict[str, Any]) -> str:
     )
     who = r.get("assignee")
     if who:
-        line += " " + (f"<@{who}>" if USER_ID.match(who) else escape(who))
+        line += " " + mention(who)
     return line
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.i18n import USER_ID, Lang, escape, t, t_plain
+from bot.i18n import Lang, escape, mention, t, t_plain
 from bot.services.inquiries import CustomerView
 from handlers.blocks.common import (
     FIELD_TEXT,
@@ -46,10 +46,6 @@ class Viewer:
 
     user_id: str
     is_staff: bool
-
-
-def _mention(user_id: str | None) -> str:
-    return f"<@{user_id}>" if user_id and USER_ID.match(user_id) else escape(user_id or "-")
 
 
 def build_card_actions(
@@ -100,10 +96,10 @@ def build_inquiry_card(
     fields: list[tuple[str, str]] = [
         ("card.kind", tr(f"kind.{card['kind']}")),
         ("card.status", tr(f"status.{card['status']}")),
-        ("card.requester", _mention(card["requester"])),
+        ("card.requester", mention(card["requester"])),
         (
             "card.assignee",
-            _mention(card["assignee"]) if card["assignee"] else tr("card.unassigned"),
+            mention(card["assignee"]) if card["assignee"] else tr("card.unassigned"),
         ),
     ]
     if card.get("customer"):
@@ -124,7 +120,7 @@ def build_inquiry_card(
         if results:
             fields.append(("card.result", "\n".join(results)))
     blocks: list[dict[str, Any]] = [
-        header(f"#{n} {card['title']}"),
+        header(f"#{n} {escape(card['title'])}"),
         {
             "type": "section",
             "fields": [mrkdwn(f"*{tr(k)}*\n{v}", FIELD_TEXT) for k, v in fields[:10]],
@@ -174,6 +170,8 @@ def _text_input(
         "max_length": max_length,
     }
     if initial:
+        # What the person edits, not rendered text: kept as they wrote it (never escaped, or
+        # the entities would come back in the submission).
         el["initial_value"] = clip(initial, max_length)
     return el
 
@@ -366,7 +364,7 @@ def build_inquiry_lines(
             status=t(lang, f"status.{r['status']}"),
             deadline=r["deadline"],
         )
-        + (f" {_mention(r['assignee'])}" if r["assignee"] else "")
+        + (f" {mention(r['assignee'])}" if r["assignee"] else "")
         for r in rows
     ]
     if links:
@@ -406,7 +404,7 @@ def build_history(
             lang, "history.line", at=e["at"], actor=e["actor"], what=t(lang, f"event.{e['kind']}")
         )
         if e.get("detail_user"):
-            line += f" → {_mention(e['detail_user'])}"
+            line += f" → {mention(e['detail_user'])}"
         if e["detail"]:
             line += f" — {escape(literal(clip(e['detail'], 300)))}"
         lines.append(line)

@@ -8,6 +8,7 @@ as the obligation asks, resolve, and snooze.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from bot.i18n import Lang, t
@@ -16,6 +17,9 @@ from handlers.blocks.inquiry import texts
 from handlers.ids import Action
 
 SNOOZE_MINUTES = (30, 60, 120)
+# The only link a nudge carries: the card's permalink as chat.getPermalink returned it (a
+# workspace URL, or the sandbox's own); nothing that could close or relabel the mrkdwn link.
+CARD_LINK = re.compile(r"^https?://[^\s<>|]{1,490}$")
 SNOOZE_ACTIONS = {30: Action.SNOOZE_30, 60: Action.SNOOZE_60, 120: Action.SNOOZE_120}
 LINE_SNOOZE = 60  # the snooze button each inquiry line carries
 WITH_BUTTONS = 20  # inquiries that get their own buttons (2 blocks each; 50 blocks at most)
@@ -64,7 +68,7 @@ def nudge_line(lang: Lang, group: list[dict[str, Any]]) -> str:
             line = t(lang, "nudge.line_escalated_unassigned", **params)
     else:
         line = t(lang, "nudge.line", **params)
-    if first.get("link"):
+    if first.get("link") and CARD_LINK.match(str(first["link"])):
         line += f" <{first['link']}|{t(lang, 'nudge.open_card')}>"
     return line
 

@@ -165,7 +165,7 @@ VALID: list[Any] = [
     pytest.param(
         "assign #12 <@U123|lee>", cmd("assign", ref=12, user="U123"), id="assign #ref named mention"
     ),
-    pytest.param("배정 5 <@U9>", cmd("assign", ref=5, user="U9"), id="assign ko"),
+    pytest.param("배정 5 <@U09>", cmd("assign", ref=5, user="U09"), id="assign ko"),
     # eta
     pytest.param(
         "eta 12 2026-12-04", cmd("eta", ref=12, eta=EtaSpec(day=date(2026, 12, 4))), id="eta date"

@@ -67,7 +67,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.client import make_delivery_client
 from bot.aio import cancel_and_wait
 from bot.deps import Deps
-from bot.i18n import Lang, t, with_times
+from bot.i18n import Lang, escape, t, with_times
 from bot.services import inquiries as svc
 from handlers.blocks.common import literal
 from handlers.blocks.inquiry import build_inquiry_card, texts
@@ -372,7 +372,7 @@ class OutboxSender:
             card = await svc.describe_with_history(session, deps, inquiry)
         cfg = deps.config
         blocks = build_inquiry_card(card, texts(cfg.language, cfg.bilingual_channels))
-        fallback = f"#{card['number']} {card['title']}"
+        fallback = f"#{card['number']} {escape(card['title'])}"
         if inquiry.card_ts and inquiry.card_channel:
             # chat.update is idempotent: no check needed even after an unknown outcome.
             await self._client.chat_update(

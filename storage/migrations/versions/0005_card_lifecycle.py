@@ -1,7 +1,7 @@
 """card lifecycle: card permalinks and people's time zones
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-30
 """
 
@@ -10,7 +10,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,53 @@
+"""Untrusted text and ids: what may be stored, and what counts as a Slack id (pure rules)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Slack ids are short upper-case alphanumerics; anything else taken from a request is refused
+# (so an "id" can never carry markup such as `<!channel>` into a mention).
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,20}$")
+MESSAGE_TS = re.compile(r"^\d{1,12}\.\d{1,8}$")
+TRIGGER_ID = re.compile(r"^[A-Za-z0-9._-]{1,200}$")
+VIEW_ID = re.compile(r"^V[A-Z0-9]{2,30}$")
+
+# Bidirectional overrides, embeddings, isolates and marks: they reorder what a reader sees
+# (a title can look like something else), so stored text never keeps them.
+BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+)
+_KEEP_CONTROLS = frozenset("\n\t")
+
+
+def is_user_id(value: object) -> bool:
+    """Return whether value looks like a Slack user id (`U…`/`W…`)."""
+    return isinstance(value, str) and USER_ID.match(value) is not None
+
+
+def is_channel_id(value: object) -> bool:
+    """Return whether value looks like a Slack conversation id (`C…`, `G…`, `D…`)."""
+    return isinstance(value, str) and CHANNEL_ID.match(value) is not None
+
+
+def is_message_ts(value: object) -> bool:
+    """Return whether value looks like a Slack message timestamp (`1700000000.000100`)."""
+    return isinstance(value, str) and MESSAGE_TS.match(value) is not None
+
+
+def sanitize(text: str) -> str:
+    """Text fit to store: NUL and other C0/C1 controls (except newline and tab) and bidi
+    controls removed, carriage returns turned into newlines.
+
+    PostgreSQL refuses NUL in text columns (the whole inquiry or note would be lost), and
+    bidi overrides make a title display as something it is not.
+    """
+    if not text:
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(
+        ch
+        for ch in text
+        if ch not in BIDI_CONTROLS and (ch in _KEEP_CONTROLS or unicodedata.category(ch) != "Cc")
+    )

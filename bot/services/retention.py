@@ -1,0 +1,45 @@
+"""Retention: delete rows that have served their purpose, on the configured schedule."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.deps import Deps
+from bot.domain.durations import parse_duration
+from bot.domain.inquiry import Status
+from storage.repos.receipts import delete_expired_receipts
+from storage.repos.retention import (
+    delete_done_reminders,
+    delete_finished_outbox,
+    delete_processed_events,
+)
+
+FINISHED_OUTBOX = ("sent", "cancelled", "failed")
+OPEN_STATUSES = tuple(
+    s.value for s in (Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.ON_HOLD)
+)
+
+
+def _before(now: datetime, keep: str) -> datetime:
+    return now - parse_duration(keep).wall
+
+
+async def purge_expired(session: AsyncSession, deps: Deps, *, limit: int) -> dict[str, int]:
+    """Delete old processed events, finished outbox rows, done reminders and expired receipts
+    (at most `limit` of each); return how many rows of each went."""
+    now = deps.clock.now()
+    keep = deps.config.retention
+    return {
+        "events": await delete_processed_events(
+            session, before=_before(now, keep.events), limit=limit
+        ),
+        "outbox": await delete_finished_outbox(
+            session, before=_before(now, keep.outbox), states=FINISHED_OUTBOX, limit=limit
+        ),
+        "reminders": await delete_done_reminders(
+            session, before=_before(now, keep.reminders), open_statuses=OPEN_STATUSES, limit=limit
+        ),
+        "receipts": await delete_expired_receipts(session, now=now, limit=limit),
+    }
