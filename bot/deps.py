@@ -29,9 +29,19 @@ class Wakeup:
         self._event.set()
 
     async def wait(self, timeout: float) -> None:
-        """Wait for a kick or the timeout, then re-arm."""
+        """Wait for a kick or the timeout, then re-arm.
+
+        Not `asyncio.wait_for`: on Python 3.11 it swallows a cancellation that arrives after
+        the awaited event fired but before the waiting task resumed (a kick and a stop in the
+        same loop iteration: `wait_for` sees its inner wait done and returns its result). The
+        outbox sender then ran on after `stop_background` had cancelled it, and
+        `cancel_and_wait` waited for it forever: the intermittent hang of the e2e suite's
+        teardown (tests kick the sender every 20 ms while they settle). `asyncio.timeout`
+        re-raises every cancellation that is not its own.
+        """
         try:
-            await asyncio.wait_for(self._event.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._event.wait()
         except TimeoutError:
             pass
         self._event.clear()
