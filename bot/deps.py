@@ -14,8 +14,7 @@ from bot.config import CharterConfig, EnvSettings
 from bot.domain.calendar import BusinessCalendar
 from bot.domain.nudges import NudgePolicy
 from bot.domain.sla import SlaPolicy
-from bot.ports import Directory
-from bot.services.people import Languages
+from bot.ports import Directory, LanguageLookup
 
 
 class Wakeup:
@@ -61,7 +60,8 @@ class Deps:
     policy: SlaPolicy
     nudges: NudgePolicy
     directory: Directory
-    languages: Languages
+    # bot.services.people.Languages; typed by its port so that deps imports no service.
+    languages: LanguageLookup
     outbox: Wakeup = field(default_factory=Wakeup)
     # How many listeners may do their post-ack work at once (see handlers/errors.py).
     work_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))

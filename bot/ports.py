@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.i18n import Lang
+
 
 @dataclass(frozen=True)
 class UserInfo:
@@ -26,3 +28,9 @@ class Kicker(Protocol):
     """Wakes the delivery loop after a transaction wrote to the outbox."""
 
     def kick(self) -> None: ...
+
+
+class LanguageLookup(Protocol):
+    """Which language a person reads (bot.services.people.Languages)."""
+
+    async def language_of(self, user_id: str) -> Lang: ...

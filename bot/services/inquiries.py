@@ -15,6 +15,7 @@ from bot.domain.durations import DurationError, parse_duration
 from bot.domain.inquiry import Actor, Kind, Status, can, may, status_after
 from bot.domain.sla import current_deadline, deadline_state, end_of_business_day, shift_for_pause
 from bot.errors import Conflict, DomainError, Forbidden, NotFound
+from bot.services.formatting import fmt_time as fmt_time  # noqa: PLC0414 (re-export)
 from bot.services.outbox import enqueue_card_sync, enqueue_message
 from bot.services.reminders import sync_reminders
 from storage.models import Inquiry, InquiryEvent
@@ -56,13 +57,6 @@ class Opened:
 
     inquiry: Inquiry
     created: bool
-
-
-def fmt_time(moment: datetime | None, deps: Deps) -> str:
-    """Format a moment in the configured time zone as `YYYY-MM-DD HH:MM`."""
-    if moment is None:
-        return "-"
-    return moment.astimezone(deps.tz).strftime("%Y-%m-%d %H:%M")
 
 
 def title_from_text(text: str) -> str:

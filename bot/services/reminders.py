@@ -15,6 +15,7 @@ from bot.deps import Deps
 from bot.domain.inquiry import Kind, Status
 from bot.domain.nudges import Facts, next_repeat, plan, snooze_until
 from bot.errors import Forbidden
+from bot.services.formatting import fmt_time
 from bot.services.outbox import enqueue_nudges
 from storage.models import Inquiry, InquiryEvent, Reminder
 from storage.repos.inquiries import list_events
@@ -121,8 +122,6 @@ def _card_link(inquiry: Inquiry) -> str:
 
 async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 1000) -> int:
     """Claim due reminders and queue one grouped nudge per recipient; return how many fired."""
-    from bot.services.inquiries import fmt_time
-
     now = deps.clock.now()
     claimed = await claim_due_reminders(session, now=now, limit=limit)
     if not claimed:

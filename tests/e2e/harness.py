@@ -25,7 +25,6 @@ from bot.sandbox.fake_slack import FakeSlack
 from e2e.world import CHANNELS, KST, PEOPLE, SECRET, START, TEST_CONFIG, TOKEN, bot_env  # noqa: F401 (KST)
 from storage.migrate import upgrade_async
 
-
 # The fake Web API has no rate limit unless a test sets one, so the harness paces the sender
 # 50 times faster than Slack's one message per second per channel (a real setting of the
 # sender, see DeliverySettings.channel_interval); otherwise every test would mostly wait.
