@@ -66,7 +66,7 @@ bench: $(VENV)/.installed
 	[ $$found = 1 ] || { echo "no benchmarks found in benchmarks/" >&2; exit 1; }
 
 clean:
-	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .hypothesis *.egg-info
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 	rm -f $(VENV)/.installed $(VENV)/.installed-run
 
