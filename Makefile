@@ -1,8 +1,10 @@
 # charterbot build/test plumbing (GNU make).
 #   make run    install runtime deps into .venv, then run the bot
 #               (sandbox when SLACK_BOT_TOKEN is empty, otherwise serve)
-#   make test   install dev deps into .venv, then run the whole test suite
-#   make lint   ruff + mypy --strict (informational: never fails the build)
+#   make test   install dev deps into .venv, run the checks of `make lint`, then the whole
+#               test suite; any finding or failing test fails it (and so CI)
+#   make lint   ruff check, ruff format --check, mypy --strict, lint-imports (the
+#               architecture contracts in pyproject.toml); fails on any finding
 #   make bench  run benchmarks/*.py (ack.py first)
 
 PY ?= python3
@@ -46,12 +48,14 @@ run: $(VENV)/.installed-run
 		exec $(BIN)/charterbot sandbox $(SANDBOX_ARGS); \
 	fi
 
-test: $(VENV)/.installed
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
-	-$(BIN)/ruff check .
-	-$(BIN)/mypy --strict bot storage
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict bot handlers storage
+	$(BIN)/lint-imports
 
 bench: $(VENV)/.installed
 	@set -e; found=0; \
@@ -62,7 +66,7 @@ bench: $(VENV)/.installed
 	[ $$found = 1 ] || { echo "no benchmarks found in benchmarks/" >&2; exit 1; }
 
 clean:
-	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .hypothesis *.egg-info
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 	rm -f $(VENV)/.installed $(VENV)/.installed-run
 

@@ -18,7 +18,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.client import SlackDirectory, make_client
-from bot.adapters.slack.sender import OutboxSender
+from bot.adapters.slack.sender import DeliverySettings, OutboxSender
 from bot.adapters.slack.verify import (
     RefusalLog,
     allowed_response_url,
@@ -178,12 +178,21 @@ class Runtime:
 
 
 def build_runtime(
-    env: EnvSettings, config: CharterConfig, *, clock: Clock | None = None
+    env: EnvSettings,
+    config: CharterConfig,
+    *,
+    clock: Clock | None = None,
+    delivery: DeliverySettings | None = None,
 ) -> Runtime:
-    """Build deps, the Web API client, the Bolt app and the outbox sender."""
+    """Build deps, the Web API client, the Bolt app and the outbox sender.
+
+    `delivery` tunes the sender (retries, leases, pacing); the default paces every channel to
+    Slack's one message per second (`DeliverySettings.channel_interval`).
+    """
     client = make_client(env.SLACK_BOT_TOKEN, env.SLACK_API_URL)
     deps = build_deps(env, config, client=client, clock=clock)
-    return Runtime(deps, client, build_bolt_app(deps, client), OutboxSender(deps, client))
+    sender = OutboxSender(deps, client, delivery)
+    return Runtime(deps, client, build_bolt_app(deps, client), sender)
 
 
 def start_background(runtime: Runtime) -> None:

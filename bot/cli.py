@@ -34,11 +34,34 @@ def cmd_check_config(args: argparse.Namespace, env: EnvSettings) -> int:
     return 0
 
 
+def _database_unusable(env: EnvSettings) -> bool:
+    """Print why DATABASE_URL cannot work (one line) when that is known before connecting."""
+    from storage.db import database_url_problem
+
+    problem = database_url_problem(env.DATABASE_URL)
+    if problem is not None:
+        print(f"charterbot: {problem}", file=sys.stderr)
+    return problem is not None
+
+
 def cmd_db_upgrade(_args: argparse.Namespace, env: EnvSettings) -> int:
     """Apply every Alembic migration to DATABASE_URL."""
+    if _database_unusable(env):
+        return 2
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    from storage.db import describe_url
     from storage.migrate import upgrade
 
-    upgrade(env.DATABASE_URL)
+    try:
+        upgrade(env.DATABASE_URL)
+    except (OperationalError, InterfaceError, OSError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        print(
+            f"charterbot: cannot open the database {describe_url(env.DATABASE_URL)}: {reason}",
+            file=sys.stderr,
+        )
+        return 2
     print("database is up to date")
     return 0
 
@@ -110,6 +133,8 @@ def cmd_serve(args: argparse.Namespace, env: EnvSettings) -> int:
             file=sys.stderr,
         )
         return 2
+    if _database_unusable(env):
+        return 2
     asyncio.run(_serve(env, web_part=True, background=not args.no_scheduler))
     return 0
 
@@ -122,6 +147,8 @@ def cmd_worker(_args: argparse.Namespace, env: EnvSettings) -> int:
             f"charterbot: missing environment variable(s): {', '.join(missing)}; {SETUP_HINT}",
             file=sys.stderr,
         )
+        return 2
+    if _database_unusable(env):
         return 2
     asyncio.run(_worker(env))
     return 0
@@ -181,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     from bot.logs import configure_logging
 
     configure_logging(logging.INFO)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # 7 lines of noise
     args = build_parser().parse_args(argv)
     env = EnvSettings()
     try:

@@ -14,8 +14,7 @@ from bot.config import CharterConfig, EnvSettings
 from bot.domain.calendar import BusinessCalendar
 from bot.domain.nudges import NudgePolicy
 from bot.domain.sla import SlaPolicy
-from bot.ports import Directory
-from bot.services.people import Languages
+from bot.ports import Directory, LanguageLookup
 
 
 class Wakeup:
@@ -29,9 +28,19 @@ class Wakeup:
         self._event.set()
 
     async def wait(self, timeout: float) -> None:
-        """Wait for a kick or the timeout, then re-arm."""
+        """Wait for a kick or the timeout, then re-arm.
+
+        Not `asyncio.wait_for`: on Python 3.11 it swallows a cancellation that arrives after
+        the awaited event fired but before the waiting task resumed (a kick and a stop in the
+        same loop iteration: `wait_for` sees its inner wait done and returns its result). The
+        outbox sender then ran on after `stop_background` had cancelled it, and
+        `cancel_and_wait` waited for it forever: the intermittent hang of the e2e suite's
+        teardown (tests kick the sender every 20 ms while they settle). `asyncio.timeout`
+        re-raises every cancellation that is not its own.
+        """
         try:
-            await asyncio.wait_for(self._event.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._event.wait()
         except TimeoutError:
             pass
         self._event.clear()
@@ -51,7 +60,8 @@ class Deps:
     policy: SlaPolicy
     nudges: NudgePolicy
     directory: Directory
-    languages: Languages
+    # bot.services.people.Languages; typed by its port so that deps imports no service.
+    languages: LanguageLookup
     outbox: Wakeup = field(default_factory=Wakeup)
     # How many listeners may do their post-ack work at once (see handlers/errors.py).
     work_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))

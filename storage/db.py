@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -51,6 +52,36 @@ def make_engine(url: str, *, readonly: bool = False, **kwargs: Any) -> AsyncEngi
         kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(url, **kwargs)
+
+
+def database_url_problem(url: str) -> str | None:
+    """Why DATABASE_URL `url` cannot work, found without connecting; None when it may.
+
+    SQLite creates a missing database file but not a missing folder, and its own error
+    ("unable to open database file") names neither.
+    """
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        return f"DATABASE_URL is not a database URL: {url!r}"
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    folder = Path(database).absolute().parent
+    if not folder.is_dir():
+        shown = parsed.render_as_string(hide_password=True)
+        return f"the folder {folder} of DATABASE_URL {shown} does not exist; create it first"
+    return None
+
+
+def describe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "(invalid URL)"
 
 
 def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

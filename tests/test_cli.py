@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -160,6 +162,47 @@ def test_db_upgrade_creates_the_tables(
     assert {"inquiries", "outbox"} <= tables
     # Upgrading an up-to-date database is a no-op, not an error.
     assert main(["db", "upgrade"]) == 0
+
+
+@pytest.mark.parametrize("command", [["db", "upgrade"], ["worker"], ["serve"]])
+def test_a_database_folder_that_does_not_exist_is_one_clear_line_and_exit_2(
+    tmp_path: Path, command: list[str]
+) -> None:
+    missing = tmp_path / "no" / "such" / "folder"
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in SLACK_VARS},
+        "DATABASE_URL": f"sqlite+aiosqlite:///{missing}/charterbot.db",
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": "secret",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *command],
+        check=False,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert str(missing) in lines[0] and "does not exist" in lines[0]
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not missing.exists(), "nothing is created on the way"
+
+
+def test_db_upgrade_of_an_unreachable_database_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("DATABASE_URL", f"postgresql+asyncpg://u:hunter2@127.0.0.1:{port}/x")
+    assert main(["db", "upgrade"]) == 2
+    out, err = capsys.readouterr()
+    assert len(err.strip().splitlines()) == 1 and "cannot open the database" in err
+    assert "hunter2" not in err and "Traceback" not in err + out
 
 
 def test_unknown_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

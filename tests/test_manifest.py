@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,8 @@ from handlers.ids import Command, Event, Shortcut
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / "manifest.yml"
-SCHEMA_NAME = Path("slack") / "manifest.schema.1.0.0.json"
+# Slack's manifest schema, vendored from slackapi/manifest-schema 1.0.0.
+SCHEMA = ROOT / "tests" / "data" / "slack" / "manifest.schema.json"
 REQUEST_PATH = "/slack/events"
 
 # Slack splits the `message` event into one subscription per conversation type.
@@ -23,18 +23,9 @@ MESSAGE_SUBSCRIPTIONS = {"message.channels", "message.groups", "message.im", "me
 
 
 def _schema_path() -> Path:
-    candidates = [ROOT.parent / "shared" / SCHEMA_NAME]
-    if shared := os.environ.get("CHARTERBOT_SHARED"):
-        candidates.append(Path(shared) / SCHEMA_NAME)
-    for path in candidates:
-        if path.is_file():
-            return path
-    # A missing schema must fail loudly: a skipped check would let a broken manifest through.
-    pytest.fail(
-        "Slack manifest schema not found; looked in "
-        + ", ".join(str(p) for p in candidates)
-        + " (set CHARTERBOT_SHARED to the directory holding slack/manifest.schema.1.0.0.json)"
-    )
+    # Vendored (tests/data/slack/README.md): a missing copy fails, never skips the check.
+    assert SCHEMA.is_file(), f"Slack manifest schema missing: {SCHEMA}"
+    return SCHEMA
 
 
 @pytest.fixture(scope="module")

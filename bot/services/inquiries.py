@@ -25,6 +25,7 @@ from bot.domain.sla import (
 from bot.domain.text import sanitize
 from bot.errors import Conflict, DomainError, Forbidden, NotFound
 from bot.i18n import guess_lang, timed
+from bot.services.formatting import fmt_time as fmt_time  # noqa: PLC0414 (re-export)
 from bot.services.outbox import enqueue_card_sync, enqueue_internal_message, enqueue_message
 from bot.services.reminders import sync_reminders
 from storage.models import Inquiry, InquiryEvent
@@ -102,13 +103,6 @@ class Opened:
 
     inquiry: Inquiry
     created: bool
-
-
-def fmt_time(moment: datetime | None, deps: Deps) -> str:
-    """Format a moment in the configured time zone as `YYYY-MM-DD HH:MM`."""
-    if moment is None:
-        return "-"
-    return moment.astimezone(deps.tz).strftime("%Y-%m-%d %H:%M")
 
 
 TITLE_SUMMARY = 80

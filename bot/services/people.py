@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -12,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.clock import Clock
 from bot.domain.text import is_user_id
 from bot.i18n import Lang, lang_of_locale
-from bot.ports import Directory
+from bot.ports import Directory, Reader
 from storage.models import UserProfile
 from storage.repos.people import add_profile, get_profile
 
@@ -21,15 +20,6 @@ PROFILE_TTL = timedelta(days=1)
 # language is remembered in memory for longer than an hour.
 CACHE_SIZE = 10_000
 CACHE_TTL = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class Reader:
-    """How to write for one person: language (known from their locale or not) and time zone."""
-
-    lang: Lang
-    known: bool  # False: no locale known, `lang` is the configured default
-    tz: str  # IANA zone from their profile, "" when unknown
 
 
 class Languages:

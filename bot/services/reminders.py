@@ -25,6 +25,7 @@ from bot.domain.nudges import (
     snooze_until,
 )
 from bot.errors import Conflict, Forbidden, NotFound
+from bot.services.formatting import fmt_time
 from bot.services.outbox import enqueue_nudges
 from bot.services.people import is_absent
 from storage.models import Inquiry, InquiryEvent, Reminder
@@ -170,8 +171,6 @@ async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 100
     What is shown follows `select_nudges` (only the most advanced state per obligation, a
     waiting snooze holds its obligation back); the message has one line per inquiry.
     """
-    from bot.services.inquiries import fmt_time
-
     now = deps.clock.now()
     claimed = await claim_due_reminders(session, now=now, limit=limit)
     if not claimed:

@@ -47,8 +47,13 @@ async def get_inquiry(
     """Return the inquiry with that number, or None."""
     stmt = select(Inquiry).where(Inquiry.number == number)
     if for_update:
+        # FOR NO KEY UPDATE (key_share=True), not FOR UPDATE: it still serialises two changes
+        # of one inquiry, but lets other transactions insert rows that reference it (the
+        # foreign-key check takes FOR KEY SHARE). With FOR UPDATE, a change that cancels
+        # reminders deadlocked on PostgreSQL with a sweep that had claimed one of them and
+        # was inserting its repeat (each waited for the other's lock).
         # populate_existing: a row read earlier in this session must not hide the locked version
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        stmt = stmt.with_for_update(key_share=True).execution_options(populate_existing=True)
     return (await session.exec(stmt)).first()
 
 

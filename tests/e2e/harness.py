@@ -17,12 +17,20 @@ from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 from support.polling import eventually
 
+from bot.adapters.slack.sender import DeliverySettings
 from bot.app import Runtime, build_runtime, build_web_app
 from bot.clock import SettableClock
 from bot.config import parse_config
 from bot.sandbox.fake_slack import FakeSlack
 from e2e.world import CHANNELS, KST, PEOPLE, SECRET, START, TEST_CONFIG, TOKEN, bot_env  # noqa: F401 (KST)
 from storage.migrate import upgrade_async
+
+# The fake Web API has no rate limit unless a test sets one, so the harness paces the sender
+# 50 times faster than Slack's one message per second per channel (a real setting of the
+# sender, see DeliverySettings.channel_interval); otherwise every test would mostly wait.
+# tests/e2e/test_delivery.py::test_paced_to_one_message_per_second_per_channel runs the
+# production pacing.
+HARNESS_DELIVERY = DeliverySettings(channel_interval=0.02)
 
 
 @dataclass
@@ -271,7 +279,10 @@ async def start_bot(
     api = await fake.start()
     await upgrade_async(db_url)
     runtime = build_runtime(
-        bot_env(api, db_url), parse_config(config or TEST_CONFIG), clock=SettableClock(start)
+        bot_env(api, db_url),
+        parse_config(config or TEST_CONFIG),
+        clock=SettableClock(start),
+        delivery=HARNESS_DELIVERY,
     )
     app = build_web_app(runtime)
     runner = web.AppRunner(app)

@@ -99,7 +99,9 @@ async def test_rate_limited_then_delivered_none_twice(dbot: Bot) -> None:
 async def test_paced_to_one_message_per_second_per_channel(dbot: Bot) -> None:
     bot = dbot
     bot.fake.rate_limit_per_channel = 1.0
-    bot.runtime.sender.settings = replace(FAST, channel_interval=1.0)
+    production = DeliverySettings().channel_interval  # what `charterbot serve` runs with
+    assert production == 1.0
+    bot.runtime.sender.settings = replace(FAST, channel_interval=production)
     keys = [(f"p{i}", "C0NOTICES") for i in range(4)] + [(f"q{i}", "C0REPORTS") for i in range(4)]
     await queue(bot.deps.sessions, keys, now=bot.clock.now())
     bot.deps.outbox.kick()

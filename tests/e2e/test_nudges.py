@@ -146,6 +146,7 @@ async def test_snooze_fires_again_later_and_double_click_snoozes_once(nbot: Bot)
     await advance(nbot, 8)
     nudge = nudges_to(nbot, "USTAFF2")[0]
     snooze = snooze_button(nudge)
+    answered = len(nbot.fake.calls_to("response_url"))
     for _ in range(2):
         await nbot.click(
             "USTAFF2",
@@ -154,10 +155,11 @@ async def test_snooze_fires_again_later_and_double_click_snoozes_once(nbot: Bot)
             channel=nbot.fake.dm_channel_for("USTAFF2"),
             message_ts=nudge["ts"],
         )
-    await eventually(
-        lambda: [
-            c for c in nbot.fake.calls_to("response_url") if "Snoozed #1" in json.dumps(c.args)
-        ]
+    # Both clicks answered, i.e. both snoozes committed, before the first response below:
+    # otherwise a snooze written after it escapes the cancellation (and the test flaked).
+    await eventually(lambda: len(nbot.fake.calls_to("response_url")) >= answered + 2)
+    assert any(
+        "Snoozed #1" in json.dumps(c.args) for c in nbot.fake.calls_to("response_url")[answered:]
     )
     await nbot.reply_to(
         "USTAFF2", "progress 1 replied"

@@ -127,7 +127,9 @@ class DeliverySettings:
     backoff_base: float = 2.0  # retry n waits backoff_base * 2**(n-1) ...
     backoff_max: float = 300.0  # ... capped here
     lease: float = 60.0  # a 'sending' row not renewed for this long is re-examined
-    channel_interval: float = 1.0  # min time between two posts to one channel
+    # Pacing: min time between two posts to one channel (Slack allows about 1 message per
+    # second per channel). Faster only against a Web API that allows it (the test harness).
+    channel_interval: float = 1.0
     batch: int = 50  # rows claimed per round
     timeout: float | None = None  # per Slack request; None: the shared client's
     lookback: float = 300.0  # history search starts this long before the row was queued
@@ -192,7 +194,13 @@ class OutboxSender:
 
     async def run_forever(self, idle: float | None = None) -> None:
         """Deliver until cancelled; sleeps until kicked, a channel cools down or `idle` passes."""
+        me = asyncio.current_task()
         while True:
+            if me is not None and me.cancelling():
+                # Stop was requested but a library swallowed the CancelledError on its way out
+                # (3.11's asyncio.wait_for does so in a race; see Wakeup.wait): stop anyway,
+                # or whoever awaits this task after cancelling it waits forever.
+                raise asyncio.CancelledError
             try:
                 sent = await self.deliver_due()
             except Exception:
