@@ -109,7 +109,7 @@ async def _count(bot: Bot) -> int:
 
 
 async def _opened_view(bot: Bot, before: int) -> dict[str, Any]:
-    calls = await eventually(lambda: bot.fake.calls_to("views.open")[before:])
+    calls = await eventually(lambda: bot.fake.calls_to("views.open")[before:], timeout=20)
     view: dict[str, Any] = calls[0].args["view"]
     return view
 

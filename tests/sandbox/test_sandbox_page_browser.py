@@ -139,7 +139,7 @@ def test_page_labels_follow_the_persona(open_page: Any) -> None:
     kind = modal.locator(".bk-input[data-block-id='kind'] select option[value='']")
     assert kind.inner_text() == "항목 선택"
     assignee = modal.locator(".bk-input[data-block-id='assignee'] select option[value='']")
-    assert assignee.inner_text() == "사람 선택"
+    assert assignee.inner_text() == "항목 선택"  # a static_select of team members now
     minji.click(".modal-submit")
     error = modal.locator(".bk-input[data-block-id='title'] .field-error")
     error.wait_for()
