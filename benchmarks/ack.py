@@ -70,7 +70,13 @@ def _announce(url: str) -> None:
     print(f"READY {url}", flush=True)
 
 
-async def serve_fake() -> None:
+async def serve_fake(relay: str) -> None:
+    """The fake Web API, plus `/bench-response/{rid}`, which relays deferred answers to the
+    load generator's receiver: the bot posts only to response_urls on its SLACK_API_URL host
+    (it refuses any other host), so the answers have to come in through the fake's address."""
+    import aiohttp
+    from aiohttp import web
+
     from bot.sandbox.fake_slack import FakeSlack
 
     fake = FakeSlack(token=TOKEN)
@@ -78,10 +84,26 @@ async def serve_fake() -> None:
         fake.add_user(uid, name, locale=locale)
     for cid, name in CHANNELS:
         fake.add_channel(cid, name)
-    api = await fake.start("127.0.0.1", 0)
-    _announce(api)
+    http = aiohttp.ClientSession()
+
+    async def relay_answer(request: web.Request) -> web.Response:
+        body = await request.read()
+        url = f"{relay}/response/{request.match_info['rid']}"
+        headers = {"Content-Type": request.content_type}
+        async with http.post(url, data=body, headers=headers) as answer:
+            return web.Response(status=answer.status, body=await answer.read())
+
+    app = web.Application()
+    fake.add_routes(app)
+    app.router.add_post("/bench-response/{rid}", relay_answer)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    fake.root_url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    _announce(fake.base_url)
     await _until_stopped()
-    await fake.stop()
+    await runner.cleanup()
+    await http.close()
 
 
 async def serve_bot(db_url: str, api_url: str) -> None:
@@ -154,7 +176,7 @@ def _serve_main(args: argparse.Namespace) -> int:
         profile.enable()
     try:
         if args.serve_fake:
-            asyncio.run(serve_fake())
+            asyncio.run(serve_fake(args.relay))
         elif args.serve_bot:
             asyncio.run(serve_bot(args.db, args.api))
         else:
@@ -322,6 +344,7 @@ class Receiver:
     def __init__(self) -> None:
         self.arrivals: dict[str, tuple[float, str]] = {}
         self.url = ""
+        self.public_url = ""  # where the bot posts: the fake's relay to this receiver
         self._runner: Any = None
 
     async def start(self) -> None:
@@ -436,7 +459,7 @@ async def blast(
                 "text": text.replace("{i}", str(i)),
                 "api_app_id": "A0TEST",
                 "is_enterprise_install": "false",
-                "response_url": f"{receiver.url}/response/{rid}",
+                "response_url": f"{receiver.public_url}/bench-response/{rid}",
                 "trigger_id": f"{i}.{int(time.time())}.benchmark",
             }
             body = urlencode(form).encode()
@@ -563,7 +586,8 @@ async def run(args: argparse.Namespace) -> int:
         await asyncio.to_thread(upgrade, db_url)
         open_total = await asyncio.to_thread(seed, db_path, SEED_INQUIRIES)
         await receiver.start()
-        fake = await spawn("fake", tmp, "--serve-fake")
+        fake = await spawn("fake", tmp, "--serve-fake", "--relay", receiver.url)
+        receiver.public_url = fake.url.removesuffix("/api/")
         children.append(fake)
         bot_args = ["--serve-bot", "--db", db_url, "--api", fake.url]
         if args.cprofile_bot:
@@ -709,6 +733,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--serve-bare", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--db", help=argparse.SUPPRESS)
     p.add_argument("--api", help=argparse.SUPPRESS)
+    p.add_argument("--relay", help=argparse.SUPPRESS)
     p.add_argument("--cprofile", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.serve_fake or args.serve_bot or args.serve_bare:
