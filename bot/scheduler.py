@@ -72,22 +72,18 @@ def build_scheduler(deps: Deps) -> AsyncIOScheduler:
     interval = parse_duration(deps.config.scheduler.sweep_interval)
     seconds = interval.wall.total_seconds() or 60.0 * interval.business_minutes or 30.0
     scheduler = AsyncIOScheduler(timezone=deps.tz)
-    scheduler.add_job(
-        run_sweep_job,
-        "interval",
-        seconds=seconds,
-        args=[deps],
-        id="sweep",
-        max_instances=1,
-        coalesce=True,
-    )
-    scheduler.add_job(
-        run_retention_job,
-        "interval",
-        seconds=RETENTION_EVERY,
-        args=[deps],
-        id="retention",
-        max_instances=1,
-        coalesce=True,
-    )
+    for job_id, job, every in (
+        ("sweep", run_sweep_job, seconds),
+        ("retention", run_retention_job, RETENTION_EVERY),
+    ):
+        # one run at a time per process; runs missed while one was busy collapse into one
+        scheduler.add_job(
+            job,
+            "interval",
+            seconds=every,
+            args=[deps],
+            id=job_id,
+            max_instances=1,
+            coalesce=True,
+        )
     return scheduler

@@ -372,10 +372,12 @@ async def handle_new_inquiry_submission(
         await ack(response_action="errors", errors=errors)
         return
     await ack()
-    source_channel, source_ts = meta.get("channel"), meta.get("ts")
     # Only staff track someone else's message on their behalf; a customer is their own requester.
     author = meta.get("author") if deps.is_staff(user_id) else None
-    draft = svc.Draft(
+    draft = _form_draft(
+        meta,
+        user_id,
+        requester_id=author or user_id,
         kind=fields["kind"],
         title=fields["title"],
         detail=fields["detail"],
@@ -383,24 +385,44 @@ async def handle_new_inquiry_submission(
         contact=fields["contact"],
         due=fields["due"],
         assignee_id=fields["assignee"],
-        requester_id=author or user_id,
-        source="shortcut" if source_ts else "modal",
-        source_channel=source_channel if source_ts else None,
-        source_ts=source_ts,
-        created_by=user_id,
     )
-    async with deps.sessions.begin() as session:
-        if not await claim_action(session, deps, submission_key(body, view)):
-            return  # the same submission again (a replay or a double submit): done once
-        opened = await svc.open_inquiry(session, deps, draft)
-        number, deadline = opened.inquiry.number, svc.fmt_time(opened.inquiry.deadline_at, deps)
-    deps.outbox.kick()
+    opened = await _open_once(body, view, deps, draft)
+    if opened is None:
+        return  # the same submission again (a replay or a double submit): done once
+    number, deadline = opened.inquiry.number, svc.fmt_time(opened.inquiry.deadline_at, deps)
     if not opened.created:
         text = tracked_text(deps, lang, opened.inquiry, user_id)
     else:
         key = "inquiry.created" if deps.is_staff(user_id) else "inquiry.notify.received"
         text = t(lang, key, number=number, title=fields["title"], deadline=deadline)
     await client.chat_postMessage(channel=user_id, text=text)
+
+
+def _form_draft(
+    meta: dict[str, Any], user_id: str, *, requester_id: str, **fields: Any
+) -> svc.Draft:
+    """A form's inquiry: from the message a shortcut carried in `meta`, else from the modal."""
+    source_channel, source_ts = meta.get("channel"), meta.get("ts")
+    return svc.Draft(
+        requester_id=requester_id,
+        source="shortcut" if source_ts else "modal",
+        source_channel=source_channel if source_ts else None,
+        source_ts=source_ts,
+        created_by=user_id,
+        **fields,
+    )
+
+
+async def _open_once(
+    body: dict[str, Any], view: dict[str, Any], deps: Deps, draft: svc.Draft
+) -> svc.Opened | None:
+    """Open a submitted form's inquiry; None when this submission was handled already."""
+    async with deps.sessions.begin() as session:
+        if not await claim_action(session, deps, submission_key(body, view)):
+            return None
+        opened = await svc.open_inquiry(session, deps, draft)
+    deps.outbox.kick()
+    return opened
 
 
 async def handle_report_submission(
@@ -419,24 +441,19 @@ async def handle_report_submission(
         await ack(response_action="errors", errors={Block.TITLE: t(lang, "form.stale")})
         return
     await ack()
-    source_channel, source_ts = meta.get("channel"), meta.get("ts")
-    draft = svc.Draft(
+    draft = _form_draft(
+        meta,
+        user_id,
+        requester_id=user_id,
         kind=Kind.SUPPORT,
         title=title,
         detail=(values.get(Block.DETAIL) or "").strip(),
-        requester_id=user_id,
-        source="shortcut" if source_ts else "modal",
-        source_channel=source_channel if source_ts else None,
-        source_ts=source_ts,
-        created_by=user_id,
     )
-    async with deps.sessions.begin() as session:
-        if not await claim_action(session, deps, submission_key(body, view)):
-            return  # the same submission again (a replay or a double submit): done once
-        opened = await svc.open_inquiry(session, deps, draft)
-    deps.outbox.kick()
-    if opened.created:
-        return  # the answer goes to the message's thread ("logged as #N, expect …")
+    opened = await _open_once(body, view, deps, draft)
+    if opened is None or opened.created:
+        # a replay or a double submit was done once; a new inquiry's answer goes to the
+        # message's thread ("logged as #N, expect …")
+        return
     text = tracked_text(deps, lang, opened.inquiry, user_id)
     await client.chat_postMessage(channel=user_id, text=text)
 

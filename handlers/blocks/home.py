@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.i18n import Lang, mention, t, t_plain
-from handlers.blocks.common import MAX_VIEW_BLOCKS, clip, context, header, literal, section
-from handlers.blocks.inquiry import Viewer, build_card_actions, texts
+from bot.i18n import Lang, t, t_plain
+from handlers.blocks.common import MAX_VIEW_BLOCKS, context, header, section
+from handlers.blocks.inquiry import Viewer, build_card_actions, inquiry_line, texts
 
 HOME_ROWS = 8  # rows shown per list; the rest is counted
 
@@ -19,23 +19,6 @@ class HomeList:
     key: str
     rows: list[dict[str, Any]]
     total: int
-
-
-def home_line(lang: Lang, r: dict[str, Any]) -> str:
-    """One inquiry as a line: number, title (never formatted), kind, status, deadline, who."""
-    line = t(
-        lang,
-        "list.line",
-        number=r["number"],
-        title=literal(clip(r["title"], 80)),
-        kind=t(lang, f"kind.{r['kind']}"),
-        status=t(lang, f"status.{r['status']}"),
-        deadline=r["deadline"],
-    )
-    who = r.get("assignee")
-    if who:
-        line += " " + mention(who)
-    return line
 
 
 def build_home(lang: Lang, lists: list[HomeList], viewer: Viewer) -> dict[str, Any]:
@@ -52,7 +35,7 @@ def build_home(lang: Lang, lists: list[HomeList], viewer: Viewer) -> dict[str, A
             blocks.append(context(t(lang, "home.list_empty")))
             continue
         for r in lst.rows[:HOME_ROWS]:
-            blocks.append(section(home_line(lang, r)))
+            blocks.append(section(inquiry_line(lang, r)))
             actions = build_card_actions(r, tr, viewer, block_id=f"home-{lst.key}-{r['number']}")
             if actions is not None:
                 blocks.append(actions)

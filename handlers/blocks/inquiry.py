@@ -177,22 +177,38 @@ def _text_input(
 
 
 def _modal(
+    lang: Lang,
     callback_id: str,
-    title: str,
-    submit: str,
-    close: str,
+    title_key: str,
     blocks: list[dict[str, Any]],
     meta: dict[str, Any],
 ) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": callback_id,
-        "title": plain(title, MODAL_TITLE),
-        "submit": plain(submit, MODAL_TITLE),
-        "close": plain(close, MODAL_TITLE),
+        "title": plain(t_plain(lang, title_key), MODAL_TITLE),
+        "submit": plain(t_plain(lang, "modal.submit"), MODAL_TITLE),
+        "close": plain(t_plain(lang, "modal.cancel"), MODAL_TITLE),
         "private_metadata": json.dumps(meta)[:3000],
         "blocks": blocks[:MAX_VIEW_BLOCKS],
     }
+
+
+def _title_detail_inputs(lang: Lang, title: str, detail: str) -> list[dict[str, Any]]:
+    """The title and optional detail fields of a new-inquiry or report form."""
+    return [
+        _input(
+            Block.TITLE,
+            t_plain(lang, "modal.title_field"),
+            _text_input(initial=title, max_length=200),
+        ),
+        _input(
+            Block.DETAIL,
+            t_plain(lang, "modal.detail"),
+            _text_input(True, detail, 3000),
+            optional=True,
+        ),
+    ]
 
 
 MAX_OPTIONS = 100  # Slack's limit for a static_select
@@ -218,17 +234,7 @@ def build_new_inquiry_modal(
             t_plain(lang, "modal.kind"),
             {"type": "static_select", "options": options, "initial_option": options[1]},
         ),
-        _input(
-            Block.TITLE,
-            t_plain(lang, "modal.title_field"),
-            _text_input(initial=title, max_length=200),
-        ),
-        _input(
-            Block.DETAIL,
-            t_plain(lang, "modal.detail"),
-            _text_input(True, detail, 3000),
-            optional=True,
-        ),
+        *_title_detail_inputs(lang, title, detail),
         _input(
             Block.CUSTOMER,
             t_plain(lang, "modal.customer"),
@@ -256,10 +262,9 @@ def build_new_inquiry_modal(
             )
         )
     return _modal(
+        lang,
         View.NEW_INQUIRY,
-        t_plain(lang, "modal.new_title"),
-        t_plain(lang, "modal.submit"),
-        t_plain(lang, "modal.cancel"),
+        "modal.new_title",
         blocks,
         meta or {},
     )
@@ -271,23 +276,12 @@ def build_report_modal(
     """The customer's "report this" form from a message: a title and the detail, nothing else."""
     blocks = [
         section(t(lang, "modal.report_intro")),
-        _input(
-            Block.TITLE,
-            t_plain(lang, "modal.title_field"),
-            _text_input(initial=title, max_length=200),
-        ),
-        _input(
-            Block.DETAIL,
-            t_plain(lang, "modal.detail"),
-            _text_input(True, detail, 3000),
-            optional=True,
-        ),
+        *_title_detail_inputs(lang, title, detail),
     ]
     return _modal(
+        lang,
         View.REPORT,
-        t_plain(lang, "modal.report_title"),
-        t_plain(lang, "modal.submit"),
-        t_plain(lang, "modal.cancel"),
+        "modal.report_title",
         blocks,
         meta or {},
     )
@@ -309,10 +303,9 @@ def build_eta_modal(
         ),
     ]
     return _modal(
+        lang,
         View.ETA,
-        t_plain(lang, "modal.eta_title"),
-        t_plain(lang, "modal.submit"),
-        t_plain(lang, "modal.cancel"),
+        "modal.eta_title",
         blocks,
         {"number": number, **(meta or {})},
     )
@@ -332,10 +325,9 @@ def build_note_modal(
         ),
     ]
     return _modal(
+        lang,
         NOTE_VIEWS[which],
-        t_plain(lang, f"modal.{which}_title"),
-        t_plain(lang, "modal.submit"),
-        t_plain(lang, "modal.cancel"),
+        f"modal.{which}_title",
         blocks,
         {"number": number, **(meta or {})},
     )
@@ -348,25 +340,30 @@ def card_link(url: str, label: str) -> str:
     return f"<{url}|{escape(label)}>"
 
 
+def inquiry_line(lang: Lang, r: dict[str, Any]) -> str:
+    """One inquiry as a line: number, title (never formatted), kind, status, deadline, who."""
+    line = t(
+        lang,
+        "list.line",
+        number=r["number"],
+        title=literal(clip(r["title"], 80)),
+        kind=t(lang, f"kind.{r['kind']}"),
+        status=t(lang, f"status.{r['status']}"),
+        deadline=r["deadline"],
+    )
+    who = r.get("assignee")
+    if who:
+        line += " " + mention(who)
+    return line
+
+
 def build_inquiry_lines(
     rows: list[dict[str, Any]], total: int, lang: Lang, scope: str, *, links: bool = False
 ) -> list[dict[str, Any]]:
     """The `/inquiry list` answer: one line per inquiry (with a link to its card for staff)."""
     if not rows:
         return [section(t(lang, "list.empty", scope=t(lang, f"scope.{scope}")))]
-    lines = [
-        t(
-            lang,
-            "list.line",
-            number=r["number"],
-            title=literal(clip(r["title"], 80)),
-            kind=t(lang, f"kind.{r['kind']}"),
-            status=t(lang, f"status.{r['status']}"),
-            deadline=r["deadline"],
-        )
-        + (f" {mention(r['assignee'])}" if r["assignee"] else "")
-        for r in rows
-    ]
+    lines = [inquiry_line(lang, r) for r in rows]
     if links:
         label = t_plain(lang, "button.open_card")
         lines = [

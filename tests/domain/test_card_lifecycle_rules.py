@@ -6,22 +6,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from support.charter import SLA_POLICY as POLICY
 
 from bot.domain.calendar import BusinessCalendar
 from bot.domain.inquiry import Kind
-from bot.domain.sla import SlaPolicy, reopen_window, verdicts
+from bot.domain.sla import reopen_window, verdicts
 from bot.holidays_kr import kr_holidays
 
 SEOUL = ZoneInfo("Asia/Seoul")
 CAL = BusinessCalendar(SEOUL, holidays=kr_holidays([2026, 2027]))
-POLICY = SlaPolicy.from_texts(
-    voc_review="1bd",
-    support_first_response="15bm",
-    support_eta="1bh",
-    request_review="3bd",
-    long_request="30d",
-    approaching=0.75,
-)
 
 
 def kst(d: int, h: int, mi: int = 0) -> datetime:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from support.charter import SLA_POLICY as SLA
 
 from bot.domain.calendar import BusinessCalendar
 from bot.domain.durations import parse_duration
@@ -21,19 +22,10 @@ from bot.domain.nudges import (
     select_nudges,
     snooze_until,
 )
-from bot.domain.sla import SlaPolicy
 from bot.holidays_kr import kr_holidays
 
 KST = ZoneInfo("Asia/Seoul")
 CAL = BusinessCalendar(tz=KST, holidays=kr_holidays([2025, 2026, 2027]))
-SLA = SlaPolicy.from_texts(
-    voc_review="1bd",
-    support_first_response="15bm",
-    support_eta="1bh",
-    request_review="3bd",
-    long_request="30d",
-    approaching=0.75,
-)
 POLICY = NudgePolicy(
     sla=SLA,
     regulatory_warnings=tuple(parse_duration(d) for d in ("30d", "7d", "1d")),

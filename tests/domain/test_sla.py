@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.charter import SLA_POLICY as POLICY
 
 from bot.domain.calendar import BusinessCalendar
 from bot.domain.inquiry import Kind
 from bot.domain.sla import (
     DeadlineState,
-    SlaPolicy,
     current_deadline,
     deadline_state,
     end_of_business_day,
@@ -26,14 +26,6 @@ SEOUL = ZoneInfo("Asia/Seoul")
 HOLIDAYS = kr_holidays([2025, 2026])
 CAL = BusinessCalendar(SEOUL, holidays=HOLIDAYS)
 ALWAYS = BusinessCalendar(SEOUL, always_open=True)
-POLICY = SlaPolicy.from_texts(
-    voc_review="1bd",
-    support_first_response="15bm",
-    support_eta="1bh",
-    request_review="3bd",
-    long_request="30d",
-    approaching=0.75,
-)
 
 
 def kst(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:

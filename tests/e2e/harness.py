@@ -263,6 +263,45 @@ class Bot:
             await asyncio.sleep(0.02)
 
 
+def reaction_event(
+    user: str,
+    channel: str,
+    ts: str,
+    *,
+    item_user: str | None,
+    event_ts: str,
+    reaction: str = "ticket",
+) -> dict[str, Any]:
+    """A `reaction_added` event: `user` put :reaction: on the message `ts` in `channel`."""
+    return {
+        "type": "reaction_added",
+        "user": user,
+        "reaction": reaction,
+        "item_user": item_user,
+        "item": {"type": "message", "channel": channel, "ts": ts},
+        "event_ts": event_ts,
+    }
+
+
+async def start_world_fake(fake: FakeSlack | None = None) -> tuple[FakeSlack, str]:
+    """Start the fake Web API with the test world's people and channels; return it and its URL."""
+    fake = fake or FakeSlack(token=TOKEN)
+    for uid, name, locale in PEOPLE:
+        fake.add_user(uid, name, locale=locale)
+    for cid, name in CHANNELS:
+        fake.add_channel(cid, name)
+    return fake, await fake.start()
+
+
+async def serve_local(app: web.Application, **runner_options: Any) -> tuple[web.AppRunner, int]:
+    """Serve `app` on a free loopback port; return its runner (to clean up) and the port."""
+    runner = web.AppRunner(app, **runner_options)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return runner, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+
 async def start_bot(
     db_url: str,
     config: dict[str, Any] | None = None,
@@ -271,12 +310,7 @@ async def start_bot(
     fake: FakeSlack | None = None,
 ) -> tuple[Bot, Callable[[], Any]]:
     """Start fake Slack and the bot server; return the driver and an async stop function."""
-    fake = fake or FakeSlack(token=TOKEN)
-    for uid, name, locale in PEOPLE:
-        fake.add_user(uid, name, locale=locale)
-    for cid, name in CHANNELS:
-        fake.add_channel(cid, name)
-    api = await fake.start()
+    fake, api = await start_world_fake(fake)
     await upgrade_async(db_url)
     runtime = build_runtime(
         bot_env(api, db_url),
@@ -284,12 +318,7 @@ async def start_bot(
         clock=SettableClock(start),
         delivery=HARNESS_DELIVERY,
     )
-    app = build_web_app(runtime)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, port = await serve_local(build_web_app(runtime))
     http = aiohttp.ClientSession()
     bot = Bot(fake, runtime, f"http://127.0.0.1:{port}", http)
 

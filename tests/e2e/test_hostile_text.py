@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from e2e.harness import CHANNELS, PEOPLE, Bot, eventually
+from e2e.harness import CHANNELS, PEOPLE, Bot, eventually, reaction_event
 from storage.models import Inquiry, InquiryEvent
 
 HOSTILE = [
@@ -152,14 +152,7 @@ async def test_hostile_text_never_reaches_slack_live(bot: Bot) -> None:
         # 4. a :ticket: reaction on a message elsewhere
         msg = bot.fake.post_user_message("C0RANDOM", "UCUST2", f"{s} please")
         await bot.event(
-            {
-                "type": "reaction_added",
-                "user": "USTAFF1",
-                "reaction": "ticket",
-                "item_user": "UCUST2",
-                "item": {"type": "message", "channel": "C0RANDOM", "ts": msg["ts"]},
-                "event_ts": f"{i}.5",
-            }
+            reaction_event("USTAFF1", "C0RANDOM", msg["ts"], item_user="UCUST2", event_ts=f"{i}.5")
         )
         expected += 1
         # 5. the message shortcut and its prefilled modal

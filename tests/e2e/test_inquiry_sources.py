@@ -6,7 +6,7 @@ import json
 
 from sqlmodel import func, select
 
-from e2e.harness import Bot, eventually
+from e2e.harness import Bot, eventually, reaction_event
 from storage.models import Inquiry, InquiryEvent, ProcessedEvent
 
 
@@ -111,14 +111,7 @@ async def test_ticket_reaction_tracks_message_once(bot: Bot) -> None:
     msg = bot.fake.post_user_message(
         "C0RANDOM", "UCUST", "The export button <!here> &lt;b&gt; is broken"
     )
-    reaction = {
-        "type": "reaction_added",
-        "user": "USTAFF1",
-        "reaction": "ticket",
-        "item_user": "UCUST",
-        "item": {"type": "message", "channel": "C0RANDOM", "ts": msg["ts"]},
-        "event_ts": "1.2",
-    }
+    reaction = reaction_event("USTAFF1", "C0RANDOM", msg["ts"], item_user="UCUST", event_ts="1.2")
     assert (await bot.event(reaction)).status == 200
     await eventually(lambda: bot.posts("C0TRIAGE"))
     await bot.event(reaction)  # a second person reacts: still one inquiry

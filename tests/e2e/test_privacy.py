@@ -18,7 +18,7 @@ import pytest
 from sqlmodel import func, select
 
 from bot.services.reminders import sync_reminders
-from e2e.harness import TEST_CONFIG, Bot, eventually, start_bot
+from e2e.harness import TEST_CONFIG, Bot, eventually, reaction_event, start_bot
 from storage.models import Inquiry, InquiryEvent, OutboxMessage
 
 TEAM = ("<@USTAFF1>", "<@USTAFF2>", "<@UMANAGER>")
@@ -286,14 +286,7 @@ async def test_customer_shortcut_gets_the_report_form(bot: Bot) -> None:
     await eventually(lambda: len(bot.fake.calls_to("views.open")) > opened)
     late_view = bot.fake.calls_to("views.open")[-1].args["view"]
     await bot.event(
-        {
-            "type": "reaction_added",
-            "user": "USTAFF1",
-            "reaction": "ticket",
-            "item_user": "UCUST2",
-            "item": {"type": "message", "channel": "C0RANDOM", "ts": late["ts"]},
-            "event_ts": "1.9",
-        }
+        reaction_event("USTAFF1", "C0RANDOM", late["ts"], item_user="UCUST2", event_ts="1.9")
     )
     await eventually(lambda: _cards(bot) == 2)
     await bot.submit("UCUST", late_view, {"title": {"type": "plain_text_input", "value": "Fees"}})
@@ -332,14 +325,7 @@ async def test_shortcut_and_reaction_refuse_the_bots_own_messages(bot: Bot) -> N
     assert not bot.fake.calls_to("views.open")
     # the reaction on the card, told by item_user (USTAFF2 reads English) …
     seen = len(bot.fake.ephemerals)
-    reaction = {
-        "type": "reaction_added",
-        "user": "USTAFF2",
-        "reaction": "ticket",
-        "item_user": "UBOT",
-        "item": {"type": "message", "channel": "C0TRIAGE", "ts": card["ts"]},
-        "event_ts": "1.2",
-    }
+    reaction = reaction_event("USTAFF2", "C0TRIAGE", card["ts"], item_user="UBOT", event_ts="1.2")
     await bot.event(reaction)
     await eventually(lambda: bot.fake.ephemerals[seen:])
     # … and by the message itself when the event does not say who wrote it
@@ -357,14 +343,7 @@ async def test_reaction_on_a_tracked_message_answers_already(bot: Bot) -> None:
     await eventually(lambda: bot.posts("C0TRIAGE"))
     await bot.settle()
     seen = len(bot.fake.ephemerals)
-    reaction = {
-        "type": "reaction_added",
-        "user": "USTAFF2",
-        "reaction": "ticket",
-        "item_user": "UCUST",
-        "item": {"type": "message", "channel": "C0INTAKE", "ts": msg["ts"]},
-        "event_ts": "1.3",
-    }
+    reaction = reaction_event("USTAFF2", "C0INTAKE", msg["ts"], item_user="UCUST", event_ts="1.3")
     await bot.event(reaction)
     await bot.event({**reaction, "user": "UCUST2"})
     await eventually(lambda: len(bot.fake.ephemerals) >= seen + 2)

@@ -28,9 +28,8 @@ from sqlalchemy import text
 from bot.app import build_runtime, build_web_app
 from bot.clock import SettableClock
 from bot.config import parse_config
-from bot.sandbox.fake_slack import FakeSlack
-from e2e.harness import Bot, start_bot
-from e2e.world import CHANNELS, PEOPLE, SECRET, START, TEST_CONFIG, TOKEN, bot_env
+from e2e.harness import Bot, serve_local, start_bot, start_world_fake
+from e2e.world import SECRET, START, TEST_CONFIG, bot_env
 from storage.migrate import upgrade_async
 
 FORM = "application/x-www-form-urlencoded"
@@ -53,11 +52,7 @@ class Receiver:
 
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", anything)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, port = await serve_local(app, access_log=None)
         self.url = f"http://127.0.0.1:{port}"
 
     async def stop(self) -> None:
@@ -424,12 +419,7 @@ async def test_without_signing_secret_there_is_no_slack_endpoint(
     caplog.set_level(logging.INFO)
     receiver = Receiver()
     await receiver.start()
-    fake = FakeSlack(token=TOKEN)
-    for uid, name, locale in PEOPLE:
-        fake.add_user(uid, name, locale=locale)
-    for cid, name in CHANNELS:
-        fake.add_channel(cid, name)
-    api = await fake.start()
+    fake, api = await start_world_fake()
     await upgrade_async(db_url)
     env = bot_env(api, db_url).model_copy(
         update={"SLACK_SIGNING_SECRET": "", "SLACK_APP_TOKEN": "xapp-test"}
@@ -443,11 +433,7 @@ async def test_without_signing_secret_there_is_no_slack_endpoint(
         return await real_dispatch(req)
 
     runtime.bolt.async_dispatch = counting_dispatch  # type: ignore[method-assign]
-    runner = web.AppRunner(build_web_app(runtime, run_sender=False))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, port = await serve_local(build_web_app(runtime, run_sender=False))
     try:
         form = {
             "command": "/inquiry",

@@ -325,17 +325,22 @@ def test_is_loopback(host: str, loopback: bool) -> None:
         assert message is not None and "WARNING" in message and "every persona" in message
 
 
-def test_cli_refuses_a_network_host_without_expose(tmp_path: Path) -> None:
-    port = str(free_port())
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "sandbox", "--host", "0.0.0.0", "--port", port],
+def _run_sandbox_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m bot sandbox ARGS` in `cwd`, with only the repository on the import path."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox", *args],
         check=False,
-        cwd=tmp_path,
+        cwd=cwd,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_cli_refuses_a_network_host_without_expose(tmp_path: Path) -> None:
+    port = str(free_port())
+    done = _run_sandbox_cli(tmp_path, "--host", "0.0.0.0", "--port", port)
     assert done.returncode == 2
     assert "refusing to listen on 0.0.0.0" in done.stderr and "--expose" in done.stderr
     assert not list(tmp_path.iterdir()), "nothing may be created"
@@ -344,14 +349,6 @@ def test_cli_refuses_a_network_host_without_expose(tmp_path: Path) -> None:
 def test_cli_warns_when_exposed(tmp_path: Path) -> None:
     """192.0.2.1 (TEST-NET-1) is no local address: the bind fails after the warning, so this
     test opens nothing to the network."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "sandbox", "--host", "192.0.2.1", "--expose", "--port", "0"],
-        check=False,
-        cwd=tmp_path,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = _run_sandbox_cli(tmp_path, "--host", "192.0.2.1", "--expose", "--port", "0")
     assert "WARNING: exposed on 192.0.2.1" in done.stderr
     assert done.returncode == 2 and "cannot listen" in done.stderr

@@ -8,38 +8,11 @@ from typing import Any
 import pytest
 from e2e.harness import Bot
 from sqlmodel import select
+from support.rows import inquiry_row, reminder_row
 
 from bot import scheduler
 from bot.scheduler import build_scheduler, run_retention_job
-from storage.models import ActionReceipt, Inquiry, OutboxMessage, ProcessedEvent, Reminder
-
-
-def _inquiry(number: int, status: str, now: Any) -> Inquiry:
-    return Inquiry(
-        number=number,
-        kind="support",
-        status=status,
-        title=f"#{number}",
-        requester_id="UCUST",
-        source="command",
-        created_at=now,
-        updated_at=now,
-        sla_start_at=now,
-    )
-
-
-def _reminder(key: str, inquiry_id: int, state: str, due: Any) -> Reminder:
-    return Reminder(
-        key=key,
-        inquiry_id=inquiry_id,
-        obligation="first_response",
-        kind="deadline",
-        audience="assignee",
-        due_at=due,
-        deadline_at=due,
-        state=state,
-        created_at=due,
-    )
+from storage.models import ActionReceipt, OutboxMessage, ProcessedEvent, Reminder
 
 
 def _outbox(key: str, state: str, at: Any) -> OutboxMessage:
@@ -62,7 +35,8 @@ async def test_retention_job_deletes_only_expired_rows(
     now = deps.clock.now()
     old, recent = now - timedelta(days=120), now - timedelta(days=2)
     async with deps.sessions.begin() as s:
-        open_, done = _inquiry(1, "in_progress", old), _inquiry(2, "resolved", old)
+        open_ = inquiry_row(1, old, status="in_progress")
+        done = inquiry_row(2, old, status="resolved")
         s.add_all([open_, done])
         await s.flush()
         assert open_.id and done.id
@@ -75,11 +49,11 @@ async def test_retention_job_deletes_only_expired_rows(
                 _outbox("cancelled-old", "cancelled", old),
                 _outbox("pending-old", "pending", old),
                 _outbox("sent-new", "sent", recent),
-                _reminder("open-sent", open_.id, "sent", old),
-                _reminder("done-sent", done.id, "sent", old),
-                _reminder("done-cancelled", done.id, "cancelled", old),
-                _reminder("done-recent", done.id, "sent", recent),
-                _reminder("done-pending", done.id, "pending", old),
+                reminder_row("open-sent", open_.id, old, state="sent"),
+                reminder_row("done-sent", done.id, old, state="sent"),
+                reminder_row("done-cancelled", done.id, old, state="cancelled"),
+                reminder_row("done-recent", done.id, recent, state="sent"),
+                reminder_row("done-pending", done.id, old, state="pending"),
                 ActionReceipt(key="r:old", created_at=old, expires_at=now - timedelta(hours=1)),
                 ActionReceipt(key="r:new", created_at=now, expires_at=now + timedelta(hours=1)),
             ]

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
+from support.rows import inquiry_row, reminder_row
 
 from storage.db import make_engine, make_sessions
-from storage.models import Inquiry, Reminder
 from storage.repos.inquiries import add_inquiry, get_inquiry
 from storage.repos.reminders import add_reminders
 
@@ -34,32 +34,16 @@ async def test_a_locked_inquiry_still_takes_new_reminders(engine: AsyncEngine) -
     change then waited for a reminder the sweep had claimed."""
     sessions = make_sessions(engine)
     async with sessions.begin() as session:
-        inquiry = await add_inquiry(
-            session,
-            Inquiry(
-                number=1,
-                kind="support",
-                status="new",
-                title="t",
-                requester_id="U0REQ",
-                source="command",
-                created_at=NOW,
-                updated_at=NOW,
-                sla_start_at=NOW,
-            ),
-        )
+        inquiry = await add_inquiry(session, inquiry_row(1, NOW, title="t", requester_id="U0REQ"))
         inquiry_id = inquiry.id
     assert inquiry_id is not None
     async with sessions.begin() as change:
         assert await get_inquiry(change, number=1, for_update=True) is not None
         async with sessions.begin() as sweep:
-            reminder = Reminder(
-                key="1:first_response:deadline~rep1",
-                inquiry_id=inquiry_id,
-                obligation="first_response",
-                kind="deadline",
-                audience="assignee",
-                due_at=NOW + timedelta(hours=1),
+            reminder = reminder_row(
+                "1:first_response:deadline~rep1",
+                inquiry_id,
+                NOW + timedelta(hours=1),
                 deadline_at=NOW,
                 created_at=NOW,
             )
