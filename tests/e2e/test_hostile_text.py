@@ -184,7 +184,8 @@ async def test_hostile_text_never_reaches_slack_live(bot: Bot) -> None:
         answers.append(await bot.reply_to("UCUST", f"reopen {number} {s[:2000]}"))
         answers.append(await bot.reply_to("USTAFF1", f"milestone {number} 2026-12-21 {s[:2000]}"))
         # 7. notes and the ETA from the card's modals
-        first = (await _inquiries(bot))[-2].number
+        # the reaction's inquiry (never the shortcut's, which must stay open for the ETA below)
+        first = next(r.number for r in await _inquiries(bot) if r.source_ts == msg["ts"])
         for action in ("inquiry-add-progress", "inquiry-resolve"):
             before = len(bot.fake.calls_to("views.open"))
             await bot.click("USTAFF2", action, str(first))
