@@ -173,6 +173,36 @@ async def test_reopen_button_starts_a_new_window(bot: Bot) -> None:
     assert "inquiry-resolve" in _buttons(_card(bot)["blocks"])
 
 
+async def test_customer_show_offers_reopen_once_resolved(bot: Bot) -> None:
+    """The customer never sees the card: her `show` is where her Reopen button is."""
+    await bot.reply_to("UCUST", "new support Export *fails*")
+    await bot.reply_to("USTAFF1", "progress 1 Working on *it*")
+    shown_open = await bot.reply_to("UCUST", "show 1")
+    assert "inquiry-" not in shown_open  # open: no button at all for a customer
+    assert "*it*" not in shown_open and "∗it∗" in shown_open  # user text stays text
+    listed = await bot.reply_to("UCUST", "list")
+    assert "*fails*" not in listed and "∗fails∗" in listed
+    await bot.reply_to("USTAFF1", "resolve 1 Fixed")
+    bot.clock.set(START + timedelta(days=1))
+    before = len(bot.fake.calls_to("response_url"))
+    await bot.command("UCUST", "show 1")
+    reply = (await eventually(lambda: bot.fake.calls_to("response_url")[before:]))[-1]
+    assert _buttons(reply.args["blocks"]) == ["inquiry-reopen"]
+    await bot.click("UCUST", "inquiry-reopen", "1", channel="D0UCUST")
+    view = (await eventually(lambda: bot.fake.calls_to("views.open")))[-1].args["view"]
+    assert view["callback_id"] == "inquiry-reopen-modal"
+    note = {"note": {"type": "plain_text_input", "value": "Still failing"}}
+    assert (await bot.submit("UCUST", view, note)).status == 200
+    for _ in range(100):
+        if (await _get(bot, 1)).status == "in_progress":
+            break
+        await bot.settle()
+    assert (await _get(bot, 1)).status == "in_progress"
+    # another customer gets no button, and answers like a missing inquiry
+    other = await bot.reply_to("UCUST2", "show 1")
+    assert "inquiry-" not in other
+
+
 async def test_regulatory_reopened_after_due_date_gets_a_new_due(bot: Bot) -> None:
     await bot.reply_to("USTAFF1", "new regulatory Rule 7 report due:2026-12-01")
     await bot.reply_to("USTAFF1", "resolve 1 Filed")
