@@ -41,7 +41,9 @@ async def publish_home(client: AsyncWebClient, deps: Deps, user_id: str) -> None
                 HomeList(key, [svc.describe(r, deps) for r in rows], total)
                 for key, rows, total in await svc.home_lists(session, deps, actor)
             ]
-            view = build_home(lang, lists, Viewer(user_id, actor.is_staff))
+            view = build_home(
+                lang, lists, Viewer(user_id, actor.is_staff, deps.is_assignable(user_id))
+            )
         else:
             rows, total = await svc.list_for(session, deps, actor, "mine")
             views = [svc.describe_for_customer(r, deps) for r in rows]

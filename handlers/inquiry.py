@@ -161,7 +161,7 @@ async def _run(
             inq, events = shown.inquiry, shown.events
             evs = [history_entry(e, deps) for e in events]
             card = svc.describe(inq, deps, events=events)
-            viewer = Viewer(user_id, actor.is_staff)
+            viewer = Viewer(user_id, actor.is_staff, deps.is_assignable(user_id))
             return t(lang, "inquiry.show_fallback", number=inq.number), build_history(
                 card, evs, texts(lang), lang, viewer
             )

@@ -46,6 +46,7 @@ class Viewer:
 
     user_id: str
     is_staff: bool
+    assignable: bool = True  # may take inquiries (a team member); a receptionist may not
 
 
 def build_card_actions(
@@ -63,7 +64,7 @@ def build_card_actions(
     elements: list[dict[str, Any]] = []
     if card["open"] and staff:
         mine = viewer is not None and card["assignee"] == viewer.user_id
-        if (not card["assignee"]) if viewer is None else not mine:
+        if (not card["assignee"]) if viewer is None else (not mine and viewer.assignable):
             elements.append(button(tr("button.assign_me"), Action.ASSIGN_TO_ME, n, "primary"))
         if card["status"] != "on_hold":
             elements.append(button(tr("button.set_eta"), Action.SET_ETA, n))
