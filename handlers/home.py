@@ -12,7 +12,7 @@ from bot.deps import Deps
 from bot.services import inquiries as svc
 from handlers.blocks.home import HomeList, build_home
 from handlers.blocks.inquiry import Viewer, build_customer_home
-from handlers.common import actor_of
+from handlers.common import actor_of, outside_zone
 from handlers.errors import reported
 from handlers.ids import Event
 
@@ -46,7 +46,8 @@ async def publish_home(client: AsyncWebClient, deps: Deps, user_id: str) -> None
             )
         else:
             rows, total = await svc.list_for(session, deps, actor, "mine")
-            views = [svc.describe_for_customer(r, deps) for r in rows]
+            zone = await outside_zone(deps, user_id)
+            views = [svc.describe_for_customer(r, deps, zone=zone) for r in rows]
             view = build_customer_home(lang, views, total)
     await client.views_publish(user_id=user_id, view=view)
 

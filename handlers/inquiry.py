@@ -43,6 +43,7 @@ from handlers.common import (
     ephemeral,
     first_time,
     number_of,
+    outside_zone,
     read_metadata,
     submission_key,
     tracked_text,
@@ -140,12 +141,17 @@ async def _run(
                 "inquiry.created" if actor.is_staff else "inquiry.notify.received",
                 number=inq.number,
                 title=inq.title,
-                deadline=svc.fmt_time(inq.deadline_at, deps),
+                deadline=svc.fmt_time(
+                    inq.deadline_at,
+                    deps,
+                    zone=not actor.is_staff and await outside_zone(deps, user_id),
+                ),
             ), None
         if cmd.action == "list":
             rows, total = await svc.list_for(session, deps, actor, cmd.scope)
             if not actor.is_staff:
-                views = [svc.describe_for_customer(r, deps) for r in rows]
+                zone = await outside_zone(deps, user_id)
+                views = [svc.describe_for_customer(r, deps, zone=zone) for r in rows]
                 return t(lang, "customer.list_heading", total=total), build_customer_lines(
                     views, total, lang
                 )
@@ -155,7 +161,8 @@ async def _run(
             ), build_inquiry_lines(data, total, lang, cmd.scope, links=actor.is_staff)
         assert cmd.ref is not None
         if cmd.action == "show":
-            shown = await svc.show_inquiry(session, deps, cmd.ref, actor)
+            zone = not actor.is_staff and await outside_zone(deps, user_id)
+            shown = await svc.show_inquiry(session, deps, cmd.ref, actor, zone=zone)
             if isinstance(shown, svc.CustomerView):
                 return f"#{shown.number} {escape(shown.title)}", build_customer_history(shown, lang)
             inq, events = shown.inquiry, shown.events
