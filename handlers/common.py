@@ -20,6 +20,12 @@ def actor_of(deps: Deps, user_id: str) -> Actor:
     return Actor(user_id=user_id, is_staff=deps.is_staff(user_id))
 
 
+async def outside_zone(deps: Deps, user_id: str) -> bool:
+    """Whether user_id's Slack time zone is known and not the company's (times say the zone)."""
+    reader = await deps.languages.reader_of(user_id)
+    return reader.tz not in ("", deps.config.timezone)
+
+
 def error_text(lang: Lang, error: DomainError) -> str:
     """Render a domain refusal, with the usage help it names."""
     params = dict(error.params)

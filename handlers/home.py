@@ -12,7 +12,7 @@ from bot.deps import Deps
 from bot.services import inquiries as svc
 from handlers.blocks.home import HomeList, build_home
 from handlers.blocks.inquiry import Viewer, build_customer_home
-from handlers.common import actor_of
+from handlers.common import actor_of, outside_zone
 from handlers.errors import reported
 from handlers.ids import Event
 
@@ -41,10 +41,13 @@ async def publish_home(client: AsyncWebClient, deps: Deps, user_id: str) -> None
                 HomeList(key, [svc.describe(r, deps) for r in rows], total)
                 for key, rows, total in await svc.home_lists(session, deps, actor)
             ]
-            view = build_home(lang, lists, Viewer(user_id, actor.is_staff))
+            view = build_home(
+                lang, lists, Viewer(user_id, actor.is_staff, deps.is_assignable(user_id))
+            )
         else:
             rows, total = await svc.list_for(session, deps, actor, "mine")
-            views = [svc.describe_for_customer(r, deps) for r in rows]
+            zone = await outside_zone(deps, user_id)
+            views = [svc.describe_for_customer(r, deps, zone=zone) for r in rows]
             view = build_customer_home(lang, views, total)
     await client.views_publish(user_id=user_id, view=view)
 

@@ -43,6 +43,7 @@ from handlers.common import (
     ephemeral,
     first_time,
     number_of,
+    outside_zone,
     read_metadata,
     submission_key,
     tracked_text,
@@ -140,12 +141,17 @@ async def _run(
                 "inquiry.created" if actor.is_staff else "inquiry.notify.received",
                 number=inq.number,
                 title=inq.title,
-                deadline=svc.fmt_time(inq.deadline_at, deps),
+                deadline=svc.fmt_time(
+                    inq.deadline_at,
+                    deps,
+                    zone=not actor.is_staff and await outside_zone(deps, user_id),
+                ),
             ), None
         if cmd.action == "list":
             rows, total = await svc.list_for(session, deps, actor, cmd.scope)
             if not actor.is_staff:
-                views = [svc.describe_for_customer(r, deps) for r in rows]
+                zone = await outside_zone(deps, user_id)
+                views = [svc.describe_for_customer(r, deps, zone=zone) for r in rows]
                 return t(lang, "customer.list_heading", total=total), build_customer_lines(
                     views, total, lang
                 )
@@ -155,13 +161,14 @@ async def _run(
             ), build_inquiry_lines(data, total, lang, cmd.scope, links=actor.is_staff)
         assert cmd.ref is not None
         if cmd.action == "show":
-            shown = await svc.show_inquiry(session, deps, cmd.ref, actor)
+            zone = not actor.is_staff and await outside_zone(deps, user_id)
+            shown = await svc.show_inquiry(session, deps, cmd.ref, actor, zone=zone)
             if isinstance(shown, svc.CustomerView):
                 return f"#{shown.number} {escape(shown.title)}", build_customer_history(shown, lang)
             inq, events = shown.inquiry, shown.events
             evs = [history_entry(e, deps) for e in events]
             card = svc.describe(inq, deps, events=events)
-            viewer = Viewer(user_id, actor.is_staff)
+            viewer = Viewer(user_id, actor.is_staff, deps.is_assignable(user_id))
             return t(lang, "inquiry.show_fallback", number=inq.number), build_history(
                 card, evs, texts(lang), lang, viewer
             )

@@ -728,15 +728,16 @@ async def home_lists(
 
 
 async def show_inquiry(
-    session: AsyncSession, deps: Deps, number: int, actor: Actor
+    session: AsyncSession, deps: Deps, number: int, actor: Actor, *, zone: bool = False
 ) -> StaffView | CustomerView:
-    """Return what actor may see of an inquiry: everything for staff, the customer view else."""
+    """Return what actor may see of an inquiry: everything for staff, the customer view else
+    (`zone`: its times carry the company's zone, for a reader who lives in another)."""
     inquiry = await find_visible(session, number, actor)
     assert inquiry.id is not None
     events = await list_events(session, inquiry_id=inquiry.id)
     if actor.is_staff:
         return StaffView(inquiry, events)
-    return describe_for_customer(inquiry, deps, events)
+    return describe_for_customer(inquiry, deps, events, zone=zone)
 
 
 def _public_text(event: InquiryEvent) -> str:
@@ -751,15 +752,26 @@ def _public_text(event: InquiryEvent) -> str:
 
 
 def describe_for_customer(
-    inquiry: Inquiry, deps: Deps, events: list[InquiryEvent] | None = None
+    inquiry: Inquiry,
+    deps: Deps,
+    events: list[InquiryEvent] | None = None,
+    *,
+    zone: bool = False,
 ) -> CustomerView:
     """The customer view: number, title, status, promised ETA and the updates sent to them.
 
     Never the assignee, the SLA deadline or its state, the kind, internal history entries
-    (assignment, first response) or other staff-only fields.
+    (assignment, first response) or other staff-only fields. `zone`: the reader lives in
+    another time zone than the company, so times say theirs is not it (` KST`).
     """
+    label = f" {deps.clock.now().astimezone(deps.tz).tzname() or deps.tz.key}" if zone else ""
     updates = tuple(
-        CustomerUpdate(at=fmt_time(e.at, deps), kind=e.kind, text=_public_text(e))
+        CustomerUpdate(
+            at=fmt_time(e.at, deps, zone=zone),
+            kind=e.kind,
+            # an ETA's text is the moment itself, written in the company's zone
+            text=_public_text(e) + (label if e.kind == "eta" and e.new_value else ""),
+        )
         for e in events or []
         if e.kind in PUBLIC_EVENTS
     )
@@ -767,7 +779,7 @@ def describe_for_customer(
         number=inquiry.number,
         title=inquiry.title,
         status=inquiry.status,
-        eta=fmt_time(inquiry.eta_at, deps) if inquiry.eta_at else "",
+        eta=fmt_time(inquiry.eta_at, deps, zone=zone) if inquiry.eta_at else "",
         open=inquiry.status not in (Status.RESOLVED, Status.CLOSED),
         updates=updates,
     )

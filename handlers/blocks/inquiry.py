@@ -46,6 +46,7 @@ class Viewer:
 
     user_id: str
     is_staff: bool
+    assignable: bool = True  # may take inquiries (a team member); a receptionist may not
 
 
 def build_card_actions(
@@ -63,7 +64,7 @@ def build_card_actions(
     elements: list[dict[str, Any]] = []
     if card["open"] and staff:
         mine = viewer is not None and card["assignee"] == viewer.user_id
-        if (not card["assignee"]) if viewer is None else not mine:
+        if (not card["assignee"]) if viewer is None else (not mine and viewer.assignable):
             elements.append(button(tr("button.assign_me"), Action.ASSIGN_TO_ME, n, "primary"))
         if card["status"] != "on_hold":
             elements.append(button(tr("button.set_eta"), Action.SET_ETA, n))
@@ -412,7 +413,7 @@ def build_history(
 def _customer_line(lang: Lang, view: CustomerView) -> str:
     params = {
         "number": view.number,
-        "title": clip(view.title, 80),
+        "title": literal(clip(view.title, 80)),
         "status": t(lang, f"status.{view.status}"),
     }
     if view.eta:
@@ -431,24 +432,39 @@ def build_customer_lines(views: list[CustomerView], total: int, lang: Lang) -> l
     return cap_blocks(blocks)
 
 
+def build_customer_actions(view: CustomerView, lang: Lang) -> dict[str, Any] | None:
+    """A customer's one button: Reopen, on an inquiry of theirs that was resolved."""
+    if view.open:
+        return None
+    return {
+        "type": "actions",
+        "block_id": Block.CARD_ACTIONS,
+        "elements": [button(t_plain(lang, "button.reopen"), Action.REOPEN, str(view.number))],
+    }
+
+
 def build_customer_history(view: CustomerView, lang: Lang) -> list[dict[str, Any]]:
-    """A customer's `/inquiry show`: status, the promised ETA and the updates sent to them."""
+    """A customer's `/inquiry show`: status, the promised ETA, the updates sent to them and,
+    once resolved, the Reopen button (the only action a requester has)."""
     fields = [
         ("customer.status", t(lang, f"status.{view.status}")),
         ("customer.eta", view.eta or t(lang, "customer.no_eta")),
     ]
     blocks: list[dict[str, Any]] = [
-        header(f"#{view.number} {view.title}"),
+        header(f"#{view.number} {escape(view.title)}"),
         {
             "type": "section",
             "fields": [mrkdwn(f"*{t(lang, k)}*\n{v}", FIELD_TEXT) for k, v in fields],
         },
     ]
+    actions = build_customer_actions(view, lang)
+    if actions is not None:
+        blocks.append(actions)
     if view.updates:
         blocks.append({"type": "divider"})
         lines = [f"*{t(lang, 'customer.updates')}*"] + [
             t(lang, "customer.update_line", at=u.at, what=t(lang, f"event.{u.kind}"))
-            + (f" — {escape(clip(u.text, 300))}" if u.text else "")
+            + (f" — {escape(literal(clip(u.text, 300)))}" if u.text else "")
             for u in view.updates
         ]
         blocks += line_sections(lines)

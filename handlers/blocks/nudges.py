@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from bot.i18n import Lang, t
-from handlers.blocks.common import button, cap_blocks, context, line_sections, section
+from handlers.blocks.common import button, cap_blocks, context, line_sections, literal, section
 from handlers.blocks.inquiry import texts
 from handlers.ids import Action
 
@@ -60,7 +60,11 @@ def nudge_line(lang: Lang, group: list[dict[str, Any]]) -> str:
         )
         for i in group
     )
-    params: dict[str, Any] = {"number": first["number"], "title": first["title"], "owed": owed}
+    params: dict[str, Any] = {
+        "number": first["number"],
+        "title": literal(first["title"]),  # a title never turns into formatting
+        "owed": owed,
+    }
     if any(i["kind"] == "escalation" for i in group):
         if first["assignee"]:
             line = t(lang, "nudge.line_escalated", assignee=first["assignee"], **params)

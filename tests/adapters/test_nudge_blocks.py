@@ -101,6 +101,14 @@ def test_user_text_is_escaped() -> None:
     assert "&lt;!channel&gt; &amp; &lt;@U0EVIL&gt;" in text
 
 
+def test_a_title_never_turns_into_formatting() -> None:
+    text, blocks = build_nudge_message(
+        "en", [item(1, "first_response", "deadline", title="*urgent* `code` _x_ ~y~")]
+    )
+    assert "*urgent*" not in text and "`code`" not in json.dumps(blocks)
+    assert "∗urgent∗" in text
+
+
 def test_many_inquiries_stay_within_slacks_block_limit() -> None:
     items = [item(n, "first_response", "deadline") for n in range(1, 41)]
     text, blocks = build_nudge_message("en", items)

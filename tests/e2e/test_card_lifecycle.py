@@ -97,6 +97,26 @@ async def test_other_time_zone_gets_the_zone(bot: Bot) -> None:
     assert thread[0].endswith("KST.")  # "expect an answer by …" too
 
 
+async def test_customer_views_carry_the_zone_for_another_time_zone(bot: Bot) -> None:
+    """Her list, show and Home say whose clock the promised times are on, like her thread."""
+    bot.fake.add_user("UNYC", "nyc customer", locale="en-US", tz="America/New_York")
+    created = await bot.reply_to("UNYC", "new support The export button does nothing")
+    assert "2026-12-01 10:15 KST" in created
+    await bot.reply_to("USTAFF1", "eta 1 2026-12-04 15:00")
+    listed = await bot.reply_to("UNYC", "list")
+    assert "2026-12-04 15:00 KST" in listed
+    shown = await bot.reply_to("UNYC", "show 1")
+    assert "2026-12-04 15:00 KST" in shown and "`2026-12-01 10:00 KST`" in shown
+    await bot.event({"type": "app_home_opened", "user": "UNYC", "channel": "D0N", "tab": "home"})
+    published = await eventually(lambda: bot.fake.calls_to("views.publish"))
+    assert "2026-12-04 15:00 KST" in json.dumps(published[-1].args["view"])
+    # a customer in the company's zone reads the times as before
+    await bot.reply_to("UCUST", "new support Another one")
+    await bot.reply_to("USTAFF1", "eta 2 2026-12-04 16:00")
+    home = await bot.reply_to("UCUST", "list")
+    assert "2026-12-04 16:00" in home and "KST" not in home
+
+
 async def test_unknown_locale_gets_both_languages_their_own_first(bot: Bot) -> None:
     # Slack does not know this user (users.info fails): English message → English first
     msg = await _intake(bot, "UGUEST", "Where is my monthly statement")
@@ -171,6 +191,36 @@ async def test_reopen_button_starts_a_new_window(bot: Bot) -> None:
     text = json.dumps(_card(bot)["blocks"], ensure_ascii=False)
     assert "🔴" not in text and "breached" not in text
     assert "inquiry-resolve" in _buttons(_card(bot)["blocks"])
+
+
+async def test_customer_show_offers_reopen_once_resolved(bot: Bot) -> None:
+    """The customer never sees the card: her `show` is where her Reopen button is."""
+    await bot.reply_to("UCUST", "new support Export *fails*")
+    await bot.reply_to("USTAFF1", "progress 1 Working on *it*")
+    shown_open = await bot.reply_to("UCUST", "show 1")
+    assert "inquiry-" not in shown_open  # open: no button at all for a customer
+    assert "*it*" not in shown_open and "∗it∗" in shown_open  # user text stays text
+    listed = await bot.reply_to("UCUST", "list")
+    assert "*fails*" not in listed and "∗fails∗" in listed
+    await bot.reply_to("USTAFF1", "resolve 1 Fixed")
+    bot.clock.set(START + timedelta(days=1))
+    before = len(bot.fake.calls_to("response_url"))
+    await bot.command("UCUST", "show 1")
+    reply = (await eventually(lambda: bot.fake.calls_to("response_url")[before:]))[-1]
+    assert _buttons(reply.args["blocks"]) == ["inquiry-reopen"]
+    await bot.click("UCUST", "inquiry-reopen", "1", channel="D0UCUST")
+    view = (await eventually(lambda: bot.fake.calls_to("views.open")))[-1].args["view"]
+    assert view["callback_id"] == "inquiry-reopen-modal"
+    note = {"note": {"type": "plain_text_input", "value": "Still failing"}}
+    assert (await bot.submit("UCUST", view, note)).status == 200
+    for _ in range(100):
+        if (await _get(bot, 1)).status == "in_progress":
+            break
+        await bot.settle()
+    assert (await _get(bot, 1)).status == "in_progress"
+    # another customer gets no button, and answers like a missing inquiry
+    other = await bot.reply_to("UCUST2", "show 1")
+    assert "inquiry-" not in other
 
 
 async def test_regulatory_reopened_after_due_date_gets_a_new_due(bot: Bot) -> None:

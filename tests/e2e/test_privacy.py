@@ -138,6 +138,19 @@ async def test_customer_app_home_shows_only_their_requests(bot: Bot) -> None:
 # ---------------------------------------------------------------- who can be assigned
 
 
+async def test_receptionist_is_not_offered_assign_to_me(bot: Bot) -> None:
+    """`show` and Home know their viewer: "Assign to me" only for people who may take it."""
+    await bot.reply_to("UCUST", "new support Badge reader broken")
+    reception = await bot.reply_to("URECEPTION", "show 1")
+    assert "inquiry-assign-me" not in reception and "inquiry-add-progress" in reception
+    assert "inquiry-assign-me" in await bot.reply_to("USTAFF1", "show 1")
+    await bot.event(
+        {"type": "app_home_opened", "user": "URECEPTION", "channel": "D0R", "tab": "home"}
+    )
+    published = await eventually(lambda: bot.fake.calls_to("views.publish"))
+    assert "inquiry-assign-me" not in json.dumps(published[-1].args["view"])
+
+
 async def test_assign_only_to_team_members(bot: Bot) -> None:
     await bot.reply_to("UCUST", "new support Printer jam")
     await bot.settle()
