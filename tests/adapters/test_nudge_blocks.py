@@ -42,7 +42,7 @@ def test_one_line_per_inquiry_with_its_obligations_joined() -> None:
             item(2, "review", "approaching", assignee=""),
         ],
     )
-    assert text.splitlines()[0] == "⏰ Reminders about 2 inquiry(s)"
+    assert text.splitlines()[0] == "⏰ Deadline reminders · inquiries: 2"
     rows = line_blocks(blocks)
     assert [r[0] for r in rows] == [
         (
@@ -86,7 +86,7 @@ def test_bilingual_channel_nudge_is_korean_first() -> None:
     ko = text.index("고객에 대한 첫 응답 기한이 다가옵니다")
     en = text.index("a first response to the customer is due at")
     assert ko < en
-    assert text.index("문의 1건") < text.index("Reminders about 1 inquiry(s)")
+    assert text.index("문의 1건") < text.index("Deadline reminders · inquiries: 1")
     actions = next(b for b in blocks if b["type"] == "actions")
     assert actions["elements"][0]["text"]["text"] == "내가 맡기 · Assign to me"
     assert "업무 시간" in blocks[-1]["elements"][0]["text"]
