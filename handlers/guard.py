@@ -43,7 +43,8 @@ def _ids(body: dict[str, Any]) -> tuple[list[object], list[object], list[object]
         channels.append(channel["id"])
     event = body.get("event")
     if isinstance(event, dict):
-        if "user" in event and isinstance(event["user"], str):
+        if "user" in event:
+            # every event the app subscribes to names its person as a string id
             users.append(event["user"])
         if "channel" in event and isinstance(event["channel"], str):
             channels.append(event["channel"])

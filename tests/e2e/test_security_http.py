@@ -349,6 +349,42 @@ UNREADABLE = {
 }
 
 
+def _interactive(payload: dict[str, Any]) -> tuple[bytes, str]:
+    return urlencode({"payload": json.dumps(payload)}).encode(), FORM
+
+
+_VIEW = {"id": "V0X1", "callback_id": "inquiry-progress-modal", "state": {"values": {}}}
+_STAFF = {"id": "USTAFF2"}
+# Signed payloads of a shape Slack never sends, which Bolt indexes unchecked (a 500 from inside
+# it): a view submission without `view.type`, a view that is no object, no actions, ...
+UNREADABLE |= {
+    "view without type": _interactive({"type": "view_submission", "user": _STAFF, "view": _VIEW}),
+    "view a string": _interactive({"type": "view_submission", "user": _STAFF, "view": "x"}),
+    "view a list": _interactive({"type": "view_submission", "user": _STAFF, "view": [1]}),
+    "view null": _interactive({"type": "view_submission", "user": _STAFF, "view": None}),
+    "view callback_id a number": _interactive(
+        {
+            "type": "view_submission",
+            "user": _STAFF,
+            "view": {**_VIEW, "type": "modal", "callback_id": 5},
+        }
+    ),
+    "closed view a number": _interactive({"type": "view_closed", "user": _STAFF, "view": 3}),
+    "no actions": _interactive({"type": "block_actions", "user": _STAFF, "actions": []}),
+    "actions null": _interactive({"type": "block_actions", "user": _STAFF, "actions": None}),
+    "actions not objects": _interactive({"type": "block_actions", "user": _STAFF, "actions": [5]}),
+    "suggestion action_id a number": _interactive(
+        {"type": "block_suggestion", "user": _STAFF, "action_id": 5}
+    ),
+    "type a list": _interactive({"type": [1], "user": _STAFF}),
+    "event a string": (json.dumps({"type": "event_callback", "event": "x"}).encode(), JSON),
+    "event without type": (
+        json.dumps({"type": "event_callback", "event": {"user": "UCUST"}}).encode(),
+        JSON,
+    ),
+}
+
+
 @pytest.mark.parametrize("case", UNREADABLE.values(), ids=UNREADABLE.keys())
 async def test_signed_but_unreadable_body_is_400_without_traceback(
     watch: Watch, case: tuple[bytes, str]
