@@ -218,6 +218,7 @@ async def test_over_long_and_malformed_ids_are_refused_cleanly(
     # events naming such users or channels are ignored
     await bot.event({"type": "message", "channel": "C0INTAKE", "user": LONG_ID, "text": "x"})
     await bot.event({"type": "app_home_opened", "user": ["UCUST"], "tab": "home"})
+    await bot.event({"type": "app_home_opened", "tab": "home"})  # no person at all
     await bot.event(
         {"type": "message", "channel": "C0INTAKE", "user": "UCUST", "text": "x", "ts": "1" * 500}
     )

@@ -97,6 +97,8 @@ def shape_problem(body: dict[str, Any]) -> str | None:
         event = body["event"]
         if not isinstance(event, dict) or not isinstance(event.get("type"), str):
             return "event"
+        if not isinstance(event.get("subtype", ""), str):
+            return "event subtype"
     if "view" in body and not isinstance(body["view"], dict):
         return "view"
     if kind in ("view_submission", "view_closed"):
