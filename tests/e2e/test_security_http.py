@@ -376,6 +376,14 @@ UNREADABLE |= {
     "suggestion action_id a number": _interactive(
         {"type": "block_suggestion", "user": _STAFF, "action_id": 5}
     ),
+    "channel a list": _interactive(
+        {
+            "type": "block_actions",
+            "user": _STAFF,
+            "channel": [None],
+            "actions": [{"action_id": "x"}],
+        }
+    ),
     "type a list": _interactive({"type": [1], "user": _STAFF}),
     "event a string": (json.dumps({"type": "event_callback", "event": "x"}).encode(), JSON),
     "event subtype a list": (

@@ -83,6 +83,12 @@ def parse_body(raw: bytes, content_type: str) -> dict[str, Any] | None:
     return parsed if isinstance(parsed, dict) else None
 
 
+INTERACTIVE = frozenset(
+    {"block_actions", "view_submission", "view_closed", "shortcut", "message_action"}
+    | {"block_suggestion"}
+)
+
+
 def shape_problem(body: dict[str, Any]) -> str | None:
     """What of a signed payload's shape Bolt would trip over, or None.
 
@@ -101,6 +107,10 @@ def shape_problem(body: dict[str, Any]) -> str | None:
             return "event subtype"
     if "view" in body and not isinstance(body["view"], dict):
         return "view"
+    if kind in INTERACTIVE:
+        for key in ("channel", "container", "message", "state"):
+            if body.get(key) is not None and not isinstance(body[key], dict):
+                return key
     if kind in ("view_submission", "view_closed"):
         view = body.get("view")
         if not isinstance(view, dict) or not all(
