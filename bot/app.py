@@ -25,6 +25,7 @@ from bot.adapters.slack.verify import (
     check_signature,
     host_of,
     parse_body,
+    shape_problem,
 )
 from bot.aio import cancel_and_wait
 from bot.clock import Clock, SystemClock
@@ -244,8 +245,12 @@ def build_web_app(runtime: Runtime, *, run_sender: bool = True) -> web.Applicati
         )
         if reason is not None:
             return refuse(request, len(raw), 401, reason)
-        if parse_body(raw, request.content_type) is None:
+        parsed = parse_body(raw, request.content_type)
+        if parsed is None:
             return refuse(request, len(raw), 400, "signed body is not a Slack payload")
+        if (problem := shape_problem(parsed)) is not None:
+            # A fixed word naming the field, never its value.
+            return refuse(request, len(raw), 400, f"signed body has a malformed {problem}")
         try:
             bolt_request = AsyncBoltRequest(
                 body=raw.decode("utf-8"),

@@ -43,8 +43,9 @@ def _ids(body: dict[str, Any]) -> tuple[list[object], list[object], list[object]
         channels.append(channel["id"])
     event = body.get("event")
     if isinstance(event, dict):
-        if "user" in event and isinstance(event["user"], str):
-            users.append(event["user"])
+        if "user" in event or event.get("type") in PERSON_EVENTS:
+            # every event the app subscribes to names its person as a string id
+            users.append(event.get("user"))
         if "channel" in event and isinstance(event["channel"], str):
             channels.append(event["channel"])
     if "trigger_id" in body:
@@ -52,6 +53,8 @@ def _ids(body: dict[str, Any]) -> tuple[list[object], list[object], list[object]
     return users, channels, triggers
 
 
+# Events that always name the person who acted (Slack sends no such event without one).
+PERSON_EVENTS = frozenset({"app_home_opened", "reaction_added"})
 # Interactive payloads whose listeners act for a person (and, but for view submissions, open
 # something with a trigger id): both must be there.
 ACTING = frozenset({"block_actions", "view_submission", "message_action", "shortcut"})

@@ -1011,6 +1011,22 @@ class Sandbox:
 SANDBOX_KEY: web.AppKey[Sandbox] = web.AppKey("sandbox", Sandbox)
 
 
+async def next_push(
+    queue: asyncio.Queue[dict[str, Any] | None], timeout: float
+) -> tuple[bool, dict[str, Any] | None]:
+    """(True, item) for the queue's next item, or (False, None) after `timeout` seconds.
+
+    Not `asyncio.wait_for`: on Python 3.11 it swallows a cancellation that arrives after the
+    item did but before the waiting task resumed (see `bot.deps.Wakeup.wait`), and the page's
+    stream then ran on after the sandbox stopped it. `asyncio.timeout` re-raises it.
+    """
+    try:
+        async with asyncio.timeout(timeout):
+            return True, await queue.get()
+    except TimeoutError:
+        return False, None
+
+
 def _json_error(exc: BadInput) -> web.Response:
     return web.json_response(
         {"ok": False, "error": exc.code, "message": exc.message, "params": exc.params},
@@ -1185,9 +1201,8 @@ def add_sandbox_routes(app: web.Application, sandbox: Sandbox) -> None:
             await resp.prepare(r)
             await resp.write(b"retry: 1000\n\n")
             while True:
-                try:
-                    item = await asyncio.wait_for(queue.get(), 15)
-                except TimeoutError:
+                arrived, item = await next_push(queue, 15)
+                if not arrived:
                     await resp.write(b": ping\n\n")
                     continue
                 if item is None:

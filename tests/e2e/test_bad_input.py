@@ -217,6 +217,8 @@ async def test_over_long_and_malformed_ids_are_refused_cleanly(
     assert reply.status == 200
     # events naming such users or channels are ignored
     await bot.event({"type": "message", "channel": "C0INTAKE", "user": LONG_ID, "text": "x"})
+    await bot.event({"type": "app_home_opened", "user": ["UCUST"], "tab": "home"})
+    await bot.event({"type": "app_home_opened", "tab": "home"})  # no person at all
     await bot.event(
         {"type": "message", "channel": "C0INTAKE", "user": "UCUST", "text": "x", "ts": "1" * 500}
     )
@@ -231,6 +233,7 @@ async def test_over_long_and_malformed_ids_are_refused_cleanly(
     await bot.settle()
     assert await _count(bot) == 0
     assert bot.fake.calls_to("chat.postMessage") == []
+    assert bot.fake.calls_to("views.publish") == []
     assert len(bot.fake.calls_to("response_url")) == 1  # the usage answer above
     # an over-long event id is still de-duplicated, and stored (PostgreSQL included)
     msg = bot.fake.post_user_message("C0INTAKE", "UCUST", "long event id")

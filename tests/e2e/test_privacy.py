@@ -117,6 +117,48 @@ async def test_customer_cannot_tell_which_numbers_exist(bot: Bot) -> None:
     await same("resolve {n} fixed")
     await same("assign {n} <@USTAFF1|minji>")
     await same("eta {n} +2h")
+    await same("progress {n} a note")
+    await same("hold {n} waiting")
+    await same("resume {n}")
+    await same("milestone {n} 2026-12-10 Stage")
+    assert (await _get(bot, 2)).status == "resolved"
+
+
+async def test_customer_buttons_and_forms_cannot_tell_which_numbers_exist(bot: Bot) -> None:
+    await _two_customers(bot)
+    await bot.reply_to("USTAFF2", "resolve 2 done")
+
+    async def clicked(action: str, number: int) -> str:
+        before = len(bot.fake.calls_to("response_url"))
+        assert (await bot.click("UCUST", action, str(number))).status == 200
+        calls = await eventually(lambda: bot.fake.calls_to("response_url")[before:])
+        text: str = calls[0].args["text"]
+        return text.replace(f"#{number}", "#N")
+
+    actions = ("inquiry-assign-me", "inquiry-set-eta", "inquiry-add-progress")
+    for action in (*actions, "inquiry-resolve", "inquiry-reopen"):
+        other, missing = await clicked(action, 2), await clicked(action, 999)
+        assert other == missing, (action, other, missing)
+        assert "Secret merger" not in other
+    # a form whose hidden inquiry number was changed to someone else's
+    for callback in ("inquiry-reopen-modal", "inquiry-progress-modal", "inquiry-resolve-modal"):
+        answers = []
+        for number in (2, 999):
+            view = {
+                "type": "modal",
+                "callback_id": callback,
+                "private_metadata": json.dumps({"number": number}),
+            }
+            note = {"note": {"type": "plain_text_input", "value": "let me in"}}
+            before = len(bot.dm_texts("UCUST"))
+            reply = await bot.submit("UCUST", view, note)
+            assert reply.status == 200 and reply.text == ""  # the form closes
+            # and the refusal comes as a direct message
+            told = await eventually(lambda b=before: bot.dm_texts("UCUST")[b:])
+            answers.append(told[0].replace(f"#{number}", "#N"))
+        assert answers[0] == answers[1], (callback, answers)
+        assert "Secret merger" not in answers[0]
+    assert not bot.fake.calls_to("views.open")
     assert (await _get(bot, 2)).status == "resolved"
 
 

@@ -344,6 +344,56 @@ UNREADABLE = {
 }
 
 
+def _interactive(payload: dict[str, Any]) -> tuple[bytes, str]:
+    return urlencode({"payload": json.dumps(payload)}).encode(), FORM
+
+
+_VIEW = {"id": "V0X1", "callback_id": "inquiry-progress-modal", "state": {"values": {}}}
+_STAFF = {"id": "USTAFF2"}
+# Signed payloads of a shape Slack never sends, which Bolt indexes unchecked (a 500 from inside
+# it): a view submission without `view.type`, a view that is no object, no actions, ...
+UNREADABLE |= {
+    "view without type": _interactive({"type": "view_submission", "user": _STAFF, "view": _VIEW}),
+    "view a string": _interactive({"type": "view_submission", "user": _STAFF, "view": "x"}),
+    "view a list": _interactive({"type": "view_submission", "user": _STAFF, "view": [1]}),
+    "view null": _interactive({"type": "view_submission", "user": _STAFF, "view": None}),
+    "view callback_id a number": _interactive(
+        {
+            "type": "view_submission",
+            "user": _STAFF,
+            "view": {**_VIEW, "type": "modal", "callback_id": 5},
+        }
+    ),
+    "closed view a number": _interactive({"type": "view_closed", "user": _STAFF, "view": 3}),
+    "no actions": _interactive({"type": "block_actions", "user": _STAFF, "actions": []}),
+    "actions null": _interactive({"type": "block_actions", "user": _STAFF, "actions": None}),
+    "actions not objects": _interactive({"type": "block_actions", "user": _STAFF, "actions": [5]}),
+    "suggestion action_id a number": _interactive(
+        {"type": "block_suggestion", "user": _STAFF, "action_id": 5}
+    ),
+    "channel a list": _interactive(
+        {
+            "type": "block_actions",
+            "user": _STAFF,
+            "channel": [None],
+            "actions": [{"action_id": "x"}],
+        }
+    ),
+    "type a list": _interactive({"type": [1], "user": _STAFF}),
+    "event a string": (json.dumps({"type": "event_callback", "event": "x"}).encode(), JSON),
+    "event subtype a list": (
+        json.dumps(
+            {"type": "event_callback", "event": {"type": "message", "subtype": []}}
+        ).encode(),
+        JSON,
+    ),
+    "event without type": (
+        json.dumps({"type": "event_callback", "event": {"user": "UCUST"}}).encode(),
+        JSON,
+    ),
+}
+
+
 @pytest.mark.parametrize("case", UNREADABLE.values(), ids=UNREADABLE.keys())
 async def test_signed_but_unreadable_body_is_400_without_traceback(
     watch: Watch, case: tuple[bytes, str]
@@ -583,3 +633,109 @@ async def test_error_handler_never_acts_on_an_unverified_request(watch: Watch) -
     await handle_error(ValueError("invalid literal"), body, context, watch.bot.runtime.client)
     assert watch.receiver.hits == []
     assert watch.bot.fake.calls == []
+
+
+# Signed requests of any shape: Slack's field names with random JSON values where Bolt and the
+# handlers look (a view without `type`, a number for an action id, a list for a user, ...).
+_json_leaf = st.none() | st.booleans() | st.integers(-(10**12), 10**12) | _ascii
+_json = st.recursive(
+    _json_leaf,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_ascii, inner, max_size=3),
+    max_leaves=6,
+)
+_ids = st.sampled_from(["UCUST", "USTAFF2", "UMANAGER"])
+
+
+def _maybe(field: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(field, _json)
+
+
+@st.composite
+def odd_signed_payloads(draw: st.DrawFn) -> tuple[bytes, str]:
+    """A signed body whose fields Slack names, with values of any JSON shape."""
+    kind = draw(
+        st.sampled_from(
+            ["view_submission", "view_closed", "block_actions", "shortcut", "message_action"]
+            + ["block_suggestion", "event_callback"]
+        )
+    )
+    if kind == "event_callback":
+        event = draw(
+            st.fixed_dictionaries(
+                {"type": st.sampled_from(["message", "reaction_added", "app_home_opened"])},
+                optional={
+                    "user": _maybe(_ids),
+                    "channel": _maybe(st.just("C0INTAKE")),
+                    "text": _maybe(_ascii),
+                    "ts": _maybe(st.just("1700000000.000100")),
+                    "thread_ts": _json,
+                    "subtype": _json,
+                    "item": _maybe(st.just({"type": "message", "channel": "C0INTAKE"})),
+                    "reaction": _maybe(st.just("ticket")),
+                    "tab": _json,
+                },
+            )
+        )
+        body = {
+            "type": kind,
+            "event_id": "Ev" + draw(st.text("ABC0123", max_size=8)),
+            "event": event,
+        }
+        return json.dumps(body).encode(), JSON
+    callback = st.sampled_from(
+        ["inquiry-new-modal", "inquiry-report-modal", "inquiry-eta-modal", "inquiry-progress-modal"]
+        + ["inquiry-resolve-modal", "inquiry-reopen-modal", "inquiry-report"]
+    )
+    action = st.fixed_dictionaries(
+        {
+            "action_id": _maybe(
+                st.sampled_from(
+                    ["inquiry-assign-me", "inquiry-set-eta", "inquiry-resolve", "nudge-snooze-30"]
+                    + ["inquiry-reopen", "inquiry-add-progress"]
+                )
+            )
+        },
+        optional={"value": _maybe(st.just("1")), "block_id": _json, "selected_option": _json},
+    )
+    payload = draw(
+        st.fixed_dictionaries(
+            {"type": st.just(kind), "user": _maybe(st.builds(lambda u: {"id": u}, _ids))},
+            optional={
+                "trigger_id": st.just("1.2.abc"),
+                "callback_id": _maybe(callback),
+                "action_id": _json,
+                "value": _json,
+                "actions": _maybe(st.lists(action, min_size=1, max_size=2)),
+                "view": _maybe(
+                    st.fixed_dictionaries(
+                        {"type": _maybe(st.just("modal")), "callback_id": _maybe(callback)},
+                        optional={"private_metadata": _json, "state": _json, "id": _json},
+                    )
+                ),
+                "message": _json,
+                "channel": _json,
+                "container": _json,
+                "state": _json,
+            },
+        )
+    )
+    return urlencode({"payload": json.dumps(payload)}).encode(), FORM
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(request=odd_signed_payloads())
+async def test_fuzz_signed_payloads_of_any_shape_never_fail(
+    watch: Watch, request: tuple[bytes, str]
+) -> None:
+    body, content_type = request
+    watch.caplog.clear()
+    status = await watch.post(body, signed(body, content_type))
+    assert status < 500, (status, body[:300])
+    await asyncio.sleep(0.3)  # listeners run after the answer
+    watch.assert_quiet_log()
+    assert "unexpected error" not in watch.caplog.text, body[:300]
+    assert watch.receiver.hits == []

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 from urllib.parse import parse_qs
 
+import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.sandbox import slack_requests as sr
 from bot.sandbox.fake_slack import Call, FakeSlack
 from bot.sandbox.manifest import read_manifest
-from bot.sandbox.server import Sandbox
+from bot.sandbox.server import Sandbox, next_push
 from bot.sandbox.workspace import load_workspace, populate
 from handlers.blocks.inquiry import build_new_inquiry_modal
 from handlers.ids import Command, Shortcut
@@ -180,3 +182,33 @@ def test_typed_text_is_escaped_and_linked_like_slacks_client() -> None:
         "&lt;b&gt;hi&lt;/b&gt; &amp; <@U0ALEX> see <#C0TRIAGE|triage> "
         "<https://x.test/a?b=1&amp;c=2>."
     )
+
+
+@pytest.mark.parametrize("yields", [0, 1, 2, 3])
+async def test_a_push_in_the_same_instant_as_a_stop_does_not_lose_the_stop(yields: int) -> None:
+    # A page's live-update stream waits for pushes; stopping the sandbox cancels it. With
+    # Python 3.11's `asyncio.wait_for` a push and a cancel in the same loop iteration lost the
+    # cancel (the stream ran on).
+    queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+
+    async def stream() -> None:
+        while True:
+            await next_push(queue, 60.0)
+
+    task = asyncio.create_task(stream())
+    await asyncio.sleep(0.01)  # now waiting
+    queue.put_nowait({"kind": "x"})
+    for _ in range(yields):
+        await asyncio.sleep(0)
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=10.0)
+    assert task in done and task.cancelled(), "the cancellation was swallowed"
+
+
+async def test_next_push_answers_an_item_or_a_timeout() -> None:
+    queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+    assert await next_push(queue, 0.01) == (False, None)
+    queue.put_nowait({"kind": "x"})
+    assert await next_push(queue, 60.0) == (True, {"kind": "x"})
+    queue.put_nowait(None)
+    assert await next_push(queue, 60.0) == (True, None)

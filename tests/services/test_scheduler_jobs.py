@@ -29,3 +29,14 @@ async def test_working_job_returns_its_result() -> None:
         return 7
 
     assert await run_fine_job(object()) == 7  # type: ignore[arg-type]
+
+
+async def test_the_background_scheduler_runs_the_sweep_and_the_retention_job(bot: Any) -> None:
+    # `charterbot serve` and `charterbot worker` both start this scheduler (start_background)
+    from bot.scheduler import RETENTION_EVERY, build_scheduler, run_retention_job
+
+    scheduler = build_scheduler(bot.deps)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {"sweep", "retention"}
+    assert jobs["retention"].func is run_retention_job
+    assert jobs["retention"].trigger.interval.total_seconds() == RETENTION_EVERY

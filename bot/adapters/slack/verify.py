@@ -83,6 +83,51 @@ def parse_body(raw: bytes, content_type: str) -> dict[str, Any] | None:
     return parsed if isinstance(parsed, dict) else None
 
 
+INTERACTIVE = frozenset(
+    {"block_actions", "view_submission", "view_closed", "shortcut", "message_action"}
+    | {"block_suggestion"}
+)
+
+
+def shape_problem(body: dict[str, Any]) -> str | None:
+    """What of a signed payload's shape Bolt would trip over, or None.
+
+    Bolt indexes a few fields without checking them (`view["callback_id"]`, `actions[0]`,
+    `event["type"]`, ...) and a wrong shape there is a 500 with a traceback from inside it.
+    Slack never sends such payloads: the route answers 400 for them before Bolt sees them.
+    """
+    kind = body.get("type")
+    if kind is not None and not isinstance(kind, str):
+        return "type"
+    if "event" in body:
+        event = body["event"]
+        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+            return "event"
+        if not isinstance(event.get("subtype", ""), str):
+            return "event subtype"
+    if "view" in body and not isinstance(body["view"], dict):
+        return "view"
+    if kind in INTERACTIVE:
+        for key in ("channel", "container", "message", "state"):
+            if body.get(key) is not None and not isinstance(body[key], dict):
+                return key
+    if kind in ("view_submission", "view_closed"):
+        view = body.get("view")
+        if not isinstance(view, dict) or not all(
+            isinstance(view.get(key), str) for key in ("type", "callback_id")
+        ):
+            return "view"
+    if kind == "block_actions":
+        actions = body.get("actions")
+        if not isinstance(actions, list) or not actions:
+            return "actions"
+        if not all(isinstance(a, dict) for a in actions):
+            return "actions"
+    if kind == "block_suggestion" and not isinstance(body.get("action_id"), str):
+        return "action_id"
+    return None
+
+
 def allowed_response_url(url: object, api_url: str) -> bool:
     """Return whether the bot may POST to this response_url.
 
