@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # Slack ids are short upper-case alphanumerics; anything else taken from a request is refused
 # (so an "id" can never carry markup such as `<!channel>` into a mention).
@@ -18,7 +17,10 @@ VIEW_ID = re.compile(r"^V[A-Z0-9]{2,30}$")
 BIDI_CONTROLS = frozenset(
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 )
-_KEEP_CONTROLS = frozenset("\n\t")
+# What sanitize drops, as one character class (a per-character loop cost about 1 µs a
+# character on every escaped string): the Cc category except newline and tab (Unicode keeps
+# Cc fixed at U+0000-001F and U+007F-009F) and the bidi controls.
+_DROPPED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")
 
 
 def is_user_id(value: object) -> bool:
@@ -46,8 +48,4 @@ def sanitize(text: str) -> str:
     if not text:
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(
-        ch
-        for ch in text
-        if ch not in BIDI_CONTROLS and (ch in _KEEP_CONTROLS or unicodedata.category(ch) != "Cc")
-    )
+    return _DROPPED.sub("", text)
