@@ -38,6 +38,7 @@ class Reader:
     lang: Lang
     known: bool  # False: no locale known, `lang` is the configured default
     tz: str  # IANA zone from their profile, "" when unknown
+    name: str = ""  # display name from their profile, "" when unknown
 
 
 class LanguageLookup(Protocol):

@@ -61,6 +61,7 @@ class Languages:
             lang=lang_of_locale(locale, self._default),
             known=bool(locale),
             tz=profile.tz if profile else "",
+            name=profile.name if profile else "",
         )
         self._memory[user_id] = (reader, (now + CACHE_TTL).timestamp())
         self._memory.move_to_end(user_id)
@@ -74,10 +75,7 @@ class Languages:
 
     async def name_of(self, user_id: str) -> str:
         """Return the user's display name (their id when the platform does not know them)."""
-        if not is_user_id(user_id):
-            return user_id
-        profile = await self._profile(user_id)
-        return profile.name if profile is not None and profile.name else user_id
+        return (await self.reader_of(user_id)).name or user_id
 
     async def _profile(self, user_id: str) -> UserProfile | None:
         """The stored profile, refreshed from the directory when missing or older than a day."""
