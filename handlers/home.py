@@ -8,13 +8,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.blocks.home import HomeList, build_home
+from bot.adapters.slack.blocks.inquiry import Viewer, build_customer_home
+from bot.adapters.slack.ids import Event
 from bot.deps import Deps
 from bot.services import inquiries as svc
-from handlers.blocks.home import HomeList, build_home
-from handlers.blocks.inquiry import Viewer, build_customer_home
 from handlers.common import actor_of, outside_zone
 from handlers.errors import reported
-from handlers.ids import Event
 
 
 def register(app: AsyncApp) -> None:

@@ -8,6 +8,18 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.blocks.inquiry import (
+    Viewer,
+    build_customer_history,
+    build_customer_lines,
+    build_eta_modal,
+    build_history,
+    build_inquiry_lines,
+    build_new_inquiry_modal,
+    build_note_modal,
+    texts,
+)
+from bot.adapters.slack.ids import Action, Block, Command, View
 from bot.deps import Deps
 from bot.domain.commands import (
     CLOCK,
@@ -24,17 +36,6 @@ from bot.errors import Conflict, Forbidden
 from bot.i18n import Lang, escape, t
 from bot.services import inquiries as svc
 from bot.services.receipts import claim_action
-from handlers.blocks.inquiry import (
-    Viewer,
-    build_customer_history,
-    build_customer_lines,
-    build_eta_modal,
-    build_history,
-    build_inquiry_lines,
-    build_new_inquiry_modal,
-    build_note_modal,
-    texts,
-)
 from handlers.common import (
     action_key,
     actor_of,
@@ -50,7 +51,6 @@ from handlers.common import (
 )
 from handlers.errors import reported
 from handlers.home import from_home, publish_home
-from handlers.ids import Action, Block, Command, View
 from storage.repos.outbox import count_outbox, list_failed_outbox
 
 

@@ -6,13 +6,13 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.adapters.slack.ids import Event
 from bot.deps import Deps
 from bot.domain.commands import slack_plain
 from bot.domain.inquiry import Kind
 from bot.domain.text import is_message_ts
 from bot.services import inquiries as svc
 from handlers.errors import reported
-from handlers.ids import Event
 from storage.repos.slack_events import add_processed_event
 
 # Subtypes that are still a person's new message; everything else (edits, deletions,

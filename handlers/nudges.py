@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
+from bot.adapters.slack.ids import Action
 from bot.deps import Deps
 from bot.i18n import Lang, t
 from bot.services.inquiries import fmt_time
@@ -14,7 +15,6 @@ from bot.services.receipts import claim_action
 from bot.services.reminders import Snoozed, snooze_reminders
 from handlers.common import action_key, ephemeral
 from handlers.errors import reported
-from handlers.ids import Action
 
 MINUTES = {Action.SNOOZE_30: 30, Action.SNOOZE_60: 60, Action.SNOOZE_120: 120}
 MAX_IDS = 200

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.ids import TICKET_REACTION, Event
 from bot.deps import Deps
 from bot.domain.commands import slack_plain
 from bot.domain.inquiry import Kind
@@ -15,7 +16,6 @@ from bot.i18n import t
 from bot.services import inquiries as svc
 from handlers.common import is_bot_message, tracked_text
 from handlers.errors import reported
-from handlers.ids import TICKET_REACTION, Event
 from storage.repos.inquiries import get_inquiry_by_source
 from storage.repos.slack_events import add_processed_event
 

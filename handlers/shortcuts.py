@@ -7,12 +7,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.blocks.inquiry import build_new_inquiry_modal, build_report_modal
+from bot.adapters.slack.ids import Shortcut
 from bot.deps import Deps
 from bot.domain.commands import slack_plain
 from bot.domain.text import is_channel_id, is_message_ts, is_user_id
 from bot.i18n import t
 from bot.services.inquiries import title_from_text
-from handlers.blocks.inquiry import build_new_inquiry_modal, build_report_modal
 from handlers.common import (
     action_key,
     assignee_options,
@@ -22,7 +23,6 @@ from handlers.common import (
     tracked_text,
 )
 from handlers.errors import reported
-from handlers.ids import Shortcut
 from storage.repos.inquiries import get_inquiry_by_source
 
 

@@ -1,4 +1,4 @@
-"""manifest.yml is a valid Slack app manifest listing exactly the ids in handlers/ids.py."""
+"""manifest.yml is a valid Slack app manifest listing exactly the ids in bot/adapters/slack/ids.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from handlers.ids import Command, Event, Shortcut
+from bot.adapters.slack.ids import Command, Event, Shortcut
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / "manifest.yml"

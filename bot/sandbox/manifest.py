@@ -46,12 +46,12 @@ def _items(lines: list[str], section: str) -> list[dict[str, str]]:
 def read_manifest(path: Path = MANIFEST) -> dict[str, Any]:
     """Commands (command, description, usage_hint, should_escape) and message shortcuts.
 
-    Falls back to the ids in handlers/ids.py when the file is not there (an installed wheel).
+    Falls back to the ids in bot/adapters/slack/ids.py when the file is not there (an installed wheel).
     """
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:
-        from handlers.ids import Command, Shortcut
+        from bot.adapters.slack.ids import Command, Shortcut
 
         return {
             "commands": [

@@ -6,7 +6,7 @@ import json
 from itertools import pairwise
 from typing import Any
 
-from handlers.blocks.nudges import WITH_BUTTONS, build_nudge_message
+from bot.adapters.slack.blocks.nudges import WITH_BUTTONS, build_nudge_message
 
 
 def item(number: int, obligation: str, kind: str, **kw: Any) -> dict[str, Any]:

@@ -10,13 +10,13 @@ from urllib.parse import parse_qs
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.adapters.slack.blocks.inquiry import build_new_inquiry_modal
+from bot.adapters.slack.ids import Command, Shortcut
 from bot.sandbox import slack_requests as sr
 from bot.sandbox.fake_slack import Call, FakeSlack
 from bot.sandbox.manifest import read_manifest
 from bot.sandbox.server import Sandbox, next_push
 from bot.sandbox.workspace import load_workspace, populate
-from handlers.blocks.inquiry import build_new_inquiry_modal
-from handlers.ids import Command, Shortcut
 from handlers.inquiry import parse_view_state
 
 ME = sr.Person("U0MINJI", "minji")

@@ -9,18 +9,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.i18n import guess_lang, when
-from bot.sandbox.fake_slack import validate_message_blocks, validate_view
-from bot.services.inquiries import span, title_from_text
-from handlers.blocks.common import literal
-from handlers.blocks.home import HOME_ROWS, HomeList, build_home
-from handlers.blocks.inquiry import (
+from bot.adapters.slack.blocks.common import literal
+from bot.adapters.slack.blocks.home import HOME_ROWS, HomeList, build_home
+from bot.adapters.slack.blocks.inquiry import (
     Viewer,
     build_history,
     build_inquiry_card,
     build_note_modal,
     texts,
 )
+from bot.i18n import guess_lang, when
+from bot.sandbox.fake_slack import validate_message_blocks, validate_view
+from bot.services.inquiries import span, title_from_text
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.adapters.slack.blocks.common import MAX_VIEW_BLOCKS, context, header, section
+from bot.adapters.slack.blocks.inquiry import Viewer, build_card_actions, inquiry_line, texts
 from bot.i18n import Lang, t, t_plain
-from handlers.blocks.common import MAX_VIEW_BLOCKS, context, header, section
-from handlers.blocks.inquiry import Viewer, build_card_actions, inquiry_line, texts
 
 HOME_ROWS = 8  # rows shown per list; the rest is counted
 

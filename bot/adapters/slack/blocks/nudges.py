@@ -11,10 +11,17 @@ import json
 import re
 from typing import Any
 
+from bot.adapters.slack.blocks.common import (
+    button,
+    cap_blocks,
+    context,
+    line_sections,
+    literal,
+    section,
+)
+from bot.adapters.slack.blocks.inquiry import texts
+from bot.adapters.slack.ids import Action
 from bot.i18n import Lang, t
-from handlers.blocks.common import button, cap_blocks, context, line_sections, literal, section
-from handlers.blocks.inquiry import texts
-from handlers.ids import Action
 
 SNOOZE_MINUTES = (30, 60, 120)
 # The only link a nudge carries: the card's permalink as chat.getPermalink returned it (a

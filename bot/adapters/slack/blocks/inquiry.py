@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.i18n import Lang, escape, mention, t, t_plain
-from bot.services.inquiries import CustomerView
-from handlers.blocks.common import (
+from bot.adapters.slack.blocks.common import (
     FIELD_TEXT,
     MAX_VIEW_BLOCKS,
     MODAL_TITLE,
@@ -26,7 +24,9 @@ from handlers.blocks.common import (
     plain,
     section,
 )
-from handlers.ids import Action, Block, View
+from bot.adapters.slack.ids import Action, Block, View
+from bot.i18n import Lang, escape, mention, t, t_plain
+from bot.services.inquiries import CustomerView
 
 Text = Callable[..., str]
 KINDS = ("voc", "support", "request", "regulatory")
