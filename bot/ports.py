@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from bot.i18n import Lang
 
@@ -49,3 +49,51 @@ class LanguageLookup(Protocol):
     async def reader_of(self, user_id: str) -> Reader: ...
 
     async def name_of(self, user_id: str) -> str: ...
+
+
+# --------------------------------------------------------------------------- the platform seam
+# What crosses between the services and the platform adapters (Slack now, Teams next).
+# Services say what and to whom with these types; adapters decide how.
+
+Platform = Literal["slack", "teams"]
+PLATFORMS: tuple[Platform, ...] = ("slack", "teams")
+# Channel roles an operator configures per platform ([channels] for Slack, [channels.teams]).
+ChannelRole = Literal["triage", "intake", "reception", "notices", "reports"]
+
+
+@dataclass(frozen=True)
+class ToPerson:
+    """A person, by their id on one platform (Slack `U…`/`W…`, Teams `29:…`): a DM."""
+
+    user_id: str
+
+
+@dataclass(frozen=True)
+class ToRole:
+    """The channel(s) configured for a role on the row's platform (triage, reception, …)."""
+
+    role: ChannelRole
+
+
+@dataclass(frozen=True)
+class ToThread:
+    """The thread (reply chain) of an object's message on the row's platform.
+
+    `ref` names the message: "source" (the message an inquiry was opened from) or "card".
+    """
+
+    object_kind: str  # "inquiry", later "visit", "callback", …
+    object_id: int
+    ref: str = "source"
+
+
+Recipient = ToPerson | ToRole | ToThread
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """Where a message lives on one platform: conversation (channel, chat) and message id."""
+
+    platform: Platform
+    conversation_id: str
+    message_id: str
