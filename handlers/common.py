@@ -7,10 +7,11 @@ import asyncio
 import json
 from typing import Any
 
+from bot.adapters.slack.text import t
 from bot.deps import Deps
 from bot.domain.inquiry import Actor
 from bot.errors import DomainError
-from bot.i18n import Lang, t
+from bot.i18n import Lang
 from bot.services.receipts import DOUBLE_CLICK, claim_action, receipt_key
 from storage.models import Inquiry
 

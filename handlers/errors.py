@@ -18,9 +18,10 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.adapters.slack.text import t
 from bot.adapters.slack.verify import allowed_response_url, host_of
 from bot.errors import DomainError
-from bot.i18n import Lang, t
+from bot.i18n import Lang
 from handlers.common import ephemeral, error_text
 
 log = logging.getLogger("charterbot.errors")

@@ -14,8 +14,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
+from bot.adapters.slack.text import t
 from bot.domain.text import TRIGGER_ID, is_channel_id, is_user_id
-from bot.i18n import t
 
 log = logging.getLogger("charterbot.guard")
 

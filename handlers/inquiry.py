@@ -20,6 +20,7 @@ from bot.adapters.slack.blocks.inquiry import (
     texts,
 )
 from bot.adapters.slack.ids import Action, Block, Command, View
+from bot.adapters.slack.text import escape, t
 from bot.deps import Deps
 from bot.domain.commands import (
     CLOCK,
@@ -33,7 +34,7 @@ from bot.domain.inquiry import Kind, can, may, parse_kind
 from bot.domain.sla import end_of_business_day
 from bot.domain.text import is_channel_id, is_message_ts, is_user_id
 from bot.errors import Conflict, Forbidden
-from bot.i18n import Lang, escape, t
+from bot.i18n import Lang
 from bot.services import inquiries as svc
 from bot.services.receipts import claim_action
 from handlers.common import (

@@ -8,8 +8,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.adapters.slack.ids import Action
+from bot.adapters.slack.text import t
 from bot.deps import Deps
-from bot.i18n import Lang, t
+from bot.i18n import Lang
 from bot.services.inquiries import fmt_time
 from bot.services.receipts import claim_action
 from bot.services.reminders import Snoozed, snooze_reminders

@@ -8,11 +8,11 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.ids import TICKET_REACTION, Event
+from bot.adapters.slack.text import t
 from bot.deps import Deps
 from bot.domain.commands import slack_plain
 from bot.domain.inquiry import Kind
 from bot.domain.text import is_channel_id, is_message_ts, is_user_id
-from bot.i18n import t
 from bot.services import inquiries as svc
 from handlers.common import is_bot_message, tracked_text
 from handlers.errors import reported

@@ -9,10 +9,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.blocks.inquiry import build_new_inquiry_modal, build_report_modal
 from bot.adapters.slack.ids import Shortcut
+from bot.adapters.slack.text import t
 from bot.deps import Deps
 from bot.domain.commands import slack_plain
 from bot.domain.text import is_channel_id, is_message_ts, is_user_id
-from bot.i18n import t
 from bot.services.inquiries import title_from_text
 from handlers.common import (
     action_key,

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.adapters.slack.text import t
 from bot.domain.commands import LIST_SCOPES
 from bot.domain.inquiry import ALLOWED_FROM, Kind, Status
-from bot.i18n import LANGS, catalogue, placeholders, t
+from bot.i18n import LANGS, catalogue, parse, placeholders
 
 ROOT = Path(__file__).resolve().parents[1]
 I18N = ROOT / "bot" / "i18n"
@@ -101,6 +102,49 @@ def test_every_template_formats(lang: str) -> None:
     for key, template in catalogue(lang).items():
         params = {name: "x" for name in placeholders(template)}
         assert isinstance(t(lang, key, **params), str), key
+
+
+# Platform syntax that a neutral template must not hold: entities, mentions, channel links,
+# broadcasts and mrkdwn links (single-star bold is checked apart: `**` is the neutral bold).
+PLATFORM_SYNTAX = re.compile(r"&(?:lt|gt|amp|quot|#\d+);|<[@#!]|<(?:https?|mailto):")
+
+
+def _not_neutral(template: str) -> list[str]:
+    found = PLATFORM_SYNTAX.findall(template)
+    if "*" in template.replace("**", ""):
+        found.append("single *")
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_templates_use_only_the_neutral_markup(lang: str) -> None:
+    """`**bold**`, `` `code` `` and placeholders; `<`, `>`, `&` written as themselves."""
+    raw = _raw(lang)
+    assert {key: _not_neutral(v) for key, v in raw.items() if _not_neutral(v)} == {}
+    for template in raw.values():
+        parse(template)  # marks pair up, placeholders are named (ValueError otherwise)
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["*bold*", "a &lt;b&gt;", "x &amp; y", "hi <@{user}>", "see <#C1>", "<!here>", "<https://x|y>"],
+)
+def test_slack_syntax_is_not_neutral(template: str) -> None:
+    assert _not_neutral(template)
+
+
+@pytest.mark.parametrize(
+    "template", ["**#{number}** <kind> & `/inquiry new <title…>`", "**a `b` c**", "{{x}}"]
+)
+def test_neutral_markup_passes(template: str) -> None:
+    assert _not_neutral(template) == []
+    parse(template)
+
+
+@pytest.mark.parametrize("template", ["**open", "`open", "**a `b** c`", "{}", "{x!r}"])
+def test_malformed_templates_are_refused(template: str) -> None:
+    with pytest.raises(ValueError):
+        parse(template)
 
 
 def test_placeholders_helper() -> None:

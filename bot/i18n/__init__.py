@@ -1,4 +1,25 @@
-"""Message catalogues (ko, en) and rendering with mrkdwn escaping of every parameter."""
+"""Message catalogues (ko, en) in one neutral markup, rendered by each platform's `Markup`.
+
+This package knows no chat platform. Templates in ko.json and en.json are written in this
+markup, and every platform adapter renders them in its own format and escaping (Slack:
+`bot.adapters.slack.text`, mrkdwn with `<@U…>` mentions; Teams: Adaptive Card text with
+`<at>…</at>` mentions):
+
+- `**bold**` — bold; it may hold placeholders and code.
+- `` `code` `` — code (commands, references); it may hold placeholders, never bold.
+- `{name}` — a placeholder, filled by its parameter. What a parameter is follows from its
+  name: `user`, `assignee`, `requester`, `actor`, `manager` and `*_user` hold a person's id
+  (a mention); `*_users` a list of people's ids (mentions joined by ", "); `channel` a channel
+  id; a `Link(url, label)` value is a link; a `Rendered` value is text already rendered for
+  the same platform; everything else is user text, escaped by the platform.
+- Everything else is literal text: `<`, `>`, `&` and quotes are written as themselves (never
+  as entities), `{{`/`}}` are literal braces. Single `*`, `_` or `~` formatting, entities and
+  platform syntax (`<@…>`, `<#…>`, `<!…>`, `<http…|…>`) never appear in a template (a test
+  checks).
+
+`render(lang, key, markup, **params)` returns a `Rendered` (text plus the people mentioned,
+for platforms whose mentions need entities).
+"""
 
 from __future__ import annotations
 
@@ -11,13 +32,48 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from bot.domain.text import is_channel_id, is_user_id, sanitize
+from bot.i18n.markup import (
+    CHANNEL_PARAMS,
+    PERSON_PARAMS,
+    Link,
+    Markup,
+    Mention,
+    Rendered,
+    is_people_param,
+    is_person_param,
+    parse,
+    people_of,
+    render_template,
+)
+
+__all__ = [
+    "CHANNEL_PARAMS",
+    "LANGS",
+    "PERSON_PARAMS",
+    "TIME_MARK",
+    "Lang",
+    "Link",
+    "Markup",
+    "Mention",
+    "Rendered",
+    "catalogue",
+    "guess_lang",
+    "is_people_param",
+    "is_person_param",
+    "lang_of_locale",
+    "parse",
+    "people_of",
+    "placeholders",
+    "render",
+    "render_template",
+    "template",
+    "timed",
+    "when",
+    "with_times",
+]
 
 Lang = Literal["ko", "en"]
 LANGS: tuple[Lang, ...] = ("ko", "en")
-# Parameters with these names are Slack ids and become mentions instead of escaped text.
-MENTION_PARAMS = frozenset({"user", "assignee", "requester", "actor", "manager"})
-CHANNEL_PARAMS = frozenset({"channel"})
 
 
 @cache
@@ -32,54 +88,17 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def escape(text: str) -> str:
-    """THE escaping of user-derived text for every outbound Slack text field.
-
-    `&`, `<` and `>` become entities, so user text can never become a mention, a broadcast
-    (`<!channel>`) or a disguised link; bidi and control characters are dropped, so it cannot
-    display as something else either. Slack decodes these three entities in plain_text and
-    mrkdwn alike, so the same function serves both.
-    """
-    text = sanitize(text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def mention(user_id: str | None, fallback: str = "-") -> str:
-    """`<@U…>` for a valid Slack user id; anything else is shown as escaped text."""
-    if user_id and is_user_id(user_id):
-        return f"<@{user_id}>"
-    return escape(user_id or fallback)
-
-
-def _param(name: str, value: Any) -> str:
-    if name.endswith("_users") and isinstance(value, list | tuple):
-        # a list of user ids: each valid id becomes a mention, anything else is escaped text
-        return ", ".join(_param("user", v) for v in value) or "-"
-    text = "" if value is None else str(value)
-    if name in MENTION_PARAMS or name.endswith("_user"):
-        return mention(text)
-    if name in CHANNEL_PARAMS:
-        return f"<#{text}>" if is_channel_id(text) else escape(text)
-    return escape(text)
-
-
-def t(lang: Lang, key: str, **params: Any) -> str:
-    """Render catalogue key in lang; parameters are escaped (ids become mentions)."""
-    template = catalogue(lang).get(key) or catalogue("en").get(key)
-    if template is None:
+def template(lang: Lang, key: str) -> str:
+    """The template of key in lang (English when lang lacks it; KeyError when both do)."""
+    found = catalogue(lang).get(key) or catalogue("en").get(key)
+    if found is None:
         raise KeyError(f"missing catalogue key {key!r}")
-    return template.format(**{k: _param(k, v) for k, v in params.items()})
+    return found
 
 
-def t_plain(lang: Lang, key: str) -> str:
-    """Return a template without formatting (for plain_text labels)."""
-    return catalogue(lang)[key]
-
-
-def both(key: str, first: Lang = "ko", **params: Any) -> str:
-    """Render key in Korean then English (or first then the other) for channel posts."""
-    second: Lang = "en" if first == "ko" else "ko"
-    return f"{t(first, key, **params)}\n{t(second, key, **params)}"
+def render(lang: Lang, key: str, markup: Markup, **params: Any) -> Rendered:
+    """Render catalogue key in lang through a platform's markup (params by their names)."""
+    return render_template(template(lang, key), markup, params)
 
 
 def lang_of_locale(locale: str | None, default: Lang) -> Lang:

@@ -24,11 +24,12 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 
+from bot.adapters.slack.text import t
 from bot.aio import cancel_and_wait
 from bot.app import Runtime, build_web_app
 from bot.clock import SettableClock
 from bot.domain.durations import parse_duration
-from bot.i18n import LANGS, Lang, catalogue, lang_of_locale, t
+from bot.i18n import LANGS, Lang, catalogue, lang_of_locale
 from bot.sandbox import slack_requests as sr
 from bot.sandbox.fake_slack import Call, FakeSlack, validate_view
 from bot.sandbox.workspace import GUIDE_ID, Persona, Workspace, save_state
@@ -84,8 +85,8 @@ def subcommands(lang: Lang) -> list[dict[str, str]]:
     for name in SUBCOMMANDS:
         usage = texts.get(f"inquiry.usage.{name}", "")
         m = _USAGE.search(usage)
+        # the neutral catalogue writes `<`, `>`, `&` as themselves: the page shows them as is
         args = m.group(2).strip() if m and m.group(1) == name else ""
-        args = args.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
         out.append({"name": name, "args": args, "description": texts[f"sandbox.sub.{name}"]})
     return out
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.adapters.slack.text import escape, mention, t
 from bot.domain.commands import parse_mention
 from bot.domain.text import is_channel_id, is_message_ts, is_user_id, sanitize
-from bot.i18n import escape, mention, t
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from sqlmodel import func, select
 
-from bot.i18n import t
+from bot.adapters.slack.text import t
 from e2e.harness import Bot, eventually
 from storage.models import Inquiry, InquiryEvent
 

@@ -68,9 +68,10 @@ from bot.adapters.slack.blocks.common import literal
 from bot.adapters.slack.blocks.inquiry import build_inquiry_card, texts
 from bot.adapters.slack.blocks.nudges import build_nudge_message
 from bot.adapters.slack.client import make_delivery_client
+from bot.adapters.slack.text import escape, t
 from bot.aio import cancel_and_wait
 from bot.deps import Deps
-from bot.i18n import Lang, escape, t, with_times
+from bot.i18n import Lang, with_times
 from bot.services import inquiries as svc
 from storage.models import OutboxMessage
 from storage.repos.inquiries import get_inquiry_by_id

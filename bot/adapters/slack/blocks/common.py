@@ -1,8 +1,8 @@
 """Small Block Kit helpers that keep every text within Slack's limits.
 
 Every text given to these helpers is Slack text already: catalogue strings (`t`, `t_plain`),
-whose parameters `t` escapes, or user-derived strings passed through `bot.i18n.escape` (the
-one escaping function) and ids through `bot.i18n.mention`.
+whose parameters `t` escapes, or user-derived strings passed through `escape` (the one
+escaping function) and ids through `mention`, both in `bot.adapters.slack.text`.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def plain(text: str, limit: int = SECTION_TEXT) -> dict[str, Any]:
 
 
 def mrkdwn(text: str, limit: int = SECTION_TEXT) -> dict[str, Any]:
-    """A mrkdwn text object (the caller escapes user text with `bot.i18n.escape`)."""
+    """A mrkdwn text object (the caller escapes user text with `escape`)."""
     return {"type": "mrkdwn", "text": clip(text, limit) or " "}
 
 

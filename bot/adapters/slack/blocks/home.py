@@ -7,7 +7,8 @@ from typing import Any
 
 from bot.adapters.slack.blocks.common import MAX_VIEW_BLOCKS, context, header, section
 from bot.adapters.slack.blocks.inquiry import Viewer, build_card_actions, inquiry_line, texts
-from bot.i18n import Lang, t, t_plain
+from bot.adapters.slack.text import t, t_plain
+from bot.i18n import Lang
 
 HOME_ROWS = 8  # rows shown per list; the rest is counted
 

@@ -25,7 +25,8 @@ from bot.adapters.slack.blocks.common import (
     section,
 )
 from bot.adapters.slack.ids import Action, Block, View
-from bot.i18n import Lang, escape, mention, t, t_plain
+from bot.adapters.slack.text import escape, mention, t, t_plain
+from bot.i18n import Lang
 from bot.services.inquiries import CustomerView
 
 Text = Callable[..., str]

@@ -21,7 +21,8 @@ from bot.adapters.slack.blocks.common import (
 )
 from bot.adapters.slack.blocks.inquiry import texts
 from bot.adapters.slack.ids import Action
-from bot.i18n import Lang, t
+from bot.adapters.slack.text import t
+from bot.i18n import Lang
 
 SNOOZE_MINUTES = (30, 60, 120)
 # The only link a nudge carries: the card's permalink as chat.getPermalink returned it (a

@@ -1,0 +1,267 @@
+"""Slack's writing of the neutral catalogue: exactly the strings the bot sent before the
+catalogue became platform-neutral, and no way for user text to inject mrkdwn syntax."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.adapters.slack.text import SLACK, both, escape, mention, t, t_plain
+from bot.i18n import LANGS, Link, catalogue, placeholders, render, render_template
+
+TITLE = "Login <fails> & *stuck*"
+WHEN = "Tue 1 Dec, 15:00"
+
+# Expected strings written by the mrkdwn catalogue's `t` (before the neutral markup), for
+# templates with bold, code, literal `<`/`>`, people, lists of people and channels.
+SLACK_TEXTS: list[tuple[str, str, dict[str, Any], str]] = [
+    (
+        "en",
+        "inquiry.help",
+        {},
+        '*`/inquiry` commands*\n`/inquiry` open the new-inquiry form\n`/inquiry new &lt;kind&gt; &lt;title…&gt; [customer:"Name"] [due:YYYY-MM-DD] [@user]` — kinds: voc · support · request · regulatory\n`/inquiry list [mine|team|open|overdue|all]`\n`/inquiry show &lt;number&gt;`\n`/inquiry assign &lt;number&gt; @user`\n`/inquiry eta &lt;number&gt; &lt;YYYY-MM-DD [HH:MM] | +2h | +3bd&gt;`\n`/inquiry progress &lt;number&gt; &lt;note…&gt;`\n`/inquiry milestone &lt;number&gt; &lt;YYYY-MM-DD&gt; &lt;stage…&gt;`\n`/inquiry hold &lt;number&gt; &lt;reason…&gt;` · `/inquiry resume &lt;number&gt;`\n`/inquiry resolve &lt;number&gt; &lt;resolution…&gt;` · `/inquiry reopen &lt;number&gt; &lt;reason…&gt;`',
+    ),
+    (
+        "ko",
+        "inquiry.help",
+        {},
+        '*`/inquiry` 명령*\n`/inquiry` 새 문의 양식 열기\n`/inquiry new &lt;유형&gt; &lt;제목…&gt; [customer:"고객사"] [due:YYYY-MM-DD] [@담당자]` — 유형: voc(고객의소리) · support(문의) · request(요청) · regulatory(제도)\n`/inquiry list [mine|team|open|overdue|all]`\n`/inquiry show &lt;번호&gt;`\n`/inquiry assign &lt;번호&gt; @담당자`\n`/inquiry eta &lt;번호&gt; &lt;YYYY-MM-DD [HH:MM] | +2h | +3bd&gt;`\n`/inquiry progress &lt;번호&gt; &lt;내용…&gt;`\n`/inquiry milestone &lt;번호&gt; &lt;YYYY-MM-DD&gt; &lt;단계…&gt;`\n`/inquiry hold &lt;번호&gt; &lt;사유…&gt;` · `/inquiry resume &lt;번호&gt;`\n`/inquiry resolve &lt;번호&gt; &lt;해결 내용…&gt;` · `/inquiry reopen &lt;번호&gt; &lt;사유…&gt;`',
+    ),
+    (
+        "en",
+        "inquiry.usage.eta",
+        {},
+        "Usage: `/inquiry eta &lt;number&gt; &lt;YYYY-MM-DD [HH:MM] | +2h | +3bd&gt;`",
+    ),
+    (
+        "ko",
+        "inquiry.usage.new",
+        {},
+        "사용법: `/inquiry new &lt;유형&gt; &lt;제목…&gt; [customer:&lt;이름&gt;] [due:&lt;YYYY-MM-DD&gt;] [@담당자]`",
+    ),
+    (
+        "en",
+        "inquiry.created",
+        {"number": 12, "title": TITLE, "deadline": WHEN},
+        "*#12* opened: Login &lt;fails&gt; &amp; *stuck*\nDeadline: Tue 1 Dec, 15:00",
+    ),
+    (
+        "ko",
+        "inquiry.created",
+        {"number": 12, "title": TITLE, "deadline": WHEN},
+        "*#12* 등록됨: Login &lt;fails&gt; &amp; *stuck*\n기한: Tue 1 Dec, 15:00",
+    ),
+    ("en", "inquiry.assigned", {"number": 12, "user": "U0STAFF1"}, "*#12* assigned to <@U0STAFF1>"),
+    (
+        "en",
+        "inquiry.assigned",
+        {"number": 12, "user": "<!channel>"},
+        "*#12* assigned to &lt;!channel&gt;",
+    ),
+    ("en", "inquiry.assigned", {"number": 12, "user": None}, "*#12* assigned to -"),
+    (
+        "en",
+        "inquiry.notify.assigned_to_you",
+        {"actor": "U0MANAGER", "number": 12, "title": TITLE, "deadline": WHEN},
+        "<@U0MANAGER> assigned *#12* Login &lt;fails&gt; &amp; *stuck* to you. Deadline: Tue 1 Dec, 15:00",
+    ),
+    (
+        "en",
+        "inquiry.error.not_assignable",
+        {"user": "U0CUST", "assignable_users": ["U0STAFF1", "W0STAFF2"]},
+        "<@U0CUST> cannot be assigned inquiries. Only team members may be assigned: <@U0STAFF1>, <@W0STAFF2>",
+    ),
+    (
+        "ko",
+        "inquiry.error.not_assignable",
+        {"user": "dana & co", "assignable_users": []},
+        "dana &amp; co 님에게는 문의를 배정할 수 없습니다. 담당자는 팀 구성원만 될 수 있습니다: -",
+    ),
+    (
+        "en",
+        "nudge.error.not_yours",
+        {"number": 3, "owner_user": "U0STAFF1"},
+        "This reminder about #3 was sent to <@U0STAFF1>: only they may snooze it.",
+    ),
+    (
+        "en",
+        "inquiry.notify.milestones_needed",
+        {"number": 7, "title": TITLE},
+        "*#7* Login &lt;fails&gt; &amp; *stuck* takes more than a month: add its major stages with `/inquiry milestone 7 &lt;YYYY-MM-DD&gt; &lt;stage&gt;` so the requester gets interim progress reports.",
+    ),
+    (
+        "en",
+        "history.line",
+        {"at": "2026-11-30 09:00", "actor": "U0STAFF1", "what": "opened"},
+        "`2026-11-30 09:00` <@U0STAFF1> opened",
+    ),
+    ("ko", "list.heading", {"scope": "내 담당", "total": 3}, "*내 담당* 문의 3건 (기한 순)"),
+    (
+        "en",
+        "customer.line",
+        {"number": 12, "title": TITLE, "status": "New"},
+        "• *#12* Login &lt;fails&gt; &amp; *stuck* · New",
+    ),
+    ("ko", "home.list.mine", {"total": 2}, "*내 담당* (2)"),
+    (
+        "en",
+        "sandbox.welcome",
+        {"channel": "C0INTAKE"},
+        "👋 *Welcome to the charterbot sandbox.* This workspace is pretend; the bot is real. This note comes from the sandbox, not from the bot.\n• *Try:* switch *Acting as* (top) to *dana*, the customer, and post a question in <#C0INTAKE>: it becomes an inquiry card in #triage.\n• Type `/inquiry` for the form, `/inquiry help` for every command.\n• Use the clock bar (top, +15 min, +1 h, …) to move time and see deadlines, nudges and escalations arrive.",
+    ),
+    (
+        "ko",
+        "sandbox.welcome",
+        {"channel": "#intake"},
+        "👋 *charterbot 샌드박스에 오신 것을 환영합니다.* 이 워크스페이스는 연습용이고 봇은 진짜입니다. 이 안내는 샌드박스가 보낸 것이며 봇의 메시지가 아닙니다.\n• *해 보기:* 위쪽 *현재 사용자*를 고객 *dana*로 바꾸고 #intake에 질문을 올려 보세요. #triage에 문의 카드가 생깁니다.\n• `/inquiry`를 입력하면 등록 양식이, `/inquiry help`를 입력하면 모든 명령이 나옵니다.\n• 위쪽 시계 막대(+15분, +1시간 …)로 시간을 옮기면 기한, 알림, 에스컬레이션이 어떻게 오는지 볼 수 있습니다.",
+    ),
+    (
+        "en",
+        "error.unexpected",
+        {"ref": "E-1a2b"},
+        "Something went wrong. Give your admin the reference `E-1a2b`.",
+    ),
+    (
+        "ko",
+        "nudge.line_escalated",
+        {"number": 12, "title": TITLE, "owed": "첫 응답", "assignee": "U0STAFF1"},
+        "• 🔺 *#12* Login &lt;fails&gt; &amp; *stuck* — 첫 응답 (담당: <@U0STAFF1>)",
+    ),
+    ("en", "status.new", {}, "New"),
+    ("en", "deadline.none", {}, ""),
+    (
+        "ko",
+        "inquiry.error.bad_kind",
+        {"kind": "<!here>"},
+        "'&lt;!here&gt;' 는 알 수 없는 유형입니다. voc, support, request, regulatory (고객의소리, 문의, 요청, 제도) 중 하나를 쓰세요.",
+    ),
+    (
+        "en",
+        "card.latest_progress",
+        {"at": WHEN, "actor": None, "note": "see <http://evil|here>"},
+        "📝 Latest progress (Tue 1 Dec, 15:00, -): see &lt;http://evil|here&gt;",
+    ),
+    (
+        "en",
+        "list.more",
+        {"count": 4},
+        "4 more not shown. Use `/inquiry show &lt;number&gt;` for details.",
+    ),
+]
+
+# t_plain: labels, placeholders left as written (as the mrkdwn catalogue held them)
+PLAIN_TEXTS: list[tuple[str, str, str]] = [
+    (
+        "ko",
+        "inquiry.help",
+        '*`/inquiry` 명령*\n`/inquiry` 새 문의 양식 열기\n`/inquiry new &lt;유형&gt; &lt;제목…&gt; [customer:"고객사"] [due:YYYY-MM-DD] [@담당자]` — 유형: voc(고객의소리) · support(문의) · request(요청) · regulatory(제도)\n`/inquiry list [mine|team|open|overdue|all]`\n`/inquiry show &lt;번호&gt;`\n`/inquiry assign &lt;번호&gt; @담당자`\n`/inquiry eta &lt;번호&gt; &lt;YYYY-MM-DD [HH:MM] | +2h | +3bd&gt;`\n`/inquiry progress &lt;번호&gt; &lt;내용…&gt;`\n`/inquiry milestone &lt;번호&gt; &lt;YYYY-MM-DD&gt; &lt;단계…&gt;`\n`/inquiry hold &lt;번호&gt; &lt;사유…&gt;` · `/inquiry resume &lt;번호&gt;`\n`/inquiry resolve &lt;번호&gt; &lt;해결 내용…&gt;` · `/inquiry reopen &lt;번호&gt; &lt;사유…&gt;`',
+    ),
+    ("en", "modal.eta_title", "Set ETA"),
+    ("en", "home.title", "charterbot — my inquiries"),
+    (
+        "en",
+        "inquiry.notify.milestones_needed",
+        "*#{number}* {title} takes more than a month: add its major stages with `/inquiry milestone {number} &lt;YYYY-MM-DD&gt; &lt;stage&gt;` so the requester gets interim progress reports.",
+    ),
+]
+BOTH_CREATED = "*#12* 등록됨: Login &lt;fails&gt; &amp; *stuck*\n기한: Tue 1 Dec, 15:00\n*#12* opened: Login &lt;fails&gt; &amp; *stuck*\nDeadline: Tue 1 Dec, 15:00"
+BOTH_ASSIGNED_EN_FIRST = (
+    "*#12* — <@U0STAFF1> is taking care of it.\n*#12* — <@U0STAFF1> 님이 담당합니다."
+)
+
+
+@pytest.mark.parametrize(("lang", "key", "params", "expected"), SLACK_TEXTS)
+def test_templates_render_as_before(
+    lang: str, key: str, params: dict[str, Any], expected: str
+) -> None:
+    assert t(lang, key, **params) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("lang", "key", "expected"), PLAIN_TEXTS)
+def test_plain_labels_render_as_before(lang: str, key: str, expected: str) -> None:
+    assert t_plain(lang, key) == expected  # type: ignore[arg-type]
+
+
+def test_both_languages_render_as_before() -> None:
+    assert both("inquiry.created", number=12, title=TITLE, deadline=WHEN) == BOTH_CREATED
+    assert both("inquiry.notify.assigned", "en", number=12, user="U0STAFF1") == (
+        BOTH_ASSIGNED_EN_FIRST
+    )
+
+
+def test_slack_needs_no_mention_entities() -> None:
+    rendered = render("en", "inquiry.assigned", SLACK, number=1, user="U0STAFF1")
+    assert rendered.text == "*#1* assigned to <@U0STAFF1>" and rendered.mentions == ()
+
+
+# --- user text cannot inject markup ---
+
+INJECTIONS = [
+    "<!channel>",
+    "<!here|here>",
+    "<@U0ADMIN>",
+    "<#C0TRIAGE>",
+    "<https://evil.example|Reset your password>",
+    "&lt;!channel&gt;",
+    "U0STAFF1> <!channel",
+    "{title} {user} {{number}}",
+    "**bold** `code`",
+    "a\u202eb\x00c <!everyone>",
+]
+
+
+@pytest.mark.parametrize("evil", INJECTIONS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_user_text_never_becomes_markup(lang: str, evil: str) -> None:
+    """Every text parameter of every template, filled with hostile text: the output holds no
+    `<` beyond the template's own mentions, and the hostile text appears escaped, verbatim."""
+    for key, template in catalogue(lang).items():
+        names = placeholders(template)
+        if not names:
+            continue
+        params: dict[str, Any] = {name: evil for name in names}
+        out = t(lang, key, **params)  # type: ignore[arg-type]
+        assert "<!" not in out and "<@" not in out and "<#" not in out and "<http" not in out
+        assert "<" not in out, (key, out)
+        if names - {"channel", "user", "assignee", "requester", "actor", "manager"}:
+            assert escape(evil) in out, key
+        assert "{" not in out.replace(escape(evil), ""), key  # params are never formatted
+
+
+@pytest.mark.parametrize("evil", INJECTIONS)
+def test_people_and_channels_only_from_ids(evil: str) -> None:
+    assert mention(evil) == escape(evil)
+    assert SLACK.person(evil) == (escape(evil), None)
+    assert SLACK.channel(evil) == escape(evil)
+    out = t("en", "inquiry.error.not_assignable", user=evil, assignable_users=[evil, "U0A1"])
+    assert out.count("<") == 1 and "<@U0A1>" in out
+
+
+@pytest.mark.parametrize(
+    ("url", "label", "expected"),
+    [
+        (
+            "https://x.slack.com/archives/C1/p1",
+            "card #1",
+            "<https://x.slack.com/archives/C1/p1|card #1>",
+        ),
+        (
+            "https://x.example/a",
+            "<!channel> & co",
+            "<https://x.example/a|&lt;!channel&gt; &amp; co>",
+        ),
+        ("https://x.example/a|<!channel>", "card", "card"),
+        ("javascript:alert(1)", "card", "card"),
+        ("https://x.example/a b", "<b>", "&lt;b&gt;"),
+        ("", "card", "card"),
+    ],
+)
+def test_links_only_to_well_formed_addresses(url: str, label: str, expected: str) -> None:
+    assert render_template("{card}", SLACK, {"card": Link(url, label)}).text == expected
+
+
+def test_template_marks_in_params_stay_as_typed() -> None:
+    """`**` and backticks in user text are not neutral markup: Slack gets them as typed."""
+    out = t("en", "inquiry.created", number=1, title="**x** `y`", deadline="-")
+    assert out.startswith("*#1* opened: **x** `y`\n")
