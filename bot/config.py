@@ -9,10 +9,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.durations import DurationError, parse_duration
+from bot.domain.text import is_teams_conversation_id, is_teams_user_id
+from bot.ports import Platform, platform_of_user
 
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -45,12 +55,43 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class ChannelsConfig(_Strict):
+class ChannelRoles(_Strict):
+    """The channel of each role on one platform (an empty value turns the feature off)."""
+
     triage: str = ""
     intake: list[str] = Field(default_factory=list)
     reception: str = ""
     notices: list[str] = Field(default_factory=list)
     reports: str = ""
+
+
+class TeamsChannelsConfig(ChannelRoles):
+    """[channels.teams]: the same roles as Microsoft Teams conversation ids."""
+
+    @field_validator("triage", "reception", "reports")
+    @classmethod
+    def _one_conversation(cls, v: str) -> str:
+        if v and not is_teams_conversation_id(v):
+            raise ValueError(_not_a_conversation(v))
+        return v
+
+    @field_validator("intake", "notices")
+    @classmethod
+    def _many_conversations(cls, v: list[str]) -> list[str]:
+        for c in v:
+            if not is_teams_conversation_id(c):
+                raise ValueError(_not_a_conversation(c))
+        return v
+
+
+def _not_a_conversation(v: str) -> str:
+    return f"'{v}' is not a Teams conversation id (like 19:abc123@thread.tacv2)"
+
+
+class ChannelsConfig(ChannelRoles):
+    """[channels]: Slack channel ids per role, and [channels.teams] for Teams."""
+
+    teams: TeamsChannelsConfig = Field(default_factory=TeamsChannelsConfig)
 
     @field_validator("triage", "reception", "reports")
     @classmethod
@@ -196,14 +237,89 @@ class RetentionConfig(_Strict):
         return v
 
 
+class PersonConfig(_Strict):
+    """[[people]]: one person named once, with their id on each platform."""
+
+    name: str
+    slack: str = ""
+    teams: str = ""
+    email: str = ""
+    lang: Literal["ko", "en"] | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("a person needs a name")
+        if USER_ID.match(v) or is_teams_user_id(v):
+            raise ValueError(
+                f"'{v}' looks like a user id; a name is what teams and roles call them"
+            )
+        return v
+
+    @field_validator("slack")
+    @classmethod
+    def _slack(cls, v: str) -> str:
+        if v and not USER_ID.match(v):
+            raise ValueError(f"'{v}' is not a Slack user id (like U0123ABCD)")
+        return v
+
+    @field_validator("teams")
+    @classmethod
+    def _teams(cls, v: str) -> str:
+        if v and USER_ID.match(v):
+            raise ValueError(f"'{v}' is a Slack user id: put it in `slack`, not `teams`")
+        if v and not is_teams_user_id(v):
+            raise ValueError(
+                f"'{v}' is not a Teams user id (like 29:1abc… or an Entra object id GUID)"
+            )
+        return v
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, v: str) -> str:
+        if v and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", v):
+            raise ValueError(f"'{v}' is not an e-mail address")
+        return v
+
+    @model_validator(mode="after")
+    def _some_id(self) -> PersonConfig:
+        if not (self.slack or self.teams):
+            raise ValueError(f"person '{self.name}' needs a `slack` or a `teams` user id")
+        return self
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Their ids on every platform they are on."""
+        return tuple(i for i in (self.slack, self.teams) if i)
+
+    @property
+    def primary_id(self) -> str:
+        """The id teams and roles resolve their name to: Slack's when they have one."""
+        return self.slack or self.teams
+
+    def id_on(self, platform: Platform) -> str:
+        """Their id on platform ("" when they are not on it)."""
+        return self.slack if platform == "slack" else self.teams
+
+
 def _check_users(v: list[str]) -> list[str]:
     for u in v:
-        if not USER_ID.match(u):
-            raise ValueError(f"'{u}' is not a Slack user id (like U0123ABCD)")
+        if not (USER_ID.match(u) or is_teams_user_id(u)):
+            raise ValueError(
+                f"'{u}' is neither a Slack user id (like U0123ABCD) "
+                "nor the name of a [[people]] entry"
+            )
     return v
 
 
 class TeamConfig(_Strict):
+    """A team: its manager and members, by Slack user id or [[people]] name.
+
+    After loading, names are resolved: `manager` and `members` hold each person's primary
+    id (Slack's, else Teams'); `CharterConfig` answers for their other ids.
+    """
+
     name: str
     manager: str
     members: list[str] = Field(default_factory=list)
@@ -230,6 +346,44 @@ class RolesConfig(_Strict):
         return _check_users(v)
 
 
+def _resolve_names(data: Any) -> Any:
+    """Replace [[people]] names in [[teams]] and [roles] by the person's primary id.
+
+    Runs on the raw document, before validation, so that a name that resolves to nothing is
+    reported by the field it stands in (`teams.0.members: 'Minji' is not …`).
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("people"), list):
+        return data
+    ids: dict[str, str] = {}
+    for person in data["people"]:
+        if isinstance(person, dict) and isinstance(person.get("name"), str):
+            primary = person.get("slack") or person.get("teams")
+            if isinstance(primary, str) and primary and not USER_ID.match(person["name"]):
+                ids.setdefault(person["name"], primary)
+
+    def resolve(entry: Any) -> Any:
+        return ids.get(entry, entry) if isinstance(entry, str) else entry
+
+    data = dict(data)
+    if isinstance(data.get("teams"), list):
+        teams = []
+        for team in data["teams"]:
+            if isinstance(team, dict):
+                team = dict(team)
+                if "manager" in team:
+                    team["manager"] = resolve(team["manager"])
+                if isinstance(team.get("members"), list):
+                    team["members"] = [resolve(m) for m in team["members"]]
+            teams.append(team)
+        data["teams"] = teams
+    if isinstance(data.get("roles"), dict):
+        data["roles"] = {
+            k: [resolve(u) for u in v] if isinstance(v, list) else v
+            for k, v in data["roles"].items()
+        }
+    return data
+
+
 class CharterConfig(_Strict):
     """The TOML configuration; every key is documented in charterbot.example.toml."""
 
@@ -243,6 +397,21 @@ class CharterConfig(_Strict):
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     teams: list[TeamConfig] = Field(default_factory=list)
     roles: RolesConfig = Field(default_factory=RolesConfig)
+    people: list[PersonConfig] = Field(default_factory=list)
+    # every id of a configured person -> that person; built after validation from the fields
+    # alone, so equal configs stay equal (build a changed config with parse_config, not
+    # model_copy, or this index goes stale)
+    _people_by_id: dict[str, PersonConfig] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _names_to_ids(cls, data: Any) -> Any:
+        return _resolve_names(data)
+
+    @model_validator(mode="after")
+    def _index_people(self) -> CharterConfig:
+        self._people_by_id = {i: p for p in self.people for i in p.ids}
+        return self
 
     @field_validator("timezone")
     @classmethod
@@ -264,14 +433,57 @@ class CharterConfig(_Strict):
             raise ValueError(f"team names must be unique: {', '.join(sorted(dupes))}")
         return teams
 
+    @field_validator("people")
+    @classmethod
+    def _unique_people(cls, people: list[PersonConfig]) -> list[PersonConfig]:
+        problems = []
+        for what, values in (
+            ("names", [p.name for p in people]),
+            ("slack ids", [p.slack for p in people if p.slack]),
+            ("teams ids", [p.teams for p in people if p.teams]),
+        ):
+            dupes = sorted({v for v in values if values.count(v) > 1})
+            if dupes:
+                problems.append(f"{what} must be unique: {', '.join(dupes)}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return people
+
+    def channels_for(self, platform: Platform) -> ChannelRoles:
+        """The channel of each role on platform ([channels] for Slack, [channels.teams])."""
+        return self.channels if platform == "slack" else self.channels.teams
+
+    def person_of(self, user_id: str) -> PersonConfig | None:
+        """The [[people]] entry with this id on any platform."""
+        return self._people_by_id.get(user_id)
+
+    def ids_of(self, user_id: str) -> tuple[str, ...]:
+        """Every id of the same person (just user_id when they are not in [[people]])."""
+        person = self._people_by_id.get(user_id)
+        return person.ids if person else (user_id,)
+
+    def id_on(self, user_id: str, platform: Platform) -> str:
+        """The same person's id on platform ("" when they have none there)."""
+        person = self._people_by_id.get(user_id)
+        if person is not None:
+            return person.id_on(platform)
+        return user_id if platform_of_user(user_id) == platform else ""
+
+    def same_person(self, a: str, b: str) -> bool:
+        """Whether two ids (on any platforms) are the same person."""
+        return a == b or b in self.ids_of(a)
+
+    def _everyone(self, ids: set[str]) -> frozenset[str]:
+        return frozenset(i for user_id in ids for i in self.ids_of(user_id))
+
     @property
     def staff(self) -> frozenset[str]:
-        """Everyone named in [[teams]] or [roles]."""
+        """Everyone named in [[teams]] or [roles], by their id on every platform."""
         people: set[str] = set(self.roles.admins) | set(self.roles.receptionists)
         for team in self.teams:
             people.add(team.manager)
             people.update(team.members)
-        return frozenset(people)
+        return self._everyone(people)
 
     @property
     def assignable(self) -> frozenset[str]:
@@ -284,22 +496,39 @@ class CharterConfig(_Strict):
         for team in self.teams:
             people.add(team.manager)
             people.update(team.members)
-        return frozenset(people)
+        return self._everyone(people)
 
-    def assignable_in_order(self) -> list[str]:
-        """The assignable people in config order (teams first to last, members then manager)."""
+    def assignable_in_order(self, platform: Platform = "slack") -> list[str]:
+        """The assignable people's ids on platform in config order (teams first to last,
+        members then manager); people who are not on platform are left out."""
         seen: dict[str, None] = {}
         for team in self.teams:
             for user_id in [*team.members, team.manager]:
-                seen.setdefault(user_id, None)
+                on_platform = self.id_on(user_id, platform)
+                if on_platform:
+                    seen.setdefault(on_platform, None)
         return list(seen)
 
     def team_of(self, user_id: str) -> TeamConfig | None:
-        """Return the first team the user belongs to (as member or manager)."""
+        """Return the first team the user (by any of their ids) belongs to, as member or
+        manager."""
+        ids = self.ids_of(user_id)
         for team in self.teams:
-            if user_id in team.members or user_id == team.manager:
+            if any(i in team.members or i == team.manager for i in ids):
                 return team
         return None
+
+    def teams_managed_by(self, user_id: str) -> list[TeamConfig]:
+        """The teams whose manager is this person (by any of their ids)."""
+        return [team for team in self.teams if self.same_person(user_id, team.manager)]
+
+    def is_admin(self, user_id: str) -> bool:
+        """Whether this person (by any of their ids) is in [roles] admins."""
+        return any(self.same_person(user_id, admin) for admin in self.roles.admins)
+
+    def is_receptionist(self, user_id: str) -> bool:
+        """Whether this person (by any of their ids) is in [roles] receptionists."""
+        return any(self.same_person(user_id, desk) for desk in self.roles.receptionists)
 
 
 class ConfigError(Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -57,6 +58,14 @@ class LanguageLookup(Protocol):
 
 Platform = Literal["slack", "teams"]
 PLATFORMS: tuple[Platform, ...] = ("slack", "teams")
+SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
+
+
+def platform_of_user(user_id: str) -> Platform:
+    """The platform a user id belongs to: Slack's are `U…`/`W…`, anything else is Teams'."""
+    return "slack" if SLACK_USER_ID.match(user_id) else "teams"
+
+
 # Channel roles an operator configures per platform ([channels] for Slack, [channels.teams]).
 ChannelRole = Literal["triage", "intake", "reception", "notices", "reports"]
 

@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from bot.config import CharterConfig, ConfigError, EnvSettings, load_config, parse_config
+from bot.config import (
+    CharterConfig,
+    ConfigError,
+    EnvSettings,
+    PersonConfig,
+    TeamsChannelsConfig,
+    load_config,
+    parse_config,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "charterbot.example.toml"
@@ -311,10 +319,20 @@ def test_example_file_is_valid() -> None:
     assert config.channels.triage == "C0TRIAGE"
     assert config.channels.intake == ["C0INTAKE"]
     assert [t.name for t in config.teams] == ["HTS support"]
-    assert config.teams[0].manager == "U0MANAGER"
-    assert config.staff == {"U0MANAGER", "U0STAFF1", "U0STAFF2", "U0ADMIN", "U0RECEPTION"}
+    assert config.teams[0].manager == "U0MANAGER"  # named "Park Jihoon", resolved to Slack's id
+    # the manager is a [[people]] entry with a Teams id too: staff by either id
+    assert config.staff == {
+        "U0MANAGER",
+        "U0STAFF1",
+        "U0STAFF2",
+        "U0ADMIN",
+        "U0RECEPTION",
+        "29:1ManagerExampleId",
+    }
     assert config.team_of("U0STAFF2") is config.teams[0]
+    assert config.team_of("29:1ManagerExampleId") is config.teams[0]
     assert config.team_of("U0CUSTOMER") is None
+    assert config.channels_for("teams").triage == "19:triage0example@thread.tacv2"
 
 
 def test_example_file_documents_every_key() -> None:
@@ -335,6 +353,8 @@ def test_example_file_sets_every_known_key() -> None:
         model = CharterConfig.model_fields[section].annotation
         assert set(data[section]) == set(model.model_fields), section  # type: ignore[union-attr]
     assert set(data["teams"][0]) == {"name", "manager", "members"}
+    assert set(data["people"][0]) == set(PersonConfig.model_fields)
+    assert set(data["channels"]["teams"]) == set(TeamsChannelsConfig.model_fields)
 
 
 def test_duplicate_team_names_are_refused() -> None:
@@ -425,3 +445,240 @@ def test_staff_and_assignable(user: str, staff: bool, assignable: bool) -> None:
 def test_assignable_in_config_order_without_duplicates() -> None:
     config = parse_config(ROLE_CONFIG)
     assert config.assignable_in_order() == ["U0STAFF", "U0BOTH", "U0MGR", "U0MGR2"]
+
+
+# --- [[people]]: a person named once, with their id on each platform ---
+
+MINJI = {"name": "Kim Minji", "slack": "U0MINJI", "teams": "29:1minjiTeamsId", "lang": "ko"}
+JIHOON = {
+    "name": "Park Jihoon",
+    "teams": "8d3f2a1b-4c5d-4e6f-8a9b-0c1d2e3f4a5b",
+    "email": "jihoon@example.com",
+}
+PEOPLE_CONFIG = {
+    "people": [MINJI, JIHOON],
+    "teams": [
+        {"name": "A", "manager": "Park Jihoon", "members": ["Kim Minji", "U0PLAIN"]},
+        {"name": "B", "manager": "U0MGRB", "members": []},
+    ],
+    "roles": {"admins": ["Park Jihoon"], "receptionists": ["U0DESK"]},
+}
+TEAMS_ID = "29:1minjiTeamsId"
+GUID = "8d3f2a1b-4c5d-4e6f-8a9b-0c1d2e3f4a5b"
+
+
+def test_names_resolve_to_each_persons_primary_id() -> None:
+    config = parse_config(PEOPLE_CONFIG)
+    team = config.teams[0]
+    assert team.members == ["U0MINJI", "U0PLAIN"]  # Slack's id when the person has one
+    assert team.manager == GUID  # a Teams-only person keeps their Teams id
+    assert config.roles.admins == [GUID]
+    assert config.person_of(TEAMS_ID) == config.person_of("U0MINJI")
+    assert config.person_of("U0PLAIN") is None
+
+
+@pytest.mark.parametrize(
+    ("user", "staff", "assignable", "team"),
+    [
+        ("U0MINJI", True, True, "A"),
+        (TEAMS_ID, True, True, "A"),  # the same person on Teams
+        (GUID, True, True, "A"),  # a manager known only on Teams
+        ("U0PLAIN", True, True, "A"),  # plain Slack ids work as before
+        ("U0MGRB", True, True, "B"),
+        ("U0DESK", True, False, None),
+        ("29:1someoneElse", False, False, None),
+        ("U0CUSTOMER", False, False, None),
+    ],
+)
+def test_a_person_is_the_same_on_either_platform(
+    user: str, staff: bool, assignable: bool, team: str | None
+) -> None:
+    config = parse_config(PEOPLE_CONFIG)
+    assert (user in config.staff, user in config.assignable) == (staff, assignable)
+    found = config.team_of(user)
+    assert (found.name if found else None) == team
+
+
+def test_manager_and_role_checks_accept_either_id() -> None:
+    config = parse_config(PEOPLE_CONFIG)
+    assert [t.name for t in config.teams_managed_by(GUID)] == ["A"]
+    assert config.teams_managed_by("U0MINJI") == []
+    assert config.is_admin(GUID) and not config.is_admin("U0MINJI")
+    assert config.is_receptionist("U0DESK")
+    assert config.same_person("U0MINJI", TEAMS_ID) and config.same_person(TEAMS_ID, "U0MINJI")
+    assert not config.same_person("U0MINJI", "U0PLAIN")
+
+
+def test_ids_per_platform() -> None:
+    config = parse_config(PEOPLE_CONFIG)
+    assert config.id_on("U0MINJI", "teams") == TEAMS_ID
+    assert config.id_on(TEAMS_ID, "slack") == "U0MINJI"
+    assert config.id_on(GUID, "slack") == ""
+    assert config.id_on("U0PLAIN", "slack") == "U0PLAIN"
+    assert config.id_on("U0PLAIN", "teams") == ""
+    assert config.ids_of("U0MINJI") == ("U0MINJI", TEAMS_ID)
+    assert config.ids_of("U0PLAIN") == ("U0PLAIN",)
+    # the Slack picker lists Slack ids only; Teams lists Teams ids only
+    assert config.assignable_in_order() == ["U0MINJI", "U0PLAIN", "U0MGRB"]
+    assert config.assignable_in_order("teams") == [TEAMS_ID, GUID]
+
+
+def test_plain_slack_ids_work_exactly_as_before() -> None:
+    without = parse_config(ROLE_CONFIG)
+    with_people = parse_config({**ROLE_CONFIG, "people": [MINJI]})
+    assert with_people.teams == without.teams
+    assert with_people.staff == without.staff
+    assert with_people.assignable_in_order() == without.assignable_in_order()
+
+
+@pytest.mark.parametrize(
+    ("data", "key", "words"),
+    [
+        pytest.param(
+            {"people": [MINJI], "teams": [{"name": "A", "manager": "U0M", "members": ["Minji"]}]},
+            "teams.0.members",
+            "'Minji'",
+            id="unknown-person-in-team",
+        ),
+        pytest.param(
+            {"teams": [{"name": "A", "manager": "Park Jihoon"}]},
+            "teams.0.manager",
+            "'Park Jihoon'",
+            id="unknown-manager-without-people",
+        ),
+        pytest.param(
+            {"people": [MINJI], "roles": {"admins": ["Kim  Minji"]}},
+            "roles.admins",
+            "[[people]]",
+            id="unknown-person-in-roles",
+        ),
+        pytest.param(
+            {"people": [MINJI, {**JIHOON, "name": "Kim Minji"}]},
+            "people",
+            "names must be unique: Kim Minji",
+            id="duplicate-names",
+        ),
+        pytest.param(
+            {"people": [MINJI, {"name": "Other", "slack": "U0MINJI"}]},
+            "people",
+            "slack ids must be unique: U0MINJI",
+            id="duplicate-slack-ids",
+        ),
+        pytest.param(
+            {"people": [MINJI, {"name": "Other", "teams": TEAMS_ID}]},
+            "people",
+            "teams ids must be unique",
+            id="duplicate-teams-ids",
+        ),
+        pytest.param(
+            {"people": [{"name": "Kim Minji", "teams": "U0MINJI"}]},
+            "people.0.teams",
+            "'U0MINJI' is a Slack user id",
+            id="slack-id-in-teams-field",
+        ),
+        pytest.param(
+            {"people": [{"name": "Kim Minji", "teams": "minji@example.com"}]},
+            "people.0.teams",
+            "not a Teams user id",
+            id="bad-teams-id",
+        ),
+        pytest.param(
+            {"people": [{"name": "Kim Minji", "slack": TEAMS_ID}]},
+            "people.0.slack",
+            "not a Slack user id",
+            id="teams-id-in-slack-field",
+        ),
+        pytest.param(
+            {"people": [{"name": "Kim Minji", "email": "minji@example.com"}]},
+            "people.0",
+            "needs a `slack` or a `teams` user id",
+            id="person-without-ids",
+        ),
+        pytest.param(
+            {"people": [{"name": "U0MINJI", "slack": "U0MINJI"}]},
+            "people.0.name",
+            "looks like a user id",
+            id="name-like-an-id",
+        ),
+        pytest.param(
+            {"people": [{"name": "Kim Minji", "slack": "U0MINJI", "lang": "fr"}]},
+            "people.0.lang",
+            "",
+            id="bad-lang",
+        ),
+        pytest.param(
+            {"people": [{"name": "Kim Minji", "slack": "U0MINJI", "email": "nope"}]},
+            "people.0.email",
+            "nope",
+            id="bad-email",
+        ),
+        pytest.param(
+            {"people": [{"name": "Kim Minji", "slack": "U0MINJI", "phone": "010"}]},
+            "people.0.phone",
+            "unknown key",
+            id="unknown-person-key",
+        ),
+        pytest.param(
+            {"channels": {"teams": {"triage": "C0TRIAGE"}}},
+            "channels.teams.triage",
+            "not a Teams conversation id",
+            id="slack-channel-in-teams",
+        ),
+        pytest.param(
+            {"channels": {"teams": {"intake": ["19:ok@thread.tacv2", "19:bad"]}}},
+            "channels.teams.intake",
+            "'19:bad'",
+            id="bad-teams-channel-in-list",
+        ),
+        pytest.param(
+            {"channels": {"teams": {"digest": "19:ok@thread.tacv2"}}},
+            "channels.teams.digest",
+            "unknown key",
+            id="unknown-teams-channel-key",
+        ),
+        pytest.param(
+            {"channels": {"triage": "19:ok@thread.tacv2"}},
+            "channels.triage",
+            "not a Slack channel id",
+            id="teams-channel-in-slack",
+        ),
+    ],
+)
+def test_bad_people_and_teams_channels(data: dict[str, Any], key: str, words: str) -> None:
+    problems = _problems(data)
+    assert _keys(problems) == [key], problems
+    assert words in problems[0].split(": ", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "conversation",
+    [
+        "19:a1b2c3d4e5f6@thread.tacv2",
+        "19:d8f7c6b5a4@thread.skype",
+        "19:meeting_NjM5ZDk4@thread.v2",
+        "19:-Ab_c.d=@thread.tacv2",
+    ],
+)
+def test_teams_channels_per_role(conversation: str) -> None:
+    config = parse_config(
+        {
+            "channels": {
+                "triage": "C0TRIAGE",
+                "teams": {"triage": conversation, "intake": [conversation]},
+            }
+        }
+    )
+    slack, teams = config.channels_for("slack"), config.channels_for("teams")
+    assert (slack.triage, slack.intake) == ("C0TRIAGE", [])
+    assert (teams.triage, teams.intake, teams.reports) == (conversation, [conversation], "")
+
+
+def test_teams_channels_default_to_nothing() -> None:
+    teams = CharterConfig().channels_for("teams")
+    assert (teams.triage, teams.intake, teams.reception, teams.notices, teams.reports) == (
+        "",
+        [],
+        "",
+        [],
+        "",
+    )

@@ -1,4 +1,5 @@
-"""Untrusted text and ids: what may be stored, and what counts as a Slack id (pure rules)."""
+"""Untrusted text and ids: what may be stored, and what counts as a Slack or Teams id (pure
+rules)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,14 @@ CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,20}$")
 MESSAGE_TS = re.compile(r"^\d{1,12}\.\d{1,8}$")
 TRIGGER_ID = re.compile(r"^[A-Za-z0-9._-]{1,200}$")
 VIEW_ID = re.compile(r"^V[A-Z0-9]{2,30}$")
+# Microsoft Teams: a user is `29:…` (Bot Framework id) or an Entra object id (a GUID); a
+# channel or group chat is `19:…@thread.tacv2` (channels), `…@thread.skype` (older channels)
+# or `…@thread.v2` (group chats, meetings).
+TEAMS_USER_ID = re.compile(
+    r"^(?:29:[A-Za-z0-9_+/=-]{4,250}"
+    r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+)
+TEAMS_CONVERSATION_ID = re.compile(r"^19:[A-Za-z0-9_.=-]{1,230}@thread\.(?:tacv2|skype|v2)$")
 
 # Bidirectional overrides, embeddings, isolates and marks: they reorder what a reader sees
 # (a title can look like something else), so stored text never keeps them.
@@ -31,6 +40,16 @@ def is_user_id(value: object) -> bool:
 def is_channel_id(value: object) -> bool:
     """Return whether value looks like a Slack conversation id (`C…`, `G…`, `D…`)."""
     return isinstance(value, str) and CHANNEL_ID.match(value) is not None
+
+
+def is_teams_user_id(value: object) -> bool:
+    """Return whether value looks like a Teams user id (`29:…` or an Entra object id)."""
+    return isinstance(value, str) and TEAMS_USER_ID.match(value) is not None
+
+
+def is_teams_conversation_id(value: object) -> bool:
+    """Return whether value looks like a Teams channel or chat id (`19:…@thread.tacv2`)."""
+    return isinstance(value, str) and TEAMS_CONVERSATION_ID.match(value) is not None
 
 
 def is_message_ts(value: object) -> bool:

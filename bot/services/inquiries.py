@@ -713,9 +713,16 @@ async def home_lists(
         out.append(("mine", rows, total))
     rows, total = await list_inquiries(session, statuses=open_, requester_id=me, limit=limit)
     out.append(("requested", rows, total))
-    teams = [team for team in deps.config.teams if team.manager == me]
+    teams = deps.config.teams_managed_by(me)  # by their id on any platform
     if teams:
-        members = sorted({m for team in teams for m in (*team.members, team.manager)})
+        members = sorted(
+            {
+                i
+                for team in teams
+                for m in (*team.members, team.manager)
+                for i in deps.config.ids_of(m)
+            }
+        )
         rows, total = await list_inquiries(
             session, statuses=open_, assignee_ids=members, limit=limit
         )

@@ -6,7 +6,15 @@ import pytest
 
 from bot.adapters.slack.text import escape, mention, t
 from bot.domain.commands import parse_mention
-from bot.domain.text import is_channel_id, is_message_ts, is_user_id, sanitize
+from bot.domain.text import (
+    is_channel_id,
+    is_message_ts,
+    is_teams_conversation_id,
+    is_teams_user_id,
+    is_user_id,
+    sanitize,
+)
+from bot.ports import platform_of_user
 
 
 @pytest.mark.parametrize(
@@ -83,3 +91,29 @@ def test_mentions_only_from_valid_ids() -> None:
     assert mention(None) == "-"
     rendered = t("en", "inquiry.assigned", number=1, user="<!here>")
     assert "<!here>" not in rendered and "&lt;!here&gt;" in rendered
+
+
+@pytest.mark.parametrize(
+    ("value", "teams_user", "teams_conversation", "platform"),
+    [
+        ("29:1abcDEF_-xyz", True, False, "teams"),
+        ("8d3f2a1b-4c5d-4e6f-8a9b-0c1d2e3f4a5b", True, False, "teams"),
+        ("8d3f2a1b-4c5d-4e6f-8a9b-0c1d2e3f4a5", False, False, "teams"),
+        ("19:a1b2c3@thread.tacv2", False, True, "teams"),
+        ("19:a1b2c3@thread.skype", False, True, "teams"),
+        ("19:meeting_Nj@thread.v2", False, True, "teams"),
+        ("19:a1b2c3@thread.evil", False, False, "teams"),
+        ("19:a b@thread.tacv2", False, False, "teams"),
+        ("29:<at>x</at>", False, False, "teams"),
+        ("U0123ABCD", False, False, "slack"),
+        ("W0123ABCD", False, False, "slack"),
+        ("C0TRIAGE", False, False, "teams"),
+        ("u0abc", False, False, "teams"),
+    ],
+)
+def test_teams_ids_and_the_platform_of_a_user_id(
+    value: str, teams_user: bool, teams_conversation: bool, platform: str
+) -> None:
+    assert is_teams_user_id(value) is teams_user
+    assert is_teams_conversation_id(value) is teams_conversation
+    assert platform_of_user(value) == platform
