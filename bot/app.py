@@ -111,7 +111,14 @@ def build_deps(
         policy=build_policy(config),
         nudges=build_nudge_policy(config),
         directory=directory,
-        languages=Languages(sessions, directory, clock, config.language, reads=reads),
+        languages=Languages(
+            sessions,
+            {"slack": directory},
+            clock,
+            config.language,
+            reads=reads,
+            configured_lang=config.lang_of,
+        ),
         outbox=Wakeup(),
     )
 

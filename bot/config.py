@@ -457,6 +457,11 @@ class CharterConfig(_Strict):
         """The [[people]] entry with this id on any platform."""
         return self._people_by_id.get(user_id)
 
+    def lang_of(self, user_id: str) -> Literal["ko", "en"] | None:
+        """The `lang` [[people]] gives this person (None when not configured)."""
+        person = self._people_by_id.get(user_id)
+        return person.lang if person else None
+
     def ids_of(self, user_id: str) -> tuple[str, ...]:
         """Every id of the same person (just user_id when they are not in [[people]])."""
         person = self._people_by_id.get(user_id)

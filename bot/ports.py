@@ -21,7 +21,11 @@ class UserInfo:
 
 
 class Directory(Protocol):
-    """Looks people up on the chat platform."""
+    """Looks people up on one chat platform (Slack: users.info; Teams: its roster).
+
+    `bot.services.people.Languages` holds one per platform and asks the one of the id's
+    platform (`platform_of_user`).
+    """
 
     async def user_info(self, user_id: str) -> UserInfo | None: ...
 

@@ -518,6 +518,11 @@ def test_ids_per_platform() -> None:
     assert config.id_on("U0PLAIN", "teams") == ""
     assert config.ids_of("U0MINJI") == ("U0MINJI", TEAMS_ID)
     assert config.ids_of("U0PLAIN") == ("U0PLAIN",)
+    assert (config.lang_of(TEAMS_ID), config.lang_of(GUID), config.lang_of("U0PLAIN")) == (
+        "ko",
+        None,
+        None,
+    )
     # the Slack picker lists Slack ids only; Teams lists Teams ids only
     assert config.assignable_in_order() == ["U0MINJI", "U0PLAIN", "U0MGRB"]
     assert config.assignable_in_order("teams") == [TEAMS_ID, GUID]

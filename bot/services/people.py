@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
-from bot.domain.text import is_user_id
+from bot.domain.text import is_teams_user_id, is_user_id
 from bot.i18n import Lang, lang_of_locale
-from bot.ports import Directory, Reader
+from bot.ports import Directory, Platform, Reader, platform_of_user
 from storage.models import UserProfile
 from storage.repos.people import add_profile, get_profile
 
@@ -23,20 +24,27 @@ CACHE_TTL = timedelta(hours=1)
 
 
 class Languages:
-    """Resolve a user's language from their Slack locale, cached in memory and in the DB."""
+    """Resolve a user's language from their locale on their platform, cached in memory and in
+    the DB; a configured person's `lang` when no platform tells it; else the default."""
 
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        directory: Directory,
+        directory: Directory | Mapping[Platform, Directory],
         clock: Clock,
         default: Lang,
         *,
         reads: async_sessionmaker[AsyncSession] | None = None,
+        configured_lang: Callable[[str], Lang | None] | None = None,
     ) -> None:
+        """`directory`: one per platform, or one alone for Slack. `configured_lang`: the
+        `lang` config gives a person (`CharterConfig.lang_of`)."""
         self._sessions = sessions
         self._reads = reads or sessions
-        self._directory = directory
+        self._directories: dict[Platform, Directory] = (
+            dict(directory) if isinstance(directory, Mapping) else {"slack": directory}
+        )
+        self._configured_lang = configured_lang or _nobody
         self._clock = clock
         self._default = default
         self._memory: OrderedDict[str, tuple[Reader, float]] = OrderedDict()
@@ -47,19 +55,21 @@ class Languages:
 
     async def reader_of(self, user_id: str) -> Reader:
         """Return user_id's language, whether their locale is known, and their time zone."""
-        if not is_user_id(user_id):
-            # not a Slack id: nothing to look up, nothing to remember
+        platform = platform_of_user(user_id)
+        if not _WELL_FORMED[platform](user_id):
+            # not a user id on any platform: nothing to look up, nothing to remember
             return Reader(lang=self._default, known=False, tz="")
         now = self._clock.now()
         hit = self._memory.get(user_id)
         if hit and hit[1] > now.timestamp():
             self._memory.move_to_end(user_id)
             return hit[0]
-        profile = await self._profile(user_id)
+        profile = await self._profile(user_id, platform)
         locale = profile.locale if profile else None
+        configured = None if locale else self._configured_lang(user_id)
         reader = Reader(
-            lang=lang_of_locale(locale, self._default),
-            known=bool(locale),
+            lang=configured or lang_of_locale(locale, self._default),
+            known=bool(locale or configured),
             tz=profile.tz if profile else "",
             name=profile.name if profile else "",
         )
@@ -77,13 +87,15 @@ class Languages:
         """Return the user's display name (their id when the platform does not know them)."""
         return (await self.reader_of(user_id)).name or user_id
 
-    async def _profile(self, user_id: str) -> UserProfile | None:
-        """The stored profile, refreshed from the directory when missing or older than a day."""
+    async def _profile(self, user_id: str, platform: Platform) -> UserProfile | None:
+        """The stored profile, refreshed from the platform's directory when missing or older
+        than a day (a platform without a directory: only what is stored)."""
         now = self._clock.now()
         async with self._reads() as session:
             profile = await get_profile(session, user_id=user_id)
-        if profile is None or now - profile.fetched_at > PROFILE_TTL:
-            info = await self._directory.user_info(user_id)
+        directory = self._directories.get(platform)
+        if directory is not None and (profile is None or now - profile.fetched_at > PROFILE_TTL):
+            info = await directory.user_info(user_id)
             if info is not None:
                 profile = UserProfile(
                     user_id=user_id,
@@ -96,6 +108,18 @@ class Languages:
                 async with self._sessions.begin() as session:
                     await add_profile(session, profile)
         return profile
+
+
+def _nobody(user_id: str) -> Lang | None:
+    del user_id
+    return None
+
+
+# What a user id must look like on each platform before anyone is asked about it.
+_WELL_FORMED: dict[Platform, Callable[[object], bool]] = {
+    "slack": is_user_id,
+    "teams": is_teams_user_id,
+}
 
 
 async def is_absent(session: AsyncSession, user_id: str, *, at: datetime) -> bool:

@@ -63,3 +63,92 @@ async def test_malformed_ids_are_not_looked_up_or_cached(
     for bad in ("U" + "A" * 4999, "<!channel>", "", "C0TRIAGE"):
         assert await langs.language_of(bad) == "en"
     assert directory.lookups == [] and langs.cached_count() == 0
+
+
+# --- one directory per platform, and the language config gives a person ---
+
+
+class PlatformDirectory:
+    """A directory of one platform: knows the people given, counts lookups."""
+
+    def __init__(self, locales: dict[str, str]) -> None:
+        self.locales = locales
+        self.lookups: list[str] = []
+
+    async def user_info(self, user_id: str) -> UserInfo | None:
+        self.lookups.append(user_id)
+        if user_id not in self.locales:
+            return None
+        return UserInfo(user_id, self.locales[user_id], f"name of {user_id}", is_bot=False)
+
+
+CONFIGURED = {"U0MINJI": "ko", "29:1minji": "ko", "29:1alex": "en"}
+
+
+Platforms = tuple[Languages, PlatformDirectory, PlatformDirectory]
+
+
+@pytest.fixture
+async def per_platform(migrated_url: str) -> AsyncIterator[Platforms]:
+    engine = make_engine(migrated_url)
+    slack = PlatformDirectory({"U0MINJI": "", "U0ALEX": "en-US"})
+    teams = PlatformDirectory({"29:1minji": "", "29:1alex": "ko-KR"})
+    clock = SettableClock(datetime(2026, 12, 1, 1, 0, tzinfo=UTC), frozen=True)
+    langs = Languages(
+        make_sessions(engine),
+        {"slack": slack, "teams": teams},
+        clock,
+        "en",
+        configured_lang=CONFIGURED.get,  # type: ignore[arg-type]
+    )
+    yield langs, slack, teams
+    await engine.dispose()
+
+
+async def test_each_id_is_looked_up_on_its_own_platform(per_platform: Platforms) -> None:
+    langs, slack, teams = per_platform
+    assert (await langs.reader_of("U0ALEX")).lang == "en"
+    assert (await langs.reader_of("29:1alex")).lang == "ko"  # Teams' locale beats config
+    assert await langs.name_of("29:1alex") == "name of 29:1alex"
+    assert slack.lookups == ["U0ALEX"] and teams.lookups == ["29:1alex"]
+    for _ in range(3):  # cached like Slack ids
+        await langs.language_of("29:1alex")
+    assert teams.lookups == ["29:1alex"]
+
+
+@pytest.mark.parametrize(
+    ("user_id", "lang", "known"),
+    [
+        ("U0MINJI", "ko", True),  # Slack has no locale for them: config's `lang`
+        ("29:1minji", "ko", True),  # the same on Teams
+        ("U0NOBODY", "en", False),  # nobody knows: the default, marked unknown
+        ("29:1nobody", "en", False),
+    ],
+)
+async def test_configured_lang_when_no_platform_tells(
+    per_platform: Platforms, user_id: str, lang: str, known: bool
+) -> None:
+    langs, _, _ = per_platform
+    reader = await langs.reader_of(user_id)
+    assert (reader.lang, reader.known) == (lang, known)
+
+
+async def test_a_platform_without_directory_is_not_asked(migrated_url: str) -> None:
+    engine = make_engine(migrated_url)
+    slack = PlatformDirectory({})
+    clock = SettableClock(datetime(2026, 12, 1, 1, 0, tzinfo=UTC), frozen=True)
+    langs = Languages(
+        make_sessions(engine),
+        slack,  # one directory alone is Slack's (as before)
+        clock,
+        "en",
+        configured_lang=CONFIGURED.get,  # type: ignore[arg-type]
+    )
+    assert await langs.language_of("29:1minji") == "ko"
+    assert await langs.language_of("29:1other") == "en"
+    assert await langs.language_of("U0OTHER") == "en"
+    assert slack.lookups == ["U0OTHER"]
+    for bad in ("29:<at>x</at>", "19:a@thread.tacv2", "U0" + "A" * 4999):
+        assert await langs.language_of(bad) == "en"
+    assert slack.lookups == ["U0OTHER"]
+    await engine.dispose()
