@@ -111,8 +111,9 @@ PLATFORM_SYNTAX = re.compile(r"&(?:lt|gt|amp|quot|#\d+);|<[@#!]|<(?:https?|mailt
 
 def _not_neutral(template: str) -> list[str]:
     found = PLATFORM_SYNTAX.findall(template)
-    if "*" in template.replace("**", ""):
-        found.append("single *")
+    # outside code spans and placeholders, formatting marks other than `**`
+    prose = re.sub(r"`[^`]*`|\{[^{}]*\}", "", template).replace("**", "")
+    found += [f"mark {c}" for c in "*_~" if c in prose]
     return found
 
 
@@ -127,14 +128,30 @@ def test_templates_use_only_the_neutral_markup(lang: str) -> None:
 
 @pytest.mark.parametrize(
     "template",
-    ["*bold*", "a &lt;b&gt;", "x &amp; y", "hi <@{user}>", "see <#C1>", "<!here>", "<https://x|y>"],
+    [
+        "*bold*",
+        "_italic_",
+        "~strike~",
+        "a &lt;b&gt;",
+        "x &amp; y",
+        "hi <@{user}>",
+        "see <#C1>",
+        "<!here>",
+        "<https://x|y>",
+    ],
 )
 def test_slack_syntax_is_not_neutral(template: str) -> None:
     assert _not_neutral(template)
 
 
 @pytest.mark.parametrize(
-    "template", ["**#{number}** <kind> & `/inquiry new <title…>`", "**a `b` c**", "{{x}}"]
+    "template",
+    [
+        "**#{number}** <kind> & `/inquiry new <title…>`",
+        "**a `b` c**",
+        "{{x}}",
+        "{owner_user} `snake_case ~x~`",
+    ],
 )
 def test_neutral_markup_passes(template: str) -> None:
     assert _not_neutral(template) == []

@@ -13,9 +13,9 @@ markup, and every platform adapter renders them in its own format and escaping (
   id; a `Link(url, label)` value is a link; a `Rendered` value is text already rendered for
   the same platform; everything else is user text, escaped by the platform.
 - Everything else is literal text: `<`, `>`, `&` and quotes are written as themselves (never
-  as entities), `{{`/`}}` are literal braces. Single `*`, `_` or `~` formatting, entities and
-  platform syntax (`<@…>`, `<#…>`, `<!…>`, `<http…|…>`) never appear in a template (a test
-  checks).
+  as entities), `{{`/`}}` are literal braces. Outside code, `*` appears only as `**`, and `_`
+  and `~` not at all (each platform reads them as formatting); entities and platform syntax
+  (`<@…>`, `<#…>`, `<!…>`, `<http…|…>`) never appear (tests/test_i18n.py checks all this).
 
 `render(lang, key, markup, **params)` returns a `Rendered` (text plus the people mentioned,
 for platforms whose mentions need entities).
