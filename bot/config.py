@@ -317,7 +317,8 @@ class TeamConfig(_Strict):
     """A team: its manager and members, by Slack user id or [[people]] name.
 
     After loading, names are resolved: `manager` and `members` hold each person's primary
-    id (Slack's, else Teams'); `CharterConfig` answers for their other ids.
+    id (Slack's, else Teams'); `CharterConfig` answers for their other ids. (A Teams user id
+    written here directly is accepted too: it is what a Teams-only person resolves to.)
     """
 
     name: str
