@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal, Protocol
 
 from bot.i18n import Lang
+
+
+class ActionVerb(StrEnum):
+    """What a person does to an object from a button or a form, on any platform.
+
+    Slack action and callback ids (bot/adapters/slack/ids.py) and Teams `Action.Execute` verbs
+    map onto these; bot.services.inquiry_actions.perform executes them.
+    """
+
+    CREATE = "inquiry.create"  # the new-inquiry (or "report this") form, submitted
+    ASSIGN_ME = "inquiry.assign_me"
+    SET_ETA = "inquiry.set_eta"  # without a moment: ask for one (open the ETA form)
+    PROGRESS = "inquiry.progress"  # without a note: ask for one; likewise resolve and reopen
+    RESOLVE = "inquiry.resolve"
+    REOPEN = "inquiry.reopen"
+    SNOOZE = "inquiry.snooze"  # a nudge's obligations, postponed by some minutes
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ untrusted request values, and the identity of an action (for acting on it once).
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -11,8 +10,10 @@ from bot.deps import Deps
 from bot.domain.inquiry import Actor
 from bot.errors import DomainError
 from bot.i18n import Lang, t
+from bot.services.inquiry_commands import outside_zone as zone_differs
+from bot.services.inquiry_forms import assignee_choices
 from bot.services.receipts import DOUBLE_CLICK, claim_action, receipt_key
-from storage.models import Inquiry
+from bot.services.results import Said
 
 
 def actor_of(deps: Deps, user_id: str) -> Actor:
@@ -22,8 +23,7 @@ def actor_of(deps: Deps, user_id: str) -> Actor:
 
 async def outside_zone(deps: Deps, user_id: str) -> bool:
     """Whether user_id's Slack time zone is known and not the company's (times say the zone)."""
-    reader = await deps.languages.reader_of(user_id)
-    return reader.tz not in ("", deps.config.timezone)
+    return await zone_differs(deps, user_id)
 
 
 def error_text(lang: Lang, error: DomainError) -> str:
@@ -59,20 +59,14 @@ def is_bot_message(message: dict[str, Any], bot_user_id: str | None) -> bool:
     )
 
 
-def tracked_text(deps: Deps, lang: Lang, inquiry: Inquiry, user_id: str) -> str:
-    """ "Already tracked as #N": the number only for staff and the inquiry's own requester."""
-    if deps.is_staff(user_id) or inquiry.requester_id == user_id:
-        return t(lang, "inquiry.already_tracked", number=inquiry.number)
-    return t(lang, "inquiry.already_tracked_other")
+def said_text(lang: Lang, said: Said) -> str:
+    """Render a service's answer in lang."""
+    return t(lang, said.key, **said.params)
 
 
 async def assignee_options(deps: Deps, user_id: str) -> list[tuple[str, str]] | None:
     """The people the modal's assignee picker offers: team members for staff, none for others."""
-    if not deps.is_staff(user_id):
-        return None
-    people = deps.config.assignable_in_order()
-    names = await asyncio.gather(*(deps.languages.name_of(p) for p in people))
-    return list(zip(people, names, strict=True))
+    return await assignee_choices(deps, user_id)
 
 
 MAX_NUMBER = 999_999_999
