@@ -72,5 +72,5 @@ async def handle_snooze_action(
     async with deps.sessions.begin() as session:
         result = await perform(session, deps, request)
     if not isinstance(result, SnoozedNudge):
-        return  # a replayed click or a double click: snoozed (and answered) once
+        return  # a replayed click: snoozed (and answered) once
     await respond(**ephemeral(snoozed_text(lang, result.snoozed, deps)))

@@ -189,16 +189,17 @@ async def _create(
 async def _snooze(
     session: AsyncSession, deps: Deps, request: ActionRequest, actor: Actor
 ) -> ActionResult:
-    if request.intent and not await claim_action(
+    # A double click snoozes once, and both clicks are answered (what was snoozed).
+    first = not request.intent or await claim_action(
         session, deps, request.intent, window=DOUBLE_CLICK
-    ):
-        return Replayed()  # a double click: snoozed once
+    )
     snoozed = await snooze_reminders(
         session,
         deps,
         ids=list(request.reminder_ids),
         minutes=request.minutes,
         user_id=actor.user_id,
+        record=first,
     )
     return SnoozedNudge(snoozed)
 

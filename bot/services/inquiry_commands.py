@@ -129,7 +129,18 @@ CommandResult = (
     | CustomerShow
     | Replayed
 )
-Executor = Callable[[AsyncSession, Deps, Actor, InquiryCommand], Awaitable[CommandResult]]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who runs the command; `zone`: a customer living in another time zone than the
+    company's (her times then name the company's zone)."""
+
+    actor: Actor
+    zone: bool = False
+
+
+Executor = Callable[[AsyncSession, Deps, Caller, InquiryCommand], Awaitable[CommandResult]]
 
 
 @dataclass(frozen=True)
@@ -174,7 +185,8 @@ def _ref(cmd: InquiryCommand) -> int:
     return cmd.ref
 
 
-async def _new(session: AsyncSession, deps: Deps, actor: Actor, cmd: InquiryCommand) -> Said:
+async def _new(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand) -> Said:
+    actor = caller.actor
     assert cmd.kind is not None
     draft = make_draft(
         kind=cmd.kind,
@@ -188,38 +200,39 @@ async def _new(session: AsyncSession, deps: Deps, actor: Actor, cmd: InquiryComm
     )
     inq = (await svc.open_inquiry(session, deps, draft)).inquiry
     # a customer reads the promise made to them, not the staff confirmation
-    zone = not actor.is_staff and await outside_zone(deps, actor.user_id)
     return Said(
         "inquiry.created" if actor.is_staff else "inquiry.notify.received",
         {
             "number": inq.number,
             "title": inq.title,
-            "deadline": svc.fmt_time(inq.deadline_at, deps, zone=zone),
+            "deadline": svc.fmt_time(inq.deadline_at, deps, zone=caller.zone),
         },
     )
 
 
-async def _help(session: AsyncSession, deps: Deps, actor: Actor, cmd: InquiryCommand) -> Help:
+async def _help(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand) -> Help:
+    actor = caller.actor
     if actor.user_id not in deps.config.roles.admins:
         return Help()
     return Help(await delivery_failures(session))
 
 
 async def _list(
-    session: AsyncSession, deps: Deps, actor: Actor, cmd: InquiryCommand
+    session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand
 ) -> StaffList | CustomerList:
+    actor = caller.actor
     rows, total = await svc.list_for(session, deps, actor, cmd.scope)
     if not actor.is_staff:
-        zone = await outside_zone(deps, actor.user_id)
-        return CustomerList(total, [svc.describe_for_customer(r, deps, zone=zone) for r in rows])
+        views = [svc.describe_for_customer(r, deps, zone=caller.zone) for r in rows]
+        return CustomerList(total, views)
     return StaffList(cmd.scope, total, [svc.describe(r, deps) for r in rows])
 
 
 async def _show(
-    session: AsyncSession, deps: Deps, actor: Actor, cmd: InquiryCommand
+    session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand
 ) -> StaffShow | CustomerShow:
-    zone = not actor.is_staff and await outside_zone(deps, actor.user_id)
-    shown = await svc.show_inquiry(session, deps, _ref(cmd), actor, zone=zone)
+    actor = caller.actor
+    shown = await svc.show_inquiry(session, deps, _ref(cmd), actor, zone=caller.zone)
     if isinstance(shown, svc.CustomerView):
         return CustomerShow(shown)
     inq, events = shown.inquiry, shown.events
@@ -232,25 +245,31 @@ async def _show(
     )
 
 
-async def _assign(session: AsyncSession, deps: Deps, actor: Actor, cmd: InquiryCommand) -> Said:
+async def _assign(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand) -> Said:
+    actor = caller.actor
     assert cmd.user is not None
     inq = await svc.assign_inquiry(session, deps, _ref(cmd), actor, cmd.user)
     return Said("inquiry.assigned", {"number": inq.number, "user": cmd.user})
 
 
-async def _eta(session: AsyncSession, deps: Deps, actor: Actor, cmd: InquiryCommand) -> Said:
+async def _eta(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand) -> Said:
+    actor = caller.actor
     assert cmd.eta is not None
     eta = svc.resolve_eta(cmd.eta, deps)
     inq = await svc.set_eta(session, deps, _ref(cmd), actor, eta)
     return Said("inquiry.eta_set", {"number": inq.number, "eta": svc.fmt_time(eta, deps)})
 
 
-async def _progress(session: AsyncSession, deps: Deps, actor: Actor, cmd: InquiryCommand) -> Said:
+async def _progress(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand) -> Said:
+    actor = caller.actor
     inq = await svc.add_progress(session, deps, _ref(cmd), actor, cmd.text)
     return Said("inquiry.progress_added", {"number": inq.number})
 
 
-async def _milestone(session: AsyncSession, deps: Deps, actor: Actor, cmd: InquiryCommand) -> Said:
+async def _milestone(
+    session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand
+) -> Said:
+    actor = caller.actor
     assert cmd.day is not None
     inq = await svc.add_milestone(session, deps, _ref(cmd), actor, cmd.day, cmd.text)
     return Said(
@@ -259,12 +278,14 @@ async def _milestone(session: AsyncSession, deps: Deps, actor: Actor, cmd: Inqui
     )
 
 
-async def _hold(session: AsyncSession, deps: Deps, actor: Actor, cmd: InquiryCommand) -> Said:
+async def _hold(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand) -> Said:
+    actor = caller.actor
     inq = await svc.hold_inquiry(session, deps, _ref(cmd), actor, cmd.text)
     return Said("inquiry.held", {"number": inq.number})
 
 
-async def _resume(session: AsyncSession, deps: Deps, actor: Actor, cmd: InquiryCommand) -> Said:
+async def _resume(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand) -> Said:
+    actor = caller.actor
     inq = await svc.resume_inquiry(session, deps, _ref(cmd), actor)
     return Said(
         "inquiry.resumed",
@@ -272,12 +293,14 @@ async def _resume(session: AsyncSession, deps: Deps, actor: Actor, cmd: InquiryC
     )
 
 
-async def _resolve(session: AsyncSession, deps: Deps, actor: Actor, cmd: InquiryCommand) -> Said:
+async def _resolve(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand) -> Said:
+    actor = caller.actor
     inq = await svc.resolve_inquiry(session, deps, _ref(cmd), actor, cmd.text)
     return Said("inquiry.resolved", {"number": inq.number})
 
 
-async def _reopen(session: AsyncSession, deps: Deps, actor: Actor, cmd: InquiryCommand) -> Said:
+async def _reopen(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand) -> Said:
+    actor = caller.actor
     inq = await svc.reopen_inquiry(session, deps, _ref(cmd), actor, cmd.text)
     return Said("inquiry.reopened", {"number": inq.number})
 
@@ -324,6 +347,9 @@ async def run_inquiry_command(deps: Deps, request: CommandRequest) -> CommandRes
         return await _open_form(deps, request)
     sub = SUBCOMMANDS[cmd.action]
     actor = Actor(user_id=request.user_id, is_staff=deps.is_staff(request.user_id))
+    # Looked up before any transaction: a first lookup stores what it learnt (on SQLite a
+    # second writer inside the command's transaction would wait for it forever).
+    caller = Caller(actor, zone=not actor.is_staff and await outside_zone(deps, actor.user_id))
     factory = deps.sessions if sub.writes else deps.reads
     try:
         async with factory.begin() as session:
@@ -332,6 +358,6 @@ async def run_inquiry_command(deps: Deps, request: CommandRequest) -> CommandRes
             if sub.permission == "staff":
                 # before any lookup: a customer cannot tell which numbers exist
                 svc.refuse_customer(actor, cmd.action, _ref(cmd))
-            return await sub.run(session, deps, actor, cmd)
+            return await sub.run(session, deps, caller, cmd)
     except DomainError as exc:
         return Refused(exc)
