@@ -80,16 +80,6 @@ def number_of(value: object) -> int:
     return int(text)
 
 
-def read_metadata(view: dict[str, Any]) -> dict[str, Any] | None:
-    """The JSON object a modal carries in private_metadata, or None when it is not one."""
-    raw = view.get("private_metadata") or "{}"
-    try:
-        meta = json.loads(raw) if isinstance(raw, str) and len(raw) <= 3000 else None
-    except ValueError:
-        return None
-    return meta if isinstance(meta, dict) else None
-
-
 def action_key(body: dict[str, Any]) -> str:
     """The identity of a command or click: Slack's one-time trigger id (else the whole body)."""
     trigger = body.get("trigger_id")

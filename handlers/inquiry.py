@@ -16,11 +16,19 @@ from bot.adapters.slack.blocks.inquiry import (
     build_note_modal,
 )
 from bot.adapters.slack.ids import Action, Block, Command, View
+from bot.adapters.slack.views import (
+    form_errors,
+    modal_message,
+    modal_number,
+    modal_source,
+    parse_view_state,
+    read_metadata,
+)
 from bot.deps import Deps
-from bot.domain.text import is_channel_id, is_message_ts, is_user_id
-from bot.i18n import Lang, t
-from bot.ports import ActionVerb, MessageRef
+from bot.i18n import t
+from bot.ports import ActionVerb
 from bot.services.inquiry_actions import (
+    NOTE_ACTIONS,
     ActionRequest,
     ActionResult,
     AskFor,
@@ -35,8 +43,6 @@ from bot.services.inquiry_commands import (
     run_inquiry_command,
 )
 from bot.services.inquiry_forms import (
-    FormErrors,
-    FormField,
     NewInquiryForm,
     read_eta_form,
     read_new_inquiry_form,
@@ -50,7 +56,6 @@ from handlers.common import (
     click_key,
     ephemeral,
     number_of,
-    read_metadata,
     said_text,
     submission_key,
 )
@@ -69,11 +74,6 @@ NOTE_VIEWS = {
     View.PROGRESS: ActionVerb.PROGRESS,
     View.RESOLVE: ActionVerb.RESOLVE,
     View.REOPEN: ActionVerb.REOPEN,
-}
-NOTE_MODALS = {
-    ActionVerb.PROGRESS: "progress",
-    ActionVerb.RESOLVE: "resolve",
-    ActionVerb.REOPEN: "reopen",
 }
 
 
@@ -127,73 +127,6 @@ async def handle_inquiry_command(
     await respond(**ephemeral(text, blocks))
 
 
-def parse_view_state(view: dict[str, Any]) -> dict[str, str | None]:
-    """Flatten a view's state into {block_id: value}; values are strings or None (whatever
-    shape a forged payload has)."""
-    out: dict[str, str | None] = {}
-    state = view.get("state")
-    values = state.get("values") if isinstance(state, dict) else None
-    if not isinstance(values, dict):
-        return out
-    for block_id, actions in values.items():
-        if not isinstance(actions, dict):
-            continue
-        for el in actions.values():
-            if not isinstance(el, dict):
-                continue
-            kind = el.get("type")
-            if kind == "static_select":
-                option = el.get("selected_option")
-                value = option.get("value") if isinstance(option, dict) else None
-            elif kind == "datepicker":
-                value = el.get("selected_date")
-            elif kind == "timepicker":
-                value = el.get("selected_time")
-            elif kind == "users_select":
-                value = el.get("selected_user")
-            else:
-                value = el.get("value")
-            out[str(block_id)] = None if value is None else str(value)
-    return out
-
-
-# The forms' fields are the modals' block ids.
-FIELD_BLOCKS = {f: Block(f.value) for f in FormField}
-
-
-def form_errors(lang: Lang, errors: FormErrors) -> dict[str, str]:
-    """The service's form errors, under the modal's blocks, in lang."""
-    return {FIELD_BLOCKS[f]: t(lang, e.key, **e.params) for f, e in errors.items()}
-
-
-def _source_of(meta: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The new-inquiry modal's metadata when every value in it is what the bot put there."""
-    if meta is None:
-        return None
-    channel, ts, author = meta.get("channel"), meta.get("ts"), meta.get("author")
-    if channel is not None and not is_channel_id(channel):
-        return None
-    if ts is not None and not is_message_ts(ts):
-        return None
-    if author is not None and not is_user_id(author):
-        return None
-    return meta
-
-
-def _source_ref(meta: dict[str, Any]) -> MessageRef | None:
-    """The message a shortcut's form tracks (None: a plain new-inquiry form)."""
-    channel, ts = meta.get("channel"), meta.get("ts")
-    return MessageRef("slack", channel, ts) if channel and ts else None
-
-
-def _number_in(view: dict[str, Any]) -> int | None:
-    """The inquiry number a card modal carries, or None when its metadata was tampered with."""
-    number = (read_metadata(view) or {}).get("number")
-    if isinstance(number, int) and not isinstance(number, bool) and 0 < number <= 999_999_999:
-        return number
-    return None
-
-
 async def _perform(deps: Deps, request: ActionRequest) -> ActionResult:
     """Run an action in its own transaction, then wake the sender."""
     async with deps.sessions.begin() as session:
@@ -215,7 +148,7 @@ async def _create(
         verb=ActionVerb.CREATE,
         user_id=body["user"]["id"],
         form=form,
-        source=_source_ref(meta),
+        source=modal_message(meta),
         author_id=author,
         key=submission_key(body, view),
     )
@@ -233,7 +166,7 @@ async def handle_new_inquiry_submission(
     # Names only matter for the error text, so they are looked up only when one is picked.
     assignable = await assignee_options(deps, user_id) if values.get(Block.ASSIGNEE) else []
     form, errors = read_new_inquiry_form(values, today, assignable)
-    meta = _source_of(read_metadata(view))
+    meta = modal_source(read_metadata(view))
     shown = form_errors(lang, errors)
     if meta is None:
         shown = {Block.TITLE: t(lang, "form.stale")}
@@ -256,7 +189,7 @@ async def handle_report_submission(
     if errors or form is None:
         await ack(response_action="errors", errors=form_errors(lang, errors))
         return
-    meta = _source_of(read_metadata(view))
+    meta = modal_source(read_metadata(view))
     if meta is None:
         await ack(response_action="errors", errors={Block.TITLE: t(lang, "form.stale")})
         return
@@ -289,7 +222,7 @@ async def handle_card_modal_action(
     if result.verb == ActionVerb.SET_ETA:
         view = build_eta_modal(lang, result.number, result.today, meta=meta)
     else:
-        view = build_note_modal(lang, result.number, NOTE_MODALS[result.verb], meta=meta)
+        view = build_note_modal(lang, result.number, NOTE_ACTIONS[result.verb], meta=meta)
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -328,7 +261,7 @@ async def handle_eta_submission(
     """Set the ETA from the modal; a past or unreadable date is refused under the field."""
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
-    number = _number_in(view)
+    number = modal_number(view)
     if number is None:
         await ack(response_action="errors", errors={Block.ETA_DATE: t(lang, "form.stale")})
         return
@@ -359,7 +292,7 @@ async def handle_note_submission(
     if errors:
         await ack(response_action="errors", errors=form_errors(lang, errors))
         return
-    number = _number_in(view)
+    number = modal_number(view)
     if number is None:
         await ack(response_action="errors", errors={Block.NOTE: t(lang, "form.stale")})
         return
