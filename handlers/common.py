@@ -10,8 +10,6 @@ from bot.deps import Deps
 from bot.domain.inquiry import Actor
 from bot.errors import DomainError
 from bot.i18n import Lang, t
-from bot.services.inquiry_commands import outside_zone as zone_differs
-from bot.services.inquiry_forms import assignee_choices
 from bot.services.receipts import DOUBLE_CLICK, claim_action, receipt_key
 from bot.services.results import Said
 
@@ -19,11 +17,6 @@ from bot.services.results import Said
 def actor_of(deps: Deps, user_id: str) -> Actor:
     """Return the acting user with their staff flag from config."""
     return Actor(user_id=user_id, is_staff=deps.is_staff(user_id))
-
-
-async def outside_zone(deps: Deps, user_id: str) -> bool:
-    """Whether user_id's Slack time zone is known and not the company's (times say the zone)."""
-    return await zone_differs(deps, user_id)
 
 
 def error_text(lang: Lang, error: DomainError) -> str:
@@ -62,11 +55,6 @@ def is_bot_message(message: dict[str, Any], bot_user_id: str | None) -> bool:
 def said_text(lang: Lang, said: Said) -> str:
     """Render a service's answer in lang."""
     return t(lang, said.key, **said.params)
-
-
-async def assignee_options(deps: Deps, user_id: str) -> list[tuple[str, str]] | None:
-    """The people the modal's assignee picker offers: team members for staff, none for others."""
-    return await assignee_choices(deps, user_id)
 
 
 MAX_NUMBER = 999_999_999

@@ -44,6 +44,7 @@ from bot.services.inquiry_commands import (
 )
 from bot.services.inquiry_forms import (
     NewInquiryForm,
+    assignee_choices,
     read_eta_form,
     read_new_inquiry_form,
     read_note_form,
@@ -52,7 +53,6 @@ from bot.services.inquiry_forms import (
 from bot.services.results import Replayed
 from handlers.common import (
     action_key,
-    assignee_options,
     click_key,
     ephemeral,
     number_of,
@@ -164,7 +164,7 @@ async def handle_new_inquiry_submission(
     today = deps.clock.now().astimezone(deps.tz).date()
     values = parse_view_state(view)
     # Names only matter for the error text, so they are looked up only when one is picked.
-    assignable = await assignee_options(deps, user_id) if values.get(Block.ASSIGNEE) else []
+    assignable = await assignee_choices(deps, user_id) if values.get(Block.ASSIGNEE) else []
     form, errors = read_new_inquiry_form(values, today, assignable)
     meta = modal_source(read_metadata(view))
     shown = form_errors(lang, errors)

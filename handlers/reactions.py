@@ -11,7 +11,6 @@ from bot.adapters.slack.ids import TICKET_REACTION, Event
 from bot.deps import Deps
 from bot.domain.commands import slack_plain
 from bot.domain.text import is_channel_id, is_message_ts, is_user_id
-from bot.i18n import t
 from bot.ports import MessageRef
 from bot.services.intake import (
     IncomingMessage,
@@ -20,7 +19,7 @@ from bot.services.intake import (
     track_message,
     tracking_notice,
 )
-from handlers.common import is_bot_message
+from handlers.common import is_bot_message, said_text
 from handlers.errors import reported
 
 
@@ -49,7 +48,7 @@ async def handle_reaction_added_event(
         said = tracking_notice(deps, tracking, reactor)
         if reactor and said is not None:
             lang = await deps.languages.language_of(reactor)
-            text = t(lang, said.key, **said.params)
+            text = said_text(lang, said)
             await client.chat_postEphemeral(channel=channel, user=reactor, text=text)
 
     by_bot = bool(context.bot_user_id and event.get("item_user") == context.bot_user_id)

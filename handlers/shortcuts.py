@@ -12,16 +12,16 @@ from bot.adapters.slack.ids import Shortcut
 from bot.deps import Deps
 from bot.domain.commands import slack_plain
 from bot.domain.text import is_channel_id, is_message_ts, is_user_id
-from bot.i18n import t
 from bot.ports import MessageRef
 from bot.services.inquiries import title_from_text
+from bot.services.inquiry_forms import assignee_choices
 from bot.services.intake import check_trackable, tracking_notice
 from handlers.common import (
     action_key,
-    assignee_options,
     ephemeral,
     first_time,
     is_bot_message,
+    said_text,
 )
 from handlers.errors import reported
 
@@ -54,7 +54,7 @@ async def handle_inquiry_from_message_shortcut(
         known = await check_trackable(session, MessageRef("slack", channel, ts), by_bot=by_bot)
     said = tracking_notice(deps, known, user_id) if known is not None else None
     if said is not None:
-        await respond(**ephemeral(t(lang, said.key, **said.params)))
+        await respond(**ephemeral(said_text(lang, said)))
         return
     text = slack_plain(message.get("text") or "")
     author = message.get("user")
@@ -70,7 +70,7 @@ async def handle_inquiry_from_message_shortcut(
             title=title_from_text(text),
             detail=text,
             meta={**meta, "author": author if is_user_id(author) else user_id},
-            assignees=await assignee_options(deps, user_id),
+            assignees=await assignee_choices(deps, user_id),
         )
     if not await first_time(deps, action_key(shortcut)):
         return  # a replayed request: the modal was opened already

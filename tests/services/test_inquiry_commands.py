@@ -245,6 +245,26 @@ async def test_show_for_staff_for_the_requester_and_for_anyone_else(deps: Deps) 
 # --------------------------------------------------------------------------- the staff changes
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "show 7",
+        "assign 7 <@USTAFF2>",
+        "eta 7 +1h",
+        "progress 7 note",
+        "milestone 7 2026-12-20 stage",
+        "hold 7 why",
+        "resume 7",
+        "resolve 7 done",
+        "reopen 7 why",
+    ],
+)
+async def test_every_subcommand_names_a_missing_inquiry(deps: Deps, text: str) -> None:
+    await open_one(deps)
+    error = (await refused(deps, STAFF, text)).error
+    assert isinstance(error, NotFound) and error.params == {"number": 7}
+
+
 async def test_assign(deps: Deps) -> None:
     number = await open_one(deps)
     result = await said(deps, STAFF, f"assign {number} <@USTAFF2>")

@@ -10,6 +10,7 @@ from services.conftest import events, inquiry, queued
 
 from bot.deps import Deps
 from bot.ports import MessageRef
+from bot.services.inquiries import mark_card_posted
 from bot.services.intake import (
     IncomingMessage,
     Tracking,
@@ -20,6 +21,7 @@ from bot.services.intake import (
     tracking_notice,
 )
 from bot.services.results import Said
+from storage.models import Inquiry
 
 POST = IncomingMessage(
     platform="slack",
@@ -109,6 +111,17 @@ async def test_a_staff_reply_is_the_first_response_once(deps: Deps) -> None:
         assert await take_message(s, deps, reply("USTAFF1", "E13", "1764540000.000999")) is None
     assert [e.actor_id for e in await events(deps, "first_response")] == ["USTAFF1"]
     assert (await inquiry(deps, 1)).first_response_at == deps.clock.now()
+
+
+async def test_a_staff_reply_under_the_card_counts_too(deps: Deps) -> None:
+    async with deps.sessions.begin() as s:
+        opened = await take_message(s, deps, POST)
+        assert opened is not None and not isinstance(opened, Inquiry) and opened.inquiry.id
+        await mark_card_posted(s, opened.inquiry.id, "C0TRIAGE", "1764550001.000100")
+    under_card = replace(reply("USTAFF2", "E20", "1764550001.000100"), conversation_id="C0TRIAGE")
+    async with deps.sessions.begin() as s:
+        assert await take_message(s, deps, under_card) is not None
+    assert [e.actor_id for e in await events(deps, "first_response")] == ["USTAFF2"]
 
 
 async def test_a_marked_message_is_tracked_once_and_never_a_bots(deps: Deps) -> None:
