@@ -26,7 +26,7 @@ from bot.ports import MessageRef, Platform
 from bot.services import inquiries as svc
 from bot.services.results import Said
 from storage.models import Inquiry
-from storage.repos.inquiries import get_inquiry_by_source
+from storage.repos.inquiries import get_inquiry, get_inquiry_by_card, get_inquiry_by_source
 from storage.repos.slack_events import add_processed_event
 
 
@@ -119,6 +119,18 @@ def tracking_notice(deps: Deps, tracking: Tracking, user_id: str) -> Said | None
     return None
 
 
+async def _lock_thread_inquiry(
+    session: AsyncSession, platform: Platform, conversation_id: str, thread_id: str
+) -> None:
+    """Lock the inquiry whose thread (source message or card) this is, if any: two staff
+    replies at once then count one first response, not one each (PostgreSQL)."""
+    inquiry = await find_tracked(session, MessageRef(platform, conversation_id, thread_id))
+    if inquiry is None:
+        inquiry = await get_inquiry_by_card(session, channel=conversation_id, ts=thread_id)
+    if inquiry is not None:
+        await get_inquiry(session, number=inquiry.number, for_update=True)
+
+
 async def _first_delivery(
     session: AsyncSession, deps: Deps, msg: IncomingMessage, tag: str
 ) -> bool:
@@ -157,6 +169,7 @@ async def take_message(
     assert msg.author_id is not None
     if msg.is_reply:
         assert msg.thread_id is not None
+        await _lock_thread_inquiry(session, msg.platform, msg.conversation_id, msg.thread_id)
         return await svc.record_first_response(
             session,
             deps,

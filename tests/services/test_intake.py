@@ -3,6 +3,7 @@ as first response (once), a marked message tracked once (SQLite and PostgreSQL).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 import pytest
@@ -111,6 +112,27 @@ async def test_a_staff_reply_is_the_first_response_once(deps: Deps) -> None:
         assert await take_message(s, deps, reply("USTAFF1", "E13", "1764540000.000999")) is None
     assert [e.actor_id for e in await events(deps, "first_response")] == ["USTAFF1"]
     assert (await inquiry(deps, 1)).first_response_at == deps.clock.now()
+
+
+async def test_two_staff_replies_at_once_count_one_first_response(deps: Deps) -> None:
+    async with deps.sessions.begin() as s:
+        await take_message(s, deps, POST)
+    first_done = asyncio.Event()
+    second: asyncio.Task[object] | None = None
+    async with deps.sessions.begin() as s:
+        assert await take_message(s, deps, reply("USTAFF1", "E30")) is not None
+
+        async def other_reply() -> object:
+            first_done.set()
+            async with deps.sessions.begin() as s2:
+                return await take_message(s2, deps, reply("USTAFF2", "E31"))
+
+        # the second reply starts while the first one's transaction is still open
+        second = asyncio.create_task(other_reply())
+        await first_done.wait()
+        await asyncio.sleep(0.2)
+    assert second is not None and await second is None
+    assert [e.actor_id for e in await events(deps, "first_response")] == ["USTAFF1"]
 
 
 async def test_a_staff_reply_under_the_card_counts_too(deps: Deps) -> None:
