@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 import pytest
-from services.conftest import events, inquiry, messages, queued
 from sqlmodel import col, select
+from support.queued import events, inquiry, messages, queued
 
 from bot.deps import Deps
 from bot.domain.commands import EtaSpec

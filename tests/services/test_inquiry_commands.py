@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from services.conftest import events, inquiry, messages, queued
+from support.queued import events, inquiry, messages, queued
 
 from bot.deps import Deps
 from bot.domain.commands import parse_inquiry_command

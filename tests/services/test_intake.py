@@ -7,7 +7,7 @@ import asyncio
 from dataclasses import replace
 
 import pytest
-from services.conftest import events, inquiry, queued
+from support.queued import events, inquiry, queued
 
 from bot.deps import Deps
 from bot.ports import MessageRef
