@@ -347,8 +347,9 @@ async def run_inquiry_command(deps: Deps, request: CommandRequest) -> CommandRes
         return await _open_form(deps, request)
     sub = SUBCOMMANDS[cmd.action]
     actor = Actor(user_id=request.user_id, is_staff=deps.is_staff(request.user_id))
-    # Looked up before any transaction: a first lookup stores what it learnt (on SQLite a
-    # second writer inside the command's transaction would wait for it forever).
+    # Looked up before any transaction: a first lookup stores what it learnt, and on SQLite
+    # (one writer at a time) that write inside the command's transaction would wait for the
+    # transaction itself until the busy timeout.
     caller = Caller(actor, zone=not actor.is_staff and await outside_zone(deps, actor.user_id))
     factory = deps.sessions if sub.writes else deps.reads
     try:
