@@ -57,17 +57,6 @@ def said_text(lang: Lang, said: Said) -> str:
     return t(lang, said.key, **said.params)
 
 
-MAX_NUMBER = 999_999_999
-
-
-def number_of(value: object) -> int:
-    """The inquiry number a button carries; anything else is refused with a clear message."""
-    text = str(value or "").strip().lstrip("#")
-    if len(text) > 9 or not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_NUMBER:
-        raise DomainError("inquiry.error.bad_ref", ref=str(value or "")[:40])
-    return int(text)
-
-
 def action_key(body: dict[str, Any]) -> str:
     """The identity of a command or click: Slack's one-time trigger id (else the whole body)."""
     trigger = body.get("trigger_id")

@@ -34,6 +34,7 @@ from bot.services.inquiry_actions import (
     AskFor,
     Created,
     Done,
+    number_of,
     perform,
 )
 from bot.services.inquiry_commands import (
@@ -55,7 +56,6 @@ from handlers.common import (
     action_key,
     click_key,
     ephemeral,
-    number_of,
     said_text,
     submission_key,
 )

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.deps import Deps
 from bot.domain.commands import EtaSpec
 from bot.domain.inquiry import Actor
+from bot.errors import DomainError
 from bot.ports import ActionVerb, MessageRef, Platform
 from bot.services import inquiries as svc
 from bot.services.inquiry_forms import NewInquiryForm
@@ -90,6 +91,18 @@ NOTE_ACTIONS = {
     ActionVerb.RESOLVE: "resolve",
     ActionVerb.REOPEN: "reopen",
 }
+
+
+MAX_NUMBER = 999_999_999
+
+
+def number_of(value: object) -> int:
+    """The inquiry number a button or card action carries; anything else is refused with a
+    clear message."""
+    text = str(value or "").strip().lstrip("#")
+    if len(text) > 9 or not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_NUMBER:
+        raise DomainError("inquiry.error.bad_ref", ref=str(value or "")[:40])
+    return int(text)
 
 
 def _number(request: ActionRequest) -> int:

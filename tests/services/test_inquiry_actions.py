@@ -23,6 +23,7 @@ from bot.services.inquiry_actions import (
     Created,
     Done,
     SnoozedNudge,
+    number_of,
     perform,
 )
 from bot.services.inquiry_forms import NewInquiryForm
@@ -279,3 +280,18 @@ async def test_snooze_postpones_once_per_double_click_and_answers_both(deps: Dep
     assert isinstance(error, Forbidden)
     error = await refusal(deps, ActionVerb.SNOOZE, STAFF, reminder_ids=(), minutes=30)
     assert isinstance(error, NotFound)
+
+
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [("3", 3), ("#12", 12), (" 7 ", 7), (5, 5), ("999999999", 999_999_999)],
+)
+def test_a_buttons_inquiry_number(value: object, number: int) -> None:
+    assert number_of(value) == number
+
+
+@pytest.mark.parametrize("value", [None, "", "0", "-1", "1e3", "٣", "1000000000", "x", "#", 3.5])
+def test_anything_else_is_no_inquiry_number(value: object) -> None:
+    with pytest.raises(DomainError) as caught:
+        number_of(value)
+    assert caught.value.key == "inquiry.error.bad_ref"

@@ -10,6 +10,7 @@ from bot.adapters.slack.ids import Block
 from bot.domain.text import is_channel_id, is_message_ts, is_user_id
 from bot.i18n import Lang, t
 from bot.ports import MessageRef
+from bot.services.inquiry_actions import MAX_NUMBER
 from bot.services.inquiry_forms import FormErrors, FormField
 
 
@@ -85,6 +86,6 @@ def modal_message(meta: dict[str, Any]) -> MessageRef | None:
 def modal_number(view: dict[str, Any]) -> int | None:
     """The inquiry number a card modal carries, or None when its metadata was tampered with."""
     number = (read_metadata(view) or {}).get("number")
-    if isinstance(number, int) and not isinstance(number, bool) and 0 < number <= 999_999_999:
+    if isinstance(number, int) and not isinstance(number, bool) and 0 < number <= MAX_NUMBER:
         return number
     return None
