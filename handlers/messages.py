@@ -33,7 +33,7 @@ def incoming_message(body: dict[str, Any], event: dict[str, Any]) -> IncomingMes
         author_id=event.get("user") or None,
         is_bot=bool(event.get("bot_id")),
         kind="post" if event.get("subtype") in PERSON_SUBTYPES else "other",
-        text=slack_plain(event.get("text") or ""),
+        text=slack_plain(text) if isinstance(text := event.get("text"), str) else "",
         key=body.get("event_id") or "",
     )
 

@@ -27,8 +27,10 @@ def register(app: AsyncApp) -> None:
         app.action(action_id)(reported(handle_snooze_action))
 
 
-def read_reminder_ids(value: str | None) -> list[int]:
+def read_reminder_ids(value: object) -> list[int]:
     """The reminder ids of a snooze button's value (a JSON list); anything else is none."""
+    if not isinstance(value, str):
+        return []
     try:
         raw = json.loads(value or "[]")
     except ValueError:

@@ -124,3 +124,13 @@ def test_modal_message_and_number() -> None:
     assert modal_number({"private_metadata": '{"number": 4}'}) == 4
     for raw in ('{"number": true}', '{"number": "4"}', '{"number": 0}', "[4]", "x"):
         assert modal_number({"private_metadata": raw}) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "ids"),
+    [("[1, 2]", [1, 2]), ("[]", []), (None, []), ({"ids": [1]}, []), ([1], []), ("{", [])],
+)
+def test_a_snooze_buttons_reminder_ids(value: object, ids: list[int]) -> None:
+    from handlers.nudges import read_reminder_ids
+
+    assert read_reminder_ids(value) == ids
