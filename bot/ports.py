@@ -4,9 +4,32 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from enum import StrEnum, auto
+from typing import Any, Literal, Protocol
 
 from bot.i18n import Lang
+
+
+class ActionVerb(StrEnum):
+    """What a person does to an object from a button or a form, on any platform.
+
+    Slack action and callback ids (bot/adapters/slack/ids.py) and Teams `Action.Execute` verbs
+    map onto these; bot.services.inquiry_actions.perform executes them. The values are
+    `inquiry.<member in lower case>` (`inquiry.assign_me`, `inquiry.set_eta`, …), generated:
+    they are verbs, not catalogue keys (tests/test_i18n.py reads key-like literals as keys).
+    """
+
+    @staticmethod
+    def _generate_next_value_(name: str, start: int, count: int, last_values: list[Any]) -> str:
+        return f"inquiry.{name.lower()}"
+
+    CREATE = auto()  # the new-inquiry (or "report this") form, submitted
+    ASSIGN_ME = auto()
+    SET_ETA = auto()  # without a moment: ask for one (open the ETA form)
+    PROGRESS = auto()  # without a note: ask for one; likewise resolve and reopen
+    RESOLVE = auto()
+    REOPEN = auto()
+    SNOOZE = auto()  # a nudge's obligations, postponed by some minutes
 
 
 @dataclass(frozen=True)

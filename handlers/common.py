@@ -3,7 +3,6 @@ untrusted request values, and the identity of an action (for acting on it once).
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -13,18 +12,12 @@ from bot.domain.inquiry import Actor
 from bot.errors import DomainError
 from bot.i18n import Lang
 from bot.services.receipts import DOUBLE_CLICK, claim_action, receipt_key
-from storage.models import Inquiry
+from bot.services.results import Said
 
 
 def actor_of(deps: Deps, user_id: str) -> Actor:
     """Return the acting user with their staff flag from config."""
     return Actor(user_id=user_id, is_staff=deps.is_staff(user_id))
-
-
-async def outside_zone(deps: Deps, user_id: str) -> bool:
-    """Whether user_id's Slack time zone is known and not the company's (times say the zone)."""
-    reader = await deps.languages.reader_of(user_id)
-    return reader.tz not in ("", deps.config.timezone)
 
 
 def error_text(lang: Lang, error: DomainError) -> str:
@@ -60,41 +53,9 @@ def is_bot_message(message: dict[str, Any], bot_user_id: str | None) -> bool:
     )
 
 
-def tracked_text(deps: Deps, lang: Lang, inquiry: Inquiry, user_id: str) -> str:
-    """ "Already tracked as #N": the number only for staff and the inquiry's own requester."""
-    if deps.is_staff(user_id) or inquiry.requester_id == user_id:
-        return t(lang, "inquiry.already_tracked", number=inquiry.number)
-    return t(lang, "inquiry.already_tracked_other")
-
-
-async def assignee_options(deps: Deps, user_id: str) -> list[tuple[str, str]] | None:
-    """The people the modal's assignee picker offers: team members for staff, none for others."""
-    if not deps.is_staff(user_id):
-        return None
-    people = deps.config.assignable_in_order()
-    names = await asyncio.gather(*(deps.languages.name_of(p) for p in people))
-    return list(zip(people, names, strict=True))
-
-
-MAX_NUMBER = 999_999_999
-
-
-def number_of(value: object) -> int:
-    """The inquiry number a button carries; anything else is refused with a clear message."""
-    text = str(value or "").strip().lstrip("#")
-    if len(text) > 9 or not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_NUMBER:
-        raise DomainError("inquiry.error.bad_ref", ref=str(value or "")[:40])
-    return int(text)
-
-
-def read_metadata(view: dict[str, Any]) -> dict[str, Any] | None:
-    """The JSON object a modal carries in private_metadata, or None when it is not one."""
-    raw = view.get("private_metadata") or "{}"
-    try:
-        meta = json.loads(raw) if isinstance(raw, str) and len(raw) <= 3000 else None
-    except ValueError:
-        return None
-    return meta if isinstance(meta, dict) else None
+def said_text(lang: Lang, said: Said) -> str:
+    """Render a service's answer in lang."""
+    return t(lang, said.key, **said.params)
 
 
 def action_key(body: dict[str, Any]) -> str:

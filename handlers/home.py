@@ -13,7 +13,8 @@ from bot.adapters.slack.blocks.inquiry import Viewer, build_customer_home
 from bot.adapters.slack.ids import Event
 from bot.deps import Deps
 from bot.services import inquiries as svc
-from handlers.common import actor_of, outside_zone
+from bot.services.inquiry_commands import outside_zone
+from handlers.common import actor_of
 from handlers.errors import reported
 
 

@@ -9,11 +9,9 @@ from slack_bolt.async_app import AsyncApp
 from bot.adapters.slack.ids import Event
 from bot.deps import Deps
 from bot.domain.commands import slack_plain
-from bot.domain.inquiry import Kind
 from bot.domain.text import is_message_ts
-from bot.services import inquiries as svc
+from bot.services.intake import IncomingMessage, concerns_intake, take_message
 from handlers.errors import reported
-from storage.repos.slack_events import add_processed_event
 
 # Subtypes that are still a person's new message; everything else (edits, deletions,
 # joins, bot posts) is ignored.
@@ -25,37 +23,28 @@ def register(app: AsyncApp) -> None:
     app.event(Event.MESSAGE)(reported(handle_message_event))
 
 
+def incoming_message(body: dict[str, Any], event: dict[str, Any]) -> IncomingMessage:
+    """The facts of a Slack message event that the intake rules read."""
+    return IncomingMessage(
+        platform="slack",
+        conversation_id=event.get("channel", ""),
+        message_id=event.get("ts", ""),
+        thread_id=event.get("thread_ts"),
+        author_id=event.get("user") or None,
+        is_bot=bool(event.get("bot_id")),
+        kind="post" if event.get("subtype") in PERSON_SUBTYPES else "other",
+        text=slack_plain(text) if isinstance(text := event.get("text"), str) else "",
+        key=body.get("event_id") or "",
+    )
+
+
 async def handle_message_event(body: dict[str, Any], event: dict[str, Any], deps: Deps) -> None:
     """Open an inquiry from an intake post, or record a staff reply as first response."""
-    if event.get("subtype") not in PERSON_SUBTYPES or event.get("bot_id") or not event.get("user"):
+    msg = incoming_message(body, event)
+    if not concerns_intake(deps, msg):
         return
-    channel, ts, user = event.get("channel", ""), event.get("ts", ""), event["user"]
-    thread_ts = event.get("thread_ts")
-    is_reply = bool(thread_ts and thread_ts != ts)
-    in_intake = channel in deps.config.channels.intake
-    if not is_reply and not in_intake:
-        return
-    if not is_message_ts(ts) or (is_reply and not is_message_ts(thread_ts)):
+    if not is_message_ts(msg.message_id) or (msg.is_reply and not is_message_ts(msg.thread_id)):
         return  # not a timestamp Slack would send
     async with deps.sessions.begin() as session:
-        if not await add_processed_event(
-            session, event_id=body.get("event_id") or f"{channel}:{ts}", at=deps.clock.now()
-        ):
-            return
-        if is_reply:
-            await svc.record_first_response(
-                session, deps, channel=channel, thread_ts=thread_ts or "", user_id=user
-            )
-        else:
-            text = slack_plain(event.get("text") or "")
-            draft = svc.Draft(
-                kind=Kind.SUPPORT,
-                title=svc.title_from_text(text) or "-",
-                detail=text,
-                requester_id=user,
-                source="message",
-                source_channel=channel,
-                source_ts=ts,
-            )
-            await svc.open_inquiry(session, deps, draft)
+        await take_message(session, deps, msg)
     deps.outbox.kick()

@@ -11,10 +11,11 @@ from bot.adapters.slack.ids import Action
 from bot.adapters.slack.text import t
 from bot.deps import Deps
 from bot.i18n import Lang
+from bot.ports import ActionVerb
 from bot.services.inquiries import fmt_time
-from bot.services.receipts import claim_action
-from bot.services.reminders import Snoozed, snooze_reminders
-from handlers.common import action_key, ephemeral
+from bot.services.inquiry_actions import ActionRequest, SnoozedNudge, perform
+from bot.services.reminders import Snoozed
+from handlers.common import action_key, click_key, ephemeral
 from handlers.errors import reported
 
 MINUTES = {Action.SNOOZE_30: 30, Action.SNOOZE_60: 60, Action.SNOOZE_120: 120}
@@ -27,8 +28,10 @@ def register(app: AsyncApp) -> None:
         app.action(action_id)(reported(handle_snooze_action))
 
 
-def read_reminder_ids(value: str | None) -> list[int]:
+def read_reminder_ids(value: object) -> list[int]:
     """The reminder ids of a snooze button's value (a JSON list); anything else is none."""
+    if not isinstance(value, str):
+        return []
     try:
         raw = json.loads(value or "[]")
     except ValueError:
@@ -61,11 +64,16 @@ async def handle_snooze_action(
     await ack()
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
-    ids = read_reminder_ids(action.get("value"))
+    request = ActionRequest(
+        verb=ActionVerb.SNOOZE,
+        user_id=user_id,
+        reminder_ids=tuple(read_reminder_ids(action.get("value"))),
+        minutes=MINUTES[action["action_id"]],
+        key=action_key(body),
+        intent=click_key(body, action),
+    )
     async with deps.sessions.begin() as session:
-        if not await claim_action(session, deps, action_key(body)):
-            return  # a replayed click
-        snoozed = await snooze_reminders(
-            session, deps, ids=ids, minutes=MINUTES[action["action_id"]], user_id=user_id
-        )
-    await respond(**ephemeral(snoozed_text(lang, snoozed, deps)))
+        result = await perform(session, deps, request)
+    if not isinstance(result, SnoozedNudge):
+        return  # a replayed click: snoozed (and answered) once
+    await respond(**ephemeral(snoozed_text(lang, result.snoozed, deps)))

@@ -8,16 +8,19 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.ids import TICKET_REACTION, Event
-from bot.adapters.slack.text import t
 from bot.deps import Deps
 from bot.domain.commands import slack_plain
-from bot.domain.inquiry import Kind
 from bot.domain.text import is_channel_id, is_message_ts, is_user_id
-from bot.services import inquiries as svc
-from handlers.common import is_bot_message, tracked_text
+from bot.ports import MessageRef
+from bot.services.intake import (
+    IncomingMessage,
+    Tracking,
+    check_trackable,
+    track_message,
+    tracking_notice,
+)
+from handlers.common import is_bot_message, said_text
 from handlers.errors import reported
-from storage.repos.inquiries import get_inquiry_by_source
-from storage.repos.slack_events import add_processed_event
 
 
 def register(app: AsyncApp) -> None:
@@ -41,18 +44,18 @@ async def handle_reaction_added_event(
         return  # not ids Slack would send: nothing to look up
     reactor = event.get("user") or ""
 
-    async def tell(text: str) -> None:
-        if reactor:
+    async def tell(tracking: Tracking) -> None:
+        said = tracking_notice(deps, tracking, reactor)
+        if reactor and said is not None:
+            lang = await deps.languages.language_of(reactor)
+            text = said_text(lang, said)
             await client.chat_postEphemeral(channel=channel, user=reactor, text=text)
 
-    lang = await deps.languages.language_of(reactor) if reactor else deps.config.language
-    if context.bot_user_id and event.get("item_user") == context.bot_user_id:
-        await tell(t(lang, "inquiry.error.bot_message"))
-        return
+    by_bot = bool(context.bot_user_id and event.get("item_user") == context.bot_user_id)
     async with deps.reads() as session:
-        existing = await get_inquiry_by_source(session, channel=channel, ts=ts)
-    if existing is not None:
-        await tell(tracked_text(deps, lang, existing, reactor))
+        known = await check_trackable(session, MessageRef("slack", channel, ts), by_bot=by_bot)
+    if known is not None:
+        await tell(known)
         return
     history = await client.conversations_history(
         channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1
@@ -61,31 +64,20 @@ async def handle_reaction_added_event(
     if not messages:
         return
     message = messages[0]
-    if is_bot_message(message, context.bot_user_id):
-        await tell(t(lang, "inquiry.error.bot_message"))
-        return
-    text = slack_plain(message.get("text") or "")
     author = next(
         (u for u in (message.get("user"), event.get("item_user"), event.get("user")) if u), None
     )
-    if not is_user_id(author):
-        return  # no person to track it for (a bot's or an app's message)
-    assert isinstance(author, str)
+    msg = IncomingMessage(
+        platform="slack",
+        conversation_id=channel,
+        message_id=ts,
+        author_id=author if is_user_id(author) else None,
+        is_bot=is_bot_message(message, context.bot_user_id),
+        text=slack_plain(message.get("text") or ""),
+        key=body.get("event_id") or "",
+    )
     async with deps.sessions.begin() as session:
-        if not await add_processed_event(
-            session, event_id=body.get("event_id") or f"r:{channel}:{ts}", at=deps.clock.now()
-        ):
-            return
-        draft = svc.Draft(
-            kind=Kind.SUPPORT,
-            title=svc.title_from_text(text) or "-",
-            detail=text,
-            requester_id=author,
-            source="reaction",
-            source_channel=channel,
-            source_ts=ts,
-        )
-        opened = await svc.open_inquiry(session, deps, draft)
+        tracking = await track_message(session, deps, msg)
     deps.outbox.kick()
-    if not opened.created:  # another reaction won the race
-        await tell(tracked_text(deps, lang, opened.inquiry, reactor))
+    if tracking.status != "created":  # a bot's message, or another reaction won the race
+        await tell(tracking)

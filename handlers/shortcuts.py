@@ -9,21 +9,21 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.blocks.inquiry import build_new_inquiry_modal, build_report_modal
 from bot.adapters.slack.ids import Shortcut
-from bot.adapters.slack.text import t
 from bot.deps import Deps
 from bot.domain.commands import slack_plain
 from bot.domain.text import is_channel_id, is_message_ts, is_user_id
+from bot.ports import MessageRef
 from bot.services.inquiries import title_from_text
+from bot.services.inquiry_forms import assignee_choices
+from bot.services.intake import check_trackable, tracking_notice
 from handlers.common import (
     action_key,
-    assignee_options,
     ephemeral,
     first_time,
     is_bot_message,
-    tracked_text,
+    said_text,
 )
 from handlers.errors import reported
-from storage.repos.inquiries import get_inquiry_by_source
 
 
 def register(app: AsyncApp) -> None:
@@ -48,14 +48,13 @@ async def handle_inquiry_from_message_shortcut(
     message = shortcut.get("message") or {}
     channel = (shortcut.get("channel") or {}).get("id") or ""
     ts = message.get("ts") or shortcut.get("message_ts") or ""
-    if is_bot_message(message, context.bot_user_id):
-        await respond(**ephemeral(t(lang, "inquiry.error.bot_message")))
-        return
-    # Answered at once, before any form: the message is already an inquiry.
+    # Answered at once, before any form: a bot's message, or one that is already an inquiry.
+    by_bot = is_bot_message(message, context.bot_user_id)
     async with deps.reads() as session:
-        existing = await get_inquiry_by_source(session, channel=channel, ts=ts)
-    if existing is not None:
-        await respond(**ephemeral(tracked_text(deps, lang, existing, user_id)))
+        known = await check_trackable(session, MessageRef("slack", channel, ts), by_bot=by_bot)
+    said = tracking_notice(deps, known, user_id) if known is not None else None
+    if said is not None:
+        await respond(**ephemeral(said_text(lang, said)))
         return
     text = slack_plain(message.get("text") or "")
     author = message.get("user")
@@ -71,7 +70,7 @@ async def handle_inquiry_from_message_shortcut(
             title=title_from_text(text),
             detail=text,
             meta={**meta, "author": author if is_user_id(author) else user_id},
-            assignees=await assignee_options(deps, user_id),
+            assignees=await assignee_choices(deps, user_id),
         )
     if not await first_time(deps, action_key(shortcut)):
         return  # a replayed request: the modal was opened already

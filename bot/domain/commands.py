@@ -218,6 +218,20 @@ def split_head(text: str, count: int) -> tuple[list[str], str]:
     return parts[:count], parts[count]
 
 
+# The commands a message typed to the bot may start with (Teams has no slash commands).
+COMMAND_NAMES = frozenset({"inquiry"})
+
+
+def split_command(message: str) -> tuple[str, str] | None:
+    """Split a message typed to the bot (`inquiry list`, `/inquiry new support …`) into the
+    command's name and the rest (what `/inquiry` hands in on Slack); None when it is none."""
+    parts = message.strip().split(None, 1)
+    name = parts[0].lower().removeprefix("/") if parts else ""
+    if name not in COMMAND_NAMES:
+        return None
+    return name, parts[1] if len(parts) > 1 else ""
+
+
 def parse_inquiry_command(raw: str) -> InquiryCommand:
     """Parse the text after `/inquiry`; raise UsageError with a catalogue key when malformed."""
     if len(raw) > MAX_COMMAND_CHARS:

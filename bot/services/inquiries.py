@@ -356,6 +356,14 @@ async def _load_for(
     return inquiry
 
 
+async def load_for(
+    session: AsyncSession, deps: Deps, number: int, actor: Actor, action: str
+) -> Inquiry:
+    """Return inquiry #number (locked) when actor may apply action to it now; refuse clearly
+    otherwise (the checks every use case makes, for a form that asks before acting)."""
+    return await _load_for(session, deps, number, actor, action)
+
+
 def _touch(inquiry: Inquiry, action: str, deps: Deps, now: datetime) -> str:
     old = inquiry.status
     inquiry.status = status_after(action, inquiry.status).value

@@ -293,9 +293,16 @@ def _check_snoozer(deps: Deps, inquiry: Inquiry, audience: str, user_id: str) ->
 
 
 async def snooze_reminders(
-    session: AsyncSession, deps: Deps, *, ids: list[int], minutes: int, user_id: str
+    session: AsyncSession,
+    deps: Deps,
+    *,
+    ids: list[int],
+    minutes: int,
+    user_id: str,
+    record: bool = True,
 ) -> Snoozed:
-    """Postpone the obligations of these reminders by `minutes` of business time.
+    """Postpone the obligations of these reminders by `minutes` of business time (with
+    `record=False` only say what would be postponed: a double click's second click).
 
     The snooze copy wakes up at the stage its obligation has reached by then (see
     `stage_when_fired`); until then nothing else about those obligations reaches that
@@ -348,5 +355,6 @@ async def snooze_reminders(
     if not copies:
         numbers = sorted({i.number for i in inquiries.values()})
         raise Conflict("nudge.error.nothing_left", number=numbers[0])
-    await add_reminders(session, copies)
+    if record:
+        await add_reminders(session, copies)
     return Snoozed(until=until, items=sorted(snoozed.items()))

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 from aiohttp import web
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
@@ -728,6 +728,13 @@ def odd_signed_payloads(draw: st.DrawFn) -> tuple[bytes, str]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(request=odd_signed_payloads())
+# found by the fuzz: a message event whose text is no string, from no person
+@example(
+    request=(
+        b'{"type": "event_callback", "event_id": "Ev", "event": {"type": "message", "text": [null]}}',
+        "application/json",
+    )
+)
 async def test_fuzz_signed_payloads_of_any_shape_never_fail(
     watch: Watch, request: tuple[bytes, str]
 ) -> None:
