@@ -212,7 +212,7 @@ async def _new(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCo
 
 async def _help(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand) -> Help:
     actor = caller.actor
-    if actor.user_id not in deps.config.roles.admins:
+    if not deps.config.is_admin(actor.user_id):
         return Help()
     return Help(await delivery_failures(session))
 
