@@ -34,6 +34,7 @@ from bot.domain.sla import end_of_business_day
 from bot.domain.text import is_channel_id, is_message_ts, is_user_id
 from bot.errors import Conflict, Forbidden
 from bot.i18n import Lang, escape, t
+from bot.ports import MessageRef
 from bot.services import inquiries as svc
 from bot.services.receipts import claim_action
 from handlers.common import (
@@ -155,7 +156,8 @@ async def _run(
                 return t(lang, "customer.list_heading", total=total), build_customer_lines(
                     views, total, lang
                 )
-            data = [svc.describe(r, deps) for r in rows]
+            links = await svc.card_links(session, rows)
+            data = [svc.describe(r, deps, link=links.get(r.id or 0, "")) for r in rows]
             return t(
                 lang, "list.heading", scope=t(lang, f"scope.{cmd.scope}"), total=total
             ), build_inquiry_lines(data, total, lang, cmd.scope, links=actor.is_staff)
@@ -167,7 +169,8 @@ async def _run(
                 return f"#{shown.number} {escape(shown.title)}", build_customer_history(shown, lang)
             inq, events = shown.inquiry, shown.events
             evs = [history_entry(e, deps) for e in events]
-            card = svc.describe(inq, deps, events=events)
+            link = (await svc.card_links(session, [inq])).get(inq.id or 0, "")
+            card = svc.describe(inq, deps, events=events, link=link)
             viewer = Viewer(user_id, actor.is_staff, deps.is_assignable(user_id))
             return t(lang, "inquiry.show_fallback", number=inq.number), build_history(
                 card, evs, texts(lang), lang, viewer
@@ -413,8 +416,11 @@ def _form_draft(
     return svc.Draft(
         requester_id=requester_id,
         source="shortcut" if source_ts else "modal",
-        source_channel=source_channel if source_ts else None,
-        source_ts=source_ts,
+        source_message=MessageRef(
+            platform="slack", conversation_id=source_channel or "", message_id=source_ts
+        )
+        if source_ts
+        else None,
         created_by=user_id,
         **fields,
     )

@@ -11,6 +11,7 @@ from bot.deps import Deps
 from bot.domain.commands import slack_plain
 from bot.domain.inquiry import Kind
 from bot.domain.text import is_message_ts
+from bot.ports import MessageRef
 from bot.services import inquiries as svc
 from handlers.errors import reported
 from storage.repos.slack_events import add_processed_event
@@ -43,9 +44,10 @@ async def handle_message_event(body: dict[str, Any], event: dict[str, Any], deps
         ):
             return
         if is_reply:
-            await svc.record_first_response(
-                session, deps, channel=channel, thread_ts=thread_ts or "", user_id=user
+            thread = MessageRef(
+                platform="slack", conversation_id=channel, message_id=thread_ts or ""
             )
+            await svc.record_first_response(session, deps, thread=thread, user_id=user)
         else:
             text = slack_plain(event.get("text") or "")
             draft = svc.Draft(
@@ -54,8 +56,7 @@ async def handle_message_event(body: dict[str, Any], event: dict[str, Any], deps
                 detail=text,
                 requester_id=user,
                 source="message",
-                source_channel=channel,
-                source_ts=ts,
+                source_message=MessageRef(platform="slack", conversation_id=channel, message_id=ts),
             )
             await svc.open_inquiry(session, deps, draft)
     deps.outbox.kick()

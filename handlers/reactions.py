@@ -13,6 +13,7 @@ from bot.domain.commands import slack_plain
 from bot.domain.inquiry import Kind
 from bot.domain.text import is_channel_id, is_message_ts, is_user_id
 from bot.i18n import t
+from bot.ports import MessageRef
 from bot.services import inquiries as svc
 from handlers.common import is_bot_message, tracked_text
 from handlers.errors import reported
@@ -82,8 +83,7 @@ async def handle_reaction_added_event(
             detail=text,
             requester_id=author,
             source="reaction",
-            source_channel=channel,
-            source_ts=ts,
+            source_message=MessageRef(platform="slack", conversation_id=channel, message_id=ts),
         )
         opened = await svc.open_inquiry(session, deps, draft)
     deps.outbox.kick()

@@ -38,21 +38,24 @@ async def list_due_outbox(
     *,
     now: datetime,
     limit: int = 50,
-    exclude_recipients: Collection[str] = (),
+    platforms: Collection[str] | None = None,
+    exclude: Collection[tuple[str, str]] = (),
 ) -> list[OutboxMessage]:
     """Return due pending rows that head their recipient's queue, oldest first.
 
-    A row is returned only when no older row for the same recipient is still pending or
-    sending, so a channel's messages go out in order even while one of them is retried
-    (later rows wait behind it). `exclude_recipients` leaves out channels the caller must
-    not post to right now (pacing). On PostgreSQL the rows are locked with
-    `FOR UPDATE SKIP LOCKED` so concurrent workers pick disjoint rows.
+    A row is returned only when no older row for the same platform and recipient is still
+    pending or sending, so a recipient's messages go out in order even while one of them is
+    retried (later rows wait behind it). `platforms`: only rows the caller can deliver.
+    `exclude` leaves out (platform, recipient) pairs the caller must not post to right now
+    (pacing). On PostgreSQL the rows are locked with `FOR UPDATE SKIP LOCKED` so concurrent
+    workers pick disjoint rows.
     """
     earlier = aliased(OutboxMessage)
     blocked = (
         select(earlier.id)
         .where(
             col(earlier.recipient) == col(OutboxMessage.recipient),
+            col(earlier.platform) == col(OutboxMessage.platform),
             col(earlier.id) < col(OutboxMessage.id),
             col(earlier.state).in_(UNSENT),
         )
@@ -68,9 +71,13 @@ async def list_due_outbox(
         .order_by(col(OutboxMessage.id))
         .limit(limit)
     )
-    excluded = sorted(exclude_recipients)[:MAX_EXCLUDED]
+    if platforms is not None:
+        stmt = stmt.where(col(OutboxMessage.platform).in_(sorted(platforms)))
+    excluded = sorted(exclude)[:MAX_EXCLUDED]
     if excluded:
-        stmt = stmt.where(col(OutboxMessage.recipient).not_in(excluded))
+        stmt = stmt.where(
+            sa.tuple_(col(OutboxMessage.platform), col(OutboxMessage.recipient)).not_in(excluded)
+        )
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)
     return list((await session.exec(stmt)).all())
@@ -171,7 +178,7 @@ async def release_stale_outbox(
 async def mark_outbox_sent(
     session: AsyncSession, *, message_id: int, now: datetime, ts: str | None
 ) -> None:
-    """Record a delivered row (with the message ts when there is one)."""
+    """Record a delivered row (with the platform's message id when there is one)."""
     await session.exec(
         sa.update(OutboxMessage)
         .where(col(OutboxMessage.id) == message_id)
