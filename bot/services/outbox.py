@@ -3,8 +3,8 @@
 Services address people and places neutrally (bot.ports: ToPerson, ToRole, ToThread); each
 row carries the platform whose transport delivers it and the encoded recipient. A ToRole
 without a platform fans out to every platform where the role is configured
-(`configured_platforms`); the Slack row keeps the given key, any other platform's row gets
-`<key>@<platform>` (keys are unique per row).
+(`configured_platforms`): the Slack row keeps the given key, any other platform's row of the
+fan-out gets `<key>@<platform>` (keys are unique per row).
 """
 
 from __future__ import annotations
@@ -72,9 +72,10 @@ def _rows(
     now: datetime,
 ) -> list[OutboxMessage]:
     body = json.dumps(payload, ensure_ascii=False, default=str)
+    fan_out = platform is None and isinstance(recipient, ToRole)
     return [
         OutboxMessage(
-            idempotency_key=key if p == DEFAULT_PLATFORM else f"{key}@{p}",
+            idempotency_key=f"{key}@{p}" if fan_out and p != DEFAULT_PLATFORM else key,
             kind=kind,
             platform=p,
             recipient=encode_recipient(recipient),
