@@ -219,6 +219,8 @@ class Delivered:
     # A new message was posted to the recipient: its pacing interval starts now.
     posted: bool = False
     refs: tuple[LearnedRef, ...] = ()
+    # The platform conversation it went to (a channel, a DM): pacing is per conversation.
+    conversation: str | None = None
 
 
 class DeliveryFailed(Exception):
@@ -233,6 +235,7 @@ class DeliveryFailed(Exception):
         retry_after: float | None = None,
         unanswered: bool = False,
         posted: bool = False,
+        conversation: str | None = None,
     ) -> None:
         super().__init__(error)
         self.error = error
@@ -241,6 +244,7 @@ class DeliveryFailed(Exception):
         self.retry_after = retry_after  # the platform said "later" (429): pause, no attempt
         self.unanswered = unanswered  # no answer: the platform may still act on the request
         self.posted = posted  # a post was tried: the recipient's pacing interval starts
+        self.conversation = conversation  # where it was tried (see Delivered.conversation)
 
 
 class Transport(Protocol):

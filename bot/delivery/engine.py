@@ -33,9 +33,11 @@ Other rules
   does not count towards ``max_attempts`` (the platform said "later", not "no").
 * Permanent errors and ``max_attempts`` failed attempts → ``failed`` with ``last_error``,
   logged at ERROR, listed by ``list_failed_outbox``.
-* Pacing: at most one new message per recipient (platform + encoded recipient) per
-  ``channel_interval`` seconds, measured in real time from the previous answer. A hot
-  recipient's rows stay pending (untouched) and the round goes on with the others.
+* Pacing: at most one new message per conversation per ``channel_interval`` seconds,
+  measured in real time from the previous answer. A transport reports the conversation a
+  row went to (``Delivered.conversation``); until one is known a recipient is paced on its
+  own. A hot conversation's rows stay pending (untouched) and the round goes on with the
+  others.
 * Order: a row is only picked when no older row for the same recipient is pending or
   sending (see ``list_due_outbox``), so a retried row holds back the recipient's later rows.
 * Learned references (a card posted, its permalink) are handed to bot.services.refs in the
@@ -73,7 +75,9 @@ from storage.repos.outbox import (
 log = logging.getLogger("charterbot.outbox")
 MAX_ATTEMPTS = 8
 UNCERTAIN = "uncertain: "
-Pace = tuple[str, str]  # (platform, encoded recipient)
+Row = tuple[str, str]  # (platform, encoded recipient): what the outbox queues by
+Pace = tuple[str, str, str]  # (platform, "conversation" | "recipient", id): what is paced
+MAX_LEARNED = 10_000  # recipient -> conversation pairs remembered for pacing
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,10 @@ class DeliveryEngine:
     ) -> None:
         self._deps = deps
         self._transports = dict(transports)
-        self._last_post: dict[Pace, float] = {}  # recipient -> monotonic time it may post again
+        self._last_post: dict[Pace, float] = {}  # monotonic time each may be posted to again
+        # The conversation each recipient was last delivered to (transports report it): two
+        # recipients in one conversation (two threads of one channel) share its pacing.
+        self._conversation_of: dict[Row, str] = {}
         self._inflight: set[int] = set()
         self._wake_at: float | None = None
         self._next_release = 0.0  # monotonic time of the next look for expired leases
@@ -156,19 +163,35 @@ class DeliveryEngine:
         if self._wake_at is None or at < self._wake_at or self._wake_at < time.monotonic():
             self._wake_at = at
 
-    def _hot(self) -> set[Pace]:
-        """Recipients posted to less than `channel_interval` ago (or paused by a 429)."""
+    def _pace(self, row: Row) -> Pace:
+        conversation = self._conversation_of.get(row)
+        if conversation is None:
+            return (row[0], "recipient", row[1])
+        return (row[0], "conversation", conversation)
+
+    def _hot(self) -> tuple[set[Pace], set[Row]]:
+        """Conversations posted to less than `channel_interval` ago (or paused by a 429), and
+        the recipients known to be in them (left out of the round)."""
         now = time.monotonic()
         hot = {r for r, until in self._last_post.items() if until > now}
-        for recipient in [r for r in self._last_post if r not in hot]:
-            del self._last_post[recipient]
-        if hot:
-            self._wake(min(self._last_post[r] for r in hot) - now)
-        return hot
+        for pace in [r for r in self._last_post if r not in hot]:
+            del self._last_post[pace]
+        if not hot:
+            return hot, set()
+        self._wake(min(self._last_post[r] for r in hot) - now)
+        rows = {(p, r) for p, kind, r in hot if kind == "recipient"}
+        rows |= {row for row in self._conversation_of if self._pace(row) in hot}
+        return hot, rows
 
-    def _pause(self, row: OutboxMessage, seconds: float) -> None:
+    def _pause(self, row: OutboxMessage, seconds: float, conversation: str | None = None) -> None:
+        key: Row = (row.platform, row.recipient)
+        if conversation:
+            self._conversation_of.pop(key, None)  # the newest last: the oldest is evicted
+            self._conversation_of[key] = conversation
+            if len(self._conversation_of) > MAX_LEARNED:
+                del self._conversation_of[next(iter(self._conversation_of))]
+        pace = self._pace(key)
         until = time.monotonic() + seconds
-        pace = (row.platform, row.recipient)
         self._last_post[pace] = max(self._last_post.get(pace, 0.0), until)
 
     async def deliver_due(self, limit: int | None = None) -> int:
@@ -182,7 +205,7 @@ class DeliveryEngine:
             self._wake_at = None
         now = deps.clock.now()
         await self._release_stale(now)
-        hot = self._hot()
+        hot, hot_rows = self._hot()
         claimed: list[OutboxMessage] = []
         async with deps.sessions.begin() as session:
             rows = await list_due_outbox(
@@ -190,14 +213,17 @@ class DeliveryEngine:
                 now=now,
                 limit=limit or settings.batch,
                 platforms=self._transports,
-                exclude=hot,
+                exclude=hot_rows,
             )
+            taken: set[Pace] = set()  # one row per conversation and round: they are paced
             for row in rows:
                 assert row.id is not None
-                if (row.platform, row.recipient) in hot:
+                pace = self._pace((row.platform, row.recipient))
+                if pace in hot or pace in taken:
                     continue
                 if await claim_outbox_message(session, message_id=row.id, now=now):
                     claimed.append(row)
+                    taken.add(pace)
         if not claimed:
             return 0
         ids = {row.id for row in claimed if row.id is not None}
@@ -283,7 +309,7 @@ class DeliveryEngine:
             delivered = await self._transports[row.platform].deliver(_outgoing(row))
         except DeliveryFailed as failed:
             if failed.posted:
-                self._pause(row, self._settings.channel_interval)
+                self._pause(row, self._settings.channel_interval, failed.conversation)
             await self._not_sent(row, failed)
             return
         except Exception as exc:  # whatever went wrong, the row is retried
@@ -291,7 +317,7 @@ class DeliveryEngine:
             await self._not_sent(row, DeliveryFailed(repr(exc), uncertain=True))
             return
         if delivered.posted:
-            self._pause(row, self._settings.channel_interval)
+            self._pause(row, self._settings.channel_interval, delivered.conversation)
         await self._mark_sent(row, delivered)
 
     async def _mark_sent(self, row: OutboxMessage, delivered: Delivered) -> None:
@@ -328,7 +354,7 @@ class DeliveryEngine:
         if failed.uncertain and not error.startswith(UNCERTAIN):
             error = UNCERTAIN + error
         if failed.retry_after is not None:
-            self._pause(row, failed.retry_after)
+            self._pause(row, failed.retry_after, failed.conversation)
             async with deps.sessions.begin() as session:
                 await reschedule_outbox_message(
                     session,

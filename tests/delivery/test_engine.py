@@ -78,7 +78,13 @@ class MemoryTransport:
                 self.landed.add(item.key)  # no answer, but it got there
             raise outcome
         self.delivered.append(item.key)
-        return Delivered(f"m-{item.key}", posted=True, refs=self.refs.get(item.key, ()))
+        conversation = getattr(item.recipient, "conversation_id", None)
+        return Delivered(
+            f"m-{item.key}",
+            posted=True,
+            refs=self.refs.get(item.key, ()),
+            conversation=conversation,
+        )
 
 
 @pytest.fixture
@@ -159,6 +165,18 @@ async def test_paced_per_recipient(deps: Deps) -> None:
     gaps = [at["p1"] - at["p0"], at["p2"] - at["p1"]]
     assert all(g >= 0.29 for g in gaps), gaps
     assert at["q0"] < at["p1"], "a busy recipient does not hold the others back"
+
+
+async def test_recipients_in_one_conversation_share_its_pace(deps: Deps) -> None:
+    """Two threads of one channel: once the transport said where they went, they are paced
+    as the one channel they are (Slack's limit is per channel)."""
+    transport = MemoryTransport()
+    one, two = ToConversation("C0SAME", "1.1"), ToConversation("C0SAME", "2.2")
+    await _queue(deps, ("a1", one), ("b1", two), ("a2", one), ("b2", two))
+    await _drain(_engine(deps, transport, channel_interval=0.3), deps)
+    at = {c.key: c.at for c in transport.calls}
+    assert abs(at["b2"] - at["a2"]) >= 0.29, at
+    assert min(at["a2"], at["b2"]) - max(at["a1"], at["b1"]) >= 0.29, at
 
 
 async def test_retry_after_pauses_the_recipient_and_costs_no_attempt(deps: Deps) -> None:

@@ -94,11 +94,14 @@ class _Attempt:
 
     check: bool
     posted: bool = False
+    channel: str | None = None  # where it goes (pacing is per channel)
 
     def failed(self, error: str, **kwargs: Any) -> DeliveryFailed:
         """The failure, kept uncertain when it came before the look-up finished."""
         uncertain = bool(kwargs.pop("uncertain", False)) or self.check
-        return DeliveryFailed(error, uncertain=uncertain, posted=self.posted, **kwargs)
+        return DeliveryFailed(
+            error, uncertain=uncertain, posted=self.posted, conversation=self.channel, **kwargs
+        )
 
 
 class SlackTransport:
@@ -133,7 +136,11 @@ class SlackTransport:
             raise _classify_api_error(exc, attempt) from None
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise DeliveryFailed(
-                f"network: {exc!r}", uncertain=True, unanswered=True, posted=attempt.posted
+                f"network: {exc!r}",
+                uncertain=True,
+                unanswered=True,
+                posted=attempt.posted,
+                conversation=attempt.channel,
             ) from None
 
     async def _deliver(self, item: Outgoing, attempt: _Attempt) -> Delivered:
@@ -155,6 +162,7 @@ class SlackTransport:
                 )
                 return Delivered(card.message_id, refs=await self._permalink(rendered, card))
         channel, thread = await self._resolve(item)
+        attempt.channel = channel
         if attempt.check:
             found = await self._find_sent(item, channel, thread)
             if found is not None:
@@ -177,12 +185,12 @@ class SlackTransport:
         )
         ts, posted_in = resp.get("ts"), resp.get("channel")
         if not (ts and posted_in):
-            return Delivered(ts, posted=True)
+            return Delivered(ts, posted=True, conversation=channel)
         message = MessageRef(platform="slack", conversation_id=posted_in, message_id=ts)
         learned = self._learned(rendered, message)
         if learned:
             learned = await self._permalink(rendered, message, fetch=True)
-        return Delivered(ts, posted=True, refs=learned)
+        return Delivered(ts, posted=True, refs=learned, conversation=channel)
 
     # ------------------------------------------------------------------ references
 
