@@ -39,7 +39,7 @@ async def publish_home(client: AsyncWebClient, deps: Deps, user_id: str) -> None
         if actor.is_staff:
             lists = []
             for key, rows, total in await svc.home_lists(session, deps, actor):
-                links = await svc.card_links(session, rows)
+                links = await svc.card_links(session, rows, "slack")
                 data = [svc.describe(r, deps, link=links.get(r.id or 0, "")) for r in rows]
                 lists.append(HomeList(key, data, total))
             view = build_home(

@@ -156,7 +156,7 @@ async def _run(
                 return t(lang, "customer.list_heading", total=total), build_customer_lines(
                     views, total, lang
                 )
-            links = await svc.card_links(session, rows)
+            links = await svc.card_links(session, rows, "slack")
             data = [svc.describe(r, deps, link=links.get(r.id or 0, "")) for r in rows]
             return t(
                 lang, "list.heading", scope=t(lang, f"scope.{cmd.scope}"), total=total
@@ -169,7 +169,7 @@ async def _run(
                 return f"#{shown.number} {escape(shown.title)}", build_customer_history(shown, lang)
             inq, events = shown.inquiry, shown.events
             evs = [history_entry(e, deps) for e in events]
-            link = (await svc.card_links(session, [inq])).get(inq.id or 0, "")
+            link = (await svc.card_links(session, [inq], "slack")).get(inq.id or 0, "")
             card = svc.describe(inq, deps, events=events, link=link)
             viewer = Viewer(user_id, actor.is_staff, deps.is_assignable(user_id))
             return t(lang, "inquiry.show_fallback", number=inq.number), build_history(

@@ -904,7 +904,7 @@ def span(delta: timedelta) -> str:
 
 
 async def describe_with_history(
-    session: AsyncSession, deps: Deps, inquiry: Inquiry, platform: Platform = "slack"
+    session: AsyncSession, deps: Deps, inquiry: Inquiry, platform: Platform
 ) -> dict[str, Any]:
     """describe() with the latest progress note read from the inquiry's history (and the
     card's permalink on `platform`)."""
@@ -915,7 +915,7 @@ async def describe_with_history(
 
 
 async def card_links(
-    session: AsyncSession, inquiries: list[Inquiry], platform: Platform = "slack"
+    session: AsyncSession, inquiries: list[Inquiry], platform: Platform
 ) -> dict[int, str]:
     """The stored card permalinks of these inquiries on `platform`, by inquiry id."""
     return await permalinks(

@@ -29,9 +29,8 @@ from bot.ports import Recipient, ToPerson, ToRole, encode_recipient
 from bot.services.formatting import fmt_time
 from bot.services.outbox import configured_platforms, enqueue_nudges
 from bot.services.people import is_absent
-from bot.services.refs import CARD, permalinks
 from storage.models import Inquiry, InquiryEvent, Reminder
-from storage.repos.inquiries import INQUIRY, list_events
+from storage.repos.inquiries import list_events
 from storage.repos.reminders import (
     SNOOZE_MARK,
     add_reminders,
@@ -186,8 +185,6 @@ async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 100
             live.append(r)
     waiting = await list_waiting_snoozes(session, inquiry_ids=ids, after=now)
     snoozed = frozenset(_fired(w).slot for w in waiting)
-    # The card's workspace permalink (stored when the card was posted); nudges go out on Slack.
-    links = await permalinks(session, INQUIRY, ids, CARD, "slack")
     groups: dict[Recipient, list[dict[str, Any]]] = defaultdict(list)
     for shown in select_nudges([_fired(r) for r in live], now, snoozed):
         f = shown.fired
@@ -201,7 +198,8 @@ async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 100
             "kind": shown.stage,
             "deadline": fmt_time(f.deadline_at, deps),
             "assignee": inquiry.assignee_id or "",
-            "link": links.get(inquiry.id or 0, ""),
+            # the card's link on the recipient's platform is added when the nudge is rendered
+            "inquiry_id": inquiry.id,
             "overdue": now >= f.deadline_at,
         }
         for recipient in _recipients(deps, inquiry, f.audience):

@@ -19,6 +19,7 @@ from bot.deps import Deps
 from bot.i18n import Lang, escape, t, with_times
 from bot.ports import Outgoing, person_of
 from bot.services import inquiries as svc
+from bot.services.refs import CARD, permalinks
 from storage.repos.inquiries import INQUIRY, get_inquiry_by_id
 
 MAX_TEXT = 39000
@@ -84,10 +85,17 @@ async def render_nudge(deps: Deps, item: Outgoing) -> Rendered:
     language first, then the other when bilingual_channels)."""
     lang = await _lang_for(deps, item)
     cfg = deps.config
+    items: list[dict[str, Any]] = item.payload["items"]
+    ids = {int(i["inquiry_id"]) for i in items if i.get("inquiry_id") and not i.get("link")}
+    if ids:
+        # Each line links to its card (its permalink, stored when the card was posted).
+        async with deps.reads() as session:
+            links = await permalinks(session, INQUIRY, ids, CARD, "slack")
+        items = [
+            {**i, "link": i.get("link") or links.get(i.get("inquiry_id") or 0, "")} for i in items
+        ]
     text, blocks = build_nudge_message(
-        lang or cfg.language,
-        item.payload["items"],
-        bilingual=lang is None and cfg.bilingual_channels,
+        lang or cfg.language, items, bilingual=lang is None and cfg.bilingual_channels
     )
     return Rendered(text=text[:MAX_TEXT], blocks=blocks)
 
