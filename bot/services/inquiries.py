@@ -33,7 +33,14 @@ from bot.services.outbox import (
     enqueue_internal_message,
     enqueue_message,
 )
-from bot.services.refs import CARD, SOURCE, messages_of, permalink_of, permalinks
+from bot.services.refs import (
+    CARD,
+    SOURCE,
+    messages_of,
+    permalink_of,
+    permalinks,
+    remember_message,
+)
 from bot.services.reminders import sync_reminders
 from storage.models import Inquiry, InquiryEvent
 from storage.repos.inquiries import (
@@ -47,7 +54,6 @@ from storage.repos.inquiries import (
     list_inquiries,
     next_number,
 )
-from storage.repos.message_refs import add_message_ref
 
 MAX_TITLE = 200
 MAX_DETAIL = 3000
@@ -276,15 +282,14 @@ async def open_inquiry(session: AsyncSession, deps: Deps, draft: Draft) -> Opene
     assert inquiry.id is not None
     if draft.source_message is not None:
         # A second inquiry from the same message (a race) fails here, as the unique source did.
-        await add_message_ref(
+        await remember_message(
             session,
             object_kind=INQUIRY,
             object_id=inquiry.id,
             ref=SOURCE,
-            platform=draft.source_message.platform,
-            conversation_id=draft.source_message.conversation_id,
-            message_id=draft.source_message.message_id,
+            message=draft.source_message,
             now=now,
+            first_wins=False,
         )
     event = await _record(
         session, inquiry, draft.requester_id, "created", now, new=inquiry.status, note=title
