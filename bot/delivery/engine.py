@@ -213,7 +213,7 @@ class DeliveryEngine:
                 now=now,
                 limit=limit or settings.batch,
                 platforms=self._transports,
-                exclude=hot_rows,
+                exclude_recipients={recipient for _platform, recipient in hot_rows},
             )
             taken: set[Pace] = set()  # one row per conversation and round: they are paced
             for row in rows:

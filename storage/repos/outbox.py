@@ -39,15 +39,16 @@ async def list_due_outbox(
     now: datetime,
     limit: int = 50,
     platforms: Collection[str] | None = None,
-    exclude: Collection[tuple[str, str]] = (),
+    exclude_recipients: Collection[str] = (),
 ) -> list[OutboxMessage]:
     """Return due pending rows that head their recipient's queue, oldest first.
 
     A row is returned only when no older row for the same platform and recipient is still
     pending or sending, so a recipient's messages go out in order even while one of them is
     retried (later rows wait behind it). `platforms`: only rows the caller can deliver.
-    `exclude` leaves out (platform, recipient) pairs the caller must not post to right now
-    (pacing). On PostgreSQL the rows are locked with `FOR UPDATE SKIP LOCKED` so concurrent
+    `exclude_recipients` leaves out recipients the caller must not post to right now (pacing;
+    a plain list, which PostgreSQL hashes, rather than (platform, recipient) pairs: leaving a
+    namesake on another platform out for a second costs nothing). On PostgreSQL the rows are locked with `FOR UPDATE SKIP LOCKED` so concurrent
     workers pick disjoint rows.
     """
     earlier = aliased(OutboxMessage)
@@ -73,11 +74,9 @@ async def list_due_outbox(
     )
     if platforms is not None:
         stmt = stmt.where(col(OutboxMessage.platform).in_(sorted(platforms)))
-    excluded = sorted(exclude)[:MAX_EXCLUDED]
+    excluded = sorted(exclude_recipients)[:MAX_EXCLUDED]
     if excluded:
-        stmt = stmt.where(
-            sa.tuple_(col(OutboxMessage.platform), col(OutboxMessage.recipient)).not_in(excluded)
-        )
+        stmt = stmt.where(col(OutboxMessage.recipient).not_in(excluded))
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)
     return list((await session.exec(stmt)).all())
