@@ -155,7 +155,7 @@ def upgrade() -> None:
         for row in bind.execute(
             sa.select(refs.c.object_id, refs.c.ref, refs.c.conversation_id, refs.c.message_id)
             .where(refs.c.object_kind == "inquiry")
-            .order_by(refs.c.ref.desc())  # a message that is both: its "source" wins
+            .order_by(refs.c.ref)  # "card" before "source": a message that is both is a source
         )
     }
     updates = []
