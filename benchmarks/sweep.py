@@ -78,6 +78,7 @@ from bot.app import build_deps, build_runtime
 from bot.clock import SettableClock
 from bot.config import parse_config
 from bot.deps import Deps
+from bot.ports import ToConversation
 from bot.services.outbox import enqueue_message
 from storage.migrate import upgrade_async
 from storage.models import Reminder
@@ -108,9 +109,12 @@ def say(msg: str = "") -> None:
 
 INSERT_INQUIRIES = """INSERT INTO inquiries (
     id, number, kind, status, title, detail, customer, contact, requester_id, assignee_id,
-    source, source_channel, source_ts, card_channel, card_ts, created_at, updated_at,
+    source, created_at, updated_at,
     sla_start_at, due_date, deadline_at, eta_at, first_response_at, resolved_at,
     hold_started_at, resolution)"""
+# Each inquiry's card (message_refs, as the delivery engine records it once posted).
+INSERT_REFS = """INSERT INTO message_refs (
+    object_kind, object_id, ref, platform, conversation_id, message_id, permalink, created_at)"""
 INSERT_REMINDERS = """INSERT INTO reminders (
     key, inquiry_id, obligation, kind, audience, due_at, deadline_at, state, repeat,
     created_at, sent_at)"""
@@ -123,7 +127,7 @@ SELECT i, i,
     CASE i % 3 WHEN 0 THEN 'new' WHEN 1 THEN 'acknowledged' ELSE 'in_progress' END,
     'Benchmark inquiry ' || i, 'Seeded by benchmarks/sweep.py', 'ACME ' || (i % 997), '',
     'UCUST', 'U0BENCH' || printf('%03d', (i / 50 + i) % 50),
-    'command', NULL, NULL, 'C0TRIAGE', (1700000000 + i) || '.000100',
+    'command',
     c, c, c, NULL, d, NULL, NULL, NULL, NULL, ''
 FROM (
     SELECT i,
@@ -131,6 +135,14 @@ FROM (
         datetime(:now, '+' || (((i * 7) % 20160) + 60) || ' minutes') || '.000000' AS d
     FROM s
 )
+"""
+
+SQLITE_REFS = f"""
+WITH RECURSIVE s(i) AS (SELECT :lo UNION ALL SELECT i + 1 FROM s WHERE i < :hi)
+{INSERT_REFS}
+SELECT 'inquiry', i, 'card', 'slack', 'C0TRIAGE', (1700000000 + i) || '.000100', NULL,
+    datetime(:now) || '.000000'
+FROM s
 """
 
 SQLITE_REMINDERS = f"""
@@ -156,7 +168,7 @@ SELECT i, i,
     (ARRAY['new', 'acknowledged', 'in_progress'])[i % 3 + 1],
     'Benchmark inquiry ' || i, 'Seeded by benchmarks/sweep.py', 'ACME ' || (i % 997), '',
     'UCUST', 'U0BENCH' || lpad(((i / 50 + i) % 50)::text, 3, '0'),
-    'command', NULL, NULL, 'C0TRIAGE', (1700000000 + i) || '.000100',
+    'command',
     c, c, c, NULL, d, NULL, NULL, NULL, NULL, ''
 FROM (
     SELECT i,
@@ -164,6 +176,13 @@ FROM (
         $3::timestamptz + make_interval(mins => ((i * 7) % 20160) + 60) AS d
     FROM generate_series($1::int, $2::int) AS i
 ) AS g
+"""
+
+PG_REFS = f"""
+{INSERT_REFS}
+SELECT 'inquiry', i, 'card', 'slack', 'C0TRIAGE', (1700000000 + i) || '.000100', NULL,
+    $3::timestamptz
+FROM generate_series($1::int, $2::int) AS i
 """
 
 PG_REMINDERS = f"""
@@ -280,6 +299,7 @@ class SqliteTarget(Target):
             conn.execute("BEGIN")
             params = {"lo": lo, "hi": hi, "now": NOW_SQLITE}
             conn.execute(SQLITE_INQUIRIES, params)
+            conn.execute(SQLITE_REFS, params)
             conn.execute(SQLITE_REMINDERS, params)
             conn.execute("COMMIT")
             conn.execute("PRAGMA journal_mode=WAL")
@@ -342,6 +362,7 @@ class PostgresTarget(Target):
                 await conn.execute("SET LOCAL synchronous_commit = off")
                 await conn.execute("SET LOCAL work_mem = '256MB'")
                 await conn.execute(PG_INQUIRIES, lo, hi, NOW)
+                await conn.execute(PG_REFS, lo, hi, NOW)
                 await conn.execute(PG_REMINDERS, lo, hi, NOW)
             await conn.execute(
                 "SELECT setval(pg_get_serial_sequence('inquiries', 'id'), "
@@ -664,7 +685,8 @@ async def bench_sender(tmp: Path, channels: int, per_channel: int, timeout: floa
                 await enqueue_message(
                     s,
                     key=f"bench:{cid}:{j}",
-                    recipient=cid,
+                    recipient=ToConversation(cid),
+                    platform="slack",
                     text_key="inquiry.notify.assigned_to_you",
                     params={
                         "actor": "UBENCH",

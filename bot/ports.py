@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum, auto
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 from bot.i18n import Lang
 
@@ -85,13 +86,6 @@ class LanguageLookup(Protocol):
 
 Platform = Literal["slack", "teams"]
 PLATFORMS: tuple[Platform, ...] = ("slack", "teams")
-SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
-
-
-def platform_of_user(user_id: str) -> Platform:
-    """The platform a user id belongs to: Slack's are `U…`/`W…`, anything else is Teams'."""
-    return "slack" if SLACK_USER_ID.match(user_id) else "teams"
-
 
 # Channel roles an operator configures per platform ([channels] for Slack, [channels.teams]).
 ChannelRole = Literal["triage", "intake", "reception", "notices", "reports"]
@@ -133,3 +127,166 @@ class MessageRef:
     platform: Platform
     conversation_id: str
     message_id: str
+
+
+@dataclass(frozen=True)
+class ToConversation:
+    """Adapter-level address: one conversation (and thread) by its platform ids.
+
+    Services never build one (they say ToPerson / ToRole / ToThread). It exists for outbox
+    rows queued before the seam (migration 0006: a Slack channel id whose role cannot be
+    known in a migration) and for delivery tests that post to a raw channel.
+    """
+
+    conversation_id: str
+    thread_id: str | None = None
+
+
+# What an outbox row may be addressed to: the neutral recipients plus the adapter-level form.
+Address = Recipient | ToConversation
+
+_SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+def platform_of_user(user_id: str) -> Platform | None:
+    """The platform a person's id belongs to, from its format; None when it is no person id.
+
+    Slack user ids are `U…`/`W…` (upper-case letters and digits); Teams user ids carry a
+    colon (`29:1abc…`, `8:orgid:…`) or are AAD object ids (a GUID).
+    """
+    if _SLACK_USER.match(user_id):
+        return "slack"
+    if ":" in user_id or _GUID.match(user_id):
+        return "teams"
+    return None
+
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+
+
+def encode_recipient(recipient: Address) -> str:
+    """The outbox `recipient` column of an address (see decode_recipient).
+
+    `person:<user id>`, `role:<role>`, `thread:<object kind>:<object id>:<ref>`,
+    `conversation:<conversation id>[ <thread id>]` (platform ids never contain a space).
+    """
+    match recipient:
+        case ToPerson(user_id):
+            return f"person:{user_id}"
+        case ToRole(role):
+            return f"role:{role}"
+        case ToThread(kind, object_id, ref):
+            return f"thread:{kind}:{object_id}:{ref}"
+        case ToConversation(conversation, thread):
+            return f"conversation:{conversation}" + (f" {thread}" if thread else "")
+    raise TypeError(f"not a recipient: {recipient!r}")
+
+
+_ROLES: frozenset[str] = frozenset(get_args(ChannelRole))
+
+
+def decode_recipient(value: str) -> Address:
+    """The address an outbox row's `recipient` column holds; ValueError when unreadable."""
+    form, _, rest = value.partition(":")
+    if form == "person" and rest:
+        return ToPerson(rest)
+    if form == "role" and rest in _ROLES:
+        return ToRole(rest)  # type: ignore[arg-type]  # checked against ChannelRole above
+    if form == "thread":
+        kind, _, tail = rest.partition(":")
+        number, _, ref = tail.partition(":")
+        if kind and number.isdigit() and ref:
+            return ToThread(kind, int(number), ref)
+    if form == "conversation" and rest:
+        conversation, _, thread = rest.partition(" ")
+        return ToConversation(conversation, thread or None)
+    raise ValueError(f"unreadable outbox recipient {value!r}")
+
+
+def person_of(recipient: Address) -> str | None:
+    """The user id of a ToPerson, else None (channels, threads and conversations)."""
+    return recipient.user_id if isinstance(recipient, ToPerson) else None
+
+
+# --------------------------------------------------------------------------- delivery
+# The delivery engine (bot/delivery) claims outbox rows and hands each to the transport of the
+# row's platform; the transport renders, sends and says what happened. See bot.delivery.engine.
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One claimed outbox row, as a transport sees it."""
+
+    key: str  # the idempotency key: carry it with the message so a look-up can find it
+    kind: str  # message | card | nudge: picks the platform's renderer
+    platform: Platform
+    recipient: Address
+    payload: dict[str, Any]
+    created_at: datetime
+    # An earlier attempt may have delivered it (no answer, a crash): the transport looks for
+    # a message carrying `key` before sending again, and reports it as delivered when found.
+    uncertain: bool = False
+
+
+@dataclass(frozen=True)
+class LearnedRef:
+    """A message reference a transport learned while delivering (a card it posted)."""
+
+    object_kind: str
+    object_id: int
+    ref: str  # "card", …
+    message: MessageRef
+    permalink: str | None = None  # when known; stored once (it never changes)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A row is done: its message id (None when nothing had to be sent) and what was learned."""
+
+    message_id: str | None
+    # A new message was posted to the recipient: its pacing interval starts now.
+    posted: bool = False
+    refs: tuple[LearnedRef, ...] = ()
+    # The platform conversation it went to (a channel, a DM): pacing is per conversation.
+    conversation: str | None = None
+
+
+class DeliveryFailed(Exception):
+    """An attempt that did not deliver, and how the engine should treat it."""
+
+    def __init__(
+        self,
+        error: str,
+        *,
+        permanent: bool = False,
+        uncertain: bool = False,
+        retry_after: float | None = None,
+        unanswered: bool = False,
+        posted: bool = False,
+        conversation: str | None = None,
+    ) -> None:
+        super().__init__(error)
+        self.error = error
+        self.permanent = permanent  # no retry can fix it: the row fails for good
+        self.uncertain = uncertain  # it may have been delivered: look before the next try
+        self.retry_after = retry_after  # the platform said "later" (429): pause, no attempt
+        self.unanswered = unanswered  # no answer: the platform may still act on the request
+        self.posted = posted  # a post was tried: the recipient's pacing interval starts
+        self.conversation = conversation  # where it was tried (see Delivered.conversation)
+
+
+class Transport(Protocol):
+    """Delivers outbox rows on one platform (bot/adapters/<platform>/transport.py)."""
+
+    @property
+    def request_timeout(self) -> float:
+        """Seconds one request may take: an unanswered row is retried no sooner."""
+        ...
+
+    def tune(self, *, timeout: float | None, lookback: float, history_pages: int) -> None:
+        """Apply the engine's settings (request timeout; how far back a look-up searches)."""
+        ...
+
+    async def deliver(self, item: Outgoing) -> Delivered:
+        """Render and send one row (look it up first when uncertain); raise DeliveryFailed."""
+        ...

@@ -38,10 +38,11 @@ async def publish_home(client: AsyncWebClient, deps: Deps, user_id: str) -> None
     actor = actor_of(deps, user_id)
     async with deps.reads() as session:
         if actor.is_staff:
-            lists = [
-                HomeList(key, [svc.describe(r, deps) for r in rows], total)
-                for key, rows, total in await svc.home_lists(session, deps, actor)
-            ]
+            lists = []
+            for key, rows, total in await svc.home_lists(session, deps, actor):
+                links = await svc.card_links(session, rows, "slack")
+                data = [svc.describe(r, deps, link=links.get(r.id or 0, "")) for r in rows]
+                lists.append(HomeList(key, data, total))
             view = build_home(
                 lang, lists, Viewer(user_id, actor.is_staff, deps.is_assignable(user_id))
             )

@@ -37,6 +37,11 @@ def _dt(nullable: bool = False, index: bool = False) -> Any:
     return Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index))
 
 
+# Platform ids (users, channels, conversations, messages): Teams ids are far longer than Slack's.
+ID = 255
+RECIPIENT = 300  # an encoded outbox recipient: a short prefix and an ID
+
+
 class Counter(SQLModel, table=True):
     """Named sequences with gapless, never reused numbers (inquiry numbers)."""
 
@@ -57,15 +62,10 @@ class Inquiry(SQLModel, table=True):
     detail: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
     customer: str = Field(default="", max_length=200)
     contact: str = Field(default="", max_length=200)
-    requester_id: str = Field(max_length=32, index=True)
-    assignee_id: str | None = Field(default=None, max_length=32, index=True)
+    requester_id: str = Field(max_length=ID, index=True)
+    assignee_id: str | None = Field(default=None, max_length=ID, index=True)
     source: str = Field(max_length=20)  # command | modal | message | reaction | shortcut
-    source_channel: str | None = Field(default=None, max_length=32)
-    source_ts: str | None = Field(default=None, max_length=32)
-    card_channel: str | None = Field(default=None, max_length=32)
-    card_ts: str | None = Field(default=None, max_length=32)
-    # The card's workspace permalink (chat.getPermalink), stored the first time it is fetched.
-    card_permalink: str | None = Field(default=None, max_length=500)
+    # Where its source message and its card live on each platform: see MessageRefRecord.
     created_at: datetime = _dt()
     updated_at: datetime = _dt()
     sla_start_at: datetime = _dt()  # created_at moved later by time spent on hold
@@ -77,10 +77,6 @@ class Inquiry(SQLModel, table=True):
     hold_started_at: datetime | None = _dt(nullable=True)
     resolution: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
 
-    __table_args__ = (
-        sa.UniqueConstraint("source_channel", "source_ts", name="uq_inquiry_source_message"),
-    )
-
 
 class InquiryEvent(SQLModel, table=True):
     """Append-only history of an inquiry: who changed what, when."""
@@ -89,7 +85,7 @@ class InquiryEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     inquiry_id: int = Field(foreign_key="inquiries.id", index=True)
     at: datetime = _dt()
-    actor_id: str = Field(max_length=32)
+    actor_id: str = Field(max_length=ID)
     kind: str = Field(max_length=30)
     old_value: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
     new_value: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
@@ -100,7 +96,7 @@ class ProcessedEvent(SQLModel, table=True):
     """Slack event ids already handled (retries are ignored)."""
 
     __tablename__ = "processed_events"
-    event_id: str = Field(primary_key=True, max_length=64)
+    event_id: str = Field(primary_key=True, max_length=ID)
     received_at: datetime = _dt(index=True)
 
 
@@ -108,7 +104,7 @@ class UserProfile(SQLModel, table=True):
     """Cached Slack user facts (locale, name)."""
 
     __tablename__ = "user_profiles"
-    user_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=ID)
     locale: str = Field(default="", max_length=16)
     name: str = Field(default="", max_length=200)
     tz: str = Field(default="", max_length=64)  # IANA zone from users.info ("" unknown)
@@ -122,21 +118,55 @@ class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox"
     id: int | None = Field(default=None, primary_key=True)
     idempotency_key: str = Field(sa_column=sa.Column(sa.String(200), nullable=False, unique=True))
-    kind: str = Field(max_length=20)  # message | card
-    recipient: str = Field(max_length=32, index=True)  # channel id or user id (DM)
-    thread_ts: str | None = Field(default=None, max_length=32)
+    kind: str = Field(max_length=20)  # message | card | nudge
+    platform: str = Field(default="slack", max_length=12)  # whose transport delivers it
+    # The encoded address (bot.ports.encode_recipient): person:U…, role:triage,
+    # thread:inquiry:42:source, conversation:C… (rows queued before the seam).
+    recipient: str = Field(max_length=RECIPIENT, index=True)
     payload: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # JSON
     state: str = Field(default="pending", max_length=12)
     attempts: int = 0
     available_at: datetime = _dt()
     created_at: datetime = _dt()
     sent_at: datetime | None = _dt(nullable=True)
-    sent_ts: str | None = Field(default=None, max_length=32)
+    sent_ts: str | None = Field(default=None, max_length=ID)  # the platform's message id
     last_error: str = Field(default="", max_length=500)
 
     __table_args__ = (
         sa.Index("ix_outbox_due", "state", "available_at"),
         sa.Index("ix_outbox_created", "created_at"),
+    )
+
+
+class MessageRefRecord(SQLModel, table=True):
+    """Where an object's message lives on one platform (bot.ports.MessageRef, stored).
+
+    `ref` names the message's role for the object: "source" (the message an inquiry was
+    opened from) or "card" (its triage card). One per object, ref and platform; one object of
+    a kind per message and ref (a message opens at most one inquiry).
+    """
+
+    __tablename__ = "message_refs"
+    id: int | None = Field(default=None, primary_key=True)
+    object_kind: str = Field(max_length=20)
+    object_id: int
+    ref: str = Field(max_length=20)
+    platform: str = Field(max_length=12)
+    conversation_id: str = Field(max_length=ID)
+    message_id: str = Field(max_length=ID)
+    permalink: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = _dt()
+
+    __table_args__ = (
+        sa.UniqueConstraint("object_kind", "object_id", "ref", "platform", name="uq_message_refs"),
+        sa.UniqueConstraint(
+            "platform",
+            "conversation_id",
+            "message_id",
+            "object_kind",
+            "ref",
+            name="uq_message_refs_message",
+        ),
     )
 
 

@@ -25,11 +25,26 @@ from bot.domain.sla import (
 from bot.domain.text import sanitize
 from bot.errors import Conflict, DomainError, Forbidden, NotFound
 from bot.i18n import guess_lang, timed
+from bot.ports import MessageRef, Platform, ToPerson, ToThread
 from bot.services.formatting import fmt_time as fmt_time  # noqa: PLC0414 (re-export)
-from bot.services.outbox import enqueue_card_sync, enqueue_internal_message, enqueue_message
+from bot.services.outbox import (
+    configured_platforms,
+    enqueue_card_sync,
+    enqueue_internal_message,
+    enqueue_message,
+)
+from bot.services.refs import (
+    CARD,
+    SOURCE,
+    messages_of,
+    permalink_of,
+    permalinks,
+    remember_message,
+)
 from bot.services.reminders import sync_reminders
 from storage.models import Inquiry, InquiryEvent
 from storage.repos.inquiries import (
+    INQUIRY,
     add_event,
     add_inquiry,
     get_inquiry,
@@ -57,8 +72,7 @@ class Draft:
     due: date | None = None
     assignee_id: str | None = None
     source: str = "command"
-    source_channel: str | None = None
-    source_ts: str | None = None
+    source_message: MessageRef | None = None  # the chat message it is opened from, if any
     created_by: str | None = None  # who is opening it, when not the requester (shortcut)
 
 
@@ -171,15 +185,17 @@ async def _sync_card(
 ) -> None:
     """After every change: recompute reminders and queue the card update."""
     await sync_reminders(session, deps, inquiry)
-    channel = inquiry.card_channel or deps.config.channels.triage
-    if not channel:
-        return
     assert inquiry.id is not None
+    # Where triage is configured, and wherever the card already lives (kept up to date there).
+    platforms: list[Platform] = configured_platforms(deps, "triage")
+    for card in await messages_of(session, INQUIRY, inquiry.id, CARD):
+        if card.platform not in platforms:
+            platforms.append(card.platform)
     await enqueue_card_sync(
         session,
         key=f"card:{inquiry.id}:{event.id}",
         inquiry_id=inquiry.id,
-        channel=channel,
+        platforms=platforms,
         now=event.at,
     )
 
@@ -198,12 +214,14 @@ async def _tell_requester(
     in the requester's language, times marked with `timed` so the sender writes them for them.
     """
     params = {"number": inquiry.number, **params}
-    if inquiry.source_channel and inquiry.source_ts:
+    assert inquiry.id is not None
+    sources = await messages_of(session, INQUIRY, inquiry.id, SOURCE)
+    if sources:
         await enqueue_message(
             session,
             key=f"tell:{event.id}",
-            recipient=inquiry.source_channel,
-            thread_ts=inquiry.source_ts,
+            recipient=ToThread(INQUIRY, inquiry.id, SOURCE),
+            platform=sources[0].platform,
             text_key=text_key,
             params=params,
             now=event.at,
@@ -214,7 +232,7 @@ async def _tell_requester(
         await enqueue_message(
             session,
             key=f"tell:{event.id}",
-            recipient=inquiry.requester_id,
+            recipient=ToPerson(inquiry.requester_id),
             text_key=text_key,
             params=params,
             now=event.at,
@@ -223,9 +241,12 @@ async def _tell_requester(
 
 async def open_inquiry(session: AsyncSession, deps: Deps, draft: Draft) -> Opened:
     """Open an inquiry (once per source message), post its card and acknowledge the source."""
-    if draft.source_channel and draft.source_ts:
+    if draft.source_message is not None:
         existing = await get_inquiry_by_source(
-            session, channel=draft.source_channel, ts=draft.source_ts
+            session,
+            channel=draft.source_message.conversation_id,
+            ts=draft.source_message.message_id,
+            platform=draft.source_message.platform,
         )
         if existing is not None:
             return Opened(existing, created=False)
@@ -251,9 +272,6 @@ async def open_inquiry(session: AsyncSession, deps: Deps, draft: Draft) -> Opene
         requester_id=draft.requester_id,
         assignee_id=draft.assignee_id,
         source=draft.source,
-        source_channel=draft.source_channel,
-        source_ts=draft.source_ts,
-        card_channel=deps.config.channels.triage or None,
         created_at=now,
         updated_at=now,
         sla_start_at=now,
@@ -261,13 +279,25 @@ async def open_inquiry(session: AsyncSession, deps: Deps, draft: Draft) -> Opene
     )
     inquiry.deadline_at = _deadline(inquiry, deps)
     await add_inquiry(session, inquiry)
+    assert inquiry.id is not None
+    if draft.source_message is not None:
+        # A second inquiry from the same message (a race) fails here, as the unique source did.
+        await remember_message(
+            session,
+            object_kind=INQUIRY,
+            object_id=inquiry.id,
+            ref=SOURCE,
+            message=draft.source_message,
+            now=now,
+            first_wins=False,
+        )
     event = await _record(
         session, inquiry, draft.requester_id, "created", now, new=inquiry.status, note=title
     )
     if draft.assignee_id:
         await _record(session, inquiry, draft.requester_id, "assigned", now, new=draft.assignee_id)
     await _sync_card(session, inquiry, event, deps)
-    if inquiry.source_channel and inquiry.source_ts:
+    if draft.source_message is not None:
         await _tell_requester(
             session,
             inquiry,
@@ -299,7 +329,7 @@ async def _notify_assignee(
         session,
         deps,
         key=f"assignee:{event.id}",
-        recipient=inquiry.assignee_id,
+        recipient=ToPerson(inquiry.assignee_id),
         text_key="inquiry.notify.assigned_to_you",
         params={
             "number": inquiry.number,
@@ -466,7 +496,7 @@ async def set_eta(
             session,
             deps,
             key=f"ask-milestones:{event.id}",
-            recipient=actor.user_id,
+            recipient=ToPerson(actor.user_id),
             text_key="inquiry.notify.milestones_needed",
             params={"number": inquiry.number, "title": inquiry.title},
             now=now,
@@ -634,7 +664,7 @@ async def reopen_inquiry(
         await enqueue_message(
             session,
             key=f"reopened-assignee:{event.id}",
-            recipient=inquiry.assignee_id,
+            recipient=ToPerson(inquiry.assignee_id),
             text_key="inquiry.notify.reopened_to_assignee",
             params={
                 "number": inquiry.number,
@@ -649,14 +679,22 @@ async def reopen_inquiry(
 
 
 async def record_first_response(
-    session: AsyncSession, deps: Deps, *, channel: str, thread_ts: str, user_id: str
+    session: AsyncSession, deps: Deps, *, thread: MessageRef, user_id: str
 ) -> Inquiry | None:
-    """Count a staff reply in an inquiry's thread (source or card) as its first response, once."""
+    """Count a staff reply in an inquiry's thread (source or card) as its first response, once.
+
+    `thread`: the message the reply's thread hangs off.
+    """
     if not deps.is_staff(user_id):
         return None
-    inquiry = await get_inquiry_by_source(session, channel=channel, ts=thread_ts)
+    where = {
+        "channel": thread.conversation_id,
+        "ts": thread.message_id,
+        "platform": thread.platform,
+    }
+    inquiry = await get_inquiry_by_source(session, **where)
     if inquiry is None:
-        inquiry = await get_inquiry_by_card(session, channel=channel, ts=thread_ts)
+        inquiry = await get_inquiry_by_card(session, **where)
     if inquiry is None or inquiry.first_response_at is not None:
         return None
     now = deps.clock.now()
@@ -800,20 +838,18 @@ def describe_for_customer(
     )
 
 
-async def mark_card_posted(session: AsyncSession, inquiry_id: int, channel: str, ts: str) -> None:
-    """Remember where an inquiry's card lives so later changes update it in place."""
-    inquiry = await session.get(Inquiry, inquiry_id)
-    if inquiry is not None:
-        inquiry.card_channel = channel
-        inquiry.card_ts = ts
-
-
 def describe(
-    inquiry: Inquiry, deps: Deps, last_note: str = "", *, events: list[InquiryEvent] | None = None
+    inquiry: Inquiry,
+    deps: Deps,
+    last_note: str = "",
+    *,
+    events: list[InquiryEvent] | None = None,
+    link: str = "",
 ) -> dict[str, Any]:
     """Display strings of an inquiry for cards, lists and history (platform-neutral).
 
-    With `events` (its history) the result also carries the latest progress note.
+    With `events` (its history) the result also carries the latest progress note; `link` is
+    its card's permalink on the reader's platform (`card_links`), "" when none is known.
     """
     now = deps.clock.now()
     open_ = inquiry.status not in (Status.RESOLVED, Status.CLOSED)
@@ -870,7 +906,7 @@ def describe(
         "last_note_by": progress.actor_id if progress else "",
         "resolution": inquiry.resolution if not open_ else "",
         "results": results,
-        "link": inquiry.card_permalink or "",
+        "link": link,
     }
 
 
@@ -888,15 +924,20 @@ def span(delta: timedelta) -> str:
 
 
 async def describe_with_history(
-    session: AsyncSession, deps: Deps, inquiry: Inquiry
+    session: AsyncSession, deps: Deps, inquiry: Inquiry, platform: Platform
 ) -> dict[str, Any]:
-    """describe() with the latest progress note read from the inquiry's history."""
+    """describe() with the latest progress note read from the inquiry's history (and the
+    card's permalink on `platform`)."""
     assert inquiry.id is not None
-    return describe(inquiry, deps, events=await list_events(session, inquiry_id=inquiry.id))
+    events = await list_events(session, inquiry_id=inquiry.id)
+    link = await permalink_of(session, INQUIRY, inquiry.id, CARD, platform)
+    return describe(inquiry, deps, events=events, link=link)
 
 
-async def remember_permalink(session: AsyncSession, inquiry_id: int, link: str) -> None:
-    """Store the card's workspace permalink once it is known (it never changes)."""
-    inquiry = await session.get(Inquiry, inquiry_id)
-    if inquiry is not None and not inquiry.card_permalink:
-        inquiry.card_permalink = link[:500]
+async def card_links(
+    session: AsyncSession, inquiries: list[Inquiry], platform: Platform
+) -> dict[int, str]:
+    """The stored card permalinks of these inquiries on `platform`, by inquiry id."""
+    return await permalinks(
+        session, INQUIRY, [i.id for i in inquiries if i.id is not None], CARD, platform
+    )

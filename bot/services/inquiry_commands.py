@@ -138,6 +138,7 @@ class Caller:
 
     actor: Actor
     zone: bool = False
+    platform: Platform = "slack"  # where the command was typed: card links point there
 
 
 Executor = Callable[[AsyncSession, Deps, Caller, InquiryCommand], Awaitable[CommandResult]]
@@ -225,7 +226,9 @@ async def _list(
     if not actor.is_staff:
         views = [svc.describe_for_customer(r, deps, zone=caller.zone) for r in rows]
         return CustomerList(total, views)
-    return StaffList(cmd.scope, total, [svc.describe(r, deps) for r in rows])
+    links = await svc.card_links(session, rows, caller.platform)
+    data = [svc.describe(r, deps, link=links.get(r.id or 0, "")) for r in rows]
+    return StaffList(cmd.scope, total, data)
 
 
 async def _show(
@@ -236,9 +239,10 @@ async def _show(
     if isinstance(shown, svc.CustomerView):
         return CustomerShow(shown)
     inq, events = shown.inquiry, shown.events
+    link = (await svc.card_links(session, [inq], caller.platform)).get(inq.id or 0, "")
     return StaffShow(
         number=inq.number,
-        card=svc.describe(inq, deps, events=events),
+        card=svc.describe(inq, deps, events=events, link=link),
         history=[history_entry(e, deps) for e in events],
         viewer_id=actor.user_id,
         assignable=deps.is_assignable(actor.user_id),
@@ -350,7 +354,11 @@ async def run_inquiry_command(deps: Deps, request: CommandRequest) -> CommandRes
     # Looked up before any transaction: a first lookup stores what it learnt, and on SQLite
     # (one writer at a time) that write inside the command's transaction would wait for the
     # transaction itself until the busy timeout.
-    caller = Caller(actor, zone=not actor.is_staff and await outside_zone(deps, actor.user_id))
+    caller = Caller(
+        actor,
+        zone=not actor.is_staff and await outside_zone(deps, actor.user_id),
+        platform=request.platform,
+    )
     factory = deps.sessions if sub.writes else deps.reads
     try:
         async with factory.begin() as session:

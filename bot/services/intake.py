@@ -85,8 +85,7 @@ def make_draft(
         title=title,
         requester_id=requester_id,
         source=via,
-        source_channel=source.conversation_id if source else None,
-        source_ts=source.message_id if source else None,
+        source_message=source,
         **fields,
     )
 
@@ -99,7 +98,7 @@ def intake_conversations(deps: Deps, platform: Platform) -> list[str]:
 async def find_tracked(session: AsyncSession, source: MessageRef) -> Inquiry | None:
     """The inquiry opened from a message, if any."""
     return await get_inquiry_by_source(
-        session, channel=source.conversation_id, ts=source.message_id
+        session, channel=source.conversation_id, ts=source.message_id, platform=source.platform
     )
 
 
@@ -126,7 +125,9 @@ async def _lock_thread_inquiry(
     replies at once then count one first response, not one each (PostgreSQL)."""
     inquiry = await find_tracked(session, MessageRef(platform, conversation_id, thread_id))
     if inquiry is None:
-        inquiry = await get_inquiry_by_card(session, channel=conversation_id, ts=thread_id)
+        inquiry = await get_inquiry_by_card(
+            session, channel=conversation_id, ts=thread_id, platform=platform
+        )
     if inquiry is not None:
         await get_inquiry(session, number=inquiry.number, for_update=True)
 
@@ -173,8 +174,7 @@ async def take_message(
         return await svc.record_first_response(
             session,
             deps,
-            channel=msg.conversation_id,
-            thread_ts=msg.thread_id,
+            thread=MessageRef(msg.platform, msg.conversation_id, msg.thread_id),
             user_id=msg.author_id,
         )
     return await svc.open_inquiry(session, deps, _draft_of(msg, msg.author_id, "message"))

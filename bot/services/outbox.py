@@ -1,4 +1,11 @@
-"""Write notifications to the outbox inside the caller's transaction."""
+"""Write notifications to the outbox inside the caller's transaction.
+
+Services address people and places neutrally (bot.ports: ToPerson, ToRole, ToThread); each
+row carries the platform whose transport delivers it and the encoded recipient. A ToRole
+without a platform fans out to every platform where the role is configured
+(`configured_platforms`): the Slack row keeps the given key, any other platform's row of the
+fan-out gets `<key>@<platform>` (keys are unique per row).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.ports import (
+    Address,
+    ChannelRole,
+    Platform,
+    Recipient,
+    ToPerson,
+    ToRole,
+    encode_recipient,
+    platform_of_user,
+)
 from storage.models import OutboxMessage
-from storage.repos.outbox import add_outbox_message, add_outbox_messages
+from storage.repos.outbox import add_outbox_messages
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -19,23 +36,75 @@ log = logging.getLogger("charterbot.outbox")
 CARD = "card"
 MESSAGE = "message"
 NUDGE = "nudge"
+DEFAULT_PLATFORM: Platform = "slack"
+
+
+def configured_platforms(deps: Deps, role: ChannelRole) -> list[Platform]:
+    """The platforms on which a channel role has a channel (Slack: the `[channels]` table).
+
+    The one place that knows where roles are configured: a second platform's channel table
+    (`[channels.teams]`) is added here.
+    """
+    return [DEFAULT_PLATFORM] if getattr(deps.config.channels, role, None) else []
+
+
+def _platforms(deps: Deps | None, recipient: Address, platform: Platform | None) -> list[Platform]:
+    """Where a row for `recipient` goes: the given platform, a person's own, a role's all."""
+    if platform is not None:
+        return [platform]
+    if isinstance(recipient, ToPerson):
+        return [platform_of_user(recipient.user_id) or DEFAULT_PLATFORM]
+    if isinstance(recipient, ToRole):
+        if deps is None:
+            raise ValueError("a role without a platform needs deps to find where it is set up")
+        return configured_platforms(deps, recipient.role)
+    raise ValueError(f"{recipient!r} needs the platform its message lives on")
+
+
+def _rows(
+    deps: Deps | None,
+    *,
+    key: str,
+    kind: str,
+    recipient: Address,
+    platform: Platform | None,
+    payload: dict[str, Any],
+    now: datetime,
+) -> list[OutboxMessage]:
+    body = json.dumps(payload, ensure_ascii=False, default=str)
+    fan_out = platform is None and isinstance(recipient, ToRole)
+    return [
+        OutboxMessage(
+            idempotency_key=f"{key}@{p}" if fan_out and p != DEFAULT_PLATFORM else key,
+            kind=kind,
+            platform=p,
+            recipient=encode_recipient(recipient),
+            payload=body,
+            available_at=now,
+            created_at=now,
+        )
+        for p in _platforms(deps, recipient, platform)
+    ]
 
 
 async def enqueue_message(
     session: AsyncSession,
     *,
     key: str,
-    recipient: str,
+    recipient: Address,
     text_key: str,
     params: dict[str, Any],
     now: datetime,
-    thread_ts: str | None = None,
+    platform: Platform | None = None,
+    deps: Deps | None = None,
     bilingual: bool | None = None,
     reader: str | None = None,
     first: str | None = None,
 ) -> None:
-    """Queue a catalogue message for a user (DM) or a channel; `key` makes it idempotent.
+    """Queue a catalogue message for a person, a role's channel or a thread; idempotent by key.
 
+    `platform`: needed for a thread (where its message lives); a person's is known from
+    their id, a role fans out to where it is configured (then `deps` is needed).
     `reader`: the user a channel post is written for (a requester in their thread): it follows
     their language, or both languages with `first` first when their locale is unknown.
     """
@@ -43,29 +112,29 @@ async def enqueue_message(
     if reader:
         payload["reader"] = reader
         payload["first"] = first
-    await add_outbox_message(
+    await add_outbox_messages(
         session,
-        OutboxMessage(
-            idempotency_key=key,
+        _rows(
+            deps,
+            key=key,
             kind=MESSAGE,
             recipient=recipient,
-            thread_ts=thread_ts,
-            payload=json.dumps(payload, ensure_ascii=False, default=str),
-            available_at=now,
-            created_at=now,
+            platform=platform,
+            payload=payload,
+            now=now,
         ),
     )
 
 
-def may_receive_internal(deps: Deps, recipient: str, what: str) -> bool:
+def may_receive_internal(deps: Deps, recipient: Recipient, what: str) -> bool:
     """Return whether an internal message (assignment, reminder, card link) may go to recipient.
 
     Channels are configured by the operator; a person must be staff. Anyone else (a customer
     left as assignee from before this rule, or someone removed from the config) is skipped and
     logged: internal data never reaches a customer.
     """
-    if recipient[:1] in ("U", "W") and not deps.is_staff(recipient):
-        log.warning("internal %s to non-staff %s skipped", what, recipient)
+    if isinstance(recipient, ToPerson) and not deps.is_staff(recipient.user_id):
+        log.warning("internal %s to non-staff %s skipped", what, recipient.user_id)
         return False
     return True
 
@@ -75,7 +144,7 @@ async def enqueue_internal_message(
     deps: Deps,
     *,
     key: str,
-    recipient: str,
+    recipient: Recipient,
     text_key: str,
     params: dict[str, Any],
     now: datetime,
@@ -84,32 +153,48 @@ async def enqueue_internal_message(
     if not may_receive_internal(deps, recipient, text_key):
         return False
     await enqueue_message(
-        session, key=key, recipient=recipient, text_key=text_key, params=params, now=now
+        session,
+        key=key,
+        recipient=recipient,
+        text_key=text_key,
+        params=params,
+        now=now,
+        deps=deps,
     )
     return True
 
 
 async def enqueue_card_sync(
-    session: AsyncSession, *, key: str, inquiry_id: int, channel: str, now: datetime
+    session: AsyncSession,
+    *,
+    key: str,
+    inquiry_id: int,
+    platforms: list[Platform],
+    now: datetime,
 ) -> None:
-    """Queue a post-or-update of an inquiry's triage card (rendered at delivery time)."""
-    await add_outbox_message(
-        session,
-        OutboxMessage(
-            idempotency_key=key,
+    """Queue a post-or-update of an inquiry's triage card on each platform (rendered when sent).
+
+    The transport updates the card where message_refs says it lives, else posts it to the
+    triage channel and hands the new message back (bot.services.refs.remember_message).
+    """
+    rows: list[OutboxMessage] = []
+    for platform in platforms:
+        rows += _rows(
+            None,
+            key=key,
             kind=CARD,
-            recipient=channel,
-            payload=json.dumps({"inquiry_id": inquiry_id}),
-            available_at=now,
-            created_at=now,
-        ),
-    )
+            recipient=ToRole("triage"),
+            platform=platform,
+            payload={"inquiry_id": inquiry_id},
+            now=now,
+        )
+    await add_outbox_messages(session, rows)
 
 
 async def enqueue_nudges(
     session: AsyncSession,
     deps: Deps,
-    nudges: list[tuple[str, str, list[dict[str, Any]]]],
+    nudges: list[tuple[str, Recipient, list[dict[str, Any]]]],
     *,
     now: datetime,
 ) -> None:
@@ -117,18 +202,16 @@ async def enqueue_nudges(
 
     Nudges are internal (snooze buttons, card links): a non-staff recipient is skipped.
     """
-    nudges = [n for n in nudges if may_receive_internal(deps, n[1], "nudge")]
-    await add_outbox_messages(
-        session,
-        [
-            OutboxMessage(
-                idempotency_key=key,
+    rows: list[OutboxMessage] = []
+    for key, recipient, items in nudges:
+        if may_receive_internal(deps, recipient, "nudge"):
+            rows += _rows(
+                deps,
+                key=key,
                 kind=NUDGE,
                 recipient=recipient,
-                payload=json.dumps({"items": items}, ensure_ascii=False, default=str),
-                available_at=now,
-                created_at=now,
+                platform=None,
+                payload={"items": items},
+                now=now,
             )
-            for key, recipient, items in nudges
-        ],
-    )
+    await add_outbox_messages(session, rows)

@@ -56,7 +56,7 @@ class Languages:
     async def reader_of(self, user_id: str) -> Reader:
         """Return user_id's language, whether their locale is known, and their time zone."""
         platform = platform_of_user(user_id)
-        if not _WELL_FORMED[platform](user_id):
+        if platform is None or not _WELL_FORMED[platform](user_id):
             # not a user id on any platform: nothing to look up, nothing to remember
             return Reader(lang=self._default, known=False, tz="")
         now = self._clock.now()

@@ -25,8 +25,9 @@ from bot.domain.nudges import (
     snooze_until,
 )
 from bot.errors import Conflict, Forbidden, NotFound
+from bot.ports import Recipient, ToPerson, ToRole, encode_recipient
 from bot.services.formatting import fmt_time
-from bot.services.outbox import enqueue_nudges
+from bot.services.outbox import configured_platforms, enqueue_nudges
 from bot.services.people import is_absent
 from storage.models import Inquiry, InquiryEvent, Reminder
 from storage.repos.inquiries import list_events
@@ -134,23 +135,21 @@ def _manager_of(deps: Deps, user_id: str | None) -> str | None:
     return deps.config.teams[0].manager if deps.config.teams else None
 
 
-def _recipients(deps: Deps, inquiry: Inquiry, audience: str) -> list[str]:
+def _recipients(deps: Deps, inquiry: Inquiry, audience: str) -> list[Recipient]:
     """Who hears a reminder: the assignee (the triage channel while there is none), or the
     assignee's manager (the first team's manager while there is none)."""
     if audience == "assignee":
-        triage = deps.config.channels.triage
-        return [inquiry.assignee_id] if inquiry.assignee_id else ([triage] if triage else [])
+        if inquiry.assignee_id:
+            return [ToPerson(inquiry.assignee_id)]
+        return [ToRole("triage")] if configured_platforms(deps, "triage") else []
     manager = _manager_of(deps, inquiry.assignee_id)
-    return [manager] if manager else []
+    return [ToPerson(manager)] if manager else []
 
 
-def _is_person(recipient: str) -> bool:
-    return recipient[:1] in ("U", "W")
-
-
-def _card_link(inquiry: Inquiry) -> str:
-    """The card's workspace permalink (chat.getPermalink, stored when the card was posted)."""
-    return inquiry.card_permalink or ""
+def _key_part(recipient: Recipient) -> str:
+    """A recipient in a nudge's idempotency key: a person's id as before the seam, else its
+    encoded address."""
+    return recipient.user_id if isinstance(recipient, ToPerson) else encode_recipient(recipient)
 
 
 def _fired(r: Any) -> Fired:
@@ -186,7 +185,7 @@ async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 100
             live.append(r)
     waiting = await list_waiting_snoozes(session, inquiry_ids=ids, after=now)
     snoozed = frozenset(_fired(w).slot for w in waiting)
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    groups: dict[Recipient, list[dict[str, Any]]] = defaultdict(list)
     for shown in select_nudges([_fired(r) for r in live], now, snoozed):
         f = shown.fired
         inquiry = inquiries[f.inquiry_id]
@@ -199,7 +198,8 @@ async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 100
             "kind": shown.stage,
             "deadline": fmt_time(f.deadline_at, deps),
             "assignee": inquiry.assignee_id or "",
-            "link": _card_link(inquiry),
+            # the card's link on the recipient's platform is added when the nudge is rendered
+            "inquiry_id": inquiry.id,
             "overdue": now >= f.deadline_at,
         }
         for recipient in _recipients(deps, inquiry, f.audience):
@@ -208,7 +208,7 @@ async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 100
     nudges = []
     for recipient, items in groups.items():
         digest = hashlib.sha1(",".join(str(i["reminder"]) for i in items).encode()).hexdigest()
-        nudges.append((f"nudge:{recipient}:{digest}", recipient, items))
+        nudges.append((f"nudge:{_key_part(recipient)}:{digest}", recipient, items))
     await enqueue_nudges(session, deps, nudges, now=now)
     return len(claimed)
 
@@ -265,9 +265,9 @@ def _check_snoozer(deps: Deps, inquiry: Inquiry, audience: str, user_id: str) ->
     team while unassigned).
     """
     recipients = _recipients(deps, inquiry, audience)
-    if user_id in recipients:
+    if ToPerson(user_id) in recipients:
         return
-    if any(not _is_person(r) for r in recipients):
+    if any(not isinstance(r, ToPerson) for r in recipients):
         teams = [(t.manager, t.members) for t in deps.config.teams]
         if user_id in channel_snoozers(inquiry.assignee_id, teams):
             return
@@ -288,7 +288,7 @@ def _check_snoozer(deps: Deps, inquiry: Inquiry, audience: str, user_id: str) ->
             assignee=inquiry.assignee_id,
             team=team.name,
         )
-    owner = next(iter(recipients), "")
+    owner = next((r.user_id for r in recipients if isinstance(r, ToPerson)), "")
     raise Forbidden("nudge.error.not_yours", number=inquiry.number, owner_user=owner)
 
 

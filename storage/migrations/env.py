@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 from alembic import context
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
@@ -17,18 +18,35 @@ target_metadata = SQLModel.metadata
 
 
 def _run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
         compare_type=True,
     )
     with context.begin_transaction():
         context.run_migrations()
+        if sqlite:
+            # Foreign keys are off while migrating (see _run_async): check them once at the end.
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
 
 
 async def _run_async(url: str) -> None:
     engine = make_engine(url, poolclass=NullPool)
+    if url.startswith("sqlite"):
+        # SQLite's way to change a table (batch mode) copies it, drops the old one and renames
+        # the copy; with foreign keys on, dropping a table other tables refer to (inquiries)
+        # fails. SQLite's own procedure (lang_altertable.html, "other kinds of table schema
+        # changes"): foreign keys off for the connection, then foreign_key_check.
+        @event.listens_for(engine.sync_engine, "connect")
+        def _foreign_keys_off(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=OFF")
+            cur.close()
+
     async with engine.connect() as conn:
         await conn.run_sync(_run)
         await conn.commit()

@@ -10,9 +10,10 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.db import insert_ignoring_duplicates
-from storage.models import Counter, Inquiry, InquiryEvent
+from storage.models import Counter, Inquiry, InquiryEvent, MessageRefRecord
 
 INQUIRY_COUNTER = "inquiry"
+INQUIRY = "inquiry"  # message_refs.object_kind of inquiries
 
 
 async def next_number(session: AsyncSession, name: str = INQUIRY_COUNTER) -> int:
@@ -62,16 +63,35 @@ async def get_inquiry_by_id(session: AsyncSession, inquiry_id: int) -> Inquiry |
     return await session.get(Inquiry, inquiry_id)
 
 
-async def get_inquiry_by_card(session: AsyncSession, *, channel: str, ts: str) -> Inquiry | None:
+async def _inquiry_of_message(
+    session: AsyncSession, ref: str, platform: str, conversation_id: str, message_id: str
+) -> Inquiry | None:
+    stmt = select(Inquiry).join(
+        MessageRefRecord,
+        sa.and_(
+            col(MessageRefRecord.object_id) == col(Inquiry.id),
+            col(MessageRefRecord.object_kind) == INQUIRY,
+            col(MessageRefRecord.ref) == ref,
+            col(MessageRefRecord.platform) == platform,
+            col(MessageRefRecord.conversation_id) == conversation_id,
+            col(MessageRefRecord.message_id) == message_id,
+        ),
+    )
+    return (await session.exec(stmt)).first()
+
+
+async def get_inquiry_by_card(
+    session: AsyncSession, *, channel: str, ts: str, platform: str = "slack"
+) -> Inquiry | None:
     """Return the inquiry whose triage card is the message channel/ts, or None."""
-    stmt = select(Inquiry).where(Inquiry.card_channel == channel, Inquiry.card_ts == ts)
-    return (await session.exec(stmt)).first()
+    return await _inquiry_of_message(session, "card", platform, channel, ts)
 
 
-async def get_inquiry_by_source(session: AsyncSession, *, channel: str, ts: str) -> Inquiry | None:
+async def get_inquiry_by_source(
+    session: AsyncSession, *, channel: str, ts: str, platform: str = "slack"
+) -> Inquiry | None:
     """Return the inquiry created from the message channel/ts, or None."""
-    stmt = select(Inquiry).where(Inquiry.source_channel == channel, Inquiry.source_ts == ts)
-    return (await session.exec(stmt)).first()
+    return await _inquiry_of_message(session, "source", platform, channel, ts)
 
 
 async def list_inquiries(

@@ -38,21 +38,25 @@ async def list_due_outbox(
     *,
     now: datetime,
     limit: int = 50,
+    platforms: Collection[str] | None = None,
     exclude_recipients: Collection[str] = (),
 ) -> list[OutboxMessage]:
     """Return due pending rows that head their recipient's queue, oldest first.
 
-    A row is returned only when no older row for the same recipient is still pending or
-    sending, so a channel's messages go out in order even while one of them is retried
-    (later rows wait behind it). `exclude_recipients` leaves out channels the caller must
-    not post to right now (pacing). On PostgreSQL the rows are locked with
-    `FOR UPDATE SKIP LOCKED` so concurrent workers pick disjoint rows.
+    A row is returned only when no older row for the same platform and recipient is still
+    pending or sending, so a recipient's messages go out in order even while one of them is
+    retried (later rows wait behind it). `platforms`: only rows the caller can deliver.
+    `exclude_recipients` leaves out recipients the caller must not post to right now (pacing;
+    a plain list, which PostgreSQL hashes, rather than (platform, recipient) pairs: leaving a
+    namesake on another platform out for a second costs nothing). On PostgreSQL the rows are locked with `FOR UPDATE SKIP LOCKED` so concurrent
+    workers pick disjoint rows.
     """
     earlier = aliased(OutboxMessage)
     blocked = (
         select(earlier.id)
         .where(
             col(earlier.recipient) == col(OutboxMessage.recipient),
+            col(earlier.platform) == col(OutboxMessage.platform),
             col(earlier.id) < col(OutboxMessage.id),
             col(earlier.state).in_(UNSENT),
         )
@@ -68,6 +72,8 @@ async def list_due_outbox(
         .order_by(col(OutboxMessage.id))
         .limit(limit)
     )
+    if platforms is not None:
+        stmt = stmt.where(col(OutboxMessage.platform).in_(sorted(platforms)))
     excluded = sorted(exclude_recipients)[:MAX_EXCLUDED]
     if excluded:
         stmt = stmt.where(col(OutboxMessage.recipient).not_in(excluded))
@@ -171,7 +177,7 @@ async def release_stale_outbox(
 async def mark_outbox_sent(
     session: AsyncSession, *, message_id: int, now: datetime, ts: str | None
 ) -> None:
-    """Record a delivered row (with the message ts when there is one)."""
+    """Record a delivered row (with the platform's message id when there is one)."""
     await session.exec(
         sa.update(OutboxMessage)
         .where(col(OutboxMessage.id) == message_id)

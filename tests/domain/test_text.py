@@ -107,12 +107,12 @@ def test_mentions_only_from_valid_ids() -> None:
         ("29:<at>x</at>", False, False, "teams"),
         ("U0123ABCD", False, False, "slack"),
         ("W0123ABCD", False, False, "slack"),
-        ("C0TRIAGE", False, False, "teams"),
-        ("u0abc", False, False, "teams"),
+        ("C0TRIAGE", False, False, None),
+        ("u0abc", False, False, None),
     ],
 )
 def test_teams_ids_and_the_platform_of_a_user_id(
-    value: str, teams_user: bool, teams_conversation: bool, platform: str
+    value: str, teams_user: bool, teams_conversation: bool, platform: str | None
 ) -> None:
     assert is_teams_user_id(value) is teams_user
     assert is_teams_conversation_id(value) is teams_conversation

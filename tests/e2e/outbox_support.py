@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.ports import Address, ToConversation, ToPerson
 from bot.sandbox.fake_slack import Call, FakeSlack
 from bot.services.outbox import enqueue_message
 from storage.models import OutboxMessage
@@ -24,18 +25,28 @@ async def queue(
     now: datetime,
     thread_ts: str | None = None,
 ) -> None:
-    """Queue (key, recipient) progress notes in one transaction; the note text is the key."""
+    """Queue (key, recipient) progress notes in one transaction; the note text is the key.
+
+    A recipient is a Slack user id (a DM) or a channel id (a post, in `thread_ts` if given).
+    """
     async with sessions.begin() as session:
         for key, recipient in rows:
             await enqueue_message(
                 session,
                 key=key,
-                recipient=recipient,
+                recipient=slack_address(recipient, thread_ts),
+                platform="slack",
                 text_key="inquiry.notify.progress",
                 params={"number": 1, "title": "t", "note": f"[{key}]"},
                 now=now,
-                thread_ts=thread_ts,
             )
+
+
+def slack_address(recipient: str, thread_ts: str | None = None) -> Address:
+    """A person for a user id, else the channel (and thread) itself."""
+    if recipient[:1] in ("U", "W") and thread_ts is None:
+        return ToPerson(recipient)
+    return ToConversation(recipient, thread_ts)
 
 
 def outbox_key(call: Call) -> str | None:

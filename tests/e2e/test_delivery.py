@@ -16,12 +16,20 @@ import pytest
 import sqlalchemy as sa
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import col
+from support.rows import ts_of
 
 from bot.adapters.slack.sender import DeliverySettings, OutboxSender
 from bot.sandbox.fake_slack import FakeSlack
 from e2e.harness import TOKEN, Bot, start_bot
-from e2e.outbox_support import delivered, post_attempts, queue, rows, wait_states
-from storage.models import Inquiry, OutboxMessage
+from e2e.outbox_support import (
+    delivered,
+    post_attempts,
+    queue,
+    rows,
+    slack_address,
+    wait_states,
+)
+from storage.models import MessageRefRecord, OutboxMessage
 from storage.repos.outbox import list_failed_outbox
 
 FAST = DeliverySettings(backoff_base=0.2, lease=1.0, idle=0.1, channel_interval=0.2)
@@ -249,7 +257,7 @@ async def test_card_posted_before_a_crash_is_recorded_not_reposted(dbot: Bot) ->
     [card] = bot.posts("C0TRIAGE")
     assert card["metadata"]["event_payload"]["key"].startswith("card:")
     async with bot.deps.sessions.begin() as session:  # as if the sender died before marking
-        await session.exec(sa.update(Inquiry).values(card_ts=None, card_channel=None))
+        await session.exec(sa.delete(MessageRefRecord).where(col(MessageRefRecord.ref) == "card"))
         await session.exec(
             sa.update(OutboxMessage)
             .where(col(OutboxMessage.idempotency_key) == card["metadata"]["event_payload"]["key"])
@@ -260,9 +268,7 @@ async def test_card_posted_before_a_crash_is_recorded_not_reposted(dbot: Bot) ->
     bot.deps.outbox.kick()
     await bot.settle()
     assert len(bot.posts("C0TRIAGE")) == 1
-    async with bot.deps.sessions() as session:
-        inquiry = await session.get(Inquiry, 1)
-    assert inquiry is not None and inquiry.card_ts == card["ts"]
+    assert await ts_of(bot.deps.sessions, 1, "card") == card["ts"]
     assert "#1" in await bot.reply_to("USTAFF1", "assign #1 <@USTAFF2|alex>")
     await bot.settle()
     assert len(bot.posts("C0TRIAGE")) == 1, "later changes update the recovered card"
@@ -277,7 +283,8 @@ async def queue_in(session: object, items: list[tuple[str, str]], now: object) -
         await enqueue_message(
             session,  # type: ignore[arg-type]
             key=key,
-            recipient=recipient,
+            recipient=slack_address(recipient),
+            platform="slack",
             text_key="inquiry.notify.progress",
             params={"number": 1, "title": "t", "note": f"[{key}]"},
             now=now,  # type: ignore[arg-type]

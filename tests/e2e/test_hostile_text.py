@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlmodel import select
+from support.rows import ts_of
 
 from e2e.harness import CHANNELS, PEOPLE, Bot, eventually, reaction_event
 from storage.models import Inquiry, InquiryEvent
@@ -92,6 +93,14 @@ def test_scanner_finds_what_it_must() -> None:
     assert scan({"blocks": [{"text": {"text": "<!here>"}}], "value": "<!here>"}) == [
         "/blocks/0/text/text: <!here>"
     ]
+
+
+async def _from_message(bot: Bot, ts: str) -> int:
+    """The number of the inquiry opened from the message `ts`."""
+    for r in await _inquiries(bot):
+        if await ts_of(bot.deps.sessions, r.id, "source") == ts:
+            return r.number
+    raise AssertionError(f"no inquiry from {ts}")
 
 
 async def _inquiries(bot: Bot) -> list[Inquiry]:
@@ -175,7 +184,7 @@ async def test_hostile_text_never_reaches_slack_live(bot: Bot) -> None:
         expected += 1
         await _wait_count(bot, expected)
         # the shortcut's inquiry (UCUST is its requester); events may finish in any order
-        number = next(r.number for r in await _inquiries(bot) if r.source_ts == shortcut_msg["ts"])
+        number = await _from_message(bot, shortcut_msg["ts"])
         # 6. notes by command: progress, hold, resume, resolve, reopen, milestone
         for sub in ("progress", "hold"):
             answers.append(await bot.reply_to("USTAFF1", f"{sub} {number} {s[:2000]}"))
@@ -185,7 +194,7 @@ async def test_hostile_text_never_reaches_slack_live(bot: Bot) -> None:
         answers.append(await bot.reply_to("USTAFF1", f"milestone {number} 2026-12-21 {s[:2000]}"))
         # 7. notes and the ETA from the card's modals
         # the reaction's inquiry (never the shortcut's, which must stay open for the ETA below)
-        first = next(r.number for r in await _inquiries(bot) if r.source_ts == msg["ts"])
+        first = await _from_message(bot, msg["ts"])
         for action in ("inquiry-add-progress", "inquiry-resolve"):
             before = len(bot.fake.calls_to("views.open"))
             await bot.click("USTAFF2", action, str(first))

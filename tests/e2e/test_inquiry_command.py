@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from sqlmodel import select
+from support.rows import ts_of
 
 from e2e.harness import Bot, eventually
 from storage.models import Inquiry, InquiryEvent
@@ -39,7 +40,7 @@ async def test_new_creates_card_and_confirms(bot: Bot) -> None:
     ]
     cards = bot.posts("C0TRIAGE")
     assert len(cards) == 1 and cards[0]["blocks"][0]["text"]["text"] == "#1 Login fails"
-    assert rows[0].card_ts == cards[0]["ts"]
+    assert await ts_of(bot.deps.sessions, rows[0].id, "card") == cards[0]["ts"]
     # the deadline: 15 business minutes after 10:00 KST
     assert rows[0].deadline_at is not None
     assert rows[0].deadline_at.astimezone(bot.deps.tz).strftime("%H:%M") == "10:15"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from sqlmodel import func, select
+from support.rows import ts_of
 
 from e2e.harness import Bot, eventually, reaction_event
 from storage.models import Inquiry, InquiryEvent, ProcessedEvent
@@ -27,7 +28,8 @@ async def test_intake_message_opens_inquiry_and_replies_in_thread(bot: Bot) -> N
     reply = next(m for m in bot.posts("C0INTAKE") if m.get("thread_ts") == msg["ts"])
     assert "#1" in reply["text"] and "Tue 1 Dec, 10:15" in reply["text"]
     inq = await _get(bot, 1)
-    assert (inq.title, inq.requester_id, inq.source, inq.source_ts) == (
+    source_ts = await ts_of(bot.deps.sessions, inq.id, "source")
+    assert (inq.title, inq.requester_id, inq.source, source_ts) == (
         "주문 화면이 안 열립니다",
         "UCUST",
         "message",
@@ -154,7 +156,8 @@ async def test_shortcut_opens_prefilled_modal_and_submission_creates(bot: Bot) -
     await eventually(lambda: bot.posts("C0TRIAGE"))
     await bot.settle()
     inq = await _get(bot, 1)
-    assert (inq.kind, inq.requester_id, inq.assignee_id, inq.source, inq.source_ts) == (
+    source_ts = await ts_of(bot.deps.sessions, inq.id, "source")
+    assert (inq.kind, inq.requester_id, inq.assignee_id, inq.source, source_ts) == (
         "request",
         "UCUST",
         "USTAFF2",

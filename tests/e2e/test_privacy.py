@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 from sqlmodel import func, select
+from support.rows import ts_of
 
+from bot.ports import ToPerson, ToRole
 from bot.services.reminders import sync_reminders
 from e2e.harness import TEST_CONFIG, Bot, eventually, reaction_event, start_bot
 from storage.models import Inquiry, InquiryEvent, OutboxMessage
@@ -310,7 +312,8 @@ async def test_customer_shortcut_gets_the_report_form(bot: Bot) -> None:
     await eventually(lambda: bot.posts("C0TRIAGE"))
     await bot.settle()
     inq = await _get(bot, 1)
-    assert (inq.requester_id, inq.assignee_id, inq.kind, inq.source, inq.source_ts) == (
+    source_ts = await ts_of(bot.deps.sessions, inq.id, "source")
+    assert (inq.requester_id, inq.assignee_id, inq.kind, inq.source, source_ts) == (
         "UCUST",
         None,
         "support",
@@ -454,7 +457,11 @@ async def test_internal_message_guard_skips_non_staff(bot: Bot) -> None:
 
     now = bot.clock.now()
     async with bot.deps.sessions.begin() as s:
-        for key, recipient in (("a", "UCUST"), ("b", "USTAFF1"), ("c", "C0TRIAGE")):
+        for key, recipient in (
+            ("a", ToPerson("UCUST")),
+            ("b", ToPerson("USTAFF1")),
+            ("c", ToRole("triage")),
+        ):
             await enqueue_internal_message(
                 s,
                 bot.deps,
@@ -466,7 +473,7 @@ async def test_internal_message_guard_skips_non_staff(bot: Bot) -> None:
             )
     async with bot.deps.sessions() as s:
         rows = (await s.exec(select(OutboxMessage.recipient))).all()
-    assert sorted(rows) == ["C0TRIAGE", "USTAFF1"]
+    assert sorted(rows) == ["person:USTAFF1", "role:triage"]
 
 
 async def test_assignment_dm_history_names_no_customer(bot: Bot) -> None:

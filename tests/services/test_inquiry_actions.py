@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 
 import pytest
 from sqlmodel import col, select
-from support.queued import events, inquiry, messages, queued
+from support.queued import events, inquiry, messages, queued, source_of
 
 from bot.deps import Deps
 from bot.domain.commands import EtaSpec
@@ -80,14 +80,15 @@ async def test_create_from_a_form_by_a_customer_and_by_staff(deps: Deps) -> None
     assert mine.created and mine.said.key == "inquiry.notify.received"
     assert mine.said.params["number"] == 1 and mine.said.params["title"] == "Login fails"
     row = await inquiry(deps, 1)
-    assert (row.requester_id, row.source, row.source_ts) == (CUSTOMER, "modal", None)
+    assert (row.requester_id, row.source) == (CUSTOMER, "modal")
+    assert await source_of(deps, 1) is None
     staff = await create(deps, STAFF, title="Export", kind=Kind.REQUEST, assignee=OTHER_STAFF)
     assert staff.said.key == "inquiry.created"
     assert (await inquiry(deps, 2)).assignee_id == OTHER_STAFF
     assert [(q.kind, q.to) for q in await queued(deps)] == [
-        ("card", "C0TRIAGE"),
-        ("card", "C0TRIAGE"),
-        ("message", OTHER_STAFF),
+        ("card", "role:triage"),
+        ("card", "role:triage"),
+        ("message", f"person:{OTHER_STAFF}"),
     ]
     error = await refusal(
         deps,
@@ -105,16 +106,12 @@ async def test_create_tracks_a_message_once_on_behalf_of_its_author(deps: Deps) 
     )
     assert isinstance(first, Created) and first.created
     row = await inquiry(deps, 1)
-    assert (row.requester_id, row.source, row.source_channel, row.source_ts) == (
-        CUSTOMER,
-        "shortcut",
-        SOURCE.conversation_id,
-        SOURCE.message_id,
-    )
+    assert (row.requester_id, row.source) == (CUSTOMER, "shortcut")
+    assert await source_of(deps, 1) == (SOURCE.conversation_id, SOURCE.message_id)
     # the answer goes to the message's thread, written for its author
-    assert [(q.kind, q.to, q.thread, q.text_key) for q in await queued(deps)] == [
-        ("card", "C0TRIAGE", None, ""),
-        ("message", "C0INTAKE", SOURCE.message_id, "inquiry.notify.received"),
+    assert [(q.kind, q.to, q.text_key) for q in await queued(deps)] == [
+        ("card", "role:triage", ""),
+        ("message", f"thread:inquiry:{row.id}:source", "inquiry.notify.received"),
     ]
     # the same submission again: nothing; another person's form for it: "already tracked"
     again = await act(

@@ -159,8 +159,8 @@ async def test_new_by_staff_queues_the_card_and_tells_the_assignee(deps: Deps) -
         "command",
     )
     assert [(q.kind, q.to) for q in await queued(deps)] == [
-        ("card", "C0TRIAGE"),
-        ("message", OTHER_STAFF),
+        ("card", "role:triage"),
+        ("message", f"person:{OTHER_STAFF}"),
     ]
     assert await messages(deps) == [(OTHER_STAFF, "inquiry.notify.assigned_to_you")]
 
@@ -171,7 +171,7 @@ async def test_new_by_a_customer_says_the_promise_and_refuses_what_she_may_not(
     result = await said(deps, CUSTOMER, "new 문의 Cannot log in")
     assert result.key == "inquiry.notify.received"
     assert (await inquiry(deps, 1)).requester_id == CUSTOMER
-    assert [(q.kind, q.to) for q in await queued(deps)] == [("card", "C0TRIAGE")]
+    assert [(q.kind, q.to) for q in await queued(deps)] == [("card", "role:triage")]
     error = (await refused(deps, CUSTOMER, "new support Mine <@USTAFF1>")).error
     assert isinstance(error, Forbidden) and error.key == "inquiry.error.customer_assignee"
     error = (await refused(deps, STAFF, "new regulatory New rule")).error

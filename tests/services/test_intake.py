@@ -7,7 +7,7 @@ import asyncio
 from dataclasses import replace
 
 import pytest
-from support.queued import events, inquiry, queued
+from support.queued import events, inquiry, queued, source_of
 
 from bot.deps import Deps
 from bot.ports import MessageRef
@@ -76,10 +76,10 @@ async def test_an_intake_post_opens_an_inquiry_once(deps: Deps) -> None:
         "UCUST",
         "message",
     )
-    assert (row.source_channel, row.source_ts) == ("C0INTAKE", POST.message_id)
-    assert [(q.kind, q.to, q.thread, q.text_key) for q in await queued(deps)] == [
-        ("card", "C0TRIAGE", None, ""),
-        ("message", "C0INTAKE", POST.message_id, "inquiry.notify.received"),
+    assert await source_of(deps, row.number) == ("C0INTAKE", POST.message_id)
+    assert [(q.kind, q.to, q.platform, q.text_key) for q in await queued(deps)] == [
+        ("card", "role:triage", "slack", ""),
+        ("message", f"thread:inquiry:{row.id}:source", "slack", "inquiry.notify.received"),
     ]
     # the same event again (a retry), and the same message under another event id
     async with deps.sessions.begin() as s:

@@ -11,15 +11,17 @@ from sqlmodel import col, select
 
 from bot.deps import Deps
 from storage.models import Inquiry, InquiryEvent, OutboxMessage
+from storage.repos.message_refs import get_message_ref
 
 
 @dataclass(frozen=True)
 class Queued:
-    """One outbox row, as a test reads it: what kind, to whom, in which thread, what text."""
+    """One outbox row, as a test reads it: what kind, to whom (the encoded neutral recipient:
+    `person:U…`, `role:triage`, `thread:inquiry:<id>:source`), on which platform, what text."""
 
     kind: str
     to: str
-    thread: str | None
+    platform: str
     text_key: str  # "" for cards and nudges (rendered at delivery)
     params: dict[str, Any]
 
@@ -35,7 +37,7 @@ async def queued(deps: Deps) -> list[Queued]:
             Queued(
                 r.kind,
                 r.recipient,
-                r.thread_ts,
+                r.platform,
                 payload.get("text_key", ""),
                 payload.get("params", {}),
             )
@@ -44,8 +46,23 @@ async def queued(deps: Deps) -> list[Queued]:
 
 
 async def messages(deps: Deps) -> list[tuple[str, str]]:
-    """The queued texts as (recipient, catalogue key), cards and nudges left out."""
-    return [(q.to, q.text_key) for q in await queued(deps) if q.kind == "message"]
+    """The queued texts as (recipient, catalogue key), cards and nudges left out; a DM's
+    recipient is the person's id, anything else its encoded form."""
+    return [
+        (q.to.removeprefix("person:"), q.text_key)
+        for q in await queued(deps)
+        if q.kind == "message"
+    ]
+
+
+async def source_of(deps: Deps, number: int) -> tuple[str, str] | None:
+    """(conversation, message id) of the Slack message inquiry #number was opened from."""
+    row = await inquiry(deps, number)
+    async with deps.sessions() as s:
+        ref = await get_message_ref(
+            s, object_kind="inquiry", object_id=row.id or 0, ref="source", platform="slack"
+        )
+    return None if ref is None else (ref.conversation_id, ref.message_id)
 
 
 async def inquiry(deps: Deps, number: int) -> Inquiry:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.models import Inquiry, Reminder
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Inquiry, MessageRefRecord, Reminder
+from storage.repos.message_refs import get_message_ref
 
 
 def inquiry_row(
@@ -45,3 +49,22 @@ def reminder_row(
         state=state,
         created_at=created_at or due_at,
     )
+
+
+async def message_of(
+    sessions: async_sessionmaker[AsyncSession], inquiry_id: int | None, ref: str
+) -> MessageRefRecord | None:
+    """Where an inquiry's `ref` message ("source", "card") lives on Slack (message_refs)."""
+    assert inquiry_id is not None
+    async with sessions() as session:
+        return await get_message_ref(
+            session, object_kind="inquiry", object_id=inquiry_id, ref=ref, platform="slack"
+        )
+
+
+async def ts_of(
+    sessions: async_sessionmaker[AsyncSession], inquiry_id: int | None, ref: str
+) -> str | None:
+    """The Slack ts of an inquiry's source message or card (None when it has none)."""
+    found = await message_of(sessions, inquiry_id, ref)
+    return None if found is None else found.message_id
