@@ -98,7 +98,7 @@ def test_mentions_only_from_valid_ids() -> None:
     [
         ("29:1abcDEF_-xyz", True, False, "teams"),
         ("8d3f2a1b-4c5d-4e6f-8a9b-0c1d2e3f4a5b", True, False, "teams"),
-        ("8d3f2a1b-4c5d-4e6f-8a9b-0c1d2e3f4a5", False, False, "teams"),
+        ("8d3f2a1b-4c5d-4e6f-8a9b-0c1d2e3f4a5", False, False, None),
         ("19:a1b2c3@thread.tacv2", False, True, "teams"),
         ("19:a1b2c3@thread.skype", False, True, "teams"),
         ("19:meeting_Nj@thread.v2", False, True, "teams"),

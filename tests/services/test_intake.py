@@ -11,7 +11,6 @@ from support.queued import events, inquiry, queued, source_of
 
 from bot.deps import Deps
 from bot.ports import MessageRef
-from bot.services.inquiries import mark_card_posted
 from bot.services.intake import (
     IncomingMessage,
     Tracking,
@@ -21,6 +20,7 @@ from bot.services.intake import (
     track_message,
     tracking_notice,
 )
+from bot.services.refs import remember_message
 from bot.services.results import Said
 from storage.models import Inquiry
 
@@ -139,7 +139,15 @@ async def test_a_staff_reply_under_the_card_counts_too(deps: Deps) -> None:
     async with deps.sessions.begin() as s:
         opened = await take_message(s, deps, POST)
         assert opened is not None and not isinstance(opened, Inquiry) and opened.inquiry.id
-        await mark_card_posted(s, opened.inquiry.id, "C0TRIAGE", "1764550001.000100")
+        card = MessageRef("slack", "C0TRIAGE", "1764550001.000100")
+        await remember_message(
+            s,
+            object_kind="inquiry",
+            object_id=opened.inquiry.id,
+            ref="card",
+            message=card,
+            now=deps.clock.now(),
+        )
     under_card = replace(reply("USTAFF2", "E20", "1764550001.000100"), conversation_id="C0TRIAGE")
     async with deps.sessions.begin() as s:
         assert await take_message(s, deps, under_card) is not None
