@@ -8,7 +8,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
@@ -38,6 +38,9 @@ from bot.domain.sla import SlaPolicy
 from bot.holidays_kr import public_holidays
 from bot.logs import quiet_slack_loggers
 from bot.ports import Directory
+
+if TYPE_CHECKING:
+    from bot.adapters.teams.host import TeamsEndpoint
 from bot.services.people import Languages
 from handlers import register_all
 from storage.db import make_engine, make_sessions, ping
@@ -214,9 +217,40 @@ async def stop_background(runtime: Runtime) -> None:
         await cancel_and_wait(task)
 
 
-def build_web_app(runtime: Runtime, *, run_sender: bool = True) -> web.Application:
-    """The aiohttp application: /slack/events, /healthz, and (unless told not to) the
-    scheduler and the outbox sender as background work.
+# ------------------------------------------------------------------ Microsoft Teams (/api/messages)
+def build_teams_endpoint(deps: Deps, *, jwks_url: str | None = None) -> TeamsEndpoint | None:
+    """The Teams endpoint, or None when Teams is off (no TEAMS_APP_ID, not anonymous).
+
+    `jwks_url` is a test hook only (tests serve their own signing keys on 127.0.0.1); no
+    environment variable reaches it.
+    """
+    from bot.adapters.teams.auth import TeamsAuth
+    from bot.adapters.teams.host import MsalTokens, NoTokens, TeamsEndpoint, TokenSource
+    from handlers.teams import make_turn_handler
+
+    env = deps.env
+    if not env.teams_enabled:
+        return None
+    auth = TeamsAuth(
+        app_id=env.TEAMS_APP_ID,
+        tenant_id=env.TEAMS_TENANT_ID,
+        anonymous=env.TEAMS_ALLOW_ANONYMOUS,
+        jwks_url=jwks_url,
+    )
+    tokens: TokenSource = (
+        MsalTokens(env.TEAMS_APP_ID, env.TEAMS_APP_PASSWORD, env.TEAMS_TENANT_ID)
+        if env.TEAMS_APP_ID
+        else NoTokens()
+    )
+    return TeamsEndpoint(auth, make_turn_handler(deps), tokens)
+
+
+# ----------------------------------------------------------------------------------------------
+def build_web_app(
+    runtime: Runtime, *, run_sender: bool = True, teams_jwks_url: str | None = None
+) -> web.Application:
+    """The aiohttp application: /slack/events, /api/messages (Teams), /healthz, and (unless
+    told not to) the scheduler and the outbox sender as background work.
 
     Without a signing secret (Socket Mode) there is no /slack/events at all: nothing could
     tell Slack's requests from anyone else's.
@@ -282,5 +316,8 @@ def build_web_app(runtime: Runtime, *, run_sender: bool = True) -> web.Applicati
     if secret:
         app.router.add_post("/slack/events", slack_events)
     app.router.add_get("/healthz", healthz)
+    teams = build_teams_endpoint(runtime.deps, jwks_url=teams_jwks_url)
+    if teams is not None:
+        app.router.add_post("/api/messages", teams.handle)
     app.cleanup_ctx.append(background)
     return app

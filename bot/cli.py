@@ -126,7 +126,9 @@ async def _serve(env: EnvSettings, *, web_part: bool, background: bool) -> None:
 
 def cmd_serve(args: argparse.Namespace, env: EnvSettings) -> int:
     """Run the web server (and the outbox sender unless --no-scheduler)."""
-    missing = _missing_slack(env)
+    slack_wanted = bool(env.SLACK_BOT_TOKEN or env.SLACK_SIGNING_SECRET or env.SLACK_APP_TOKEN)
+    # Teams alone (credentials or the anonymous Playground mode) needs no Slack variables.
+    missing = _missing_slack(env) if slack_wanted or not env.teams_enabled else []
     if missing:
         print(
             f"charterbot: missing environment variable(s): {', '.join(missing)}; {SETUP_HINT}",
