@@ -40,7 +40,7 @@ from bot.logs import quiet_slack_loggers
 from bot.ports import Directory
 
 if TYPE_CHECKING:
-    from bot.adapters.teams.host import TeamsEndpoint
+    from bot.adapters.teams.host import TeamsEndpoint, TokenSource
 from bot.services.people import Languages
 from handlers import register_all
 from storage.db import make_engine, make_sessions, ping
@@ -218,14 +218,17 @@ async def stop_background(runtime: Runtime) -> None:
 
 
 # ------------------------------------------------------------------ Microsoft Teams (/api/messages)
-def build_teams_endpoint(deps: Deps, *, jwks_url: str | None = None) -> TeamsEndpoint | None:
+def build_teams_endpoint(
+    deps: Deps, *, jwks_url: str | None = None, tokens: TokenSource | None = None
+) -> TeamsEndpoint | None:
     """The Teams endpoint, or None when Teams is off (no TEAMS_APP_ID, not anonymous).
 
-    `jwks_url` is a test hook only (tests serve their own signing keys on 127.0.0.1); no
-    environment variable reaches it.
+    `jwks_url` and `tokens` are test hooks only (tests serve their own signing keys on
+    127.0.0.1 and need no Entra token for the fake connector); no environment variable
+    reaches them.
     """
     from bot.adapters.teams.auth import TeamsAuth
-    from bot.adapters.teams.host import MsalTokens, NoTokens, TeamsEndpoint, TokenSource
+    from bot.adapters.teams.host import MsalTokens, NoTokens, TeamsEndpoint
     from handlers.teams import make_turn_handler
 
     env = deps.env
@@ -237,17 +240,22 @@ def build_teams_endpoint(deps: Deps, *, jwks_url: str | None = None) -> TeamsEnd
         anonymous=env.TEAMS_ALLOW_ANONYMOUS,
         jwks_url=jwks_url,
     )
-    tokens: TokenSource = (
-        MsalTokens(env.TEAMS_APP_ID, env.TEAMS_APP_PASSWORD, env.TEAMS_TENANT_ID)
-        if env.TEAMS_APP_ID
-        else NoTokens()
-    )
+    if tokens is None:
+        tokens = (
+            MsalTokens(env.TEAMS_APP_ID, env.TEAMS_APP_PASSWORD, env.TEAMS_TENANT_ID)
+            if env.TEAMS_APP_ID
+            else NoTokens()
+        )
     return TeamsEndpoint(auth, make_turn_handler(deps), tokens)
 
 
 # ----------------------------------------------------------------------------------------------
 def build_web_app(
-    runtime: Runtime, *, run_sender: bool = True, teams_jwks_url: str | None = None
+    runtime: Runtime,
+    *,
+    run_sender: bool = True,
+    teams_jwks_url: str | None = None,
+    teams_tokens: TokenSource | None = None,
 ) -> web.Application:
     """The aiohttp application: /slack/events, /api/messages (Teams), /healthz, and (unless
     told not to) the scheduler and the outbox sender as background work.
@@ -316,7 +324,7 @@ def build_web_app(
     if secret:
         app.router.add_post("/slack/events", slack_events)
     app.router.add_get("/healthz", healthz)
-    teams = build_teams_endpoint(runtime.deps, jwks_url=teams_jwks_url)
+    teams = build_teams_endpoint(runtime.deps, jwks_url=teams_jwks_url, tokens=teams_tokens)
     if teams is not None:
         app.router.add_post("/api/messages", teams.handle)
     app.cleanup_ctx.append(background)

@@ -13,6 +13,7 @@ import ipaddress
 import json
 import logging
 import uuid
+import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -148,6 +149,19 @@ def body_problem(raw: bytes, *, anonymous: bool) -> str | None:
     return None
 
 
+def service_url_of(raw: bytes) -> str:
+    """The serviceUrl of a body that passed `body_problem`."""
+    value = json.loads(raw).get("serviceUrl")
+    return value if isinstance(value, str) else ""
+
+
+def _same_host(a: str, b: str) -> bool:
+    try:
+        return (urlsplit(a).hostname or "").casefold() == (urlsplit(b).hostname or "").casefold()
+    except ValueError:
+        return False
+
+
 class TeamsEndpoint:
     """The /api/messages handler: our checks, then the SDK's CloudAdapter."""
 
@@ -177,6 +191,15 @@ class TeamsEndpoint:
         if problem is not None:
             log.warning("refused a Teams activity (length %d): %s", len(raw), problem)
             return web.json_response({"error": "invalid activity"}, status=400)
-        request["claims_identity"] = claims
+        claimed = claims.get_claim_value("serviceurl")
+        if isinstance(claimed, str) and claimed and not _same_host(claimed, service_url_of(raw)):
+            # The Bot Framework names the service URL in the token; a body naming another
+            # would have the bot send its token there.
+            log.warning("refused a Teams activity: serviceUrl differs from the token's")
+            return web.json_response({"error": "unauthorized"}, status=401)
+        with warnings.catch_warnings():
+            # the SDK reads the claims under this plain string key (AiohttpRequestAdapter)
+            warnings.simplefilter("ignore", web.NotAppKeyWarning)
+            request["claims_identity"] = claims
         response = await self.adapter.process(request, self._agent)
         return response if response is not None else web.Response(status=202)
