@@ -25,6 +25,7 @@ DETAIL_CHARS = 2800
 NOTE_CHARS = 900
 NUDGE_WITH_BUTTONS = 20  # inquiries of a grouped nudge that get their own buttons
 NUDGE_LINES = 60  # after that: "and N more"
+NUDGE_BUDGET = MAX_MESSAGE_BYTES - 2048  # lines stop here (the rest is counted as "+N")
 
 
 class Verb(StrEnum):
@@ -238,7 +239,7 @@ def _by_inquiry(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return [list(g.values()) for g in groups.values()]
 
 
-def _nudge_line(tr: Any, group: list[dict[str, Any]], names: Names | None, m: Mentions) -> str:
+def _nudge_line(tr: Any, group: list[dict[str, Any]]) -> str:
     first = group[0]
     owed = "; ".join(
         tr(f"nudge.owed.{i['kind']}", what=tr(f"owed.{i['obligation']}"), deadline=i["deadline"])
@@ -253,6 +254,29 @@ def _nudge_line(tr: Any, group: list[dict[str, Any]], names: Names | None, m: Me
     else:
         line = tr("nudge.line", **params)
     return line
+
+
+def _nudge_element(tr: Any, group: list[dict[str, Any]], *, with_buttons: bool) -> dict[str, Any]:
+    """One inquiry of a nudge: its line, and (the first ones) its buttons, snooze included."""
+    line = _nudge_line(tr, group)
+    if not with_buttons:
+        return text_block(line, spacing="Small")
+    number = int(group[0]["number"])
+    verbs = [] if group[0]["assignee"] else [Verb.ASSIGN_ME]
+    verbs += [
+        v
+        for v in (Verb.SET_ETA, Verb.PROGRESS)
+        if any(_VERB_FOR.get(i["obligation"]) == v for i in group)
+    ]
+    buttons = [execute(tr(_VERB_LABEL[v]), v, {"number": number}) for v in verbs]
+    buttons.append(execute(tr("button.resolve"), Verb.RESOLVE, {"number": number}))
+    snooze = {"number": number, "reminders": [i["reminder"] for i in group], "minutes": 60}
+    buttons.append(execute(tr("nudge.snooze_60"), Verb.SNOOZE, snooze))
+    return {
+        "type": "Container",
+        "separator": True,
+        "items": [text_block(line), {"type": "ActionSet", "actions": buttons}],
+    }
 
 
 def build_nudge_card(
@@ -270,36 +294,20 @@ def build_nudge_card(
     body: list[dict[str, Any]] = [
         text_block(tr("nudge.heading", count=len(groups)), weight="Bolder", size="Medium")
     ]
+    footer = text_block(tr("nudge.footer"), isSubtle=True, size="Small")
+    used = message_size(card_activity(adaptive_card([*body, footer]))) + 200  # entities, more
+    shown = 0
     for index, group in enumerate(groups[:NUDGE_LINES]):
-        line = _nudge_line(tr, group, names, mentions)
-        if index >= NUDGE_WITH_BUTTONS:
-            body.append(text_block(line, spacing="Small"))
-            continue
-        number = int(group[0]["number"])
-        verbs = [] if group[0]["assignee"] else [Verb.ASSIGN_ME]
-        verbs += [
-            v
-            for v in (Verb.SET_ETA, Verb.PROGRESS)
-            if any(_VERB_FOR.get(i["obligation"]) == v for i in group)
-        ]
-        buttons = [execute(tr(_VERB_LABEL[v]), v, {"number": number}) for v in verbs]
-        buttons.append(execute(tr("button.resolve"), Verb.RESOLVE, {"number": number}))
-        reminders = [i["reminder"] for i in group]
-        buttons.append(
-            execute(
-                tr("nudge.snooze_60"),
-                Verb.SNOOZE,
-                {"number": number, "reminders": reminders, "minutes": 60},
-            )
-        )
-        body.append(
-            {
-                "type": "Container",
-                "separator": True,
-                "items": [text_block(line), {"type": "ActionSet", "actions": buttons}],
-            }
-        )
-    if len(groups) > NUDGE_LINES:
-        body.append(text_block(f"… +{len(groups) - NUDGE_LINES}", isSubtle=True))
-    body.append(text_block(tr("nudge.footer"), isSubtle=True, size="Small"))
+        before = len(mentions.entities)
+        element = _nudge_element(tr, group, with_buttons=index < NUDGE_WITH_BUTTONS)
+        size = message_size(element) + sum(message_size(e) for e in mentions.entities[before:])
+        if used + size > NUDGE_BUDGET:
+            del mentions.entities[before:]
+            break
+        used += size
+        body.append(element)
+        shown += 1
+    if len(groups) > shown:
+        body.append(text_block(f"… +{len(groups) - shown}", isSubtle=True))
+    body.append(footer)
     return adaptive_card(body, mentions=mentions, fallback=t_plain(lang, "nudge.open_card"))
