@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from microsoft_agents.activity import Activity
+from microsoft_agents.activity import Activity, InvokeResponse
 from microsoft_agents.hosting.core import TurnContext
 
 from bot.adapters.teams.activity import Inbound
@@ -54,6 +54,9 @@ async def handle_teams_activity(deps: Deps, context: TurnContext, inbound: Inbou
         and inbound.type in ("conversationUpdate", "installationUpdate", "message")
     ):
         await save_conversation(deps, inbound)
+    if inbound.type == "invoke" and inbound.name == "adaptiveCard/action":
+        await run_card_action(deps, context, inbound)
+        return
     if not inbound.is_command:
         return
     async with deps.sessions.begin() as session:
@@ -124,5 +127,15 @@ async def run_inquiry_command(
 async def run_card_action(deps: Deps, context: TurnContext, inbound: Inbound) -> None:
     """TODO(seam): an `adaptiveCard/action` invoke (verb `inquiry.*`, data {"number": N}) goes
     to the action service; its result refreshes the card (`update_activity`) and answers the
-    invoke with the refreshed card. Until then nothing is done for it."""
-    log.info("Teams card action %s not wired yet", inbound.value.get("action", {}))
+    invoke with the refreshed card. Until then it changes nothing and says so."""
+    text = t(language_of(deps, inbound), "inquiry.teams_action_unavailable")
+    await answer_invoke(context, {"statusCode": 200, "type": MESSAGE_RESPONSE, "value": text})
+
+
+MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
+
+
+async def answer_invoke(context: TurnContext, body: dict[str, object]) -> None:
+    """The synchronous answer of an invoke (Universal Actions: a message or a new card)."""
+    response = InvokeResponse(status=200, body=body)
+    await context.send_activity(Activity(type="invokeResponse", value=response))

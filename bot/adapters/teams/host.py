@@ -92,7 +92,9 @@ class _ClientFactory:
         self, context: TurnContext, claims_identity: ClaimsIdentity, use_anonymous: bool = False
     ) -> UserTokenClientBase:
         # The bot asks for no user tokens (no OAuth sign-in); the SDK still wants a client.
-        return UserTokenClient(endpoint=BOT_FRAMEWORK_SCOPE, token="", app_id=self._app_id)
+        return UserTokenClient(
+            endpoint=BOT_FRAMEWORK_SCOPE, token="", app_id=self._app_id or "anonymous"
+        )
 
 
 class _Agent:
