@@ -16,7 +16,9 @@ ACCENT = (31, 95, 173, 255)  # #1F5FAD, the manifest's accentColor
 WHITE = (255, 255, 255, 255)
 
 
-def _bubble(draw: ImageDraw.ImageDraw, size: int, *, fill: tuple[int, ...] | None, width: int) -> None:
+def _bubble(
+    draw: ImageDraw.ImageDraw, size: int, *, fill: tuple[int, ...] | None, width: int
+) -> None:
     s = size
     box = (0.16 * s, 0.18 * s, 0.84 * s, 0.70 * s)
     draw.rounded_rectangle(box, radius=0.12 * s, fill=fill, outline=WHITE, width=width)
