@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.error import BoltError
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
@@ -130,11 +132,17 @@ async def dispose(deps: Deps) -> None:
 def build_bolt_app(deps: Deps, client: AsyncWebClient) -> AsyncApp:
     """Create the Bolt app with the deps middleware and every feature's listeners."""
     quiet_slack_loggers()
+    async def no_slack_workspace(**_kwargs: Any) -> AuthorizeResult:
+        # Teams only: no Slack token, so no Slack request is ever authorized
+        raise BoltError("Slack is not configured (no SLACK_BOT_TOKEN)")
+
     app = AsyncApp(
         client=client,
         signing_secret=deps.env.SLACK_SIGNING_SECRET or None,
         process_before_response=False,
         raise_error_for_unhandled_request=False,
+        # Bolt insists on a token or an authorize function; Teams-only runs have no token
+        authorize=None if deps.env.SLACK_BOT_TOKEN else no_slack_workspace,
     )
 
     async def inject_deps(

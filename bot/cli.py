@@ -78,6 +78,8 @@ def slack_mode(env: EnvSettings) -> str:
             "slack: Socket Mode without SLACK_SIGNING_SECRET: the HTTP listener serves only "
             "/healthz (POST /slack/events is off)"
         )
+    if env.teams_enabled and not env.SLACK_BOT_TOKEN:
+        return "slack: off (no Slack variables set); Teams only: POST /api/messages"
     return (
         "slack: neither SLACK_SIGNING_SECRET nor SLACK_APP_TOKEN is set: "
         "`charterbot serve` will refuse to start"
