@@ -132,6 +132,7 @@ async def dispose(deps: Deps) -> None:
 def build_bolt_app(deps: Deps, client: AsyncWebClient) -> AsyncApp:
     """Create the Bolt app with the deps middleware and every feature's listeners."""
     quiet_slack_loggers()
+
     async def no_slack_workspace(**_kwargs: Any) -> AuthorizeResult:
         # Teams only: no Slack token, so no Slack request is ever authorized
         raise BoltError("Slack is not configured (no SLACK_BOT_TOKEN)")
