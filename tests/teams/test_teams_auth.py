@@ -135,3 +135,32 @@ async def test_bad_bodies_are_400_never_500(db_url: str, raw: bytes) -> None:
         assert status == 400
     finally:
         await stop()
+
+
+async def test_credentials_win_over_the_anonymous_switch() -> None:
+    from bot.adapters.teams.auth import TeamsAuth
+
+    auth = TeamsAuth(app_id=APP_ID, anonymous=True, jwks_url="http://127.0.0.1:9/keys")
+    assert auth.anonymous is False
+    assert await auth.identify(None) is None
+    assert await auth.identify("Bearer not.a.token") is None
+    off = TeamsAuth(app_id="", anonymous=False)
+    assert await off.identify(None) is None
+
+
+@pytest.mark.parametrize(
+    ("header", "token"),
+    [
+        ("Bearer abc", "abc"),
+        ("bearer abc  ", "abc"),
+        ("Bearer", None),
+        ("Basic abc", None),
+        ("Bearer a b", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_bearer_token(header: str | None, token: str | None) -> None:
+    from bot.adapters.teams.auth import bearer_token
+
+    assert bearer_token(header) == token
