@@ -40,6 +40,7 @@ class Verb(StrEnum):
     RESOLVE = f"{_INQUIRY}.resolve"
     REOPEN = f"{_INQUIRY}.reopen"
     SNOOZE = f"{_INQUIRY}.snooze"
+    NEW = f"{_INQUIRY}.new"  # the new-inquiry form's submit
 
 
 # What acting on each owed obligation means (as on the Slack nudge).
