@@ -15,7 +15,6 @@ adds the matching entity; Teams turns a tag into a mention only when an entity n
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -132,7 +131,3 @@ def card_texts(
 
     return tr
 
-
-def placeholders(template: str) -> set[str]:
-    """The {names} of a template."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
