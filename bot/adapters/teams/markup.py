@@ -130,4 +130,3 @@ def card_texts(
         return f"{one(lang, key, params)} · {one(other, key, params)}"
 
     return tr
-
