@@ -6,6 +6,8 @@
 #   make lint   ruff check, ruff format --check, mypy --strict, lint-imports (the
 #               architecture contracts in pyproject.toml); fails on any finding
 #   make bench  run benchmarks/*.py (ack.py first)
+#   make run-teams  the bot in Teams' anonymous test mode plus Microsoft's Agents Playground
+#               (a local Teams emulator page, http://127.0.0.1:56150/); no tenant needed
 
 PY ?= python3
 VENV = .venv
@@ -13,7 +15,7 @@ BIN = $(VENV)/bin
 PYTEST_ARGS ?= -q -ra
 
 .DEFAULT_GOAL := test
-.PHONY: run test lint bench clean distclean install install-dev
+.PHONY: run run-teams playground test lint bench clean distclean install install-dev
 
 # Creates the venv only when it has no interpreter yet (an existing venv is reused).
 define make_venv
@@ -33,8 +35,16 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
+# Microsoft 365 Agents Playground (npm, pinned by tools/playground/package-lock.json).
+# Installed with the dev tools when npm is there (its browser test needs it; CI has npm).
+PLAYGROUND = tools/playground/node_modules/.bin/agentsplayground
+$(PLAYGROUND): tools/playground/package.json tools/playground/package-lock.json
+	cd tools/playground && npm ci --no-audit --no-fund
+	touch $@
+playground: $(PLAYGROUND)
+
 install: $(VENV)/.installed-run
-install-dev: $(VENV)/.installed
+install-dev: $(VENV)/.installed $(if $(shell command -v npm 2>/dev/null),$(PLAYGROUND))
 
 # Without SLACK_BOT_TOKEN there is no workspace to talk to: run the embedded sandbox
 # (the real bot + a local Slack-like workspace and page, http://127.0.0.1:3000/).
@@ -48,7 +58,19 @@ run: $(VENV)/.installed-run
 		exec $(BIN)/charterbot sandbox $(SANDBOX_ARGS); \
 	fi
 
-test: lint
+# The bot with Teams in anonymous mode (no token checked, replies carry none; Slack off) on
+# TEAMS_PORT, and the Agents Playground pointed at it. Ctrl-C stops both.
+TEAMS_PORT ?= 3978
+run-teams: $(VENV)/.installed-run $(PLAYGROUND)
+	@echo "make run-teams: bot on http://127.0.0.1:$(TEAMS_PORT)/api/messages (anonymous Teams mode)"
+	@env -u TEAMS_APP_ID -u TEAMS_APP_PASSWORD -u SLACK_BOT_TOKEN -u SLACK_SIGNING_SECRET \
+		-u SLACK_APP_TOKEN TEAMS_ALLOW_ANONYMOUS=1 HOST=127.0.0.1 PORT=$(TEAMS_PORT) \
+		$(BIN)/charterbot serve & bot=$$!; \
+	trap 'kill $$bot 2>/dev/null' EXIT INT TERM; \
+	for i in $$(seq 50); do curl -sf http://127.0.0.1:$(TEAMS_PORT)/healthz >/dev/null && break; sleep 0.2; done; \
+	$(PLAYGROUND) -e http://127.0.0.1:$(TEAMS_PORT)/api/messages -c msteams --disable-telemetry
+
+test: lint $(if $(shell command -v npm 2>/dev/null),$(PLAYGROUND))
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

@@ -8,11 +8,13 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.error import BoltError
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
@@ -38,6 +40,9 @@ from bot.domain.sla import SlaPolicy
 from bot.holidays_kr import public_holidays
 from bot.logs import quiet_slack_loggers
 from bot.ports import Directory
+
+if TYPE_CHECKING:
+    from bot.adapters.teams.host import TeamsEndpoint, TokenSource
 from bot.services.people import Languages
 from handlers import register_all
 from storage.db import make_engine, make_sessions, ping
@@ -134,11 +139,18 @@ async def dispose(deps: Deps) -> None:
 def build_bolt_app(deps: Deps, client: AsyncWebClient) -> AsyncApp:
     """Create the Bolt app with the deps middleware and every feature's listeners."""
     quiet_slack_loggers()
+
+    async def no_slack_workspace(**_kwargs: Any) -> AuthorizeResult:
+        # Teams only: no Slack token, so no Slack request is ever authorized
+        raise BoltError("Slack is not configured (no SLACK_BOT_TOKEN)")
+
     app = AsyncApp(
         client=client,
         signing_secret=deps.env.SLACK_SIGNING_SECRET or None,
         process_before_response=False,
         raise_error_for_unhandled_request=False,
+        # Bolt insists on a token or an authorize function; Teams-only runs have no token
+        authorize=None if deps.env.SLACK_BOT_TOKEN else no_slack_workspace,
     )
 
     async def inject_deps(
@@ -221,9 +233,48 @@ async def stop_background(runtime: Runtime) -> None:
         await cancel_and_wait(task)
 
 
-def build_web_app(runtime: Runtime, *, run_sender: bool = True) -> web.Application:
-    """The aiohttp application: /slack/events, /healthz, and (unless told not to) the
-    scheduler and the outbox sender as background work.
+# ------------------------------------------------------------------ Microsoft Teams (/api/messages)
+def build_teams_endpoint(
+    deps: Deps, *, jwks_url: str | None = None, tokens: TokenSource | None = None
+) -> TeamsEndpoint | None:
+    """The Teams endpoint, or None when Teams is off (no TEAMS_APP_ID, not anonymous).
+
+    `jwks_url` and `tokens` are test hooks only (tests serve their own signing keys on
+    127.0.0.1 and need no Entra token for the fake connector); no environment variable
+    reaches them.
+    """
+    from bot.adapters.teams.auth import TeamsAuth
+    from bot.adapters.teams.host import MsalTokens, NoTokens, TeamsEndpoint
+    from handlers.teams import make_turn_handler
+
+    env = deps.env
+    if not env.teams_enabled:
+        return None
+    auth = TeamsAuth(
+        app_id=env.TEAMS_APP_ID,
+        tenant_id=env.TEAMS_TENANT_ID,
+        anonymous=env.TEAMS_ALLOW_ANONYMOUS,
+        jwks_url=jwks_url,
+    )
+    if tokens is None:
+        tokens = (
+            MsalTokens(env.TEAMS_APP_ID, env.TEAMS_APP_PASSWORD, env.TEAMS_TENANT_ID)
+            if env.TEAMS_APP_ID
+            else NoTokens()
+        )
+    return TeamsEndpoint(auth, make_turn_handler(deps), tokens)
+
+
+# ----------------------------------------------------------------------------------------------
+def build_web_app(
+    runtime: Runtime,
+    *,
+    run_sender: bool = True,
+    teams_jwks_url: str | None = None,
+    teams_tokens: TokenSource | None = None,
+) -> web.Application:
+    """The aiohttp application: /slack/events, /api/messages (Teams), /healthz, and (unless
+    told not to) the scheduler and the outbox sender as background work.
 
     Without a signing secret (Socket Mode) there is no /slack/events at all: nothing could
     tell Slack's requests from anyone else's.
@@ -289,5 +340,8 @@ def build_web_app(runtime: Runtime, *, run_sender: bool = True) -> web.Applicati
     if secret:
         app.router.add_post("/slack/events", slack_events)
     app.router.add_get("/healthz", healthz)
+    teams = build_teams_endpoint(runtime.deps, jwks_url=teams_jwks_url, tokens=teams_tokens)
+    if teams is not None:
+        app.router.add_post("/api/messages", teams.handle)
     app.cleanup_ctx.append(background)
     return app

@@ -1,10 +1,12 @@
-"""`charterbot` command line: serve, worker, db upgrade, check-config."""
+"""`charterbot` command line: serve, worker, db upgrade, check-config, teams-package."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
+import re
 import signal
 import sys
 from pathlib import Path
@@ -76,6 +78,8 @@ def slack_mode(env: EnvSettings) -> str:
             "slack: Socket Mode without SLACK_SIGNING_SECRET: the HTTP listener serves only "
             "/healthz (POST /slack/events is off)"
         )
+    if env.teams_enabled and not env.SLACK_BOT_TOKEN:
+        return "slack: off (no Slack variables set); Teams only: POST /api/messages"
     return (
         "slack: neither SLACK_SIGNING_SECRET nor SLACK_APP_TOKEN is set: "
         "`charterbot serve` will refuse to start"
@@ -126,7 +130,9 @@ async def _serve(env: EnvSettings, *, web_part: bool, background: bool) -> None:
 
 def cmd_serve(args: argparse.Namespace, env: EnvSettings) -> int:
     """Run the web server (and the outbox sender unless --no-scheduler)."""
-    missing = _missing_slack(env)
+    slack_wanted = bool(env.SLACK_BOT_TOKEN or env.SLACK_SIGNING_SECRET or env.SLACK_APP_TOKEN)
+    # Teams alone (credentials or the anonymous Playground mode) needs no Slack variables.
+    missing = _missing_slack(env) if slack_wanted or not env.teams_enabled else []
     if missing:
         print(
             f"charterbot: missing environment variable(s): {', '.join(missing)}; {SETUP_HINT}",
@@ -172,6 +178,49 @@ async def _worker(env: EnvSettings) -> None:
     await dispose(runtime.deps)
 
 
+TEAMS_DIR = Path(__file__).resolve().parent.parent / "teams"
+TEAMS_ID = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+TEAMS_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-zA-Z0-9-]{1,63}\.)+[a-zA-Z]{2,63}$")
+
+
+def teams_package(app_id: str, domain: str, out: Path, source: Path = TEAMS_DIR) -> Path:
+    """Write the installable Teams app zip: manifest.json with the ids filled, and the icons."""
+    import zipfile
+
+    manifest = (source / "manifest.json").read_text(encoding="utf-8")
+    manifest = manifest.replace("{{TEAMS_APP_ID}}", app_id).replace("{{BOT_DOMAIN}}", domain)
+    json.loads(manifest)  # still JSON after filling in
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", manifest)
+        for icon in ("color.png", "outline.png"):
+            zf.write(source / icon, icon)
+    return out
+
+
+def cmd_teams_package(args: argparse.Namespace, env: EnvSettings) -> int:
+    """Write the Teams app package (upload it in Teams or the Teams admin center)."""
+    app_id = args.app_id or env.TEAMS_APP_ID
+    if not TEAMS_ID.match(app_id or ""):
+        print(
+            "charterbot: teams-package needs the bot's Microsoft App ID (a GUID): set "
+            "TEAMS_APP_ID or pass --app-id",
+            file=sys.stderr,
+        )
+        return 2
+    if not TEAMS_DOMAIN.match(args.domain):
+        print(
+            f"charterbot: '{args.domain}' is not a host name (like bot.example.com)",
+            file=sys.stderr,
+        )
+        return 2
+    out = teams_package(app_id, args.domain.lower(), args.out)
+    print(f"wrote {out} (app id {app_id}, domain {args.domain.lower()})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `charterbot`."""
     parser = argparse.ArgumentParser(prog="charterbot", description="Customer service charter bot")
@@ -197,6 +246,23 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.sandbox.command import add_sandbox_parser
 
     add_sandbox_parser(sub)
+    package = sub.add_parser(
+        "teams-package",
+        help="write the Teams app package (zip) with the app id filled in",
+        description=(
+            "Write the installable Teams app package: teams/manifest.json with the bot's "
+            "Microsoft App ID (TEAMS_APP_ID or --app-id) and the bot's public host name "
+            "(--domain) filled in, plus the two icons."
+        ),
+    )
+    package.add_argument("--app-id", default="", help="the bot's Microsoft App ID (GUID)")
+    package.add_argument(
+        "--domain", required=True, help="public host name of the bot, like bot.example.com"
+    )
+    package.add_argument(
+        "--out", type=Path, default=Path("charterbot-teams.zip"), help="zip file to write"
+    )
+    package.set_defaults(func=cmd_teams_package)
     check = sub.add_parser("check-config", help="validate a config file")
     check.add_argument("path", nargs="?", type=Path, default=None)
     check.set_defaults(func=cmd_check_config)

@@ -41,6 +41,17 @@ class EnvSettings(BaseSettings):
     CHARTERBOT_CONFIG: str = ""
     HOST: str = "0.0.0.0"
     PORT: int = 3000
+    # Microsoft Teams (single tenant). Without TEAMS_APP_ID Teams is off (/api/messages is a
+    # 404) unless TEAMS_ALLOW_ANONYMOUS=1: local tests and the Agents Playground, no tokens.
+    TEAMS_APP_ID: str = ""
+    TEAMS_APP_PASSWORD: str = ""
+    TEAMS_TENANT_ID: str = ""
+    TEAMS_ALLOW_ANONYMOUS: bool = False
+
+    @property
+    def teams_enabled(self) -> bool:
+        """Whether /api/messages exists: Teams credentials, or the anonymous test mode."""
+        return bool(self.TEAMS_APP_ID) or self.TEAMS_ALLOW_ANONYMOUS
 
 
 def _check_duration(value: str) -> str:

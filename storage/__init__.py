@@ -1,0 +1,1 @@
+"""Storage: tables, engine and sessions, repositories, migrations."""
