@@ -189,7 +189,9 @@ async def test_two_workers_on_postgresql_deliver_2000_rows_once(
     workers = [await _spawn(["-m", "bot", "worker"], env, log) for log in logs]
     started = time.monotonic()
     try:
-        await _wait_all_sent(db_url, total, 45, workers, logs)
+        # A hang guard, not a speed target (benchmarks/ measure speed): on a quiet machine the
+        # two workers take 15-25 s; on a machine shared with other test runs they took over 45.
+        await _wait_all_sent(db_url, total, 150, workers, logs)
     finally:
         await _stop(workers)
     elapsed = time.monotonic() - started
