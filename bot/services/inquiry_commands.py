@@ -344,7 +344,8 @@ async def run_inquiry_command(deps: Deps, request: CommandRequest) -> CommandRes
     delivery changes nothing twice. The executors never commit.
     """
     try:
-        cmd = parse_inquiry_command(request.text)
+        # dates such as `내일`, `금요일`, `12/31` resolve on the business calendar's zone
+        cmd = parse_inquiry_command(request.text, deps.clock.now().astimezone(deps.tz).date())
     except UsageError as exc:
         return Usage(exc.key, exc.params, exc.usage)
     if cmd.action == "modal":

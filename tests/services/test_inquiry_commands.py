@@ -86,7 +86,7 @@ def test_the_table_covers_the_grammar_and_staff_rows_are_the_staff_only_actions(
         ("show", "inquiry.error.missing_ref", "inquiry.usage.show"),
         ("show x", "inquiry.error.bad_ref", "inquiry.usage.show"),
         ("assign 1", "inquiry.error.missing_user", "inquiry.usage.assign"),
-        ("eta 1 tomorrow", "inquiry.error.bad_eta", "inquiry.usage.eta"),
+        ("eta 1 soon", "inquiry.error.bad_eta", "inquiry.usage.eta"),
         ("progress 1", "inquiry.error.missing_text", "inquiry.usage.progress"),
         ("milestone 1 soon Design", "inquiry.error.bad_date", "inquiry.usage.milestone"),
         ("hold 1", "inquiry.error.missing_text", "inquiry.usage.hold"),
