@@ -67,6 +67,7 @@ class InquiryCommand:
     text: str = ""
     day: date | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    force: bool = False  # a date written with `!`: taken even on a non-working day
 
 
 SLACK_MARKUP = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
@@ -180,13 +181,15 @@ def _rest(tokens: list[str], usage: str) -> str:
     return text
 
 
-def _day_prefix(words: list[str], today: date | None) -> tuple[date | None, int]:
-    """The longest run of leading words (at most four) that names a day, and its length."""
+def _day_prefix(words: list[str], today: date | None) -> tuple[date | None, int, bool]:
+    """The longest run of leading words (at most four) that names a day, its length, and
+    whether it ends with `!` (force)."""
     for size in range(min(4, len(words)), 0, -1):
-        day = _day_of(" ".join(words[:size]), today)
+        text, forced = _forced(" ".join(words[:size]))
+        day = _day_of(text, today)
         if day is not None:
-            return day, size
-    return None, 0
+            return day, size, forced
+    return None, 0, False
 
 
 def parse_eta(tokens: list[str], today: date | None = None) -> EtaSpec:
@@ -223,6 +226,7 @@ class _Options:
     words: list[tuple[str, bool]]
     customer: str = ""
     due: date | None = None
+    force: bool = False
 
 
 def _options(marked: list[tuple[str, bool]], usage: str, today: date | None) -> _Options:
@@ -232,7 +236,7 @@ def _options(marked: list[tuple[str, bool]], usage: str, today: date | None) -> 
     An unknown key is an error, never part of the title; quoted words are never options."""
     plain = [(w if q else _colon(w), q) for w, q in marked]
     words: list[tuple[str, bool]] = []
-    customer, due = "", None
+    customer, due, force = "", None, False
     i = 0
     while i < len(plain):
         word, quoted = plain[i]
@@ -266,13 +270,20 @@ def _options(marked: list[tuple[str, bool]], usage: str, today: date | None) -> 
         # a due date: its first word, and up to three more when they continue it
         following = [w for w, q in plain[i : i + 3]]
         for more in range(len(following), -1, -1):
-            day = _day_of(" ".join(values + following[:more]), today)
+            text, forced = _forced(" ".join(values + following[:more]))
+            day = _day_of(text, today)
             if day is not None:
-                due, i = day, i + more
+                due, i, force = day, i + more, forced
                 break
         else:
             raise UsageError("inquiry.error.bad_date", usage, value=values[0][:40])
-    return _Options(words, customer, due)
+    return _Options(words, customer, due, force)
+
+
+def _forced(text: str) -> tuple[str, bool]:
+    """A date text without its `!` (force: even a non-working day), and whether it had one."""
+    text = text.strip()
+    return (text[:-1].rstrip(), True) if text.endswith("!") else (text, False)
 
 
 def _day_of(text: str, today: date | None) -> date | None:
@@ -315,7 +326,9 @@ def _parse_new(marked: list[tuple[str, bool]], today: date | None) -> InquiryCom
         raise UsageError("inquiry.error.title_too_long", usage, limit=str(MAX_TITLE_CHARS))
     if len(customer) > 200:
         raise UsageError("inquiry.error.too_long", usage, limit="200")
-    return InquiryCommand("new", kind=kind, title=title, customer=customer, due=opts.due, user=user)
+    return InquiryCommand(
+        "new", kind=kind, title=title, customer=customer, due=opts.due, user=user, force=opts.force
+    )
 
 
 def split_head(text: str, count: int) -> tuple[list[str], str]:
@@ -378,20 +391,26 @@ def parse_inquiry_command(raw: str, today: date | None = None) -> InquiryCommand
         return InquiryCommand("assign", ref=ref, user=user)
     if sub == "eta":
         ref = _ref(args, "inquiry.usage.eta")
-        return InquiryCommand("eta", ref=ref, eta=parse_eta(args[1:], today))
+        when, forced = _forced(" ".join(args[1:]))
+        eta = parse_eta(when.split(), today) if when else parse_eta([], today)
+        return InquiryCommand("eta", ref=ref, eta=eta, force=forced)
     words, note = split_head(text, 2)
     free = [note] if note else []
     if sub == "milestone":
         usage = "inquiry.usage.milestone"
         ref = _ref(args, usage)
-        day, used = _day_prefix(args[1:], today)
+        day, used, forced = _day_prefix(args[1:], today)
         if day is None:
             raise UsageError(
                 "inquiry.error.bad_date", usage, value=(args[1] if len(args) > 1 else "")[:40]
             )
         _, stage = split_head(text, 2 + used)
         return InquiryCommand(
-            "milestone", ref=ref, day=day, text=_rest([stage] if stage else [], usage)
+            "milestone",
+            ref=ref,
+            day=day,
+            text=_rest([stage] if stage else [], usage),
+            force=forced,
         )
     if sub in ("progress", "hold", "resolve", "reopen"):
         usage = f"inquiry.usage.{sub}"

@@ -104,6 +104,22 @@ VALID: list[Any] = [
         cmd("new", kind=Kind.VOC, title="접속 15:00 이후 https://example.com/x 오류"),
         id="times and links are no keys",
     ),
+    # `!`: a date kept even on a non-working day
+    pytest.param(
+        "new 규제 약관 마감: 12월 25일!",
+        cmd("new", kind=Kind.REGULATORY, title="약관", due=date(2026, 12, 25), force=True),
+        id="due forced",
+    ),
+    pytest.param(
+        "eta 42 12/25!",
+        cmd("eta", ref=42, eta=EtaSpec(day=date(2026, 12, 25)), force=True),
+        id="eta forced",
+    ),
+    pytest.param(
+        "단계 42 12월 25일! 검토",
+        cmd("milestone", ref=42, day=date(2026, 12, 25), text="검토", force=True),
+        id="milestone forced",
+    ),
     # references
     *[
         pytest.param(f"보기 {ref}", cmd("show", ref=42), id=f"ref {ref}")
