@@ -90,7 +90,7 @@ async def test_korean_customer_reads_korean_only(bot: Bot) -> None:
     thread = _thread(bot, "C0INTAKE", msg["ts"])
     assert thread and all(HANGUL.search(t) for t in thread)
     assert not any("expected" in t or "logged" in t for t in thread)
-    assert any("12월 2일 (수) 11:00" in t for t in thread)
+    assert any("12월 2일(수) 11:00" in t for t in thread)
     assert (await _get(bot, 1)).title == "주문 화면이 안 열립니다."
 
 
