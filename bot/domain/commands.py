@@ -29,6 +29,7 @@ REF = re.compile(r"^(?:#|제\s?)?(\d{1,9})(?:번|호)?$")
 DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 LIST_SCOPES = ("mine", "team", "open", "overdue", "all")
+EMOJI = re.compile(r":[a-z0-9_+'-]+:")  # Slack's `:smile:` shortcodes are text, not keys
 QUOTES = {'"': '"', "“": "”", "”": "”", "'": "'"}
 
 
@@ -241,13 +242,14 @@ def _options(marked: list[tuple[str, bool]], usage: str, today: date | None) -> 
     while i < len(plain):
         word, quoted = plain[i]
         key, value, used = None, "", 1
-        if not quoted and ":" in word and not word.startswith(":"):
+        if not quoted and ":" in word and not word.startswith(":") and not EMOJI.search(word):
             key, value = word.split(":", 1)
         elif (
             not quoted
             and i + 1 < len(plain)
             and not plain[i + 1][1]
             and plain[i + 1][0].startswith(":")
+            and not EMOJI.match(plain[i + 1][0])
             and looks_like_key(word)
         ):
             key, value, used = word, plain[i + 1][0][1:], 2

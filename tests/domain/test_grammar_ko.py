@@ -120,6 +120,11 @@ VALID: list[Any] = [
         cmd("milestone", ref=42, day=date(2026, 12, 25), text="검토", force=True),
         id="milestone forced",
     ),
+    pytest.param(
+        "new voc 친절했어요 :thumbsup: 감사:smile:",
+        cmd("new", kind=Kind.VOC, title="친절했어요 :thumbsup: 감사:smile:"),
+        id="emoji shortcodes are no keys",
+    ),
     # references
     *[
         pytest.param(f"보기 {ref}", cmd("show", ref=42), id=f"ref {ref}")
