@@ -51,17 +51,20 @@ log = logging.getLogger("charterbot")
 
 
 def build_calendar(config: CharterConfig, now: datetime) -> BusinessCalendar:
-    """Build the business calendar of the config (public holidays for last year to +3 years)."""
+    """Build the business calendar of the config: public holidays are loaded per year when a
+    date of that year is first looked at; the operator's extra holidays and working days."""
     from zoneinfo import ZoneInfo
 
     cal = config.calendar
-    years = range(now.year - 1, now.year + 4)
+    country = cal.holidays
     return BusinessCalendar(
         tz=ZoneInfo(config.timezone),
         slots=parse_slots(cal.hours),
         workdays=parse_workdays(cal.workdays),
-        holidays=holiday_dates(public_holidays(cal.holidays, years), cal.extra_holidays),
+        holidays=holiday_dates(cal.extra_holidays),
         always_open=cal.always_open,
+        holiday_years=lambda year: public_holidays(country, [year]),
+        extra_workdays=holiday_dates(cal.extra_workdays),
     )
 
 

@@ -1,4 +1,5 @@
-"""`charterbot` command line: serve, worker, db upgrade, check-config, teams-package."""
+"""`charterbot` command line: serve, worker, db upgrade, check-config, teams-package,
+calendar show."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import logging
 import re
 import signal
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import ConfigError, EnvSettings, config_path, load_config
@@ -33,6 +35,44 @@ def cmd_check_config(args: argparse.Namespace, env: EnvSettings) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     print(f"{path}: ok")
+    return 0
+
+
+_KO_DAYS = "월화수목금토일"
+
+
+def cmd_calendar_show(args: argparse.Namespace, env: EnvSettings) -> int:
+    """Print a year's non-working days of the configured calendar, with their names."""
+    from datetime import date, timedelta
+
+    from bot.app import build_calendar
+    from bot.config import parse_config
+    from bot.holidays_kr import holiday_names
+
+    path = config_path(env)
+    config = load_config(path) if path is not None else parse_config({})
+    year = args.year
+    if not 1900 <= year <= 2200:
+        print(f"charterbot: {year} is not a year to show (1900-2200)", file=sys.stderr)
+        return 2
+    cal = build_calendar(config, datetime.now(UTC))
+    names = holiday_names(config.calendar.holidays, year)
+    extra_off = {date.fromisoformat(d) for d in config.calendar.extra_holidays}
+    extra_on = {date.fromisoformat(d) for d in config.calendar.extra_workdays}
+    print(f"{year} ({config.timezone}, holidays {config.calendar.holidays or 'none'})")
+    day, count = date(year, 1, 1), 0
+    while day.year == year:
+        label = names.get(day, "")
+        if day in extra_off:
+            label = ", ".join(x for x in (label, "extra_holidays") if x)
+        weekday = _KO_DAYS[day.weekday()]
+        if day in extra_on:
+            print(f"  {day} ({weekday}) 근무일 (extra_workdays){' — ' + label if label else ''}")
+        elif not cal.is_business_day(day) and (label or day.weekday() in cal.workdays):
+            print(f"  {day} ({weekday}) {label}")
+            count += day.weekday() in cal.workdays
+        day += timedelta(days=1)
+    print(f"{count} of them on working weekdays")
     return 0
 
 
@@ -263,6 +303,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("charterbot-teams.zip"), help="zip file to write"
     )
     package.set_defaults(func=cmd_teams_package)
+    calendar = sub.add_parser("calendar", help="the business calendar")
+    calendar_sub = calendar.add_subparsers(dest="calendar_command", required=True)
+    show = calendar_sub.add_parser(
+        "show", help="print a year's non-working days (public and extra holidays) with names"
+    )
+    show.add_argument("year", type=int)
+    show.set_defaults(func=cmd_calendar_show)
     check = sub.add_parser("check-config", help="validate a config file")
     check.add_argument("path", nargs="?", type=Path, default=None)
     check.set_defaults(func=cmd_check_config)

@@ -125,6 +125,7 @@ class CalendarConfig(_Strict):
     workdays: list[str] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
     holidays: str = "KR"
     extra_holidays: list[str] = Field(default_factory=list)
+    extra_workdays: list[str] = Field(default_factory=list)  # company working days
     always_open: bool = False
 
     @field_validator("hours")
@@ -153,7 +154,7 @@ class CalendarConfig(_Strict):
                 raise ValueError(f"'{v}' is not a supported holiday country code (like KR)")
         return v
 
-    @field_validator("extra_holidays")
+    @field_validator("extra_holidays", "extra_workdays")
     @classmethod
     def _dates(cls, v: list[str]) -> list[str]:
         from datetime import date

@@ -11,7 +11,7 @@ from datetime import date
 
 import holidays
 
-__all__ = ["kr_holidays", "public_holidays"]
+__all__ = ["holiday_names", "kr_holidays", "public_holidays"]
 
 
 def public_holidays(country: str, years: Iterable[int]) -> frozenset[date]:
@@ -33,3 +33,16 @@ def public_holidays(country: str, years: Iterable[int]) -> frozenset[date]:
 def kr_holidays(years: Iterable[int]) -> frozenset[date]:
     """Return Korean public holidays, substitute holidays included, for the given years."""
     return public_holidays("KR", years)
+
+
+def holiday_names(country: str, year: int, language: str = "ko") -> dict[date, str]:
+    """The public holidays of a year with their names (in `language` when the package has it,
+    else its default language); none for ``""``."""
+    code = country.strip().upper()
+    if not code:
+        return {}
+    try:
+        table = holidays.country_holidays(code, years=[year], language=language)
+    except NotImplementedError:
+        raise ValueError(f"unknown holiday country {country!r}") from None
+    return dict(sorted(table.items()))

@@ -30,6 +30,8 @@ def error_text(lang: Lang, error: DomainError) -> str:
         params["action"] = t(lang, f"action.{params['action']}")
     if "status" in params:
         params["status"] = t(lang, f"status.{params['status']}")
+    if "scope" in params:  # a list scope in the reader's words (`팀`, not `team`)
+        params["scope"] = t(lang, f"scope.{params['scope']}")
     text = t(lang, error.key, **params)
     if error.usage:
         text += "\n" + t(lang, error.usage)

@@ -251,3 +251,28 @@ def test_serve_help_explains_the_signing_secret(capsys: pytest.CaptureFixture[st
     out = " ".join(capsys.readouterr().out.split())
     assert "POST /slack/events exists only when SLACK_SIGNING_SECRET is set" in out
     assert "serves only /healthz" in out
+
+
+def test_calendar_show_prints_the_years_non_working_days_with_names(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "company.toml"
+    path.write_text(
+        '[calendar]\nextra_holidays = ["2026-12-24"]\nextra_workdays = ["2026-05-01"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CHARTERBOT_CONFIG", str(path))
+    assert main(["calendar", "show", "2026"]) == 0
+    out = capsys.readouterr().out
+    assert "2026-02-17 (화) 설날" in out
+    assert "2026-07-17 (금) 제헌절" in out
+    assert "2026-10-05 (월) 개천절 대체 휴일" in out
+    assert "2026-12-24 (목) extra_holidays" in out
+    assert "2026-05-01 (금) 근무일 (extra_workdays) — 노동절" in out
+    assert "2026-12-26" not in out  # a plain Saturday is no holiday to list
+    # 16 weekday holidays of 2026, 노동절 worked, one company day off
+    assert out.rstrip().endswith("16 of them on working weekdays")
+
+
+def test_calendar_show_refuses_an_absurd_year(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["calendar", "show", "99999"]) == 2

@@ -158,6 +158,12 @@ BAD_DOCUMENTS = [
         "2025-02-30",
         id="bad-extra-holiday",
     ),
+    pytest.param(
+        {"calendar": {"extra_workdays": ["2026-5-1"]}},
+        "calendar.extra_workdays",
+        "2026-5-1",
+        id="bad-extra-workday",
+    ),
     pytest.param({"bilingual_channels": "yes please"}, "bilingual_channels", "", id="bad-bool"),
     pytest.param(
         {"retention": {"events": "1bd"}}, "retention.events", "wall clock", id="retention-business"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -51,6 +51,12 @@ class BusinessCalendar:
     ``slots`` are local wall times in ``tz``; ``workdays`` use Monday = 0. With
     ``always_open`` every minute counts: workdays, slots and holidays are ignored and one
     ``bd`` is 24 hours.
+
+    ``holidays`` are fixed dates (the operator's ``extra_holidays``); ``holiday_years`` gives
+    a year's public holidays and is asked once per year, when a date of that year is first
+    looked at (no window fixed at start-up: a server up for years, or a deadline years ahead,
+    sees the right days). ``extra_workdays`` are days the company works although they are
+    weekends or holidays (they win over both).
     """
 
     tz: ZoneInfo
@@ -58,6 +64,13 @@ class BusinessCalendar:
     workdays: frozenset[int] = DEFAULT_WORKDAYS
     holidays: frozenset[date] = frozenset()
     always_open: bool = False
+    holiday_years: Callable[[int], Iterable[date]] | None = field(
+        default=None, compare=False, repr=False
+    )
+    extra_workdays: frozenset[date] = frozenset()
+    _years: dict[int, frozenset[date]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         """Normalise containers and reject calendars that can never open."""
@@ -67,6 +80,7 @@ class BusinessCalendar:
         object.__setattr__(self, "slots", tuple(sorted(tuple(slot) for slot in self.slots)))
         object.__setattr__(self, "workdays", frozenset(self.workdays))
         object.__setattr__(self, "holidays", holiday_dates(self.holidays))
+        object.__setattr__(self, "extra_workdays", holiday_dates(self.extra_workdays))
         _check_slots(self.slots)
         if not self.workdays <= set(range(7)):
             raise ValueError(f"workdays must be numbers 0 (Monday) to 6 (Sunday): {self.workdays}")
@@ -85,13 +99,43 @@ class BusinessCalendar:
         """Return a copy that also closes on the given dates."""
         return dataclasses.replace(self, holidays=self.holidays | holiday_dates(dates))
 
+    def public_holidays(self, year: int) -> frozenset[date]:
+        """The public holidays of a year (loaded on first use, then kept)."""
+        if self.holiday_years is None:
+            return frozenset()
+        found = self._years.get(year)
+        if found is None:
+            found = holiday_dates(self.holiday_years(year))
+            self._years[year] = found
+        return found
+
+    def is_holiday(self, d: date) -> bool:
+        """Tell whether the date is a public or extra holiday the company does not work."""
+        if d in self.extra_workdays:
+            return False
+        return d in self.holidays or d in self.public_holidays(d.year)
+
     def is_business_day(self, d: date) -> bool:
-        """Tell whether the date is a workday and not a holiday."""
+        """Tell whether the date is a workday and not a holiday (or an extra working day)."""
         if isinstance(d, datetime):
             d = self._local(d).date()
-        if self.always_open:
+        if self.always_open or d in self.extra_workdays:
             return True
-        return d.weekday() in self.workdays and d not in self.holidays
+        return d.weekday() in self.workdays and not self.is_holiday(d)
+
+    def previous_business_day(self, d: date) -> date:
+        """The last business day strictly before d."""
+        d -= _DAY
+        while not self.is_business_day(d):
+            d -= _DAY
+        return d
+
+    def next_business_day(self, d: date) -> date:
+        """The first business day strictly after d."""
+        d += _DAY
+        while not self.is_business_day(d):
+            d += _DAY
+        return d
 
     def is_open(self, at: datetime) -> bool:
         """Tell whether the instant falls inside an open slot (slot ends are closed)."""

@@ -109,6 +109,17 @@ def _hold_to_open(moment: datetime, cal: BusinessCalendar, business: bool) -> da
     return cal.next_open(moment) if business and not cal.always_open else moment
 
 
+def warning_day(moment: datetime, cal: BusinessCalendar) -> datetime:
+    """A regulatory warning (D-30, D-7, D-1) is delivered on a business day: one that falls on
+    a weekend or holiday comes at the opening of the business day before."""
+    if cal.always_open:
+        return moment
+    day = moment.astimezone(cal.tz).date()
+    if cal.is_business_day(day):
+        return moment
+    return _opening(cal.previous_business_day(day), cal)
+
+
 def approaching_at(ob: Obligation, cal: BusinessCalendar, share: float) -> datetime:
     """The moment `share` of the obligation's window has elapsed (business time if it counts)."""
     if cal.always_open or not ob.business:
@@ -165,7 +176,10 @@ def plan(inquiry_id: int, f: Facts, cal: BusinessCalendar, policy: NudgePolicy) 
         early: list[Planned] = []
         if ob.name == "due":
             for warning in policy.regulatory_warnings:
-                at = ob.deadline - warning.wall if not warning.is_business else ob.deadline
+                if warning.is_business:
+                    at = ob.deadline  # falls on the due moment: the deadline nudge wins
+                else:
+                    at = warning_day(ob.deadline - warning.wall, cal)
                 if at > ob.start:
                     early.append(_planned(ob, base, "warning", "assignee", at, cal, f":{warning}"))
         else:

@@ -7,8 +7,9 @@ markup, and every platform adapter renders them in its own format and escaping (
 
 - `**bold**` — bold; it may hold placeholders and code.
 - `` `code` `` — code (commands, references); it may hold placeholders, never bold.
-- `{name}` — a placeholder, filled by its parameter. What a parameter is follows from its
-  name: `user`, `assignee`, `requester`, `actor`, `manager` and `*_user` hold a person's id
+- `{name}` — a placeholder, filled by its parameter. `{name:을}` adds the Korean particle
+  that fits the value (see `bot.i18n.markup`). What a parameter is follows from its name
+  (`took`, `late`, `duration`: a duration such as `3h 20m`, written `3시간 20분` in Korean): `user`, `assignee`, `requester`, `actor`, `manager` and `*_user` hold a person's id
   (a mention); `*_users` a list of people's ids (mentions joined by ", "); `channel` a channel
   id; a `Link(url, label)` value is a link; a `Rendered` value is text already rendered for
   the same platform; everything else is user text, escaped by the platform.
@@ -26,7 +27,7 @@ from __future__ import annotations
 import json
 import re
 import string
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -66,6 +67,7 @@ __all__ = [
     "placeholders",
     "render",
     "render_template",
+    "span_text",
     "template",
     "timed",
     "when",
@@ -96,8 +98,16 @@ def template(lang: Lang, key: str) -> str:
     return found
 
 
+# Parameters holding a duration (`3h 20m`, `3bd`): written in the reader's words (`3시간 20분`).
+SPAN_PARAMS = frozenset({"took", "late", "duration"})
+
+
 def render(lang: Lang, key: str, markup: Markup, **params: Any) -> Rendered:
-    """Render catalogue key in lang through a platform's markup (params by their names)."""
+    """Render catalogue key in lang through a platform's markup (params by their names;
+    durations in SPAN_PARAMS in the reader's words)."""
+    for name in SPAN_PARAMS & params.keys():
+        if isinstance(params[name], str):
+            params[name] = span_text(lang, params[name])
     return render_template(template(lang, key), markup, params)
 
 
@@ -114,17 +124,58 @@ _KO_DAYS = ("월", "화", "수", "목", "금", "토", "일")
 TIME_MARK = "$t"  # a parameter {"$t": iso} is a moment, formatted for the reader at delivery
 
 
-def when(lang: Lang, moment: datetime | None, tz: ZoneInfo, *, zone: bool = False) -> str:
-    """A moment for people: `Tue 1 Dec, 15:00` / `12월 1일 (화) 15:00`, plus ` KST` if zone."""
+def when(
+    lang: Lang,
+    moment: datetime | None,
+    tz: ZoneInfo,
+    *,
+    zone: bool = False,
+    today: date | None = None,
+    relative: bool = False,
+) -> str:
+    """A moment for people: `12월 4일(금) 15:00` / `Fri 4 Dec, 15:00`, plus ` KST` if zone.
+
+    With `today` (the reader's date on tz) the year is written when it is not this year
+    (`2027년 1월 4일(월) 09:00`, `Mon 4 Jan 2027, 09:00`); with `relative` too, today and
+    tomorrow are named (`오늘 15:00`, `내일 09:00`; `today, 15:00`) — only for text read at once
+    (a reply), never for a stored message read later.
+    """
     if moment is None:
         return "-"
     local = moment.astimezone(tz)
-    if lang == "ko":
-        text = f"{local.month}월 {local.day}일 ({_KO_DAYS[local.weekday()]}) {local:%H:%M}"
+    day = local.date()
+    if relative and today is not None and day in (today, today + timedelta(days=1)):
+        word = {"ko": ("오늘", "내일"), "en": ("today,", "tomorrow,")}[lang][day != today]
+        text = f"{word} {local:%H:%M}"
+    elif lang == "ko":
+        year = f"{local.year}년 " if today is not None and local.year != today.year else ""
+        text = f"{year}{local.month}월 {local.day}일({_KO_DAYS[local.weekday()]}) {local:%H:%M}"
     else:
-        day, month = _EN_DAYS[local.weekday()], _EN_MONTHS[local.month - 1]
-        text = f"{day} {local.day} {month}, {local:%H:%M}"
+        year = f" {local.year}" if today is not None and local.year != today.year else ""
+        wd, month = _EN_DAYS[local.weekday()], _EN_MONTHS[local.month - 1]
+        text = f"{wd} {local.day} {month}{year}, {local:%H:%M}"
     return f"{text} {local.tzname() or tz.key}" if zone else text
+
+
+_KO_UNITS = {
+    "d": "일",
+    "h": "시간",
+    "m": "분",
+    "s": "초",
+    "bd": "영업일",
+    "bh": "영업시간",
+    "bm": "영업분",
+}
+_EN_UNITS = {"d": "d", "h": "h", "m": "m", "s": "s", "bd": " business days", "bh": "bh", "bm": "bm"}
+_SPAN_PART = re.compile(r"(\d+)\s*(bd|bh|bm|d|h|m|s)\b")
+
+
+def span_text(lang: Lang, span: str) -> str:
+    """A duration written `3h 20m`, `2d 1h` or `3bd` in the reader's words: `3시간 20분`,
+    `2일 1시간`, `3영업일` (English keeps the short form); other text is returned as is."""
+    if lang != "ko" or not span or _SPAN_PART.sub("", span).strip():
+        return span
+    return " ".join(f"{n}{_KO_UNITS[u]}" for n, u in _SPAN_PART.findall(span))
 
 
 def timed(moment: datetime | None) -> dict[str, str] | None:
@@ -132,12 +183,16 @@ def timed(moment: datetime | None) -> dict[str, str] | None:
     return None if moment is None else {TIME_MARK: moment.isoformat()}
 
 
-def with_times(params: dict[str, Any], lang: Lang, tz: ZoneInfo, *, zone: bool) -> dict[str, Any]:
-    """Replace every `timed()` parameter by the moment written for lang (and the zone)."""
+def with_times(
+    params: dict[str, Any], lang: Lang, tz: ZoneInfo, *, zone: bool, today: date | None = None
+) -> dict[str, Any]:
+    """Replace every `timed()` parameter by the moment written for lang (and the zone; the
+    year when it is not today's)."""
     out: dict[str, Any] = {}
     for name, value in params.items():
         if isinstance(value, dict) and TIME_MARK in value:
-            value = when(lang, datetime.fromisoformat(str(value[TIME_MARK])), tz, zone=zone)
+            moment = datetime.fromisoformat(str(value[TIME_MARK]))
+            value = when(lang, moment, tz, zone=zone, today=today)
         out[name] = value
     return out
 

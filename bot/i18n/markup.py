@@ -3,6 +3,14 @@
 The grammar is described at the top of `bot.i18n`; this module parses a template once
 (cached) and renders it: template text, bold and code through the markup, and each parameter
 by its name (people, channels, links, or user text to escape).
+
+Korean particles: a placeholder whose format spec is a particle, `{number:으로}`,
+`{title:을}`, `{kind:은}` (either form of the pair: 이/가, 을/를, 은/는, 과/와, 으로/로,
+이에요/예요, 이나/나, 이랑/랑), renders the value followed by the form that fits how the value
+ends when read aloud (`#40으로`, `#41로`, `미래에셋을`; see `bot.i18n.particles`). Closing
+marks written before the particle go between the two: `'{kind:'은}` → `'규제'는`. The particle
+is plain text, so every platform's markup renders it. A person (a mention) cannot be read: the
+template puts `님` after it instead.
 """
 
 from __future__ import annotations
@@ -13,6 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, Protocol
+
+from bot.i18n.particles import particle, particle_pair
 
 # Parameters with these names (or ending in `_user`) hold a person's id: a mention.
 PERSON_PARAMS = frozenset({"user", "assignee", "requester", "actor", "manager"})
@@ -201,7 +211,15 @@ def render_template(
             else:
                 if tok.value not in values:
                     values[tok.value] = _param(tok.value, params[tok.value], markup, mentions)
-                stack[-1][1].append(format(values[tok.value], tok.spec))
+                spoken = _particle_spec(tok.spec)
+                if spoken is None:
+                    stack[-1][1].append(format(values[tok.value], tok.spec))
+                else:
+                    marks, form = spoken
+                    read = _plain(tok.value, params[tok.value]) + marks
+                    stack[-1][1].append(
+                        values[tok.value] + markup.literal(marks + particle(read, form))
+                    )
         elif stack[-1][0] == tok.kind:
             kind, parts = stack.pop()
             inner = "".join(parts)
@@ -209,6 +227,29 @@ def render_template(
         else:
             stack.append((tok.kind, []))
     return Rendered("".join(stack[0][1]), tuple(_unique(mentions)))
+
+
+CLOSING_MARKS = "'\"’”」』)"
+
+
+def _particle_spec(spec: str) -> tuple[str, str] | None:
+    """(closing marks, particle) of a `{name:'은}` spec; None for any other spec."""
+    form = spec.lstrip(CLOSING_MARKS)
+    if not form or particle_pair(form) is None:
+        return None
+    return spec[: len(spec) - len(form)], form
+
+
+def _plain(name: str, value: Any) -> str:
+    """What a parameter reads as, for choosing a particle ("" when it cannot be read: a
+    person, a list of people)."""
+    if isinstance(value, Rendered):
+        return value.text
+    if isinstance(value, Link):
+        return value.label
+    if is_people_param(name, value) or is_person_param(name):
+        return ""
+    return "" if value is None else str(value)
 
 
 def _unique(mentions: Iterable[Mention]) -> list[Mention]:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.commands import InquiryCommand, UsageError, parse_inquiry_command
+from bot.domain.durations import too_far_ahead
 from bot.domain.inquiry import Actor
 from bot.errors import DomainError
 from bot.ports import Platform
@@ -181,6 +183,23 @@ async def delivery_failures(session: AsyncSession) -> DeliveryFailures:
     return DeliveryFailures(total, [(r.idempotency_key, r.recipient, r.last_error) for r in latest])
 
 
+def refuse_non_working_day(day: date | None, deps: Deps, cmd: InquiryCommand, usage: str) -> None:
+    """A date-only due date, milestone or ETA on a non-working day is refused with the working
+    days before and after it (a person who means it writes the date with `!`)."""
+    cal = deps.calendar
+    if day is None or cmd.force or cal.is_business_day(day):
+        return
+    if too_far_ahead(day, deps.clock.now().astimezone(deps.tz).date()):
+        return  # the use case refuses it as too far
+    raise DomainError(
+        "inquiry.error.non_working_day",
+        usage=usage,
+        date=day.isoformat(),
+        before=cal.previous_business_day(day).isoformat(),
+        after=cal.next_business_day(day).isoformat(),
+    )
+
+
 def _ref(cmd: InquiryCommand) -> int:
     assert cmd.ref is not None, f"{cmd.action} takes an inquiry number"
     return cmd.ref
@@ -189,6 +208,7 @@ def _ref(cmd: InquiryCommand) -> int:
 async def _new(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand) -> Said:
     actor = caller.actor
     assert cmd.kind is not None
+    refuse_non_working_day(cmd.due, deps, cmd, "inquiry.usage.new")
     draft = make_draft(
         kind=cmd.kind,
         title=cmd.title,
@@ -259,6 +279,8 @@ async def _assign(session: AsyncSession, deps: Deps, caller: Caller, cmd: Inquir
 async def _eta(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand) -> Said:
     actor = caller.actor
     assert cmd.eta is not None
+    if cmd.eta.at is None:
+        refuse_non_working_day(cmd.eta.day, deps, cmd, "inquiry.usage.eta")
     eta = svc.resolve_eta(cmd.eta, deps)
     inq = await svc.set_eta(session, deps, _ref(cmd), actor, eta)
     return Said("inquiry.eta_set", {"number": inq.number, "eta": svc.fmt_time(eta, deps)})
@@ -275,6 +297,7 @@ async def _milestone(
 ) -> Said:
     actor = caller.actor
     assert cmd.day is not None
+    refuse_non_working_day(cmd.day, deps, cmd, "inquiry.usage.milestone")
     inq = await svc.add_milestone(session, deps, _ref(cmd), actor, cmd.day, cmd.text)
     return Said(
         "inquiry.milestone_added",
@@ -344,7 +367,8 @@ async def run_inquiry_command(deps: Deps, request: CommandRequest) -> CommandRes
     delivery changes nothing twice. The executors never commit.
     """
     try:
-        cmd = parse_inquiry_command(request.text)
+        # dates such as `내일`, `금요일`, `12/31` resolve on the business calendar's zone
+        cmd = parse_inquiry_command(request.text, deps.clock.now().astimezone(deps.tz).date())
     except UsageError as exc:
         return Usage(exc.key, exc.params, exc.usage)
     if cmd.action == "modal":

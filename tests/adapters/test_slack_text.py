@@ -20,25 +20,25 @@ SLACK_TEXTS: list[tuple[str, str, dict[str, Any], str]] = [
         "en",
         "inquiry.help",
         {},
-        '*`/inquiry` commands*\n`/inquiry` open the new-inquiry form\n`/inquiry new &lt;kind&gt; &lt;title…&gt; [customer:"Name"] [due:YYYY-MM-DD] [@user]` — kinds: voc · support · request · regulatory\n`/inquiry list [mine|team|open|overdue|all]`\n`/inquiry show &lt;number&gt;`\n`/inquiry assign &lt;number&gt; @user`\n`/inquiry eta &lt;number&gt; &lt;YYYY-MM-DD [HH:MM] | +2h | +3bd&gt;`\n`/inquiry progress &lt;number&gt; &lt;note…&gt;`\n`/inquiry milestone &lt;number&gt; &lt;YYYY-MM-DD&gt; &lt;stage…&gt;`\n`/inquiry hold &lt;number&gt; &lt;reason…&gt;` · `/inquiry resume &lt;number&gt;`\n`/inquiry resolve &lt;number&gt; &lt;resolution…&gt;` · `/inquiry reopen &lt;number&gt; &lt;reason…&gt;`',
+        '*`/inquiry` commands* (in Teams, type `inquiry …` or `문의 …` to the bot)\n`/inquiry` open the new-inquiry form\n`/inquiry help` this help\n`/inquiry new &lt;kind&gt; &lt;title…&gt; [customer: name] [due: date] [@user]` — kinds: voc (`고객의 소리`) · support (`지원`) · request (`요청`) · regulatory (`규제`, `제도`)\n`/inquiry list [mine|team|open|overdue|all]`\n`/inquiry show &lt;number&gt;` — number: `42`, `#42`, `42번`, `제42호`\n`/inquiry assign &lt;number&gt; @user`\n`/inquiry eta &lt;number&gt; &lt;date [time] | time | +duration&gt;`\n`/inquiry progress &lt;number&gt; &lt;note…&gt;`\n`/inquiry milestone &lt;number&gt; &lt;date&gt; &lt;stage…&gt;`\n`/inquiry hold &lt;number&gt; &lt;reason…&gt;` · `/inquiry resume &lt;number&gt;`\n`/inquiry resolve &lt;number&gt; &lt;resolution…&gt;` · `/inquiry reopen &lt;number&gt; &lt;reason…&gt;`\nEvery keyword has a Korean alias (새, 목록, 보기, 배정, 예상, 진행, 단계, 보류, 재개, 해결, 재오픈; 내것, 팀, 열린, 지연, 전체; 고객:, 마감:). Write `customer:` as `customer: name`, `customer : name` or with a full-width colon. An unknown `field:` is an error, never part of the title; put a title with a colon in "quotes".\n*Dates and times* dates: `2026-12-31` `2026.12.31` `12/31` `Dec 31` `today` `tomorrow` `friday` `next monday` `내일` `12월 31일` · times: `15:00` `3pm` `15시` `오후 3시` · durations: `+2h` `+30m` `+1d` `+3bd` `+2시간` `+3영업일`\nA date without a year is the next one to come; a weekday alone is the next such day. An hour from 1 to 6 without am/pm is in the afternoon (`3시` = 15:00). A time alone is today. Every date and time is on the company calendar\'s time zone.\n*Examples* (when today is Monday 30 November 2026)\n`new support Login fails customer: Mirae due: Dec 4` = `new support Login fails customer:Mirae due:2026-12-04`\n`list open` = `list open`\n`show #42` = `show 42`\n`eta 42 tomorrow 3pm` = `eta 42 2026-12-01 15:00`\n`eta 42 next monday` = `eta 42 2026-12-07`\n`eta 42 fri 15:30` = `eta 42 2026-12-04 15:30`\n`eta 42 +2h` = `eta 42 +2h`\n`milestone 42 12/4 Design review` = `milestone 42 2026-12-04 Design review`',
     ),
     (
         "ko",
         "inquiry.help",
         {},
-        '*`/inquiry` 명령*\n`/inquiry` 새 문의 양식 열기\n`/inquiry new &lt;유형&gt; &lt;제목…&gt; [customer:"고객사"] [due:YYYY-MM-DD] [@담당자]` — 유형: voc(고객의소리) · support(문의) · request(요청) · regulatory(제도)\n`/inquiry list [mine|team|open|overdue|all]`\n`/inquiry show &lt;번호&gt;`\n`/inquiry assign &lt;번호&gt; @담당자`\n`/inquiry eta &lt;번호&gt; &lt;YYYY-MM-DD [HH:MM] | +2h | +3bd&gt;`\n`/inquiry progress &lt;번호&gt; &lt;내용…&gt;`\n`/inquiry milestone &lt;번호&gt; &lt;YYYY-MM-DD&gt; &lt;단계…&gt;`\n`/inquiry hold &lt;번호&gt; &lt;사유…&gt;` · `/inquiry resume &lt;번호&gt;`\n`/inquiry resolve &lt;번호&gt; &lt;해결 내용…&gt;` · `/inquiry reopen &lt;번호&gt; &lt;사유…&gt;`',
+        '*`/inquiry` 명령* (Teams에서는 봇에게 `문의 …` 또는 `inquiry …`로 입력)\n`/inquiry` 새 문의 양식 열기\n`/inquiry 도움말` 이 안내 보기\n`/inquiry 새 &lt;유형&gt; &lt;제목…&gt; [고객: 고객사] [마감: 날짜] [@담당자]` — 유형: 고객의소리(`고객의 소리`, voc) · 지원문의(`지원`, support) · 개선요청(`요청`, request) · 제도변경(`규제`, `제도`, regulatory)\n`/inquiry 목록 [내것|팀|열린|지연|전체]`\n`/inquiry 보기 &lt;번호&gt;` — 번호: `42`, `#42`, `42번`, `제42호`\n`/inquiry 배정 &lt;번호&gt; @담당자`\n`/inquiry 예상 &lt;번호&gt; &lt;날짜 [시각] | 시각 | +기간&gt;`\n`/inquiry 진행 &lt;번호&gt; &lt;내용…&gt;`\n`/inquiry 단계 &lt;번호&gt; &lt;날짜&gt; &lt;단계…&gt;`\n`/inquiry 보류 &lt;번호&gt; &lt;사유…&gt;` · `/inquiry 재개 &lt;번호&gt;`\n`/inquiry 해결 &lt;번호&gt; &lt;해결 내용…&gt;` · `/inquiry 재오픈 &lt;번호&gt; &lt;사유…&gt;`\n영어 명령어(new, list, show, assign, eta, progress, milestone, hold, resume, resolve, reopen, mine, team, open, overdue, all, customer:, due:)도 그대로 쓸 수 있습니다. `고객:`은 `고객: 이름`, `고객 : 이름`, `고객：이름`처럼 띄어 써도 됩니다. 모르는 `항목:`은 제목에 넣지 않고 오류로 알려 드립니다. 제목에 쌍점을 쓰려면 "따옴표"로 감싸세요.\n*날짜·시각* 날짜: `2026-12-31` `2026.12.31` `12/31` `12월 31일` `오늘` `내일` `모레` `금요일` `다음주 월요일` · 시각: `15:00` `15시` `15시 30분` `오후 3시` · 기간: `+2시간` `+30분` `+1일` `+3영업일`\n연도가 없는 날짜는 다가오는 날짜, 요일만 쓰면 다음 그 요일입니다. 오전·오후 없이 1시부터 6시까지는 오후입니다(`3시` = 15:00). 시각만 쓰면 오늘입니다. 모든 날짜와 시각은 회사 업무 달력의 시간대 기준입니다.\n*예시* (오늘이 2026년 11월 30일 월요일일 때)\n`새 고객의 소리 응대 불만 고객: 미래에셋` = `new voc 응대 불만 customer:미래에셋`\n`등록 규제 약관 개정 마감: 12월 31일` = `new regulatory 약관 개정 due:2026-12-31`\n`목록 지연` = `list overdue`\n`보기 제42호` = `show 42`\n`예상 42번 내일 오후 3시` = `eta 42 2026-12-01 15:00`\n`예상 #42 다음주 월요일` = `eta 42 2026-12-07`\n`예상 42 금요일 15시 30분` = `eta 42 2026-12-04 15:30`\n`예상 42 +3영업일` = `eta 42 +3bd`\n`단계 42 12월 4일 설계 검토` = `milestone 42 2026-12-04 설계 검토`',
     ),
     (
         "en",
         "inquiry.usage.eta",
         {},
-        "Usage: `/inquiry eta &lt;number&gt; &lt;YYYY-MM-DD [HH:MM] | +2h | +3bd&gt;`",
+        "Usage: `/inquiry eta &lt;number&gt; &lt;date [time] | time | +duration&gt;` — e.g. `tomorrow 3pm`, `2026-12-04 15:00`, `15:00`, `+2h`, `+3bd`",
     ),
     (
         "ko",
         "inquiry.usage.new",
         {},
-        "사용법: `/inquiry new &lt;유형&gt; &lt;제목…&gt; [customer:&lt;이름&gt;] [due:&lt;YYYY-MM-DD&gt;] [@담당자]`",
+        "사용법: `/inquiry new &lt;유형&gt; &lt;제목…&gt; [고객: 고객사] [마감: 날짜] [@담당자]`",
     ),
     (
         "en",
@@ -88,7 +88,7 @@ SLACK_TEXTS: list[tuple[str, str, dict[str, Any], str]] = [
         "en",
         "inquiry.notify.milestones_needed",
         {"number": 7, "title": TITLE},
-        "*#7* Login &lt;fails&gt; &amp; *stuck* takes more than a month: add its major stages with `/inquiry milestone 7 &lt;YYYY-MM-DD&gt; &lt;stage&gt;` so the requester gets interim progress reports.",
+        "*#7* Login &lt;fails&gt; &amp; *stuck* takes more than a month: add its major stages with `/inquiry milestone 7 &lt;date&gt; &lt;stage&gt;` so the requester gets interim progress reports.",
     ),
     (
         "en",
@@ -134,7 +134,7 @@ SLACK_TEXTS: list[tuple[str, str, dict[str, Any], str]] = [
         "ko",
         "inquiry.error.bad_kind",
         {"kind": "<!here>"},
-        "'&lt;!here&gt;' 는 알 수 없는 유형입니다. voc, support, request, regulatory (고객의소리, 문의, 요청, 제도) 중 하나를 쓰세요.",
+        "'&lt;!here&gt;'는 알 수 없는 유형입니다. 고객의소리, 지원문의, 개선요청, 제도변경(voc, support, request, regulatory) 중 하나를 쓰세요.",
     ),
     (
         "en",
@@ -155,14 +155,14 @@ PLAIN_TEXTS: list[tuple[str, str, str]] = [
     (
         "ko",
         "inquiry.help",
-        '*`/inquiry` 명령*\n`/inquiry` 새 문의 양식 열기\n`/inquiry new &lt;유형&gt; &lt;제목…&gt; [customer:"고객사"] [due:YYYY-MM-DD] [@담당자]` — 유형: voc(고객의소리) · support(문의) · request(요청) · regulatory(제도)\n`/inquiry list [mine|team|open|overdue|all]`\n`/inquiry show &lt;번호&gt;`\n`/inquiry assign &lt;번호&gt; @담당자`\n`/inquiry eta &lt;번호&gt; &lt;YYYY-MM-DD [HH:MM] | +2h | +3bd&gt;`\n`/inquiry progress &lt;번호&gt; &lt;내용…&gt;`\n`/inquiry milestone &lt;번호&gt; &lt;YYYY-MM-DD&gt; &lt;단계…&gt;`\n`/inquiry hold &lt;번호&gt; &lt;사유…&gt;` · `/inquiry resume &lt;번호&gt;`\n`/inquiry resolve &lt;번호&gt; &lt;해결 내용…&gt;` · `/inquiry reopen &lt;번호&gt; &lt;사유…&gt;`',
+        '*`/inquiry` 명령* (Teams에서는 봇에게 `문의 …` 또는 `inquiry …`로 입력)\n`/inquiry` 새 문의 양식 열기\n`/inquiry 도움말` 이 안내 보기\n`/inquiry 새 &lt;유형&gt; &lt;제목…&gt; [고객: 고객사] [마감: 날짜] [@담당자]` — 유형: 고객의소리(`고객의 소리`, voc) · 지원문의(`지원`, support) · 개선요청(`요청`, request) · 제도변경(`규제`, `제도`, regulatory)\n`/inquiry 목록 [내것|팀|열린|지연|전체]`\n`/inquiry 보기 &lt;번호&gt;` — 번호: `42`, `#42`, `42번`, `제42호`\n`/inquiry 배정 &lt;번호&gt; @담당자`\n`/inquiry 예상 &lt;번호&gt; &lt;날짜 [시각] | 시각 | +기간&gt;`\n`/inquiry 진행 &lt;번호&gt; &lt;내용…&gt;`\n`/inquiry 단계 &lt;번호&gt; &lt;날짜&gt; &lt;단계…&gt;`\n`/inquiry 보류 &lt;번호&gt; &lt;사유…&gt;` · `/inquiry 재개 &lt;번호&gt;`\n`/inquiry 해결 &lt;번호&gt; &lt;해결 내용…&gt;` · `/inquiry 재오픈 &lt;번호&gt; &lt;사유…&gt;`\n영어 명령어(new, list, show, assign, eta, progress, milestone, hold, resume, resolve, reopen, mine, team, open, overdue, all, customer:, due:)도 그대로 쓸 수 있습니다. `고객:`은 `고객: 이름`, `고객 : 이름`, `고객：이름`처럼 띄어 써도 됩니다. 모르는 `항목:`은 제목에 넣지 않고 오류로 알려 드립니다. 제목에 쌍점을 쓰려면 "따옴표"로 감싸세요.\n*날짜·시각* 날짜: `2026-12-31` `2026.12.31` `12/31` `12월 31일` `오늘` `내일` `모레` `금요일` `다음주 월요일` · 시각: `15:00` `15시` `15시 30분` `오후 3시` · 기간: `+2시간` `+30분` `+1일` `+3영업일`\n연도가 없는 날짜는 다가오는 날짜, 요일만 쓰면 다음 그 요일입니다. 오전·오후 없이 1시부터 6시까지는 오후입니다(`3시` = 15:00). 시각만 쓰면 오늘입니다. 모든 날짜와 시각은 회사 업무 달력의 시간대 기준입니다.\n*예시* (오늘이 2026년 11월 30일 월요일일 때)\n`새 고객의 소리 응대 불만 고객: 미래에셋` = `new voc 응대 불만 customer:미래에셋`\n`등록 규제 약관 개정 마감: 12월 31일` = `new regulatory 약관 개정 due:2026-12-31`\n`목록 지연` = `list overdue`\n`보기 제42호` = `show 42`\n`예상 42번 내일 오후 3시` = `eta 42 2026-12-01 15:00`\n`예상 #42 다음주 월요일` = `eta 42 2026-12-07`\n`예상 42 금요일 15시 30분` = `eta 42 2026-12-04 15:30`\n`예상 42 +3영업일` = `eta 42 +3bd`\n`단계 42 12월 4일 설계 검토` = `milestone 42 2026-12-04 설계 검토`',
     ),
     ("en", "modal.eta_title", "Set ETA"),
     ("en", "home.title", "charterbot — my inquiries"),
     (
         "en",
         "inquiry.notify.milestones_needed",
-        "*#{number}* {title} takes more than a month: add its major stages with `/inquiry milestone {number} &lt;YYYY-MM-DD&gt; &lt;stage&gt;` so the requester gets interim progress reports.",
+        "*#{number}* {title} takes more than a month: add its major stages with `/inquiry milestone {number} &lt;date&gt; &lt;stage&gt;` so the requester gets interim progress reports.",
     ),
 ]
 BOTH_CREATED = "*#12* 등록됨: Login &lt;fails&gt; &amp; *stuck*\n기한: Tue 1 Dec, 15:00\n*#12* opened: Login &lt;fails&gt; &amp; *stuck*\nDeadline: Tue 1 Dec, 15:00"

@@ -466,9 +466,13 @@ def test_error_params_are_shortened() -> None:
     assert info.value.params == {"sub": "y" * 40}
 
 
-def test_relative_eta_text_is_passed_through_for_the_service() -> None:
-    # The parser only checks the `+…` shape; the duration itself is validated when resolved.
-    assert parse_inquiry_command("eta 12 +soon").eta == EtaSpec(relative="soon")
+def test_relative_eta_is_read_by_the_parser() -> None:
+    # issue 17: a relative ETA is read (and refused in the reader's language) by the parser;
+    # the service gets the canonical duration text
+    assert parse_inquiry_command("eta 12 +2시간").eta == EtaSpec(relative="2h")
+    with pytest.raises(UsageError) as info:
+        parse_inquiry_command("eta 12 +soon")
+    assert info.value.key == "inquiry.error.bad_eta"
 
 
 def test_quotes_in_free_text_are_kept() -> None:

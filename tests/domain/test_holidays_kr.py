@@ -48,3 +48,46 @@ def test_other_countries_and_none() -> None:
     assert public_holidays("", [2025]) == frozenset()
     with pytest.raises(ValueError, match="unknown holiday country"):
         public_holidays("XX", [2025])
+
+
+# Korean non-working weekdays 2024-2027, as announced (인사혁신처 관공서의 공휴일, 임시공휴일 and
+# 대체공휴일; 2027-05-03 and 2027-07-19 as the `holidays` package (>= 0.102) implements the
+# announced substitute rule for 노동절 and 제헌절). A new `holidays` release that drifts from
+# this list fails here.
+OFFICIAL_WEEKDAYS = {
+    2024: [
+        "01-01", "02-09", "02-12", "03-01", "04-10", "05-06", "05-15", "06-06", "08-15",
+        "09-16", "09-17", "09-18", "10-01", "10-03", "10-09", "12-25",
+    ],
+    2025: [
+        "01-01", "01-27", "01-28", "01-29", "01-30", "03-03", "05-05", "05-06", "06-03",
+        "06-06", "08-15", "10-03", "10-06", "10-07", "10-08", "10-09", "12-25",
+    ],
+    2026: [
+        "01-01", "02-16", "02-17", "02-18", "03-02", "05-01", "05-05", "05-25", "06-03",
+        "07-17", "08-17", "09-24", "09-25", "10-05", "10-09", "12-25",
+    ],
+    2027: [
+        "01-01", "02-08", "02-09", "03-01", "05-03", "05-05", "05-13", "07-19", "08-16",
+        "09-14", "09-15", "09-16", "10-04", "10-11", "12-27",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("year", sorted(OFFICIAL_WEEKDAYS))
+def test_korean_non_working_weekdays_match_the_official_list(year: int) -> None:
+    found = sorted(d for d in kr_holidays([year]) if d.weekday() < 5)
+    assert [d.strftime("%m-%d") for d in found] == OFFICIAL_WEEKDAYS[year]
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2024, 4, 10), date(2024, 10, 1), date(2025, 1, 27), date(2025, 3, 3),
+        date(2025, 5, 6), date(2025, 6, 3), date(2025, 10, 8), date(2026, 3, 2),
+        date(2026, 5, 1), date(2026, 5, 25), date(2026, 6, 3), date(2026, 7, 17),
+        date(2026, 8, 17), date(2026, 10, 5), date(2027, 5, 3), date(2027, 7, 19),
+    ],
+)  # fmt: skip
+def test_the_days_the_issue_names(day: date) -> None:
+    assert day in kr_holidays([day.year])

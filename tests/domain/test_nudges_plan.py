@@ -372,3 +372,30 @@ def test_channel_snoozers(assignee: str | None, expected: set[str]) -> None:
 def test_snooze_counts_business_minutes() -> None:
     assert snooze_until(at("2026-12-04T17:45"), 30, CAL).astimezone(KST) == at("2026-12-07T09:15")
     assert snooze_until(at("2026-12-01T11:45"), 60, CAL).astimezone(KST) == at("2026-12-01T13:45")
+
+
+@pytest.mark.parametrize(
+    ("due", "expected"),
+    [
+        # D-7 of Fri 2026-12-18 is Fri 12-11 (a business day): as planned, 18:00
+        ("2026-12-18T18:00", {"1d": "12-17 18:00", "7d": "12-11 18:00", "30d": "11-18 18:00"}),
+        # D-1 of Mon 2026-12-07 is Sunday: the business day before (Friday) at opening
+        ("2026-12-07T18:00", {"1d": "12-04 09:00", "7d": "11-30 18:00"}),
+        # D-1 of Mon 2026-09-28 is Sunday; Fri 09-25 is 추석 and Thu 09-24 its eve: Wed 09-23
+        ("2026-09-28T18:00", {"1d": "09-23 09:00", "7d": "09-21 18:00"}),
+        # D-30 of 2026-03-31 is Sun 03-01 (삼일절): Fri 02-27 at opening
+        ("2026-03-31T18:00", {"1d": "03-30 18:00", "7d": "03-24 18:00", "30d": "02-27 09:00"}),
+        # D-7 of Mon 2026-10-12 is Mon 10-05 (substitute day): Fri 10-02 at opening; D-1 is
+        # Sunday and Fri 10-09 is 한글날: Thu 10-08
+        ("2026-10-12T18:00", {"1d": "10-08 09:00", "7d": "10-02 09:00"}),
+    ],
+)
+def test_regulatory_warnings_come_on_business_days(due: str, expected: dict[str, str]) -> None:
+    f = facts(Kind.REGULATORY, "2026-01-05T10:00", due_end=at(due))
+    found = {
+        p.key.rsplit(":", 1)[-1]: p.due_at.astimezone(KST).strftime("%m-%d %H:%M")
+        for p in plan(1, f, CAL, POLICY)
+        if p.kind == "warning"
+    }
+    for mark, when in expected.items():
+        assert found[mark] == when, mark

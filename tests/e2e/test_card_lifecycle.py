@@ -90,7 +90,7 @@ async def test_korean_customer_reads_korean_only(bot: Bot) -> None:
     thread = _thread(bot, "C0INTAKE", msg["ts"])
     assert thread and all(HANGUL.search(t) for t in thread)
     assert not any("expected" in t or "logged" in t for t in thread)
-    assert any("12월 2일 (수) 11:00" in t for t in thread)
+    assert any("12월 2일(수) 11:00" in t for t in thread)
     assert (await _get(bot, 1)).title == "주문 화면이 안 열립니다."
 
 
@@ -149,7 +149,7 @@ async def test_resolved_card_gives_verdict_per_obligation(bot: Bot) -> None:
     text = json.dumps(_card(bot)["blocks"], ensure_ascii=False)
     assert "first response in 5m — met" in text
     assert "resolved in 1h 40m — 40m late" in text
-    assert "첫 응답까지 5m — 기한 준수" in text  # bilingual channel
+    assert "첫 응답까지 5분 — 기한 준수" in text  # bilingual channel, Korean durations
     assert "- ·" not in text and "· -" not in text and "-  " not in text
     assert "Deadline" not in text  # a finished inquiry has a result, not a deadline
 

@@ -137,8 +137,9 @@ async def test_hostile_text_never_reaches_slack_live(bot: Bot) -> None:
     answers: list[str] = []  # what the bot answered over HTTP (modal errors and acks)
     expected = 0
     for i, s in enumerate(HOSTILE):
-        # 1. /inquiry new (glued to a word so it stays title text, not an assignee token)
-        command = f'new support Broken:{s[:150]} customer:"{s[:60]}"'
+        # 1. /inquiry new (glued to a word so it stays title text, not an assignee token; no
+        # `word:` glue since issue 17: an unknown key is a usage error, not title text)
+        command = f'new support Broken—{s[:150]} customer:"{s[:60]}"'
         answers.append(await bot.reply_to("UCUST", command))
         expected += 1
         # 2. the new-inquiry modal

@@ -252,7 +252,7 @@ async def test_nudges_wait_for_business_hours(db_url: str) -> None:
 
 
 async def test_regulatory_warnings_before_due_date(nbot: Bot) -> None:
-    await new(nbot, "new regulatory Rate table change due:2026-12-20 <@USTAFF2>")
+    await new(nbot, "new regulatory Rate table change due:2026-12-20! <@USTAFF2>")
     await nbot.reply_to("USTAFF2", "progress 1 reviewed")
     await advance(nbot, 60 * 24 * 13)  # 2026-12-14 10:00: past the D-7 mark (12-13 23:59)
     assert len(nudges_to(nbot, "USTAFF2")) == 1 and "📅" in nudges_to(nbot, "USTAFF2")[0]["text"]

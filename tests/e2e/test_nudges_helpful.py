@@ -343,7 +343,7 @@ async def test_dm_snooze_checks_the_owner(bot: Bot) -> None:
     assert "no longer exists" in await click(bot, "USTAFF2", unknown, own_dm)
     # the owner may (Korean: USTAFF1 reads ko-KR)
     answer = await click(bot, "USTAFF1", button, bot.fake.dm_channel_for("USTAFF1"), nudge["ts"])
-    assert answer == f"#1 ({FR_KO}) 알림을 2026-12-01 11:11 까지 미뤘습니다."
+    assert answer == f"#1 ({FR_KO}) 알림을 2026-12-01 11:11까지 미뤘습니다."
     assert len(await snoozes(bot)) == 1
 
 

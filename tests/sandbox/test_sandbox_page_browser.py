@@ -118,7 +118,7 @@ def test_page_labels_follow_the_persona(open_page: Any) -> None:
         "#triage에 메시지 보내기, 또는 /inquiry 같은 슬래시 명령"
     )
     send(minji, "/nosuch thing")  # the sandbox's own answer, in her language too
-    minji.locator(".composer-error", has_text="/nosuch은(는) 올바른 명령이 아닙니다").wait_for()
+    minji.locator(".composer-error", has_text="올바른 명령이 아닙니다: /nosuch").wait_for()
     assert "/inquiry" in minji.inner_text(".composer-error")
     send(minji, "/inquiry")
     modal = minji.locator(".modal")

@@ -90,7 +90,7 @@ def test_resolved_card_has_verdicts_and_reopen() -> None:
     assert validate_message_blocks(blocks) == []
     text = text_of(blocks)
     assert "resolved in 3h 20m — 40m late" in text
-    assert "first response in 5m — met" in text and "해결까지 3h 20m — 40m 지연" in text
+    assert "first response in 5m — met" in text and "해결까지 3시간 20분 — 40분 지연" in text
     assert "Deadline" not in text and "- ·" not in text and "• ·" not in text
     assert buttons(blocks) == ["inquiry-reopen"]
 
@@ -226,6 +226,6 @@ def test_span(delta: timedelta, want: str) -> None:
 def test_when_and_language_guess() -> None:
     moment = datetime(2026, 12, 1, 6, 0, tzinfo=ZoneInfo("UTC"))  # 15:00 in Seoul
     assert when("en", moment, SEOUL, zone=True) == "Tue 1 Dec, 15:00 KST"
-    assert when("ko", moment, SEOUL) == "12월 1일 (화) 15:00"
+    assert when("ko", moment, SEOUL) == "12월 1일(화) 15:00"
     assert guess_lang("로그인 안 됨 error") == "ko" and guess_lang("login error") == "en"
     assert literal("*a* `b` ~c~ _d_") == "∗a∗ ˋbˋ ∼c∼ ˍdˍ"

@@ -56,28 +56,31 @@ async def render_message(deps: Deps, item: Outgoing) -> Rendered:
     if isinstance(params.get("title"), str):
         params["title"] = literal(params["title"])  # a title never turns into formatting
     tz, company = deps.tz, cfg.timezone
+    today = deps.clock.now().astimezone(tz).date()  # dates of another year show the year
     reader_id = payload.get("reader") or person_of(item.recipient)
     if reader_id and (lang is not None or payload.get("reader")):
         # A DM, or a post written for one reader (the requester in their thread).
         reader = await deps.languages.reader_of(reader_id)
         zone = reader.tz not in ("", company)
         if reader.known or lang is not None:
-            text = t(reader.lang, key, **with_times(params, reader.lang, tz, zone=zone))
+            text = t(
+                reader.lang, key, **with_times(params, reader.lang, tz, zone=zone, today=today)
+            )
         else:
             # Locale unknown: both languages, the one their own message was written in first.
             first: Lang = "en" if payload.get("first") == "en" else "ko"
             other: Lang = "en" if first == "ko" else "ko"
-            second = t(other, key, **with_times(params, other, tz, zone=True))
-            text = f"{t(first, key, **with_times(params, first, tz, zone=True))}\n{second}"
+            second = t(other, key, **with_times(params, other, tz, zone=True, today=today))
+            text = f"{t(first, key, **with_times(params, first, tz, zone=True, today=today))}\n{second}"
     elif payload.get("bilingual", cfg.bilingual_channels) is not False and cfg.bilingual_channels:
         first = cfg.language
         other = "en" if first == "ko" else "ko"
         text = (
-            f"{t(first, key, **with_times(params, first, tz, zone=True))}\n"
-            f"{t(other, key, **with_times(params, other, tz, zone=True))}"
+            f"{t(first, key, **with_times(params, first, tz, zone=True, today=today))}\n"
+            f"{t(other, key, **with_times(params, other, tz, zone=True, today=today))}"
         )
     else:
-        text = t(cfg.language, key, **with_times(params, cfg.language, tz, zone=False))
+        text = t(cfg.language, key, **with_times(params, cfg.language, tz, zone=False, today=today))
     return Rendered(text=text[:MAX_TEXT])
 
 

@@ -1,0 +1,65 @@
+"""Issue 17: the help documents the one grammar in both languages, and every example in it
+parses to what it says (`A` = `B`: both sides parse to the same command on the help's own
+`today`); every date, time and duration form it lists is read by the parser."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from bot.domain.commands import parse_inquiry_command
+from bot.domain.grammar import KEYS, SCOPES, SUBCOMMANDS
+from bot.domain.when import parse_moment
+from bot.i18n import LANGS, template
+
+HELP_TODAY = date(2026, 11, 30)  # the help says: Monday 30 November 2026
+EXAMPLE = re.compile(r"^`([^`]+)` = `([^`]+)`$")
+CODE = re.compile(r"`([^`]+)`")
+
+
+def _examples(lang: str) -> list[tuple[str, str]]:
+    lines = template(lang, "inquiry.help").splitlines()  # type: ignore[arg-type]
+    return [(m.group(1), m.group(2)) for line in lines if (m := EXAMPLE.match(line))]
+
+
+def _forms(lang: str) -> list[str]:
+    lines = template(lang, "inquiry.help").splitlines()  # type: ignore[arg-type]
+    line = next(x for x in lines if x.startswith(("**날짜", "**Dates")))
+    return CODE.findall(line)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_help_has_examples_and_forms(lang: str) -> None:
+    assert len(_examples(lang)) >= 6
+    assert len(_forms(lang)) >= 15
+    assert "2026" in template(lang, "inquiry.help")  # it names the day its examples assume
+
+
+@pytest.mark.parametrize(
+    ("example", "meaning"),
+    [pytest.param(a, b, id=f"{lang}: {a}") for lang in LANGS for a, b in _examples(lang)],
+)
+def test_every_help_example_parses_to_what_the_help_says(example: str, meaning: str) -> None:
+    said = parse_inquiry_command(example.removeprefix("/inquiry "), HELP_TODAY)
+    assert said == parse_inquiry_command(meaning, HELP_TODAY)
+    # the meaning is written in the canonical form: it parses the same without a today
+    assert parse_inquiry_command(meaning) == said
+
+
+@pytest.mark.parametrize(
+    "form", [pytest.param(f, id=f"{lang}: {f}") for lang in LANGS for f in _forms(lang)]
+)
+def test_every_listed_form_is_read(form: str) -> None:
+    assert parse_moment(form, HELP_TODAY) is not None
+
+
+def test_the_korean_help_names_every_korean_keyword() -> None:
+    text = template("ko", "inquiry.help")
+    for table in (SUBCOMMANDS, SCOPES):
+        for aliases in table.values():
+            hangul = [a for a in aliases if re.search("[가-힣]", a)]
+            assert not hangul or any(a in text for a in hangul), aliases
+    for aliases in KEYS.values():
+        assert any(f"{a}:" in text for a in aliases if re.search("[가-힣]", a))
