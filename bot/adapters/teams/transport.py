@@ -136,6 +136,19 @@ class TeamsTransport:
         self._tokens = tokens
         self._timeout = timeout
 
+    @property
+    def timeout(self) -> float:
+        """Seconds one request may take (then its outcome is unknown)."""
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: float) -> None:
+        self._timeout = value
+
+    def use_tokens(self, tokens: TokenSource) -> None:
+        """Sign later requests with these tokens (the composition root's test hook)."""
+        self._tokens = tokens
+
     async def _client(self, service_url: str) -> ConnectorClient:
         token = await self._tokens.token()
         session = aiohttp.ClientSession(
