@@ -9,7 +9,8 @@ one renderer here and one there.
 
 People: a person is mentioned by their Teams id when the Directory knows their name there.
 Someone known only by another platform's id (a Slack requester on a Teams card) is their
-Teams id when `[[people]]` names one, else their display name as plain text, else their id.
+Teams id when `[[people]]` names one, else their stored display name (or their `[[people]]`
+name) as plain text, else their id.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bot.i18n import Lang, is_people_param, is_person_param, people_of, with_tim
 from bot.ports import Outgoing, person_of, platform_of_user
 from bot.services import inquiries as svc
 from storage.repos.inquiries import INQUIRY, get_inquiry_by_id
+from storage.repos.people import get_profile
 
 # Teams refuses a message over about 28 KB; Korean takes 3 bytes a character in UTF-8.
 MAX_TEXT = 8000
@@ -76,7 +78,10 @@ async def teams_people(deps: Deps, ids: Iterable[str]) -> People:
             continue
         name = ""
         if platform_of_user(user_id) is not None:
-            name = (await deps.languages.reader_of(user_id)).name
+            # Only what is stored: Teams delivery never waits on another platform's API.
+            async with deps.reads() as session:
+                profile = await get_profile(session, user_id=user_id)
+            name = profile.name if profile is not None else ""
         name = name or (configured.name if configured else "")
         if name:
             # Not a Teams id: never an `<at>` mention; the name is escaped as plain text.
