@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
@@ -25,7 +26,7 @@ from bot.adapters.slack.sender import DeliverySettings
 from bot.adapters.teams.delivery import TeamsDelivery
 from bot.app import build_runtime, build_web_app
 from bot.clock import SettableClock
-from bot.config import parse_config
+from bot.config import EnvSettings, parse_config
 from bot.delivery.engine import DeliveryEngine
 from bot.domain.inquiry import Actor, Kind
 from bot.ports import MessageRef, ToPerson, ToRole, ToThread
@@ -33,7 +34,7 @@ from bot.sandbox.fake_teams import FakeConnector
 from bot.services import inquiries as svc
 from bot.services.inquiry_commands import delivery_failures
 from bot.services.intake import make_draft
-from bot.services.outbox import enqueue_message, enqueue_nudges
+from bot.services.outbox import configured_platforms, enqueue_message, enqueue_nudges
 from bot.services.refs import find_message, remember_message
 from storage.migrate import upgrade_async
 from storage.models import OutboxMessage
@@ -75,14 +76,18 @@ def team_installed(service_url: str, channel: str = TRIAGE) -> dict[str, Any]:
     return body
 
 
-async def start(db_url: str, *, allow_create: bool = True) -> tuple[TeamsBot, Any]:
+async def start(
+    db_url: str, *, allow_create: bool = True, config: dict[str, Any] | None = None
+) -> tuple[TeamsBot, Any]:
     connector = FakeConnector(allow_create=allow_create)
     await connector.start()
     await upgrade_async(db_url)
     env = bot_env("http://127.0.0.1:9/api/", db_url).model_copy(
         update={"TEAMS_ALLOW_ANONYMOUS": True}
     )
-    runtime = build_runtime(env, parse_config(CONFIG), clock=SettableClock(START), delivery=FAST)
+    runtime = build_runtime(
+        env, parse_config(config or CONFIG), clock=SettableClock(START), delivery=FAST
+    )
     runner, port = await serve_local(build_web_app(runtime, run_sender=False))
     http = aiohttp.ClientSession()
     bot = TeamsBot(runtime, connector, f"http://127.0.0.1:{port}", http)
@@ -468,3 +473,42 @@ def test_rate_windows(times: list[float], expected_wait: float) -> None:
     ticks.now = 100.0
     assert windows.wait("c") == pytest.approx(expected_wait)
     assert windows.wait("other") == 0.0
+
+
+# ------------------------------------------------------------------------------ fan-out
+
+
+def test_configured_platforms_follow_the_channel_tables_while_teams_is_on() -> None:
+    both = parse_config({"channels": {"triage": "C0TRIAGE", "teams": {"triage": TRIAGE}}})
+    teams_only = parse_config({"channels": {"teams": {"triage": TRIAGE, "intake": [TRIAGE]}}})
+    on = EnvSettings(TEAMS_ALLOW_ANONYMOUS=True)
+    off = EnvSettings(TEAMS_APP_ID="", TEAMS_ALLOW_ANONYMOUS=False)
+
+    def platforms(config: Any, env: EnvSettings, role: Any) -> list[str]:
+        return configured_platforms(SimpleNamespace(config=config, env=env), role)  # type: ignore[arg-type]
+
+    assert platforms(both, on, "triage") == ["slack", "teams"]
+    assert platforms(both, off, "triage") == ["slack"]  # nobody would deliver Teams rows
+    assert platforms(both, on, "reports") == []
+    assert platforms(teams_only, on, "triage") == ["teams"]
+    assert platforms(teams_only, on, "intake") == ["teams"]
+
+
+async def test_a_card_sync_queues_one_row_per_platform(db_url: str) -> None:
+    config = {**CONFIG, "channels": {"triage": "C0TRIAGE", "teams": {"triage": TRIAGE}}}
+    bot, stop = await start(db_url, config=config)
+    try:
+        deps = bot.runtime.deps
+        async with deps.sessions.begin() as session:
+            draft = make_draft(kind=Kind.SUPPORT, title="t", requester_id="UCUST", via="command")
+            inquiry = (await svc.open_inquiry(session, deps, draft)).inquiry
+        async with deps.sessions() as s:
+            rows = (
+                await s.exec(select(OutboxMessage).where(col(OutboxMessage.kind) == "card"))
+            ).all()
+        assert sorted((r.idempotency_key, r.platform, r.recipient) for r in rows) == [
+            (f"card:{inquiry.id}:1", "slack", "role:triage"),
+            (f"card:{inquiry.id}:1@teams", "teams", "role:triage"),
+        ]
+    finally:
+        await stop()
