@@ -286,7 +286,7 @@ async def test_retryable_failures(
     if status == 429:
         assert failed.attempts == 0  # "later" is no failed attempt
         wait = failed.available_at - teams.runtime.deps.clock.now()
-        assert timedelta(seconds=2) < wait <= timedelta(seconds=3)
+        assert timedelta(seconds=1) < wait <= timedelta(seconds=3)  # Retry-After: 3
     else:
         assert failed.attempts == 1
     assert texts(teams, TRIAGE) == []  # the fake delivered nothing
