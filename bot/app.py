@@ -20,7 +20,8 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.client import SlackDirectory, make_client
-from bot.adapters.slack.sender import DeliverySettings, OutboxSender
+from bot.adapters.slack.sender import DeliverySettings
+from bot.adapters.slack.transport import SlackTransport
 from bot.adapters.slack.verify import (
     RefusalLog,
     allowed_response_url,
@@ -32,6 +33,7 @@ from bot.adapters.slack.verify import (
 from bot.aio import cancel_and_wait
 from bot.clock import Clock, SystemClock
 from bot.config import CharterConfig, EnvSettings
+from bot.delivery.engine import DeliveryEngine
 from bot.deps import Deps, Wakeup
 from bot.domain.calendar import BusinessCalendar, holiday_dates, parse_slots, parse_workdays
 from bot.domain.durations import parse_duration
@@ -39,9 +41,10 @@ from bot.domain.nudges import NudgePolicy
 from bot.domain.sla import SlaPolicy
 from bot.holidays_kr import public_holidays
 from bot.logs import quiet_slack_loggers
-from bot.ports import Directory
+from bot.ports import Directory, Platform, Transport
 
 if TYPE_CHECKING:
+    from bot.adapters.teams.delivery import TeamsDelivery
     from bot.adapters.teams.host import TeamsEndpoint, TokenSource
 from bot.services.people import Languages
 from handlers import register_all
@@ -108,6 +111,12 @@ def build_deps(
     else:
         reads = sessions
     directory = directory or SlackDirectory(client)
+    directories: dict[Platform, Directory] = {"slack": directory}
+    if env.teams_enabled:
+        from bot.adapters.teams.addresses import TeamsDirectory
+
+        # Teams people's names and locales, from what their own activities told the bot
+        directories["teams"] = TeamsDirectory(sessions)
     return Deps(
         env=env,
         config=config,
@@ -121,7 +130,7 @@ def build_deps(
         directory=directory,
         languages=Languages(
             sessions,
-            {"slack": directory},
+            directories,
             clock,
             config.language,
             reads=reads,
@@ -183,7 +192,11 @@ class Runtime:
     deps: Deps
     client: AsyncWebClient
     bolt: AsyncApp
-    sender: OutboxSender
+    sender: DeliveryEngine
+    # Teams (None when off): the outbox transport, and the tokens its requests and the
+    # /api/messages replies carry
+    teams: TeamsDelivery | None = None
+    teams_tokens: TokenSource | None = None
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     stoppers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -206,16 +219,35 @@ def build_runtime(
     *,
     clock: Clock | None = None,
     delivery: DeliverySettings | None = None,
+    teams_tokens: TokenSource | None = None,
 ) -> Runtime:
     """Build deps, the Web API client, the Bolt app and the outbox sender.
 
     `delivery` tunes the sender (retries, leases, pacing); the default paces every channel to
-    Slack's one message per second (`DeliverySettings.channel_interval`).
+    Slack's one message per second (`DeliverySettings.channel_interval`). One sender delivers
+    both platforms: Slack always, Teams when it is on (`TEAMS_APP_ID` or
+    `TEAMS_ALLOW_ANONYMOUS`). `teams_tokens` is a test hook (no Entra to ask).
     """
     client = make_client(env.SLACK_BOT_TOKEN, env.SLACK_API_URL)
     deps = build_deps(env, config, client=client, clock=clock)
-    sender = OutboxSender(deps, client, delivery)
-    return Runtime(deps, client, build_bolt_app(deps, client), sender)
+    transports: dict[str, Transport] = {"slack": SlackTransport(deps, client)}
+    teams: TeamsDelivery | None = None
+    if env.teams_enabled:
+        from bot.adapters.teams.delivery import TeamsDelivery
+        from bot.adapters.teams.transport import TeamsTransport
+
+        teams_tokens = teams_tokens or teams_token_source(env)
+        teams = TeamsDelivery(deps, TeamsTransport(teams_tokens))
+        transports["teams"] = teams
+    sender = DeliveryEngine(deps, transports, delivery)
+    return Runtime(
+        deps,
+        client,
+        build_bolt_app(deps, client),
+        sender,
+        teams=teams,
+        teams_tokens=teams_tokens if teams is not None else None,
+    )
 
 
 def start_background(runtime: Runtime) -> None:
@@ -237,6 +269,16 @@ async def stop_background(runtime: Runtime) -> None:
 
 
 # ------------------------------------------------------------------ Microsoft Teams (/api/messages)
+def teams_token_source(env: EnvSettings) -> TokenSource:
+    """The tokens the bot's Bot Connector requests carry: its Entra app's, or none (anonymous
+    mode: the Agents Playground's connector takes requests without a token)."""
+    from bot.adapters.teams.host import MsalTokens, NoTokens
+
+    if env.TEAMS_APP_ID:
+        return MsalTokens(env.TEAMS_APP_ID, env.TEAMS_APP_PASSWORD, env.TEAMS_TENANT_ID)
+    return NoTokens()
+
+
 def build_teams_endpoint(
     deps: Deps, *, jwks_url: str | None = None, tokens: TokenSource | None = None
 ) -> TeamsEndpoint | None:
@@ -247,7 +289,7 @@ def build_teams_endpoint(
     reaches them.
     """
     from bot.adapters.teams.auth import TeamsAuth
-    from bot.adapters.teams.host import MsalTokens, NoTokens, TeamsEndpoint
+    from bot.adapters.teams.host import TeamsEndpoint
     from handlers.teams import make_turn_handler
 
     env = deps.env
@@ -260,11 +302,7 @@ def build_teams_endpoint(
         jwks_url=jwks_url,
     )
     if tokens is None:
-        tokens = (
-            MsalTokens(env.TEAMS_APP_ID, env.TEAMS_APP_PASSWORD, env.TEAMS_TENANT_ID)
-            if env.TEAMS_APP_ID
-            else NoTokens()
-        )
+        tokens = teams_token_source(env)
     return TeamsEndpoint(auth, make_turn_handler(deps), tokens)
 
 
@@ -343,7 +381,11 @@ def build_web_app(
     if secret:
         app.router.add_post("/slack/events", slack_events)
     app.router.add_get("/healthz", healthz)
-    teams = build_teams_endpoint(runtime.deps, jwks_url=teams_jwks_url, tokens=teams_tokens)
+    if teams_tokens is not None and runtime.teams is not None:
+        runtime.teams.http.use_tokens(teams_tokens)  # the outbox signs its requests alike
+    teams = build_teams_endpoint(
+        runtime.deps, jwks_url=teams_jwks_url, tokens=teams_tokens or runtime.teams_tokens
+    )
     if teams is not None:
         app.router.add_post("/api/messages", teams.handle)
     app.cleanup_ctx.append(background)

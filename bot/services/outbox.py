@@ -3,8 +3,9 @@
 Services address people and places neutrally (bot.ports: ToPerson, ToRole, ToThread); each
 row carries the platform whose transport delivers it and the encoded recipient. A ToRole
 without a platform fans out to every platform where the role is configured
-(`configured_platforms`): the Slack row keeps the given key, any other platform's row of the
-fan-out gets `<key>@<platform>` (keys are unique per row).
+(`configured_platforms`), and a card sync goes to every platform it is asked for: the Slack
+row keeps the given key, any other platform's row gets `<key>@<platform>` (keys are unique
+per row).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.ports import (
+    PLATFORMS,
     Address,
     ChannelRole,
     Platform,
@@ -40,12 +42,18 @@ DEFAULT_PLATFORM: Platform = "slack"
 
 
 def configured_platforms(deps: Deps, role: ChannelRole) -> list[Platform]:
-    """The platforms on which a channel role has a channel (Slack: the `[channels]` table).
+    """The platforms on which a channel role has a channel, Slack first.
 
-    The one place that knows where roles are configured: a second platform's channel table
-    (`[channels.teams]`) is added here.
+    Slack: the `[channels]` table. Teams: `[channels.teams]`, and only while Teams is on
+    (`TEAMS_APP_ID`, or `TEAMS_ALLOW_ANONYMOUS`): without it no transport delivers Teams rows,
+    and rows queued for nobody would wait forever instead of being reported.
     """
-    return [DEFAULT_PLATFORM] if getattr(deps.config.channels, role, None) else []
+    return [
+        platform
+        for platform in PLATFORMS
+        if getattr(deps.config.channels_for(platform), role, None)
+        and (platform == DEFAULT_PLATFORM or deps.env.teams_enabled)
+    ]
 
 
 def _platforms(deps: Deps | None, recipient: Address, platform: Platform | None) -> list[Platform]:
@@ -70,9 +78,11 @@ def _rows(
     platform: Platform | None,
     payload: dict[str, Any],
     now: datetime,
+    fan_out: bool = False,
 ) -> list[OutboxMessage]:
     body = json.dumps(payload, ensure_ascii=False, default=str)
-    fan_out = platform is None and isinstance(recipient, ToRole)
+    # One key, several platforms' rows: every platform but Slack gets its own suffix.
+    fan_out = fan_out or (platform is None and isinstance(recipient, ToRole))
     return [
         OutboxMessage(
             idempotency_key=f"{key}@{p}" if fan_out and p != DEFAULT_PLATFORM else key,
@@ -187,6 +197,7 @@ async def enqueue_card_sync(
             platform=platform,
             payload={"inquiry_id": inquiry_id},
             now=now,
+            fan_out=True,
         )
     await add_outbox_messages(session, rows)
 

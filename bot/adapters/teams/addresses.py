@@ -10,6 +10,7 @@ no turn to continue, and needs the status codes to classify failures (transport.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,9 +21,14 @@ from bot.adapters.teams.transport import TeamsSendError, TeamsTransport
 from bot.ports import UserInfo
 from storage.repos.teams_conversations import (
     add_conversation,
+    get_conversation,
     get_personal_conversation,
     list_conversations,
 )
+
+# A team's channel (`19:…@thread.tacv2`, older `@thread.skype`); group chats are `@thread.v2`.
+_CHANNEL = re.compile(r"^19:[^;\s]+@thread\.(?:tacv2|skype)$")
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,23 @@ class Target:
     service_url: str
     conversation_id: str
     reply_to_id: str = ""
+    tenant_id: str = ""
+
+
+def base_conversation(conversation_id: str) -> str:
+    """A conversation id without a channel reply chain's `;messageid=…`."""
+    return conversation_id.split(";", 1)[0]
+
+
+def is_channel(conversation_id: str) -> bool:
+    """Whether the id is a team's channel (posts there start or continue reply chains)."""
+    return _CHANNEL.match(base_conversation(conversation_id)) is not None
+
+
+def thread_conversation(conversation_id: str, root_id: str) -> str:
+    """The id of a channel message's reply chain (`<channel>;messageid=<root>`), as Teams names
+    the conversation of a reply in a channel thread."""
+    return f"{base_conversation(conversation_id)};messageid={root_id}"
 
 
 class NotReachable(Exception):
@@ -56,10 +79,13 @@ async def person_target(
     conversation has them); Teams refuses it (403) when the tenant does not let the bot start
     chats or the app is not installed for the person: that is a permanent NotReachable.
     """
+    by_aad = _GUID.match(user_id) is not None  # an Entra object id instead of a `29:` id
     async with sessions() as session:
-        row = await get_personal_conversation(session, user_id=user_id)
+        row = await get_personal_conversation(
+            session, **({"aad_object_id": user_id} if by_aad else {"user_id": user_id})
+        )
         if row is not None:
-            return Target(row.service_url, row.conversation_id)
+            return Target(row.service_url, row.conversation_id, tenant_id=row.tenant_id)
         known = [
             r
             for r in await list_conversations(session)
@@ -98,9 +124,39 @@ async def person_target(
             service_url=base.service_url,
             tenant_id=base.tenant_id,
             bot_id=base.bot_id,
-            user_id=user_id,
+            **({"aad_object_id": user_id} if by_aad else {"user_id": user_id}),
         )
-    return Target(base.service_url, conversation_id)
+    return Target(base.service_url, conversation_id, tenant_id=base.tenant_id)
+
+
+async def conversation_target(
+    sessions: async_sessionmaker[AsyncSession], conversation_id: str, *, reply_to_id: str = ""
+) -> Target:
+    """A known conversation (a channel, a group chat, a 1:1 chat) with its service URL.
+
+    The service URL comes from the conversation's stored reference. A channel the bot has no
+    reference of yet (a configured triage channel nobody wrote in) takes the service URL of
+    the newest team installation: Teams gives one service URL per tenant and region, and
+    posting in a channel only needs the app installed in that channel's team (Teams refuses
+    it otherwise: 403/404, a permanent failure). No team installation at all is NotReachable.
+    """
+    conversation_id = base_conversation(conversation_id)
+    async with sessions() as session:
+        row = await get_conversation(session, conversation_id=conversation_id)
+        rows = [] if row is not None else await list_conversations(session)
+    if row is None:
+        row = next((r for r in reversed(rows) if r.channel_id == conversation_id), None)
+    if row is None and is_channel(conversation_id):
+        teams = [r for r in rows if r.team_id]
+        if not teams:
+            raise NotReachable(
+                f"the Teams app was never installed in a team, so it cannot post to channel "
+                f"{conversation_id}: add the app to that channel's team"
+            )
+        row = max(teams, key=lambda r: r.updated_at)
+    if row is None:
+        raise NotReachable(f"the bot has no Teams conversation {conversation_id}")
+    return Target(row.service_url, conversation_id, reply_to_id, row.tenant_id)
 
 
 class TeamsDirectory:

@@ -17,14 +17,16 @@ nothing can tell whether the message arrived. The transport therefore separates:
 - *outcome unknown* (`uncertain=True`): the request was written but the answer is missing —
   a time-out, a dropped connection, 500, 502, 504 (Microsoft's gateway answers these also
   when the message was delivered; Teams' guidance is to retry them).
-The engine retries an uncertain *post* at most `UNCERTAIN_RESENDS` (= 1) more time, so a
-notification reaches a conversation at most twice, and only when Teams failed mid-request;
-the row records the uncertainty (`last_error` "uncertain: …") so an admin can see it. An
-*update* is idempotent (PUT of the whole activity): it is retried like a certain failure.
+The outbox's Teams transport (bot/adapters/teams/delivery.py) re-sends a post of unknown
+outcome at most `UNCERTAIN_RESENDS` (= 1) more time, so a notification reaches a
+conversation at most twice, and only when Teams failed mid-request; the row records the
+uncertainty (`last_error` "uncertain: …") and a second unknown outcome fails it for good,
+listed to admins. An *update* is idempotent (PUT of the whole activity): it is retried like a
+certain failure.
 
-Pacing: Teams allows a bot about 7 messages per second and 60 per 30 seconds in one
-conversation; `CONVERSATION_INTERVAL` (one message per second per conversation, like Slack's
-pacing) stays well inside both.
+Pacing: Teams allows one bot 7 messages per second, 8 per 2 s, 60 per 30 s and 1800 per hour
+in one conversation; delivery.py keeps every conversation within these windows, and the
+engine adds its own one post per second per conversation (`CONVERSATION_INTERVAL`).
 """
 
 from __future__ import annotations
@@ -135,6 +137,19 @@ class TeamsTransport:
     def __init__(self, tokens: TokenSource, *, timeout: float = REQUEST_TIMEOUT) -> None:
         self._tokens = tokens
         self._timeout = timeout
+
+    @property
+    def timeout(self) -> float:
+        """Seconds one request may take (then its outcome is unknown)."""
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: float) -> None:
+        self._timeout = value
+
+    def use_tokens(self, tokens: TokenSource) -> None:
+        """Sign later requests with these tokens (the composition root's test hook)."""
+        self._tokens = tokens
 
     async def _client(self, service_url: str) -> ConnectorClient:
         token = await self._tokens.token()

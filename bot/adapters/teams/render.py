@@ -1,0 +1,190 @@
+"""Teams renderers of outbox messages, one per message kind (the renderer registry).
+
+Each turns a neutral outbox row (bot.ports.Outgoing) into the message activity the Bot
+Connector takes: catalogue text as Teams markdown (bot/adapters/teams/markup.py, `<at>`
+mentions with their entities), the inquiry's triage card and grouped nudges as Adaptive Cards
+(bot/adapters/teams/cards.py), and the object the message stands for (a card's inquiry).
+The same kinds as Slack's registry (bot/adapters/slack/render.py); a new kind of message adds
+one renderer here and one there.
+
+People: a person is mentioned by their Teams id when the Directory knows their name there.
+Someone known only by another platform's id (a Slack requester on a Teams card) is their
+Teams id when `[[people]]` names one, else their stored display name (or their `[[people]]`
+name) as plain text, else their id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.adapters.teams.cards import build_inquiry_card, build_nudge_card, card_activity, clip
+from bot.adapters.teams.markup import Mentions, t
+from bot.deps import Deps
+from bot.domain.text import sanitize
+from bot.i18n import Lang, is_people_param, is_person_param, people_of, with_times
+from bot.ports import Outgoing, person_of, platform_of_user
+from bot.services import inquiries as svc
+from storage.repos.inquiries import INQUIRY, get_inquiry_by_id
+from storage.repos.people import get_profile
+
+# Teams refuses a message over about 28 KB; Korean takes 3 bytes a character in UTF-8.
+MAX_TEXT = 8000
+SUMMARY_CHARS = 120  # the notification preview of a card
+_CARD_PEOPLE = ("requester", "assignee", "last_note_by")  # describe()'s people
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A message ready for the Bot Connector."""
+
+    activity: dict[str, Any]
+    # The object this message stands for (a card: ("inquiry", id)); its place is remembered.
+    about: tuple[str, int] | None = None
+
+
+Renderer = Callable[[Deps, Outgoing], Awaitable[Rendered | None]]
+
+
+@dataclass(frozen=True)
+class People:
+    """How the people of one message appear in Teams: the id each given id stands for there
+    (a Teams id, or a name shown as text) and the names of the Teams ids (mentionable)."""
+
+    shown_as: dict[str, str]
+    names: dict[str, str]
+
+    def swap(self, value: Any) -> Any:
+        """A person parameter (or a list of them) with every id as it appears in Teams."""
+        if isinstance(value, list | tuple):
+            return [self.shown_as.get(str(v), v) if v else v for v in value]
+        return self.shown_as.get(value, value) if isinstance(value, str) and value else value
+
+
+async def teams_people(deps: Deps, ids: Iterable[str]) -> People:
+    """Who each id is in Teams (see the module doc), asked of deps.languages once each."""
+    shown_as: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for user_id in dict.fromkeys(i for i in ids if i):
+        configured = deps.config.person_of(user_id)
+        teams_id = deps.config.id_on(user_id, "teams")
+        if teams_id:
+            name = (await deps.languages.reader_of(teams_id)).name
+            name = name or (configured.name if configured else "")
+            shown_as[user_id] = teams_id
+            if name:
+                names[teams_id] = name
+            continue
+        name = ""
+        if platform_of_user(user_id) is not None:
+            # Only what is stored: Teams delivery never waits on another platform's API.
+            async with deps.reads() as session:
+                profile = await get_profile(session, user_id=user_id)
+            name = profile.name if profile is not None else ""
+        name = name or (configured.name if configured else "")
+        if name:
+            # Not a Teams id: never an `<at>` mention; the name is escaped as plain text.
+            shown_as[user_id] = name
+    return People(shown_as, names)
+
+
+def _swap_people(params: dict[str, Any], people: People) -> dict[str, Any]:
+    return {
+        name: people.swap(value) if is_person_param(name) or is_people_param(name, value) else value
+        for name, value in params.items()
+    }
+
+
+def text_activity(text: str, mentions: Mentions) -> dict[str, Any]:
+    """A markdown message activity with its mention entities."""
+    activity: dict[str, Any] = {
+        "type": "message",
+        "text": clip(text, MAX_TEXT),
+        "textFormat": "markdown",
+    }
+    if mentions.entities:
+        activity["entities"] = list(mentions.entities)
+    return activity
+
+
+async def render_message(deps: Deps, item: Outgoing) -> Rendered:
+    """A catalogue message: the person's language in a DM; a requester's in their thread;
+    channels both languages when bilingual_channels (as on Slack)."""
+    payload = item.payload
+    cfg = deps.config
+    key = payload["text_key"]
+    raw: dict[str, Any] = dict(payload["params"])
+    people = await teams_people(deps, people_of(raw))
+    params = _swap_people(raw, people)
+    mentions = Mentions()
+    tz, company = deps.tz, cfg.timezone
+
+    def say(lang: Lang, *, zone: bool) -> str:
+        values = with_times(params, lang, tz, zone=zone)
+        return t(lang, key, message=True, mentions=mentions, names=people.names, **values)
+
+    person = person_of(item.recipient)
+    reader_id = payload.get("reader") or person
+    if reader_id:
+        # A DM, or a post written for one reader (the requester in their thread).
+        reader = await deps.languages.reader_of(reader_id)
+        zone = reader.tz not in ("", company)
+        if reader.known or person is not None:
+            text = say(reader.lang, zone=zone)
+        else:
+            # Locale unknown: both languages, the one their own message was written in first.
+            first: Lang = "en" if payload.get("first") == "en" else "ko"
+            other: Lang = "en" if first == "ko" else "ko"
+            text = f"{say(first, zone=True)}\n\n{say(other, zone=True)}"
+    elif payload.get("bilingual", cfg.bilingual_channels) is not False and cfg.bilingual_channels:
+        first = cfg.language
+        other = "en" if first == "ko" else "ko"
+        text = f"{say(first, zone=True)}\n\n{say(other, zone=True)}"
+    else:
+        text = say(cfg.language, zone=False)
+    return Rendered(text_activity(text, mentions))
+
+
+async def render_nudge(deps: Deps, item: Outgoing) -> Rendered:
+    """A grouped nudge card: the person's language for DMs; channels as the cards (the
+    default language, with the other one when bilingual_channels)."""
+    person = person_of(item.recipient)
+    lang = await deps.languages.language_of(person) if person else None
+    cfg = deps.config
+    items: list[dict[str, Any]] = item.payload["items"]
+    people = await teams_people(deps, (str(i.get("assignee") or "") for i in items))
+    items = [{**i, "assignee": people.swap(i.get("assignee") or "")} for i in items]
+    card = build_nudge_card(
+        lang or cfg.language,
+        items,
+        bilingual=lang is None and cfg.bilingual_channels,
+        names=people.names,
+    )
+    return Rendered(card_activity(card))
+
+
+async def render_card(deps: Deps, item: Outgoing) -> Rendered | None:
+    """An inquiry's triage card as it is now; None when the inquiry is gone."""
+    inquiry_id = int(item.payload["inquiry_id"])
+    async with deps.sessions() as session:
+        inquiry = await get_inquiry_by_id(session, inquiry_id)
+        if inquiry is None:
+            return None
+        card = await svc.describe_with_history(session, deps, inquiry, "teams")
+    people = await teams_people(deps, (str(card.get(field) or "") for field in _CARD_PEOPLE))
+    for field in _CARD_PEOPLE:
+        card[field] = people.swap(card.get(field) or "")
+    cfg = deps.config
+    content = build_inquiry_card(
+        card, cfg.language, bilingual=cfg.bilingual_channels, names=people.names
+    )
+    summary = clip(sanitize(f"#{card['number']} {card['title']}"), SUMMARY_CHARS)
+    return Rendered(card_activity(content, summary=summary), about=(INQUIRY, inquiry_id))
+
+
+RENDERERS: dict[str, Renderer] = {
+    "message": render_message,
+    "nudge": render_nudge,
+    "card": render_card,
+}
