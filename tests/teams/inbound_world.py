@@ -91,7 +91,9 @@ def text_of(activity: dict[str, Any]) -> str:
 
 def card_in(activity: dict[str, Any]) -> dict[str, Any]:
     attachments = activity.get("attachments") or []
-    assert attachments and attachments[0]["contentType"] == "application/vnd.microsoft.card.adaptive"
+    assert (
+        attachments and attachments[0]["contentType"] == "application/vnd.microsoft.card.adaptive"
+    )
     content: dict[str, Any] = attachments[0]["content"]
     return content
 

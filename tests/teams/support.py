@@ -194,9 +194,7 @@ async def start_teams_bot(
             "TEAMS_ALLOW_ANONYMOUS": anonymous,
         }
     )
-    runtime = build_runtime(
-        env, parse_config(config or TEST_CONFIG), clock=SettableClock(START)
-    )
+    runtime = build_runtime(env, parse_config(config or TEST_CONFIG), clock=SettableClock(START))
     app = build_web_app(
         runtime,
         run_sender=False,

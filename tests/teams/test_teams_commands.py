@@ -69,7 +69,11 @@ async def test_resume_and_reopen(teams: TeamsBot) -> None:
 
 async def test_assign_by_mention(teams: TeamsBot) -> None:
     await ask(teams, "inquiry new support Login fails", user=CUSTOMER)
-    mention = {"type": "mention", "text": "<at>Alex</at>", "mentioned": {"id": ALEX, "name": "Alex"}}
+    mention = {
+        "type": "mention",
+        "text": "<at>Alex</at>",
+        "mentioned": {"id": ALEX, "name": "Alex"},
+    }
     await ask(teams, "hello", user=ALEX)  # Alex wrote once: the bot knows their name
     answer = await ask(teams, "inquiry assign 1 <at>Alex</at>", entities=[mention])
     assert answer["text"] == "**#1** assigned to <at>Alex</at>"
