@@ -11,11 +11,14 @@ from teams.inbound_world import (
     ALEX,
     CUSTOMER,
     STAFF,
+    act,
     actions_of,
     ask,
     card_in,
     inquiries,
+    invoke,
     quiet,
+    said,
     teams,
     text_of,
 )
@@ -161,11 +164,7 @@ async def test_a_redelivered_command_acts_and_answers_once(teams: TeamsBot) -> N
     await ask(teams, "inquiry new support Login fails", user=CUSTOMER)
     body = {"activity_id": "1701000000555"}
     await ask(teams, "inquiry resolve 1 fixed", **body)
-    status, _ = await teams.post(
-        __import__("teams.inbound_world", fromlist=["said"]).said(
-            teams, "inquiry resolve 1 fixed", **body
-        )
-    )
+    status, _ = await teams.post(said(teams, "inquiry resolve 1 fixed", **body))
     assert status in (200, 202)
     await quiet()
     replies = [c for c in teams.connector.calls if c.activity_id == "1701000000555"]
@@ -183,3 +182,23 @@ async def test_hostile_text_mentions_nobody_and_injects_no_markup(teams: TeamsBo
     heading = card["body"][0]["text"]
     assert "<at>" not in heading and "</" not in heading  # no tag survives (Slack's rule)
     assert "\\*\\*bold\\*\\*" in heading and "\\[x\\]\\(http://evil\\)" in heading
+
+
+async def test_an_unexpected_failure_is_answered_with_a_reference(
+    teams: TeamsBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import handlers.teams.actions
+    import handlers.teams.commands
+
+    async def broken(*_args: object) -> None:
+        raise RuntimeError("the database is gone")
+
+    monkeypatch.setattr(handlers.teams.commands, "run_inquiry_command", broken)
+    monkeypatch.setattr(handlers.teams.actions, "perform", broken)
+    answer = await ask(teams, "inquiry list")
+    assert answer["text"].startswith("Something went wrong. Give your admin the reference")
+    assert "database" not in answer["text"]
+    body = invoke(teams, "inquiry.assign_me", {"number": 1})
+    response = await act(teams, body)
+    assert response["type"] == "application/vnd.microsoft.activity.message"
+    assert response["value"].startswith("Something went wrong.")
