@@ -37,7 +37,6 @@ from bot.adapters.teams.replies import (
     form_error_texts,
     message_response,
     said_card_text,
-    said_message,
 )
 from bot.deps import Deps
 from bot.errors import DomainError
@@ -238,8 +237,9 @@ async def _answer(
     text, mentions = await _said_text(deps, lang, said)
     if from_form:
         return card_response(confirmation_card(text, mentions))
+    # an invoke's message carries no mention entities: people by name
     names = await names_of(deps, people_of(said.params))
-    return message_response(said_message(lang, said, names)["text"])
+    return message_response(t(lang, said.key, message=True, names=names, **said.params))
 
 
 async def _submitted(
@@ -314,7 +314,7 @@ async def card_action(deps: Deps, inbound: Inbound) -> dict[str, Any]:
             request = submitted
         result = await _perform(deps, request)
         if isinstance(result, Replayed) and not view:
-            return message_response(t(lang, "inquiry.teams_done", number=number or 0))
+            return message_response(t(lang, "inquiry.teams_already_done", message=True))
         return await _answer(
             deps, lang, result, user_id=user_id, view=view, from_form=from_form, number=number
         )
