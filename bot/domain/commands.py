@@ -24,7 +24,11 @@ MAX_COMMAND_CHARS = 3000
 MAX_TITLE_CHARS = 200
 MAX_NOTE_CHARS = 2900
 
-MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,20})(?:\|[^>]{0,100})?>$")
+# `<@U…>` (Slack), and `<@29:…>` / `<@GUID>`: a Teams mention as its adapter writes it
+MENTION = re.compile(
+    r"^<@([UW][A-Z0-9]{2,20}|29:[A-Za-z0-9_+/=-]{4,250}"
+    r"|[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12})(?:\|[^>]{0,100})?>$"
+)
 REF = re.compile(r"^(?:#|제\s?)?(\d{1,9})(?:번|호)?$")
 DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")

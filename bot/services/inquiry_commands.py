@@ -354,7 +354,7 @@ async def _open_form(deps: Deps, request: CommandRequest) -> OpenNewForm | Repla
         async with deps.sessions.begin() as session:
             if not await claim_action(session, deps, request.key):
                 return Replayed()  # the form was shown already
-    assignees = await assignee_choices(deps, request.user_id)
+    assignees = await assignee_choices(deps, request.user_id, request.platform)
     return OpenNewForm(request.conversation_id, assignees)
 
 

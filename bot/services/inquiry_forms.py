@@ -20,6 +20,7 @@ from bot.domain.durations import too_far_ahead
 from bot.domain.inquiry import Kind, parse_kind
 from bot.domain.text import is_user_id
 from bot.errors import DomainError
+from bot.ports import Platform
 from bot.services.inquiries import resolve_eta
 
 
@@ -63,12 +64,15 @@ class NewInquiryForm:
     assignee: str | None = None
 
 
-async def assignee_choices(deps: Deps, user_id: str) -> list[tuple[str, str]] | None:
+async def assignee_choices(
+    deps: Deps, user_id: str, platform: Platform = "slack"
+) -> list[tuple[str, str]] | None:
     """Whom a person may pick as assignee in a form, (user id, name) in config order: the
-    team members for staff, nobody (None) for anyone else."""
+    team members for staff (by their ids on the form's platform), nobody (None) for anyone
+    else."""
     if not deps.is_staff(user_id):
         return None
-    people = deps.config.assignable_in_order()
+    people = deps.config.assignable_in_order(platform)
     names = await asyncio.gather(*(deps.languages.name_of(p) for p in people))
     return list(zip(people, names, strict=True))
 

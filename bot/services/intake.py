@@ -92,7 +92,7 @@ def make_draft(
 
 def intake_conversations(deps: Deps, platform: Platform) -> list[str]:
     """The conversations whose top-level posts become inquiries, on a platform."""
-    return deps.config.channels.intake if platform == "slack" else []
+    return list(deps.config.channels_for(platform).intake)
 
 
 async def find_tracked(session: AsyncSession, source: MessageRef) -> Inquiry | None:

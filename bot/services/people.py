@@ -79,6 +79,10 @@ class Languages:
             self._memory.popitem(last=False)
         return reader
 
+    def forget(self, user_id: str) -> None:
+        """Drop what memory holds of user_id (their platform told something new)."""
+        self._memory.pop(user_id, None)
+
     def cached_count(self) -> int:
         """How many people's languages are held in memory."""
         return len(self._memory)

@@ -179,8 +179,10 @@ async def start_teams_bot(
     anonymous: bool = True,
     jwks_url: str | None = None,
     connector_token: str = "",
+    config: dict[str, Any] | None = None,
 ) -> tuple[TeamsBot, Callable[[], Awaitable[None]]]:
-    """Start the fake connector and the bot server with Teams on."""
+    """Start the fake connector and the bot server with Teams on (`config`: instead of the
+    e2e world's TEST_CONFIG)."""
     connector = FakeConnector(token=connector_token)
     await connector.start()
     await upgrade_async(db_url)
@@ -192,7 +194,7 @@ async def start_teams_bot(
             "TEAMS_ALLOW_ANONYMOUS": anonymous,
         }
     )
-    runtime = build_runtime(env, parse_config(TEST_CONFIG), clock=SettableClock(START))
+    runtime = build_runtime(env, parse_config(config or TEST_CONFIG), clock=SettableClock(START))
     app = build_web_app(
         runtime,
         run_sender=False,

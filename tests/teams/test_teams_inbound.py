@@ -119,7 +119,9 @@ async def test_unknown_text_gets_the_command_list(teams: TeamsBot) -> None:
     assert "inquiry list" in texts[0]
 
 
-async def test_card_action_invoke_says_it_is_not_wired_yet(teams: TeamsBot) -> None:
+async def test_card_action_invoke_of_a_customer_is_refused_in_slacks_words(
+    teams: TeamsBot,
+) -> None:
     body = message("", service_url=teams.service_url, locale="en-US")
     body.update(
         type="invoke",
@@ -133,5 +135,5 @@ async def test_card_action_invoke_says_it_is_not_wired_yet(teams: TeamsBot) -> N
         answer = await resp.json()
     assert answer["statusCode"] == 200
     assert answer["type"] == "application/vnd.microsoft.activity.message"
-    assert "does not work in Teams yet" in answer["value"]
+    assert answer["value"] == "#1: only staff (team members, managers, admins) may resolve."
     assert teams.connector.calls == []  # nothing was posted or changed

@@ -3,7 +3,13 @@
 The bot runs as `charterbot serve` in anonymous Teams mode (no Slack), the Playground
 (npm @microsoft/m365agentsplayground, installed by `make install-dev` into tools/playground)
 is pointed at it, and Chromium drives the Playground page: install (the Playground sends
-installationUpdate / conversationUpdate), type `help`, see the bot's answer.
+installationUpdate / conversationUpdate), type `help`, see the bot's answer; open an inquiry,
+show its card, press its buttons and see the card change in place.
+
+The Playground's user is made a Teams-shaped one (`29:…`, its own config file
+`.m365agentsplayground.yml`) whom the bot's config (`CHARTERBOT_CONFIG`) names a team member:
+the Playground's built-in user id (`user-id-0`) is no Teams user id, so the bot would treat
+them as an unknown customer.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sandbox.sandbox_process import free_port
@@ -37,6 +44,63 @@ def _need() -> None:
         pytest.skip(f"browser test skipped: {reason}")
 
 
+PLAYGROUND_USER = "29:playground-alex"
+# the Playground wants at least five other people in its tenant
+OTHERS = ["Megan Bowen", "Adele Vance", "Isaiah Langer", "Patti Fernandez", "Lynne Robbins"]
+
+
+def _users() -> str:
+    return "".join(
+        f"""  - id: "29:playground-{name.split()[0].lower()}"
+    name: {name}
+    userPrincipleName: {name.split()[0].lower()}@example.com
+    aadObjectId: 00000000-0000-4000-8000-0000000000{21 + i}
+    givenName: {name.split()[0]}
+    surname: {name.split()[1]}
+    email: {name.split()[0].lower()}@example.com
+"""
+        for i, name in enumerate(OTHERS)
+    )
+
+
+PLAYGROUND_CONFIG = f"""\
+version: "0.1.1"
+tenantId: 00000000-0000-4000-8000-000000000001
+bot:
+  id: 00000000-0000-4000-8000-000000000011
+  name: charterbot
+currentUser:
+  id: "{PLAYGROUND_USER}"
+  name: Alex Wilber
+  userPrincipleName: alexw@example.com
+  aadObjectId: 00000000-0000-4000-8000-000000000020
+  givenName: Alex
+  surname: Wilber
+  email: alexw@example.com
+users:
+{_users()}personalChat:
+  id: __PERSONAL_CHAT_ID__
+groupChat:
+  id: __GROUP_CHAT_ID__
+  name: Group Chat
+team:
+  id: team-id
+  name: My Team
+  aadGroupId: 00000000-0000-4000-8000-000000000031
+  channels:
+    - id: channel-announcements-id
+      name: Announcements
+"""
+BOT_CONFIG = f"""\
+language = "en"
+
+[[teams]]
+name = "Support"
+manager = "29:playground-megan"
+members = ["{PLAYGROUND_USER}"]
+"""
+
+
 def _up(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as resp:
@@ -54,7 +118,10 @@ def playground(tmp_path: Path) -> Iterator[str]:
         for k, v in os.environ.items()
         if not k.startswith(("SLACK_", "TEAMS_")) and k not in ("DATABASE_URL", "CHARTERBOT_CONFIG")
     }
+    (tmp_path / ".m365agentsplayground.yml").write_text(PLAYGROUND_CONFIG)
+    (tmp_path / "charterbot.toml").write_text(BOT_CONFIG)
     env.update(
+        CHARTERBOT_CONFIG=str(tmp_path / "charterbot.toml"),
         TEAMS_ALLOW_ANONYMOUS="1",
         HOST="127.0.0.1",
         PORT=str(bot_port),
@@ -100,6 +167,7 @@ def playground(tmp_path: Path) -> Iterator[str]:
         bot_log.close()
         pg_log.close()
         print("\n--- bot log (tail) ---\n" + (tmp_path / "bot.log").read_text()[-3000:])
+        print("--- playground log (tail) ---\n" + (tmp_path / "playground.log").read_text()[-1500:])
 
 
 def test_help_in_the_agents_playground(playground: str) -> None:
@@ -122,5 +190,52 @@ def test_help_in_the_agents_playground(playground: str) -> None:
                 timeout=30_000
             )
             assert page.get_by_text("charterbot commands (Teams)").count() >= 1
+        finally:
+            browser.close()
+
+
+def _send(page: Any, text: str) -> None:
+    box = page.get_by_role("textbox").first
+    box.wait_for(timeout=30_000)
+    box.click()
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def test_an_inquiry_card_acted_on_in_the_agents_playground(playground: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(playground)
+            _send(page, "inquiry new support 로그인 안됨")
+            # the answer names the new inquiry's number
+            page.get_by_text("#1 opened: 로그인 안됨").first.wait_for(timeout=30_000)
+            _send(page, "inquiry show 1")
+            # the inquiry's Adaptive Card, with its number, and the viewer's buttons
+            page.get_by_text("#1 로그인 안됨").first.wait_for(timeout=30_000)
+            assign = page.get_by_role("button", name="Assign to me")
+            assign.first.wait_for(timeout=30_000)
+            assign.first.click()
+            # Universal Actions: the invoke's answer replaces the card in place, assigned
+            page.get_by_text("Alex Wilber").first.wait_for(timeout=30_000)
+            page.wait_for_function(
+                "() => ![...document.querySelectorAll('button')]"
+                ".some(b => b.textContent.trim() === 'Assign to me')",
+                timeout=30_000,
+            )
+            # a button that needs input answers with its form, in place of the card
+            page.get_by_role("button", name="Add progress").first.click()
+            submit = page.get_by_role("button", name="Submit")
+            submit.first.wait_for(timeout=30_000)
+            page.locator("textarea").last.fill("checked the login logs")
+            submit.first.click()
+            # submitted: the card is back, with the latest progress note on it
+            page.get_by_text("checked the login logs").first.wait_for(timeout=30_000)
+            page.get_by_role("button", name="Add progress").first.wait_for(timeout=30_000)
         finally:
             browser.close()

@@ -79,6 +79,10 @@ class Inbound:
     value: dict[str, Any] = field(default_factory=dict)
     conversation: ConversationRef | None = None
     platform: str = "teams"
+    # the bot was @mentioned (a channel message is for the bot only then)
+    mentions_bot: bool = False
+    # other people's mentions in `text`: (the `<at>…</at>` tag as written, their id, name)
+    mentions: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def is_command(self) -> bool:
@@ -111,6 +115,23 @@ def strip_mentions(text: str, entities: Any, bot_id: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def mentions_of(entities: Any, bot_id: str) -> tuple[bool, tuple[tuple[str, str, str], ...]]:
+    """Whether the bot is mentioned, and everyone else's mentions (tag, id, name)."""
+    bot = False
+    others: list[tuple[str, str, str]] = []
+    for entity in entities if isinstance(entities, list) else []:
+        entity = _obj(entity)
+        if entity.get("type") != "mention":
+            continue
+        mentioned = _obj(entity.get("mentioned"))
+        who, tag = _str(mentioned.get("id")), _str(entity.get("text"))
+        if bot_id and who == bot_id:
+            bot = True
+        elif who and tag and (tag, who, _str(mentioned.get("name"))) not in others:
+            others.append((tag, who, _str(mentioned.get("name"))))
+    return bot, tuple(others)
+
+
 def parse_activity(body: Any) -> Inbound | None:
     """Facts of one activity; None when it has no type or conversation (not an activity)."""
     body = _obj(body)
@@ -139,6 +160,7 @@ def parse_activity(body: Any) -> Inbound | None:
     is_edit = kind == "messageUpdate" or event_type in ("editMessage", "undeleteMessage")
     is_system = kind not in ("message", "invoke", "messageUpdate")
     text = strip_mentions(_str(body.get("text")), body.get("entities"), bot_id)
+    mentions_bot, mentions = mentions_of(body.get("entities"), bot_id)
     locale = _str(body.get("locale"))
     team = _obj(channel_data.get("team"))
     channel = _obj(channel_data.get("channel"))
@@ -177,4 +199,6 @@ def parse_activity(body: Any) -> Inbound | None:
         action=_str(body.get("action")),
         value=_obj(body.get("value")),
         conversation=ref if ref.service_url and bot_id else None,
+        mentions_bot=mentions_bot,
+        mentions=mentions,
     )

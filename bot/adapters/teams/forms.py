@@ -61,8 +61,10 @@ def build_eta_form(
     date: str = "",
     time: str = "",
     errors: Mapping[str, str] | None = None,
+    extra: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The ETA form of an inquiry: a date (required) and a time (empty: close of business)."""
+    """The ETA form of an inquiry: a date (required) and a time (empty: close of business);
+    `extra` data rides along with the submission (where the form was opened from)."""
     tr = card_texts(lang)
     required = _label(lang, "form.bad_date")
     date_input: dict[str, Any] = {
@@ -87,9 +89,8 @@ def build_eta_form(
         *_with_error(date_input, errors),
         *_with_error(time_input, errors),
     ]
-    submit = execute(
-        _label(lang, "modal.submit"), Verb.SET_ETA, {"number": number, FORM_MARK: "eta"}
-    )
+    data = {**(extra or {}), "number": number, FORM_MARK: "eta"}
+    submit = execute(_label(lang, "modal.submit"), Verb.SET_ETA, data)
     return adaptive_card(body, [submit], fallback=f"#{number}")
 
 
@@ -100,6 +101,7 @@ def build_note_form(
     *,
     note: str = "",
     errors: Mapping[str, str] | None = None,
+    extra: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The progress, resolve or reopen form: one required multi-line note."""
     title_key, intro_key, label_key = _NOTE_FORMS[verb]
@@ -118,7 +120,8 @@ def build_note_form(
         text_block(tr(intro_key, number=number)),
         *_with_error(note_input, errors),
     ]
-    submit = execute(_label(lang, "modal.submit"), verb, {"number": number, FORM_MARK: "note"})
+    data = {**(extra or {}), "number": number, FORM_MARK: "note"}
+    submit = execute(_label(lang, "modal.submit"), verb, data)
     return adaptive_card(body, [submit], fallback=f"#{number}")
 
 

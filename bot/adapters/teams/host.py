@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from microsoft_agents.activity import Activity
+from microsoft_agents.activity import Activity, InvokeResponse
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import TurnContext
 from microsoft_agents.hosting.core.authorization import ClaimsIdentity
@@ -30,10 +30,13 @@ from pydantic import ValidationError
 
 from bot.adapters.teams.activity import Inbound, parse_activity
 from bot.adapters.teams.auth import TeamsAuth
+from bot.adapters.teams.markup import t
+from bot.i18n import lang_of_locale
 
 log = logging.getLogger("charterbot.teams")
 
 BOT_FRAMEWORK_SCOPE = "https://api.botframework.com"
+MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
 TurnHandler = Callable[[TurnContext, Inbound], Awaitable[None]]
 
 
@@ -178,9 +181,24 @@ class TeamsEndpoint:
     @staticmethod
     async def _on_turn_error(context: TurnContext, error: Exception) -> None:
         # The SDK's default sends the exception text to the user and prints a traceback: we
-        # log it with a reference instead and tell nobody the internals.
+        # log it with a reference instead and tell the person only that reference (never
+        # silence: a message gets it as an answer, a card action as the invoke's response).
         ref = uuid.uuid4().hex[:8]
         log.error("Teams turn failed (ref %s)", ref, exc_info=error)
+        activity = context.activity
+        lang = lang_of_locale(activity.locale, "ko")
+        text = t(lang, "error.unexpected", message=True, ref=ref)
+        try:
+            if activity.type == "invoke":
+                body = {"statusCode": 200, "type": MESSAGE_RESPONSE, "value": text}
+                response = InvokeResponse(status=200, body=body)
+                await context.send_activity(Activity(type="invokeResponse", value=response))
+            elif activity.type == "message":
+                await context.send_activity(
+                    Activity(type="message", text=text, text_format="markdown")
+                )
+        except Exception:  # noqa: BLE001 - the answer is best effort; the failure is logged
+            log.warning("could not tell the person about failure %s", ref)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """Answer one POST /api/messages."""

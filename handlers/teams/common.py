@@ -1,0 +1,88 @@
+"""What every Teams use case needs: who the person is, their language, names for mentions,
+and sending the answer (a reply, or an invoke's response)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from microsoft_agents.activity import Activity, InvokeResponse
+from microsoft_agents.hosting.core import TurnContext
+
+from bot.adapters.teams.activity import Inbound
+from bot.deps import Deps
+from bot.domain.text import is_teams_user_id
+from bot.i18n import Lang, lang_of_locale
+from bot.ports import platform_of_user
+from bot.services.people import Languages
+from storage.models import UserProfile
+from storage.repos.people import add_profile, get_profile
+
+
+def teams_user_id(deps: Deps, inbound: Inbound) -> str:
+    """The id the bot knows this person by: the one config names them by (their Teams user id
+    `29:…` or their Entra object id), else their Teams user id, else the object id."""
+    candidates = [i for i in (inbound.author_id, inbound.author_aad) if i]
+    for user_id in candidates:
+        if deps.config.person_of(user_id) is not None or user_id in deps.config.staff:
+            return user_id
+    for user_id in candidates:
+        if is_teams_user_id(user_id):
+            return user_id
+    return inbound.author_id
+
+
+def language_of(deps: Deps, inbound: Inbound) -> Lang:
+    """The writer's language from the activity's locale (`ko-KR` → Korean); a configured
+    `lang`, then the company's language, when the activity names none."""
+    if inbound.locale:
+        return lang_of_locale(inbound.locale, deps.config.language)
+    return deps.config.lang_of(teams_user_id(deps, inbound)) or deps.config.language
+
+
+async def remember_person(deps: Deps, inbound: Inbound, user_id: str) -> None:
+    """Keep the locale and name a person's activity carries in their profile, so later
+    messages to them (nudges, DMs) are in their language; written only when it changed."""
+    if not inbound.locale or platform_of_user(user_id) != "teams":
+        return
+    async with deps.reads() as session:
+        profile = await get_profile(session, user_id=user_id)
+    name = inbound.author_name[:200] or (profile.name if profile else "")
+    if profile is not None and profile.locale == inbound.locale and profile.name == name:
+        return
+    async with deps.sessions.begin() as session:
+        await add_profile(
+            session,
+            UserProfile(
+                user_id=user_id,
+                locale=inbound.locale[:16],
+                name=name,
+                tz=profile.tz if profile else "",
+                fetched_at=deps.clock.now(),
+            ),
+        )
+    if isinstance(deps.languages, Languages):
+        deps.languages.forget(user_id)
+
+
+async def names_of(deps: Deps, user_ids: Iterable[str | None]) -> dict[str, str]:
+    """Display names of the Teams people among user_ids (who can be @mentioned)."""
+    names: dict[str, str] = {}
+    for user_id in dict.fromkeys(u for u in user_ids if u):
+        if platform_of_user(user_id) != "teams":
+            continue
+        name = (await deps.languages.reader_of(user_id)).name
+        if name:
+            names[user_id] = name
+    return names
+
+
+async def reply(context: TurnContext, activity: dict[str, Any]) -> None:
+    """Answer in the conversation (in the reply chain when the message was in one)."""
+    await context.send_activity(Activity.model_validate(activity))
+
+
+async def answer_invoke(context: TurnContext, body: dict[str, Any]) -> None:
+    """The synchronous answer of an invoke (Universal Actions: a message or a new card)."""
+    response = InvokeResponse(status=200, body=body)
+    await context.send_activity(Activity(type="invokeResponse", value=response))
