@@ -29,7 +29,7 @@ __all__ = ["teams"]  # the fixture
 
 async def test_a_customer_opens_an_inquiry_in_korean(teams: TeamsBot) -> None:
     answer = await ask(teams, "inquiry new support 로그인 안됨", user=CUSTOMER, locale="ko-KR")
-    assert "**#1**" in answer["text"] and "접수되었습니다" in answer["text"]
+    assert "**#1로**" in answer["text"] and "접수되었습니다" in answer["text"]
     [row] = await inquiries(teams)
     assert (row.number, row.kind, row.title, row.requester_id) == (
         1,
