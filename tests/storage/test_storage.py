@@ -18,7 +18,7 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.models  # noqa: F401 - registers every table on SQLModel.metadata
-from storage.db import make_engine, make_sessions, ping
+from storage.db import Duplicate, make_engine, make_sessions, ping, undone_if_duplicate
 from storage.models import Counter, Inquiry, OutboxMessage, ProcessedEvent
 from storage.repos.inquiries import INQUIRY_COUNTER, list_inquiries, next_number
 from storage.repos.outbox import add_outbox_message, claim_outbox_message, count_outbox
@@ -240,6 +240,29 @@ async def test_rolled_back_number_leaves_no_gap(
     assert n == 2
     assert await _numbers(sessions) == [1, 2]
     assert await _counter(sessions) == 2
+
+
+async def test_a_duplicate_in_a_savepoint_undoes_only_that_block(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        first = await next_number(session)
+        session.add(make_inquiry(first))
+        await session.flush()
+        with pytest.raises(Duplicate):
+            async with undone_if_duplicate(session):
+                assert await next_number(session) == 2
+                session.add(make_inquiry(first))  # the same number: refused as a duplicate
+                await session.flush()
+        # the transaction goes on, without the block's writes (its number is given back)
+        assert await next_number(session) == 2
+        session.add(make_inquiry(2))
+    assert await _numbers(sessions) == [1, 2]
+    # any other integrity error is no duplicate: it propagates as it is
+    with pytest.raises(sa.exc.IntegrityError):
+        async with sessions.begin() as session, undone_if_duplicate(session):
+            session.add(make_inquiry(3, title=None))
+            await session.flush()
 
 
 # -- processed events, outbox ------------------------------------------------------------------

@@ -25,6 +25,7 @@ from bot.services.inquiries.changes import (
     tell_requester,
 )
 from bot.services.refs import SOURCE, remember_message
+from storage.db import Duplicate, undone_if_duplicate
 from storage.models import Inquiry
 from storage.repos.inquiries import INQUIRY, add_inquiry, get_inquiry_by_source, next_number
 
@@ -79,15 +80,19 @@ def title_from_text(text: str) -> str:
     return cut.rstrip(" ,;:-") + "…"
 
 
+async def _opened_from(session: AsyncSession, message: MessageRef) -> Inquiry | None:
+    return await get_inquiry_by_source(
+        session,
+        channel=message.conversation_id,
+        ts=message.message_id,
+        platform=message.platform,
+    )
+
+
 async def open_inquiry(session: AsyncSession, deps: Deps, draft: Draft) -> Opened:
     """Open an inquiry (once per source message), post its card and acknowledge the source."""
     if draft.source_message is not None:
-        existing = await get_inquiry_by_source(
-            session,
-            channel=draft.source_message.conversation_id,
-            ts=draft.source_message.message_id,
-            platform=draft.source_message.platform,
-        )
+        existing = await _opened_from(session, draft.source_message)
         if existing is not None:
             return Opened(existing, created=False)
     if draft.assignee_id:
@@ -101,36 +106,54 @@ async def open_inquiry(session: AsyncSession, deps: Deps, draft: Draft) -> Opene
         raise DomainError("inquiry.error.due_in_past", due=draft.due.isoformat())
     refuse_far(draft.due, deps, now, "inquiry.usage.new")
     title = sanitize(draft.title).strip()[:MAX_TITLE] or "-"
-    inquiry = Inquiry(
-        number=await next_number(session),
-        kind=draft.kind.value,
-        status=Status.ACKNOWLEDGED.value if draft.assignee_id else Status.NEW.value,
-        title=title,
-        detail=sanitize(draft.detail)[:MAX_DETAIL],
-        customer=sanitize(draft.customer)[:200],
-        contact=sanitize(draft.contact)[:200],
-        requester_id=draft.requester_id,
-        assignee_id=draft.assignee_id,
-        source=draft.source,
-        created_at=now,
-        updated_at=now,
-        sla_start_at=now,
-        due_date=end_of_business_day(draft.due, deps.calendar) if draft.due else None,
-    )
-    inquiry.deadline_at = deadline_of(inquiry, deps)
-    await add_inquiry(session, inquiry)
-    assert inquiry.id is not None
-    if draft.source_message is not None:
-        # A second inquiry from the same message (a race) fails here, as the unique source did.
-        await remember_message(
-            session,
-            object_kind=INQUIRY,
-            object_id=inquiry.id,
-            ref=SOURCE,
-            message=draft.source_message,
-            now=now,
-            first_wins=False,
+
+    async def insert() -> Inquiry:
+        inquiry = Inquiry(
+            number=await next_number(session),
+            kind=draft.kind.value,
+            status=Status.ACKNOWLEDGED.value if draft.assignee_id else Status.NEW.value,
+            title=title,
+            detail=sanitize(draft.detail)[:MAX_DETAIL],
+            customer=sanitize(draft.customer)[:200],
+            contact=sanitize(draft.contact)[:200],
+            requester_id=draft.requester_id,
+            assignee_id=draft.assignee_id,
+            source=draft.source,
+            created_at=now,
+            updated_at=now,
+            sla_start_at=now,
+            due_date=end_of_business_day(draft.due, deps.calendar) if draft.due else None,
         )
+        inquiry.deadline_at = deadline_of(inquiry, deps)
+        await add_inquiry(session, inquiry)
+        assert inquiry.id is not None
+        if draft.source_message is not None:
+            # One inquiry per message: a second one's source is refused (uq_message_refs_message)
+            await remember_message(
+                session,
+                object_kind=INQUIRY,
+                object_id=inquiry.id,
+                ref=SOURCE,
+                message=draft.source_message,
+                now=now,
+                first_wins=False,
+            )
+        return inquiry
+
+    if draft.source_message is None:
+        inquiry = await insert()
+    else:
+        try:
+            async with undone_if_duplicate(session):
+                inquiry = await insert()
+        except Duplicate:
+            # The same message opened at the same instant by someone else (a `:ticket:`
+            # reaction and the shortcut's form): they committed first, so this one's rows and
+            # number are undone and it names their inquiry, as when it came second.
+            existing = await _opened_from(session, draft.source_message)
+            if existing is None:
+                raise
+            return Opened(existing, created=False)
     event = await record_event(
         session, inquiry, draft.requester_id, "created", now, new=inquiry.status, note=title
     )
