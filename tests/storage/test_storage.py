@@ -398,6 +398,40 @@ async def test_list_inquiries_order_total_and_filters(
     ) == ([5], 1)
 
 
+async def test_the_open_list_walks_the_deadline_index_on_sqlite(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """`/inquiry list open` with thousands open: SQLite (no statistics) must not sort every open
+    row through the status index to return 20; the page comes off the deadline index."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL plans by its own statistics")
+    async with sessions.begin() as session:
+        for i in range(1, 41):
+            status = ("new", "acknowledged", "in_progress", "on_hold")[i % 4]
+            session.add(make_inquiry(i, status=status, deadline_at=NOW + timedelta(hours=i)))
+    statements: list[tuple[str, Any]] = []
+
+    def grab(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
+        statements.append((statement, parameters))
+
+    sa.event.listen(engine.sync_engine, "before_cursor_execute", grab)
+    try:
+        async with sessions() as session:
+            rows, total = await list_inquiries(
+                session, statuses=["new", "acknowledged", "in_progress", "on_hold"]
+            )
+    finally:
+        sa.event.remove(engine.sync_engine, "before_cursor_execute", grab)
+    assert ([r.number for r in rows], total) == (list(range(1, 21)), 40)
+    sql, params = next(s for s in statements if "ORDER BY inquiries.deadline_at" in s[0])
+    async with engine.connect() as conn:
+        plan = " / ".join(
+            r[-1] for r in await conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)
+        )
+    assert "ix_inquiries_deadline_at" in plan, plan
+    assert "ix_inquiries_status" not in plan, plan
+
+
 # -- health ------------------------------------------------------------------------------------
 
 
