@@ -131,18 +131,19 @@ async def list_inquiries(
             # index and stops after `limit` rows (0.4 ms). PostgreSQL plans by its statistics.
             dated_status_in = col(Inquiry.status).concat("").in_(list(statuses))
     where = sa.and_(sa.true(), *conds)
-    total = (
-        await session.exec(select(func.count()).select_from(Inquiry).where(where, status_in))
-    ).one()
+    counted = select(func.count()).select_from(Inquiry).where(where, status_in)
     # Two queries so each can walk the deadline index and stop after `limit` rows, instead of
-    # sorting every matching row ("deadline IS NULL" first would defeat the index).
+    # sorting every matching row ("deadline IS NULL" first would defeat the index). The total
+    # rides along the first as an uncorrelated subquery (computed once): one round trip less.
     dated = (
-        select(Inquiry)
+        select(Inquiry, counted.scalar_subquery().label("total"))
         .where(where, dated_status_in, col(Inquiry.deadline_at).is_not(None))
         .order_by(col(Inquiry.deadline_at), col(Inquiry.number))
         .limit(limit)
     )
-    rows = list((await session.exec(dated)).all())
+    found = (await session.exec(dated)).all()
+    rows = [inquiry for inquiry, _total in found]
+    total = found[0][1] if found else (await session.exec(counted)).one()
     if len(rows) < limit and deadline_before is None:
         undated = (
             select(Inquiry)
