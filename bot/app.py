@@ -161,6 +161,11 @@ def build_bolt_app(deps: Deps, client: AsyncWebClient) -> AsyncApp:
         signing_secret=deps.env.SLACK_SIGNING_SECRET or None,
         process_before_response=False,
         raise_error_for_unhandled_request=False,
+        # Bolt does not check the signature again: every HTTP request reaches it only through
+        # build_web_app's /slack/events, which refused it unless check_signature (and the
+        # payload checks) passed; Socket Mode requests arrive over the app token's socket and
+        # Bolt never verifies those anyway. Nothing else calls async_dispatch.
+        request_verification_enabled=False,
         # Bolt insists on a token or an authorize function; Teams-only runs have no token
         authorize=None if deps.env.SLACK_BOT_TOKEN else no_slack_workspace,
     )
@@ -168,8 +173,9 @@ def build_bolt_app(deps: Deps, client: AsyncWebClient) -> AsyncApp:
     async def inject_deps(
         context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
-        # User middleware runs after Bolt's signature check, so a context without deps is a
-        # request nobody verified: handlers/errors.py relies on that and never answers one.
+        # Every request Bolt sees was verified before it (see request_verification_enabled);
+        # deps still enter only here, and handlers/errors.py never answers a context without
+        # them (an error raised before this middleware).
         url = context.response_url
         if url and not allowed_response_url(url, deps.env.SLACK_API_URL):
             # Slack only ever names its hooks host; anything else is a forgery or a leaked

@@ -46,9 +46,10 @@ async def handle_error(
 ) -> None:
     """Tell the user what went wrong; log unexpected errors with a reference id.
 
-    Only a verified request is answered: deps enter the context in the first user middleware,
-    after Bolt's signature check, so an error raised before it (a failed check, a request
-    nobody verified) is logged by its type alone and nothing of the body is used.
+    Only a request that reached the listeners is answered: deps enter the context in the first
+    user middleware (every request Bolt sees was verified by bot/app.py's /slack/events before
+    it), so an error raised before it is logged by its type alone and nothing of the body is
+    used.
     """
     deps = context.get("deps")
     if deps is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +108,32 @@ def insert_ignoring_duplicates(session: AsyncSession, table: Any, key: str) -> s
 
         return pg_insert(table).on_conflict_do_nothing(index_elements=[key])
     return sa.insert(table).prefix_with("OR IGNORE")
+
+
+class Duplicate(Exception):
+    """A unique constraint refused a write of an `undone_if_duplicate` block (its writes are
+    undone; the transaction goes on)."""
+
+
+def _is_unique_violation(exc: sa.exc.IntegrityError) -> bool:
+    # PostgreSQL (asyncpg): SQLSTATE 23505; SQLite: "UNIQUE constraint failed: ..."
+    orig = exc.orig
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return code == "23505" or "UNIQUE constraint failed" in str(orig)
+
+
+@asynccontextmanager
+async def undone_if_duplicate(session: AsyncSession) -> AsyncIterator[None]:
+    """Run a block of writes in a SAVEPOINT: when a unique constraint refuses one of them (a
+    concurrent writer committed the same row first), only the block's writes are rolled back
+    and Duplicate is raised, so the caller can read the winner's row in the same transaction
+    (on PostgreSQL a failed statement outside a savepoint aborts the whole transaction).
+    Other integrity errors propagate unchanged.
+    """
+    try:
+        async with session.begin_nested():
+            yield
+    except sa.exc.IntegrityError as exc:
+        if not _is_unique_violation(exc):
+            raise
+        raise Duplicate(str(exc.orig).splitlines()[0] if exc.orig else "") from exc

@@ -106,8 +106,6 @@ async def list_inquiries(
 ) -> tuple[list[Inquiry], int]:
     """Return up to limit inquiries sorted by deadline (none last) and the total count."""
     conds: list[sa.ColumnElement[bool]] = []
-    if statuses is not None:
-        conds.append(col(Inquiry.status).in_(list(statuses)))
     if requester_id is not None:
         conds.append(col(Inquiry.requester_id) == requester_id)
     if assignee_ids is not None:
@@ -121,21 +119,35 @@ async def list_inquiries(
         )
     if deadline_before is not None:
         conds.append(col(Inquiry.deadline_at) < deadline_before)
+    selective = bool(conds)  # a person's inquiries: few rows, found through their index
+    status_in: sa.ColumnElement[bool] = sa.true()
+    dated_status_in = status_in
+    if statuses is not None:
+        status_in = dated_status_in = col(Inquiry.status).in_(list(statuses))
+        if not selective and session.get_bind().dialect.name == "sqlite":
+            # Without statistics (nobody runs ANALYZE) SQLite takes the status index for
+            # "status IN (open ones)" and sorts every open inquiry to return 20 (16 ms at
+            # 9,000 open); `status || ''` hides that index, so the query walks the deadline
+            # index and stops after `limit` rows (0.4 ms). PostgreSQL plans by its statistics.
+            dated_status_in = col(Inquiry.status).concat("").in_(list(statuses))
     where = sa.and_(sa.true(), *conds)
-    total = (await session.exec(select(func.count()).select_from(Inquiry).where(where))).one()
+    counted = select(func.count()).select_from(Inquiry).where(where, status_in)
     # Two queries so each can walk the deadline index and stop after `limit` rows, instead of
-    # sorting every matching row ("deadline IS NULL" first would defeat the index).
+    # sorting every matching row ("deadline IS NULL" first would defeat the index). The total
+    # rides along the first as an uncorrelated subquery (computed once): one round trip less.
     dated = (
-        select(Inquiry)
-        .where(where, col(Inquiry.deadline_at).is_not(None))
+        select(Inquiry, counted.scalar_subquery().label("total"))
+        .where(where, dated_status_in, col(Inquiry.deadline_at).is_not(None))
         .order_by(col(Inquiry.deadline_at), col(Inquiry.number))
         .limit(limit)
     )
-    rows = list((await session.exec(dated)).all())
+    found = (await session.exec(dated)).all()
+    rows = [inquiry for inquiry, _total in found]
+    total = found[0][1] if found else (await session.exec(counted)).one()
     if len(rows) < limit and deadline_before is None:
         undated = (
             select(Inquiry)
-            .where(where, col(Inquiry.deadline_at).is_(None))
+            .where(where, status_in, col(Inquiry.deadline_at).is_(None))
             .order_by(col(Inquiry.number))
             .limit(limit - len(rows))
         )

@@ -18,7 +18,7 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.models  # noqa: F401 - registers every table on SQLModel.metadata
-from storage.db import make_engine, make_sessions, ping
+from storage.db import Duplicate, make_engine, make_sessions, ping, undone_if_duplicate
 from storage.models import Counter, Inquiry, OutboxMessage, ProcessedEvent
 from storage.repos.inquiries import INQUIRY_COUNTER, list_inquiries, next_number
 from storage.repos.outbox import add_outbox_message, claim_outbox_message, count_outbox
@@ -242,6 +242,29 @@ async def test_rolled_back_number_leaves_no_gap(
     assert await _counter(sessions) == 2
 
 
+async def test_a_duplicate_in_a_savepoint_undoes_only_that_block(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        first = await next_number(session)
+        session.add(make_inquiry(first))
+        await session.flush()
+        with pytest.raises(Duplicate):
+            async with undone_if_duplicate(session):
+                assert await next_number(session) == 2
+                session.add(make_inquiry(first))  # the same number: refused as a duplicate
+                await session.flush()
+        # the transaction goes on, without the block's writes (its number is given back)
+        assert await next_number(session) == 2
+        session.add(make_inquiry(2))
+    assert await _numbers(sessions) == [1, 2]
+    # any other integrity error is no duplicate: it propagates as it is
+    with pytest.raises(sa.exc.IntegrityError):
+        async with sessions.begin() as session, undone_if_duplicate(session):
+            session.add(make_inquiry(3, title=None))
+            await session.flush()
+
+
 # -- processed events, outbox ------------------------------------------------------------------
 
 
@@ -373,6 +396,42 @@ async def test_list_inquiries_order_total_and_filters(
         statuses=["new", "on_hold"],
         requester_or_assignee="UB",
     ) == ([5], 1)
+
+
+async def test_the_open_list_walks_the_deadline_index_on_sqlite(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """`/inquiry list open` with thousands open: SQLite (no statistics) must not sort every open
+    row through the status index to return 20; the page comes off the deadline index."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL plans by its own statistics")
+    async with sessions.begin() as session:
+        for i in range(1, 41):
+            status = ("new", "acknowledged", "in_progress", "on_hold")[i % 4]
+            session.add(make_inquiry(i, status=status, deadline_at=NOW + timedelta(hours=i)))
+    statements: list[tuple[str, Any]] = []
+
+    def grab(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
+        statements.append((statement, parameters))
+
+    sa.event.listen(engine.sync_engine, "before_cursor_execute", grab)
+    try:
+        async with sessions() as session:
+            rows, total = await list_inquiries(
+                session, statuses=["new", "acknowledged", "in_progress", "on_hold"]
+            )
+    finally:
+        sa.event.remove(engine.sync_engine, "before_cursor_execute", grab)
+    assert ([r.number for r in rows], total) == (list(range(1, 21)), 40)
+    sql, params = next(s for s in statements if "ORDER BY inquiries.deadline_at" in s[0])
+    async with engine.connect() as conn:
+        plan = " / ".join(
+            r[-1] for r in await conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)
+        )
+    # the page walks the deadline index (only the total, a covering count, reads the status
+    # index), and no sort of every open row
+    assert plan.startswith("SEARCH inquiries USING INDEX ix_inquiries_deadline_at"), plan
+    assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
 
 
 # -- health ------------------------------------------------------------------------------------

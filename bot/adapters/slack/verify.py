@@ -1,9 +1,10 @@
 """Decide whether an HTTP request comes from Slack before anything reads its body.
 
 `POST /slack/events` runs `check_signature` on the raw bytes and headers first; only a request
-that passes reaches Bolt (which checks again). `slack_sdk`'s verifier calls `int()` on the
-timestamp unguarded, so a timestamp like `abc` made it raise and Bolt's error handler then
-acted on the unverified body: everything here refuses malformed input instead of raising.
+that passes reaches Bolt, which does not check again (bot/app.py turns its own verification
+off: this is the only way in). `slack_sdk`'s verifier calls `int()` on the timestamp
+unguarded, so a timestamp like `abc` made it raise and Bolt's error handler then acted on
+the unverified body: everything here refuses malformed input instead of raising.
 """
 
 from __future__ import annotations
