@@ -10,6 +10,7 @@ string is escaped (bot/adapters/teams/markup.py); people are `<at>` mentions wit
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -131,17 +132,20 @@ def _person(user_id: str, names: Names | None, mentions: Mentions) -> str:
     return escape_card_text(user_id or "-")
 
 
-def card_verbs(card: dict[str, Any]) -> list[Verb]:
-    """The buttons of a shared card (a channel's card has no viewer), as Slack's card has."""
+def card_verbs(card: Mapping[str, Any], *, may_assign: bool | None = None) -> list[Verb]:
+    """The buttons of a card, as Slack's card has: a shared card (a channel's card has no
+    viewer) offers "assign to me" while unassigned; a viewer's card when `may_assign`."""
     if not card["open"]:
         return [Verb.REOPEN]
-    verbs = [] if card["assignee"] else [Verb.ASSIGN_ME]
+    if may_assign is None:
+        may_assign = not card["assignee"]
+    verbs = [Verb.ASSIGN_ME] if may_assign else []
     if card["status"] != "on_hold":
         verbs.append(Verb.SET_ETA)
     return [*verbs, Verb.PROGRESS, Verb.RESOLVE]
 
 
-_VERB_LABEL = {
+VERB_LABELS = {
     Verb.ASSIGN_ME: "button.assign_me",
     Verb.SET_ETA: "button.set_eta",
     Verb.PROGRESS: "button.progress",
@@ -213,7 +217,7 @@ def build_inquiry_card(
         body.append(text_block(resolution, isSubtle=True))
     actions = [
         execute(
-            tr(_VERB_LABEL[v]),
+            tr(VERB_LABELS[v]),
             v,
             {"number": n},
             style="positive" if v == Verb.ASSIGN_ME else "",
@@ -235,7 +239,7 @@ def _nudge_element(tr: Any, group: list[dict[str, Any]], *, with_buttons: bool) 
         for v in (Verb.SET_ETA, Verb.PROGRESS)
         if any(_VERB_FOR.get(i["obligation"]) == v for i in group)
     ]
-    buttons = [execute(tr(_VERB_LABEL[v]), v, {"number": number}) for v in verbs]
+    buttons = [execute(tr(VERB_LABELS[v]), v, {"number": number}) for v in verbs]
     buttons.append(execute(tr("button.resolve"), Verb.RESOLVE, {"number": number}))
     snooze = {"number": number, "reminders": [i["reminder"] for i in group], "minutes": 60}
     buttons.append(execute(tr("nudge.snooze_60"), Verb.SNOOZE, snooze))
