@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from bot.domain.calendar import BusinessCalendar
 from bot.domain.durations import Duration
@@ -321,6 +322,21 @@ def select_nudges(
         if current is None or _RANK[stage] > _RANK[current.stage]:
             best[f.slot] = Shown(f, stage)
     return sorted(best.values(), key=lambda s: (s.fired.inquiry_id, s.fired.id))
+
+
+def group_by_inquiry(items: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Nudge items grouped per inquiry (first-seen order); per obligation the most advanced
+    stage. An item is a dict with `number`, `obligation`, `kind` and an optional `promise`
+    (what tells two promises of one obligation apart).
+    """
+    groups: dict[int, dict[str, dict[str, Any]]] = {}
+    for item in items:
+        best = groups.setdefault(item["number"], {})
+        promise = item.get("promise") or item["obligation"]
+        current = best.get(promise)
+        if current is None or _RANK[item["kind"]] > _RANK[current["kind"]]:
+            best[promise] = item
+    return [list(g.values()) for g in groups.values()]
 
 
 def channel_snoozers(

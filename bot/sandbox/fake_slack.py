@@ -55,6 +55,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiohttp import web
 
+from bot.sandbox.serving import start_app
+
 __all__ = [
     "FAKE_SLACK_KEY",
     "Call",
@@ -629,13 +631,7 @@ class FakeSlack:
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         if self._runner is not None:
             raise RuntimeError("FakeSlack already started")
-        runner = web.AppRunner(self.make_app(), access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        self._runner = runner
-        bound_host, bound_port = runner.addresses[0][:2]
-        self._root_url = f"http://{bound_host}:{bound_port}"
+        self._runner, self._root_url = await start_app(self.make_app(), host, port)
         return self.base_url
 
     async def stop(self) -> None:

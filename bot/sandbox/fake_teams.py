@@ -20,6 +20,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.sandbox.serving import start_app
+
 MAX_MESSAGE_BYTES = 28 * 1024  # Teams: a bot message (text + cards) may be about 28 KB
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 
@@ -84,13 +86,8 @@ class FakeConnector:
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        runner = web.AppRunner(self.make_app(), access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        self._runner = runner
-        bound_host, bound_port = runner.addresses[0][:2]
-        self.url = f"http://{bound_host}:{bound_port}/"
+        self._runner, root = await start_app(self.make_app(), host, port)
+        self.url = f"{root}/"
         return self.url
 
     async def stop(self) -> None:

@@ -21,7 +21,7 @@ from bot.i18n import Lang, with_times
 from bot.ports import Outgoing, person_of
 from bot.services import inquiries as svc
 from bot.services.refs import CARD, permalinks
-from storage.repos.inquiries import INQUIRY, get_inquiry_by_id
+from storage.repos.inquiries import INQUIRY
 
 MAX_TEXT = 39000
 
@@ -107,11 +107,9 @@ async def render_nudge(deps: Deps, item: Outgoing) -> Rendered:
 async def render_card(deps: Deps, item: Outgoing) -> Rendered | None:
     """An inquiry's triage card as it is now; None when the inquiry is gone."""
     inquiry_id = int(item.payload["inquiry_id"])
-    async with deps.sessions() as session:
-        inquiry = await get_inquiry_by_id(session, inquiry_id)
-        if inquiry is None:
-            return None
-        card = await svc.describe_with_history(session, deps, inquiry, "slack")
+    card = await svc.card_of(deps, inquiry_id, "slack")
+    if card is None:
+        return None
     cfg = deps.config
     return Rendered(
         text=f"#{card['number']} {escape(card['title'])}",

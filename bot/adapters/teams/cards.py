@@ -10,11 +10,14 @@ string is escaped (bot/adapters/teams/markup.py); people are `<at>` mentions wit
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
 from bot.adapters.teams.markup import Mentions, Names, card_texts, escape_card_text
+from bot.domain.nudges import group_by_inquiry
 from bot.i18n import Lang, template
+from bot.i18n.lines import nudge_line, verdict_lines
 
 VERSION = "1.5"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -53,7 +56,6 @@ _VERB_FOR = {
     "resolution": Verb.SET_ETA,
 }
 _LABEL = {Verb.SET_ETA: "button.set_eta", Verb.PROGRESS: "button.progress"}
-_RANK = {"warning": 0, "approaching": 1, "deadline": 2, "escalation": 3}
 
 
 def clip(text: str, limit: int) -> str:
@@ -130,27 +132,20 @@ def _person(user_id: str, names: Names | None, mentions: Mentions) -> str:
     return escape_card_text(user_id or "-")
 
 
-def _results(card: dict[str, Any], tr: Any) -> list[str]:
-    lines = []
-    for r in card.get("results") or []:
-        verdict = "late" if r["late"] else ("met" if r["judged"] else "plain")
-        lines.append(
-            tr(f"card.verdict.{r['obligation']}_{verdict}", took=r["took"], late=r["late"])
-        )
-    return lines
-
-
-def card_verbs(card: dict[str, Any]) -> list[Verb]:
-    """The buttons of a shared card (a channel's card has no viewer), as Slack's card has."""
+def card_verbs(card: Mapping[str, Any], *, may_assign: bool | None = None) -> list[Verb]:
+    """The buttons of a card, as Slack's card has: a shared card (a channel's card has no
+    viewer) offers "assign to me" while unassigned; a viewer's card when `may_assign`."""
     if not card["open"]:
         return [Verb.REOPEN]
-    verbs = [] if card["assignee"] else [Verb.ASSIGN_ME]
+    if may_assign is None:
+        may_assign = not card["assignee"]
+    verbs = [Verb.ASSIGN_ME] if may_assign else []
     if card["status"] != "on_hold":
         verbs.append(Verb.SET_ETA)
     return [*verbs, Verb.PROGRESS, Verb.RESOLVE]
 
 
-_VERB_LABEL = {
+VERB_LABELS = {
     Verb.ASSIGN_ME: "button.assign_me",
     Verb.SET_ETA: "button.set_eta",
     Verb.PROGRESS: "button.progress",
@@ -192,7 +187,7 @@ def build_inquiry_card(
         if card["due"] != "-":
             facts.append(("card.due", escape_card_text(card["due"])))
     else:
-        facts.extend(("card.result", line) for line in _results(card, tr))
+        facts.extend(("card.result", line) for line in verdict_lines(card, tr))
     title = escape_card_text(clip(card["title"], 300))
     assignee = (
         _person(card["assignee"], names, mentions) if card["assignee"] else tr("card.unassigned")
@@ -222,7 +217,7 @@ def build_inquiry_card(
         body.append(text_block(resolution, isSubtle=True))
     actions = [
         execute(
-            tr(_VERB_LABEL[v]),
+            tr(VERB_LABELS[v]),
             v,
             {"number": n},
             style="positive" if v == Verb.ASSIGN_ME else "",
@@ -232,37 +227,9 @@ def build_inquiry_card(
     return adaptive_card(body, actions, mentions=mentions, fallback=f"#{n}")
 
 
-def _by_inquiry(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    groups: dict[int, dict[str, dict[str, Any]]] = {}
-    for item in items:
-        best = groups.setdefault(item["number"], {})
-        promise = item.get("promise") or item["obligation"]
-        current = best.get(promise)
-        if current is None or _RANK[item["kind"]] > _RANK[current["kind"]]:
-            best[promise] = item
-    return [list(g.values()) for g in groups.values()]
-
-
-def _nudge_line(tr: Any, group: list[dict[str, Any]]) -> str:
-    first = group[0]
-    owed = "; ".join(
-        tr(f"nudge.owed.{i['kind']}", what=tr(f"owed.{i['obligation']}"), deadline=i["deadline"])
-        for i in group
-    )
-    params: dict[str, Any] = {"number": first["number"], "title": first["title"], "owed": owed}
-    if any(i["kind"] == "escalation" for i in group):
-        if first["assignee"]:
-            line: str = tr("nudge.line_escalated", **params, assignee=first["assignee"])
-        else:
-            line = tr("nudge.line_escalated_unassigned", **params)
-    else:
-        line = tr("nudge.line", **params)
-    return line
-
-
 def _nudge_element(tr: Any, group: list[dict[str, Any]], *, with_buttons: bool) -> dict[str, Any]:
     """One inquiry of a nudge: its line, and (the first ones) its buttons, snooze included."""
-    line = _nudge_line(tr, group)
+    line = nudge_line(tr, group, title=group[0]["title"])
     if not with_buttons:
         return text_block(line, spacing="Small")
     number = int(group[0]["number"])
@@ -272,7 +239,7 @@ def _nudge_element(tr: Any, group: list[dict[str, Any]], *, with_buttons: bool) 
         for v in (Verb.SET_ETA, Verb.PROGRESS)
         if any(_VERB_FOR.get(i["obligation"]) == v for i in group)
     ]
-    buttons = [execute(tr(_VERB_LABEL[v]), v, {"number": number}) for v in verbs]
+    buttons = [execute(tr(VERB_LABELS[v]), v, {"number": number}) for v in verbs]
     buttons.append(execute(tr("button.resolve"), Verb.RESOLVE, {"number": number}))
     snooze = {"number": number, "reminders": [i["reminder"] for i in group], "minutes": 60}
     buttons.append(execute(tr("nudge.snooze_60"), Verb.SNOOZE, snooze))
@@ -294,7 +261,7 @@ def build_nudge_card(
     with its own buttons as on its card, snooze included."""
     mentions = Mentions()
     tr = card_texts(lang, bilingual=bilingual, mentions=mentions, names=names)
-    groups = _by_inquiry(items)
+    groups = group_by_inquiry(items)
     body: list[dict[str, Any]] = [
         text_block(tr("nudge.heading", count=len(groups)), weight="Bolder", size="Medium")
     ]

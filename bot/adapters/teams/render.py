@@ -26,7 +26,7 @@ from bot.domain.text import sanitize
 from bot.i18n import Lang, is_people_param, is_person_param, people_of, with_times
 from bot.ports import Outgoing, person_of, platform_of_user
 from bot.services import inquiries as svc
-from storage.repos.inquiries import INQUIRY, get_inquiry_by_id
+from storage.repos.inquiries import INQUIRY
 from storage.repos.people import get_profile
 
 # Teams refuses a message over about 28 KB; Korean takes 3 bytes a character in UTF-8.
@@ -167,11 +167,9 @@ async def render_nudge(deps: Deps, item: Outgoing) -> Rendered:
 async def render_card(deps: Deps, item: Outgoing) -> Rendered | None:
     """An inquiry's triage card as it is now; None when the inquiry is gone."""
     inquiry_id = int(item.payload["inquiry_id"])
-    async with deps.sessions() as session:
-        inquiry = await get_inquiry_by_id(session, inquiry_id)
-        if inquiry is None:
-            return None
-        card = await svc.describe_with_history(session, deps, inquiry, "teams")
+    card = await svc.card_of(deps, inquiry_id, "teams")
+    if card is None:
+        return None
     people = await teams_people(deps, (str(card.get(field) or "") for field in _CARD_PEOPLE))
     for field in _CARD_PEOPLE:
         card[field] = people.swap(card.get(field) or "")

@@ -16,11 +16,13 @@ from typing import Any
 
 from bot.adapters.teams.cards import (
     CONTENT_TYPE,
+    VERB_LABELS,
     Verb,
     adaptive_card,
     build_inquiry_card,
     build_text_message,
     card_activity,
+    card_verbs,
     clip,
     execute,
     text_block,
@@ -196,21 +198,7 @@ def build_customer_show(result: CustomerShow, lang: Lang) -> dict[str, Any]:
 
 def show_verbs(card: Mapping[str, Any], viewer_id: str, assignable: bool) -> list[Verb]:
     """What the staff viewer of `inquiry show` may do now (as Slack's buttons for a viewer)."""
-    if not card["open"]:
-        return [Verb.REOPEN]
-    verbs = [] if card["assignee"] == viewer_id or not assignable else [Verb.ASSIGN_ME]
-    if card["status"] != "on_hold":
-        verbs.append(Verb.SET_ETA)
-    return [*verbs, Verb.PROGRESS, Verb.RESOLVE]
-
-
-_LABELS = {
-    Verb.ASSIGN_ME: "button.assign_me",
-    Verb.SET_ETA: "button.set_eta",
-    Verb.PROGRESS: "button.progress",
-    Verb.RESOLVE: "button.resolve",
-    Verb.REOPEN: "button.reopen",
-}
+    return card_verbs(card, may_assign=card["assignee"] != viewer_id and assignable)
 
 
 def build_staff_show(
@@ -228,7 +216,7 @@ def build_staff_show(
     number = int(card["number"])
     content["actions"] = [
         execute(
-            t(lang, _LABELS[v]),
+            t(lang, VERB_LABELS[v]),
             v,
             {"number": number, VIEW: "show"},
             style="positive" if v == Verb.ASSIGN_ME else "",

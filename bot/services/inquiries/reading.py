@@ -18,7 +18,7 @@ from bot.services.formatting import fmt_time
 from bot.services.inquiries.access import find_visible
 from bot.services.refs import CARD, permalink_of, permalinks
 from storage.models import Inquiry, InquiryEvent
-from storage.repos.inquiries import INQUIRY, list_events, list_inquiries
+from storage.repos.inquiries import INQUIRY, get_inquiry_by_id, list_events, list_inquiries
 
 
 @dataclass(frozen=True)
@@ -283,6 +283,16 @@ async def describe_with_history(
     events = await list_events(session, inquiry_id=inquiry.id)
     link = await permalink_of(session, INQUIRY, inquiry.id, CARD, platform)
     return describe(inquiry, deps, events=events, link=link)
+
+
+async def card_of(deps: Deps, inquiry_id: int, platform: Platform) -> dict[str, Any] | None:
+    """An inquiry's card as it is now (describe_with_history, in its own read session); None
+    when the inquiry is gone."""
+    async with deps.sessions() as session:
+        inquiry = await get_inquiry_by_id(session, inquiry_id)
+        if inquiry is None:
+            return None
+        return await describe_with_history(session, deps, inquiry, platform)
 
 
 async def card_links(

@@ -27,6 +27,7 @@ from bot.adapters.slack.blocks.common import (
 from bot.adapters.slack.ids import Action, Block, View
 from bot.adapters.slack.text import escape, mention, t, t_plain
 from bot.i18n import Lang
+from bot.i18n.lines import verdict_lines
 from bot.services.inquiries import CustomerView
 
 Text = Callable[..., str]
@@ -80,16 +81,6 @@ def build_card_actions(
     return {"type": "actions", "block_id": block_id or Block.CARD_ACTIONS, "elements": elements}
 
 
-def _result_lines(card: dict[str, Any], tr: Text) -> list[str]:
-    lines = []
-    for r in card.get("results") or []:
-        verdict = "late" if r["late"] else ("met" if r["judged"] else "plain")
-        lines.append(
-            tr(f"card.verdict.{r['obligation']}_{verdict}", took=r["took"], late=r["late"])
-        )
-    return lines
-
-
 def build_inquiry_card(
     card: dict[str, Any], tr: Text, viewer: Viewer | None = None
 ) -> list[dict[str, Any]]:
@@ -118,7 +109,7 @@ def build_inquiry_card(
         if card["due"] != "-":
             fields.append(("card.due", card["due"]))
     else:
-        results = _result_lines(card, tr)
+        results = verdict_lines(card, tr)
         if results:
             fields.append(("card.result", "\n".join(results)))
     blocks: list[dict[str, Any]] = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from typing import Any
 
 from bot.adapters.slack.blocks.common import (
@@ -22,7 +23,9 @@ from bot.adapters.slack.blocks.common import (
 from bot.adapters.slack.blocks.inquiry import texts
 from bot.adapters.slack.ids import Action
 from bot.adapters.slack.text import t
+from bot.domain.nudges import group_by_inquiry
 from bot.i18n import Lang
+from bot.i18n.lines import nudge_line as catalogue_nudge_line
 
 SNOOZE_MINUTES = (30, 60, 120)
 # The only link a nudge carries: the card's permalink as chat.getPermalink returned it (a
@@ -31,7 +34,6 @@ CARD_LINK = re.compile(r"^https?://[^\s<>|]{1,490}$")
 SNOOZE_ACTIONS = {30: Action.SNOOZE_30, 60: Action.SNOOZE_60, 120: Action.SNOOZE_120}
 LINE_SNOOZE = 60  # the snooze button each inquiry line carries
 WITH_BUTTONS = 20  # inquiries that get their own buttons (2 blocks each; 50 blocks at most)
-_RANK = {"warning": 0, "approaching": 1, "deadline": 2, "escalation": 3}
 # What acting on each obligation means: the card button that keeps the promise.
 _ACTION_FOR = {
     "first_response": Action.ADD_PROGRESS,
@@ -44,42 +46,11 @@ _ACTION_FOR = {
 _LABELS = {Action.SET_ETA: "button.set_eta", Action.ADD_PROGRESS: "button.progress"}
 
 
-def _by_inquiry(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Items grouped per inquiry (first-seen order); per obligation the most advanced stage."""
-    groups: dict[int, dict[str, dict[str, Any]]] = {}
-    for item in items:
-        best = groups.setdefault(item["number"], {})
-        promise = item.get("promise") or item["obligation"]
-        current = best.get(promise)
-        if current is None or _RANK[item["kind"]] > _RANK[current["kind"]]:
-            best[promise] = item
-    return [list(g.values()) for g in groups.values()]
-
-
 def nudge_line(lang: Lang, group: list[dict[str, Any]]) -> str:
     """One inquiry's line: which inquiry, what is owed by when, and whether it is escalated."""
     first = group[0]
-    owed = "; ".join(
-        t(
-            lang,
-            f"nudge.owed.{i['kind']}",
-            what=t(lang, f"owed.{i['obligation']}"),
-            deadline=i["deadline"],
-        )
-        for i in group
-    )
-    params: dict[str, Any] = {
-        "number": first["number"],
-        "title": literal(first["title"]),  # a title never turns into formatting
-        "owed": owed,
-    }
-    if any(i["kind"] == "escalation" for i in group):
-        if first["assignee"]:
-            line = t(lang, "nudge.line_escalated", assignee=first["assignee"], **params)
-        else:
-            line = t(lang, "nudge.line_escalated_unassigned", **params)
-    else:
-        line = t(lang, "nudge.line", **params)
+    # a title never turns into formatting
+    line = catalogue_nudge_line(partial(t, lang), group, title=literal(first["title"]))
     if first.get("link") and CARD_LINK.match(str(first["link"])):
         line += f" <{first['link']}|{t(lang, 'nudge.open_card')}>"
     return line
@@ -111,7 +82,7 @@ def build_nudge_message(
     other: Lang = "en" if lang == "ko" else "ko"
     langs: tuple[Lang, ...] = (lang, other) if bilingual else (lang,)
     label = texts(lang, bilingual)
-    groups = _by_inquiry(items)
+    groups = group_by_inquiry(items)
     lines = ["\n".join(nudge_line(la, g) for la in langs) for g in groups]
     heading = "\n".join(t(la, "nudge.heading", count=len(groups)) for la in langs)
     blocks: list[dict[str, Any]] = [section(heading)]
