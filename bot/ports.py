@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum, auto
 from typing import Any, Literal, Protocol, get_args
 
+from bot.domain.text import is_entra_id
 from bot.i18n import Lang
 
 
@@ -156,12 +157,9 @@ def platform_of_user(user_id: str) -> Platform | None:
     """
     if _SLACK_USER.match(user_id):
         return "slack"
-    if ":" in user_id or _GUID.match(user_id):
+    if ":" in user_id or is_entra_id(user_id):
         return "teams"
     return None
-
-
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 
 def encode_recipient(recipient: Address) -> str:

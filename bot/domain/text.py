@@ -15,10 +15,9 @@ VIEW_ID = re.compile(r"^V[A-Z0-9]{2,30}$")
 # Microsoft Teams: a user is `29:…` (Bot Framework id) or an Entra object id (a GUID); a
 # channel or group chat is `19:…@thread.tacv2` (channels), `…@thread.skype` (older channels)
 # or `…@thread.v2` (group chats, meetings).
-TEAMS_USER_ID = re.compile(
-    r"^(?:29:[A-Za-z0-9_+/=-]{4,250}"
-    r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
-)
+_GUID = r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"
+ENTRA_ID = re.compile(f"^{_GUID}$")
+TEAMS_USER_ID = re.compile(rf"^(?:29:[A-Za-z0-9_+/=-]{{4,250}}|{_GUID})$")
 TEAMS_CONVERSATION_ID = re.compile(r"^19:[A-Za-z0-9_.=-]{1,230}@thread\.(?:tacv2|skype|v2)$")
 
 # Bidirectional overrides, embeddings, isolates and marks: they reorder what a reader sees
@@ -45,6 +44,11 @@ def is_channel_id(value: object) -> bool:
 def is_teams_user_id(value: object) -> bool:
     """Return whether value looks like a Teams user id (`29:…` or an Entra object id)."""
     return isinstance(value, str) and TEAMS_USER_ID.match(value) is not None
+
+
+def is_entra_id(value: object) -> bool:
+    """Return whether value is an Entra (AAD) object id: a GUID."""
+    return isinstance(value, str) and ENTRA_ID.match(value) is not None
 
 
 def is_teams_conversation_id(value: object) -> bool:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.adapters.teams.transport import TeamsSendError, TeamsTransport
+from bot.domain.text import is_entra_id
 from bot.ports import UserInfo
 from storage.repos.teams_conversations import (
     add_conversation,
@@ -28,7 +29,6 @@ from storage.repos.teams_conversations import (
 
 # A team's channel (`19:…@thread.tacv2`, older `@thread.skype`); group chats are `@thread.v2`.
 _CHANNEL = re.compile(r"^19:[^;\s]+@thread\.(?:tacv2|skype)$")
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ async def person_target(
     conversation has them); Teams refuses it (403) when the tenant does not let the bot start
     chats or the app is not installed for the person: that is a permanent NotReachable.
     """
-    by_aad = _GUID.match(user_id) is not None  # an Entra object id instead of a `29:` id
+    by_aad = is_entra_id(user_id)  # an Entra object id instead of a `29:` id
     async with sessions() as session:
         row = await get_personal_conversation(
             session, **({"aad_object_id": user_id} if by_aad else {"user_id": user_id})
