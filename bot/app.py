@@ -20,7 +20,6 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.client import SlackDirectory, make_client
-from bot.adapters.slack.sender import DeliverySettings
 from bot.adapters.slack.transport import SlackTransport
 from bot.adapters.slack.verify import (
     RefusalLog,
@@ -33,7 +32,7 @@ from bot.adapters.slack.verify import (
 from bot.aio import cancel_and_wait
 from bot.clock import Clock, SystemClock
 from bot.config import CharterConfig, EnvSettings
-from bot.delivery.engine import DeliveryEngine
+from bot.delivery.engine import DeliveryEngine, DeliverySettings
 from bot.deps import Deps, Wakeup
 from bot.domain.calendar import BusinessCalendar, holiday_dates, parse_slots, parse_workdays
 from bot.domain.durations import parse_duration

@@ -17,10 +17,10 @@ from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 from support.polling import eventually
 
-from bot.adapters.slack.sender import DeliverySettings
 from bot.app import Runtime, build_runtime, build_web_app
 from bot.clock import SettableClock
 from bot.config import parse_config
+from bot.delivery.engine import DeliverySettings
 from bot.sandbox.fake_slack import FakeSlack
 from e2e.world import CHANNELS, KST, PEOPLE, SECRET, START, TEST_CONFIG, TOKEN, bot_env  # noqa: F401 (KST)
 from storage.migrate import upgrade_async

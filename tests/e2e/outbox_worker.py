@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bot.adapters.slack.sender import DeliverySettings
 from bot.app import build_runtime
 from bot.config import EnvSettings, parse_config
+from bot.delivery.engine import DeliverySettings
 
 
 async def main() -> None:

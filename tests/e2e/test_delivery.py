@@ -18,7 +18,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import col
 from support.rows import ts_of
 
-from bot.adapters.slack.sender import DeliverySettings, OutboxSender
+from bot.adapters.slack.transport import SlackTransport
+from bot.delivery.engine import DeliveryEngine, DeliverySettings
 from bot.sandbox.fake_slack import FakeSlack
 from e2e.harness import TOKEN, Bot, start_bot
 from e2e.outbox_support import (
@@ -234,7 +235,9 @@ async def test_a_slow_batch_keeps_its_leases_against_another_sender(
     caplog.set_level(logging.WARNING, logger="charterbot.outbox")
     settings = replace(FAST, lease=0.6, timeout=3.0)
     bot.runtime.sender.settings = settings
-    other = OutboxSender(bot.deps, bot.runtime.client, settings)
+    other = DeliveryEngine(
+        bot.deps, {"slack": SlackTransport(bot.deps, bot.runtime.client)}, settings
+    )
     task = asyncio.create_task(other.run_forever())
     try:
         bot.fake.fail("chat.postMessage", delay=0.4, times=6)

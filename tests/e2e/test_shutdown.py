@@ -14,7 +14,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.adapters.slack.sender import OutboxSender
+from bot.adapters.slack.transport import SlackTransport
+from bot.delivery.engine import DeliveryEngine
 from bot.deps import Wakeup
 from e2e.harness import HARNESS_DELIVERY, Bot, start_bot
 
@@ -89,7 +90,8 @@ async def test_the_sender_stops_even_when_a_library_swallowed_its_cancellation(
 ) -> None:
     wakeup = _SwallowingWakeup()
     deps = replace(idle_bot.deps, outbox=wakeup)
-    sender = OutboxSender(deps, idle_bot.runtime.client, replace(HARNESS_DELIVERY, idle=60.0))
+    slack = SlackTransport(deps, idle_bot.runtime.client)
+    sender = DeliveryEngine(deps, {"slack": slack}, replace(HARNESS_DELIVERY, idle=60.0))
     task = asyncio.create_task(sender.run_forever())
     await asyncio.wait_for(wakeup.waiting.wait(), STOP_WITHIN)  # idle, inside the wait
     task.cancel()

@@ -22,12 +22,11 @@ from e2e.harness import serve_local
 from e2e.world import START, TEST_CONFIG, bot_env
 from sqlmodel import col, select
 
-from bot.adapters.slack.sender import DeliverySettings
 from bot.adapters.teams.delivery import TeamsDelivery
 from bot.app import build_runtime, build_web_app
 from bot.clock import SettableClock
 from bot.config import EnvSettings, parse_config
-from bot.delivery.engine import DeliveryEngine
+from bot.delivery.engine import DeliveryEngine, DeliverySettings
 from bot.domain.inquiry import Actor, Kind
 from bot.ports import MessageRef, ToPerson, ToRole, ToThread
 from bot.sandbox.fake_teams import FakeConnector
