@@ -47,30 +47,6 @@ async def list_message_refs(
     return list((await session.exec(stmt.order_by(col(MessageRefRecord.id)))).all())
 
 
-async def get_object_of_message(
-    session: AsyncSession,
-    *,
-    platform: str,
-    conversation_id: str,
-    message_id: str,
-    object_kind: str,
-    refs: Collection[str],
-) -> MessageRefRecord | None:
-    """Return the ref row saying which object a message is the `refs` of, or None.
-
-    With several refs (source, card) the one listed first wins.
-    """
-    stmt = select(MessageRefRecord).where(
-        col(MessageRefRecord.platform) == platform,
-        col(MessageRefRecord.conversation_id) == conversation_id,
-        col(MessageRefRecord.message_id) == message_id,
-        col(MessageRefRecord.object_kind) == object_kind,
-        col(MessageRefRecord.ref).in_(list(refs)),
-    )
-    found = {r.ref: r for r in (await session.exec(stmt)).all()}
-    return next((found[r] for r in refs if r in found), None)
-
-
 async def add_message_ref(
     session: AsyncSession,
     *,
