@@ -8,17 +8,22 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.durations import parse_duration
 from bot.services.reminders import send_due_nudges
 from bot.services.retention import purge_expired
+from bot.services.timers import Handler, fire_due_timers
 
 log = logging.getLogger("charterbot.scheduler")
 Job = Callable[[Deps], Awaitable[Any]]
 SWEEP_BATCH = 1000
 RETENTION_EVERY = 3600.0  # seconds between retention runs
 RETENTION_BATCH = 5000  # rows of each kind deleted per transaction
+
+# Every feature's timer handlers, by kind: add a feature's `TIMERS` mapping here.
+TIMER_HANDLERS: dict[str, Handler] = {}
 
 
 def scheduled_job(func: Job) -> Job:
@@ -37,16 +42,26 @@ def scheduled_job(func: Job) -> Job:
 
 @scheduled_job
 async def run_sweep_job(deps: Deps) -> int:
-    """Fire every due reminder (in batches) and wake the outbox sender."""
+    """Fire every due reminder and every due timer (in batches) and wake the outbox sender."""
     total = 0
-    while True:
-        async with deps.sessions.begin() as session:
-            fired = await send_due_nudges(session, deps, limit=SWEEP_BATCH)
-        total += fired
-        if fired:
-            deps.outbox.kick()
-        if fired < SWEEP_BATCH:
-            return total
+    for fire in (_fire_reminders, _fire_timers):
+        while True:
+            async with deps.sessions.begin() as session:
+                fired = await fire(session, deps)
+            total += fired
+            if fired:
+                deps.outbox.kick()
+            if fired < SWEEP_BATCH:
+                break
+    return total
+
+
+async def _fire_reminders(session: AsyncSession, deps: Deps) -> int:
+    return await send_due_nudges(session, deps, limit=SWEEP_BATCH)
+
+
+async def _fire_timers(session: AsyncSession, deps: Deps) -> int:
+    return await fire_due_timers(session, deps, TIMER_HANDLERS, limit=SWEEP_BATCH)
 
 
 @scheduled_job

@@ -227,3 +227,27 @@ class TeamsConversation(SQLModel, table=True):
     reference: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # JSON
     created_at: datetime = _dt()
     updated_at: datetime = _dt()
+
+
+class Timer(SQLModel, table=True):
+    """A one-shot wake-up of a feature's subject at a wall-clock time (a visit's host ladder, a
+    callback's next rung, a notice's reminder, a report falling due).
+
+    `key` names the timer (e.g. `callback:12:team`): planning the same key again moves a
+    pending timer instead of adding a second one. `kind` selects the handler the scheduler
+    calls (bot/scheduler.py TIMER_HANDLERS); the handler re-reads its subject and decides.
+    """
+
+    __tablename__ = "timers"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=sa.Column(sa.String(200), nullable=False, unique=True))
+    kind: str = Field(max_length=60)
+    subject_id: int = Field(index=True)
+    due_at: datetime = _dt()
+    state: str = Field(default="pending", max_length=12)  # pending | fired | cancelled | failed
+    payload: str = Field(default="{}", sa_column=sa.Column(sa.Text(), nullable=False))
+    attempts: int = 0
+    created_at: datetime = _dt()
+    fired_at: datetime | None = _dt(nullable=True)
+
+    __table_args__ = (sa.Index("ix_timers_due", "state", "due_at"),)

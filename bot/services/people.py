@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -126,12 +127,30 @@ _WELL_FORMED: dict[Platform, Callable[[object], bool]] = {
 }
 
 
-async def is_absent(session: AsyncSession, user_id: str, *, at: datetime) -> bool:
-    """Tell whether user_id is away at `at` (always False: there is no absence record yet).
+@dataclass(frozen=True)
+class Absence:
+    """Someone away until a time, with the colleague who stands in for them (if named)."""
 
-    The hook the nudge rules use: an absent assignee's manager is told at the deadline
-    instead of after `sla.escalation_grace`. `/away` (a later feature) will answer it from
-    its records and re-plan the reminders of the inquiries it affects.
+    user_id: str
+    until: datetime
+    delegate: str | None = None
+    reason: str = ""
+
+
+async def absence_of(session: AsyncSession, user_id: str, *, at: datetime) -> Absence | None:
+    """The absence of user_id at `at`, or None (always None: there is no absence record yet).
+
+    The one hook every feature asks before it alerts a person (nudges, visitor alerts,
+    callbacks): `/away` (issue 13) answers it from its records and platform presence.
     """
     del session, user_id, at
-    return False
+    return None
+
+
+async def is_absent(session: AsyncSession, user_id: str, *, at: datetime) -> bool:
+    """Tell whether user_id is away at `at` (see absence_of).
+
+    The hook the nudge rules use: an absent assignee's manager is told at the deadline
+    instead of after `sla.escalation_grace`.
+    """
+    return await absence_of(session, user_id, at=at) is not None

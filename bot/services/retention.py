@@ -15,6 +15,7 @@ from storage.repos.retention import (
     delete_finished_outbox,
     delete_processed_events,
 )
+from storage.repos.timers import delete_done_timers
 
 FINISHED_OUTBOX = ("sent", "cancelled", "failed")
 OPEN_STATUSES = tuple(
@@ -27,7 +28,7 @@ def _before(now: datetime, keep: str) -> datetime:
 
 
 async def purge_expired(session: AsyncSession, deps: Deps, *, limit: int) -> dict[str, int]:
-    """Delete old processed events, finished outbox rows, done reminders and expired receipts
+    """Delete old processed events, finished outbox rows, done reminders, expired receipts and done timers
     (at most `limit` of each); return how many rows of each went."""
     now = deps.clock.now()
     keep = deps.config.retention
@@ -42,4 +43,7 @@ async def purge_expired(session: AsyncSession, deps: Deps, *, limit: int) -> dic
             session, before=_before(now, keep.reminders), open_statuses=OPEN_STATUSES, limit=limit
         ),
         "receipts": await delete_expired_receipts(session, now=now, limit=limit),
+        "timers": await delete_done_timers(
+            session, before=_before(now, keep.reminders), limit=limit
+        ),
     }

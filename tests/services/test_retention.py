@@ -12,7 +12,7 @@ from support.rows import inquiry_row, reminder_row
 
 from bot import scheduler
 from bot.scheduler import build_scheduler, run_retention_job
-from storage.models import ActionReceipt, OutboxMessage, ProcessedEvent, Reminder
+from storage.models import ActionReceipt, OutboxMessage, ProcessedEvent, Reminder, Timer
 
 
 def _outbox(key: str, state: str, at: Any) -> OutboxMessage:
@@ -25,6 +25,10 @@ def _outbox(key: str, state: str, at: Any) -> OutboxMessage:
         available_at=at,
         created_at=at,
     )
+
+
+def _timer(key: str, state: str, at: Any) -> Timer:
+    return Timer(key=key, kind="test.ping", subject_id=1, due_at=at, state=state, created_at=at)
 
 
 async def test_retention_job_deletes_only_expired_rows(
@@ -56,21 +60,28 @@ async def test_retention_job_deletes_only_expired_rows(
                 reminder_row("done-pending", done.id, old, state="pending"),
                 ActionReceipt(key="r:old", created_at=old, expires_at=now - timedelta(hours=1)),
                 ActionReceipt(key="r:new", created_at=now, expires_at=now + timedelta(hours=1)),
+                _timer("t:old-fired", "fired", old),
+                _timer("t:old-cancelled", "cancelled", old),
+                _timer("t:old-pending", "pending", old),
+                _timer("t:new-fired", "fired", recent),
             ]
         )
     deleted = await run_retention_job(deps)
-    assert deleted == {"events": 1, "outbox": 3, "reminders": 2, "receipts": 1}
+    assert deleted == {"events": 1, "outbox": 3, "reminders": 2, "receipts": 1, "timers": 2}
     async with deps.sessions() as s:
         events = {e.event_id for e in (await s.exec(select(ProcessedEvent))).all()}
         outbox = {o.idempotency_key for o in (await s.exec(select(OutboxMessage))).all()}
         reminders = {r.key for r in (await s.exec(select(Reminder))).all()}
         receipts = {r.key for r in (await s.exec(select(ActionReceipt))).all()}
+        timers = {t.key for t in (await s.exec(select(Timer))).all()}
     assert events == {"Ev0NEW"}
     assert outbox == {"pending-old", "sent-new"}
     # an open inquiry keeps its fired reminders: their keys stop them being planned again
     assert reminders == {"open-sent", "done-recent", "done-pending"}
     assert receipts == {"r:new"}
+    assert timers == {"t:old-pending", "t:new-fired"}
     assert await run_retention_job(deps) == {
+        "timers": 0,
         "events": 0,
         "outbox": 0,
         "reminders": 0,
@@ -96,6 +107,7 @@ async def test_retention_periods_come_from_config(db_url: str) -> None:
             "outbox": 0,
             "reminders": 0,
             "receipts": 0,
+            "timers": 0,
         }
         assert build_scheduler(bot.deps).get_job("retention") is not None
     finally:
