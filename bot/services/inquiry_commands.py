@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -167,6 +167,12 @@ def history_entry(event: InquiryEvent, deps: Deps) -> dict[str, Any]:
     detail = "" if event.kind in ("assigned", "first_response", "resume") else event.note
     if event.kind == "eta":
         detail = event.new_value or ""
+    if event.kind == "calendar":
+        # the deadline before and after a calendar reload (ISO instants in the row)
+        moments = [
+            datetime.fromisoformat(v) if v else None for v in (event.old_value, event.new_value)
+        ]
+        detail = " → ".join(svc.fmt_time(m, deps) for m in moments)
     return {
         "at": svc.fmt_time(event.at, deps),
         "actor": event.actor_id,
