@@ -21,6 +21,7 @@ from bot.domain.commands import InquiryCommand, UsageError, parse_inquiry_comman
 from bot.domain.durations import too_far_ahead
 from bot.domain.inquiry import Actor
 from bot.errors import DomainError
+from bot.i18n import Phrase
 from bot.ports import Platform
 from bot.services import inquiries as svc
 from bot.services.inquiry_forms import assignee_choices
@@ -165,21 +166,34 @@ def history_entry(event: InquiryEvent, deps: Deps) -> dict[str, Any]:
     """One history row for display: who (an id, shown as a mention) and what, in words."""
     about = event.new_value if event.kind == "assigned" else None
     detail = "" if event.kind in ("assigned", "first_response", "resume") else event.note
-    if event.kind == "eta":
-        detail = event.new_value or ""
+    shown: str | Phrase = detail or ""
+    if event.kind == "eta" and (moment := _moment(event.new_value, deps)) is not None:
+        shown = Phrase("history.moment", {"at": svc.fmt_time(moment, deps)})
+    elif event.kind == "eta":
+        shown = event.new_value or ""
     if event.kind == "calendar":
         # the deadline before and after a calendar reload (ISO instants in the row)
-        moments = [
-            datetime.fromisoformat(v) if v else None for v in (event.old_value, event.new_value)
-        ]
-        detail = " → ".join(svc.fmt_time(m, deps) for m in moments)
+        old, new = _moment(event.old_value, deps), _moment(event.new_value, deps)
+        shown = Phrase(
+            "history.calendar_detail",
+            {"old": svc.fmt_time(old, deps), "new": svc.fmt_time(new, deps)},
+        )
     return {
         "at": svc.fmt_time(event.at, deps),
         "actor": event.actor_id,
         "kind": event.kind,
-        "detail": detail or "",
+        "detail": shown,
         "detail_user": about,
     }
+
+
+def _moment(value: str | None, deps: Deps) -> datetime | None:
+    """A moment stored in a history row (ISO, or `YYYY-MM-DD HH:MM` in the company's zone)."""
+    try:
+        moment = datetime.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=deps.tz)
 
 
 async def delivery_failures(session: AsyncSession) -> DeliveryFailures:

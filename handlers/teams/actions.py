@@ -281,7 +281,7 @@ async def _submitted(
 
 async def card_action(deps: Deps, inbound: Inbound) -> dict[str, Any]:
     """The invoke response to one `adaptiveCard/action` (refusals in Slack's words)."""
-    lang = language_of(deps, inbound)
+    lang = await language_of(deps, inbound)
     read = read_submission(inbound.value)
     verb = VERBS.get(read[0]) if read is not None else None
     if read is None or verb is None:

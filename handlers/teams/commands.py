@@ -81,7 +81,7 @@ async def handle_command(deps: Deps, context: TurnContext, inbound: Inbound) -> 
     """Run a command typed to the bot and answer it (an unknown text gets the command list)."""
     if not await _first_delivery(deps, inbound):
         return
-    lang = language_of(deps, inbound)
+    lang = await language_of(deps, inbound)
     user_id = teams_user_id(deps, inbound)
     words = command_words(inbound.text)
     staff = deps.is_staff(user_id)

@@ -30,7 +30,7 @@ from bot.adapters.teams.cards import (
 from bot.adapters.teams.forms import build_eta_form, build_new_inquiry_form, build_note_form
 from bot.adapters.teams.markup import Mentions, Names, TeamsMarkup, card_texts, escape_card_text, t
 from bot.errors import DomainError
-from bot.i18n import Lang, render
+from bot.i18n import Lang, Phrase, localise, render
 from bot.i18n.markup import Rendered
 from bot.services.inquiry_commands import (
     CommandResult,
@@ -172,7 +172,10 @@ def build_customer_show(result: CustomerShow, lang: Lang) -> dict[str, Any]:
     view = result.view
     facts = [
         {"title": t(lang, "customer.status"), "value": t(lang, f"status.{view.status}")},
-        {"title": t(lang, "customer.eta"), "value": view.eta or t(lang, "customer.no_eta")},
+        {
+            "title": t(lang, "customer.eta"),
+            "value": str(localise(lang, view.eta)) or t(lang, "customer.no_eta"),
+        },
     ]
     body: list[dict[str, Any]] = [
         text_block(
@@ -187,7 +190,7 @@ def build_customer_show(result: CustomerShow, lang: Lang) -> dict[str, Any]:
         for u in view.updates[-HISTORY_LINES:]:
             line = t(lang, "customer.update_line", at=u.at, what=_nested(lang, f"event.{u.kind}"))
             if u.text:
-                line += " — " + escape_card_text(clip(u.text, 300))
+                line += " — " + escape_card_text(clip(str(localise(lang, u.text)), 300))
             body.append(text_block(line, spacing="None", size="Small"))
     actions = []
     if not view.open:
@@ -230,7 +233,9 @@ def build_staff_show(
         line = tr("history.line", at=e["at"], actor=e["actor"], what=tr(f"event.{e['kind']}"))
         if e.get("detail_user"):
             line += " → " + TeamsMarkup(mentions=mentions, names=names).person(e["detail_user"])[0]
-        if e["detail"]:
+        if isinstance(e["detail"], Phrase):  # words of the bot's own, in the reader's language
+            line += " — " + tr(e["detail"].key, **e["detail"].params)
+        elif e["detail"]:
             line += " — " + escape_card_text(clip(e["detail"], 300))
         lines.append(line)
     if lines:
