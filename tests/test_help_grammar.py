@@ -9,8 +9,9 @@ from datetime import date
 
 import pytest
 
+from bot.domain.charter import parse_charter_command
 from bot.domain.commands import parse_inquiry_command
-from bot.domain.grammar import KEYS, SCOPES, SUBCOMMANDS
+from bot.domain.grammar import CHARTER_SUBCOMMANDS, KEYS, LANGUAGE_CHOICES, SCOPES, SUBCOMMANDS
 from bot.domain.when import parse_moment
 from bot.i18n import LANGS, template
 
@@ -63,3 +64,44 @@ def test_the_korean_help_names_every_korean_keyword() -> None:
             assert not hangul or any(a in text for a in hangul), aliases
     for aliases in KEYS.values():
         assert any(f"{a}:" in text for a in aliases if re.search("[가-힣]", a))
+
+
+# ------------------------------------------------------------------------------ `/charter`
+CHARTER_HELP = ("charter.help", "charter.help_staff")
+
+
+def _charter_examples(lang: str) -> list[tuple[str, str]]:
+    lines = [
+        line
+        for key in CHARTER_HELP
+        for line in template(lang, key).splitlines()  # type: ignore[arg-type]
+    ]
+    return [(m.group(1), m.group(2)) for line in lines if (m := EXAMPLE.match(line))]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_charter_help_has_examples(lang: str) -> None:
+    assert len(_charter_examples(lang)) >= 4
+
+
+@pytest.mark.parametrize(
+    ("example", "meaning"),
+    [pytest.param(a, b, id=f"{lang}: {a}") for lang in LANGS for a, b in _charter_examples(lang)],
+)
+def test_every_charter_help_example_parses_to_what_the_help_says(
+    example: str, meaning: str
+) -> None:
+    said = parse_charter_command(example.removeprefix("/charter "))
+    assert said.action == parse_charter_command(meaning.removeprefix("/charter ")).action
+    assert said.lang == parse_charter_command(meaning.removeprefix("/charter ")).lang
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_charter_help_names_every_subcommand(lang: str) -> None:
+    text = "\n".join(template(lang, key) for key in CHARTER_HELP)  # type: ignore[arg-type]
+    for canon, aliases in CHARTER_SUBCOMMANDS.items():
+        assert f"/charter {canon}" in text or any(f"/charter {a}" in text for a in aliases), canon
+    if lang == "ko":
+        for aliases in (*CHARTER_SUBCOMMANDS.values(), *LANGUAGE_CHOICES.values()):
+            hangul = [a for a in aliases if re.search("[가-힣]", a)]
+            assert any(a in text for a in hangul), aliases

@@ -32,6 +32,7 @@ from bot.adapters.teams.markup import Mentions, Names, TeamsMarkup, card_texts, 
 from bot.errors import DomainError
 from bot.i18n import Lang, Phrase, localise, render
 from bot.i18n.markup import Rendered
+from bot.services.charter import CharterResult, Lines
 from bot.services.inquiry_commands import (
     CommandResult,
     CustomerList,
@@ -68,6 +69,8 @@ def error_text(lang: Lang, error: DomainError, *, message: bool = True) -> str:
         params["action"] = _nested(lang, f"action.{params['action']}", message=message)
     if "status" in params:
         params["status"] = _nested(lang, f"status.{params['status']}", message=message)
+    if "scope" in params:  # a list scope in the reader's words (`팀`, not `team`)
+        params["scope"] = _nested(lang, f"scope.{params['scope']}", message=message)
     text = t(lang, error.key, message=message, **params)
     if error.usage:
         text += "\n\n" + t(lang, error.usage, message=message)
@@ -334,3 +337,24 @@ def build_form(
     return build_note_form(
         verb, number, lang, note=values.get("note", ""), errors=errors, extra=extra
     )
+
+
+def build_charter_reply(
+    result: CharterResult, lang: Lang, *, names: Names | None = None
+) -> dict[str, Any] | None:
+    """The answer to `charter …` typed to the bot (in the language it just chose, if so);
+    None for a replay."""
+    if isinstance(result, Lines):
+        lang = result.lang or lang
+        mentions = Mentions()
+        text = "\n\n".join(
+            t(lang, said.key, message=True, mentions=mentions, names=names, **said.params)
+            for said in result.lines
+        )
+        return build_text_message(text, mentions=mentions)
+    if isinstance(result, Usage):
+        text = t(lang, result.key, message=True, **result.params)
+        return text_message(text + "\n\n" + t(lang, result.usage, message=True))
+    if isinstance(result, Refused):
+        return text_message(error_text(lang, result.error))
+    return None
