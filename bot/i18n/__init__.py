@@ -54,6 +54,7 @@ __all__ = [
     "LANGS",
     "PERSON_PARAMS",
     "TIME_MARK",
+    "Day",
     "Lang",
     "Link",
     "Markup",
@@ -154,10 +155,31 @@ class When:
         )
 
 
+@dataclass(frozen=True)
+class Day:
+    """A parameter that is a calendar day, written for the reader: `12월 4일(금)` /
+    `Fri 4 Dec` (the year when it is not `today`'s). `str()` gives `YYYY-MM-DD`."""
+
+    day: date
+    today: date | None = None
+
+    def __str__(self) -> str:
+        return self.day.isoformat()
+
+    def text(self, lang: Lang) -> str:
+        """The day in lang's words."""
+        d, other_year = self.day, self.today is not None and self.day.year != self.today.year
+        if lang == "ko":
+            year = f"{d.year}년 " if other_year else ""
+            return f"{year}{d.month}월 {d.day}일({_KO_DAYS[d.weekday()]})"
+        year = f" {d.year}" if other_year else ""
+        return f"{_EN_DAYS[d.weekday()]} {d.day} {_EN_MONTHS[d.month - 1]}{year}"
+
+
 def localise(lang: Lang | None, value: Any) -> Any:
     """A parameter value for a reader of lang: a When in their words, anything else as is
     (no lang: a When as `YYYY-MM-DD HH:MM`)."""
-    if isinstance(value, When):
+    if isinstance(value, When | Day):
         return value.text(lang) if lang is not None else str(value)
     return value
 
@@ -165,7 +187,7 @@ def localise(lang: Lang | None, value: Any) -> Any:
 def _for_reader(lang: Lang, markup: Markup, name: str, value: Any) -> Any:
     if isinstance(value, dict) and TIME_MARK in value and TZ_MARK in value:
         value = When(datetime.fromisoformat(str(value[TIME_MARK])), ZoneInfo(str(value[TZ_MARK])))
-    if isinstance(value, When):
+    if isinstance(value, When | Day):
         return value.text(lang)
     if isinstance(value, Phrase):
         return render(lang, value.key, markup, **value.params)

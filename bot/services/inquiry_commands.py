@@ -18,13 +18,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.commands import InquiryCommand, UsageError, parse_inquiry_command
-from bot.domain.durations import too_far_ahead
 from bot.domain.inquiry import Actor
 from bot.errors import DomainError
 from bot.i18n import Phrase
 from bot.ports import Platform
 from bot.services import inquiries as svc
-from bot.services.inquiry_forms import assignee_choices
+from bot.services.inquiry_forms import assignee_choices, non_working_day
 from bot.services.intake import make_draft
 from bot.services.receipts import claim_action
 from bot.services.results import Replayed, Said
@@ -206,18 +205,11 @@ async def delivery_failures(session: AsyncSession) -> DeliveryFailures:
 def refuse_non_working_day(day: date | None, deps: Deps, cmd: InquiryCommand, usage: str) -> None:
     """A date-only due date, milestone or ETA on a non-working day is refused with the working
     days before and after it (a person who means it writes the date with `!`)."""
-    cal = deps.calendar
-    if day is None or cmd.force or cal.is_business_day(day):
+    if day is None or cmd.force:
         return
-    if too_far_ahead(day, deps.clock.now().astimezone(deps.tz).date()):
-        return  # the use case refuses it as too far
-    raise DomainError(
-        "inquiry.error.non_working_day",
-        usage=usage,
-        date=day.isoformat(),
-        before=cal.previous_business_day(day).isoformat(),
-        after=cal.next_business_day(day).isoformat(),
-    )
+    problem = non_working_day(day, deps)
+    if problem is not None:
+        raise DomainError("inquiry.error.non_working_day", usage=usage, **problem)
 
 
 def _ref(cmd: InquiryCommand) -> int:

@@ -254,7 +254,7 @@ async def _submitted(
     """A form's values as the request to perform, or the form again with its errors."""
     if verb == ActionVerb.CREATE:
         today = deps.clock.now().astimezone(deps.tz).date()
-        form, errors = read_new_inquiry_form(fields, today, None)
+        form, errors = read_new_inquiry_form(fields, today, None, deps)
         if errors or form is None:
             shown = form_error_texts(lang, errors, {})
             return card_response(build_new_inquiry_form(lang, values=fields, errors=shown))
