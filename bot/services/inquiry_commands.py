@@ -20,7 +20,7 @@ from bot.deps import Deps
 from bot.domain.commands import InquiryCommand, UsageError, parse_inquiry_command
 from bot.domain.inquiry import Actor
 from bot.errors import DomainError
-from bot.i18n import Phrase
+from bot.i18n import Day, Phrase
 from bot.ports import Platform
 from bot.services import inquiries as svc
 from bot.services.inquiry_forms import assignee_choices, non_working_day
@@ -238,7 +238,7 @@ async def _new(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCo
         {
             "number": inq.number,
             "title": inq.title,
-            "deadline": svc.fmt_time(inq.deadline_at, deps, zone=caller.zone),
+            "deadline": svc.fmt_time(inq.deadline_at, deps, zone=caller.zone, relative=True),
         },
     )
 
@@ -295,7 +295,8 @@ async def _eta(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCo
         refuse_non_working_day(cmd.eta.day, deps, cmd, "inquiry.usage.eta")
     eta = svc.resolve_eta(cmd.eta, deps)
     inq = await svc.set_eta(session, deps, _ref(cmd), actor, eta)
-    return Said("inquiry.eta_set", {"number": inq.number, "eta": svc.fmt_time(eta, deps)})
+    eta_text = svc.fmt_time(eta, deps, relative=True)  # an answer read at once: `내일 15:00`
+    return Said("inquiry.eta_set", {"number": inq.number, "eta": eta_text})
 
 
 async def _progress(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand) -> Said:
@@ -311,9 +312,10 @@ async def _milestone(
     assert cmd.day is not None
     refuse_non_working_day(cmd.day, deps, cmd, "inquiry.usage.milestone")
     inq = await svc.add_milestone(session, deps, _ref(cmd), actor, cmd.day, cmd.text)
+    today = deps.clock.now().astimezone(deps.tz).date()
     return Said(
         "inquiry.milestone_added",
-        {"number": inq.number, "date": cmd.day.isoformat(), "stage": cmd.text},
+        {"number": inq.number, "date": Day(cmd.day, today), "stage": cmd.text},
     )
 
 
@@ -328,7 +330,7 @@ async def _resume(session: AsyncSession, deps: Deps, caller: Caller, cmd: Inquir
     inq = await svc.resume_inquiry(session, deps, _ref(cmd), actor)
     return Said(
         "inquiry.resumed",
-        {"number": inq.number, "deadline": svc.fmt_time(inq.deadline_at, deps)},
+        {"number": inq.number, "deadline": svc.fmt_time(inq.deadline_at, deps, relative=True)},
     )
 
 

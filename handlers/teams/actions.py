@@ -131,7 +131,7 @@ def snoozed_text(lang: Lang, snoozed: Snoozed, deps: Deps) -> str:
         owed = ", ".join(render(lang, f"owed.{o}", markup).text for o in obligations)
         item = render(lang, "nudge.snoozed_item", markup, number=number, what=Rendered(owed))
         items.append(item.text)
-    until = svc.fmt_time(snoozed.until, deps)
+    until = svc.fmt_time(snoozed.until, deps, relative=True)
     return t(lang, "nudge.snoozed", message=True, what=Rendered(", ".join(items)), until=until)
 
 

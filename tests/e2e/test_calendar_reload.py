@@ -237,7 +237,7 @@ async def test_calendar_reload_moves_an_open_deadline_and_writes_it_to_the_histo
 
     # the history shows it, in the reader's language
     ko = await server.command("USTAFF1", "show 1")
-    assert "영업일 달력이 바뀌어 마감을 다시 계산함" in ko
+    assert "영업일 변경에 따른 기한 재계산" in ko
     en = await server.command("USTAFF2", "show 1")
     assert "deadline recomputed: the business calendar changed" in en
     # and the card in the triage channel is updated (the outbox drained by the server)

@@ -50,7 +50,7 @@ async def test_own_language_wins_over_the_teams_locale(teams: TeamsBot) -> None:
     # stored for the person under every id config knows them by (Slack too)
     assert sorted((r.user_id, r.lang) for r in rows) == [(ALEX, "ko"), ("USTAFF2", "ko")]
     created = await ask(teams, "inquiry new support Login fails", user=ALEX, locale="en-US")
-    assert "**#1** 등록됨" in text_of(created)
+    assert "**#1로** 등록했습니다" in text_of(created)
     # a message the outbox sends Alex is Korean too
     await ask(teams, "inquiry new support Printer jam", user=CUSTOMER)
     await ask(teams, "inquiry assign 2 <at>Alex</at>", entities=[MENTION_ALEX], user=STAFF)

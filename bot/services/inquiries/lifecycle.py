@@ -60,10 +60,10 @@ def resolve_eta(spec: EtaSpec, deps: Deps) -> datetime:
     if spec.relative is not None:
         try:
             duration = parse_duration(spec.relative)
-        except DurationError as exc:
+        except DurationError:
             raise DomainError(
-                "inquiry.error.bad_duration", usage="inquiry.usage.eta", detail=str(exc)
-            ) from None
+                "inquiry.error.bad_duration", usage="inquiry.usage.eta", duration=spec.relative
+            ) from None  # the reason in the reader's words: never DurationError's English
         moment = deps.calendar.add(now, duration)
     else:
         assert spec.day is not None
