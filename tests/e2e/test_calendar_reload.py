@@ -28,7 +28,7 @@ from bot.sandbox.fake_slack import FakeSlack
 from e2e.harness import start_world_fake
 from e2e.world import KST, SECRET, TOKEN
 from storage.db import make_engine, make_sessions
-from storage.models import Inquiry, InquiryEvent
+from storage.models import Inquiry, InquiryEvent, Reminder
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -203,6 +203,18 @@ async def _inquiry(db_url: str, number: int) -> tuple[Inquiry, list[InquiryEvent
         await engine.dispose()
 
 
+async def _pending_reminders(db_url: str, inquiry_id: int) -> list[Reminder]:
+    engine = make_engine(db_url)
+    try:
+        async with make_sessions(engine)() as session:
+            rows = await session.exec(select(Reminder).where(Reminder.inquiry_id == inquiry_id))
+            found = [r for r in rows.all() if r.state == "pending"]
+            assert found, "an open voc inquiry has pending reminders"
+            return found
+    finally:
+        await engine.dispose()
+
+
 async def test_calendar_reload_moves_an_open_deadline_and_writes_it_to_the_history(
     server: Server,
 ) -> None:
@@ -230,6 +242,9 @@ async def test_calendar_reload_moves_an_open_deadline_and_writes_it_to_the_histo
     after, events = await _inquiry(server.db_url, 1)
     assert after.deadline_at is not None and after.deadline_at > before.deadline_at
     assert after.deadline_at.astimezone(KST).date() not in closed
+    # the reminders were planned again on the new calendar: none falls on a closed day
+    for reminder in await _pending_reminders(server.db_url, after.id or 0):
+        assert reminder.due_at.astimezone(KST).date() not in closed, reminder
     event = next(e for e in events if e.kind == "calendar")
     assert event.old_value is not None and event.new_value is not None
     assert datetime.fromisoformat(event.new_value) == after.deadline_at
