@@ -63,6 +63,7 @@ __all__ = [
     "Rendered",
     "When",
     "catalogue",
+    "dated",
     "guess_lang",
     "is_people_param",
     "is_person_param",
@@ -185,6 +186,8 @@ def localise(lang: Lang | None, value: Any) -> Any:
 
 
 def _for_reader(lang: Lang, markup: Markup, name: str, value: Any) -> Any:
+    if isinstance(value, dict) and DAY_MARK in value:
+        value = Day(date.fromisoformat(str(value[DAY_MARK])))
     if isinstance(value, dict) and TIME_MARK in value and TZ_MARK in value:
         value = When(datetime.fromisoformat(str(value[TIME_MARK])), ZoneInfo(str(value[TZ_MARK])))
     if isinstance(value, When | Day):
@@ -280,6 +283,13 @@ def span_text(lang: Lang, span: str) -> str:
 
 
 TZ_MARK = "$z"
+DAY_MARK = "$d"  # a parameter {"$d": "YYYY-MM-DD"} is a day, written for the reader
+
+
+def dated(day: date | None) -> dict[str, str] | None:
+    """Mark a calendar day inside message parameters stored as JSON (`render` writes it as
+    `12월 25일(금)` / `Fri 25 Dec` for each reader)."""
+    return None if day is None else {DAY_MARK: day.isoformat()}
 
 
 def timed(moment: datetime | None, tz: ZoneInfo | None = None) -> dict[str, str] | None:

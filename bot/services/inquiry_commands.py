@@ -9,6 +9,7 @@ ids, never platform markup: each adapter renders them its own way.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -170,6 +171,12 @@ def history_entry(event: InquiryEvent, deps: Deps) -> dict[str, Any]:
         shown = Phrase("history.moment", {"at": svc.fmt_time(moment, deps)})
     elif event.kind == "eta":
         shown = event.new_value or ""
+    if event.kind == "milestone" and event.new_value:
+        planned = json.loads(event.new_value)
+        shown = Phrase(
+            "history.milestone_detail",
+            {"date": Day(date.fromisoformat(planned["date"])), "stage": planned.get("stage", "")},
+        )
     if event.kind == "calendar":
         # the deadline before and after a calendar reload (ISO instants in the row)
         old, new = _moment(event.old_value, deps), _moment(event.new_value, deps)

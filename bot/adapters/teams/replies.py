@@ -192,7 +192,9 @@ def build_customer_show(result: CustomerShow, lang: Lang) -> dict[str, Any]:
         body.append(text_block(f"**{t(lang, 'customer.updates')}**", separator=True))
         for u in view.updates[-HISTORY_LINES:]:
             line = t(lang, "customer.update_line", at=u.at, what=_nested(lang, f"event.{u.kind}"))
-            if u.text:
+            if isinstance(u.text, Phrase):  # the bot's own words, in the reader's language
+                line += " — " + t(lang, u.text.key, **u.text.params)
+            elif u.text:
                 line += " — " + escape_card_text(clip(str(localise(lang, u.text)), 300))
             body.append(text_block(line, spacing="None", size="Small"))
     actions = []

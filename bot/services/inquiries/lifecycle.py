@@ -15,7 +15,7 @@ from bot.domain.inquiry import Actor, Kind
 from bot.domain.sla import end_of_business_day, reopen_window, shift_for_pause
 from bot.domain.text import sanitize
 from bot.errors import Conflict, DomainError
-from bot.i18n import timed
+from bot.i18n import Day, dated, timed
 from bot.ports import MessageRef, ToPerson
 from bot.services.formatting import fmt_time
 from bot.services.inquiries.access import check_assignable, load_for
@@ -153,7 +153,7 @@ async def add_milestone(
     refuse_far(day, deps, now, "inquiry.usage.milestone")
     if end_of_business_day(day, deps.calendar) < now:
         raise DomainError(
-            "inquiry.error.due_in_past", usage="inquiry.usage.milestone", due=day.isoformat()
+            "inquiry.error.due_in_past", usage="inquiry.usage.milestone", due=Day(day)
         )
     touch(inquiry, "milestone", deps, now)
     event = await record_event(
@@ -167,7 +167,7 @@ async def add_milestone(
     )
     await sync_card(session, inquiry, event, deps)
     await tell_requester(
-        session, inquiry, event, deps, "inquiry.notify.milestone", date=day.isoformat(), stage=stage
+        session, inquiry, event, deps, "inquiry.notify.milestone", date=dated(day), stage=stage
     )
     return inquiry
 

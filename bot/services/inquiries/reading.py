@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -13,7 +13,7 @@ from bot.deps import Deps
 from bot.domain.inquiry import Actor, Kind, Status
 from bot.domain.sla import deadline_state, verdicts
 from bot.errors import Forbidden
-from bot.i18n import When
+from bot.i18n import Day, Phrase, When
 from bot.ports import Platform
 from bot.services.formatting import fmt_time
 from bot.services.inquiries.access import find_visible
@@ -28,7 +28,7 @@ class CustomerUpdate:
 
     at: When | str
     kind: str
-    text: When | str  # an ETA's update is the moment itself
+    text: When | Phrase | str  # an ETA's update is the moment itself; a stage with its day
 
 
 @dataclass(frozen=True)
@@ -168,6 +168,15 @@ def _eta_of(event: InquiryEvent, deps: Deps, *, zone: bool) -> When | str:
     return fmt_time(moment if moment.tzinfo else moment.replace(tzinfo=deps.tz), deps, zone=zone)
 
 
+def _milestone_of(event: InquiryEvent) -> Phrase | str:
+    """A planned stage for display: its day written for the reader, and the stage."""
+    if event.kind != "milestone" or not event.new_value:
+        return ""
+    planned = json.loads(event.new_value)
+    day = Day(date.fromisoformat(planned["date"]))
+    return Phrase("history.milestone_detail", {"date": day, "stage": planned.get("stage", "")})
+
+
 def describe_for_customer(
     inquiry: Inquiry,
     deps: Deps,
@@ -186,7 +195,7 @@ def describe_for_customer(
             at=fmt_time(e.at, deps, zone=zone),
             kind=e.kind,
             # an ETA's text is the moment itself, written for the reader (in the company's zone)
-            text=_eta_of(e, deps, zone=zone) or _public_text(e),
+            text=_eta_of(e, deps, zone=zone) or _milestone_of(e) or _public_text(e),
         )
         for e in events or []
         if e.kind in PUBLIC_EVENTS

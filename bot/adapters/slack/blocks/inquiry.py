@@ -439,6 +439,14 @@ def build_customer_actions(view: CustomerView, lang: Lang) -> dict[str, Any] | N
     }
 
 
+def _update_text(lang: Lang, text: Any) -> str:
+    """A customer update's text after its line: the bot's own words (a Phrase) in lang, or
+    user text escaped."""
+    if isinstance(text, Phrase):
+        return f" — {t(lang, text.key, **text.params)}"
+    return f" — {escape(literal(clip(str(localise(lang, text)), 300)))}" if text else ""
+
+
 def build_customer_history(view: CustomerView, lang: Lang) -> list[dict[str, Any]]:
     """A customer's `/inquiry show`: status, the promised ETA, the updates sent to them and,
     once resolved, the Reopen button (the only action a requester has)."""
@@ -460,7 +468,7 @@ def build_customer_history(view: CustomerView, lang: Lang) -> list[dict[str, Any
         blocks.append({"type": "divider"})
         lines = [f"*{t(lang, 'customer.updates')}*"] + [
             t(lang, "customer.update_line", at=u.at, what=t(lang, f"event.{u.kind}"))
-            + (f" — {escape(literal(clip(str(localise(lang, u.text)), 300)))}" if u.text else "")
+            + _update_text(lang, u.text)
             for u in view.updates
         ]
         blocks += line_sections(lines)
