@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -45,6 +46,7 @@ from bot.ports import Directory, Platform, Transport
 if TYPE_CHECKING:
     from bot.adapters.teams.delivery import TeamsDelivery
     from bot.adapters.teams.host import TeamsEndpoint, TokenSource
+    from bot.services.calendar_reload import CalendarApplied
 from bot.services.people import Languages
 from handlers import register_all
 from storage.db import make_engine, make_sessions, ping
@@ -68,6 +70,35 @@ def build_calendar(config: CharterConfig, now: datetime) -> BusinessCalendar:
         holiday_years=lambda year: public_holidays(country, [year]),
         extra_workdays=holiday_dates(cal.extra_workdays),
     )
+
+
+async def reload_calendar(deps: Deps) -> CalendarApplied | None:
+    """Read the config file again and apply its `[calendar]` to the running process: swap the
+    calendar, then recompute open inquiries' deadlines and reminders (bot.services.calendar_reload).
+
+    Only the calendar changes (other sections need a restart). A config that does not load
+    leaves the old calendar in force and is logged; None then.
+    """
+    from bot.config import ConfigError, config_path, load_config
+    from bot.services.calendar_reload import apply_calendar
+
+    try:
+        fresh = load_config(config_path(deps.env))
+        calendar = build_calendar(fresh, deps.clock.now())
+    except (ConfigError, ValueError) as exc:
+        log.error("calendar reload refused, the old calendar stays: %s", exc)
+        return None
+    if fresh.timezone != deps.config.timezone:
+        log.warning("calendar reload: a new timezone needs a restart; keeping the old one")
+        calendar = dataclasses.replace(calendar, tz=deps.calendar.tz)
+    deps.use_calendar(deps.config.model_copy(update={"calendar": fresh.calendar}), calendar)
+    applied = await apply_calendar(deps)
+    log.info(
+        "calendar reloaded: %d open inquiries checked, deadline moved for %s",
+        applied.checked,
+        ", ".join(f"#{n}" for n in applied.moved) or "none",
+    )
+    return applied
 
 
 def build_policy(config: CharterConfig) -> SlaPolicy:

@@ -1,5 +1,5 @@
 """`charterbot` command line: serve, worker, db upgrade, check-config, teams-package,
-calendar show."""
+calendar show and reload."""
 
 from __future__ import annotations
 
@@ -12,8 +12,12 @@ import signal
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bot.config import ConfigError, EnvSettings, config_path, load_config
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
 
 SETUP_HINT = "see README.md, section 'Slack app setup'"
 
@@ -146,6 +150,7 @@ async def _serve(env: EnvSettings, *, web_part: bool, background: bool) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    _reload_on_sighup(runtime.deps)
     app = build_web_app(runtime, run_sender=background)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
@@ -168,6 +173,61 @@ async def _serve(env: EnvSettings, *, web_part: bool, background: bool) -> None:
     await runner.cleanup()
 
 
+def _reload_on_sighup(deps: Deps) -> None:
+    """SIGHUP reloads the `[calendar]` of the config file (one reload at a time; a signal
+    during a reload runs one more afterwards, so the last change is never missed)."""
+    from bot.app import reload_calendar
+
+    loop = asyncio.get_running_loop()
+    state: dict[str, Any] = {"task": None, "again": False}
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def run() -> None:
+        while True:
+            state["again"] = False
+            await reload_calendar(deps)
+            if not state["again"]:
+                return
+
+    def on_hup() -> None:
+        logging.getLogger("charterbot").info("SIGHUP: reloading the calendar")
+        if state["task"] is not None and not state["task"].done():
+            state["again"] = True
+            return
+        task = loop.create_task(run(), name="calendar-reload")
+        state["task"] = task
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    loop.add_signal_handler(signal.SIGHUP, on_hup)
+
+
+def cmd_calendar_reload(_args: argparse.Namespace, env: EnvSettings) -> int:
+    """Check the config, then tell the running server and worker to reload their calendar."""
+    from bot.control import run_dir, send_reload
+
+    path = config_path(env)
+    load_config(path)  # a bad config is reported here (ConfigError), and nothing is sent
+    results = send_reload(env)
+    for r in results:
+        if r.sent:
+            print(
+                f"sent SIGHUP to charterbot {r.role} (pid {r.pid}): it reloads {path or 'the defaults'}"
+            )
+        elif r.pid is not None:
+            print(
+                f"{r.path}: pid {r.pid} is not a running charterbot (stale file)", file=sys.stderr
+            )
+    if not any(r.sent for r in results):
+        print(
+            f"charterbot: no running charterbot found (no live pid file in {run_dir(env).resolve()}; "
+            "set CHARTERBOT_RUN_DIR as for `charterbot serve`)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, env: EnvSettings) -> int:
     """Run the web server (and the outbox sender unless --no-scheduler)."""
     slack_wanted = bool(env.SLACK_BOT_TOKEN or env.SLACK_SIGNING_SECRET or env.SLACK_APP_TOKEN)
@@ -181,7 +241,10 @@ def cmd_serve(args: argparse.Namespace, env: EnvSettings) -> int:
         return 2
     if _database_unusable(env):
         return 2
-    asyncio.run(_serve(env, web_part=True, background=not args.no_scheduler))
+    from bot.control import pid_file
+
+    with pid_file(env, "serve"):
+        asyncio.run(_serve(env, web_part=True, background=not args.no_scheduler))
     return 0
 
 
@@ -196,7 +259,10 @@ def cmd_worker(_args: argparse.Namespace, env: EnvSettings) -> int:
         return 2
     if _database_unusable(env):
         return 2
-    asyncio.run(_worker(env))
+    from bot.control import pid_file
+
+    with pid_file(env, "worker"):
+        asyncio.run(_worker(env))
     return 0
 
 
@@ -210,6 +276,7 @@ async def _worker(env: EnvSettings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    _reload_on_sighup(runtime.deps)
     from bot.app import dispose, start_background, stop_background
 
     start_background(runtime)
@@ -310,6 +377,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show.add_argument("year", type=int)
     show.set_defaults(func=cmd_calendar_show)
+    reload = calendar_sub.add_parser(
+        "reload",
+        help="make the running server and worker reload [calendar] (SIGHUP)",
+        description=(
+            "Validate the config, then send SIGHUP to the running `charterbot serve` and "
+            "`charterbot worker` (their pid files in CHARTERBOT_RUN_DIR, default the current "
+            "directory). They reload extra_holidays and extra_workdays and recompute open "
+            "inquiries' deadlines and reminders; a moved deadline is written to the inquiry's "
+            "history."
+        ),
+    )
+    reload.set_defaults(func=cmd_calendar_reload)
     check = sub.add_parser("check-config", help="validate a config file")
     check.add_argument("path", nargs="?", type=Path, default=None)
     check.set_defaults(func=cmd_check_config)

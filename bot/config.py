@@ -39,6 +39,8 @@ class EnvSettings(BaseSettings):
     SLACK_API_URL: str = "https://slack.com/api/"
     DATABASE_URL: str = "sqlite+aiosqlite:///charterbot.db"
     CHARTERBOT_CONFIG: str = ""
+    # where `serve` and `worker` write their pid files (`charterbot calendar reload` reads them)
+    CHARTERBOT_RUN_DIR: str = ""
     HOST: str = "0.0.0.0"
     PORT: int = 3000
     # Microsoft Teams (single tenant). Without TEAMS_APP_ID Teams is off (/api/messages is a

@@ -66,6 +66,16 @@ class Deps:
     # How many listeners may do their post-ack work at once (see handlers/errors.py).
     work_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))
 
+    def use_calendar(self, config: CharterConfig, calendar: BusinessCalendar) -> None:
+        """Swap in a reloaded `[calendar]` (and the config that carries it).
+
+        The one change Deps allows at run time (`charterbot calendar reload`, SIGHUP): both
+        fields are replaced together between two awaits of the one event loop, so every use
+        case that starts afterwards computes on the new calendar and none sees half of it.
+        """
+        object.__setattr__(self, "config", config)
+        object.__setattr__(self, "calendar", calendar)
+
     @property
     def tz(self) -> ZoneInfo:
         """The configured time zone."""

@@ -165,7 +165,7 @@ async def handle_new_inquiry_submission(
     values = parse_view_state(view)
     # Names only matter for the error text, so they are looked up only when one is picked.
     assignable = await assignee_choices(deps, user_id) if values.get(Block.ASSIGNEE) else []
-    form, errors = read_new_inquiry_form(values, today, assignable)
+    form, errors = read_new_inquiry_form(values, today, assignable, deps)
     meta = modal_source(read_metadata(view))
     shown = form_errors(lang, errors)
     if meta is None:

@@ -53,7 +53,7 @@ def snoozed_text(lang: Lang, snoozed: Snoozed, deps: Deps) -> str:
         )
         for number, obligations in snoozed.items
     )
-    return t(lang, "nudge.snoozed", what=what, until=fmt_time(snoozed.until, deps))
+    return t(lang, "nudge.snoozed", what=what, until=fmt_time(snoozed.until, deps, relative=True))
 
 
 async def handle_snooze_action(

@@ -112,6 +112,15 @@ class UserProfile(SQLModel, table=True):
     fetched_at: datetime = _dt()
 
 
+class PersonLanguage(SQLModel, table=True):
+    """A person's own choice of language (`/charter language ko|en`), over their locale."""
+
+    __tablename__ = "person_languages"
+    user_id: str = Field(primary_key=True, max_length=ID)
+    lang: str = Field(max_length=8)
+    set_at: datetime = _dt()
+
+
 class OutboxMessage(SQLModel, table=True):
     """A notification waiting to be delivered (written in the same transaction as its cause)."""
 

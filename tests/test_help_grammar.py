@@ -9,8 +9,9 @@ from datetime import date
 
 import pytest
 
+from bot.domain.charter import parse_charter_command
 from bot.domain.commands import parse_inquiry_command
-from bot.domain.grammar import KEYS, SCOPES, SUBCOMMANDS
+from bot.domain.grammar import CHARTER_SUBCOMMANDS, KEYS, LANGUAGE_CHOICES, SCOPES, SUBCOMMANDS
 from bot.domain.when import parse_moment
 from bot.i18n import LANGS, template
 
@@ -63,3 +64,77 @@ def test_the_korean_help_names_every_korean_keyword() -> None:
             assert not hangul or any(a in text for a in hangul), aliases
     for aliases in KEYS.values():
         assert any(f"{a}:" in text for a in aliases if re.search("[가-힣]", a))
+
+
+# ------------------------------------------------------------------------------ `/charter`
+CHARTER_HELP = ("charter.help", "charter.help_staff")
+
+
+def _charter_examples(lang: str) -> list[tuple[str, str]]:
+    lines = [
+        line
+        for key in CHARTER_HELP
+        for line in template(lang, key).splitlines()  # type: ignore[arg-type]
+    ]
+    return [(m.group(1), m.group(2)) for line in lines if (m := EXAMPLE.match(line))]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_charter_help_has_examples(lang: str) -> None:
+    assert len(_charter_examples(lang)) >= 4
+
+
+@pytest.mark.parametrize(
+    ("example", "meaning"),
+    [pytest.param(a, b, id=f"{lang}: {a}") for lang in LANGS for a, b in _charter_examples(lang)],
+)
+def test_every_charter_help_example_parses_to_what_the_help_says(
+    example: str, meaning: str
+) -> None:
+    said = parse_charter_command(example.removeprefix("/charter "))
+    assert said.action == parse_charter_command(meaning.removeprefix("/charter ")).action
+    assert said.lang == parse_charter_command(meaning.removeprefix("/charter ")).lang
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_charter_help_names_every_subcommand(lang: str) -> None:
+    text = "\n".join(template(lang, key) for key in CHARTER_HELP)  # type: ignore[arg-type]
+    for canon, aliases in CHARTER_SUBCOMMANDS.items():
+        assert f"/charter {canon}" in text or any(f"/charter {a}" in text for a in aliases), canon
+    if lang == "ko":
+        for aliases in (*CHARTER_SUBCOMMANDS.values(), *LANGUAGE_CHOICES.values()):
+            hangul = [a for a in aliases if re.search("[가-힣]", a)]
+            assert any(a in text for a in hangul), aliases
+
+
+# ------------------------------------------------------------------ the Teams command list
+def _teams_spans(lang: str) -> list[str]:
+    text = "\n".join(
+        template(lang, key)  # type: ignore[arg-type]
+        for key in ("inquiry.help_teams", "inquiry.help_teams_staff")
+    )
+    return [s for s in CODE.findall(text) if "‹" not in s and "|" not in s]
+
+
+@pytest.mark.parametrize(
+    "span", [pytest.param(s, id=f"{lang}: {s}") for lang in LANGS for s in _teams_spans(lang)]
+)
+def test_every_complete_example_in_the_teams_help_is_read(span: str) -> None:
+    """A typed example (`문의 목록`, `헌장 정책`) parses as its command; a number (`42번`) as a
+    reference; a date or duration (`tomorrow`, `+3bd`) is read by the date parser."""
+    from bot.domain.commands import parse_ref, split_command
+    from bot.domain.grammar import charter_name
+    from handlers.teams.commands import command_words
+
+    head = span.split()[0]
+    if parse_ref(span) is not None:  # an inquiry number as written: `42`, `#42`, `제42호`
+        return
+    if charter_name(head):
+        assert parse_charter_command(span.partition(" ")[2]).action in CHARTER_SUBCOMMANDS
+    elif (split := split_command(span)) is not None or command_words(span) is not None:
+        words = split[1] if split is not None else command_words(span)
+        assert words is not None
+        if words != "help":
+            parse_inquiry_command(words, HELP_TODAY)
+    else:
+        assert parse_moment(span, HELP_TODAY) is not None, span

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.adapters.slack.text import t
-from bot.i18n import span_text, timed, when, with_times
+from bot.i18n import Day, Phrase, When, dated, span_text, timed, when, with_times
 
 SEOUL = ZoneInfo("Asia/Seoul")
 TODAY = date(2026, 11, 30)
@@ -63,3 +63,34 @@ def test_verdicts_read_korean_durations() -> None:
     text = t("ko", "card.verdict.resolution_late", took="3h 20m", late="40m")
     assert text == "해결까지 3시간 20분 — 40분 지연"
     assert t("en", "card.verdict.resolution_late", took="3h 20m", late="40m").count("3h 20m") == 1
+
+
+# Parameters written for the reader at render time: When, Day, the JSON marks of stored
+# messages (a zoned moment, a day), and Phrase entries (issue 17, point "format at render").
+@pytest.mark.parametrize(
+    ("value", "ko", "en"),
+    [
+        (When(kst(2026, 12, 4, 15), SEOUL), "12월 4일(금) 15:00", "Fri 4 Dec, 15:00"),
+        (
+            When(kst(2026, 11, 30, 9), SEOUL, today=TODAY, relative=True),
+            "오늘 09:00",
+            "today, 09:00",
+        ),
+        (Day(date(2026, 12, 25)), "12월 25일(금)", "Fri 25 Dec"),
+        (Day(date(2027, 1, 4), TODAY), "2027년 1월 4일(월)", "Mon 4 Jan 2027"),
+        (dated(date(2026, 12, 25)), "12월 25일(금)", "Fri 25 Dec"),
+        (timed(kst(2026, 12, 4, 15), SEOUL), "12월 4일(금) 15:00", "Fri 4 Dec, 15:00"),
+        (Phrase("language.ko"), "한국어", "Korean"),
+        ([Phrase("weekday.mon"), Phrase("weekday.fri")], "월·금", "Mon, Fri"),
+    ],
+)
+def test_parameters_are_written_for_the_reader(value: object, ko: str, en: str) -> None:
+    assert t("ko", "history.moment", at=value) == ko
+    assert t("en", "history.moment", at=value) == en
+
+
+def test_durations_named_duration_are_in_korean_words() -> None:
+    assert t("ko", "charter.policies.before", duration="30d") == "30일 전"
+    assert t("ko", "charter.policies.voc", kind="고객의소리", duration="1bd").endswith(
+        "1영업일 안에 알려 드립니다."
+    )

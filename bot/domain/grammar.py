@@ -56,6 +56,25 @@ KEYS: dict[str, tuple[str, ...]] = {
 # the command's own name, typed as a message (Teams) or after `/` (Slack)
 COMMAND_NAMES: tuple[str, ...] = ("inquiry", "문의")
 
+# `/charter` subcommand -> aliases (a new subcommand is one row here and one in
+# bot.services.charter.SUBCOMMANDS)
+CHARTER_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
+    "help": ("help", "?", "도움말", "도움"),
+    "policies": ("policies", "policy", "sla", "정책", "기준"),
+    "teams": ("teams", "team", "팀", "팀목록"),
+    "roles": ("roles", "role", "역할", "권한"),
+    "language": ("language", "lang", "언어"),
+}
+
+# `/charter language` choice -> aliases
+LANGUAGE_CHOICES: dict[str, tuple[str, ...]] = {
+    "ko": ("ko", "korean", "한국어", "한국말", "한글"),
+    "en": ("en", "english", "영어"),
+    "auto": ("auto", "default", "자동", "기본"),
+}
+
+CHARTER_NAMES: tuple[str, ...] = ("charter", "헌장")
+
 COLONS = ":：︰﹕"  # ASCII, full-width and other colons a Korean keyboard or IME may give
 # A word that looks like an option key (letters only, short); `http:`… are not keys
 KEY_SHAPE = re.compile(r"^[A-Za-z가-힣_]{1,20}$")
@@ -70,6 +89,8 @@ _SUB = _index(SUBCOMMANDS)
 _SCOPE = _index(SCOPES)
 _KIND = _index(KINDS)
 _KEY = _index(KEYS)
+_CHARTER = _index(CHARTER_SUBCOMMANDS)
+_LANGUAGE = _index(LANGUAGE_CHOICES)
 
 
 def subcommand(word: str) -> str | None:
@@ -101,3 +122,19 @@ def command_name(word: str) -> str | None:
     """`inquiry` for `inquiry`, `/inquiry`, `문의`; None for any other word."""
     word = word.lower().removeprefix("/")
     return "inquiry" if word in COMMAND_NAMES else None
+
+
+def charter_subcommand(word: str) -> str | None:
+    """The canonical `/charter` subcommand a word names (`정책` → `policies`), or None."""
+    return _CHARTER.get(word.strip().lower())
+
+
+def language_choice(word: str) -> str | None:
+    """`ko`, `en` or `auto` for a word naming it (`한국어`, `English`, `자동`), or None."""
+    return _LANGUAGE.get(word.strip().lower())
+
+
+def charter_name(word: str) -> str | None:
+    """`charter` for `charter`, `/charter`, `헌장`; None for any other word."""
+    word = word.lower().removeprefix("/")
+    return "charter" if word in CHARTER_NAMES else None

@@ -27,6 +27,8 @@ from __future__ import annotations
 import json
 import re
 import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -52,16 +54,21 @@ __all__ = [
     "LANGS",
     "PERSON_PARAMS",
     "TIME_MARK",
+    "Day",
     "Lang",
     "Link",
     "Markup",
     "Mention",
+    "Phrase",
     "Rendered",
+    "When",
     "catalogue",
+    "dated",
     "guess_lang",
     "is_people_param",
     "is_person_param",
     "lang_of_locale",
+    "localise",
     "parse",
     "people_of",
     "placeholders",
@@ -98,17 +105,114 @@ def template(lang: Lang, key: str) -> str:
     return found
 
 
-# Parameters holding a duration (`3h 20m`, `3bd`): written in the reader's words (`3시간 20분`).
+# Parameters holding a duration (`3h 20m`, `3bd`): written in the reader's words (`3시간 20분`);
+# so is every parameter whose name ends in `duration` (`review_duration`).
 SPAN_PARAMS = frozenset({"took", "late", "duration"})
+
+
+def is_span_param(name: str) -> bool:
+    """Whether a parameter of this name holds a duration (written in the reader's words)."""
+    return name in SPAN_PARAMS or name.endswith("duration")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A parameter that is itself a catalogue entry (a kind, a weekday, a sub-sentence):
+    rendered in the same language and markup as the text it goes into."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class When:
+    """A parameter that is a moment, written for the reader when the text is rendered:
+    `12월 4일(금) 15:00` / `Fri 4 Dec, 15:00` (see `when`). `today` (the company's date when the
+    text was made) adds the year when it differs; `relative` names today and tomorrow (only
+    for answers read at once); `zone` adds the zone's name (a reader in another zone).
+
+    `str()` gives `YYYY-MM-DD HH:MM` for logs and places that know no language."""
+
+    moment: datetime
+    tz: ZoneInfo
+    zone: bool = False
+    today: date | None = None
+    relative: bool = False
+
+    def __str__(self) -> str:
+        local = self.moment.astimezone(self.tz)
+        text = local.strftime("%Y-%m-%d %H:%M")
+        return f"{text} {local.tzname() or self.tz.key}" if self.zone else text
+
+    def text(self, lang: Lang) -> str:
+        """The moment in lang's words."""
+        return when(
+            lang,
+            self.moment,
+            self.tz,
+            zone=self.zone,
+            today=self.today,
+            relative=self.relative,
+        )
+
+
+@dataclass(frozen=True)
+class Day:
+    """A parameter that is a calendar day, written for the reader: `12월 4일(금)` /
+    `Fri 4 Dec` (the year when it is not `today`'s). `str()` gives `YYYY-MM-DD`."""
+
+    day: date
+    today: date | None = None
+
+    def __str__(self) -> str:
+        return self.day.isoformat()
+
+    def text(self, lang: Lang) -> str:
+        """The day in lang's words."""
+        d, other_year = self.day, self.today is not None and self.day.year != self.today.year
+        if lang == "ko":
+            year = f"{d.year}년 " if other_year else ""
+            return f"{year}{d.month}월 {d.day}일({_KO_DAYS[d.weekday()]})"
+        year = f" {d.year}" if other_year else ""
+        return f"{_EN_DAYS[d.weekday()]} {d.day} {_EN_MONTHS[d.month - 1]}{year}"
+
+
+def localise(lang: Lang | None, value: Any) -> Any:
+    """A parameter value for a reader of lang: a When in their words, anything else as is
+    (no lang: a When as `YYYY-MM-DD HH:MM`)."""
+    if isinstance(value, When | Day):
+        return value.text(lang) if lang is not None else str(value)
+    return value
+
+
+def _for_reader(lang: Lang, markup: Markup, name: str, value: Any) -> Any:
+    if isinstance(value, dict) and DAY_MARK in value:
+        value = Day(date.fromisoformat(str(value[DAY_MARK])))
+    if isinstance(value, dict) and TIME_MARK in value and TZ_MARK in value:
+        value = When(datetime.fromisoformat(str(value[TIME_MARK])), ZoneInfo(str(value[TZ_MARK])))
+    if isinstance(value, When | Day):
+        return value.text(lang)
+    if isinstance(value, Phrase):
+        return render(lang, value.key, markup, **value.params)
+    if isinstance(value, list | tuple) and value and all(isinstance(v, Phrase) for v in value):
+        parts = [render(lang, v.key, markup, **v.params) for v in value]
+        return Rendered(
+            PHRASE_SEPARATOR[lang].join(p.text for p in parts),
+            tuple(m for p in parts for m in p.mentions),
+        )
+    if is_span_param(name) and isinstance(value, str):
+        return span_text(lang, value)
+    return value
+
+
+PHRASE_SEPARATOR: dict[Lang, str] = {"ko": "·", "en": ", "}
 
 
 def render(lang: Lang, key: str, markup: Markup, **params: Any) -> Rendered:
     """Render catalogue key in lang through a platform's markup (params by their names;
-    durations in SPAN_PARAMS in the reader's words)."""
-    for name in SPAN_PARAMS & params.keys():
-        if isinstance(params[name], str):
-            params[name] = span_text(lang, params[name])
-    return render_template(template(lang, key), markup, params)
+    durations in the reader's words, `When` moments and `Phrase` entries in lang)."""
+    values = {name: _for_reader(lang, markup, name, value) for name, value in params.items()}
+    return render_template(template(lang, key), markup, values)
 
 
 def lang_of_locale(locale: str | None, default: Lang) -> Lang:
@@ -178,9 +282,24 @@ def span_text(lang: Lang, span: str) -> str:
     return " ".join(f"{n}{_KO_UNITS[u]}" for n, u in _SPAN_PART.findall(span))
 
 
-def timed(moment: datetime | None) -> dict[str, str] | None:
-    """Mark a moment inside message parameters (see `with_times`)."""
-    return None if moment is None else {TIME_MARK: moment.isoformat()}
+TZ_MARK = "$z"
+DAY_MARK = "$d"  # a parameter {"$d": "YYYY-MM-DD"} is a day, written for the reader
+
+
+def dated(day: date | None) -> dict[str, str] | None:
+    """Mark a calendar day inside message parameters stored as JSON (`render` writes it as
+    `12월 25일(금)` / `Fri 25 Dec` for each reader)."""
+    return None if day is None else {DAY_MARK: day.isoformat()}
+
+
+def timed(moment: datetime | None, tz: ZoneInfo | None = None) -> dict[str, str] | None:
+    """Mark a moment inside message parameters stored as JSON (see `with_times`); with tz,
+    the mark carries its zone and `render` writes it for the reader by itself."""
+    if moment is None:
+        return None
+    if tz is None:
+        return {TIME_MARK: moment.isoformat()}
+    return {TIME_MARK: moment.astimezone(tz).isoformat(), TZ_MARK: tz.key}
 
 
 def with_times(

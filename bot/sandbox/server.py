@@ -29,6 +29,7 @@ from bot.aio import cancel_and_wait
 from bot.app import Runtime, build_web_app
 from bot.clock import SettableClock
 from bot.domain.durations import parse_duration
+from bot.domain.grammar import subcommand as grammar_subcommand
 from bot.i18n import LANGS, Lang, catalogue, lang_of_locale
 from bot.sandbox import slack_requests as sr
 from bot.sandbox.fake_slack import Call, FakeSlack, validate_view
@@ -69,7 +70,7 @@ SUBCOMMANDS = (
     "reopen",
     "help",
 )
-_USAGE = re.compile(r"`/inquiry (\w+)\s*([^`]*)`")
+_USAGE = re.compile(r"`/inquiry (\S+)\s*([^`]*)`")
 
 
 def page_texts(lang: Lang) -> dict[str, str]:
@@ -86,7 +87,8 @@ def subcommands(lang: Lang) -> list[dict[str, str]]:
         usage = texts.get(f"inquiry.usage.{name}", "")
         m = _USAGE.search(usage)
         # the neutral catalogue writes `<`, `>`, `&` as themselves: the page shows them as is
-        args = m.group(2).strip() if m and m.group(1) == name else ""
+        # the usage names the subcommand in the reader's words (`배정` is `assign`)
+        args = m.group(2).strip() if m and grammar_subcommand(m.group(1)) == name else ""
         out.append({"name": name, "args": args, "description": texts[f"sandbox.sub.{name}"]})
     return out
 

@@ -194,7 +194,7 @@ async def _create(
     params = {
         "number": inquiry.number,
         "title": form.title,
-        "deadline": svc.fmt_time(inquiry.deadline_at, deps),
+        "deadline": svc.fmt_time(inquiry.deadline_at, deps, relative=True),
     }
     return Created(inquiry.number, True, Said(key, params))
 

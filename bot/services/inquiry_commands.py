@@ -9,21 +9,22 @@ ids, never platform markup: each adapter renders them its own way.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.commands import InquiryCommand, UsageError, parse_inquiry_command
-from bot.domain.durations import too_far_ahead
 from bot.domain.inquiry import Actor
 from bot.errors import DomainError
+from bot.i18n import Day, Phrase
 from bot.ports import Platform
 from bot.services import inquiries as svc
-from bot.services.inquiry_forms import assignee_choices
+from bot.services.inquiry_forms import assignee_choices, non_working_day
 from bot.services.intake import make_draft
 from bot.services.receipts import claim_action
 from bot.services.results import Replayed, Said
@@ -165,15 +166,40 @@ def history_entry(event: InquiryEvent, deps: Deps) -> dict[str, Any]:
     """One history row for display: who (an id, shown as a mention) and what, in words."""
     about = event.new_value if event.kind == "assigned" else None
     detail = "" if event.kind in ("assigned", "first_response", "resume") else event.note
-    if event.kind == "eta":
-        detail = event.new_value or ""
+    shown: str | Phrase = detail or ""
+    if event.kind == "eta" and (moment := _moment(event.new_value, deps)) is not None:
+        shown = Phrase("history.moment", {"at": svc.fmt_time(moment, deps)})
+    elif event.kind == "eta":
+        shown = event.new_value or ""
+    if event.kind == "milestone" and event.new_value:
+        planned = json.loads(event.new_value)
+        shown = Phrase(
+            "history.milestone_detail",
+            {"date": Day(date.fromisoformat(planned["date"])), "stage": planned.get("stage", "")},
+        )
+    if event.kind == "calendar":
+        # the deadline before and after a calendar reload (ISO instants in the row)
+        old, new = _moment(event.old_value, deps), _moment(event.new_value, deps)
+        shown = Phrase(
+            "history.calendar_detail",
+            {"old": svc.fmt_time(old, deps), "new": svc.fmt_time(new, deps)},
+        )
     return {
         "at": svc.fmt_time(event.at, deps),
         "actor": event.actor_id,
         "kind": event.kind,
-        "detail": detail or "",
+        "detail": shown,
         "detail_user": about,
     }
+
+
+def _moment(value: str | None, deps: Deps) -> datetime | None:
+    """A moment stored in a history row (ISO, or `YYYY-MM-DD HH:MM` in the company's zone)."""
+    try:
+        moment = datetime.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=deps.tz)
 
 
 async def delivery_failures(session: AsyncSession) -> DeliveryFailures:
@@ -186,18 +212,11 @@ async def delivery_failures(session: AsyncSession) -> DeliveryFailures:
 def refuse_non_working_day(day: date | None, deps: Deps, cmd: InquiryCommand, usage: str) -> None:
     """A date-only due date, milestone or ETA on a non-working day is refused with the working
     days before and after it (a person who means it writes the date with `!`)."""
-    cal = deps.calendar
-    if day is None or cmd.force or cal.is_business_day(day):
+    if day is None or cmd.force:
         return
-    if too_far_ahead(day, deps.clock.now().astimezone(deps.tz).date()):
-        return  # the use case refuses it as too far
-    raise DomainError(
-        "inquiry.error.non_working_day",
-        usage=usage,
-        date=day.isoformat(),
-        before=cal.previous_business_day(day).isoformat(),
-        after=cal.next_business_day(day).isoformat(),
-    )
+    problem = non_working_day(day, deps)
+    if problem is not None:
+        raise DomainError("inquiry.error.non_working_day", usage=usage, **problem)
 
 
 def _ref(cmd: InquiryCommand) -> int:
@@ -226,7 +245,7 @@ async def _new(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCo
         {
             "number": inq.number,
             "title": inq.title,
-            "deadline": svc.fmt_time(inq.deadline_at, deps, zone=caller.zone),
+            "deadline": svc.fmt_time(inq.deadline_at, deps, zone=caller.zone, relative=True),
         },
     )
 
@@ -283,7 +302,8 @@ async def _eta(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCo
         refuse_non_working_day(cmd.eta.day, deps, cmd, "inquiry.usage.eta")
     eta = svc.resolve_eta(cmd.eta, deps)
     inq = await svc.set_eta(session, deps, _ref(cmd), actor, eta)
-    return Said("inquiry.eta_set", {"number": inq.number, "eta": svc.fmt_time(eta, deps)})
+    eta_text = svc.fmt_time(eta, deps, relative=True)  # an answer read at once: `내일 15:00`
+    return Said("inquiry.eta_set", {"number": inq.number, "eta": eta_text})
 
 
 async def _progress(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand) -> Said:
@@ -299,9 +319,10 @@ async def _milestone(
     assert cmd.day is not None
     refuse_non_working_day(cmd.day, deps, cmd, "inquiry.usage.milestone")
     inq = await svc.add_milestone(session, deps, _ref(cmd), actor, cmd.day, cmd.text)
+    today = deps.clock.now().astimezone(deps.tz).date()
     return Said(
         "inquiry.milestone_added",
-        {"number": inq.number, "date": cmd.day.isoformat(), "stage": cmd.text},
+        {"number": inq.number, "date": Day(cmd.day, today), "stage": cmd.text},
     )
 
 
@@ -316,7 +337,7 @@ async def _resume(session: AsyncSession, deps: Deps, caller: Caller, cmd: Inquir
     inq = await svc.resume_inquiry(session, deps, _ref(cmd), actor)
     return Said(
         "inquiry.resumed",
-        {"number": inq.number, "deadline": svc.fmt_time(inq.deadline_at, deps)},
+        {"number": inq.number, "deadline": svc.fmt_time(inq.deadline_at, deps, relative=True)},
     )
 
 

@@ -20,6 +20,7 @@ from bot.domain.durations import too_far_ahead
 from bot.domain.inquiry import Kind, parse_kind
 from bot.domain.text import is_user_id
 from bot.errors import DomainError
+from bot.i18n import Day
 from bot.ports import Platform
 from bot.services.inquiries import resolve_eta
 
@@ -95,13 +96,33 @@ def form_time(value: object) -> time | None:
     return time(int(hours), int(minutes))
 
 
+def non_working_day(day: date, deps: Deps) -> dict[str, Any] | None:
+    """Why a date-only due date, milestone or ETA is refused: it is no working day (the
+    message names the working days before and after it); None when it is one, or when it is
+    too far ahead (refused as that)."""
+    cal, today = deps.calendar, deps.clock.now().astimezone(deps.tz).date()
+    if cal.is_business_day(day) or too_far_ahead(day, today):
+        return None
+    return {
+        "date": Day(day, today),
+        "before": Day(cal.previous_business_day(day), today),
+        "after": Day(cal.next_business_day(day), today),
+        "typed": day.isoformat(),  # what to type, with `!`, to keep it anyway
+    }
+
+
 def read_new_inquiry_form(
-    values: Values, today: date, assignable: list[tuple[str, str]] | None = None
+    values: Values,
+    today: date,
+    assignable: list[tuple[str, str]] | None = None,
+    deps: Deps | None = None,
 ) -> tuple[NewInquiryForm | None, FormErrors]:
     """Check a new-inquiry form: (the form, None when refused; errors by field).
 
     `assignable` lists who the submitter may pick as assignee, (user id, name) pairs; None
-    means the submitter may not choose one at all (a customer).
+    means the submitter may not choose one at all (a customer). With `deps`, a due date on a
+    non-working day is refused with the working days around it (as `/inquiry new`; a date
+    picker has no `!`: the command keeps such a day).
     """
     errors: FormErrors = {}
     assignee = values.get(FormField.ASSIGNEE) or None
@@ -125,6 +146,10 @@ def read_new_inquiry_form(
         errors[FormField.DUE] = FormError("form.date_in_past")
     if due is not None and too_far_ahead(due, today):
         errors[FormField.DUE] = FormError("form.date_too_far")
+    if due is not None and deps is not None and FormField.DUE not in errors:
+        problem = non_working_day(due, deps)
+        if problem is not None:
+            errors[FormField.DUE] = FormError("form.non_working_day", problem)
     if kind == Kind.REGULATORY and due is None and FormField.DUE not in errors:
         errors[FormField.DUE] = FormError("inquiry.error.regulatory_needs_due")
     if assignee is not None and not is_user_id(assignee):
@@ -177,6 +202,9 @@ def read_eta_form(values: Values, deps: Deps) -> tuple[EtaSpec | None, FormError
         return None, {FormField.ETA_TIME: FormError("form.bad_time")}
     if problem is not None:
         return None, {FormField.ETA_DATE: FormError(problem)}
+    if at is None and (closed := non_working_day(day, deps)) is not None:
+        # a date-only ETA is the end of that day: a day off is refused, as `/inquiry eta`
+        return None, {FormField.ETA_DATE: FormError("form.non_working_day", closed)}
     return spec, {}
 
 

@@ -12,10 +12,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.domain.text import is_teams_user_id, is_user_id
-from bot.i18n import Lang, lang_of_locale
+from bot.i18n import LANGS, Lang, lang_of_locale
 from bot.ports import Directory, Platform, Reader, platform_of_user
 from storage.models import UserProfile
-from storage.repos.people import add_profile, get_profile
+from storage.repos.people import add_profile, get_person_language, get_profile
 
 PROFILE_TTL = timedelta(days=1)
 # The in-memory cache is bounded: least recently used people go first, and nobody's
@@ -25,8 +25,13 @@ CACHE_TTL = timedelta(hours=1)
 
 
 class Languages:
-    """Resolve a user's language from their locale on their platform, cached in memory and in
-    the DB; a configured person's `lang` when no platform tells it; else the default."""
+    """Resolve a user's language: their own choice (`/charter language`), else their locale on
+    their platform (cached in memory and in the DB), else a configured person's `lang`, else
+    the default.
+
+    Memory holds a person for at most CACHE_TTL: a choice made through another process (the
+    web server, when a separate worker sends) reaches that one within the hour; the process
+    that stores it forgets its copy at once (`forget`)."""
 
     def __init__(
         self,
@@ -66,11 +71,15 @@ class Languages:
             self._memory.move_to_end(user_id)
             return hit[0]
         profile = await self._profile(user_id, platform)
+        async with self._reads() as session:
+            chosen = await get_person_language(session, user_id=user_id)
         locale = profile.locale if profile else None
         configured = None if locale else self._configured_lang(user_id)
+        own: Lang | None = chosen.lang if chosen and chosen.lang in LANGS else None
         reader = Reader(
-            lang=configured or lang_of_locale(locale, self._default),
-            known=bool(locale or configured),
+            # their own choice (`/charter language`) first: for people whose client is wrong
+            lang=own or configured or lang_of_locale(locale, self._default),
+            known=bool(own or locale or configured),
             tz=profile.tz if profile else "",
             name=profile.name if profile else "",
         )

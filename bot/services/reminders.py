@@ -25,8 +25,8 @@ from bot.domain.nudges import (
     snooze_until,
 )
 from bot.errors import Conflict, Forbidden, NotFound
+from bot.i18n import timed
 from bot.ports import Recipient, ToPerson, ToRole, encode_recipient
-from bot.services.formatting import fmt_time
 from bot.services.outbox import configured_platforms, enqueue_nudges
 from bot.services.people import is_absent
 from storage.models import Inquiry, InquiryEvent, Reminder
@@ -196,7 +196,7 @@ async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 100
             "obligation": f.obligation.split(":")[0],
             "promise": f.obligation,  # unique per inquiry (milestones carry their date)
             "kind": shown.stage,
-            "deadline": fmt_time(f.deadline_at, deps),
+            "deadline": timed(f.deadline_at, deps.tz),  # written for each reader
             "assignee": inquiry.assignee_id or "",
             # the card's link on the recipient's platform is added when the nudge is rendered
             "inquiry_id": inquiry.id,

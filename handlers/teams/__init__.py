@@ -24,7 +24,7 @@ from microsoft_agents.hosting.core import TurnContext
 from bot.adapters.teams.activity import Inbound
 from bot.deps import Deps
 from handlers.teams.actions import handle_card_action
-from handlers.teams.commands import command_words, handle_command
+from handlers.teams.commands import charter_words, command_words, handle_command
 from handlers.teams.common import remember_person, teams_user_id
 from handlers.teams.intake import handle_intake
 from storage.repos.teams_conversations import add_conversation, delete_conversation
@@ -68,7 +68,9 @@ async def handle_teams_activity(deps: Deps, context: TurnContext, inbound: Inbou
         await handle_card_action(deps, context, inbound)
         return
     if is_for_the_bot(inbound) and (
-        command_words(inbound.text) is not None or not inbound.mentions_bot
+        command_words(inbound.text) is not None
+        or charter_words(inbound.text) is not None
+        or not inbound.mentions_bot
     ):
         await handle_command(deps, context, inbound)
         return

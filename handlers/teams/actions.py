@@ -131,7 +131,7 @@ def snoozed_text(lang: Lang, snoozed: Snoozed, deps: Deps) -> str:
         owed = ", ".join(render(lang, f"owed.{o}", markup).text for o in obligations)
         item = render(lang, "nudge.snoozed_item", markup, number=number, what=Rendered(owed))
         items.append(item.text)
-    until = svc.fmt_time(snoozed.until, deps)
+    until = svc.fmt_time(snoozed.until, deps, relative=True)
     return t(lang, "nudge.snoozed", message=True, what=Rendered(", ".join(items)), until=until)
 
 
@@ -254,7 +254,7 @@ async def _submitted(
     """A form's values as the request to perform, or the form again with its errors."""
     if verb == ActionVerb.CREATE:
         today = deps.clock.now().astimezone(deps.tz).date()
-        form, errors = read_new_inquiry_form(fields, today, None)
+        form, errors = read_new_inquiry_form(fields, today, None, deps)
         if errors or form is None:
             shown = form_error_texts(lang, errors, {})
             return card_response(build_new_inquiry_form(lang, values=fields, errors=shown))
@@ -281,7 +281,7 @@ async def _submitted(
 
 async def card_action(deps: Deps, inbound: Inbound) -> dict[str, Any]:
     """The invoke response to one `adaptiveCard/action` (refusals in Slack's words)."""
-    lang = language_of(deps, inbound)
+    lang = await language_of(deps, inbound)
     read = read_submission(inbound.value)
     verb = VERBS.get(read[0]) if read is not None else None
     if read is None or verb is None:

@@ -8,10 +8,13 @@ import re
 from microsoft_agents.hosting.core import TurnContext
 
 from bot.adapters.teams.activity import Inbound
-from bot.adapters.teams.replies import build_command_reply, help_message
+from bot.adapters.teams.render import swap_people, teams_people
+from bot.adapters.teams.replies import build_charter_reply, build_command_reply, help_message
 from bot.deps import Deps
 from bot.domain.commands import split_command
+from bot.domain.grammar import charter_name
 from bot.i18n.markup import people_of
+from bot.services.charter import Lines, run_charter_command
 from bot.services.inquiry_commands import (
     CommandRequest,
     CommandResult,
@@ -44,6 +47,12 @@ def command_words(text: str) -> str | None:
         words = f"{alias} {rest}"
     split = split_command(words)
     return None if split is None else split[1]
+
+
+def charter_words(text: str) -> str | None:
+    """The words after `charter` / `헌장` (`charter 언어 영어` → `언어 영어`), or None."""
+    head, _, rest = text.strip().partition(" ")
+    return rest.strip() if charter_name(head) is not None else None
 
 
 def with_mentions(text: str, inbound: Inbound) -> str:
@@ -81,8 +90,12 @@ async def handle_command(deps: Deps, context: TurnContext, inbound: Inbound) -> 
     """Run a command typed to the bot and answer it (an unknown text gets the command list)."""
     if not await _first_delivery(deps, inbound):
         return
-    lang = language_of(deps, inbound)
     user_id = teams_user_id(deps, inbound)
+    charter = charter_words(inbound.text)
+    if charter is not None:
+        await _charter(deps, context, inbound, user_id, charter)
+        return
+    lang = await language_of(deps, inbound)
     words = command_words(inbound.text)
     staff = deps.is_staff(user_id)
     if words is None:
@@ -102,5 +115,33 @@ async def handle_command(deps: Deps, context: TurnContext, inbound: Inbound) -> 
     else:
         names = await names_of(deps, _people(result))
     activity = build_command_reply(result, lang, names=names, staff=staff)
+    if activity is not None:
+        await reply(context, activity)
+
+
+async def _charter(
+    deps: Deps, context: TurnContext, inbound: Inbound, user_id: str, words: str
+) -> None:
+    """Run `charter …` and answer it: people named in the answer (teams, roles) appear as
+    their Teams selves (a mention) or by name."""
+    request = CommandRequest(
+        user_id=user_id,
+        text=words,
+        platform="teams",
+        conversation_id=inbound.conversation_id,
+        key=receipt_key("teams-command", inbound.conversation_id, inbound.activity_id),
+    )
+    result = await run_charter_command(deps, request)
+    lang = await language_of(deps, inbound)  # after a language change: the new one
+    names: dict[str, str] = {}
+    if isinstance(result, Lines):
+        ids = [i for said in result.lines for i in people_of(said.params)]
+        people = await teams_people(deps, ids)
+        lines = tuple(
+            Said(said.key, swap_people(dict(said.params), people)) for said in result.lines
+        )
+        result = Lines(lines, result.lang)
+        names = people.names
+    activity = build_charter_reply(result, lang, names=names)
     if activity is not None:
         await reply(context, activity)

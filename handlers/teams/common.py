@@ -12,11 +12,11 @@ from microsoft_agents.hosting.core import TurnContext
 from bot.adapters.teams.activity import Inbound
 from bot.deps import Deps
 from bot.domain.text import is_teams_user_id
-from bot.i18n import Lang, lang_of_locale
+from bot.i18n import LANGS, Lang, lang_of_locale
 from bot.ports import platform_of_user
 from bot.services.people import Languages
 from storage.models import UserProfile
-from storage.repos.people import add_profile, get_profile
+from storage.repos.people import add_profile, get_person_language, get_profile
 
 
 def teams_user_id(deps: Deps, inbound: Inbound) -> str:
@@ -32,9 +32,14 @@ def teams_user_id(deps: Deps, inbound: Inbound) -> str:
     return inbound.author_id
 
 
-def language_of(deps: Deps, inbound: Inbound) -> Lang:
-    """The writer's language from the activity's locale (`ko-KR` → Korean); a configured
-    `lang`, then the company's language, when the activity names none."""
+async def language_of(deps: Deps, inbound: Inbound) -> Lang:
+    """The writer's language: their own choice (`charter language`), else the activity's
+    locale (`ko-KR` → Korean); a configured `lang`, then the company's language, when the
+    activity names none."""
+    async with deps.reads() as session:
+        chosen = await get_person_language(session, user_id=teams_user_id(deps, inbound))
+    if chosen is not None and chosen.lang in LANGS:
+        return "ko" if chosen.lang == "ko" else "en"
     if inbound.locale:
         return lang_of_locale(inbound.locale, deps.config.language)
     return deps.config.lang_of(teams_user_id(deps, inbound)) or deps.config.language

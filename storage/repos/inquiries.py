@@ -155,6 +155,19 @@ async def list_inquiries(
     return rows, int(total)
 
 
+async def list_inquiry_numbers(
+    session: AsyncSession, *, statuses: Sequence[str], after: int = 0, limit: int = 200
+) -> list[int]:
+    """Numbers of the inquiries in the given statuses above `after`, ascending (a batch)."""
+    stmt = (
+        select(Inquiry.number)
+        .where(col(Inquiry.status).in_(list(statuses)), col(Inquiry.number) > after)
+        .order_by(col(Inquiry.number))
+        .limit(limit)
+    )
+    return list((await session.exec(stmt)).all())
+
+
 async def add_event(session: AsyncSession, event: InquiryEvent) -> InquiryEvent:
     """Append a history row."""
     session.add(event)

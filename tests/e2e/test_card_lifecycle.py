@@ -108,20 +108,21 @@ async def test_customer_views_carry_the_zone_for_another_time_zone(bot: Bot) -> 
     """Her list, show and Home say whose clock the promised times are on, like her thread."""
     bot.fake.add_user("UNYC", "nyc customer", locale="en-US", tz="America/New_York")
     created = await bot.reply_to("UNYC", "new support The export button does nothing")
-    assert "2026-12-01 10:15 KST" in created
+    # issue 17: moments are written for the reader (`Fri 4 Dec, 15:00`), not `2026-12-04 15:00`
+    assert "today, 10:15 KST" in created  # an answer read at once names today
     await bot.reply_to("USTAFF1", "eta 1 2026-12-04 15:00")
     listed = await bot.reply_to("UNYC", "list")
-    assert "2026-12-04 15:00 KST" in listed
+    assert "Fri 4 Dec, 15:00 KST" in listed
     shown = await bot.reply_to("UNYC", "show 1")
-    assert "2026-12-04 15:00 KST" in shown and "`2026-12-01 10:00 KST`" in shown
+    assert "Fri 4 Dec, 15:00 KST" in shown and "`Tue 1 Dec, 10:00 KST`" in shown
     await bot.event({"type": "app_home_opened", "user": "UNYC", "channel": "D0N", "tab": "home"})
     published = await eventually(lambda: bot.fake.calls_to("views.publish"))
-    assert "2026-12-04 15:00 KST" in json.dumps(published[-1].args["view"])
+    assert "Fri 4 Dec, 15:00 KST" in json.dumps(published[-1].args["view"])
     # a customer in the company's zone reads the times as before
     await bot.reply_to("UCUST", "new support Another one")
     await bot.reply_to("USTAFF1", "eta 2 2026-12-04 16:00")
     home = await bot.reply_to("UCUST", "list")
-    assert "2026-12-04 16:00" in home and "KST" not in home
+    assert "Fri 4 Dec, 16:00" in home and "KST" not in home
 
 
 async def test_unknown_locale_gets_both_languages_their_own_first(bot: Bot) -> None:

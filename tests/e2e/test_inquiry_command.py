@@ -107,7 +107,7 @@ async def test_bad_input_gets_usage_and_writes_nothing(bot: Bot) -> None:
         "show abc": "abc",
         "show 999": "#999",
         "eta 1 soon": "soon",
-        "new regulatory no due date": "due",
+        "new regulatory no due date": "마감일이 필요합니다",
         "new support " + "x" * 5000: "3000",
         "new support \x00\x07 bell": "#1",
         "list everything": "everything",

@@ -109,9 +109,9 @@ async def test_a_late_sweep_shows_each_obligation_once_at_its_latest_state(bot: 
     assert len(nudges) == 1
     assert len(lines(nudges[0])) == 1, "one line per inquiry"
     text = nudges[0]["text"]
-    assert f"{FR_EN} was due at 2026-12-01 10:15" in text
+    assert f"{FR_EN} was due at Tue 1 Dec, 10:15" in text
     assert f"{FR_EN} is due" not in text, "never 'approaching' and 'was due' together"
-    assert f"{ETA_EN} is due at 2026-12-01 11:00" in text  # the ETA is still ahead
+    assert f"{ETA_EN} is due at Tue 1 Dec, 11:00" in text  # the ETA is still ahead
 
 
 async def test_an_approaching_nudge_held_for_business_hours_past_the_deadline_is_dropped(
@@ -129,7 +129,7 @@ async def test_an_approaching_nudge_held_for_business_hours_past_the_deadline_is
         await at(bot, "2026-12-07 09:00")
         texts = [m["text"] for m in dm_nudges(bot, "USTAFF2")]
         assert len(texts) == 1
-        assert "the resolution promised to the customer was due at 2026-12-06 10:00" in texts[0]
+        assert "the resolution promised to the customer was due at Sun 6 Dec, 10:00" in texts[0]
         assert "is due" not in texts[0]
     finally:
         await stop()
@@ -142,11 +142,11 @@ async def test_snooze_across_the_deadline_postpones_the_overdue_nudge(bot: Bot) 
     await new(bot, "new support Snooze across <@USTAFF2>")
     await at(bot, "2026-12-01 10:11")
     first = dm_nudges(bot, "USTAFF2")
-    assert len(first) == 1 and f"{FR_EN} is due at 2026-12-01 10:15" in first[0]["text"]
+    assert len(first) == 1 and f"{FR_EN} is due at Tue 1 Dec, 10:15" in first[0]["text"]
     dm = bot.fake.dm_channel_for("USTAFF2")
     answer = await click(bot, "USTAFF2", snooze_of(first[0], 1), dm, first[0]["ts"])
     # the confirmation names the inquiry, the obligation and the time
-    assert answer == f"Snoozed #1 ({FR_EN}) until 2026-12-01 11:11."
+    assert answer == f"Snoozed #1 ({FR_EN}) until today, 11:11."
     await at(bot, "2026-12-01 10:16")
     assert len(dm_nudges(bot, "USTAFF2")) == 1, "the deadline nudge waits for the snooze"
     for moment in ("10:45", "11:00", "11:12", "13:00", "17:30"):
@@ -155,7 +155,7 @@ async def test_snooze_across_the_deadline_postpones_the_overdue_nudge(bot: Bot) 
     await at(bot, "2026-12-02 10:00")
     later = [m["text"] for m in dm_nudges(bot, "USTAFF2")[1:]]
     # the snooze came back once, at 11:12, with the overdue state of the first response
-    woke = [t for t in later if f"{FR_EN} was due at 2026-12-01 10:15" in t]
+    woke = [t for t in later if f"{FR_EN} was due at Tue 1 Dec, 10:15" in t]
     assert woke, later
     # ... and no stale "approaching" line about the first response ever came back
     assert not [t for t in later if f"{FR_EN} is due" in t], later
@@ -171,7 +171,7 @@ async def test_manager_hears_after_the_grace_not_with_the_deadline_nudge(bot: Bo
     await at(bot, "2026-12-01 10:15")
     # one sweep at 10:15: the approaching mark (10:11) is superseded by the deadline
     assert len(dm_nudges(bot, "USTAFF1")) == 1
-    assert "기한(2026-12-01 10:15)이 지났습니다" in dm_nudges(bot, "USTAFF1")[0]["text"]
+    assert "기한(12월 1일(화) 10:15)이 지났습니다" in dm_nudges(bot, "USTAFF1")[0]["text"]
     assert dm_nudges(bot, "UMANAGER") == []
     await at(bot, "2026-12-01 10:44")
     assert dm_nudges(bot, "UMANAGER") == []
@@ -271,8 +271,8 @@ async def test_channel_nudges_are_bilingual_with_the_cards_buttons(bot: Bot) -> 
     nudges = channel_nudges(bot)
     assert len(nudges) == 1
     text = nudges[0]["text"]
-    ko = text.index(f"{FR_KO} 기한이 다가옵니다 (2026-12-01 10:15까지)")
-    en = text.index(f"{FR_EN} is due at 2026-12-01 10:15")
+    ko = text.index(f"{FR_KO} 기한이 다가옵니다 (12월 1일(화) 10:15까지)")
+    en = text.index(f"{FR_EN} is due at Tue 1 Dec, 10:15")
     assert ko < en, "Korean first, English second, as on the cards"
     (_, buttons), *_ = line_blocks(nudges[0])
     ids = [b["action_id"] for b in buttons]
@@ -320,7 +320,7 @@ async def test_only_team_people_may_snooze_a_channel_nudge(bot: Bot) -> None:
     assert await snoozes(bot) == []
     # a team member may, and is told what was snoozed until when
     answer = await click(bot, "USTAFF2", button, "C0TRIAGE", nudge["ts"])
-    assert answer == f"Snoozed #1 ({FR_EN}) until 2026-12-01 11:11."
+    assert answer == f"Snoozed #1 ({FR_EN}) until today, 11:11."
     assert len(await snoozes(bot)) == 1
 
 
@@ -343,7 +343,7 @@ async def test_dm_snooze_checks_the_owner(bot: Bot) -> None:
     assert "no longer exists" in await click(bot, "USTAFF2", unknown, own_dm)
     # the owner may (Korean: USTAFF1 reads ko-KR)
     answer = await click(bot, "USTAFF1", button, bot.fake.dm_channel_for("USTAFF1"), nudge["ts"])
-    assert answer == f"#1 ({FR_KO}) 알림을 2026-12-01 11:11까지 미뤘습니다."
+    assert answer == f"#1 ({FR_KO}) 알림을 오늘 11:11까지 미뤘습니다."
     assert len(await snoozes(bot)) == 1
 
 
@@ -355,15 +355,15 @@ async def test_wording_says_what_is_owed(bot: Bot) -> None:
     await new(bot, "new support 한국어 <@USTAFF1>")
     await new(bot, "new voc Website form <@USTAFF2>")
     await at(bot, "2026-12-01 10:11")
-    assert f"{FR_EN} is due at 2026-12-01 10:15" in dm_nudges(bot, "USTAFF2")[-1]["text"]
+    assert f"{FR_EN} is due at Tue 1 Dec, 10:15" in dm_nudges(bot, "USTAFF2")[-1]["text"]
     assert (
-        f"{FR_KO} 기한이 다가옵니다 (2026-12-01 10:15까지)"
+        f"{FR_KO} 기한이 다가옵니다 (12월 1일(화) 10:15까지)"
         in (dm_nudges(bot, "USTAFF1")[-1]["text"])
     )
     await at(bot, "2026-12-01 10:45")
-    assert f"{ETA_EN} is due at 2026-12-01 11:00" in dm_nudges(bot, "USTAFF2")[-1]["text"]
+    assert f"{ETA_EN} is due at Tue 1 Dec, 11:00" in dm_nudges(bot, "USTAFF2")[-1]["text"]
     await at(bot, "2026-12-01 17:00")  # 75% of the voc's 1bd
-    assert "the review result is due at 2026-12-02 10:00" in dm_nudges(bot, "USTAFF2")[-1]["text"]
+    assert "the review result is due at Wed 2 Dec, 10:00" in dm_nudges(bot, "USTAFF2")[-1]["text"]
 
 
 async def test_nudge_lines_carry_the_buttons_the_obligation_needs(bot: Bot) -> None:

@@ -206,7 +206,9 @@ def test_eta_modal_rejects_past_date_inline_then_accepts(
     modal.locator(".bk-input[data-block-id='eta_time'] input").fill("15:00")
     alex.click(".modal-submit")
     modal.wait_for(state="detached")
-    card(alex, number).locator(".bk-fields", has_text="2026-12-03 15:00").wait_for()
+    card(alex, number).locator(
+        ".bk-fields", has_text="12월 3일(목) 15:00"
+    ).wait_for()  # issue 17: written for people
 
 
 def test_customer_sees_thread_reply_in_intake_and_escaping(open_page: Any) -> None:

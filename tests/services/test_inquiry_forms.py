@@ -124,3 +124,34 @@ async def test_assignee_choices_for_staff_and_nobody_for_customers(deps: Deps) -
     assert choices is not None
     assert dict(choices)["USTAFF1"] == "minji"
     assert [uid for uid, _ in choices] == deps.config.assignable_in_order()
+
+
+# Issue 17: a date-only due date or ETA on a non-working day is refused in the forms too, with
+# the working days around it (Saturday 2026-12-05; Christmas 2026-12-25, a Friday).
+@pytest.mark.parametrize(
+    ("due", "before", "after"),
+    [("2026-12-05", "2026-12-04", "2026-12-07"), ("2026-12-25", "2026-12-24", "2026-12-28")],
+)
+async def test_new_inquiry_form_refuses_a_due_date_on_a_day_off(
+    deps: Deps, due: str, before: str, after: str
+) -> None:
+    values = {**OK, "kind": "regulatory", "due": due}
+    form, errors = read_new_inquiry_form(values, TODAY, TEAM, deps)
+    assert form is None and list(errors) == [FormField.DUE]
+    error = errors[FormField.DUE]
+    assert error.key == "form.non_working_day"
+    assert {k: str(v) for k, v in error.params.items()} == {
+        "date": due,
+        "before": before,
+        "after": after,
+        "typed": due,
+    }
+    ok, none = read_new_inquiry_form({**values, "due": before}, TODAY, TEAM, deps)
+    assert ok is not None and none == {}
+
+
+async def test_eta_form_refuses_a_date_only_day_off_but_keeps_a_moment(deps: Deps) -> None:
+    spec, errors = read_eta_form({"eta_date": "2026-12-05"}, deps)
+    assert spec is None and errors[FormField.ETA_DATE].key == "form.non_working_day"
+    kept, none = read_eta_form({"eta_date": "2026-12-05", "eta_time": "10:00"}, deps)
+    assert kept == EtaSpec(date(2026, 12, 5), time(10, 0)) and none == {}

@@ -51,7 +51,9 @@ async def test_a_due_date_on_a_holiday_is_refused_with_the_days_around(
     result = await run(deps, STAFF, text)
     assert isinstance(result, Refused), result
     assert result.error.key == "inquiry.error.non_working_day"
-    assert result.error.params == {"date": day, "before": before, "after": after}
+    # the days are written for the reader (`12월 25일(금)`); `typed` is what to type with `!`
+    shown = {name: str(value) for name, value in result.error.params.items()}
+    assert shown == {"date": day, "before": before, "after": after, "typed": day}
 
 
 async def test_a_forced_date_is_kept(deps: Deps) -> None:

@@ -47,7 +47,7 @@ async def test_a_customer_opens_an_inquiry_in_korean(teams: TeamsBot) -> None:
         ("inquiry list open", "#1"),
         ("inquiry eta 1 +2h", "ETA set to"),
         ("inquiry progress 1 checking the logs", "Progress report on **#1** sent."),
-        ("inquiry milestone 1 2026-12-10 patch ready", "milestone added: 2026-12-10 patch ready"),
+        ("inquiry milestone 1 2026-12-10 patch ready", "milestone added: Thu 10 Dec — patch ready"),
         ("inquiry hold 1 waiting for the customer", "on hold"),
         ("inquiry resolve 1 fixed the login", "**#1** resolved."),
     ],
@@ -110,7 +110,7 @@ async def test_customer_show_and_list(teams: TeamsBot) -> None:
 @pytest.mark.parametrize(
     ("text", "locale", "expected"),
     [
-        ("문의 새 support 로그인 안됨", "ko-KR", "**#1** 등록됨"),
+        ("문의 새 support 로그인 안됨", "ko-KR", "**#1로** 등록했습니다"),
         ("문의 목록 open", "ko-KR", "#1"),
         ("문의 보기 1", "ko-KR", "#1"),
         ("문의 진행 1 확인 중", "ko-KR", "진행 보고를 보냈습니다"),

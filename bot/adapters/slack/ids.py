@@ -7,6 +7,7 @@ from enum import StrEnum
 
 class Command(StrEnum):
     INQUIRY = "/inquiry"
+    CHARTER = "/charter"
 
 
 class Shortcut(StrEnum):

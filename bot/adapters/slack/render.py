@@ -113,7 +113,9 @@ async def render_card(deps: Deps, item: Outgoing) -> Rendered | None:
     cfg = deps.config
     return Rendered(
         text=f"#{card['number']} {escape(card['title'])}",
-        blocks=build_inquiry_card(card, texts(cfg.language, cfg.bilingual_channels)),
+        blocks=build_inquiry_card(
+            card, texts(cfg.language, cfg.bilingual_channels), lang=cfg.language
+        ),
         about=(INQUIRY, inquiry_id),
         metadata={"inquiry": card["number"]},
     )

@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.adapters.teams.markup import Mentions, Names, card_texts, escape_card_text
 from bot.domain.nudges import group_by_inquiry
-from bot.i18n import Lang, template
+from bot.i18n import Lang, localise, template
 from bot.i18n.lines import nudge_line, verdict_lines
 
 VERSION = "1.5"
@@ -181,11 +181,12 @@ def build_inquiry_card(
         if card["deadline"] != "-":
             state = card["deadline_state"]
             label = tr(f"deadline.{state}") if state != "none" else ""
-            facts.append(("card.deadline", f"{card['deadline']} {label}".strip()))
+            deadline = localise(lang, card["deadline"])
+            facts.append(("card.deadline", f"{deadline} {label}".strip()))
         if card["eta"] != "-":
-            facts.append(("card.eta", escape_card_text(card["eta"])))
+            facts.append(("card.eta", escape_card_text(str(localise(lang, card["eta"])))))
         if card["due"] != "-":
-            facts.append(("card.due", escape_card_text(card["due"])))
+            facts.append(("card.due", escape_card_text(str(localise(lang, card["due"])))))
     else:
         facts.extend(("card.result", line) for line in verdict_lines(card, tr))
     title = escape_card_text(clip(card["title"], 300))

@@ -89,7 +89,8 @@ async def teams_people(deps: Deps, ids: Iterable[str]) -> People:
     return People(shown_as, names)
 
 
-def _swap_people(params: dict[str, Any], people: People) -> dict[str, Any]:
+def swap_people(params: dict[str, Any], people: People) -> dict[str, Any]:
+    """Message parameters with every person (and list of people) as they appear in Teams."""
     return {
         name: people.swap(value) if is_person_param(name) or is_people_param(name, value) else value
         for name, value in params.items()
@@ -116,7 +117,7 @@ async def render_message(deps: Deps, item: Outgoing) -> Rendered:
     key = payload["text_key"]
     raw: dict[str, Any] = dict(payload["params"])
     people = await teams_people(deps, people_of(raw))
-    params = _swap_people(raw, people)
+    params = swap_people(raw, people)
     mentions = Mentions()
     tz, company = deps.tz, cfg.timezone
 

@@ -30,8 +30,9 @@ from bot.adapters.teams.cards import (
 from bot.adapters.teams.forms import build_eta_form, build_new_inquiry_form, build_note_form
 from bot.adapters.teams.markup import Mentions, Names, TeamsMarkup, card_texts, escape_card_text, t
 from bot.errors import DomainError
-from bot.i18n import Lang, render
+from bot.i18n import Lang, Phrase, localise, render
 from bot.i18n.markup import Rendered
+from bot.services.charter import CharterResult, Lines
 from bot.services.inquiry_commands import (
     CommandResult,
     CustomerList,
@@ -68,6 +69,8 @@ def error_text(lang: Lang, error: DomainError, *, message: bool = True) -> str:
         params["action"] = _nested(lang, f"action.{params['action']}", message=message)
     if "status" in params:
         params["status"] = _nested(lang, f"status.{params['status']}", message=message)
+    if "scope" in params:  # a list scope in the reader's words (`팀`, not `team`)
+        params["scope"] = _nested(lang, f"scope.{params['scope']}", message=message)
     text = t(lang, error.key, message=message, **params)
     if error.usage:
         text += "\n\n" + t(lang, error.usage, message=message)
@@ -172,7 +175,10 @@ def build_customer_show(result: CustomerShow, lang: Lang) -> dict[str, Any]:
     view = result.view
     facts = [
         {"title": t(lang, "customer.status"), "value": t(lang, f"status.{view.status}")},
-        {"title": t(lang, "customer.eta"), "value": view.eta or t(lang, "customer.no_eta")},
+        {
+            "title": t(lang, "customer.eta"),
+            "value": str(localise(lang, view.eta)) or t(lang, "customer.no_eta"),
+        },
     ]
     body: list[dict[str, Any]] = [
         text_block(
@@ -186,8 +192,10 @@ def build_customer_show(result: CustomerShow, lang: Lang) -> dict[str, Any]:
         body.append(text_block(f"**{t(lang, 'customer.updates')}**", separator=True))
         for u in view.updates[-HISTORY_LINES:]:
             line = t(lang, "customer.update_line", at=u.at, what=_nested(lang, f"event.{u.kind}"))
-            if u.text:
-                line += " — " + escape_card_text(clip(u.text, 300))
+            if isinstance(u.text, Phrase):  # the bot's own words, in the reader's language
+                line += " — " + t(lang, u.text.key, **u.text.params)
+            elif u.text:
+                line += " — " + escape_card_text(clip(str(localise(lang, u.text)), 300))
             body.append(text_block(line, spacing="None", size="Small"))
     actions = []
     if not view.open:
@@ -230,7 +238,9 @@ def build_staff_show(
         line = tr("history.line", at=e["at"], actor=e["actor"], what=tr(f"event.{e['kind']}"))
         if e.get("detail_user"):
             line += " → " + TeamsMarkup(mentions=mentions, names=names).person(e["detail_user"])[0]
-        if e["detail"]:
+        if isinstance(e["detail"], Phrase):  # words of the bot's own, in the reader's language
+            line += " — " + tr(e["detail"].key, **e["detail"].params)
+        elif e["detail"]:
             line += " — " + escape_card_text(clip(e["detail"], 300))
         lines.append(line)
     if lines:
@@ -329,3 +339,24 @@ def build_form(
     return build_note_form(
         verb, number, lang, note=values.get("note", ""), errors=errors, extra=extra
     )
+
+
+def build_charter_reply(
+    result: CharterResult, lang: Lang, *, names: Names | None = None
+) -> dict[str, Any] | None:
+    """The answer to `charter …` typed to the bot (in the language it just chose, if so);
+    None for a replay."""
+    if isinstance(result, Lines):
+        lang = result.lang or lang
+        mentions = Mentions()
+        text = "\n\n".join(
+            t(lang, said.key, message=True, mentions=mentions, names=names, **said.params)
+            for said in result.lines
+        )
+        return build_text_message(text, mentions=mentions)
+    if isinstance(result, Usage):
+        text = t(lang, result.key, message=True, **result.params)
+        return text_message(text + "\n\n" + t(lang, result.usage, message=True))
+    if isinstance(result, Refused):
+        return text_message(error_text(lang, result.error))
+    return None

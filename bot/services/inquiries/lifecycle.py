@@ -15,7 +15,7 @@ from bot.domain.inquiry import Actor, Kind
 from bot.domain.sla import end_of_business_day, reopen_window, shift_for_pause
 from bot.domain.text import sanitize
 from bot.errors import Conflict, DomainError
-from bot.i18n import timed
+from bot.i18n import Day, dated, timed
 from bot.ports import MessageRef, ToPerson
 from bot.services.formatting import fmt_time
 from bot.services.inquiries.access import check_assignable, load_for
@@ -60,10 +60,10 @@ def resolve_eta(spec: EtaSpec, deps: Deps) -> datetime:
     if spec.relative is not None:
         try:
             duration = parse_duration(spec.relative)
-        except DurationError as exc:
+        except DurationError:
             raise DomainError(
-                "inquiry.error.bad_duration", usage="inquiry.usage.eta", detail=str(exc)
-            ) from None
+                "inquiry.error.bad_duration", usage="inquiry.usage.eta", duration=spec.relative
+            ) from None  # the reason in the reader's words: never DurationError's English
         moment = deps.calendar.add(now, duration)
     else:
         assert spec.day is not None
@@ -153,7 +153,7 @@ async def add_milestone(
     refuse_far(day, deps, now, "inquiry.usage.milestone")
     if end_of_business_day(day, deps.calendar) < now:
         raise DomainError(
-            "inquiry.error.due_in_past", usage="inquiry.usage.milestone", due=day.isoformat()
+            "inquiry.error.due_in_past", usage="inquiry.usage.milestone", due=Day(day)
         )
     touch(inquiry, "milestone", deps, now)
     event = await record_event(
@@ -167,7 +167,7 @@ async def add_milestone(
     )
     await sync_card(session, inquiry, event, deps)
     await tell_requester(
-        session, inquiry, event, deps, "inquiry.notify.milestone", date=day.isoformat(), stage=stage
+        session, inquiry, event, deps, "inquiry.notify.milestone", date=dated(day), stage=stage
     )
     return inquiry
 

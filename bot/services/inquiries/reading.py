@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -13,6 +13,7 @@ from bot.deps import Deps
 from bot.domain.inquiry import Actor, Kind, Status
 from bot.domain.sla import deadline_state, verdicts
 from bot.errors import Forbidden
+from bot.i18n import Day, Phrase, When
 from bot.ports import Platform
 from bot.services.formatting import fmt_time
 from bot.services.inquiries.access import find_visible
@@ -25,9 +26,9 @@ from storage.repos.inquiries import INQUIRY, get_inquiry_by_id, list_events, lis
 class CustomerUpdate:
     """One update the customer was told about: when, what kind, and its public text."""
 
-    at: str
+    at: When | str
     kind: str
-    text: str
+    text: When | Phrase | str  # an ETA's update is the moment itself; a stage with its day
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class CustomerView:
     number: int
     title: str
     status: str
-    eta: str  # the ETA promised to them, "" when none was given
+    eta: When | str  # the ETA promised to them, "" when none was given
     open: bool
     updates: tuple[CustomerUpdate, ...] = ()
 
@@ -155,6 +156,27 @@ def _public_text(event: InquiryEvent) -> str:
     return event.note
 
 
+def _eta_of(event: InquiryEvent, deps: Deps, *, zone: bool) -> When | str:
+    """The moment an `eta` history row promised (stored `YYYY-MM-DD HH:MM` in the company's
+    zone, or ISO), for display; "" for other rows."""
+    if event.kind != "eta" or not event.new_value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(event.new_value)
+    except ValueError:
+        return ""
+    return fmt_time(moment if moment.tzinfo else moment.replace(tzinfo=deps.tz), deps, zone=zone)
+
+
+def _milestone_of(event: InquiryEvent) -> Phrase | str:
+    """A planned stage for display: its day written for the reader, and the stage."""
+    if event.kind != "milestone" or not event.new_value:
+        return ""
+    planned = json.loads(event.new_value)
+    day = Day(date.fromisoformat(planned["date"]))
+    return Phrase("history.milestone_detail", {"date": day, "stage": planned.get("stage", "")})
+
+
 def describe_for_customer(
     inquiry: Inquiry,
     deps: Deps,
@@ -168,13 +190,12 @@ def describe_for_customer(
     (assignment, first response) or other staff-only fields. `zone`: the reader lives in
     another time zone than the company, so times say theirs is not it (` KST`).
     """
-    label = f" {deps.clock.now().astimezone(deps.tz).tzname() or deps.tz.key}" if zone else ""
     updates = tuple(
         CustomerUpdate(
             at=fmt_time(e.at, deps, zone=zone),
             kind=e.kind,
-            # an ETA's text is the moment itself, written in the company's zone
-            text=_public_text(e) + (label if e.kind == "eta" and e.new_value else ""),
+            # an ETA's text is the moment itself, written for the reader (in the company's zone)
+            text=_eta_of(e, deps, zone=zone) or _milestone_of(e) or _public_text(e),
         )
         for e in events or []
         if e.kind in PUBLIC_EVENTS

@@ -14,6 +14,7 @@ from bot.adapters.slack.blocks.inquiry import (
 )
 from bot.adapters.slack.text import escape, t
 from bot.i18n import Lang
+from bot.services.charter import CharterResult, Lines
 from bot.services.inquiry_commands import (
     CommandResult,
     CustomerList,
@@ -70,3 +71,13 @@ def build_command_reply(result: CommandResult, lang: Lang) -> Reply:
         blocks = build_history(result.card, result.history, texts(lang), lang, viewer)
         return t(lang, "inquiry.show_fallback", number=result.number), blocks
     raise TypeError(f"no Slack reply for {type(result).__name__}")  # a form, a replay, a refusal
+
+
+def build_charter_reply(result: CharterResult, lang: Lang) -> str:
+    """The ephemeral answer to `/charter`: its lines (in the language it just chose, if so)."""
+    if isinstance(result, Lines):
+        lang = result.lang or lang
+        return "\n".join(t(lang, said.key, **said.params) for said in result.lines)
+    if isinstance(result, Usage):
+        return t(lang, result.key, **result.params) + "\n" + t(lang, result.usage)
+    raise TypeError(f"no Slack reply for {type(result).__name__}")  # a replay, a refusal

@@ -26,7 +26,7 @@ from bot.adapters.slack.blocks.common import (
 )
 from bot.adapters.slack.ids import Action, Block, View
 from bot.adapters.slack.text import escape, mention, t, t_plain
-from bot.i18n import Lang
+from bot.i18n import Lang, Phrase, localise
 from bot.i18n.lines import verdict_lines
 from bot.services.inquiries import CustomerView
 
@@ -82,9 +82,10 @@ def build_card_actions(
 
 
 def build_inquiry_card(
-    card: dict[str, Any], tr: Text, viewer: Viewer | None = None
+    card: dict[str, Any], tr: Text, viewer: Viewer | None = None, *, lang: Lang | None = None
 ) -> list[dict[str, Any]]:
-    """The triage card; `card` holds display strings (number, kind, title, … deadline_state)."""
+    """The triage card; `card` holds display values (number, kind, title, … deadline_state);
+    its moments are written for `lang` (the card's first language)."""
     n = card["number"]
     fields: list[tuple[str, str]] = [
         ("card.kind", tr(f"kind.{card['kind']}")),
@@ -103,11 +104,12 @@ def build_inquiry_card(
         if card["deadline"] != "-":
             state = card["deadline_state"]
             label = tr(f"deadline.{state}") if state != "none" else ""
-            fields.append(("card.deadline", f"{card['deadline']} {label}".strip()))
+            deadline = localise(lang, card["deadline"])
+            fields.append(("card.deadline", f"{deadline} {label}".strip()))
         if card["eta"] != "-":
-            fields.append(("card.eta", card["eta"]))
+            fields.append(("card.eta", str(localise(lang, card["eta"]))))
         if card["due"] != "-":
-            fields.append(("card.due", card["due"]))
+            fields.append(("card.due", str(localise(lang, card["due"]))))
     else:
         results = verdict_lines(card, tr)
         if results:
@@ -382,7 +384,7 @@ def build_history(
     Each event's `actor` is a user id (shown as a mention); `detail` is display text and
     `detail_user` a user id the event is about (an assignee), shown as a mention too.
     """
-    blocks = build_inquiry_card(card, tr)
+    blocks = build_inquiry_card(card, tr, lang=lang)
     blocks = [b for b in blocks if b.get("type") != "actions"]
     actions = build_card_actions(card, tr, viewer)
     if actions is not None:
@@ -395,7 +397,9 @@ def build_history(
         )
         if e.get("detail_user"):
             line += f" → {mention(e['detail_user'])}"
-        if e["detail"]:
+        if isinstance(e["detail"], Phrase):  # words of the bot's own, in the reader's language
+            line += f" — {t(lang, e['detail'].key, **e['detail'].params)}"
+        elif e["detail"]:
             line += f" — {escape(literal(clip(e['detail'], 300)))}"
         lines.append(line)
     blocks += line_sections(lines)
@@ -435,12 +439,20 @@ def build_customer_actions(view: CustomerView, lang: Lang) -> dict[str, Any] | N
     }
 
 
+def _update_text(lang: Lang, text: Any) -> str:
+    """A customer update's text after its line: the bot's own words (a Phrase) in lang, or
+    user text escaped."""
+    if isinstance(text, Phrase):
+        return f" — {t(lang, text.key, **text.params)}"
+    return f" — {escape(literal(clip(str(localise(lang, text)), 300)))}" if text else ""
+
+
 def build_customer_history(view: CustomerView, lang: Lang) -> list[dict[str, Any]]:
     """A customer's `/inquiry show`: status, the promised ETA, the updates sent to them and,
     once resolved, the Reopen button (the only action a requester has)."""
     fields = [
         ("customer.status", t(lang, f"status.{view.status}")),
-        ("customer.eta", view.eta or t(lang, "customer.no_eta")),
+        ("customer.eta", str(localise(lang, view.eta)) or t(lang, "customer.no_eta")),
     ]
     blocks: list[dict[str, Any]] = [
         header(f"#{view.number} {escape(view.title)}"),
@@ -456,7 +468,7 @@ def build_customer_history(view: CustomerView, lang: Lang) -> list[dict[str, Any
         blocks.append({"type": "divider"})
         lines = [f"*{t(lang, 'customer.updates')}*"] + [
             t(lang, "customer.update_line", at=u.at, what=t(lang, f"event.{u.kind}"))
-            + (f" — {escape(literal(clip(u.text, 300)))}" if u.text else "")
+            + _update_text(lang, u.text)
             for u in view.updates
         ]
         blocks += line_sections(lines)

@@ -1,0 +1,45 @@
+"""`/charter`: Slack requests in, the charter command service's neutral lines out
+(bot/services/charter.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+
+from bot.adapters.slack.blocks.commands import build_charter_reply
+from bot.adapters.slack.ids import Command
+from bot.deps import Deps
+from bot.services.charter import run_charter_command
+from bot.services.inquiry_commands import CommandRequest, Refused
+from bot.services.results import Replayed
+from handlers.common import action_key, ephemeral
+from handlers.errors import reported
+
+
+def register(app: AsyncApp) -> None:
+    """Attach the charter listeners."""
+    app.command(Command.CHARTER)(reported(handle_charter_command))
+
+
+async def handle_charter_command(
+    ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, deps: Deps
+) -> None:
+    """Answer `/charter …` ephemerally, in the person's language (after a language change:
+    in the new one)."""
+    await ack()
+    user_id = command["user_id"]
+    request = CommandRequest(
+        user_id=user_id,
+        text=command.get("text") or "",
+        platform="slack",
+        conversation_id=command.get("channel_id"),
+        key=action_key(command),
+    )
+    result = await run_charter_command(deps, request)
+    if isinstance(result, Replayed):
+        return
+    if isinstance(result, Refused):
+        raise result.error  # answered like every refusal (handlers/errors.py)
+    lang = await deps.languages.language_of(user_id)
+    await respond(**ephemeral(build_charter_reply(result, lang)))
