@@ -1,7 +1,7 @@
 """A person's own language choice (`/charter language ko|en|auto`)
 
 Revision ID: 0013_person_language
-Revises: 0007_teams_conversations (the coordinator re-chains the order at merge)
+Revises: 0008_timers
 Create Date: 2026-11-30
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 import storage.models
 
 revision = "0013_person_language"
-down_revision = "0007_teams_conversations"
+down_revision = "0008_timers"
 branch_labels = None
 depends_on = None
 
