@@ -7,6 +7,8 @@ from enum import StrEnum
 
 class Command(StrEnum):
     INQUIRY = "/inquiry"
+    SURVEY = "/survey"
+    FEEDBACK = "/feedback"
 
 
 class Shortcut(StrEnum):
@@ -32,6 +34,7 @@ class View(StrEnum):
     PROGRESS = "inquiry-progress-modal"
     RESOLVE = "inquiry-resolve-modal"
     REOPEN = "inquiry-reopen-modal"
+    SURVEY_COMMENT = "survey-comment-modal"
 
 
 class Block(StrEnum):
@@ -46,6 +49,8 @@ class Block(StrEnum):
     ETA_TIME = "eta_time"
     NOTE = "note"
     CARD_ACTIONS = "inquiry-card-actions"
+    PROMPT_ACTIONS = "feedback-actions"  # the buttons of a survey or feedback prompt
+    COMMENT = "comment"
 
 
 class Event(StrEnum):
