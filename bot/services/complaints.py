@@ -159,7 +159,7 @@ async def open_from_survey(
     if survey is None or not survey.assignee_id:
         raise DomainError("survey.error.not_found")
     if not may_review(deps, actor_id, survey.assignee_id):
-        raise Forbidden("complaint.error.reviewers_only")
+        raise Forbidden("complaint.error.not_reviewer")
     existing = await get_complaint_of_survey(session, survey_id=survey_id)
     if existing is not None:
         raise Conflict("complaint.error.already_opened", ref=label(existing))
@@ -196,7 +196,7 @@ async def decide(
     after = complaint_after(action, ComplaintStatus(complaint.status))
     if after is None:
         raise Conflict(
-            "complaint.error.already_decided", ref=label(complaint), status=complaint.status
+            "complaint.error.already_decided", ref=label(complaint), state=complaint.status
         )
     now = deps.clock.now()
     complaint.status = after.value

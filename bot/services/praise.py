@@ -75,7 +75,7 @@ async def give_praise(
             text_key=f"{text_key}_{kind}" if kind == "exemplary" else text_key,
             params={
                 "staff_user": staff_id,
-                "giver_user": giver or "-",
+                "giver_user": giver,
                 "text": praise.text,
             },
             now=now,
@@ -109,7 +109,7 @@ async def share_praise(session: AsyncSession, deps: Deps, praise_id: int, user_i
         text_key="praise.public",
         params={
             "staff_user": praise.staff_id,
-            "giver_user": praise.giver_id if deps.is_staff(praise.giver_id) else "-",
+            "giver_user": praise.giver_id if deps.is_staff(praise.giver_id) else "",
             "text": praise.text,
         },
         now=now,
