@@ -82,6 +82,7 @@ async def test_survey_after_resolve_rating_comment_and_low_alert_to_manager(bot:
     assert view["callback_id"] == "survey-comment-modal"
     comment = {"type": "plain_text_input", "value": "Rude on the phone <!channel> & slow"}
     assert (await bot.submit("UCUST", view, {"comment": comment})).status == 200
+    await _eventually_rows(bot, Survey, lambda r: r[0].comment)
     await bot.settle()
     (survey,) = await _rows(bot, Survey)
     assert (survey.rating, survey.comment, survey.answered_via) == (
@@ -159,11 +160,13 @@ async def test_sampling_is_deterministic_with_a_seeded_source(db_url: str, seed:
 async def test_complaint_from_low_rating_confirm_action_reward_sent(bot: Bot) -> None:
     await _resolved_inquiry(bot)
     await _rate(bot, "UCUST", "1:1", 0)
+    await _eventually_rows(bot, Survey, lambda r: r[0].rating == 1)
     await bot.settle()
     # the manager opens a complaint from the alert's button
     dm = bot.fake.dm_channel_for("UMANAGER")
     await bot.click("UMANAGER", "complaint:open#0", "1", channel=dm)
     (case,) = await _eventually_rows(bot, Complaint)
+    await bot.settle()
     assert (case.id, case.staff_id, case.reporter_id, case.reporter_is_customer, case.status) == (
         1,
         "USTAFF1",
@@ -341,6 +344,7 @@ async def test_five_rating_comment_becomes_praise_with_one_button(bot: Bot) -> N
     await bot.submit(
         "UCUST", view, {"comment": {"type": "plain_text_input", "value": "Super helpful"}}
     )
+    await _eventually_rows(bot, Survey, lambda r: r[0].comment)
     await bot.settle()
     offers = [m for m in _dm_messages(bot, "UMANAGER") if "praise:from_survey#0" in json.dumps(m)]
     assert offers
@@ -380,6 +384,7 @@ async def test_survey_results_for_managers_only_without_identity(bot: Bot) -> No
     await _rate(bot, "UCUST", "1:4", 3)
     view = (await eventually(lambda: bot.fake.calls_to("views.open")))[-1].args["view"]
     await bot.submit("UCUST", view, {"comment": {"type": "plain_text_input", "value": "Good job"}})
+    await _eventually_rows(bot, Survey, lambda r: r[0].comment)
     await bot.settle()
     results = await bot.reply_to("UMANAGER", "결과", command="/survey")
     assert "2026-12" in results and "Good job" in results
