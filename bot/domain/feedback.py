@@ -91,9 +91,8 @@ def is_low(rating: int) -> bool:
 def check_rating(value: object) -> int | None:
     """The rating 1–5 a button or form carries (`"4"`, 4), else None."""
     text = str(value).strip()
-    if len(text) == 1 and text.isdigit() and int(text) in RATINGS:
-        return int(text)
-    return None
+    # ASCII digits only: `isdigit` also takes `٣` and `³`
+    return int(text) if len(text) == 1 and text in "12345" else None
 
 
 # --------------------------------------------------------------------------- link tokens
