@@ -7,7 +7,7 @@ scripts. Defences: token shape and length checked before any work; forged, trunc
 expired tokens refused with a page (404 / 410), never a traceback; a CSRF field derived from
 the token with the secret (a form posted from elsewhere lacks it) and an Origin check; the
 body size limited; the comment length limited; every value HTML-escaped; a strict
-Content-Security-Policy, no caching, no referrer (the token is in the address).
+Content-Security-Policy, no caching, no referrer to other sites (the token is in the address).
 """
 
 from __future__ import annotations
@@ -22,7 +22,13 @@ from urllib.parse import parse_qs, urlsplit
 from aiohttp import web
 
 from bot.deps import Deps
-from bot.domain.feedback import MAX_COMMENT_CHARS, TOKEN_MAX, TokenProblem, check_rating
+from bot.domain.feedback import (
+    MAX_COMMENT_CHARS,
+    TOKEN_MAX,
+    TokenProblem,
+    check_rating,
+    read_token,
+)
 from bot.errors import DomainError
 from bot.i18n import Lang, render
 from bot.i18n.markup import Mention
@@ -38,7 +44,9 @@ HEADERS = {
     ),
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # the token is in the address: never sent to another site (same-origin keeps the Origin
+    # header of the page's own form, which no-referrer would turn into `null`)
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
 
@@ -151,10 +159,11 @@ def _token(request: web.Request) -> str | None:
 
 
 def _same_origin(request: web.Request) -> bool:
-    """A browser's Origin (when it sends one) must be this server."""
+    """A browser's Origin, when it names one, must be this server (`null` and none are left
+    to the CSRF field: privacy settings send them for the page's own form too)."""
     origin = request.headers.get("Origin")
     if not origin or origin == "null":
-        return origin is None
+        return True
     return urlsplit(origin).netloc == request.host
 
 
@@ -175,6 +184,9 @@ def add_survey_routes(app: web.Application, deps: Deps) -> None:
         token = _token(request)
         if token is None:
             return _refusal(TokenProblem.MALFORMED)
+        checked = read_token(deps.env.SURVEY_SECRET, token, deps.clock.now())
+        if isinstance(checked, TokenProblem):
+            return _refusal(checked)  # no storage touched for a token we did not sign
         if request.content_length is not None and request.content_length > MAX_BODY:
             return _message("survey.page.too_large", 413)
         raw = await request.content.read(MAX_BODY + 1)
