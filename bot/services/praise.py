@@ -182,16 +182,8 @@ async def post_monthly_examples(session: AsyncSession, deps: Deps, year: int, mo
     )
     if not examples:
         return False
-    reasons = {p.staff_id: p.text for p in rows if p.kind == "exemplary"}
-    lines = [
-        {
-            "user": e.staff_id,
-            "praise": e.praise,
-            "exemplary": e.exemplary,
-            "reason": reasons.get(e.staff_id, ""),
-        }
-        for e in examples
-    ]
+    praised = [e for e in examples if e.praise]
+    named = [p for p in rows if p.kind == "exemplary"]
     await enqueue_message(
         session,
         key=f"praise-monthly:{year:04d}-{month:02d}",
@@ -199,23 +191,15 @@ async def post_monthly_examples(session: AsyncSession, deps: Deps, year: int, mo
         text_key="praise.monthly",
         params={
             "month": f"{year:04d}-{month:02d}",
-            "example_users": [e.staff_id for e in examples],
-            "lines": _lines(lines),
+            "praised_users": [e.staff_id for e in praised],
+            "counts": ", ".join(str(e.praise) for e in praised) or "-",
+            "exemplary_users": list(dict.fromkeys(p.staff_id for p in named)),
+            "reasons": " / ".join(p.text for p in named) or "-",
         },
         now=deps.clock.now(),
         deps=deps,
     )
     return True
-
-
-def _lines(lines: list[dict[str, object]]) -> str:
-    """The examples as plain lines (ids are turned into people by the `example_users` list)."""
-    out = []
-    for i, line in enumerate(lines, 1):
-        mark = " ★" if line["exemplary"] else ""
-        reason = f" — {line['reason']}" if line["reason"] else ""
-        out.append(f"{i}. ({line['praise']}){mark}{reason}")
-    return "\n".join(out)
 
 
 async def _monthly_timer(session: AsyncSession, deps: Deps, due: Due) -> None:

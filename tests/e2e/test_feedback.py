@@ -263,13 +263,27 @@ async def test_complaint_dismissal_and_visibility(bot: Bot) -> None:
 async def test_review_nudge_and_escalation_to_admins(bot: Bot) -> None:
     await bot.reply_to("USTAFF2", "complaint <@USTAFF1> shouted at a customer", command="/feedback")
     await bot.settle()
-    before_admin = len(bot.dm_texts("UADMIN"))
-    bot.clock.advance(timedelta(days=1, hours=1))  # past the 1bd review window
+    assert [t for t in bot.dm_texts("UMANAGER") if "K1" in t] and not bot.dm_texts("UADMIN")
+    # 75 % of the 1bd window (6h45 of business time after Tuesday 10:00): the manager is nudged
+    bot.clock.advance(timedelta(hours=7, minutes=50))
     await bot.runtime.run_due_work()
     await bot.settle()
-    assert any("K1" in t and ":hourglass:" in t or "K1" in t for t in bot.dm_texts("UMANAGER")[1:])
-    assert len(bot.dm_texts("UADMIN")) > before_admin
-    assert any("K1" in t for t in bot.dm_texts("UADMIN")[before_admin:])
+    assert any("K1" in t and "기각해 주세요" in t for t in bot.dm_texts("UMANAGER")[1:])
+    assert not [t for t in bot.dm_texts("UADMIN") if "K1" in t]
+    # past the deadline: the manager again, and the admins (en-US) are told
+    bot.clock.advance(timedelta(days=1))
+    await bot.runtime.run_due_work()
+    await bot.settle()
+    escalations = [t for t in bot.dm_texts("UADMIN") if "K1" in t]
+    assert len(escalations) == 1 and "past its review deadline" in escalations[0]
+    # the next business day once more; a decision stops it all
+    assert "K1" in await bot.reply_to(
+        "UMANAGER", "dismiss K1 not what happened", command="/feedback"
+    )
+    bot.clock.advance(timedelta(days=3))
+    await bot.runtime.run_due_work()
+    await bot.settle()
+    assert len([t for t in bot.dm_texts("UADMIN") if "K1" in t]) == 1
 
 
 async def test_praise_private_when_not_public(bot: Bot) -> None:
