@@ -411,3 +411,25 @@ async def test_survey_results_for_managers_only_without_identity(bot: Bot) -> No
     assert "2026-11" in old and "Good job" not in old
     bad = await bot.reply_to("UMANAGER", "결과 13월", command="/survey")
     assert "13월" in bad
+
+
+async def test_survey_goes_to_the_source_thread_of_an_intake_message(bot: Bot) -> None:
+    source = await bot.user_message("UCUST", "C0INTAKE", "The statement download fails")
+    await bot.settle()
+    await bot.reply_to("USTAFF1", "assign 1 <@USTAFF1>")
+    await bot.reply_to("USTAFF1", "resolve 1 Fixed the export")
+    await bot.settle()
+    in_thread = [
+        m
+        for m in bot.posts("C0INTAKE")
+        if m.get("thread_ts") == source["ts"] and "survey:rate#0" in json.dumps(m)
+    ]
+    assert len(in_thread) == 1
+    labels = [b["text"]["text"] for b in _buttons(in_thread[0])]
+    assert labels[0] == "1 Very dissatisfied"  # the requester's language (en-US)
+    assert not [m for m in _dm_messages(bot, "UCUST") if "survey:rate" in json.dumps(m)]
+    await bot.click(
+        "UCUST", "survey:rate#4", "1:5", channel="C0INTAKE", message_ts=in_thread[0]["ts"]
+    )
+    (survey,) = await _eventually_rows(bot, Survey, lambda r: r[0].rating == 5)
+    assert survey.platform == "slack"

@@ -142,7 +142,7 @@ def build_results(lang: Lang, r: SurveyResults) -> Reply:
     lines += [t(lang, "survey.results_by_kind")]
     lines += [_summary(lang, t(lang, f"kind.{k}"), s) for k, s in r.by_kind.items()]
     lines += [t(lang, "survey.results_by_team")]
-    lines += [_summary(lang, escape(k), s) for k, s in r.by_team.items()]
+    lines += [_summary(lang, k, s) for k, s in r.by_team.items()]  # t() escapes it
     if r.comments:
         lines.append(t(lang, "survey.results_comments"))
         lines += [
