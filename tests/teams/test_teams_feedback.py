@@ -107,3 +107,46 @@ async def test_survey_results_and_help_in_teams(teams: TeamsBot) -> None:
     assert "managers" in text_of(refused)
     results = await ask(teams, "설문 결과 2026-12", user=ADMIN)
     assert "2026-12" in text_of(results)
+
+
+async def test_praise_consent_toggle_in_teams(db_url: str) -> None:
+    from storage.models import OutboxMessage, Praise
+    from teams.inbound_world import TEAMS_CONFIG
+    from teams.support import start_teams_bot
+
+    config = {**TEAMS_CONFIG, "praise": {"public": True, "channel": "19:kudos@thread.tacv2"}}
+    bot, stop = await start_teams_bot(db_url, anonymous=True, config=config)
+    try:
+        text = "피드백 칭찬 <at>Minji</at> 친절하게 알려 주셨어요"
+        answer = await ask(bot, text, user=CUSTOMER, entities=[_mention(STAFF, "Minji")])
+        card = answer["attachments"][0]["content"]
+        assert any(e.get("type") == "Input.Toggle" for e in card["body"])
+        (share,) = actions_of(card)
+        assert share["verb"] == "praise:share"
+        # not ticked: nothing is posted
+        left = await act(
+            bot, invoke(bot, "praise:share", {**share["data"], "consent": "false"}, user=CUSTOMER)
+        )
+        assert left["type"] == "application/vnd.microsoft.activity.message"
+        (praise,) = await _rows(bot, Praise)
+        assert praise.posted_at is None
+        # someone else cannot consent for the giver
+        await act(bot, invoke(bot, "praise:share", {**share["data"], "consent": "true"}, user=ALEX))
+        (praise,) = await _rows(bot, Praise)
+        assert praise.posted_at is None
+        done = await act(
+            bot, invoke(bot, "praise:share", {**share["data"], "consent": "true"}, user=CUSTOMER)
+        )
+        assert "kudos" in str(done["value"]) or "posted" in str(done["value"])
+        (praise,) = await _rows(bot, Praise)
+        assert praise.consent and praise.posted_at is not None
+        rows = [
+            r
+            for r in await _rows(bot, OutboxMessage)
+            if r.idempotency_key.startswith("praise-public")
+        ]
+        assert [(r.platform, r.recipient) for r in rows] == [
+            ("teams", "conversation:19:kudos@thread.tacv2")
+        ]
+    finally:
+        await stop()
