@@ -68,11 +68,15 @@ async def give_praise(
     people = {staff_id, manager_of(deps, staff_id)} - {"", giver_id}
     for to in sorted(people):
         text_key = "praise.notify.staff" if to == staff_id else "praise.notify.manager"
+        if kind == "exemplary":
+            text_key += "_exemplary"
+        elif not giver:
+            text_key += "_customer"  # a customer's (or a survey's) praise names nobody
         await enqueue_message(
             session,
             key=f"praise:{praise.id}:{to}",
             recipient=ToPerson(to),
-            text_key=f"{text_key}_{kind}" if kind == "exemplary" else text_key,
+            text_key=text_key,
             params={
                 "staff_user": staff_id,
                 "giver_user": giver,
@@ -109,7 +113,6 @@ async def share_praise(session: AsyncSession, deps: Deps, praise_id: int, user_i
         text_key="praise.public",
         params={
             "staff_user": praise.staff_id,
-            "giver_user": praise.giver_id if deps.is_staff(praise.giver_id) else "",
             "text": praise.text,
         },
         now=now,
