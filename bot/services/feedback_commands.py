@@ -23,8 +23,8 @@ from bot.domain.feedback_commands import (
     parse_survey_command,
 )
 from bot.errors import DomainError
-from bot.services import complaints, praise, surveys
-from bot.services.complaints import CaseView
+from bot.services import complaint_views, complaints, praise, surveys
+from bot.services.complaint_views import CaseView
 from bot.services.inquiry_commands import CommandRequest, Refused, Usage
 from bot.services.receipts import claim_action
 from bot.services.results import Replayed, Said
@@ -126,14 +126,14 @@ async def _sent(
 async def _list(
     session: AsyncSession, deps: Deps, user: str, cmd: FeedbackCommand
 ) -> FeedbackResult:
-    return ComplaintList(await complaints.list_visible(session, deps, user))
+    return ComplaintList(await complaint_views.list_visible(session, deps, user))
 
 
 async def _show(
     session: AsyncSession, deps: Deps, user: str, cmd: FeedbackCommand
 ) -> FeedbackResult:
     assert cmd.ref is not None
-    return ComplaintShow(await complaints.show_complaint(session, deps, cmd.ref, user))
+    return ComplaintShow(await complaint_views.show_complaint(session, deps, cmd.ref, user))
 
 
 async def _help(

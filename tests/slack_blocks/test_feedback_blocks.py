@@ -11,7 +11,7 @@ from bot.adapters.slack.blocks.feedback import (
     verb_of,
 )
 from bot.domain.feedback import summarize
-from bot.services.complaints import CaseView
+from bot.services.complaint_views import CaseView
 from bot.services.feedback_commands import ComplaintShow, PraiseGiven
 from bot.services.outbox import button
 from bot.services.results import Said

@@ -10,7 +10,7 @@ from bot.adapters.teams.cards import adaptive_card, card_activity, text_block
 from bot.adapters.teams.markup import Mentions, Names, t
 from bot.domain.feedback import MAX_COMMENT_CHARS, Summary
 from bot.i18n import Lang
-from bot.services.complaints import CaseView
+from bot.services.complaint_views import CaseView
 from bot.services.feedback_commands import (
     ComplaintList,
     ComplaintShow,

@@ -19,7 +19,7 @@ from bot.adapters.slack.ids import Block, View
 from bot.adapters.slack.text import escape, t, t_plain
 from bot.domain.feedback import Summary
 from bot.i18n import Lang
-from bot.services.complaints import CaseView
+from bot.services.complaint_views import CaseView
 from bot.services.feedback_commands import (
     ComplaintList,
     ComplaintShow,
