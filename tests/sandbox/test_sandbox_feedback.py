@@ -23,6 +23,11 @@ def _with_action(
     return found
 
 
+def _wait(sb: SandboxProcess, check: Any) -> Any:
+    # generous: the whole suite shares two cores with other work
+    return sb.wait_for(check, timeout=30.0)
+
+
 def test_customer_answers_survey_and_manager_handles_complaint(tmp_path: Path) -> None:
     sb = SandboxProcess(tmp_path)
     try:
@@ -34,14 +39,14 @@ def test_customer_answers_survey_and_manager_handles_complaint(tmp_path: Path) -
             )
             == ok
         )
-        sb.wait_for(lambda: [m for m in sb.messages("alex", "triage") if m["blocks"]])
+        _wait(sb, lambda: [m for m in sb.messages("alex", "triage") if m["blocks"]])
         for text in ("/inquiry assign 1 @minji", "/inquiry resolve 1 Password reset"):
             assert (
                 sb.post("/sandbox/api/send", {"as": "minji", "channel": "triage", "text": text})
                 == ok
             )
         # the customer's survey, in her DM with the bot: rate 1 (the first button)
-        rates = sb.wait_for(lambda: _with_action(sb.messages("dana", "dm"), "survey:rate#"))
+        rates = _wait(sb, lambda: _with_action(sb.messages("dana", "dm"), "survey:rate#"))
         message, block, _ = rates[0]
         status, _ = sb.post(
             "/sandbox/api/action",
@@ -54,7 +59,7 @@ def test_customer_answers_survey_and_manager_handles_complaint(tmp_path: Path) -
             },
         )
         assert status == 200
-        view = sb.wait_for(lambda: sb.get("/sandbox/api/modal?as=dana")[1]["view"])
+        view = _wait(sb, lambda: sb.get("/sandbox/api/modal?as=dana")[1]["view"])
         assert view["callback_id"] == "survey-comment-modal"
         status, _ = sb.post(
             "/sandbox/api/submit",
@@ -63,12 +68,13 @@ def test_customer_answers_survey_and_manager_handles_complaint(tmp_path: Path) -
         assert status == 200
         # the manager (Jihoon) is alerted at once and opens a complaint with one button
         # (once for the rating, once more when the comment arrives)
-        alerts = sb.wait_for(
+        alerts = _wait(
+            sb,
             lambda: [
                 a
                 for a in _with_action(sb.messages("jihoon", "dm"), "complaint:open#")
                 if "Nobody called back" in a[0]["text"]
-            ]
+            ],
         )
         message, block, element = alerts[0]
         status, _ = sb.post(
@@ -82,7 +88,7 @@ def test_customer_answers_survey_and_manager_handles_complaint(tmp_path: Path) -
             },
         )
         assert status == 200
-        sb.wait_for(lambda: [m for m in sb.messages("jihoon", "dm") if "K1" in m["text"]])
+        _wait(sb, lambda: [m for m in sb.messages("jihoon", "dm") if "K1" in m["text"]])
         # … and confirms it, records the corrective action and marks the reward sent
         for text in (
             "/feedback 확인 K1 콜백 누락 확인",
@@ -93,15 +99,17 @@ def test_customer_answers_survey_and_manager_handles_complaint(tmp_path: Path) -
                 sb.post("/sandbox/api/send", {"as": "jihoon", "channel": "triage", "text": text})
                 == ok
             )
-        sb.wait_for(
+        _wait(
+            sb,
             lambda: [
                 m for m in sb.messages("dana", "dm") if "K1" in m["text"] and "sent" in m["text"]
-            ]
+            ],
         )
-        answers = sb.wait_for(
+        answers = _wait(
+            sb,
             lambda: [
                 m for m in sb.messages("jihoon", "triage") if m["ephemeral"] and "K1" in m["text"]
-            ]
+            ],
         )
         assert len(answers) >= 1
         # nobody else sees the case
