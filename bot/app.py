@@ -424,5 +424,10 @@ def build_web_app(
     )
     if teams is not None:
         app.router.add_post("/api/messages", teams.handle)
+    if runtime.deps.env.SURVEY_SECRET:
+        # the survey page for people without a chat account (off without a signing key)
+        from bot.adapters.web.survey import add_survey_routes
+
+        add_survey_routes(app, runtime.deps)
     app.cleanup_ctx.append(background)
     return app

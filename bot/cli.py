@@ -22,9 +22,18 @@ if TYPE_CHECKING:
 SETUP_HINT = "see README.md, section 'Slack app setup'"
 
 
+def survey_links(env: EnvSettings) -> str:
+    """Whether survey links (`/survey/<token>`) are on, for check-config."""
+    if not env.SURVEY_SECRET:
+        return "survey links off (SURVEY_SECRET unset): requesters without a chat account get no survey"
+    where = env.PUBLIC_URL.rstrip("/") or "(PUBLIC_URL unset: links are paths)"
+    return f"survey links on: {where}/survey/<token>"
+
+
 def cmd_check_config(args: argparse.Namespace, env: EnvSettings) -> int:
     """Validate a config file and print every problem with its key."""
     print(slack_mode(env))
+    print(survey_links(env))
     path = args.path or config_path(env)
     if path is None:
         print(

@@ -49,6 +49,11 @@ class EnvSettings(BaseSettings):
     TEAMS_APP_PASSWORD: str = ""
     TEAMS_TENANT_ID: str = ""
     TEAMS_ALLOW_ANONYMOUS: bool = False
+    # HMAC key of the survey links (GET/POST /survey/<token>); unset: no links, the route is off
+    SURVEY_SECRET: str = ""
+    # Where people reach this server from outside (https://bot.example.com): survey links are
+    # written as absolute URLs with it ("" : the path alone, /survey/<token>)
+    PUBLIC_URL: str = ""
 
     @property
     def teams_enabled(self) -> bool:
@@ -180,8 +185,10 @@ class SlaConfig(_Strict):
     approaching: float = Field(default=0.75, gt=0, lt=1)
     overdue_repeat: str = "1bd"
     escalation_grace: str = "30bm"
+    complaint_review: str = "1bd"  # a complaint about staff: confirmed or dismissed within
 
     @field_validator(
+        "complaint_review",
         "voc_review",
         "support_first_response",
         "support_eta",
@@ -248,6 +255,54 @@ class RetentionConfig(_Strict):
         # would let a retry or a replay through again.
         if duration.wall.total_seconds() < 3600:
             raise ValueError(f"'{v}' is too short: keep rows at least 1h")
+        return v
+
+
+class SurveysConfig(_Strict):
+    """[surveys]: who is asked how satisfied they were after an inquiry was resolved."""
+
+    sample: float = Field(default=1.0, ge=0, le=1)  # the share of resolutions surveyed
+    cooldown: str = "30d"  # at most one survey per person within
+    internal: bool = False  # survey staff who raised an inquiry themselves
+    expires: str = "14d"  # a survey (and its link) can be answered for
+
+    @field_validator("cooldown", "expires")
+    @classmethod
+    def _wall(cls, v: str) -> str:
+        _check_duration(v)
+        if parse_duration(v).is_business:
+            raise ValueError(f"'{v}' must be wall clock (s m h d), not business time")
+        return v
+
+    @field_validator("expires")
+    @classmethod
+    def _not_zero(cls, v: str) -> str:
+        if parse_duration(v).is_zero:
+            raise ValueError(f"'{v}' must be longer than zero")
+        return v
+
+
+class ComplaintsConfig(_Strict):
+    """[complaints]: the small gift a customer whose complaint is confirmed receives."""
+
+    reward: str = Field(default="커피 쿠폰", min_length=1, max_length=100)
+
+
+class PraiseConfig(_Strict):
+    """[praise]: whether praise may be posted publicly (with the giver's consent), and where."""
+
+    public: bool = False
+    # a Slack channel id (C…), or a Teams conversation id (19:…@thread.tacv2)
+    channel: str = ""
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, v: str) -> str:
+        if v and not (CHANNEL_ID.match(v) or is_teams_conversation_id(v)):
+            raise ValueError(
+                f"'{v}' is neither a Slack channel id (like C0123ABCD) "
+                "nor a Teams conversation id (like 19:abc123@thread.tacv2)"
+            )
         return v
 
 
@@ -410,6 +465,9 @@ class CharterConfig(_Strict):
     sla: SlaConfig = Field(default_factory=SlaConfig)
     scheduler: SchedulerConfig = Field(default_factory=SchedulerConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
+    surveys: SurveysConfig = Field(default_factory=SurveysConfig)
+    complaints: ComplaintsConfig = Field(default_factory=ComplaintsConfig)
+    praise: PraiseConfig = Field(default_factory=PraiseConfig)
     teams: list[TeamConfig] = Field(default_factory=list)
     roles: RolesConfig = Field(default_factory=RolesConfig)
     people: list[PersonConfig] = Field(default_factory=list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -65,6 +66,8 @@ class Deps:
     outbox: Wakeup = field(default_factory=Wakeup)
     # How many listeners may do their post-ack work at once (see handlers/errors.py).
     work_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))
+    # Chance decisions (survey sampling) draw from here: tests seed it to make them repeatable.
+    rng: random.Random = field(default_factory=random.Random)
 
     def use_calendar(self, config: CharterConfig, calendar: BusinessCalendar) -> None:
         """Swap in a reloaded `[calendar]` (and the config that carries it).

@@ -7,6 +7,7 @@ from slack_bolt.async_app import AsyncApp
 from handlers import (
     charter,
     errors,
+    feedback,
     guard,
     home,
     inquiry,
@@ -14,10 +15,23 @@ from handlers import (
     nudges,
     reactions,
     shortcuts,
+    surveys,
 )
 
 
 def register_all(app: AsyncApp) -> None:
     """Attach every feature's listeners to the app."""
-    for module in (errors, guard, inquiry, charter, nudges, messages, reactions, shortcuts, home):
+    for module in (
+        errors,
+        guard,
+        inquiry,
+        charter,
+        surveys,
+        feedback,
+        nudges,
+        messages,
+        reactions,
+        shortcuts,
+        home,
+    ):
         module.register(app)

@@ -260,3 +260,73 @@ class Timer(SQLModel, table=True):
     fired_at: datetime | None = _dt(nullable=True)
 
     __table_args__ = (sa.Index("ix_timers_due", "state", "due_at"),)
+
+
+# --------------------------------------------------------------------------- feedback (C13–C15)
+# Satisfaction surveys, complaints about staff and praise (issue 15, migration 0014_feedback).
+
+
+class Survey(SQLModel, table=True):
+    """A satisfaction survey sent after an inquiry was resolved, and its answer (one row per
+    survey: answering again updates it)."""
+
+    __tablename__ = "surveys"
+    id: int | None = Field(default=None, primary_key=True)
+    inquiry_id: int = Field(index=True)
+    inquiry_number: int
+    inquiry_kind: str = Field(max_length=20)
+    team: str = Field(default="", max_length=200)  # the assignee's team when it was sent
+    requester_id: str = Field(max_length=ID, index=True)  # "" for a link-only requester
+    assignee_id: str = Field(default="", max_length=ID)
+    platform: str = Field(max_length=10)  # slack | teams | link: where it was asked
+    nonce: str = Field(max_length=64)  # in the link token: a new link voids the old one
+    sent_at: datetime = _dt(index=True)
+    expires_at: datetime = _dt()
+    rating: int | None = None
+    comment: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False))
+    answered_at: datetime | None = _dt(nullable=True)
+    answered_via: str = Field(default="", max_length=10)  # slack | teams | link
+
+
+class Complaint(SQLModel, table=True):
+    """A complaint about a staff member (`K<id>`): restricted to their manager and admins."""
+
+    __tablename__ = "complaints"
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: str = Field(max_length=ID, index=True)
+    manager_id: str = Field(default="", max_length=ID)  # "" : no team manager, admins review
+    reporter_id: str = Field(max_length=ID, index=True)
+    reporter_is_customer: bool = False
+    source: str = Field(max_length=10)  # command | survey
+    survey_id: int | None = None
+    text: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    status: str = Field(default="open", max_length=12, index=True)
+    created_at: datetime = _dt()
+    review_due_at: datetime = _dt()
+    decided_by: str = Field(default="", max_length=ID)
+    decided_at: datetime | None = _dt(nullable=True)
+    reason: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False))
+    action_text: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False))
+    action_by: str = Field(default="", max_length=10)  # ISO date the action is (was) done by
+    action_at: datetime | None = _dt(nullable=True)
+    reward_kind: str = Field(default="", max_length=100)
+    reward_state: str = Field(default="", max_length=10)  # "" | to_send | sent
+    reward_sent_by: str = Field(default="", max_length=ID)
+    reward_sent_at: datetime | None = _dt(nullable=True)
+    reward_note: str = Field(default="", max_length=500)
+
+
+class Praise(SQLModel, table=True):
+    """Praise for a staff member, or a manager's "exemplary" nomination (kind)."""
+
+    __tablename__ = "praise"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(default="praise", max_length=10)  # praise | exemplary
+    staff_id: str = Field(max_length=ID, index=True)
+    giver_id: str = Field(max_length=ID)
+    source: str = Field(max_length=10)  # command | survey
+    survey_id: int | None = None
+    text: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    created_at: datetime = _dt(index=True)
+    consent: bool = False  # the giver agreed to a public post
+    posted_at: datetime | None = _dt(nullable=True)

@@ -276,3 +276,15 @@ def test_calendar_show_prints_the_years_non_working_days_with_names(
 
 def test_calendar_show_refuses_an_absurd_year(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["calendar", "show", "99999"]) == 2
+
+
+def test_check_config_says_whether_survey_links_are_on(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SURVEY_SECRET", raising=False)
+    assert main(["check-config", str(EXAMPLE)]) == 0
+    assert "survey links off" in capsys.readouterr().out
+    monkeypatch.setenv("SURVEY_SECRET", "k")
+    monkeypatch.setenv("PUBLIC_URL", "https://bot.example.com/")
+    assert main(["check-config", str(EXAMPLE)]) == 0
+    assert "survey links on: https://bot.example.com/survey/<token>" in capsys.readouterr().out

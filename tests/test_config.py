@@ -178,6 +178,21 @@ BAD_DOCUMENTS = [
         id="retention-bad",
     ),
     pytest.param({"retention": {"keep": "1d"}}, "retention.keep", "unknown", id="retention-key"),
+    # issue 15: surveys, complaints, praise
+    pytest.param({"surveys": {"sample": 1.5}}, "surveys.sample", "1", id="survey-sample"),
+    pytest.param({"surveys": {"cooldown": "2bd"}}, "surveys.cooldown", "wall clock", id="cooldown"),
+    pytest.param(
+        {"surveys": {"expires": "0d"}}, "surveys.expires", "longer than zero", id="expiry"
+    ),
+    pytest.param({"surveys": {"every": "1d"}}, "surveys.every", "unknown", id="survey-key"),
+    pytest.param(
+        {"sla": {"complaint_review": "soon"}}, "sla.complaint_review", "soon", id="review"
+    ),
+    pytest.param({"complaints": {"reward": ""}}, "complaints.reward", "1", id="reward-empty"),
+    pytest.param(
+        {"praise": {"channel": "#kudos"}}, "praise.channel", "#kudos", id="praise-channel"
+    ),
+    pytest.param({"praise": {"public": "maybe"}}, "praise.public", "bool", id="praise-public"),
 ]
 
 

@@ -75,6 +75,31 @@ LANGUAGE_CHOICES: dict[str, tuple[str, ...]] = {
 
 CHARTER_NAMES: tuple[str, ...] = ("charter", "헌장")
 
+# ----------------------------------------------------------------- surveys, complaints, praise
+# `/survey …` (설문) and `/feedback …` (피드백): the same grammar, their own keywords.
+SURVEY_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
+    "help": ("help", "?", "도움말", "도움"),
+    "results": ("results", "result", "결과", "통계", "집계"),
+}
+FEEDBACK_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
+    "help": ("help", "?", "도움말", "도움"),
+    "complaint": ("complaint", "complain", "불만", "민원", "불친절"),
+    "praise": ("praise", "칭찬"),
+    "exemplary": ("exemplary", "example", "모범", "우수", "모범사례"),
+    "confirm": ("confirm", "확인", "인정"),
+    "dismiss": ("dismiss", "기각", "반려"),
+    "action": ("action", "조치", "시정", "시정조치"),
+    "sent": ("sent", "발송", "지급", "전달"),
+    "list": ("list", "목록"),
+    "show": ("show", "보기", "조회"),
+}
+# `/feedback action K3 <what was done> by:<date>`: when the corrective action is (was) done
+FEEDBACK_KEYS: dict[str, tuple[str, ...]] = {
+    "by": ("by", "until", "기한", "까지", "완료일"),
+}
+SURVEY_NAMES: tuple[str, ...] = ("survey", "설문", "만족도")
+FEEDBACK_NAMES: tuple[str, ...] = ("feedback", "피드백")
+
 COLONS = ":：︰﹕"  # ASCII, full-width and other colons a Korean keyboard or IME may give
 # A word that looks like an option key (letters only, short); `http:`… are not keys
 KEY_SHAPE = re.compile(r"^[A-Za-z가-힣_]{1,20}$")
@@ -91,6 +116,9 @@ _KIND = _index(KINDS)
 _KEY = _index(KEYS)
 _CHARTER = _index(CHARTER_SUBCOMMANDS)
 _LANGUAGE = _index(LANGUAGE_CHOICES)
+_SURVEY_SUB = _index(SURVEY_SUBCOMMANDS)
+_FEEDBACK_SUB = _index(FEEDBACK_SUBCOMMANDS)
+_FEEDBACK_KEY = _index(FEEDBACK_KEYS)
 
 
 def subcommand(word: str) -> str | None:
@@ -138,3 +166,28 @@ def charter_name(word: str) -> str | None:
     """`charter` for `charter`, `/charter`, `헌장`; None for any other word."""
     word = word.lower().removeprefix("/")
     return "charter" if word in CHARTER_NAMES else None
+
+
+def survey_subcommand(word: str) -> str | None:
+    """The canonical `/survey` subcommand a word names (`결과` → `results`), or None."""
+    return _SURVEY_SUB.get(word.strip().lower())
+
+
+def feedback_subcommand(word: str) -> str | None:
+    """The canonical `/feedback` subcommand a word names (`칭찬` → `praise`), or None."""
+    return _FEEDBACK_SUB.get(word.strip().lower())
+
+
+def feedback_key(word: str) -> str | None:
+    """The canonical `/feedback` option key a word names (`기한` → `by`), or None."""
+    return _FEEDBACK_KEY.get(word.strip().lower())
+
+
+def feedback_command_name(word: str) -> str | None:
+    """`survey` or `feedback` for their names (`/survey`, `설문`, `피드백`), else None."""
+    word = word.lower().removeprefix("/")
+    if word in SURVEY_NAMES:
+        return "survey"
+    if word in FEEDBACK_NAMES:
+        return "feedback"
+    return None

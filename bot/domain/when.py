@@ -28,6 +28,7 @@ __all__ = [
     "Moment",
     "parse_day",
     "parse_moment",
+    "parse_month",
     "parse_relative",
 ]
 
@@ -265,4 +266,44 @@ def parse_moment(text: str, today: date) -> Moment | None:
     m = re.fullmatch(r"(.+?일)\s*((?:오전|오후).+|\d{1,2}\s*시.*)", text)
     if m and (day := parse_day(m.group(1), today)) and (at := parse_time(m.group(2))):
         return Moment(day=day, at=at)
+    return None
+
+
+# --------------------------------------------------------------------------- months
+# Months for reports (`/survey results 2026-11`): `2026-11`, `2026.11`, `2026/11`, `11월`,
+# `2026년 11월`, `Nov`, `november 2026`, `Nov 2026`, `이번달`/`this month`,
+# `지난달`/`last month`. A month without a year is the latest one not after this month
+# (in January, `12월` is last December): reports look back.
+_YEAR_MONTH = re.compile(r"(\d{4})\s*[-./년]\s*(\d{1,2})\s*월?")
+_KO_MONTH = re.compile(r"(\d{1,2})\s*월")
+_THIS_MONTH = ("이번달", "이번 달", "이달", "금월", "this month")
+_LAST_MONTH = ("지난달", "지난 달", "전월", "저번달", "저번 달", "last month")
+
+
+def _month_back(month: int, today: date) -> tuple[int, int] | None:
+    if not 1 <= month <= 12:
+        return None
+    return (today.year if month <= today.month else today.year - 1), month
+
+
+def parse_month(text: str, today: date) -> tuple[int, int] | None:
+    """The (year, month) a whole text names (see the forms above), else None."""
+    text = " ".join(text.split()).lower()
+    if not text:
+        return None
+    if text in _THIS_MONTH:
+        return today.year, today.month
+    if text in _LAST_MONTH:
+        return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+    if m := _YEAR_MONTH.fullmatch(text):
+        year, month = int(m.group(1)), int(m.group(2))
+        return (year, month) if 1 <= month <= 12 and 1900 < year < 3000 else None
+    if m := _KO_MONTH.fullmatch(text):
+        return _month_back(int(m.group(1)), today)
+    words = text.split()
+    named = _month(words[0])
+    if named and len(words) == 1:
+        return _month_back(named, today)
+    if named and len(words) == 2 and words[1].isdigit() and len(words[1]) == 4:
+        return int(words[1]), named
     return None

@@ -38,6 +38,7 @@ log = logging.getLogger("charterbot.outbox")
 CARD = "card"
 MESSAGE = "message"
 NUDGE = "nudge"
+PROMPT = "prompt"  # a catalogue message with buttons (a survey's ratings, "open a complaint")
 DEFAULT_PLATFORM: Platform = "slack"
 
 
@@ -128,6 +129,55 @@ async def enqueue_message(
             deps,
             key=key,
             kind=MESSAGE,
+            recipient=recipient,
+            platform=platform,
+            payload=payload,
+            now=now,
+        ),
+    )
+
+
+def button(
+    verb: str, value: str, label_key: str, *, style: str = "", **label_params: Any
+) -> dict[str, Any]:
+    """One button of a prompt: the neutral verb it performs, the value it carries (an id, an
+    id and a rating), its label as a catalogue key, and `primary`/`danger` or no style."""
+    return {
+        "verb": verb,
+        "value": value,
+        "label_key": label_key,
+        "label_params": label_params,
+        "style": style,
+    }
+
+
+async def enqueue_prompt(
+    session: AsyncSession,
+    *,
+    key: str,
+    recipient: Address,
+    text_key: str,
+    params: dict[str, Any],
+    buttons: list[dict[str, Any]],
+    now: datetime,
+    platform: Platform | None = None,
+    deps: Deps | None = None,
+    reader: str | None = None,
+    first: str | None = None,
+) -> None:
+    """Queue a catalogue message with buttons (see `button`); addressed like enqueue_message,
+    rendered by each platform's `prompt` renderer (Block Kit buttons, Adaptive Card
+    Action.Execute)."""
+    payload: dict[str, Any] = {"text_key": text_key, "params": params, "buttons": buttons}
+    if reader:
+        payload["reader"] = reader
+        payload["first"] = first
+    await add_outbox_messages(
+        session,
+        _rows(
+            deps,
+            key=key,
+            kind=PROMPT,
             recipient=recipient,
             platform=platform,
             payload=payload,

@@ -71,6 +71,8 @@ from bot.services.refs import CARD, find_message
 from bot.services.reminders import Snoozed
 from bot.services.results import Replayed, Said
 from handlers.teams.common import answer_invoke, language_of, names_of, teams_user_id
+from handlers.teams.feedback import VERBS as FEEDBACK_VERBS
+from handlers.teams.feedback import feedback_card_action
 
 # The Teams verbs and the neutral one each is (the new-inquiry form submits `inquiry.new`).
 VERBS: dict[str, ActionVerb] = {
@@ -283,6 +285,8 @@ async def card_action(deps: Deps, inbound: Inbound) -> dict[str, Any]:
     """The invoke response to one `adaptiveCard/action` (refusals in Slack's words)."""
     lang = await language_of(deps, inbound)
     read = read_submission(inbound.value)
+    if read is not None and read[0] in FEEDBACK_VERBS:
+        return await feedback_card_action(deps, inbound, read[0], read[1], delivery_key(inbound))
     verb = VERBS.get(read[0]) if read is not None else None
     if read is None or verb is None:
         return message_response(t(lang, "inquiry.help_teams", message=True))

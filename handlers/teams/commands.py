@@ -27,6 +27,7 @@ from bot.services.inquiry_commands import (
 from bot.services.receipts import receipt_key
 from bot.services.results import Said
 from handlers.teams.common import language_of, names_of, reply, teams_user_id
+from handlers.teams.feedback import feedback_words, handle_feedback_text
 from storage.repos.slack_events import add_processed_event
 
 HELP_WORDS = frozenset({"help", "도움말", "?"})
@@ -41,6 +42,9 @@ def command_words(text: str) -> str | None:
     words = text.strip()
     if words.lower() in HELP_WORDS:
         return "help"
+    feedback = feedback_words(words)
+    if feedback is not None:
+        return feedback[1]  # `survey …`, `feedback …`: see handle_command
     head, _, rest = words.partition(" ")
     alias = COMMAND_ALIASES.get(head.lower().removeprefix("/"))
     if alias is not None:
@@ -89,6 +93,10 @@ def _people(result: CommandResult) -> list[str | None]:
 async def handle_command(deps: Deps, context: TurnContext, inbound: Inbound) -> None:
     """Run a command typed to the bot and answer it (an unknown text gets the command list)."""
     if not await _first_delivery(deps, inbound):
+        return
+    feedback = feedback_words(with_mentions(inbound.text, inbound))
+    if feedback is not None:
+        await handle_feedback_text(deps, context, inbound, *feedback)
         return
     user_id = teams_user_id(deps, inbound)
     charter = charter_words(inbound.text)

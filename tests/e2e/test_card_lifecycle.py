@@ -72,7 +72,8 @@ async def test_thread_updates_are_short_in_the_customers_language(bot: Bot) -> N
     await bot.reply_to("UCUST", "reopen 1 Still failing for the night shift")
     await bot.settle()
     thread = _thread(bot, "C0INTAKE", msg["ts"])
-    assert len(thread) == 6, thread  # received, assigned, eta, progress, resolved, reopened
+    # received, assigned, eta, progress, resolved, the satisfaction survey (issue 15), reopened
+    assert len(thread) == 7, thread
     for text in thread:
         assert "#1" in text
         assert not HANGUL.search(text), text  # English only for an en-US customer

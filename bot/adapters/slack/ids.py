@@ -8,6 +8,8 @@ from enum import StrEnum
 class Command(StrEnum):
     INQUIRY = "/inquiry"
     CHARTER = "/charter"
+    SURVEY = "/survey"
+    FEEDBACK = "/feedback"
 
 
 class Shortcut(StrEnum):
@@ -33,6 +35,7 @@ class View(StrEnum):
     PROGRESS = "inquiry-progress-modal"
     RESOLVE = "inquiry-resolve-modal"
     REOPEN = "inquiry-reopen-modal"
+    SURVEY_COMMENT = "survey-comment-modal"
 
 
 class Block(StrEnum):
@@ -47,6 +50,8 @@ class Block(StrEnum):
     ETA_TIME = "eta_time"
     NOTE = "note"
     CARD_ACTIONS = "inquiry-card-actions"
+    PROMPT_ACTIONS = "feedback-actions"  # the buttons of a survey or feedback prompt
+    COMMENT = "comment"
 
 
 class Event(StrEnum):

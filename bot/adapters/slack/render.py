@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.adapters.slack.blocks.common import literal
+from bot.adapters.slack.blocks.feedback import build_prompt
 from bot.adapters.slack.blocks.inquiry import build_inquiry_card, texts
 from bot.adapters.slack.blocks.nudges import build_nudge_message
 from bot.adapters.slack.text import escape, t
@@ -121,8 +122,27 @@ async def render_card(deps: Deps, item: Outgoing) -> Rendered | None:
     )
 
 
+async def render_prompt(deps: Deps, item: Outgoing) -> Rendered:
+    """A catalogue message with buttons (a survey's ratings, "open a complaint"): the text as
+    render_message writes it, the labels in the reader's language (both when unknown)."""
+    message = await render_message(deps, item)
+    payload = item.payload
+    reader_id = payload.get("reader") or person_of(item.recipient)
+    lang: Lang = deps.config.language
+    bilingual = deps.config.bilingual_channels
+    if reader_id:
+        reader = await deps.languages.reader_of(reader_id)
+        known = reader.known or person_of(item.recipient) is not None
+        lang, bilingual = (reader.lang, False) if known else (lang, True)
+    blocks = build_prompt(
+        message.text, list(payload.get("buttons") or []), lang, bilingual=bilingual
+    )
+    return Rendered(text=message.text, blocks=blocks)
+
+
 RENDERERS: dict[str, Renderer] = {
     "message": render_message,
+    "prompt": render_prompt,
     "nudge": render_nudge,
     "card": render_card,
 }

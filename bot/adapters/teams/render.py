@@ -19,7 +19,14 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.adapters.teams.cards import build_inquiry_card, build_nudge_card, card_activity, clip
+from bot.adapters.teams.cards import (
+    adaptive_card,
+    build_inquiry_card,
+    build_nudge_card,
+    card_activity,
+    clip,
+    text_block,
+)
 from bot.adapters.teams.markup import Mentions, t
 from bot.deps import Deps
 from bot.domain.text import sanitize
@@ -182,8 +189,38 @@ async def render_card(deps: Deps, item: Outgoing) -> Rendered | None:
     return Rendered(card_activity(content, summary=summary), about=(INQUIRY, inquiry_id))
 
 
+async def render_prompt(deps: Deps, item: Outgoing) -> Rendered:
+    """A catalogue message with buttons (a survey's ratings, "open a complaint"): an Adaptive
+    Card with the text as render_message writes it and one Action.Execute per button
+    (the verb, and the value in its data), labelled in the reader's language."""
+    message = await render_message(deps, item)
+    text = str(message.activity.get("text") or "")
+    person = person_of(item.recipient)
+    reader_id = item.payload.get("reader") or person
+    lang: Lang = deps.config.language
+    if reader_id:
+        lang = (await deps.languages.reader_of(reader_id)).lang
+    actions = [
+        {
+            "type": "Action.Execute",
+            "title": t(lang, str(spec.get("label_key") or ""), message=False),
+            "verb": str(spec["verb"]),
+            "data": {"value": str(spec.get("value") or "")[:200]},
+            **({"style": "positive"} if spec.get("style") == "primary" else {}),
+            **({"style": "destructive"} if spec.get("style") == "danger" else {}),
+        }
+        for spec in list(item.payload.get("buttons") or [])[:6]
+    ]
+    card = adaptive_card([text_block(text)], actions)
+    entities = message.activity.get("entities")
+    if entities:
+        card["msteams"]["entities"] = entities
+    return Rendered(card_activity(card, summary=clip(sanitize(text), SUMMARY_CHARS)))
+
+
 RENDERERS: dict[str, Renderer] = {
     "message": render_message,
+    "prompt": render_prompt,
     "nudge": render_nudge,
     "card": render_card,
 }

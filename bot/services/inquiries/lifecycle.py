@@ -17,6 +17,7 @@ from bot.domain.text import sanitize
 from bot.errors import Conflict, DomainError
 from bot.i18n import Day, dated, timed
 from bot.ports import MessageRef, ToPerson
+from bot.services import surveys
 from bot.services.formatting import fmt_time
 from bot.services.inquiries.access import check_assignable, load_for
 from bot.services.inquiries.changes import (
@@ -248,6 +249,8 @@ async def resolve_inquiry(
     await tell_requester(
         session, inquiry, event, deps, "inquiry.notify.resolved", resolution=resolution
     )
+    # the satisfaction survey (C13), in this transaction, where the requester was just told
+    await surveys.after_resolve(session, deps, inquiry, event)
     return inquiry
 
 

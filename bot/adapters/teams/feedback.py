@@ -1,0 +1,210 @@
+"""Surveys, complaints and praise in Teams (pure data): the answers of `survey …` and
+`feedback …` as message activities, the survey comment form and the praise consent card as
+Adaptive Cards (Action.Execute with the neutral FeedbackVerb as verb)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.adapters.teams.cards import adaptive_card, card_activity, text_block
+from bot.adapters.teams.markup import Mentions, Names, t
+from bot.domain.feedback import MAX_COMMENT_CHARS, Summary
+from bot.i18n import Lang
+from bot.services.complaint_views import CaseView
+from bot.services.feedback_commands import (
+    ComplaintList,
+    ComplaintShow,
+    FeedbackHelp,
+    FeedbackResult,
+    PraiseGiven,
+)
+from bot.services.feedback_common import FeedbackVerb
+from bot.services.inquiry_commands import Usage
+from bot.services.results import Said
+from bot.services.surveys import SurveyResults
+
+COMMENT = "comment"
+CONSENT = "consent"
+
+
+def text_activity(text: str, mentions: Mentions | None = None) -> dict[str, Any]:
+    """A markdown message activity (with its mention entities)."""
+    activity: dict[str, Any] = {"type": "message", "text": text, "textFormat": "markdown"}
+    if mentions is not None and mentions.entities:
+        activity["entities"] = list(mentions.entities)
+    return activity
+
+
+def _summary(lang: Lang, name: str, s: Summary) -> str:
+    dist = " · ".join(f"{r}★ {n}" for r, n in zip(range(1, 6), s.distribution, strict=True))
+    return t(
+        lang,
+        "survey.results_line",
+        message=True,
+        name=name,
+        sent=s.sent,
+        answered=s.answered,
+        rate=f"{s.rate * 100:.0f}%",
+        average="-" if s.average is None else f"{s.average:.2f}",
+        distribution=dist,
+    )
+
+
+def results_text(lang: Lang, r: SurveyResults) -> str:
+    """`survey results` as text: totals, per kind and team, comments without identities."""
+    lines = [t(lang, "survey.results_heading", message=True, month=f"{r.year:04d}-{r.month:02d}")]
+    lines.append(_summary(lang, t(lang, "survey.results_total", message=True), r.total))
+    lines.append(t(lang, "survey.results_by_kind", message=True))
+    lines += [_summary(lang, t(lang, f"kind.{k}", message=True), s) for k, s in r.by_kind.items()]
+    lines.append(t(lang, "survey.results_by_team", message=True))
+    lines += [_summary(lang, k, s) for k, s in r.by_team.items()]
+    if r.comments:
+        lines.append(t(lang, "survey.results_comments", message=True))
+        lines += [
+            t(
+                lang,
+                "complaint.line_outcome",
+                message=True,
+                ref=f"{rating}★ {kind}/{team}",
+                status=text[:300],
+            )
+            for rating, kind, team, text in r.comments
+        ]
+    return "\n\n".join(lines)
+
+
+def case_text(lang: Lang, case: CaseView, names: Names | None, mentions: Mentions) -> str:
+    """One case: everything for its reviewers, the outcome for its staff member and reporter."""
+    d = case.data
+    status = t(lang, f"complaint.status.{case.status}", message=True)
+    if not case.full:
+        return t(
+            lang,
+            "complaint.show_outcome",
+            message=True,
+            ref=case.ref,
+            status=status,
+            action=d["action"] or "-",
+        )
+    return t(
+        lang,
+        "complaint.show",
+        message=True,
+        mentions=mentions,
+        names=names,
+        ref=case.ref,
+        status=status,
+        staff_user=d["staff_user"],
+        reporter_user=d["reporter_user"],
+        text=str(d["text"]),
+        due=d["due"],
+        reason=d["reason"] or "-",
+        action=d["action"] or "-",
+        by=d["action_by"] or "-",
+        reward=d["reward"] or "-",
+        reward_state=t(lang, f"complaint.reward_state.{d['reward_state'] or 'none'}", message=True),
+    )
+
+
+def consent_card(lang: Lang, text: str, praise_id: int, mentions: Mentions) -> dict[str, Any]:
+    """The praise confirmation with the giver's consent checkbox and its button."""
+    return adaptive_card(
+        [
+            text_block(text),
+            {
+                "type": "Input.Toggle",
+                "id": CONSENT,
+                "title": t(lang, "praise.consent"),
+                "value": "false",
+                "valueOn": "true",
+                "valueOff": "false",
+            },
+            text_block(t(lang, "praise.consent_hint"), isSubtle=True, size="Small"),
+        ],
+        [
+            {
+                "type": "Action.Execute",
+                "title": t(lang, "survey.page.submit"),
+                "verb": FeedbackVerb.SHARE_PRAISE.value,
+                "data": {"value": str(praise_id)},
+            }
+        ],
+        mentions=mentions,
+    )
+
+
+def comment_card(lang: Lang, survey_id: int, number: int, rating: int) -> dict[str, Any]:
+    """The optional comment after a rating (the card the rating buttons were on is replaced)."""
+    return adaptive_card(
+        [
+            text_block(t(lang, "survey.modal_intro", number=number, rating=rating)),
+            {
+                "type": "Input.Text",
+                "id": COMMENT,
+                "label": t(lang, "survey.modal_comment"),
+                "isMultiline": True,
+                "maxLength": MAX_COMMENT_CHARS,
+            },
+        ],
+        [
+            {
+                "type": "Action.Execute",
+                "title": t(lang, "survey.modal_submit"),
+                "verb": FeedbackVerb.COMMENT.value,
+                "data": {"value": str(survey_id)},
+            }
+        ],
+    )
+
+
+def build_feedback_reply(
+    result: FeedbackResult, lang: Lang, names: Names | None = None
+) -> dict[str, Any]:
+    """The answer of `survey …` or `feedback …` typed to the bot."""
+    mentions = Mentions()
+    if isinstance(result, Said):
+        text = t(lang, result.key, message=True, mentions=mentions, names=names, **result.params)
+        return text_activity(text, mentions)
+    if isinstance(result, Usage):
+        text = t(lang, result.key, message=True, **result.params)
+        return text_activity(text + "\n\n" + t(lang, result.usage, message=True))
+    if isinstance(result, FeedbackHelp):
+        return text_activity(t(lang, f"{result.command}.help", message=True))
+    if isinstance(result, SurveyResults):
+        return text_activity(results_text(lang, result))
+    if isinstance(result, ComplaintList):
+        if not result.cases:
+            return text_activity(t(lang, "complaint.list_empty", message=True))
+        lines = [t(lang, "complaint.list_heading", message=True, total=len(result.cases))]
+        for case in result.cases:
+            status = t(lang, f"complaint.status.{case.status}", message=True)
+            if case.full:
+                lines.append(
+                    t(
+                        lang,
+                        "complaint.line",
+                        message=True,
+                        mentions=mentions,
+                        names=names,
+                        ref=case.ref,
+                        status=status,
+                        staff_user=case.data["staff_user"],
+                        text=str(case.data["text"])[:120],
+                    )
+                )
+            else:
+                lines.append(
+                    t(lang, "complaint.line_outcome", message=True, ref=case.ref, status=status)
+                )
+        return text_activity("\n\n".join(lines), mentions)
+    if isinstance(result, ComplaintShow):
+        return text_activity(case_text(lang, result.case, names, mentions), mentions)
+    if isinstance(result, PraiseGiven):
+        if not result.shareable:
+            said = result.said
+            text = t(lang, said.key, message=True, mentions=mentions, names=names, **said.params)
+            return text_activity(text, mentions)
+        card_mentions = Mentions()
+        text = t(lang, result.said.key, mentions=card_mentions, names=names, **result.said.params)
+        return card_activity(consent_card(lang, text, result.praise_id, card_mentions))
+    raise TypeError(f"no Teams reply for {type(result).__name__}")

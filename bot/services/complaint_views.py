@@ -1,0 +1,91 @@
+"""Reading complaints (C14): what each viewer may see of a case. Its reviewers (the staff
+member's manager, the admins) see all of it; the staff member and the reporter only its
+outcome; anyone else is refused with the same words whether or not the case exists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.deps import Deps
+from bot.errors import Forbidden
+from bot.i18n import timed
+from bot.services.complaints import label
+from bot.services.feedback_common import may_review
+from storage.models import Complaint
+from storage.repos.complaints import get_complaint, list_complaints
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """What a viewer may see of a case: everything (reviewers), or only its outcome (the
+    staff member and the reporter)."""
+
+    ref: str
+    full: bool
+    status: str
+    data: dict[str, Any]
+
+
+def view_of(deps: Deps, complaint: Complaint, *, full: bool) -> CaseView:
+    """A case as its reviewers (full) or its staff member and reporter (outcome) see it."""
+    outcome = {
+        "status": complaint.status,
+        "decided_at": timed(complaint.decided_at),
+        "action": complaint.action_text if complaint.status == "actioned" else "",
+    }
+    if not full:
+        return CaseView(label(complaint), False, complaint.status, outcome)
+    data = {
+        **outcome,
+        "staff_user": complaint.staff_id,
+        "reporter_user": complaint.reporter_id,
+        "customer": complaint.reporter_is_customer,
+        "text": complaint.text,
+        "created_at": timed(complaint.created_at),
+        "due": timed(complaint.review_due_at),
+        "reason": complaint.reason,
+        "action_by": complaint.action_by,
+        "reward": complaint.reward_kind,
+        "reward_state": complaint.reward_state,
+        "reward_sent_user": complaint.reward_sent_by,
+        "reward_sent_at": timed(complaint.reward_sent_at),
+    }
+    return CaseView(label(complaint), True, complaint.status, data)
+
+
+async def show_complaint(session: AsyncSession, deps: Deps, number: int, viewer: str) -> CaseView:
+    """One case for a reviewer (all of it) or its staff member or reporter (the outcome);
+    everyone else is refused, whether or not it exists."""
+    complaint = await get_complaint(session, number)
+    if complaint is not None:
+        if may_review(deps, viewer, complaint.staff_id, complaint.manager_id):
+            return view_of(deps, complaint, full=True)
+        if deps.config.same_person(viewer, complaint.staff_id) or deps.config.same_person(
+            viewer, complaint.reporter_id
+        ):
+            return view_of(deps, complaint, full=False)
+    raise Forbidden("complaint.error.reviewers_only", ref=f"K{number}")
+
+
+async def list_visible(session: AsyncSession, deps: Deps, viewer: str) -> list[CaseView]:
+    """The cases a viewer may see: all (admins), their teams' (managers), else only the
+    outcomes of their own cases."""
+    if deps.config.is_admin(viewer):
+        rows = await list_complaints(session)
+        return [view_of(deps, c, full=True) for c in rows]
+    staff: list[str] = []
+    for team in deps.config.teams_managed_by(viewer):
+        staff += [i for m in team.members for i in deps.config.ids_of(m)]
+    views: list[CaseView] = []
+    seen: set[int] = set()
+    if staff:
+        for c in await list_complaints(session, staff_ids=tuple(staff)):
+            seen.add(c.id or 0)
+            views.append(view_of(deps, c, full=True))
+    for c in await list_complaints(session, involving=deps.config.ids_of(viewer)):
+        if (c.id or 0) not in seen:
+            views.append(view_of(deps, c, full=False))
+    return sorted(views, key=lambda v: -int(v.ref[1:]))
