@@ -7,6 +7,9 @@ from enum import StrEnum
 
 class Command(StrEnum):
     INQUIRY = "/inquiry"
+    VISITOR = "/visitor"
+    ROOM = "/room"
+    FIELDVISIT = "/fieldvisit"
 
 
 class Shortcut(StrEnum):
@@ -23,6 +26,13 @@ class Action(StrEnum):
     SNOOZE_30 = "nudge-snooze-30"
     SNOOZE_60 = "nudge-snooze-60"
     SNOOZE_120 = "nudge-snooze-120"
+    VISIT_COMING = "visit-coming"
+    VISIT_SEND_ROOM = "visit-send-room"
+    VISIT_DECLINE = "visit-decline"
+    VISIT_MET = "visit-met"
+    VISIT_BADGE_BACK = "visit-badge-back"
+    VISIT_ID_BACK = "visit-id-back"
+    FIELDVISIT_REPORT = "fieldvisit-report"
 
 
 class View(StrEnum):
@@ -32,6 +42,9 @@ class View(StrEnum):
     PROGRESS = "inquiry-progress-modal"
     RESOLVE = "inquiry-resolve-modal"
     REOPEN = "inquiry-reopen-modal"
+    VISIT_NEW = "visit-new-modal"
+    VISIT_REASON = "visit-reason-modal"
+    FIELDVISIT_REPORT = "fieldvisit-report-modal"
 
 
 class Block(StrEnum):
@@ -46,6 +59,7 @@ class Block(StrEnum):
     ETA_TIME = "eta_time"
     NOTE = "note"
     CARD_ACTIONS = "inquiry-card-actions"
+    VISIT_ACTIONS = "visit-actions"
 
 
 class Event(StrEnum):
