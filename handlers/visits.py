@@ -15,6 +15,7 @@ from bot.adapters.slack.blocks.visits import (
     build_visit_modal,
     build_visit_reply,
     read_room_choice,
+    said,
 )
 from bot.adapters.slack.ids import Action, Command, View
 from bot.adapters.slack.text import t
@@ -38,7 +39,7 @@ from bot.services.visits.commands import (
 )
 from bot.services.visits.common import VisitVerb
 from bot.services.visits.forms import read_text_form, read_visit_form
-from handlers.common import action_key, click_key, ephemeral, said_text, submission_key
+from handlers.common import action_key, click_key, ephemeral, submission_key
 from handlers.errors import reported
 
 COMMANDS = {Command.VISITOR: "visitor", Command.ROOM: "room", Command.FIELDVISIT: "fieldvisit"}
@@ -98,7 +99,7 @@ async def handle_visit_command(
         view = build_report_modal(lang, result.number)
         await client.views_open(trigger_id=command["trigger_id"], view=view)
         return
-    text, blocks = build_visit_reply(result, lang)
+    text, blocks = build_visit_reply(result, lang, deps.tz)
     await respond(**ephemeral(text, blocks))
 
 
@@ -110,14 +111,18 @@ async def _act(deps: Deps, action: VisitAction) -> VisitActionResult:
 
 
 async def _answer(
-    client: AsyncWebClient, body: dict[str, Any], lang: Lang, result: VisitActionResult
+    client: AsyncWebClient,
+    body: dict[str, Any],
+    lang: Lang,
+    result: VisitActionResult,
+    deps: Deps,
 ) -> None:
     """Tell the person what their click did, where they clicked (a DM or a channel)."""
     if not isinstance(result, Said):
         return
     channel = (body.get("channel") or {}).get("id")
     user_id = body["user"]["id"]
-    text = said_text(lang, result)
+    text = said(lang, result, deps.tz)
     if channel:
         await client.chat_postEphemeral(channel=channel, user=user_id, text=text)
     else:
@@ -156,7 +161,7 @@ async def handle_visit_button_action(
             trigger_id=body["trigger_id"], view=build_report_modal(lang, result.number)
         )
         return
-    await _answer(client, body, lang, result)
+    await _answer(client, body, lang, result, deps)
 
 
 async def handle_visit_room_action(
@@ -177,7 +182,7 @@ async def handle_visit_room_action(
         room=choice[1],
         key=action_key(body),
     )
-    await _answer(client, body, lang, await _act(deps, request))
+    await _answer(client, body, lang, await _act(deps, request), deps)
 
 
 def _errors(lang: Lang, errors: dict[str, str]) -> dict[str, str]:
@@ -202,7 +207,7 @@ async def handle_visit_form_submission(
     )
     result = await _act(deps, request)
     if isinstance(result, Said):
-        await client.chat_postMessage(channel=user_id, text=said_text(lang, result))
+        await client.chat_postMessage(channel=user_id, text=said(lang, result, deps.tz))
 
 
 async def handle_visit_reason_submission(
@@ -228,7 +233,7 @@ async def handle_visit_reason_submission(
     )
     result = await _act(deps, request)
     if isinstance(result, Said):
-        await client.chat_postMessage(channel=user_id, text=said_text(lang, result))
+        await client.chat_postMessage(channel=user_id, text=said(lang, result, deps.tz))
 
 
 async def handle_visit_report_submission(
@@ -255,4 +260,4 @@ async def handle_visit_report_submission(
     )
     result = await _act(deps, request)
     if isinstance(result, Said):
-        await client.chat_postMessage(channel=user_id, text=said_text(lang, result))
+        await client.chat_postMessage(channel=user_id, text=said(lang, result, deps.tz))

@@ -194,7 +194,7 @@ def parse_visit_command(command: str, raw: str, today: date) -> VisitCommand:
     text = clean_text(raw)
     if not text:
         default = {"visitor": "form", "room": "today", "fieldvisit": "list"}[command]
-        return VisitCommand(command, default)
+        return VisitCommand(command, default, day=today)
     marked = tokenize_marked(text)
     first = marked[0][0]
     sub = visit_subcommand(command, first)

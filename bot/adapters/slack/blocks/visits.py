@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.adapters.slack.blocks.common import button, clip, context, line_sections, plain, section
 from bot.adapters.slack.ids import Action, Block, View
 from bot.adapters.slack.text import escape, t, t_plain
-from bot.i18n import Lang
+from bot.i18n import Lang, Rendered, with_times
 from bot.services.inquiry_commands import Usage
 from bot.services.results import Said
 from bot.services.visits.commands import (
@@ -26,6 +27,7 @@ from bot.services.visits.common import VisitVerb
 
 Reply = tuple[str, list[dict[str, Any]] | None]
 MODAL_TITLE = 24
+SEOUL = ZoneInfo("Asia/Seoul")
 
 # The neutral verbs and the Slack action each is.
 ACTIONS = {
@@ -123,8 +125,16 @@ def _room_lines(lang: Lang, board: RoomBoard) -> list[str]:
             **({"minutes": room.waiting_minutes} if room.state == "waiting" else {}),
         )
         floor = f", {room.floor}" if room.floor else ""
-        head = t(lang, "visit.room.line", room=room.name, capacity=room.capacity, floor=floor)
-        lines.append(f"{head.split(' — ')[0]} — {state}")
+        lines.append(
+            t(
+                lang,
+                "visit.room.line",
+                room=room.name,
+                capacity=room.capacity,
+                floor=floor,
+                state=Rendered(state),
+            )
+        )
         for b in room.bookings:
             lines.append(
                 "    " + t(lang, "visit.room.booking", **{k: str(v) for k, v in b.items()})
@@ -132,10 +142,15 @@ def _room_lines(lang: Lang, board: RoomBoard) -> list[str]:
     return lines
 
 
-def build_visit_reply(result: VisitResult, lang: Lang) -> Reply:
+def said(lang: Lang, result: Said, tz: ZoneInfo) -> str:
+    """A service's answer, its moments written for the reader."""
+    return t(lang, result.key, **with_times(dict(result.params), lang, tz, zone=False))
+
+
+def build_visit_reply(result: VisitResult, lang: Lang, tz: ZoneInfo = SEOUL) -> Reply:
     """The ephemeral answer to a visit command: its text, and blocks when it has any."""
     if isinstance(result, Said):
-        return t(lang, result.key, **result.params), None
+        return said(lang, result, tz), None
     if isinstance(result, Usage):
         return t(lang, result.key, **result.params) + "\n" + t(lang, result.usage), None
     if isinstance(result, VisitHelp):
@@ -169,7 +184,7 @@ def build_visit_reply(result: VisitResult, lang: Lang) -> Reply:
         ]
         return heading, [section(heading), *line_sections(lines)][:50]
     if isinstance(result, CheckOut):
-        text = t(lang, result.said.key, **result.said.params)
+        text = said(lang, result.said, tz)
         wanted = (
             [{"verb": VisitVerb.BADGE_BACK, "number": result.number}] if result.badge_out else []
         )
