@@ -337,9 +337,12 @@ def _fieldvisit(
         return VisitCommand("fieldvisit", "list")
     if sub == "plan":
         rest, people = _mentions(rest)
-        with_people = [
-            u for w in options.pop("with", "").split() if (u := parse_mention(w)) is not None
-        ]
+        with_people = []
+        for word in options.pop("with", "").split():
+            user = parse_mention(word)
+            if user is None:
+                raise UsageError("visit.error.bad_host", usage, value=word[:40])
+            with_people.append(user)
         customer = _check_len(_text(rest), usage)
         if not customer:
             raise UsageError("visit.error.missing_customer", usage)

@@ -24,6 +24,7 @@ from bot.services.inquiry_commands import (
 from bot.services.receipts import receipt_key
 from bot.services.results import Said
 from handlers.teams.common import language_of, names_of, reply, teams_user_id
+from handlers.teams.visits import handle_visit_command, visit_words
 from storage.repos.slack_events import add_processed_event
 
 HELP_WORDS = frozenset({"help", "도움말", "?"})
@@ -83,6 +84,10 @@ async def handle_command(deps: Deps, context: TurnContext, inbound: Inbound) -> 
         return
     lang = language_of(deps, inbound)
     user_id = teams_user_id(deps, inbound)
+    desk = visit_words(with_mentions(inbound.text, inbound))
+    if desk is not None:
+        await handle_visit_command(deps, context, inbound, *desk)
+        return
     words = command_words(inbound.text)
     staff = deps.is_staff(user_id)
     if words is None:
