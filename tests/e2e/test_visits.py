@@ -408,3 +408,37 @@ async def test_retention_anonymises_old_visits_once(
     [v] = await visits(bot)
     assert (v.visitor, v.company, v.phone, v.anonymised_at is not None) == ("-", "", "", True)
     assert "홍길동" not in caplog.text and "anonymised: 1" in caplog.text
+
+
+async def test_hostile_visitor_text_is_escaped_in_every_post(vbot: Bot) -> None:
+    bot = vbot
+    await visitor(
+        # typed `<!channel> Kim` and `<@UADMIN> & Co`: Slack sends &, < and > escaped
+        bot,
+        "USTAFF1",
+        'register "&lt;!channel&gt; Kim" company:"&lt;@UADMIN&gt; &amp; Co" at:2026-12-01 11:00',
+    )
+    [v] = await visits(bot)
+    assert (v.visitor, v.company) == ("<!channel> Kim", "<@UADMIN> & Co")  # as typed
+    await visitor(bot, "URECEPTION", "arrived V1 badge:3")
+    await bot.settle()
+    sent = texts(bot, "C0RECEPTION") + bot.dm_texts("USTAFF1")
+    sent += [
+        json.dumps(m.get("blocks") or [], ensure_ascii=False)
+        for m in bot.fake.messages(bot.fake.dm_channel_for("USTAFF1"))
+    ]
+    assert any("&lt;!channel&gt; Kim" in t for t in sent)
+    assert not any("<!channel>" in t or "<@UADMIN>" in t for t in sent)
+
+
+async def test_a_room_still_occupied_past_its_booking_is_flagged(vbot: Bot) -> None:
+    bot = vbot
+    await visitor(bot, "USTAFF1", 'register A at:2026-12-01 10:00 room:"접견실 1"')
+    await visitor(bot, "URECEPTION", "arrived V1")
+    await visitor(bot, "URECEPTION", 'seated V1 room:"접견실 1"')
+    await visitor(bot, "USTAFF1", "met V1")
+    await advance(bot, 60 + 10)
+    assert not [t for t in texts(bot, "C0RECEPTION") if "⏱" in t]
+    await advance(bot, 6)
+    [flag] = [t for t in texts(bot, "C0RECEPTION") if "⏱" in t]
+    assert "V1" in flag and "접견실 1" in flag
