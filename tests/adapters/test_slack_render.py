@@ -35,8 +35,9 @@ def _note(recipient: Address, **extra: Any) -> Outgoing:
 
 def test_every_kind_the_services_queue_has_a_slack_renderer() -> None:
     from bot.services.outbox import CARD, MESSAGE, NUDGE
+    from bot.services.visits.common import VISIT_KIND
 
-    assert set(RENDERERS) == {CARD, MESSAGE, NUDGE}
+    assert set(RENDERERS) == {CARD, MESSAGE, NUDGE, VISIT_KIND}
 
 
 @sqlite_only

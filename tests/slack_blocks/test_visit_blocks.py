@@ -161,3 +161,11 @@ def test_teams_card_and_reply_escape_and_carry_verbs() -> None:
     ids = [e.get("id") for e in form["body"] if e.get("id")]
     assert ids[:4] == ["visitor", "company", "date", "time"]
     assert form["actions"][0]["verb"] == "visit.register"
+
+
+def test_both_platforms_render_the_visit_kind() -> None:
+    from bot.adapters.slack.render import RENDERERS as SLACK
+    from bot.adapters.teams.render import RENDERERS as TEAMS
+    from bot.services.visits.common import VISIT_KIND
+
+    assert VISIT_KIND in SLACK and set(SLACK) == set(TEAMS)
