@@ -8,7 +8,6 @@ from datetime import time, timedelta
 from bot.deps import Deps
 from bot.services.visits.desk import VisitDraft, register_visit
 
-RECEPTIONIST = "U0SUJIN"
 # (visitor, company, host, hours from now (rounded up to the half hour), room, purpose, people)
 VISITS = (
     ("홍길동", "미래에셋증권", "U0MINJI", 0, "접견실 1", "API 연동 협의", 2),
@@ -39,7 +38,8 @@ async def seed_visits(deps: Deps) -> int:
                 purpose=purpose,
                 headcount=people,
             )
-            await register_visit(session, deps, RECEPTIONIST, draft)
+            # registered by their hosts: a fresh sandbox starts without messages in flight
+            await register_visit(session, deps, host, draft)
             count += 1
     deps.outbox.kick()
     return count

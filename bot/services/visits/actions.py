@@ -14,7 +14,7 @@ from bot.errors import DomainError
 from bot.ports import Platform
 from bot.services.receipts import DOUBLE_CLICK, claim_action
 from bot.services.results import Replayed, Said
-from bot.services.visits import desk, fieldvisits
+from bot.services.visits import checkout, desk, fieldvisits, host
 from bot.services.visits.common import VisitVerb, find_field_visit
 
 
@@ -90,10 +90,10 @@ async def perform_visit_action(
         return Replayed()
     user, number = action.user_id, action.number
     if action.verb == VisitVerb.MET:
-        visit, late = await desk.meet(session, deps, user, number)
+        visit, late = await host.meet(session, deps, user, number)
         return Said("visit.met", {**desk.params_of(visit, deps), "late": late})
     if action.verb in (VisitVerb.COMING, VisitVerb.SEND_ROOM, VisitVerb.DECLINE):
-        visit = await desk.host_answer(
+        visit = await host.host_answer(
             session, deps, user, number, action.verb, room=action.room, reason=action.reason
         )
         key = {
@@ -103,7 +103,7 @@ async def perform_visit_action(
         return Said(key, {**desk.params_of(visit, deps), "room": action.room or visit.room})
     if action.verb in (VisitVerb.BADGE_BACK, VisitVerb.ID_BACK):
         what = {"badge"} if action.verb == VisitVerb.BADGE_BACK else {"id"}
-        out = await desk.returned(session, deps, user, number, what)
+        out = await checkout.returned(session, deps, user, number, what)
         key = "visit.all_returned" if not (out.badge_out or out.id_out) else "visit.still_out"
         return Said(key, desk.params_of(out.visit, deps))
     if action.verb == VisitVerb.REGISTER:

@@ -22,7 +22,7 @@ from bot.ports import Platform
 from bot.services.inquiry_commands import Refused, Usage
 from bot.services.receipts import claim_action
 from bot.services.results import Replayed, Said
-from bot.services.visits import desk, fieldvisits, rooms
+from bot.services.visits import checkout, desk, fieldvisits, host, rooms
 from bot.services.visits.common import (
     at_local,
     find_field_visit,
@@ -167,14 +167,16 @@ async def _list(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -> Vi
     assert cmd.day is not None
     start, end = local_day_bounds(deps, cmd.day)
     now = deps.clock.now()
-    rows = [desk.describe_visit(v, deps, now) for v in await list_visits(s, since=start, until=end)]
+    rows = [
+        checkout.describe_visit(v, deps, now) for v in await list_visits(s, since=start, until=end)
+    ]
     return VisitList(cmd.day.isoformat(), rows, is_desk(deps, user))
 
 
 async def _show(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -> VisitResult:
     refuse_non_staff(deps, user)
     visit = await find_visit(s, _ref(cmd))
-    row = desk.describe_visit(visit, deps, deps.clock.now())
+    row = checkout.describe_visit(visit, deps, deps.clock.now())
     day = visit.visit_at.astimezone(deps.tz).date().isoformat()
     return VisitList(day, [row], is_desk(deps, user))
 
@@ -198,18 +200,18 @@ async def _seated(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -> 
 
 
 async def _met(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -> VisitResult:
-    visit, late = await desk.meet(s, deps, user, _ref(cmd))
+    visit, late = await host.meet(s, deps, user, _ref(cmd))
     return Said("visit.met", {**desk.params_of(visit, deps), "late": late})
 
 
 async def _left(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -> VisitResult:
-    out = await desk.leave(s, deps, user, _ref(cmd))
+    out = await checkout.leave(s, deps, user, _ref(cmd))
     said = Said("visit.left", desk.params_of(out.visit, deps))
     return CheckOut(said, _ref(cmd), out.badge_out, out.id_out)
 
 
 async def _returned(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -> VisitResult:
-    out = await desk.returned(s, deps, user, _ref(cmd), set(cmd.words.split()))
+    out = await checkout.returned(s, deps, user, _ref(cmd), set(cmd.words.split()))
     key = "visit.all_returned" if not (out.badge_out or out.id_out) else "visit.still_out"
     return CheckOut(
         Said(key, desk.params_of(out.visit, deps)), _ref(cmd), out.badge_out, out.id_out
@@ -217,14 +219,14 @@ async def _returned(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -
 
 
 async def _cancel(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -> VisitResult:
-    visit = await desk.cancel_visit(
+    visit = await checkout.cancel_visit(
         s, deps, user, _ref(cmd), cmd.words or cmd.options.get("reason", "")
     )
     return Said("visit.cancelled", desk.params_of(visit, deps))
 
 
 async def _noshow(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -> VisitResult:
-    visit = await desk.no_show(s, deps, user, _ref(cmd))
+    visit = await checkout.no_show(s, deps, user, _ref(cmd))
     return Said("visit.no_show", desk.params_of(visit, deps))
 
 

@@ -6,7 +6,7 @@ bot/services/visits/timers.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, time
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,7 +19,6 @@ from bot.domain.visits import (
     host_reminders,
     ladder_start,
     may_step,
-    minutes_late,
 )
 from bot.errors import DomainError
 from bot.i18n import timed
@@ -32,14 +31,11 @@ from bot.services.visits.common import (
     clock_of,
     find_visit,
     host_recipients,
-    is_desk,
     refuse_id_numbers,
     refuse_non_desk,
     refuse_non_staff,
     refuse_step,
-    refuse_stranger,
     room_names,
-    team_and_manager,
     tell,
     tell_reception,
     wall,
@@ -88,7 +84,7 @@ def params_of(visit: Visit, deps: Deps) -> dict[str, object]:
     }
 
 
-async def _event(
+async def record_event(
     session: AsyncSession, deps: Deps, visit: Visit, actor: str, kind: str, note: str = ""
 ) -> None:
     assert visit.id is not None
@@ -97,7 +93,7 @@ async def _event(
     )
 
 
-def _key(visit: Visit, what: str) -> str:
+def visit_key(visit: Visit, what: str) -> str:
     return f"visit:{visit.id}:{what}"
 
 
@@ -134,7 +130,7 @@ async def plan_reminders(session: AsyncSession, deps: Deps, visit: Visit) -> Non
             await timers.set_timer(
                 session,
                 deps,
-                key=_key(visit, name),
+                key=visit_key(visit, name),
                 kind=f"visit.{name}",
                 subject_id=visit.id or 0,
                 due_at=due,
@@ -190,13 +186,13 @@ async def register_visit(
             headcount=draft.headcount,
         )
         over = booked.over_capacity
-    await _event(session, deps, visit, user_id, "registered")
+    await record_event(session, deps, visit, user_id, "registered")
     await plan_reminders(session, deps, visit)
     if not deps.config.same_person(host, user_id):
         await tell(
             session,
             deps,
-            key=_key(visit, "registered"),
+            key=visit_key(visit, "registered"),
             to=ToPerson(host),
             text_key="visit.notify.registered_for_you",
             params={**params_of(visit, deps), "user": user_id},
@@ -208,7 +204,11 @@ async def _arrival_alerts(session: AsyncSession, deps: Deps, visit: Visit) -> No
     number = visit.id or 0
     params = params_of(visit, deps)
     await tell_reception(
-        session, deps, key=_key(visit, "arrived"), text_key="visit.alert.arrived", params=params
+        session,
+        deps,
+        key=visit_key(visit, "arrived"),
+        text_key="visit.alert.arrived",
+        params=params,
     )
     buttons = [button(VisitVerb.COMING, number)]
     buttons += [button(VisitVerb.SEND_ROOM, number, room=r) for r in room_names(deps)[:5]]
@@ -217,7 +217,7 @@ async def _arrival_alerts(session: AsyncSession, deps: Deps, visit: Visit) -> No
         await tell(
             session,
             deps,
-            key=_key(visit, f"arrived:{person}"),
+            key=visit_key(visit, f"arrived:{person}"),
             to=ToPerson(person),
             text_key="visit.notify.arrived",
             params=params,
@@ -271,7 +271,7 @@ async def arrive(
     visit.status, visit.arrived_at = VisitStatus.ARRIVED, now
     _hold(visit, badge, kind, slot)
     session.add(visit)
-    await _event(session, deps, visit, user_id, "arrived")
+    await record_event(session, deps, visit, user_id, "arrived")
     await _arrival_alerts(session, deps, visit)
     await _plan_end_of_day(session, deps, now.astimezone(deps.tz).date())
     return visit
@@ -315,7 +315,7 @@ async def walk_in(
     )
     _hold(visit, badge, kind, slot)
     session.add(visit)
-    await _event(session, deps, visit, user_id, "walkin")
+    await record_event(session, deps, visit, user_id, "walkin")
     await _arrival_alerts(session, deps, visit)
     await _plan_end_of_day(session, deps, now.astimezone(deps.tz).date())
     return visit
@@ -357,12 +357,12 @@ async def seat(
     visit.status, visit.room, visit.seated_at = VisitStatus.SEATED, room, now
     visit.host_due_at = ladder_start(visit.visit_at, now)
     session.add(visit)
-    await _event(session, deps, visit, user_id, "seated", note=room)
+    await record_event(session, deps, visit, user_id, "seated", note=room)
     params = params_of(visit, deps)
     await tell_reception(
         session,
         deps,
-        key=_key(visit, f"seated:{room}:{now.timestamp():.0f}"),
+        key=visit_key(visit, f"seated:{room}:{now.timestamp():.0f}"),
         text_key="visit.alert.seated",
         params=params,
     )
@@ -371,7 +371,7 @@ async def seat(
             await tell(
                 session,
                 deps,
-                key=_key(visit, f"waiting:{room}:{person}"),
+                key=visit_key(visit, f"waiting:{room}:{person}"),
                 to=ToPerson(person),
                 text_key="visit.notify.waiting",
                 params=params,
@@ -382,7 +382,7 @@ async def seat(
             await timers.set_timer(
                 session,
                 deps,
-                key=_key(visit, rung),
+                key=visit_key(visit, rung),
                 kind=f"visit.{rung}",
                 subject_id=number,
                 due_at=due,
@@ -392,237 +392,10 @@ async def seat(
     await timers.set_timer(
         session,
         deps,
-        key=_key(visit, "overstay"),
+        key=visit_key(visit, "overstay"),
         kind="visit.overstay",
         subject_id=number,
         due_at=overstay,
         rearm=True,
     )
     return visit, over
-
-
-async def meet(session: AsyncSession, deps: Deps, user_id: str, number: int) -> tuple[Visit, int]:
-    """The host is in the room with the visitor (C10 is measured from here): stops the ladder.
-    Returns the visit and how many minutes late the host was."""
-    visit = await find_visit(session, number, lock=True)
-    await _refuse_not_host(session, deps, visit, user_id)
-    if visit.met_at is not None:
-        raise DomainError("visit.error.already_met", number=number)
-    refuse_step(visit, "meet", may_step(visit.status, "meet"))
-    now = deps.clock.now()
-    due = visit.host_due_at or visit.visit_at
-    late = minutes_late(due, now)
-    visit.status, visit.met_at = VisitStatus.MET, now
-    session.add(visit)
-    await _event(session, deps, visit, user_id, "met", note=str(late))
-    await timers.cancel(session, keys=[_key(visit, "nudge"), _key(visit, "escalate")])
-    await tell_reception(
-        session,
-        deps,
-        key=_key(visit, "met"),
-        text_key="visit.alert.host_in_room",
-        params={**params_of(visit, deps), "late": late},
-    )
-    return visit, late
-
-
-async def _refuse_not_host(session: AsyncSession, deps: Deps, visit: Visit, user_id: str) -> None:
-    """The host, whoever stands in for them now, reception and admins may answer."""
-    if user_id in await host_recipients(session, deps, visit.host_id):
-        return
-    refuse_stranger(deps, visit, user_id)
-
-
-async def host_answer(
-    session: AsyncSession,
-    deps: Deps,
-    user_id: str,
-    number: int,
-    verb: VisitVerb,
-    *,
-    room: str = "",
-    reason: str = "",
-) -> Visit:
-    """The host's answer to an arrival: coming down, send to a room, or can't meet now (with a
-    reason: reception and the host's team are alerted)."""
-    refuse_id_numbers([reason])
-    visit = await find_visit(session, number, lock=True)
-    await _refuse_not_host(session, deps, visit, user_id)
-    step = {VisitVerb.COMING: "coming", VisitVerb.SEND_ROOM: "coming"}.get(verb, "decline")
-    refuse_step(visit, step, may_step(visit.status, step))
-    params = {**params_of(visit, deps), "user": user_id}
-    now = f"{deps.clock.now().timestamp():.0f}"
-    if verb == VisitVerb.COMING:
-        await _event(session, deps, visit, user_id, "coming")
-        await tell_reception(
-            session,
-            deps,
-            key=_key(visit, f"coming:{now}"),
-            text_key="visit.alert.coming",
-            params=params,
-        )
-    elif verb == VisitVerb.SEND_ROOM:
-        room = room_of(deps, room)
-        await _event(session, deps, visit, user_id, "send_room", note=room)
-        await tell_reception(
-            session,
-            deps,
-            key=_key(visit, f"send_room:{now}"),
-            text_key="visit.alert.send_room",
-            params={**params, "room": room},
-        )
-    else:
-        if not reason:
-            raise DomainError("visit.error.missing_reason")
-        visit.reason = reason
-        session.add(visit)
-        await _event(session, deps, visit, user_id, "declined", note=reason)
-        params = {**params, "reason": reason}
-        await tell_reception(
-            session,
-            deps,
-            key=_key(visit, f"declined:{now}"),
-            text_key="visit.alert.declined",
-            params=params,
-        )
-        for person in team_and_manager(deps, visit.host_id):
-            await tell(
-                session,
-                deps,
-                key=_key(visit, f"declined:{now}:{person}"),
-                to=ToPerson(person),
-                text_key="visit.alert.declined",
-                params=params,
-            )
-    return visit
-
-
-@dataclass(frozen=True)
-class CheckedOut:
-    """A visitor left: what reception must still confirm (badge and ID back)."""
-
-    visit: Visit
-    badge_out: bool
-    id_out: bool
-
-
-async def leave(session: AsyncSession, deps: Deps, user_id: str, number: int) -> CheckedOut:
-    """Reception: the visitor left; the room is free again; badge and ID still to confirm."""
-    refuse_non_desk(deps, user_id)
-    visit = await find_visit(session, number, lock=True)
-    refuse_step(visit, "leave", may_step(visit.status, "leave"))
-    now = deps.clock.now()
-    visit.status, visit.left_at = VisitStatus.LEFT, now
-    session.add(visit)
-    await _event(session, deps, visit, user_id, "left")
-    await timers.cancel(session, kind_prefix="visit.", subject_id=number)
-    freed = await release_visit_rooms(session, deps, number)
-    params = params_of(visit, deps)
-    await tell_reception(
-        session, deps, key=_key(visit, "left"), text_key="visit.alert.left", params=params
-    )
-    if visit.room and (freed or visit.seated_at):
-        visit.room_freed_at = now
-        await tell_reception(
-            session,
-            deps,
-            key=_key(visit, "room_free"),
-            text_key="visit.alert.room_free",
-            params=params,
-        )
-    return CheckedOut(visit, *outstanding(visit))
-
-
-def outstanding(visit: Visit) -> tuple[bool, bool]:
-    """Whether the badge, and the ID, are still to come back."""
-    return bool(visit.badge and not visit.badge_returned), bool(
-        visit.id_type and not visit.id_returned
-    )
-
-
-async def returned(
-    session: AsyncSession, deps: Deps, user_id: str, number: int, what: set[str]
-) -> CheckedOut:
-    """Reception: the badge and/or the ID came back."""
-    refuse_non_desk(deps, user_id)
-    visit = await find_visit(session, number, lock=True)
-    words = {w.lower() for w in what}
-    badge = bool(words & {"badge", "출입증", "both", "모두", "all"})
-    id_back = bool(words & {"id", "신분증", "both", "모두", "all"})
-    if not (badge or id_back):
-        raise DomainError("visit.error.bad_returned", "visit.usage.visitor.returned")
-    if badge and visit.badge:
-        visit.badge_returned = True
-        await _event(session, deps, visit, user_id, "badge_returned")
-    if id_back and visit.id_type:
-        visit.id_returned = True
-        await _event(session, deps, visit, user_id, "id_returned")
-    session.add(visit)
-    return CheckedOut(visit, *outstanding(visit))
-
-
-async def cancel_visit(
-    session: AsyncSession, deps: Deps, user_id: str, number: int, reason: str
-) -> Visit:
-    """Cancel an expected visit (its host, its registrant, reception, admins)."""
-    refuse_id_numbers([reason])
-    visit = await find_visit(session, number, lock=True)
-    if not (
-        deps.config.same_person(visit.registered_by, user_id)
-        or is_desk(deps, user_id)
-        or deps.config.same_person(visit.host_id, user_id)
-    ):
-        refuse_stranger(deps, visit, user_id)
-    refuse_step(visit, "cancel", may_step(visit.status, "cancel"))
-    visit.status, visit.reason = VisitStatus.CANCELLED, reason
-    session.add(visit)
-    await _event(session, deps, visit, user_id, "cancelled", note=reason)
-    await timers.cancel(session, kind_prefix="visit.", subject_id=number)
-    await release_visit_rooms(session, deps, number)
-    if not deps.config.same_person(visit.host_id, user_id):
-        await tell(
-            session,
-            deps,
-            key=_key(visit, "cancelled"),
-            to=ToPerson(visit.host_id),
-            text_key="visit.notify.cancelled",
-            params={**params_of(visit, deps), "user": user_id},
-        )
-    return visit
-
-
-async def no_show(session: AsyncSession, deps: Deps, user_id: str, number: int) -> Visit:
-    """Reception: the expected visitor did not come."""
-    refuse_non_desk(deps, user_id)
-    visit = await find_visit(session, number, lock=True)
-    refuse_step(visit, "no_show", may_step(visit.status, "no_show"))
-    visit.status = VisitStatus.NO_SHOW
-    session.add(visit)
-    await _event(session, deps, visit, user_id, "no_show")
-    await timers.cancel(session, kind_prefix="visit.", subject_id=number)
-    await release_visit_rooms(session, deps, number)
-    return visit
-
-
-def describe_visit(visit: Visit, deps: Deps, now: datetime) -> dict[str, object]:
-    """One visit as a list row: number, time, visitor, company, host, room, status, flags."""
-    badge_out, id_out = outstanding(visit)
-    waiting = 0
-    if visit.status == VisitStatus.SEATED and visit.met_at is None and visit.host_due_at:
-        waiting = minutes_late(visit.host_due_at, now)
-    return {
-        "number": visit.id or 0,
-        "time": visit.visit_at.astimezone(deps.tz).strftime("%H:%M"),
-        "visitor": visit.visitor,
-        "company": visit.company,
-        "host": visit.host_id,
-        "room": visit.room,
-        "status": visit.status,
-        "walkin": visit.walkin,
-        "badge": visit.badge,
-        "id_type": visit.id_type,
-        "slot": visit.slot,
-        "badge_out": badge_out and visit.status == VisitStatus.LEFT,
-        "id_out": id_out and visit.status == VisitStatus.LEFT,
-        "waiting": waiting,
-    }
