@@ -442,3 +442,18 @@ async def test_a_room_still_occupied_past_its_booking_is_flagged(vbot: Bot) -> N
     await advance(bot, 6)
     [flag] = [t for t in texts(bot, "C0RECEPTION") if "⏱" in t]
     assert "V1" in flag and "접견실 1" in flag
+
+
+async def test_a_room_with_its_own_channel_gets_its_alerts(db_url: str) -> None:
+    rooms = [{"name": "접견실 1", "capacity": 4, "slack_channel": "C0RANDOM"}]
+    bot, stop = await start_bot(db_url, {**CONFIG, "rooms": rooms})
+    try:
+        await visitor(bot, "USTAFF1", "register A at:2026-12-01 10:30")
+        await visitor(bot, "URECEPTION", "arrived V1")
+        await visitor(bot, "URECEPTION", 'seated V1 room:"접견실 1"')
+        await bot.settle()
+        assert any("🪑" in t for t in texts(bot, "C0RANDOM"))
+        assert not any("🪑" in t for t in texts(bot, "C0RECEPTION"))
+        assert any("🛎" in t for t in texts(bot, "C0RECEPTION"))  # arrivals stay at the desk
+    finally:
+        await stop()

@@ -21,7 +21,7 @@ from bot.services.visits.common import (
     refuse_step,
     refuse_stranger,
     tell,
-    tell_reception,
+    tell_room,
 )
 from bot.services.visits.desk import params_of, record_event, visit_key
 from bot.services.visits.rooms import release_visit_rooms
@@ -49,14 +49,20 @@ async def leave(session: AsyncSession, deps: Deps, user_id: str, number: int) ->
     await timers.cancel(session, kind_prefix="visit.", subject_id=number)
     freed = await release_visit_rooms(session, deps, number)
     params = params_of(visit, deps)
-    await tell_reception(
-        session, deps, key=visit_key(visit, "left"), text_key="visit.alert.left", params=params
+    await tell_room(
+        session,
+        deps,
+        visit.room,
+        key=visit_key(visit, "left"),
+        text_key="visit.alert.left",
+        params=params,
     )
     if visit.room and (freed or visit.seated_at):
         visit.room_freed_at = now
-        await tell_reception(
+        await tell_room(
             session,
             deps,
+            visit.room,
             key=visit_key(visit, "room_free"),
             text_key="visit.alert.room_free",
             params=params,

@@ -21,7 +21,10 @@ from bot.deps import Deps
 from bot.domain.durations import parse_duration
 from bot.domain.visits import id_number_in_any
 from bot.errors import Conflict, DomainError, Forbidden, NotFound
-from bot.ports import Platform, Recipient, ToPerson, ToRole
+
+# A room's own channel is configured by platform id: the one place a service addresses a
+# conversation directly (ToConversation), as an operator's `[[rooms]]` entry names it.
+from bot.ports import Address, Platform, Recipient, ToConversation, ToPerson, ToRole
 from bot.services.outbox import configured_platforms, enqueue_kind, enqueue_message
 from bot.services.people import absence_of
 from storage.models import FieldVisit, Visit
@@ -213,6 +216,43 @@ async def tell_reception(
         params=params,
         buttons=buttons,
     )
+
+
+async def tell_room(
+    session: AsyncSession,
+    deps: Deps,
+    room: str,
+    *,
+    key: str,
+    text_key: str,
+    params: dict[str, Any],
+) -> None:
+    """Queue a room alert (seated, host in the room, left, free again, overstay): to the room's
+    own channel on each platform that has one (`[[rooms]] slack_channel` / `teams_channel`),
+    else to the reception channel there."""
+    configured = deps.config.room_named(room) if room else None
+    platforms: list[Platform] = ["slack", "teams"] if deps.env.teams_enabled else ["slack"]
+    now = deps.clock.now()
+    for platform in platforms:
+        own = ""
+        if configured is not None:
+            own = configured.slack_channel if platform == "slack" else configured.teams_channel
+        if own:
+            to: Address = ToConversation(own)
+        elif platform in configured_platforms(deps, "reception"):
+            to = ToRole("reception")
+        else:
+            continue
+        await enqueue_message(
+            session,
+            key=key if platform == "slack" else f"{key}@{platform}",
+            recipient=to,
+            text_key=text_key,
+            params=params,
+            now=now,
+            platform=platform,
+            deps=deps,
+        )
 
 
 def button(verb: VisitVerb, number: int, **data: Any) -> dict[str, Any]:

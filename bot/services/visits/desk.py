@@ -38,6 +38,7 @@ from bot.services.visits.common import (
     room_names,
     tell,
     tell_reception,
+    tell_room,
     wall,
 )
 from bot.services.visits.rooms import book_room, release_visit_rooms, room_of
@@ -359,9 +360,10 @@ async def seat(
     session.add(visit)
     await record_event(session, deps, visit, user_id, "seated", note=room)
     params = params_of(visit, deps)
-    await tell_reception(
+    await tell_room(
         session,
         deps,
+        room,
         key=visit_key(visit, f"seated:{room}:{now.timestamp():.0f}"),
         text_key="visit.alert.seated",
         params=params,

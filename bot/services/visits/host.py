@@ -20,6 +20,7 @@ from bot.services.visits.common import (
     team_and_manager,
     tell,
     tell_reception,
+    tell_room,
 )
 from bot.services.visits.desk import params_of, record_event, visit_key
 from bot.services.visits.rooms import room_of
@@ -41,9 +42,10 @@ async def meet(session: AsyncSession, deps: Deps, user_id: str, number: int) -> 
     session.add(visit)
     await record_event(session, deps, visit, user_id, "met", note=str(late))
     await timers.cancel(session, keys=[visit_key(visit, "nudge"), visit_key(visit, "escalate")])
-    await tell_reception(
+    await tell_room(
         session,
         deps,
+        visit.room,
         key=visit_key(visit, "met"),
         text_key="visit.alert.host_in_room",
         params={**params_of(visit, deps), "late": late},

@@ -22,6 +22,7 @@ from bot.services.visits.common import (
     team_and_manager,
     tell,
     tell_reception,
+    tell_room,
 )
 from bot.services.visits.desk import params_of
 from bot.services.visits.fieldvisits import ask_for_report, staff_of
@@ -93,9 +94,10 @@ async def _overstay(session: AsyncSession, deps: Deps, due: Due) -> None:
     visit = await get_visit(session, due.subject_id)
     if visit is None or visit.status not in (VisitStatus.SEATED, VisitStatus.MET):
         return
-    await tell_reception(
+    await tell_room(
         session,
         deps,
+        visit.room,
         key=f"visit:{visit.id}:overstay:{due.id}",
         text_key="visit.alert.overstay",
         params={**params_of(visit, deps), "until": timed(visit.ends_at)},
