@@ -186,9 +186,11 @@ class SlaConfig(_Strict):
     overdue_repeat: str = "1bd"
     escalation_grace: str = "30bm"
     complaint_review: str = "1bd"  # a complaint about staff: confirmed or dismissed within
+    fieldvisit_report: str = "1bd"  # a field visit's result report, after its planned end
 
     @field_validator(
         "complaint_review",
+        "fieldvisit_report",
         "voc_review",
         "support_first_response",
         "support_eta",
@@ -303,6 +305,74 @@ class PraiseConfig(_Strict):
                 f"'{v}' is neither a Slack channel id (like C0123ABCD) "
                 "nor a Teams conversation id (like 19:abc123@thread.tacv2)"
             )
+        return v
+
+
+def _wall_clock(v: str) -> str:
+    _check_duration(v)
+    if parse_duration(v).is_business:
+        raise ValueError(f"'{v}' must be wall clock (s m h d), not business time")
+    if parse_duration(v).is_zero:
+        raise ValueError(f"'{v}' must be longer than zero")
+    return v
+
+
+def _time_of_day(v: str) -> str:
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", v):
+        raise ValueError(f"'{v}' is not a time of day (HH:MM)")
+    return v
+
+
+class VisitorsConfig(_Strict):
+    """[visitors]: the receptionist's desk (issue 12). Durations are wall clock."""
+
+    host_grace: str = "5m"  # the host is nudged this long after the visitor is seated
+    before: str = "30m"  # the host's reminder before the visit
+    reminder_time: str = "17:00"  # the host's reminder on the business day before
+    end_of_day: str = "18:00"  # badges not returned and IDs still held, to reception
+    retention_days: int = Field(default=90, ge=1, le=3650)
+    default_length: str = "1h"  # a visit's room booking when no end is given
+
+    @field_validator("host_grace", "before", "default_length")
+    @classmethod
+    def _duration(cls, v: str) -> str:
+        return _wall_clock(v)
+
+    @field_validator("reminder_time", "end_of_day")
+    @classmethod
+    def _time(cls, v: str) -> str:
+        return _time_of_day(v)
+
+
+class RoomConfig(_Strict):
+    """[[rooms]]: a reception room; alerts go to the reception channel, or to the room's own
+    channel on a platform when one is given."""
+
+    name: str
+    capacity: int = Field(default=4, ge=1, le=1000)
+    floor: str = ""
+    slack_channel: str = ""
+    teams_channel: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not v.strip() or len(v) > 100:
+            raise ValueError("a room needs a name of at most 100 characters")
+        return v.strip()
+
+    @field_validator("slack_channel")
+    @classmethod
+    def _slack(cls, v: str) -> str:
+        if v and not CHANNEL_ID.match(v):
+            raise ValueError(f"'{v}' is not a Slack channel id (like C0123ABCD)")
+        return v
+
+    @field_validator("teams_channel")
+    @classmethod
+    def _teams(cls, v: str) -> str:
+        if v and not is_teams_conversation_id(v):
+            raise ValueError(_not_a_conversation(v))
         return v
 
 
@@ -468,6 +538,8 @@ class CharterConfig(_Strict):
     surveys: SurveysConfig = Field(default_factory=SurveysConfig)
     complaints: ComplaintsConfig = Field(default_factory=ComplaintsConfig)
     praise: PraiseConfig = Field(default_factory=PraiseConfig)
+    visitors: VisitorsConfig = Field(default_factory=VisitorsConfig)
+    rooms: list[RoomConfig] = Field(default_factory=list)
     teams: list[TeamConfig] = Field(default_factory=list)
     roles: RolesConfig = Field(default_factory=RolesConfig)
     people: list[PersonConfig] = Field(default_factory=list)
@@ -505,6 +577,23 @@ class CharterConfig(_Strict):
         if dupes:
             raise ValueError(f"team names must be unique: {', '.join(sorted(dupes))}")
         return teams
+
+    @field_validator("rooms")
+    @classmethod
+    def _unique_rooms(cls, rooms: list[RoomConfig]) -> list[RoomConfig]:
+        names = [r.name for r in rooms]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"room names must be unique: {', '.join(dupes)}")
+        return rooms
+
+    def room_named(self, name: str) -> RoomConfig | None:
+        """The configured room of this name (spaces and case ignored: `접견실1` = `접견실 1`)."""
+        wanted = "".join(name.split()).lower()
+        for room in self.rooms:
+            if "".join(room.name.split()).lower() == wanted:
+                return room
+        return None
 
     @field_validator("people")
     @classmethod

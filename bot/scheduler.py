@@ -16,6 +16,8 @@ from bot.services import complaints, praise
 from bot.services.reminders import send_due_nudges
 from bot.services.retention import purge_expired
 from bot.services.timers import Handler, fire_due_timers
+from bot.services.visits import timers as visits
+from bot.services.visits.retention import purge_visitor_data
 
 log = logging.getLogger("charterbot.scheduler")
 Job = Callable[[Deps], Awaitable[Any]]
@@ -24,7 +26,7 @@ RETENTION_EVERY = 3600.0  # seconds between retention runs
 RETENTION_BATCH = 5000  # rows of each kind deleted per transaction
 
 # Every feature's timer handlers, by kind: add a feature's `TIMERS` mapping here.
-TIMER_HANDLERS: dict[str, Handler] = {**complaints.TIMERS, **praise.TIMERS}
+TIMER_HANDLERS: dict[str, Handler] = {**complaints.TIMERS, **praise.TIMERS, **visits.TIMERS}
 
 
 def scheduled_job(func: Job) -> Job:
@@ -82,6 +84,13 @@ async def run_retention_job(deps: Deps) -> dict[str, int]:
     return total
 
 
+@scheduled_job
+async def run_visitor_purge_job(deps: Deps) -> int:
+    """Anonymise visitor personal data past `visitors.retention_days` (daily; idempotent)."""
+    async with deps.sessions.begin() as session:
+        return await purge_visitor_data(session, deps)
+
+
 def build_scheduler(deps: Deps) -> AsyncIOScheduler:
     """Create (not start) the scheduler: the sweep every `scheduler.sweep_interval`, the
     retention job hourly."""
@@ -102,4 +111,16 @@ def build_scheduler(deps: Deps) -> AsyncIOScheduler:
             max_instances=1,
             coalesce=True,
         )
+    # daily, at night on the company's clock: the purge is idempotent, so a missed or repeated
+    # run changes nothing but the timing
+    scheduler.add_job(
+        run_visitor_purge_job,
+        "cron",
+        hour=3,
+        minute=17,
+        args=[deps],
+        id="visitor-purge",
+        max_instances=1,
+        coalesce=True,
+    )
     return scheduler

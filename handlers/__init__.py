@@ -16,6 +16,7 @@ from handlers import (
     reactions,
     shortcuts,
     surveys,
+    visits,
 )
 
 
@@ -28,6 +29,7 @@ def register_all(app: AsyncApp) -> None:
         charter,
         surveys,
         feedback,
+        visits,
         nudges,
         messages,
         reactions,

@@ -330,3 +330,91 @@ class Praise(SQLModel, table=True):
     created_at: datetime = _dt(index=True)
     consent: bool = False  # the giver agreed to a public post
     posted_at: datetime | None = _dt(nullable=True)
+
+
+# --------------------------------------------------------------------------- visits (issue 12)
+# Visitors (C9, C10), reception-room bookings and staff field visits (C11). Visitor personal
+# data (name, company, phone, notes) is anonymised after `visitors.retention_days`; ID
+# *numbers* are never stored anywhere (only the type of ID held at the desk).
+
+
+class Visit(SQLModel, table=True):
+    """A visitor's visit, numbered `V<id>` (the id is never reused)."""
+
+    __tablename__ = "visits"
+    id: int | None = Field(default=None, primary_key=True)
+    status: str = Field(max_length=20, index=True)
+    visitor: str = Field(max_length=200)
+    company: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=40)
+    purpose: str = Field(default="", max_length=500)
+    notes: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
+    headcount: int = 1
+    host_id: str = Field(max_length=ID, index=True)
+    registered_by: str = Field(max_length=ID)
+    walkin: bool = False
+    visit_at: datetime = _dt(index=True)
+    ends_at: datetime = _dt()
+    room: str = Field(default="", max_length=100)
+    badge: str = Field(default="", max_length=20)
+    id_type: str = Field(default="", max_length=20)  # resident_card | driver_license | …
+    slot: str = Field(default="", max_length=20)
+    badge_returned: bool = False
+    id_returned: bool = False
+    arrived_at: datetime | None = _dt(nullable=True)
+    seated_at: datetime | None = _dt(nullable=True)
+    host_due_at: datetime | None = _dt(nullable=True)  # the later of the time and seating
+    met_at: datetime | None = _dt(nullable=True)  # the host confirmed being in the room
+    left_at: datetime | None = _dt(nullable=True)
+    room_freed_at: datetime | None = _dt(nullable=True)
+    reason: str = Field(default="", max_length=500)  # cancelled / host can't meet
+    created_at: datetime = _dt()
+    anonymised_at: datetime | None = _dt(nullable=True, index=True)
+
+
+class VisitEvent(SQLModel, table=True):
+    """Append-only history of a visit: who did what, when."""
+
+    __tablename__ = "visit_events"
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visits.id", index=True)
+    at: datetime = _dt()
+    actor_id: str = Field(max_length=ID)
+    kind: str = Field(max_length=30)
+    note: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
+
+
+class RoomBooking(SQLModel, table=True):
+    """A reception room booked for a time (by a visit, or by hand with `/room book`)."""
+
+    __tablename__ = "room_bookings"
+    id: int | None = Field(default=None, primary_key=True)
+    room: str = Field(max_length=100, index=True)
+    starts_at: datetime = _dt(index=True)
+    ends_at: datetime = _dt()
+    purpose: str = Field(default="", max_length=500)
+    visit_id: int | None = Field(default=None, foreign_key="visits.id", index=True)
+    booked_by: str = Field(max_length=ID)
+    created_at: datetime = _dt()
+    released_at: datetime | None = _dt(nullable=True)
+
+
+class FieldVisit(SQLModel, table=True):
+    """Staff visiting a customer, numbered `F<id>`; its result report is due after it."""
+
+    __tablename__ = "field_visits"
+    id: int | None = Field(default=None, primary_key=True)
+    status: str = Field(max_length=20, index=True)  # planned | reported | cancelled
+    customer: str = Field(max_length=200)
+    purpose: str = Field(default="", max_length=500)
+    visit_at: datetime = _dt(index=True)
+    ends_at: datetime = _dt()
+    staff: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # JSON list of user ids
+    inquiry_number: int | None = None
+    created_by: str = Field(max_length=ID)
+    report_due_at: datetime = _dt()
+    outcome: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
+    next_steps: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
+    reported_by: str | None = Field(default=None, max_length=ID)
+    reported_at: datetime | None = _dt(nullable=True)
+    created_at: datetime = _dt()

@@ -191,3 +191,89 @@ def feedback_command_name(word: str) -> str | None:
     if word in FEEDBACK_NAMES:
         return "feedback"
     return None
+
+
+# --------------------------------------------------------------------------- visits (issue 12)
+# `/visitor`, `/room`, `/fieldvisit`: their subcommands and option keys, ko and en.
+
+VISIT_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
+    "help": ("help", "?", "도움말", "도움"),
+    "register": ("register", "new", "등록", "사전등록", "예약"),
+    "today": ("today", "오늘"),
+    "list": ("list", "목록"),
+    "show": ("show", "보기", "조회"),
+    "arrived": ("arrived", "arrive", "도착"),
+    "walkin": ("walkin", "walk-in", "현장방문객", "현장"),
+    "seated": ("seated", "seat", "착석", "안내"),
+    "met": ("met", "inroom", "입실", "면담"),
+    "left": ("left", "leave", "퇴실", "퇴장"),
+    "returned": ("returned", "return", "반납"),
+    "cancel": ("cancel", "취소"),
+    "noshow": ("noshow", "no-show", "불참", "노쇼"),
+}
+
+ROOM_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
+    "help": ("help", "?", "도움말", "도움"),
+    "today": ("today", "오늘", "현황"),
+    "book": ("book", "예약"),
+    "release": ("release", "해제", "반납"),
+}
+
+FIELDVISIT_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
+    "help": ("help", "?", "도움말", "도움"),
+    "plan": ("plan", "new", "계획", "등록"),
+    "list": ("list", "목록"),
+    "show": ("show", "보기", "조회"),
+    "report": ("report", "보고", "결과보고"),
+    "cancel": ("cancel", "취소"),
+}
+
+VISIT_KEYS: dict[str, tuple[str, ...]] = {
+    "company": ("company", "회사", "소속"),
+    "host": ("host", "담당", "담당자"),
+    "at": ("at", "when", "시각", "일시"),
+    "room": ("room", "장소", "접견실"),
+    "purpose": ("purpose", "목적"),
+    "count": ("count", "인원"),
+    "phone": ("phone", "전화", "연락처"),
+    "badge": ("badge", "출입증"),
+    "id": ("id", "신분증"),
+    "slot": ("slot", "보관함"),
+    "notes": ("notes", "note", "메모", "비고"),
+    "reason": ("reason", "사유"),
+    "with": ("with", "동행"),
+    "inquiry": ("inquiry", "문의"),
+    "outcome": ("outcome", "결과"),
+    "next": ("next", "후속", "후속조치"),
+    "date": ("date", "날짜"),
+}
+
+# each command's own name, typed as a message (Teams) or after `/` (Slack)
+VISIT_COMMAND_NAMES: dict[str, tuple[str, ...]] = {
+    "visitor": ("visitor", "방문객", "방문"),
+    "room": ("room", "접견실", "회의실"),
+    "fieldvisit": ("fieldvisit", "외근", "현장방문"),
+}
+
+_VISIT_SUBS = {
+    "visitor": _index(VISIT_SUBCOMMANDS),
+    "room": _index(ROOM_SUBCOMMANDS),
+    "fieldvisit": _index(FIELDVISIT_SUBCOMMANDS),
+}
+_VISIT_KEY = _index(VISIT_KEYS)
+_VISIT_NAME = _index(VISIT_COMMAND_NAMES)
+
+
+def visit_subcommand(command: str, word: str) -> str | None:
+    """The canonical subcommand of `visitor`, `room` or `fieldvisit` a word names, or None."""
+    return _VISIT_SUBS[command].get(word.strip().lower())
+
+
+def visit_key(word: str) -> str | None:
+    """The canonical option key of the visit commands a word names (`회사`, `Host`), or None."""
+    return _VISIT_KEY.get(word.strip().lower())
+
+
+def visit_command_name(word: str) -> str | None:
+    """`visitor`, `room` or `fieldvisit` for their names (`/visitor`, `방문객`, `외근`), else None."""
+    return _VISIT_NAME.get(word.lower().removeprefix("/"))

@@ -192,6 +192,9 @@ async def run_sandbox(
     sandbox.url = url
     if saved is None:  # a fresh workspace: greet the first-time visitor
         sandbox.seed_welcome()
+        from bot.sandbox.visits import seed_visits
+
+        await seed_visits(runtime.deps)  # today's visitors for the reception desk
     app = build_sandbox_app(sandbox)
 
     stop = asyncio.Event()

@@ -186,6 +186,25 @@ async def enqueue_prompt(
     )
 
 
+async def enqueue_kind(
+    session: AsyncSession,
+    deps: Deps,
+    *,
+    key: str,
+    kind: str,
+    recipient: Address,
+    payload: dict[str, Any],
+    now: datetime,
+    platform: Platform | None = None,
+) -> None:
+    """Queue a row of a feature's own kind (e.g. `visit`: a message with buttons), rendered at
+    delivery by that kind's renderer on each platform; idempotent by key."""
+    rows = _rows(
+        deps, key=key, kind=kind, recipient=recipient, platform=platform, payload=payload, now=now
+    )
+    await add_outbox_messages(session, rows)
+
+
 def may_receive_internal(deps: Deps, recipient: Recipient, what: str) -> bool:
     """Return whether an internal message (assignment, reminder, card link) may go to recipient.
 

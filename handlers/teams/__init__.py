@@ -27,6 +27,7 @@ from handlers.teams.actions import handle_card_action
 from handlers.teams.commands import charter_words, command_words, handle_command
 from handlers.teams.common import remember_person, teams_user_id
 from handlers.teams.intake import handle_intake
+from handlers.teams.visits import visit_words
 from storage.repos.teams_conversations import add_conversation, delete_conversation
 
 log = logging.getLogger("charterbot.teams")
@@ -70,6 +71,7 @@ async def handle_teams_activity(deps: Deps, context: TurnContext, inbound: Inbou
     if is_for_the_bot(inbound) and (
         command_words(inbound.text) is not None
         or charter_words(inbound.text) is not None
+        or visit_words(inbound.text) is not None
         or not inbound.mentions_bot
     ):
         await handle_command(deps, context, inbound)

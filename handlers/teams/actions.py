@@ -73,6 +73,7 @@ from bot.services.results import Replayed, Said
 from handlers.teams.common import answer_invoke, language_of, names_of, teams_user_id
 from handlers.teams.feedback import VERBS as FEEDBACK_VERBS
 from handlers.teams.feedback import feedback_card_action
+from handlers.teams.visits import is_visit_verb, visit_card_action
 
 # The Teams verbs and the neutral one each is (the new-inquiry form submits `inquiry.new`).
 VERBS: dict[str, ActionVerb] = {
@@ -287,6 +288,11 @@ async def card_action(deps: Deps, inbound: Inbound) -> dict[str, Any]:
     read = read_submission(inbound.value)
     if read is not None and read[0] in FEEDBACK_VERBS:
         return await feedback_card_action(deps, inbound, read[0], read[1], delivery_key(inbound))
+    if read is not None and is_visit_verb(read[0]):
+        intent = click_key(inbound, read[0], read[1].get("number", ""))
+        return await visit_card_action(
+            deps, inbound, read[0], read[1], delivery_key(inbound), intent
+        )
     verb = VERBS.get(read[0]) if read is not None else None
     if read is None or verb is None:
         return message_response(t(lang, "inquiry.help_teams", message=True))

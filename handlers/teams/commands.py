@@ -28,6 +28,7 @@ from bot.services.receipts import receipt_key
 from bot.services.results import Said
 from handlers.teams.common import language_of, names_of, reply, teams_user_id
 from handlers.teams.feedback import feedback_words, handle_feedback_text
+from handlers.teams.visits import handle_visit_command, visit_words
 from storage.repos.slack_events import add_processed_event
 
 HELP_WORDS = frozenset({"help", "도움말", "?"})
@@ -99,6 +100,10 @@ async def handle_command(deps: Deps, context: TurnContext, inbound: Inbound) -> 
         await handle_feedback_text(deps, context, inbound, *feedback)
         return
     user_id = teams_user_id(deps, inbound)
+    desk = visit_words(with_mentions(inbound.text, inbound))
+    if desk is not None:
+        await handle_visit_command(deps, context, inbound, *desk)
+        return
     charter = charter_words(inbound.text)
     if charter is not None:
         await _charter(deps, context, inbound, user_id, charter)

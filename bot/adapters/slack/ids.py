@@ -10,6 +10,9 @@ class Command(StrEnum):
     CHARTER = "/charter"
     SURVEY = "/survey"
     FEEDBACK = "/feedback"
+    VISITOR = "/visitor"
+    ROOM = "/room"
+    FIELDVISIT = "/fieldvisit"
 
 
 class Shortcut(StrEnum):
@@ -26,6 +29,13 @@ class Action(StrEnum):
     SNOOZE_30 = "nudge-snooze-30"
     SNOOZE_60 = "nudge-snooze-60"
     SNOOZE_120 = "nudge-snooze-120"
+    VISIT_COMING = "visit-coming"
+    VISIT_SEND_ROOM = "visit-send-room"
+    VISIT_DECLINE = "visit-decline"
+    VISIT_MET = "visit-met"
+    VISIT_BADGE_BACK = "visit-badge-back"
+    VISIT_ID_BACK = "visit-id-back"
+    FIELDVISIT_REPORT = "fieldvisit-report"
 
 
 class View(StrEnum):
@@ -36,6 +46,9 @@ class View(StrEnum):
     RESOLVE = "inquiry-resolve-modal"
     REOPEN = "inquiry-reopen-modal"
     SURVEY_COMMENT = "survey-comment-modal"
+    VISIT_NEW = "visit-new-modal"
+    VISIT_REASON = "visit-reason-modal"
+    FIELDVISIT_REPORT = "fieldvisit-report-modal"
 
 
 class Block(StrEnum):
@@ -52,6 +65,7 @@ class Block(StrEnum):
     CARD_ACTIONS = "inquiry-card-actions"
     PROMPT_ACTIONS = "feedback-actions"  # the buttons of a survey or feedback prompt
     COMMENT = "comment"
+    VISIT_ACTIONS = "visit-actions"
 
 
 class Event(StrEnum):

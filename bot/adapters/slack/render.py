@@ -12,10 +12,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.adapters.slack.blocks.common import literal
+from bot.adapters.slack.blocks.common import literal, section
 from bot.adapters.slack.blocks.feedback import build_prompt
 from bot.adapters.slack.blocks.inquiry import build_inquiry_card, texts
 from bot.adapters.slack.blocks.nudges import build_nudge_message
+from bot.adapters.slack.blocks.visits import build_visit_buttons
 from bot.adapters.slack.text import escape, t
 from bot.deps import Deps
 from bot.i18n import Lang, with_times
@@ -140,7 +141,20 @@ async def render_prompt(deps: Deps, item: Outgoing) -> Rendered:
     return Rendered(text=message.text, blocks=blocks)
 
 
+async def render_visit(deps: Deps, item: Outgoing) -> Rendered:
+    """A desk alert with buttons (bot.services.visits): the catalogue message as for
+    `message`, and its buttons labelled in the reader's language (a channel's: the default)."""
+    text = (await render_message(deps, item)).text
+    lang = await _lang_for(deps, item) or deps.config.language
+    blocks: list[dict[str, Any]] = [section(text[:2900])]
+    actions = build_visit_buttons(lang, item.payload.get("buttons") or [])
+    if actions is not None:
+        blocks.append(actions)
+    return Rendered(text=text, blocks=blocks)
+
+
 RENDERERS: dict[str, Renderer] = {
+    "visit": render_visit,
     "message": render_message,
     "prompt": render_prompt,
     "nudge": render_nudge,

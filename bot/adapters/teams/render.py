@@ -28,6 +28,7 @@ from bot.adapters.teams.cards import (
     text_block,
 )
 from bot.adapters.teams.markup import Mentions, t
+from bot.adapters.teams.visits import build_visit_card
 from bot.deps import Deps
 from bot.domain.text import sanitize
 from bot.i18n import Lang, is_people_param, is_person_param, people_of, with_times
@@ -218,7 +219,22 @@ async def render_prompt(deps: Deps, item: Outgoing) -> Rendered:
     return Rendered(card_activity(card, summary=clip(sanitize(text), SUMMARY_CHARS)))
 
 
+async def render_visit(deps: Deps, item: Outgoing) -> Rendered:
+    """A desk alert with buttons (bot.services.visits): the catalogue message as for
+    `message`, in a card with its `Action.Execute` buttons (the reader's language; a channel's:
+    the default)."""
+    message = (await render_message(deps, item)).activity
+    person = person_of(item.recipient)
+    lang = await deps.languages.language_of(person) if person else deps.config.language
+    card = build_visit_card(message["text"], lang, item.payload.get("buttons") or [])
+    if message.get("entities"):
+        card["msteams"]["entities"] = message["entities"]
+    summary = clip(sanitize(message["text"]), SUMMARY_CHARS)
+    return Rendered(card_activity(card, summary=summary))
+
+
 RENDERERS: dict[str, Renderer] = {
+    "visit": render_visit,
     "message": render_message,
     "prompt": render_prompt,
     "nudge": render_nudge,

@@ -1,0 +1,188 @@
+"""Field visits (C11): staff visiting a customer plan the agreed time, are reminded the
+business day before, and report the result after it (due `sla.fieldvisit_report` after the
+planned end; nudged at the due time, the manager told after `sla.escalation_grace`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.deps import Deps
+from bot.domain.durations import parse_duration
+from bot.domain.inquiry import Actor, can
+from bot.domain.visits import day_before_at, field_visit_report_due
+from bot.errors import Conflict, DomainError, Forbidden
+from bot.i18n import timed
+from bot.ports import ToPerson, ToRole
+from bot.services import inquiries as inquiry_svc
+from bot.services import timers
+from bot.services.visits.common import (
+    VisitVerb,
+    at_local,
+    button,
+    clock_of,
+    find_field_visit,
+    refuse_id_numbers,
+    refuse_non_staff,
+    tell,
+)
+from storage.models import FieldVisit
+
+FIELD_VISIT_LENGTH = "2h"  # a field visit's planned end, after its start
+
+
+def staff_of(visit: FieldVisit) -> list[str]:
+    """The staff going on the visit (the planner first)."""
+    people = json.loads(visit.staff or "[]")
+    return [str(p) for p in people]
+
+
+def params_of(visit: FieldVisit) -> dict[str, object]:
+    """The message parameters of a field visit's alerts."""
+    return {
+        "number": visit.id or 0,
+        "customer": visit.customer,
+        "purpose": visit.purpose or "-",
+        "at": timed(visit.visit_at),
+        "due": timed(visit.report_due_at),
+        "staff_users": staff_of(visit),
+    }
+
+
+def _key(visit: FieldVisit, what: str) -> str:
+    return f"fieldvisit:{visit.id}:{what}"
+
+
+async def plan_field_visit(
+    session: AsyncSession,
+    deps: Deps,
+    user_id: str,
+    *,
+    customer: str,
+    day: date,
+    at: time,
+    purpose: str,
+    people: list[str],
+    inquiry: int | None,
+) -> FieldVisit:
+    """Plan a visit to a customer at the agreed time; remind the business day before and
+    make the result report due after it."""
+    refuse_id_numbers([customer, purpose])
+    refuse_non_staff(deps, user_id)
+    for person in people:
+        if not deps.is_staff(person):
+            raise DomainError("visit.error.with_not_staff", "visit.usage.fieldvisit.plan")
+    if inquiry is not None:
+        await inquiry_svc.find_inquiry(session, inquiry)  # "no such inquiry #N"
+    now = deps.clock.now()
+    start = at_local(deps, day, at)
+    if start < now:
+        raise DomainError("visit.error.in_the_past", "visit.usage.fieldvisit.plan")
+    end = start + parse_duration(FIELD_VISIT_LENGTH).wall
+    due = field_visit_report_due(end, deps.config.sla.fieldvisit_report, deps.calendar)
+    visit = FieldVisit(
+        status="planned",
+        customer=customer,
+        purpose=purpose,
+        visit_at=start,
+        ends_at=end,
+        staff=json.dumps(list(dict.fromkeys([user_id, *people]))),
+        inquiry_number=inquiry,
+        created_by=user_id,
+        report_due_at=due,
+        created_at=now,
+    )
+    session.add(visit)
+    await session.flush()
+    number = visit.id or 0
+    reminder = day_before_at(day, clock_of(deps.config.visitors.reminder_time), deps.calendar)
+    plan = [("day_before", reminder), ("ended", end), ("due", due)]
+    plan.append(
+        ("escalate", deps.calendar.add(due, parse_duration(deps.config.sla.escalation_grace)))
+    )
+    for name, when in plan:
+        if when > now:
+            await timers.set_timer(
+                session,
+                deps,
+                key=_key(visit, name),
+                kind=f"fieldvisit.{name}",
+                subject_id=number,
+                due_at=when,
+            )
+    return visit
+
+
+async def report_field_visit(
+    session: AsyncSession, deps: Deps, user_id: str, number: int, *, outcome: str, next_steps: str
+) -> FieldVisit:
+    """Record a field visit's result: posted to triage, and added to the inquiry it names
+    (its history and its requester)."""
+    refuse_id_numbers([outcome, next_steps])
+    refuse_non_staff(deps, user_id)
+    visit = await find_field_visit(session, number, lock=True)
+    if not any(deps.config.same_person(p, user_id) for p in staff_of(visit)) and (
+        not deps.config.is_admin(user_id)
+    ):
+        raise Forbidden("visit.error.fieldvisit_staff_only", number=number)
+    if visit.status != "planned":
+        raise Conflict("visit.error.fieldvisit_done", number=number, state=visit.status)
+    if not outcome:
+        raise DomainError("visit.error.missing_outcome", "visit.usage.fieldvisit.report")
+    now = deps.clock.now()
+    visit.status, visit.outcome, visit.next_steps = "reported", outcome, next_steps
+    visit.reported_by, visit.reported_at = user_id, now
+    session.add(visit)
+    await timers.cancel(session, kind_prefix="fieldvisit.", subject_id=number)
+    params = {**params_of(visit), "user": user_id, "outcome": outcome, "next": next_steps or "-"}
+    await tell(
+        session,
+        deps,
+        key=_key(visit, "reported"),
+        to=ToRole("triage"),
+        text_key="visit.fieldvisit.reported",
+        params=params,
+    )
+    if visit.inquiry_number is not None:
+        note = f"F{number} {visit.customer}: {outcome}"
+        if next_steps:
+            note += f" / {next_steps}"
+        inquiry = await inquiry_svc.find_inquiry(session, visit.inquiry_number)
+        if can("progress", inquiry.status):  # a closed inquiry keeps its history as it is
+            actor = Actor(user_id=user_id, is_staff=True)
+            await inquiry_svc.add_progress(session, deps, visit.inquiry_number, actor, note[:2900])
+    return visit
+
+
+async def cancel_field_visit(
+    session: AsyncSession, deps: Deps, user_id: str, number: int, reason: str
+) -> FieldVisit:
+    """Cancel a planned field visit (its staff, admins)."""
+    refuse_non_staff(deps, user_id)
+    visit = await find_field_visit(session, number, lock=True)
+    if not any(deps.config.same_person(p, user_id) for p in staff_of(visit)) and (
+        not deps.config.is_admin(user_id)
+    ):
+        raise Forbidden("visit.error.fieldvisit_staff_only", number=number)
+    if visit.status != "planned":
+        raise Conflict("visit.error.fieldvisit_done", number=number, state=visit.status)
+    visit.status, visit.next_steps = "cancelled", reason
+    session.add(visit)
+    await timers.cancel(session, kind_prefix="fieldvisit.", subject_id=number)
+    return visit
+
+
+async def ask_for_report(session: AsyncSession, deps: Deps, visit: FieldVisit, what: str) -> None:
+    """DM the visiting staff the report button (the visit ended / the report is due)."""
+    for person in staff_of(visit):
+        await tell(
+            session,
+            deps,
+            key=_key(visit, f"{what}:{person}"),
+            to=ToPerson(person),
+            text_key=f"visit.fieldvisit.{what}",
+            params=params_of(visit),
+            buttons=[button(VisitVerb.REPORT, visit.id or 0)],
+        )

@@ -1,0 +1,189 @@
+"""The visit features' timer handlers (kind → handler, gathered in bot/scheduler.py).
+
+Each re-reads its subject and does nothing when the moment has passed: a host who confirmed,
+a visit cancelled or gone, a report already in.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.deps import Deps
+from bot.domain.visits import VisitStatus, minutes_late
+from bot.i18n import timed
+from bot.ports import ToPerson
+from bot.services.timers import Due, Handler
+from bot.services.visits.common import (
+    VisitVerb,
+    button,
+    host_recipients,
+    team_and_manager,
+    tell,
+    tell_reception,
+    tell_room,
+)
+from bot.services.visits.desk import params_of
+from bot.services.visits.fieldvisits import ask_for_report, staff_of
+from bot.services.visits.fieldvisits import params_of as field_params
+from storage.repos.visits import get_field_visit, get_visit, list_unreturned
+
+
+async def _reminder(session: AsyncSession, deps: Deps, due: Due) -> None:
+    visit = await get_visit(session, due.subject_id)
+    if visit is None or visit.status != VisitStatus.EXPECTED:
+        return
+    what = due.kind.removeprefix("visit.")
+    for person in await host_recipients(session, deps, visit.host_id):
+        await tell(
+            session,
+            deps,
+            key=f"visit:{visit.id}:{what}:{person}",
+            to=ToPerson(person),
+            text_key=f"visit.notify.reminder_{what}",
+            params=params_of(visit, deps),
+        )
+
+
+async def _host_nudge(session: AsyncSession, deps: Deps, due: Due) -> None:
+    visit = await get_visit(session, due.subject_id)
+    if visit is None or visit.status != VisitStatus.SEATED or visit.met_at is not None:
+        return
+    late = minutes_late(visit.host_due_at or visit.visit_at, deps.clock.now())
+    params = {**params_of(visit, deps), "late": late}
+    for person in await host_recipients(session, deps, visit.host_id):
+        await tell(
+            session,
+            deps,
+            key=f"visit:{visit.id}:nudge:{due.id}:{person}",
+            to=ToPerson(person),
+            text_key="visit.notify.host_late",
+            params=params,
+            buttons=[button(VisitVerb.MET, visit.id or 0)],
+        )
+
+
+async def _host_escalate(session: AsyncSession, deps: Deps, due: Due) -> None:
+    visit = await get_visit(session, due.subject_id)
+    if visit is None or visit.status != VisitStatus.SEATED or visit.met_at is not None:
+        return
+    late = minutes_late(visit.host_due_at or visit.visit_at, deps.clock.now())
+    alerted = team_and_manager(deps, visit.host_id)
+    params = {**params_of(visit, deps), "late": late}
+    for person in alerted:
+        await tell(
+            session,
+            deps,
+            key=f"visit:{visit.id}:escalate:{due.id}:{person}",
+            to=ToPerson(person),
+            text_key="visit.notify.host_missing",
+            params=params,
+            buttons=[button(VisitVerb.MET, visit.id or 0)],
+        )
+    await tell_reception(
+        session,
+        deps,
+        key=f"visit:{visit.id}:escalated:{due.id}",
+        text_key="visit.alert.escalated",
+        params={**params, "alerted_users": alerted},
+    )
+
+
+async def _overstay(session: AsyncSession, deps: Deps, due: Due) -> None:
+    visit = await get_visit(session, due.subject_id)
+    if visit is None or visit.status not in (VisitStatus.SEATED, VisitStatus.MET):
+        return
+    await tell_room(
+        session,
+        deps,
+        visit.room,
+        key=f"visit:{visit.id}:overstay:{due.id}",
+        text_key="visit.alert.overstay",
+        params={**params_of(visit, deps), "until": timed(visit.ends_at)},
+    )
+
+
+async def _end_of_day(session: AsyncSession, deps: Deps, due: Due) -> None:
+    day = date.fromisoformat(str(due.payload.get("day")))
+    if not deps.calendar.is_business_day(day):
+        return
+    visits = await list_unreturned(session, arrived_before=deps.clock.now())
+    if not visits:
+        return  # nothing when all is back
+    lines = []
+    for v in visits:
+        parts = [f"V{v.id} {v.visitor}"]
+        if v.badge and not v.badge_returned:
+            parts.append(f"badge/출입증 {v.badge}")
+        if v.id_type and not v.id_returned:
+            parts.append(f"ID/신분증 {v.id_type}" + (f" (slot/보관함 {v.slot})" if v.slot else ""))
+        lines.append(" · ".join(parts))
+    await tell_reception(
+        session,
+        deps,
+        key=f"visit:eod:{day.isoformat()}",
+        text_key="visit.alert.end_of_day",
+        params={"count": len(visits), "lines": "\n".join(lines)},
+    )
+
+
+async def _field_reminder(session: AsyncSession, deps: Deps, due: Due) -> None:
+    visit = await get_field_visit(session, due.subject_id)
+    if visit is None or visit.status != "planned":
+        return
+    for person in staff_of(visit):
+        await tell(
+            session,
+            deps,
+            key=f"fieldvisit:{visit.id}:day_before:{person}",
+            to=ToPerson(person),
+            text_key="visit.fieldvisit.reminder",
+            params=field_params(visit),
+        )
+
+
+async def _field_ended(session: AsyncSession, deps: Deps, due: Due) -> None:
+    visit = await get_field_visit(session, due.subject_id)
+    if visit is not None and visit.status == "planned":
+        await ask_for_report(session, deps, visit, "report_asked")
+
+
+async def _field_due(session: AsyncSession, deps: Deps, due: Due) -> None:
+    visit = await get_field_visit(session, due.subject_id)
+    if visit is not None and visit.status == "planned":
+        await ask_for_report(session, deps, visit, "report_due")
+
+
+async def _field_escalate(session: AsyncSession, deps: Deps, due: Due) -> None:
+    visit = await get_field_visit(session, due.subject_id)
+    if visit is None or visit.status != "planned":
+        return
+    managers: dict[str, None] = {}
+    for person in staff_of(visit):
+        team = deps.config.team_of(person)
+        if team is not None and not deps.config.same_person(team.manager, person):
+            managers[team.manager] = None
+    for manager in managers:
+        await tell(
+            session,
+            deps,
+            key=f"fieldvisit:{visit.id}:escalate:{manager}",
+            to=ToPerson(manager),
+            text_key="visit.fieldvisit.report_overdue",
+            params=field_params(visit),
+        )
+
+
+TIMERS: dict[str, Handler] = {
+    "visit.day_before": _reminder,
+    "visit.before": _reminder,
+    "visit.nudge": _host_nudge,
+    "visit.escalate": _host_escalate,
+    "visit.overstay": _overstay,
+    "visit.eod": _end_of_day,
+    "fieldvisit.day_before": _field_reminder,
+    "fieldvisit.ended": _field_ended,
+    "fieldvisit.due": _field_due,
+    "fieldvisit.escalate": _field_escalate,
+}

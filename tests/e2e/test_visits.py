@@ -1,0 +1,459 @@
+"""`/visitor`, `/room`, `/fieldvisit` end to end on Slack: signed requests in, database rows
+and the fake Web API's transcript out (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import select
+from support.polling import eventually
+
+from e2e.harness import KST, TEST_CONFIG, Bot, start_bot
+from storage.models import FieldVisit, Inquiry, InquiryEvent, RoomBooking, Visit, VisitEvent
+
+CONFIG: dict[str, Any] = {
+    **TEST_CONFIG,
+    "rooms": [
+        {"name": "접견실 1", "capacity": 4, "floor": "3F"},
+        {"name": "접견실 2", "capacity": 2},
+    ],
+    "visitors": {"host_grace": "2m"},
+}
+HOST = "<@USTAFF1|minji>"
+
+
+@pytest.fixture
+async def vbot(db_url: str) -> AsyncIterator[Bot]:
+    driver, stop = await start_bot(db_url, CONFIG)
+    yield driver
+    await stop()
+
+
+async def advance(bot: Bot, minutes: float) -> None:
+    """Move the clock and run what is due, as the scheduler would."""
+    bot.clock.advance(timedelta(minutes=minutes))
+    await bot.runtime.run_due_work()
+    await bot.settle()
+
+
+async def visitor(bot: Bot, user: str, text: str) -> str:
+    return await bot.reply_to(user, text, command="/visitor", channel="C0RECEPTION")
+
+
+async def visits(bot: Bot) -> list[Visit]:
+    async with bot.deps.sessions() as s:
+        return list((await s.exec(select(Visit).order_by(Visit.id))).all())  # type: ignore[arg-type]
+
+
+async def events(bot: Bot, visit_id: int) -> list[str]:
+    async with bot.deps.sessions() as s:
+        rows = (
+            await s.exec(
+                select(VisitEvent).where(VisitEvent.visit_id == visit_id).order_by(VisitEvent.id)  # type: ignore[arg-type]
+            )
+        ).all()
+    return [e.kind for e in rows]
+
+
+async def until(bot: Bot, check: Any, timeout: float = 10.0) -> None:
+    """Wait until the (first) visit passes check: clicks are handled after their ack."""
+    for _ in range(int(timeout / 0.05)):
+        rows = await visits(bot)
+        if rows and check(rows[0]):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the visit never got there")
+
+
+async def posted(bot: Bot, check: Any, timeout: float = 10.0) -> None:
+    """Wait (delivering) until check() holds: clicks and forms run after their ack."""
+    for _ in range(int(timeout / 0.05)):
+        await bot.settle()
+        if check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("never posted")
+
+
+def texts(bot: Bot, channel: str) -> list[str]:
+    return [m["text"] for m in bot.posts(channel)]
+
+
+def dm_actions(bot: Bot, user: str) -> list[str]:
+    channel = bot.fake.dm_channel_for(user)
+    return [
+        e["action_id"]
+        for m in bot.fake.messages(channel)
+        for b in m.get("blocks") or []
+        if b.get("type") == "actions"
+        for e in b["elements"]
+    ]
+
+
+async def test_desk_walks_a_visit_from_registration_to_check_out(vbot: Bot) -> None:
+    bot = vbot
+    answer = await visitor(
+        bot,
+        "USTAFF2",
+        f'register 홍길동 company:"미래에셋증권" host:{HOST} at:2026-12-01 11:00 '
+        'room:"접견실 1" purpose:"API 연동 협의" count:2 phone:010-1234-5678',
+    )
+    assert "V1" in answer and "Tue 1 Dec, 11:00" in answer  # alex reads English
+    [v] = await visits(bot)
+    assert (v.visitor, v.company, v.host_id, v.room, v.headcount, v.status) == (
+        "홍길동",
+        "미래에셋증권",
+        "USTAFF1",
+        "접견실 1",
+        2,
+        "expected",
+    )
+    await bot.settle()
+    assert any("V1" in t for t in bot.dm_texts("USTAFF1")), "the host hears of a visit for them"
+    # reception: arrival with badge, ID type and tray slot (Korean keys)
+    answer = await visitor(bot, "URECEPTION", "도착 V1 출입증:17 신분증:여권 보관함:4")
+    assert "V1" in answer
+    await bot.settle()
+    assert any("V1" in t and "홍길동" in t for t in texts(bot, "C0RECEPTION"))
+    assert {"visit-coming", "visit-decline", "visit-send-room"} <= set(dm_actions(bot, "USTAFF1"))
+    # double arrival is refused and names the time
+    again = await visitor(bot, "URECEPTION", "arrived V1 badge:18")
+    assert "V1" in again and "10:00" in again
+    answer = await visitor(bot, "URECEPTION", 'seated V1 room:"접견실 2"')
+    assert "V1" in answer and "접견실 2" in answer
+    await bot.settle()
+    assert "visit-met" in dm_actions(bot, "USTAFF1")
+    # 11:00 is the visit time: grace 2m → nudge at 11:02, team at 11:04
+    await advance(bot, 62)
+    assert any("⏰" in t for t in bot.dm_texts("USTAFF1"))
+    assert not any("V1" in t for t in bot.dm_texts("UMANAGER"))
+    await advance(bot, 2)
+    assert any("V1" in t for t in bot.dm_texts("UMANAGER"))
+    assert any("V1" in t for t in bot.dm_texts("USTAFF2"))
+    assert any("⚠" in t and "V1" in t for t in texts(bot, "C0RECEPTION"))
+    # the host confirms from the DM
+    reply = await bot.click("USTAFF1", "visit-met", "1", channel=bot.fake.dm_channel_for("USTAFF1"))
+    assert reply.status == 200
+    await until(bot, lambda v: v.met_at is not None)
+    await bot.settle()
+    [v] = await visits(bot)
+    assert v.status == "met" and v.met_at is not None
+    assert any("✅" in t for t in texts(bot, "C0RECEPTION"))
+    # no more rungs after the confirmation
+    before = len(bot.dm_texts("UMANAGER"))
+    await advance(bot, 30)
+    assert len(bot.dm_texts("UMANAGER")) == before
+    answer = await visitor(bot, "URECEPTION", "퇴실 V1")
+    assert "visit-badge-back" in answer and "visit-id-back" in answer
+    await bot.click("URECEPTION", "visit-badge-back", "1", channel="C0RECEPTION")
+    await bot.click("URECEPTION", "visit-id-back", "1", channel="C0RECEPTION")
+
+    await until(bot, lambda v: v.badge_returned and v.id_returned)
+    [v] = await visits(bot)
+    assert (v.status, v.badge, v.id_type, v.slot, v.badge_returned, v.id_returned) == (
+        "left",
+        "17",
+        "passport",
+        "4",
+        True,
+        True,
+    )
+    kinds = await events(bot, 1)
+    assert kinds[:5] == ["registered", "arrived", "seated", "met", "left"]
+    assert sorted(kinds[5:]) == ["badge_returned", "id_returned"]  # two clicks, any order
+    today = await visitor(bot, "USTAFF1", "오늘")
+    assert "V1" in today and "퇴실" in today
+
+
+async def test_only_reception_runs_the_desk_and_customers_get_nothing(vbot: Bot) -> None:
+    bot = vbot
+    await visitor(bot, "USTAFF2", f"register Kim host:{HOST} at:2026-12-01 15:00")
+    refused = await visitor(bot, "USTAFF2", "arrived V1 badge:1")
+    assert "안내데스크" in refused or "reception" in refused.lower()
+    customer = await visitor(bot, "UCUST", "today")
+    assert "staff" in customer.lower()
+    [v] = await visits(bot)
+    assert v.status == "expected"
+
+
+async def test_walkin_alerts_the_host_who_answers_from_the_dm(vbot: Bot) -> None:
+    bot = vbot
+    answer = await visitor(
+        bot, "URECEPTION", 'walkin 김철수 company:"한빛증권" host:<@USTAFF2|alex>'
+    )
+    assert "V1" in answer
+    await bot.settle()
+    assert "visit-coming" in dm_actions(bot, "USTAFF2")
+    await bot.click("USTAFF2", "visit-coming", "1", channel=bot.fake.dm_channel_for("USTAFF2"))
+    await posted(bot, lambda: any("USTAFF2" in t for t in texts(bot, "C0RECEPTION")[-1:]))
+    # can't meet now: the reason modal, then reception and the team are told
+    await bot.click("USTAFF2", "visit-decline", "1", channel=bot.fake.dm_channel_for("USTAFF2"))
+    await eventually(lambda: bool(bot.fake.calls_to("views.open")))
+    [call] = bot.fake.calls_to("views.open")
+    view = call.args["view"]
+    assert view["callback_id"] == "visit-reason-modal"
+    await bot.submit(
+        "USTAFF2", view, {"reason": {"type": "plain_text_input", "value": "고객 장애 대응 중"}}
+    )
+    await posted(bot, lambda: any("고객 장애 대응 중" in t for t in texts(bot, "C0RECEPTION")))
+    assert any("고객 장애 대응 중" in t for t in bot.dm_texts("UMANAGER"))
+
+
+async def test_rooms_refuse_overlaps_and_show_the_board(vbot: Bot) -> None:
+    bot = vbot
+    room = lambda text: bot.reply_to("USTAFF1", text, command="/room")
+    first = await room('book "접견실 1" 2026-12-01 14:00-15:00 주간회의')
+    assert "R1" in first
+    clash = await room('예약 "접견실1" 2026-12-01 14:30-15:30 다른 회의')
+    assert "R1" in clash and "14:00-15:00" in clash
+    # a visit with the room books it for its time: it clashes too
+    refused = await visitor(
+        bot, "USTAFF1", 'register Lee host:<@USTAFF1|minji> at:2026-12-01 14:30 room:"접견실 1"'
+    )
+    assert "R1" in refused
+    assert await visits(bot) == []  # nothing of a refused registration stays
+    over = await visitor(
+        bot, "USTAFF1", 'register Park at:2026-12-01 16:00 room:"접견실 2" count:5'
+    )
+    assert "V" in over and "⚠" in over
+    board = await room("")
+    assert "접견실 1" in board and "접견실 2" in board and "14:00-15:00" in board
+    released = await room("해제 R1")
+    assert "R1" in released
+    async with bot.deps.sessions() as s:
+        rows = (await s.exec(select(RoomBooking).order_by(RoomBooking.id))).all()  # type: ignore[arg-type]
+    assert rows[0].released_at is not None
+
+
+async def test_reminders_fall_on_the_business_day_before(db_url: str) -> None:
+    # Friday 2026-12-25 is Christmas: a Monday 12-28 visit is reminded on Thursday 12-24 17:00
+    bot, stop = await start_bot(db_url, CONFIG, start=datetime(2026, 12, 23, 10, 0, tzinfo=KST))
+    try:
+        await visitor(bot, "USTAFF1", "register Choi at:2026-12-28 10:00")
+        async with bot.deps.sessions() as s:
+            from bot.services.timers import pending
+
+            planned = {t.kind: t.due_at.astimezone(KST) for t in await pending(s)}
+        assert planned["visit.day_before"] == datetime(2026, 12, 24, 17, 0, tzinfo=KST)
+        assert planned["visit.before"] == datetime(2026, 12, 28, 9, 30, tzinfo=KST)
+        bot.clock.set(datetime(2026, 12, 24, 17, 1, tzinfo=KST))
+        await bot.runtime.run_due_work()
+        await bot.settle()
+        assert any("Choi" in t for t in bot.dm_texts("USTAFF1"))
+    finally:
+        await stop()
+
+
+async def test_end_of_day_lists_badges_and_ids_still_out(vbot: Bot) -> None:
+    bot = vbot
+    await visitor(bot, "USTAFF1", "register A at:2026-12-01 11:00")
+    await visitor(bot, "USTAFF1", "register B at:2026-12-01 11:00")
+    await visitor(bot, "URECEPTION", "arrived V1 badge:7 id:운전면허증 slot:2")
+    await visitor(bot, "URECEPTION", "arrived V2 badge:8")
+    await visitor(bot, "URECEPTION", "left V2")
+    await visitor(bot, "URECEPTION", "returned V2 badge")
+    bot.clock.set(datetime(2026, 12, 1, 18, 0, 30, tzinfo=KST))
+    await bot.runtime.run_due_work()
+    await bot.settle()
+    [eod] = [t for t in texts(bot, "C0RECEPTION") if "📋" in t]
+    assert "V1" in eod and "V2" not in eod
+
+
+async def test_end_of_day_says_nothing_when_all_is_back(vbot: Bot) -> None:
+    bot = vbot
+    await visitor(bot, "USTAFF1", "register A at:2026-12-01 11:00")
+    await visitor(bot, "URECEPTION", "arrived V1 badge:7")
+    await visitor(bot, "URECEPTION", "left V1")
+    await visitor(bot, "URECEPTION", "returned V1")
+    bot.clock.set(datetime(2026, 12, 1, 18, 1, tzinfo=KST))
+    await bot.runtime.run_due_work()
+    await bot.settle()
+    assert not [t for t in texts(bot, "C0RECEPTION") if "📋" in t]
+
+
+RRN = "900101-1234567"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"register 홍길동 host:{HOST} at:2026-12-01 15:00 notes:{RRN}",
+        'register 홍길동 at:2026-12-01 15:00 메모:"신분증 9001011234567"',
+        "arrived V1 badge:17 id:M12345678",
+        "walkin 김 host:<@USTAFF1> 메모:11-12-345678-90",
+    ],
+)
+async def test_id_numbers_are_refused_and_leave_no_trace(
+    vbot: Bot, text: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = vbot
+    caplog.set_level(logging.DEBUG)
+    answer = await visitor(bot, "URECEPTION", text)
+    assert "24" in answer  # PIPA Art. 24-2, named in the refusal
+    await bot.settle()
+    assert await visits(bot) == []
+    digits = "".join(ch for ch in text.split(":")[-1] if ch.isdigit())[-7:]
+    _assert_nowhere(bot, caplog, digits)
+
+
+async def test_id_number_in_the_form_is_refused_under_its_field(
+    vbot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = vbot
+    caplog.set_level(logging.DEBUG)
+    reply = await bot.command("USTAFF1", "", command="/visitor")
+    assert reply.status == 200
+    await eventually(lambda: bool(bot.fake.calls_to("views.open")))
+    view = bot.fake.calls_to("views.open")[0].args["view"]
+    assert view["callback_id"] == "visit-new-modal"
+    values = {
+        "visitor": {"type": "plain_text_input", "value": "홍길동"},
+        "host": {"type": "users_select", "selected_user": "USTAFF1"},
+        "date": {"type": "datepicker", "selected_date": "2026-12-01"},
+        "time": {"type": "timepicker", "selected_time": "15:00"},
+        "notes": {"type": "plain_text_input", "value": f"주민번호 {RRN}"},
+    }
+    reply = await bot.submit("USTAFF1", view, values)
+    assert reply.status == 200
+    body = json.loads(reply.text)
+    assert body["response_action"] == "errors" and "24" in body["errors"]["notes"]
+    assert await visits(bot) == []
+    _assert_nowhere(bot, caplog, "1234567")
+    # the same form without the number registers the visit
+    values["notes"] = {"type": "plain_text_input", "value": "주차 필요"}
+    await bot.submit("USTAFF1", view, values)
+    await until(bot, lambda v: True)
+    [v] = await visits(bot)
+    assert v.notes == "주차 필요"
+
+
+def _assert_nowhere(bot: Bot, caplog: pytest.LogCaptureFixture, digits: str) -> None:
+    url = bot.deps.env.DATABASE_URL
+    if url.startswith("sqlite"):
+        raw = Path(url.split("///", 1)[1]).read_bytes()
+        assert digits.encode() not in raw, "the ID number reached the database file"
+    assert digits not in caplog.text, "the ID number reached the log"
+
+
+async def test_fieldvisit_plan_report_and_inquiry_history(vbot: Bot) -> None:
+    bot = vbot
+    await bot.reply_to("USTAFF1", "new support 장애 원인 문의")
+    fv = lambda text, user="USTAFF1": bot.reply_to(user, text, command="/fieldvisit")
+    answer = await fv(
+        '계획 미래에셋증권 시각:2026-12-02 10:00 목적:"장애 원인 설명" 동행:<@USTAFF2|alex> 문의:#1'
+    )
+    assert "F1" in answer
+    # the report asked after the visit ends (12:00), nudged when due, the manager told after
+    bot.clock.set(datetime(2026, 12, 2, 12, 1, tzinfo=KST))
+    await bot.runtime.run_due_work()
+    await bot.settle()
+    assert "fieldvisit-report" in dm_actions(bot, "USTAFF2")
+    bot.clock.set(datetime(2026, 12, 3, 14, 0, tzinfo=KST))
+    await bot.runtime.run_due_work()
+    await bot.settle()
+    assert any("F1" in t for t in bot.dm_texts("UMANAGER"))
+    # the form from the DM button
+    await bot.click("USTAFF2", "fieldvisit-report", "1", channel=bot.fake.dm_channel_for("USTAFF2"))
+    await eventually(lambda: bool(bot.fake.calls_to("views.open")))
+    [call] = [
+        c
+        for c in bot.fake.calls_to("views.open")
+        if c.args["view"]["callback_id"] == "fieldvisit-report-modal"
+    ]
+    await bot.submit(
+        "USTAFF2",
+        call.args["view"],
+        {
+            "outcome": {"type": "plain_text_input", "value": "원인 설명 완료 <!channel>"},
+            "next": {"type": "plain_text_input", "value": "패치 일정 공유"},
+        },
+    )
+    await posted(bot, lambda: any("F1" in t and "📝" in t for t in texts(bot, "C0TRIAGE")))
+    async with bot.deps.sessions() as s:
+        [f] = (await s.exec(select(FieldVisit))).all()
+        inquiry = (await s.exec(select(Inquiry))).one()
+        notes = [
+            e.note
+            for e in (
+                await s.exec(select(InquiryEvent).where(InquiryEvent.inquiry_id == inquiry.id))
+            ).all()
+        ]  # type: ignore[arg-type]
+    assert f.status == "reported" and f.reported_by == "USTAFF2"
+    assert any("원인 설명 완료" in n for n in notes)
+    triage = texts(bot, "C0TRIAGE")
+    assert any("F1" in t and "&lt;!channel&gt;" in t for t in triage)
+    assert not any("<!channel>" in t for t in triage)
+
+
+async def test_retention_anonymises_old_visits_once(
+    vbot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = vbot
+    await visitor(
+        bot, "USTAFF1", 'register 홍길동 company:"미래" at:2026-12-01 15:00 phone:010-1111-2222'
+    )
+    from bot.scheduler import run_visitor_purge_job
+
+    bot.clock.advance(timedelta(days=91))
+    caplog.set_level(logging.INFO)
+    assert await run_visitor_purge_job(bot.deps) == 1
+    assert await run_visitor_purge_job(bot.deps) == 0
+    [v] = await visits(bot)
+    assert (v.visitor, v.company, v.phone, v.anonymised_at is not None) == ("-", "", "", True)
+    assert "홍길동" not in caplog.text and "anonymised: 1" in caplog.text
+
+
+async def test_hostile_visitor_text_is_escaped_in_every_post(vbot: Bot) -> None:
+    bot = vbot
+    await visitor(
+        # typed `<!channel> Kim` and `<@UADMIN> & Co`: Slack sends &, < and > escaped
+        bot,
+        "USTAFF1",
+        'register "&lt;!channel&gt; Kim" company:"&lt;@UADMIN&gt; &amp; Co" at:2026-12-01 11:00',
+    )
+    [v] = await visits(bot)
+    assert (v.visitor, v.company) == ("<!channel> Kim", "<@UADMIN> & Co")  # as typed
+    await visitor(bot, "URECEPTION", "arrived V1 badge:3")
+    await bot.settle()
+    sent = texts(bot, "C0RECEPTION") + bot.dm_texts("USTAFF1")
+    sent += [
+        json.dumps(m.get("blocks") or [], ensure_ascii=False)
+        for m in bot.fake.messages(bot.fake.dm_channel_for("USTAFF1"))
+    ]
+    assert any("&lt;!channel&gt; Kim" in t for t in sent)
+    assert not any("<!channel>" in t or "<@UADMIN>" in t for t in sent)
+
+
+async def test_a_room_still_occupied_past_its_booking_is_flagged(vbot: Bot) -> None:
+    bot = vbot
+    await visitor(bot, "USTAFF1", 'register A at:2026-12-01 10:00 room:"접견실 1"')
+    await visitor(bot, "URECEPTION", "arrived V1")
+    await visitor(bot, "URECEPTION", 'seated V1 room:"접견실 1"')
+    await visitor(bot, "USTAFF1", "met V1")
+    await advance(bot, 60 + 10)
+    assert not [t for t in texts(bot, "C0RECEPTION") if "⏱" in t]
+    await advance(bot, 6)
+    [flag] = [t for t in texts(bot, "C0RECEPTION") if "⏱" in t]
+    assert "V1" in flag and "접견실 1" in flag
+
+
+async def test_a_room_with_its_own_channel_gets_its_alerts(db_url: str) -> None:
+    rooms = [{"name": "접견실 1", "capacity": 4, "slack_channel": "C0RANDOM"}]
+    bot, stop = await start_bot(db_url, {**CONFIG, "rooms": rooms})
+    try:
+        await visitor(bot, "USTAFF1", "register A at:2026-12-01 10:30")
+        await visitor(bot, "URECEPTION", "arrived V1")
+        await visitor(bot, "URECEPTION", 'seated V1 room:"접견실 1"')
+        await bot.settle()
+        assert any("🪑" in t for t in texts(bot, "C0RANDOM"))
+        assert not any("🪑" in t for t in texts(bot, "C0RECEPTION"))
+        assert any("🛎" in t for t in texts(bot, "C0RECEPTION"))  # arrivals stay at the desk
+    finally:
+        await stop()
