@@ -22,7 +22,8 @@ from bot.domain.callback_commands import (
     parse_away_command,
     parse_callback_command,
 )
-from bot.domain.commands import UsageError
+from bot.domain.callbacks import normalize_phone
+from bot.domain.commands import UsageError, clean_text, parse_ref
 from bot.errors import DomainError, Forbidden
 from bot.i18n import timed
 from bot.ports import Platform
@@ -249,7 +250,7 @@ async def _away_status(session: AsyncSession, deps: Deps, user_id: str) -> Said:
         "away.status_away",
         {
             "until": timed(absence.until),
-            "delegate": absence.delegate or "-",
+            "delegate_user": absence.delegate or "",
             "reason": absence.reason or "-",
         },
     )
@@ -289,3 +290,92 @@ async def run_away_command(deps: Deps, request: FeatureRequest) -> FeatureResult
             return await _away_set(session, deps, request.user_id, cmd)
     except DomainError as exc:
         return Refused(exc)
+
+
+# --------------------------------------------------------------------------- the form
+
+FORM_FIELDS = ("owner", "caller", "company", "phone", "topic", "inquiry", "urgent")
+
+
+@dataclass(frozen=True)
+class CallbackForm:
+    """A checked log-a-callback form."""
+
+    owner: str
+    caller: str
+    company: str
+    phone: str
+    topic: str
+    inquiry: int | None
+    urgent: bool
+
+
+def read_callback_form(
+    values: dict[str, str | None],
+) -> tuple[CallbackForm | None, dict[str, str]]:
+    """Check a submitted form (field name → value): the form, or errors by field (catalogue
+    keys, rendered by the adapter under each field)."""
+    errors: dict[str, str] = {}
+
+    def text(name: str, limit: int) -> str:
+        value = clean_text(values.get(name) or "")
+        if len(value) > limit:
+            errors[name] = "callback.form.too_long"
+        return value[:limit]
+
+    owner = (values.get("owner") or "").strip()
+    if not owner:
+        errors["owner"] = "callback.error.missing_owner"
+    phone_text = text("phone", 40)
+    phone = normalize_phone(phone_text) if phone_text else None
+    if phone is None:
+        errors["phone"] = (
+            "callback.form.bad_phone" if phone_text else "callback.error.missing_phone"
+        )
+    inquiry_text = text("inquiry", 20)
+    inquiry = parse_ref(inquiry_text) if inquiry_text else None
+    if inquiry_text and inquiry is None:
+        errors["inquiry"] = "callback.form.bad_inquiry"
+    form = CallbackForm(
+        owner=owner,
+        caller=text("caller", 200),
+        company=text("company", 200),
+        phone=phone or "",
+        topic=text("topic", 500),
+        inquiry=inquiry,
+        urgent="urgent" in (values.get("urgent") or ""),
+    )
+    return (None, errors) if errors else (form, {})
+
+
+async def log_from_form(
+    deps: Deps, user_id: str, form: CallbackForm, key: str, platform: Platform
+) -> FeatureResult:
+    """Log the callback a form describes (once per submission key)."""
+    if not deps.is_staff(user_id):
+        return Refused(Forbidden("callback.error.staff_only"))
+    try:
+        async with deps.sessions.begin() as session:
+            if not await claim_action(session, deps, key):
+                return Replayed()
+            cb = await cbs.log_callback(
+                session,
+                deps,
+                by=user_id,
+                owner=form.owner,
+                caller=form.caller,
+                company=form.company,
+                phone=form.phone,
+                topic=form.topic,
+                inquiry_number=form.inquiry,
+                urgent=form.urgent,
+                platform=platform,
+            )
+    except DomainError as exc:
+        return Refused(exc)
+    if cb.start_at > cb.logged_at:
+        return Said(
+            "callback.logged_after_hours",
+            {"number": cb.id, "user": form.owner, "start": timed(cb.start_at)},
+        )
+    return Said("callback.logged", {"number": cb.id, "user": form.owner})

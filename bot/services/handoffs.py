@@ -45,7 +45,7 @@ async def transfer_inquiry(
     absence = await absence_of(session, to_user, at=now, deps=deps)
     if absence is not None:
         if absence.delegate:
-            raise Conflict("handoff.error.absent", user=to_user, delegate=absence.delegate)
+            raise Conflict("handoff.error.absent", user=to_user, delegate_user=absence.delegate)
         raise Conflict("handoff.error.absent_no_delegate", user=to_user)
     old = inquiry.assignee_id
     inquiry.assignee_id = to_user

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 class Command(StrEnum):
     INQUIRY = "/inquiry"
+    CALLBACK = "/callback"
+    AWAY = "/away"
 
 
 class Shortcut(StrEnum):
@@ -23,6 +25,9 @@ class Action(StrEnum):
     SNOOZE_30 = "nudge-snooze-30"
     SNOOZE_60 = "nudge-snooze-60"
     SNOOZE_120 = "nudge-snooze-120"
+    CALLBACK_CLAIM = "callback-claim"
+    CALLBACK_DONE = "callback-done"
+    CALLBACK_PASS = "callback-pass"
 
 
 class View(StrEnum):
@@ -32,6 +37,7 @@ class View(StrEnum):
     PROGRESS = "inquiry-progress-modal"
     RESOLVE = "inquiry-resolve-modal"
     REOPEN = "inquiry-reopen-modal"
+    NEW_CALLBACK = "callback-new-modal"
 
 
 class Block(StrEnum):
@@ -46,6 +52,14 @@ class Block(StrEnum):
     ETA_TIME = "eta_time"
     NOTE = "note"
     CARD_ACTIONS = "inquiry-card-actions"
+    CALLBACK_ACTIONS = "callback-actions"
+    CALLBACK_OWNER = "callback_owner"
+    CALLBACK_CALLER = "callback_caller"
+    CALLBACK_COMPANY = "callback_company"
+    CALLBACK_PHONE = "callback_phone"
+    CALLBACK_TOPIC = "callback_topic"
+    CALLBACK_INQUIRY = "callback_inquiry"
+    CALLBACK_URGENT = "callback_urgent"
 
 
 class Event(StrEnum):

@@ -501,7 +501,9 @@ async def transfer_callback(
         raise Conflict("handoff.error.self")
     absence = await absence_of(session, colleague, at=now, deps=deps)
     if absence is not None:
-        raise Conflict("handoff.error.absent", user=colleague, delegate=absence.delegate or "-")
+        raise Conflict(
+            "handoff.error.absent", user=colleague, delegate_user=absence.delegate or "-"
+        )
     old = cb.owner_id
     cb.owner_id = colleague
     await add_handoff(
