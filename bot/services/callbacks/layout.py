@@ -24,7 +24,7 @@ class Word:
 def _state(view: dict[str, Any]) -> Line:
     return (
         "callback.line.state",
-        {"state": Word(f"callback.state.{view['state']}")},
+        {"state": Word(f"callback.state.{view['state']}"), **state_params(view)},
     )
 
 
