@@ -300,7 +300,9 @@ async def callback_action(deps: Deps, inbound: Inbound, verb: str, number: str) 
     if isinstance(result, Replayed):
         return message_response(t(lang, "inquiry.teams_already_done", message=True))
     if isinstance(result, Refused):
-        return message_response(error_text(lang, result.error))
+        error = result.error
+        names = await names_of(deps, people_of(error.params))
+        return message_response(t(lang, error.key, message=True, names=names, **error.params))
     if isinstance(result, Said):
         names = await names_of(deps, people_of(result.params))
         return message_response(t(lang, result.key, message=True, names=names, **result.params))

@@ -31,7 +31,7 @@ from bot.domain.callbacks import (
 )
 from bot.domain.durations import parse_duration
 from bot.errors import Conflict, Forbidden, NotFound
-from bot.ports import ToPerson, ToRole
+from bot.ports import ToPerson, ToRole, platform_of_user
 from bot.services.absence import route_person
 from bot.services.inquiries.access import find_inquiry
 from bot.services.outbox import (
@@ -192,13 +192,19 @@ async def _plan_round(session: AsyncSession, deps: Deps, cb: Callback, start: da
 
 def _team_of(deps: Deps, owner: str) -> tuple[list[str], str | None]:
     """The owner's colleagues (config order) and their manager (the first team's when the
-    owner is in none)."""
+    owner is in none), by their ids on the owner's platform where they have one (a callback
+    logged in Teams climbs the ladder in Teams)."""
+    platform = platform_of_user(owner)
+
+    def on_platform(user_id: str) -> str:
+        return (deps.config.id_on(user_id, platform) if platform else "") or user_id
+
     team = deps.config.team_of(owner)
     if team is None:
         first = deps.config.teams[0] if deps.config.teams else None
-        return [], first.manager if first else None
-    members = [m for m in team.members if not deps.config.same_person(m, owner)]
-    return members, team.manager
+        return [], on_platform(first.manager) if first else None
+    members = [on_platform(m) for m in team.members if not deps.config.same_person(m, owner)]
+    return members, on_platform(team.manager)
 
 
 async def _who(
