@@ -27,7 +27,13 @@ async def get_callback(
 ) -> Callback | None:
     """One callback by its number (locked for the transaction with `for_update`, where the
     database can)."""
-    stmt = select(Callback).where(Callback.id == callback_id)
+    # always read the row as stored now: a conditional update of another transaction may
+    # have changed it since this session first loaded it
+    stmt = (
+        select(Callback)
+        .where(Callback.id == callback_id)
+        .execution_options(populate_existing=True)
+    )
     if for_update:
         stmt = stmt.with_for_update()
     return (await session.exec(stmt)).first()
@@ -71,13 +77,7 @@ async def change_callback(
     if round_ is not None:
         stmt = stmt.where(table.c.round == round_)
     result = await session.exec(stmt)
-    changed = bool(result.rowcount)
-    if changed:
-        # the session may hold the row from before: read it again next time
-        cached = await session.get(Callback, callback_id)
-        if cached is not None:
-            await session.refresh(cached)
-    return changed
+    return bool(result.rowcount)
 
 
 async def add_step(session: AsyncSession, step: CallbackStep) -> None:
