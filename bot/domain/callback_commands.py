@@ -88,7 +88,7 @@ def split_options(
     while i < len(plain):
         word, quoted = plain[i]
         key, value, used = None, "", 1
-        if not quoted and ":" in word and not word.startswith(":") and not EMOJI.search(word):
+        if not quoted and ":" in word and not word.startswith(":") and not EMOJI.fullmatch(word):
             key, value = word.split(":", 1)
         elif (
             not quoted
@@ -191,7 +191,7 @@ def _new_options(
     while i < len(plain):
         word, quoted = plain[i]
         key, value, used = None, "", 1
-        if not quoted and ":" in word and not word.startswith(":") and not EMOJI.search(word):
+        if not quoted and ":" in word and not word.startswith(":") and not EMOJI.fullmatch(word):
             key, value = word.split(":", 1)
         elif (
             not quoted
@@ -277,7 +277,9 @@ def parse_callback_command(raw: str) -> CallbackCommand:
             colleague, rest = mention, rest[1:]
         note = _text(" ".join(rest), usage, MAX_NOTE_CHARS)
         return CallbackCommand(sub, number=number, owner=colleague, note=note)
-    if sub is None and parse_mention(first) is None and not first.startswith("<@"):
+    words = [w for w, _ in marked]
+    looks_new = any(parse_mention(w) for w in words) or any(":" in _colon(w) for w in words)
+    if sub is None and not looks_new:
         raise UsageError(
             "callback.error.unknown_subcommand", "callback.usage.general", sub=first[:40]
         )

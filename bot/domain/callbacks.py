@@ -69,7 +69,7 @@ def within_sla(logged_at: datetime, called_back_at: datetime | None, total: time
 
 # ----------------------------------------------------------------------------- phone numbers
 
-_PHONE_CHARS = re.compile(r"^\+?[0-9][0-9\s().-]{6,24}$")
+_PHONE_CHARS = re.compile(r"^\+?[0-9(][0-9\s().-]{6,24}$")
 # Korean resident registration numbers (YYMMDD-NNNNNNN) are never a phone number to store.
 _RRN = re.compile(r"^\d{6}-?[1-8]\d{6}$")
 
