@@ -30,9 +30,7 @@ async def get_callback(
     # always read the row as stored now: a conditional update of another transaction may
     # have changed it since this session first loaded it
     stmt = (
-        select(Callback)
-        .where(Callback.id == callback_id)
-        .execution_options(populate_existing=True)
+        select(Callback).where(Callback.id == callback_id).execution_options(populate_existing=True)
     )
     if for_update:
         stmt = stmt.with_for_update()

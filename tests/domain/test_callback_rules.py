@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.calendar import BusinessCalendar
 from bot.domain.callback_commands import parse_away_command, parse_callback_command
 from bot.domain.callbacks import (
     ESCALATE,
@@ -21,7 +22,6 @@ from bot.domain.callbacks import (
     rung_times,
     within_sla,
 )
-from bot.domain.calendar import BusinessCalendar
 from bot.domain.commands import UsageError, parse_inquiry_command
 
 KST = ZoneInfo("Asia/Seoul")
