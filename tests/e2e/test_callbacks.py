@@ -366,3 +366,31 @@ async def test_nudges_of_an_absent_assignee_go_to_the_delegate(db_url: str) -> N
         assert len(bot.dm_texts("USTAFF1")) == before, "the absent assignee gets nothing"
     finally:
         await stop()
+
+
+async def test_the_form_logs_a_callback_and_refuses_a_bad_number(cbot: Bot) -> None:
+    reply = await cbot.command("URECEPTION", "", command="/callback")
+    assert reply.status == 200
+    opened = await eventually(lambda: cbot.fake.calls_to("views.open"))
+    view = opened[0].args["view"]
+    assert view["callback_id"] == "callback-new-modal"
+    values: dict[str, dict[str, Any]] = {
+        "callback_owner": {"type": "users_select", "selected_user": "USTAFF1"},
+        "callback_caller": {"type": "plain_text_input", "value": "홍길동"},
+        "callback_company": {"type": "plain_text_input", "value": "미래에셋증권"},
+        "callback_phone": {"type": "plain_text_input", "value": "12"},
+        "callback_topic": {"type": "plain_text_input", "value": "<!channel> 체결 통보"},
+        "callback_inquiry": {"type": "plain_text_input", "value": None},
+        "callback_urgent": {"type": "checkboxes", "selected_options": []},
+    }
+    bad = await cbot.submit("URECEPTION", view, values)
+    assert bad.status == 200 and "callback_phone" in bad.text
+    values["callback_phone"] = {"type": "plain_text_input", "value": "010 1234 5678"}
+    good = await cbot.submit("URECEPTION", view, values)
+    assert good.status == 200 and good.text in ("", "{}")
+    await eventually(lambda: any("CB1" in t for t in cbot.dm_texts("URECEPTION")))
+    await cbot.settle()
+    [offer] = offers(cbot, "USTAFF1")
+    shown = text_of(offer)
+    assert "010-1234-5678" in shown
+    assert "<!channel>" not in shown and "&lt;!channel&gt;" in shown, "user text is escaped"
