@@ -7,6 +7,7 @@ error or a slow Slack counts as "unknown", never as away: `/away` records work w
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import aiohttp
@@ -19,6 +20,7 @@ from bot.ports import PresenceStatus
 
 log = logging.getLogger("charterbot.presence")
 KEEP_SECONDS = 60.0
+ASK_SECONDS = 2.0
 
 
 class SlackPresence:
@@ -39,8 +41,10 @@ class SlackPresence:
             return hit[0]
         status: PresenceStatus | None
         try:
-            presence = await self._client.users_getPresence(user=user_id)
-            profile = await self._client.users_profile_get(user=user_id)
+            # asked inside a ladder's transaction: a slow Slack must not hold it long
+            async with asyncio.timeout(ASK_SECONDS):
+                presence = await self._client.users_getPresence(user=user_id)
+                profile = await self._client.users_profile_get(user=user_id)
         except (SlackApiError, TimeoutError, aiohttp.ClientError, OSError) as exc:
             log.warning("presence of %s unknown: %r", user_id, exc)
             status = None

@@ -415,9 +415,15 @@ async def called_back(
         "number": cb.id,
         "user": user_id,
         "minutes": minutes,
-        "within": within_sla(cb.start_at, now, ladder.total),
         "note": note,
     }
+    # C7: called back within `sla.callback` of the ladder's start (the logging, or the next
+    # opening for a call logged outside business hours)
+    told = (
+        "callback.notify.called_back"
+        if within_sla(cb.start_at, now, ladder.total)
+        else "callback.notify.called_back_late"
+    )
     for person in dict.fromkeys((cb.logged_by, cb.owner_id)):
         if not deps.config.same_person(person, user_id):
             await _tell(
@@ -425,7 +431,7 @@ async def called_back(
                 deps,
                 f"callback:{cb.id}:done:{person}",
                 person,
-                "callback.notify.called_back",
+                told,
                 now,
                 **params,
             )
@@ -465,6 +471,10 @@ async def pass_on(
         await cancel(session, keys=[f"callback:{cb.id}:r{cb.round}:claim"])
         await _step(session, cb, "released", now, actor=user_id, note=note)
     else:
+        assert cb.id is not None
+        offered_now = await offered_to(session, callback_id=cb.id, round_=cb.round)
+        if user_id not in offered_now and not deps.config.same_person(user_id, cb.owner_id):
+            raise Forbidden("callback.error.not_offered", number=cb.id)
         await _step(session, cb, "passed", now, actor=user_id, note=note)
     if colleague is not None:
         await transfer_callback(session, deps, cb, user_id, colleague, note, now)
