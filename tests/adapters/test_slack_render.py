@@ -34,9 +34,11 @@ def _note(recipient: Address, **extra: Any) -> Outgoing:
 
 
 def test_every_kind_the_services_queue_has_a_slack_renderer() -> None:
+    from bot.services.callbacks import OFFER
+    from bot.services.handoffs import HANDOFF
     from bot.services.outbox import CARD, MESSAGE, NUDGE
 
-    assert set(RENDERERS) == {CARD, MESSAGE, NUDGE}
+    assert set(RENDERERS) == {CARD, MESSAGE, NUDGE, OFFER, HANDOFF}
 
 
 @sqlite_only

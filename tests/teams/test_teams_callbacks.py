@@ -109,3 +109,9 @@ async def test_help_lists_the_commands(teams: TeamsBot) -> None:
     assert "/callback" in text_of(usage) or "callback" in text_of(usage)
     async with teams.runtime.deps.sessions() as s:
         assert (await s.exec(select(Callback))).all() == []
+
+
+def test_teams_renders_every_kind_slack_does() -> None:
+    from bot.adapters.slack.render import RENDERERS as SLACK_RENDERERS
+
+    assert set(RENDERERS) == set(SLACK_RENDERERS)
