@@ -21,6 +21,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.client import SlackDirectory, make_client
+from bot.adapters.slack.presence import SlackPresence
 from bot.adapters.slack.transport import SlackTransport
 from bot.adapters.slack.verify import (
     RefusalLog,
@@ -167,6 +168,7 @@ def build_deps(
             configured_lang=config.lang_of,
         ),
         outbox=Wakeup(),
+        presence=SlackPresence(client, clock),
     )
 
 

@@ -376,6 +376,36 @@ class RoomConfig(_Strict):
         return v
 
 
+class CallbacksConfig(_Strict):
+    """[callbacks]: the phone callback ladder (C7), wall clock from the moment a call is
+    logged; the whole budget is `[sla] callback`."""
+
+    owner_wait: str = "2m"
+    team_wait: str = "4m"
+    claim_timeout: str = "10m"
+    retention_days: int = Field(default=90, ge=1, le=3650)
+    away_status_emoji: list[str] = Field(
+        default_factory=lambda: [":palm_tree:", ":airplane:", ":face_with_thermometer:"]
+    )
+
+    @field_validator("owner_wait", "team_wait", "claim_timeout")
+    @classmethod
+    def _wall(cls, v: str) -> str:
+        _check_duration(v)
+        duration = parse_duration(v)
+        if duration.is_business or duration.is_zero:
+            raise ValueError(f"'{v}' must be a wall-clock duration (s m h) longer than zero")
+        return v
+
+    @field_validator("away_status_emoji")
+    @classmethod
+    def _emoji(cls, v: list[str]) -> list[str]:
+        for item in v:
+            if not re.fullmatch(r":[a-z0-9_+'-]{1,100}:", item):
+                raise ValueError(f"'{item}' is not an emoji code such as ':palm_tree:'")
+        return v
+
+
 class PersonConfig(_Strict):
     """[[people]]: one person named once, with their id on each platform."""
 
@@ -540,6 +570,7 @@ class CharterConfig(_Strict):
     praise: PraiseConfig = Field(default_factory=PraiseConfig)
     visitors: VisitorsConfig = Field(default_factory=VisitorsConfig)
     rooms: list[RoomConfig] = Field(default_factory=list)
+    callbacks: CallbacksConfig = Field(default_factory=CallbacksConfig)
     teams: list[TeamConfig] = Field(default_factory=list)
     roles: RolesConfig = Field(default_factory=RolesConfig)
     people: list[PersonConfig] = Field(default_factory=list)
@@ -556,6 +587,23 @@ class CharterConfig(_Strict):
     @model_validator(mode="after")
     def _index_people(self) -> CharterConfig:
         self._people_by_id = {i: p for p in self.people for i in p.ids}
+        return self
+
+    @model_validator(mode="after")
+    def _callback_ladder(self) -> CharterConfig:
+        # each rung must come before the next, and all before the whole budget
+        waits = [
+            parse_duration(v).wall for v in (self.callbacks.owner_wait, self.callbacks.team_wait)
+        ]
+        total = parse_duration(self.sla.callback)
+        if total.is_business:
+            raise ValueError("sla.callback must be wall clock (the charter promises minutes)")
+        if not waits[0] < waits[1] < total.wall:
+            raise ValueError(
+                "callbacks: owner_wait < team_wait < sla.callback is required "
+                f"(got {self.callbacks.owner_wait}, {self.callbacks.team_wait}, "
+                f"{self.sla.callback})"
+            )
         return self
 
     @field_validator("timezone")

@@ -15,7 +15,7 @@ from bot.config import CharterConfig, EnvSettings
 from bot.domain.calendar import BusinessCalendar
 from bot.domain.nudges import NudgePolicy
 from bot.domain.sla import SlaPolicy
-from bot.ports import Directory, LanguageLookup
+from bot.ports import Directory, LanguageLookup, Presence
 
 
 class Wakeup:
@@ -64,6 +64,8 @@ class Deps:
     # bot.services.people.Languages; typed by its port so that deps imports no service.
     languages: LanguageLookup
     outbox: Wakeup = field(default_factory=Wakeup)
+    # Platform presence/status for absence (Slack); None: only `/away` records count.
+    presence: Presence | None = None
     # How many listeners may do their post-ack work at once (see handlers/errors.py).
     work_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))
     # Chance decisions (survey sampling) draw from here: tests seed it to make them repeatable.

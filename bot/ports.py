@@ -55,6 +55,22 @@ class Directory(Protocol):
     async def user_info(self, user_id: str) -> UserInfo | None: ...
 
 
+@dataclass(frozen=True)
+class PresenceStatus:
+    """What a platform says of a person's presence: set away by themselves (not merely idle),
+    and the emoji of their status ("" when none)."""
+
+    away: bool
+    emoji: str = ""
+
+
+class Presence(Protocol):
+    """Reads presence and status where the platform exposes them (Slack: users.getPresence,
+    users.profile.get); None when unknown. Absence (`/away`) works without it."""
+
+    async def status_of(self, user_id: str) -> PresenceStatus | None: ...
+
+
 class Kicker(Protocol):
     """Wakes the delivery loop after a transaction wrote to the outbox."""
 

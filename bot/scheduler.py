@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.durations import parse_duration
-from bot.services import complaints, praise
+from bot.services import callbacks, complaints, praise
 from bot.services.reminders import send_due_nudges
 from bot.services.retention import purge_expired
 from bot.services.timers import Handler, fire_due_timers
@@ -26,7 +26,12 @@ RETENTION_EVERY = 3600.0  # seconds between retention runs
 RETENTION_BATCH = 5000  # rows of each kind deleted per transaction
 
 # Every feature's timer handlers, by kind: add a feature's `TIMERS` mapping here.
-TIMER_HANDLERS: dict[str, Handler] = {**complaints.TIMERS, **praise.TIMERS, **visits.TIMERS}
+TIMER_HANDLERS: dict[str, Handler] = {
+    **callbacks.TIMERS,
+    **complaints.TIMERS,
+    **praise.TIMERS,
+    **visits.TIMERS,
+}
 
 
 def scheduled_job(func: Job) -> Job:

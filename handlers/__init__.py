@@ -5,6 +5,8 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from handlers import (
+    away,
+    callbacks,
     charter,
     errors,
     feedback,
@@ -30,6 +32,8 @@ def register_all(app: AsyncApp) -> None:
         surveys,
         feedback,
         visits,
+        callbacks,
+        away,
         nudges,
         messages,
         reactions,

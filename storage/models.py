@@ -418,3 +418,86 @@ class FieldVisit(SQLModel, table=True):
     reported_by: str | None = Field(default=None, max_length=ID)
     reported_at: datetime | None = _dt(nullable=True)
     created_at: datetime = _dt()
+
+
+# --------------------------------------------------------------------------- callbacks (C7, C8)
+
+
+class Callback(SQLModel, table=True):
+    """A phone call to return (CB<id>): logged by whoever took it, owned by the person asked
+    for, offered up a ladder (owner → team → manager → escalation) until someone calls back.
+
+    `round` counts ladder runs: a claim that times out re-opens the ladder in a new round, so
+    its timers and offers get new keys. Phone and caller name are personal data: staff-only,
+    blanked by the retention job after `callbacks.retention_days` (`anonymised_at`).
+    """
+
+    __tablename__ = "callbacks"
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: str = Field(max_length=ID, index=True)
+    logged_by: str = Field(max_length=ID)
+    platform: str = Field(default="slack", max_length=12)  # where it was logged
+    caller: str = Field(default="", max_length=200)
+    company: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=40)
+    topic: str = Field(default="", max_length=500)
+    inquiry_id: int | None = Field(default=None, foreign_key="inquiries.id")
+    urgent: bool = False
+    state: str = Field(default="open", max_length=12, index=True)  # open | claimed | done
+    round: int = 1
+    rung: str = Field(default="", max_length=12)  # the rung offered last ("" none yet)
+    logged_at: datetime = _dt()
+    start_at: datetime = _dt()  # the ladder's start (the next opening when logged after hours)
+    claimed_by: str | None = Field(default=None, max_length=ID)
+    claimed_at: datetime | None = _dt(nullable=True)
+    called_back_at: datetime | None = _dt(nullable=True)
+    called_back_by: str | None = Field(default=None, max_length=ID)
+    escalated_at: datetime | None = _dt(nullable=True)
+    note: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
+    anonymised_at: datetime | None = _dt(nullable=True, index=True)
+
+
+class CallbackStep(SQLModel, table=True):
+    """One step of a callback: logged, offered (to whom, at which rung), claimed, passed,
+    released, called back, escalated, re-opened, transferred."""
+
+    __tablename__ = "callback_steps"
+    id: int | None = Field(default=None, primary_key=True)
+    callback_id: int = Field(foreign_key="callbacks.id", index=True)
+    at: datetime = _dt()
+    kind: str = Field(max_length=20)
+    rung: str = Field(default="", max_length=12)  # owner | team | manager | escalate
+    round: int = 1
+    actor_id: str = Field(default="", max_length=ID)  # who acted ("" for the ladder itself)
+    user_id: str = Field(default="", max_length=ID)  # whom it concerns (offered to, passed to)
+    note: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
+
+
+class Absence(SQLModel, table=True):
+    """`/away`: someone away until a time, with who stands in (ends by itself at `until`, or
+    early with `/away off`: `ended_at`)."""
+
+    __tablename__ = "absences"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(max_length=ID, index=True)
+    starts_at: datetime = _dt()
+    until: datetime = _dt(index=True)
+    delegate: str | None = Field(default=None, max_length=ID)
+    reason: str = Field(default="", max_length=500)
+    created_at: datetime = _dt()
+    ended_at: datetime | None = _dt(nullable=True)
+
+
+class Handoff(SQLModel, table=True):
+    """A transfer of an inquiry or a callback to someone else, with why (C8): the new owner got
+    a handoff card with the context."""
+
+    __tablename__ = "handoffs"
+    id: int | None = Field(default=None, primary_key=True)
+    object_kind: str = Field(max_length=20)  # inquiry | callback
+    object_id: int = Field(index=True)
+    from_id: str = Field(default="", max_length=ID)
+    to_id: str = Field(max_length=ID)
+    by_id: str = Field(max_length=ID)
+    reason: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
+    at: datetime = _dt()

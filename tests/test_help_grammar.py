@@ -113,7 +113,7 @@ def _teams_spans(lang: str) -> list[str]:
         template(lang, key)  # type: ignore[arg-type]
         for key in ("inquiry.help_teams", "inquiry.help_teams_staff")
     )
-    return [s for s in CODE.findall(text) if "‹" not in s and "|" not in s]
+    return [s for s in CODE.findall(text) if not {"‹", "|", "…"} & set(s)]
 
 
 @pytest.mark.parametrize(
@@ -122,14 +122,24 @@ def _teams_spans(lang: str) -> list[str]:
 def test_every_complete_example_in_the_teams_help_is_read(span: str) -> None:
     """A typed example (`문의 목록`, `헌장 정책`) parses as its command; a number (`42번`) as a
     reference; a date or duration (`tomorrow`, `+3bd`) is read by the date parser."""
+    from bot.domain.callback_commands import parse_away_command, parse_callback_command
     from bot.domain.commands import parse_ref, split_command
-    from bot.domain.grammar import charter_name
+    from bot.domain.grammar import callback_subcommand, charter_name, feature_command
     from handlers.teams.commands import command_words
 
     head = span.split()[0]
     if parse_ref(span) is not None:  # an inquiry number as written: `42`, `#42`, `제42호`
         return
-    if charter_name(head):
+    rest = span.partition(" ")[2]
+    if callback_subcommand(span) is not None:  # a button's word typed alone: `통화완료`
+        return
+    if feature_command(head) == "callback":
+        if rest not in ("", "…"):
+            parse_callback_command(rest)
+    elif feature_command(head) == "away":
+        if rest not in ("", "…") and "[" not in rest:
+            parse_away_command(rest, HELP_TODAY)
+    elif charter_name(head):
         assert parse_charter_command(span.partition(" ")[2]).action in CHARTER_SUBCOMMANDS
     elif (split := split_command(span)) is not None or command_words(span) is not None:
         words = split[1] if split is not None else command_words(span)

@@ -124,6 +124,7 @@ def test_bot_scopes(manifest: dict[str, Any]) -> None:
         "chat:write",
         "chat:write.public",
         "users:read",
+        "users.profile:read",
         "im:write",
         "im:history",
         "reactions:read",

@@ -60,7 +60,7 @@ class EtaSpec:
 class InquiryCommand:
     """One parsed `/inquiry` invocation."""
 
-    action: str  # modal help new list show assign eta progress milestone hold resume resolve reopen
+    action: str  # modal help new list show assign transfer eta progress milestone hold resume …
     ref: int | None = None
     kind: Kind | None = None
     title: str = ""
@@ -421,6 +421,17 @@ def parse_inquiry_command(raw: str, today: date | None = None) -> InquiryCommand
     if sub in ("progress", "hold", "resolve", "reopen"):
         usage = f"inquiry.usage.{sub}"
         return InquiryCommand(sub, ref=_ref(words[1:], usage), text=_rest(free, usage))
+    if sub == "transfer":
+        usage = "inquiry.usage.transfer"
+        ref = _ref(args, usage)
+        user = parse_mention(args[1]) if len(args) >= 2 else None
+        if user is None:
+            raise UsageError("inquiry.error.missing_user", usage)
+        _, reason = split_head(text, 3)
+        reason = slack_plain(reason).strip()
+        if len(reason) > MAX_NOTE_CHARS:
+            raise UsageError("inquiry.error.too_long", usage, limit=str(MAX_NOTE_CHARS))
+        return InquiryCommand("transfer", ref=ref, user=user, text=reason)
     if sub == "resume":
         usage = "inquiry.usage.resume"
         ref = _ref(args, usage)

@@ -28,6 +28,7 @@ SUBCOMMANDS: dict[str, tuple[str, ...]] = {
     "resume": ("resume", "재개"),
     "resolve": ("resolve", "해결"),
     "reopen": ("reopen", "재오픈", "다시열기"),
+    "transfer": ("transfer", "이관", "인계", "넘기기"),
 }
 
 # list scope -> aliases
@@ -277,3 +278,72 @@ def visit_key(word: str) -> str | None:
 def visit_command_name(word: str) -> str | None:
     """`visitor`, `room` or `fieldvisit` for their names (`/visitor`, `방문객`, `외근`), else None."""
     return _VISIT_NAME.get(word.lower().removeprefix("/"))
+
+
+# --------------------------------------------------------------------------- callbacks and /away
+# `/callback` (콜백), `/away` (부재) and `/inquiry transfer` (이관): issue 13.
+
+CALLBACK_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
+    "help": ("help", "?", "도움말", "도움"),
+    "list": ("list", "목록"),
+    "show": ("show", "보기", "조회"),
+    "claim": ("claim", "take", "제가걸게요", "내가", "맡기"),
+    "done": ("done", "called", "통화완료", "완료"),
+    "pass": ("pass", "cant", "can't", "못해요", "넘기기", "이관"),
+}
+
+# option keys of `/callback`: company, phone, topic, the linked inquiry
+CALLBACK_KEYS: dict[str, tuple[str, ...]] = {
+    "company": ("company", "회사", "회사명", "고객사"),
+    "phone": ("phone", "tel", "전화", "전화번호", "연락처"),
+    "topic": ("topic", "주제", "용건", "내용"),
+    "inquiry": ("inquiry", "문의"),
+}
+URGENT_WORDS: tuple[str, ...] = ("urgent", "긴급", "급함")
+
+AWAY_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
+    "help": ("help", "?", "도움말", "도움"),
+    "off": ("off", "back", "해제", "복귀", "끝"),
+    "status": ("status", "상태", "확인"),
+}
+AWAY_KEYS: dict[str, tuple[str, ...]] = {
+    "until": ("until", "까지", "종료", "복귀"),
+    "delegate": ("delegate", "대리", "대리인", "대신"),
+}
+
+# the commands' own names, typed as a message (Teams) or after `/` (Slack)
+FEATURE_COMMAND_NAMES: dict[str, tuple[str, ...]] = {
+    "callback": ("callback", "콜백", "전화"),
+    "away": ("away", "부재"),
+}
+
+_CB_SUB = _index(CALLBACK_SUBCOMMANDS)
+_CB_KEY = _index(CALLBACK_KEYS)
+_AWAY_SUB = _index(AWAY_SUBCOMMANDS)
+_AWAY_KEY = _index(AWAY_KEYS)
+_FEATURE = _index(FEATURE_COMMAND_NAMES)
+
+
+def callback_subcommand(word: str) -> str | None:
+    """The canonical `/callback` subcommand a word names (`통화완료` → done), or None."""
+    return _CB_SUB.get(word.strip().lower())
+
+
+def callback_key(word: str) -> str | None:
+    """The canonical `/callback` option key a word names (`전화` → phone), or None."""
+    return _CB_KEY.get(word.strip().lower())
+
+
+def away_subcommand(word: str) -> str | None:
+    """The canonical `/away` subcommand a word names (`해제` → off), or None."""
+    return _AWAY_SUB.get(word.strip().lower())
+
+
+def away_key(word: str) -> str | None:
+    """The canonical `/away` option key a word names (`대리` → delegate), or None."""
+    return _AWAY_KEY.get(word.strip().lower())
+
+
+def feature_command(word: str) -> str | None:
+    """`callback` or `away` for their names and aliases (`/콜백`, `부재`), else None."""
+    return _FEATURE.get(word.lower().removeprefix("/"))

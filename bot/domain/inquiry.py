@@ -82,7 +82,9 @@ class Actor:
     is_staff: bool
 
 
-STAFF_ONLY = frozenset({"assign", "eta", "progress", "milestone", "hold", "resume", "resolve"})
+STAFF_ONLY = frozenset(
+    {"assign", "transfer", "eta", "progress", "milestone", "hold", "resume", "resolve"}
+)
 
 
 def may(actor: Actor, action: str, *, requester_id: str) -> bool:

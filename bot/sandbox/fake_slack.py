@@ -567,6 +567,8 @@ class FakeSlack:
             "views.update": self._views_update,
             "views.publish": self._views_publish,
             "users.info": self._users_info,
+            "users.getPresence": self._users_get_presence,
+            "users.profile.get": self._users_profile_get,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "reactions.add": self._reactions_add,
@@ -593,7 +595,21 @@ class FakeSlack:
             "locale": locale,
             "tz": tz,
             "is_bot": is_bot,
+            "presence": "active",
+            "manual_away": False,
+            "status_emoji": "",
+            "status_text": "",
         }
+
+    def set_status(
+        self, user_id: str, *, emoji: str = "", text: str = "", away: bool | None = None
+    ) -> None:
+        """Set a user's status (emoji, text) and, when given, presence set away by hand."""
+        user = self.users[user_id]
+        user["status_emoji"], user["status_text"] = emoji, text
+        if away is not None:
+            user["presence"] = "away" if away else "active"
+            user["manual_away"] = away
 
     def add_channel(self, channel_id: str, name: str) -> None:
         self.channels[channel_id] = {"id": channel_id, "name": name, "is_im": False}
@@ -1363,6 +1379,32 @@ class FakeSlack:
         if _truthy(args.get("include_locale")):
             out["locale"] = user["locale"]
         return {"ok": True, "user": out}
+
+    def _user_arg(self, args: dict[str, Any]) -> dict[str, Any]:
+        user_id = args.get("user")
+        user = self.users.get(user_id) if isinstance(user_id, str) else None
+        if user is None:
+            raise _ApiError("user_not_found")
+        return user
+
+    def _users_get_presence(self, args: dict[str, Any]) -> dict[str, Any]:
+        # Slack: `presence` active|away; `manual_away` only for the calling user, but an
+        # app's bot token sees it for anyone in the workspace it may read
+        user = self._user_arg(args)
+        return {"ok": True, "presence": user["presence"], "manual_away": user["manual_away"]}
+
+    def _users_profile_get(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self._user_arg(args)
+        return {
+            "ok": True,
+            "profile": {
+                "real_name": user["real_name"],
+                "display_name": user["name"],
+                "status_emoji": user["status_emoji"],
+                "status_text": user["status_text"],
+                "status_expiration": 0,
+            },
+        }
 
     def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         if args.get("channel"):

@@ -39,7 +39,7 @@ log = logging.getLogger("charterbot.sandbox")
 STATIC = Path(__file__).resolve().parent / "static"
 SLACK_TIMEOUT = 3.0  # Slack gives up on the app after 3 seconds
 PAGE_SIZE = 100
-CLOCK_STEPS = ("15m", "1h", "morning", "1bd")
+CLOCK_STEPS = ("1m", "15m", "1h", "morning", "1bd")
 # The page sends this header with every state-changing request; its value is made at start
 # and served only inside the page, so another web page cannot forge the request.
 TOKEN_HEADER = "X-Sandbox-Token"
@@ -61,6 +61,7 @@ SUBCOMMANDS = (
     "list",
     "show",
     "assign",
+    "transfer",
     "eta",
     "progress",
     "milestone",
@@ -841,7 +842,9 @@ class Sandbox:
         """Move the sandbox clock forward, then run the bot's due work at once."""
         deps = self.runtime.deps
         now = self.now()
-        if step == "15m":
+        if step == "1m":  # a callback's ladder moves by the minute
+            target = now + timedelta(minutes=1)
+        elif step == "15m":
             target = now + timedelta(minutes=15)
         elif step == "1h":
             target = now + timedelta(hours=1)

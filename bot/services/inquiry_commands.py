@@ -24,6 +24,7 @@ from bot.errors import DomainError
 from bot.i18n import Day, Phrase
 from bot.ports import Platform
 from bot.services import inquiries as svc
+from bot.services.handoffs import transfer_inquiry
 from bot.services.inquiry_forms import assignee_choices, non_working_day
 from bot.services.intake import make_draft
 from bot.services.receipts import claim_action
@@ -164,7 +165,7 @@ async def outside_zone(deps: Deps, user_id: str) -> bool:
 
 def history_entry(event: InquiryEvent, deps: Deps) -> dict[str, Any]:
     """One history row for display: who (an id, shown as a mention) and what, in words."""
-    about = event.new_value if event.kind == "assigned" else None
+    about = event.new_value if event.kind in ("assigned", "transferred") else None
     detail = "" if event.kind in ("assigned", "first_response", "resume") else event.note
     shown: str | Phrase = detail or ""
     if event.kind == "eta" and (moment := _moment(event.new_value, deps)) is not None:
@@ -295,6 +296,12 @@ async def _assign(session: AsyncSession, deps: Deps, caller: Caller, cmd: Inquir
     return Said("inquiry.assigned", {"number": inq.number, "user": cmd.user})
 
 
+async def _transfer(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand) -> Said:
+    assert cmd.user is not None
+    inq = await transfer_inquiry(session, deps, _ref(cmd), caller.actor, cmd.user, cmd.text)
+    return Said("inquiry.transferred", {"number": inq.number, "user": cmd.user})
+
+
 async def _eta(session: AsyncSession, deps: Deps, caller: Caller, cmd: InquiryCommand) -> Said:
     actor = caller.actor
     assert cmd.eta is not None
@@ -360,6 +367,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "list": Subcommand("anyone", False, _list),
     "show": Subcommand("anyone", False, _show),
     "assign": Subcommand("staff", True, _assign),
+    "transfer": Subcommand("staff", True, _transfer),
     "eta": Subcommand("staff", True, _eta),
     "progress": Subcommand("staff", True, _progress),
     "milestone": Subcommand("staff", True, _milestone),

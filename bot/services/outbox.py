@@ -295,3 +295,26 @@ async def enqueue_nudges(
                 now=now,
             )
     await add_outbox_messages(session, rows)
+
+
+async def enqueue_object_message(
+    session: AsyncSession,
+    deps: Deps,
+    *,
+    key: str,
+    kind: str,
+    recipient: Recipient,
+    payload: dict[str, Any],
+    now: datetime,
+) -> bool:
+    """Queue a message about an object, rendered when sent by the platform's renderer of
+    `kind` (a callback offer, a handoff card); internal: a non-staff person is skipped."""
+    if not may_receive_internal(deps, recipient, kind):
+        return False
+    await add_outbox_messages(
+        session,
+        _rows(
+            deps, key=key, kind=kind, recipient=recipient, platform=None, payload=payload, now=now
+        ),
+    )
+    return True

@@ -6,6 +6,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -15,7 +16,11 @@ from bot.domain.text import is_teams_user_id, is_user_id
 from bot.i18n import LANGS, Lang, lang_of_locale
 from bot.ports import Directory, Platform, Reader, platform_of_user
 from storage.models import UserProfile
+from storage.repos.absences import get_absence
 from storage.repos.people import add_profile, get_person_language, get_profile
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
 
 PROFILE_TTL = timedelta(days=1)
 # The in-memory cache is bounded: least recently used people go first, and nobody's
@@ -144,22 +149,44 @@ class Absence:
     until: datetime
     delegate: str | None = None
     reason: str = ""
+    source: str = "away"  # away (`/away`) | status (the platform's presence or status emoji)
 
 
-async def absence_of(session: AsyncSession, user_id: str, *, at: datetime) -> Absence | None:
-    """The absence of user_id at `at`, or None (always None: there is no absence record yet).
+# A presence/status absence is read again after this long (the platform says nothing of when).
+STATUS_ABSENCE = timedelta(minutes=5)
+
+
+async def absence_of(
+    session: AsyncSession, user_id: str, *, at: datetime, deps: Deps | None = None
+) -> Absence | None:
+    """The absence of user_id at `at`, or None.
 
     The one hook every feature asks before it alerts a person (nudges, visitor alerts,
-    callbacks): `/away` (issue 13) answers it from its records and platform presence.
+    callbacks): an `/away` record in force (it ends by itself at its `until`, or early with
+    `/away off`); else, given `deps` with a platform presence port, the person set away by
+    themselves or showing a status emoji of `callbacks.away_status_emoji` (merely idle is
+    not absent: someone on the phone is idle).
     """
-    del session, user_id, at
-    return None
+    row = await get_absence(session, user_id=user_id, at=at)
+    if row is not None:
+        return Absence(row.user_id, row.until, row.delegate, row.reason)
+    if deps is None or deps.presence is None:
+        return None
+    status = await deps.presence.status_of(user_id)
+    if status is None:
+        return None
+    emoji = status.emoji if status.emoji in deps.config.callbacks.away_status_emoji else ""
+    if not (status.away or emoji):
+        return None
+    return Absence(user_id, at + STATUS_ABSENCE, None, emoji or "away", source="status")
 
 
-async def is_absent(session: AsyncSession, user_id: str, *, at: datetime) -> bool:
+async def is_absent(
+    session: AsyncSession, user_id: str, *, at: datetime, deps: Deps | None = None
+) -> bool:
     """Tell whether user_id is away at `at` (see absence_of).
 
     The hook the nudge rules use: an absent assignee's manager is told at the deadline
     instead of after `sla.escalation_grace`.
     """
-    return await absence_of(session, user_id, at=at) is not None
+    return await absence_of(session, user_id, at=at, deps=deps) is not None

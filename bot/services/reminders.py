@@ -28,7 +28,7 @@ from bot.errors import Conflict, Forbidden, NotFound
 from bot.i18n import timed
 from bot.ports import Recipient, ToPerson, ToRole, encode_recipient
 from bot.services.outbox import configured_platforms, enqueue_nudges
-from bot.services.people import is_absent
+from bot.services.people import Absence, absence_of, is_absent
 from storage.models import Inquiry, InquiryEvent, Reminder
 from storage.repos.inquiries import list_events
 from storage.repos.reminders import (
@@ -146,6 +146,40 @@ def _recipients(deps: Deps, inquiry: Inquiry, audience: str) -> list[Recipient]:
     return [ToPerson(manager)] if manager else []
 
 
+async def _routed(
+    session: AsyncSession,
+    deps: Deps,
+    inquiry: Inquiry,
+    audience: str,
+    now: datetime,
+    away: dict[str, Absence | None],
+) -> list[Recipient]:
+    """`_recipients`, with an absent assignee's nudges going to their delegate (when the
+    delegate is staff and not away too), else to the triage channel (the team)."""
+    recipients = _recipients(deps, inquiry, audience)
+    if audience != "assignee" or not inquiry.assignee_id:
+        return recipients
+    absence = await _absence(session, deps, inquiry.assignee_id, now, away)
+    if absence is None:
+        return recipients
+    delegate = absence.delegate
+    if (
+        delegate
+        and deps.is_staff(delegate)
+        and await _absence(session, deps, delegate, now, away) is None
+    ):
+        return [ToPerson(delegate)]
+    return [ToRole("triage")] if configured_platforms(deps, "triage") else recipients
+
+
+async def _absence(
+    session: AsyncSession, deps: Deps, user_id: str, now: datetime, away: dict[str, Absence | None]
+) -> Absence | None:
+    if user_id not in away:
+        away[user_id] = await absence_of(session, user_id, at=now, deps=deps)
+    return away[user_id]
+
+
 def _key_part(recipient: Recipient) -> str:
     """A recipient in a nudge's idempotency key: a person's id as before the seam, else its
     encoded address."""
@@ -186,6 +220,7 @@ async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 100
     waiting = await list_waiting_snoozes(session, inquiry_ids=ids, after=now)
     snoozed = frozenset(_fired(w).slot for w in waiting)
     groups: dict[Recipient, list[dict[str, Any]]] = defaultdict(list)
+    away: dict[str, Absence | None] = {}
     for shown in select_nudges([_fired(r) for r in live], now, snoozed):
         f = shown.fired
         inquiry = inquiries[f.inquiry_id]
@@ -202,7 +237,7 @@ async def send_due_nudges(session: AsyncSession, deps: Deps, *, limit: int = 100
             "inquiry_id": inquiry.id,
             "overdue": now >= f.deadline_at,
         }
-        for recipient in _recipients(deps, inquiry, f.audience):
+        for recipient in await _routed(session, deps, inquiry, f.audience, now, away):
             groups[recipient].append(item)
     await add_reminders(session, _repeats(live, deps, now))
     nudges = []
@@ -257,7 +292,9 @@ class Snoozed:
     items: list[tuple[int, list[str]]]
 
 
-def _check_snoozer(deps: Deps, inquiry: Inquiry, audience: str, user_id: str) -> None:
+def _check_snoozer(
+    deps: Deps, inquiry: Inquiry, audience: str, user_id: str, delegates: frozenset[str]
+) -> None:
     """Only whoever a reminder is for may snooze it.
 
     A DM nudge: its recipient (a forged button value naming another person's reminder is
@@ -265,7 +302,7 @@ def _check_snoozer(deps: Deps, inquiry: Inquiry, audience: str, user_id: str) ->
     team while unassigned).
     """
     recipients = _recipients(deps, inquiry, audience)
-    if ToPerson(user_id) in recipients:
+    if ToPerson(user_id) in recipients or (inquiry.assignee_id or "") in delegates:
         return
     if any(not isinstance(r, ToPerson) for r in recipients):
         teams = [(t.manager, t.members) for t in deps.config.teams]
@@ -290,6 +327,19 @@ def _check_snoozer(deps: Deps, inquiry: Inquiry, audience: str, user_id: str) ->
         )
     owner = next((r.user_id for r in recipients if isinstance(r, ToPerson)), "")
     raise Forbidden("nudge.error.not_yours", number=inquiry.number, owner_user=owner)
+
+
+async def _delegates_for(
+    session: AsyncSession, deps: Deps, user_id: str, now: datetime
+) -> frozenset[str]:
+    """Whom user_id stands in for now: the assignees whose absence names them (their nudges
+    came to user_id, so user_id may snooze them). Looked up per assignee of the team."""
+    out: set[str] = set()
+    for person in deps.config.assignable:
+        absence = await absence_of(session, person, at=now)
+        if absence is not None and absence.delegate == user_id:
+            out.add(person)
+    return frozenset(out)
 
 
 async def snooze_reminders(
@@ -322,8 +372,9 @@ async def snooze_reminders(
             )
         ).all()
     }
+    delegates = await _delegates_for(session, deps, user_id, now)
     for r in originals:
-        _check_snoozer(deps, inquiries[r.inquiry_id], r.audience, user_id)
+        _check_snoozer(deps, inquiries[r.inquiry_id], r.audience, user_id, delegates)
     copies: list[Reminder] = []
     snoozed: dict[int, list[str]] = defaultdict(list)
     wanted: dict[int, set[str]] = {}

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.durations import parse_duration
 from bot.domain.inquiry import Status
+from storage.repos.absences import delete_old_absences
+from storage.repos.callbacks import anonymise_callbacks
 from storage.repos.receipts import delete_expired_receipts
 from storage.repos.retention import (
     delete_done_reminders,
@@ -44,6 +46,16 @@ async def purge_expired(session: AsyncSession, deps: Deps, *, limit: int) -> dic
         ),
         "receipts": await delete_expired_receipts(session, now=now, limit=limit),
         "timers": await delete_done_timers(
+            session, before=_before(now, keep.reminders), limit=limit
+        ),
+        # callbacks keep their steps (C7 compliance) but lose the caller's personal data
+        "callbacks": await anonymise_callbacks(
+            session,
+            before=now - timedelta(days=deps.config.callbacks.retention_days),
+            now=now,
+            limit=limit,
+        ),
+        "absences": await delete_old_absences(
             session, before=_before(now, keep.reminders), limit=limit
         ),
     }

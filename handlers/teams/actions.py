@@ -23,6 +23,7 @@ from typing import Any
 from microsoft_agents.hosting.core import TurnContext
 
 from bot.adapters.teams.activity import Inbound
+from bot.adapters.teams.callbacks import VERB_WORDS, CallbackVerb
 from bot.adapters.teams.cards import Verb, build_inquiry_card
 from bot.adapters.teams.forms import FORM_MARK, build_new_inquiry_form, read_submission
 from bot.adapters.teams.markup import Mentions, TeamsMarkup, t
@@ -39,11 +40,13 @@ from bot.adapters.teams.replies import (
     said_card_text,
 )
 from bot.deps import Deps
+from bot.domain.callbacks import parse_callback_ref
 from bot.errors import DomainError
 from bot.i18n import Lang, render
 from bot.i18n.markup import Rendered, people_of
 from bot.ports import ActionVerb
 from bot.services import inquiries as svc
+from bot.services.callback_commands import FeatureRequest, run_callback_command
 from bot.services.inquiry_actions import (
     ActionRequest,
     ActionResult,
@@ -57,6 +60,7 @@ from bot.services.inquiry_actions import (
 from bot.services.inquiry_commands import (
     CommandRequest,
     CustomerShow,
+    Refused,
     StaffShow,
     run_inquiry_command,
 )
@@ -282,6 +286,32 @@ async def _submitted(
     return replace(base, note=note)
 
 
+async def callback_action(deps: Deps, inbound: Inbound, verb: str, number: str) -> dict[str, Any]:
+    """A callback offer's button: the same as typing `callback claim|done|pass CB<n>`."""
+    lang = await language_of(deps, inbound)
+    parsed = parse_callback_ref(number)
+    words = VERB_WORDS[CallbackVerb(verb)]
+    request = FeatureRequest(
+        user_id=teams_user_id(deps, inbound),
+        text=f"{words} {parsed if parsed is not None else '?'}",
+        platform="teams",
+        key=delivery_key(inbound),
+        intent=click_key(inbound, verb, number),
+    )
+    result = await run_callback_command(deps, request)
+    deps.outbox.kick()
+    if isinstance(result, Replayed):
+        return message_response(t(lang, "inquiry.teams_already_done", message=True))
+    if isinstance(result, Refused):
+        error = result.error
+        names = await names_of(deps, people_of(error.params))
+        return message_response(t(lang, error.key, message=True, names=names, **error.params))
+    if isinstance(result, Said):
+        names = await names_of(deps, people_of(result.params))
+        return message_response(t(lang, result.key, message=True, names=names, **result.params))
+    return message_response(t(lang, "callback.help", message=True))
+
+
 async def card_action(deps: Deps, inbound: Inbound) -> dict[str, Any]:
     """The invoke response to one `adaptiveCard/action` (refusals in Slack's words)."""
     lang = await language_of(deps, inbound)
@@ -293,6 +323,8 @@ async def card_action(deps: Deps, inbound: Inbound) -> dict[str, Any]:
         return await visit_card_action(
             deps, inbound, read[0], read[1], delivery_key(inbound), intent
         )
+    if read is not None and read[0] in VERB_WORDS:
+        return await callback_action(deps, inbound, read[0], read[1].get("number", ""))
     verb = VERBS.get(read[0]) if read is not None else None
     if read is None or verb is None:
         return message_response(t(lang, "inquiry.help_teams", message=True))

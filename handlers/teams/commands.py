@@ -8,12 +8,14 @@ import re
 from microsoft_agents.hosting.core import TurnContext
 
 from bot.adapters.teams.activity import Inbound
+from bot.adapters.teams.callbacks import build_feature_reply
 from bot.adapters.teams.render import swap_people, teams_people
 from bot.adapters.teams.replies import build_charter_reply, build_command_reply, help_message
 from bot.deps import Deps
 from bot.domain.commands import split_command
-from bot.domain.grammar import charter_name
+from bot.domain.grammar import charter_name, feature_command
 from bot.i18n.markup import people_of
+from bot.services.callback_commands import FeatureRequest, run_away_command, run_callback_command
 from bot.services.charter import Lines, run_charter_command
 from bot.services.inquiry_commands import (
     CommandRequest,
@@ -91,6 +93,33 @@ def _people(result: CommandResult) -> list[str | None]:
     return []
 
 
+def feature_words(text: str) -> tuple[str, str] | None:
+    """(`callback` | `away`, the words after it) for `callback …`, `콜백 …`, `away …`,
+    `부재 …`; None for any other text."""
+    head, _, rest = text.strip().partition(" ")
+    name = feature_command(head)
+    return None if name is None else (name, rest.strip())
+
+
+async def _run_feature(
+    deps: Deps, context: TurnContext, inbound: Inbound, name: str, words: str
+) -> None:
+    lang = await language_of(deps, inbound)
+    request = FeatureRequest(
+        user_id=teams_user_id(deps, inbound),
+        text=with_mentions(words, inbound),
+        platform="teams",
+        key=receipt_key("teams-command", inbound.conversation_id, inbound.activity_id),
+    )
+    run = run_callback_command if name == "callback" else run_away_command
+    result = await run(deps, request)
+    deps.outbox.kick()
+    names = await names_of(deps, list(people_of(result.params)) if isinstance(result, Said) else [])
+    activity = build_feature_reply(result, lang, names=names)
+    if activity is not None:
+        await reply(context, activity)
+
+
 async def handle_command(deps: Deps, context: TurnContext, inbound: Inbound) -> None:
     """Run a command typed to the bot and answer it (an unknown text gets the command list)."""
     if not await _first_delivery(deps, inbound):
@@ -98,6 +127,10 @@ async def handle_command(deps: Deps, context: TurnContext, inbound: Inbound) -> 
     feedback = feedback_words(with_mentions(inbound.text, inbound))
     if feedback is not None:
         await handle_feedback_text(deps, context, inbound, *feedback)
+        return
+    feature = feature_words(inbound.text)
+    if feature is not None:
+        await _run_feature(deps, context, inbound, *feature)
         return
     user_id = teams_user_id(deps, inbound)
     desk = visit_words(with_mentions(inbound.text, inbound))

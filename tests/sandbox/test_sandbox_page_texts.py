@@ -24,8 +24,8 @@ def test_every_page_label_is_in_both_catalogues() -> None:
     used = set(re.findall(r"\bL(?:both)?\(\"([a-z0-9_.]+)\"", source))
     assert len(used) > 30, "found suspiciously few L(...) keys; is the regex broken?"
     # keys the page builds from data: clock.<step>, clock.<step>_tip, role.<role>, cmd.<name>
-    used |= {f"clock.{s}" for s in ("15m", "1h", "morning", "1bd")}
-    used |= {f"clock.{s}_tip" for s in ("15m", "1h", "morning", "1bd")}
+    used |= {f"clock.{s}" for s in ("1m", "15m", "1h", "morning", "1bd")}
+    used |= {f"clock.{s}_tip" for s in ("1m", "15m", "1h", "morning", "1bd")}
     used |= {f"role.{r}" for r in ("manager", "receptionist", "staff", "customer")}
     used |= {f"cmd.{c['command'][1:]}" for c in read_manifest()["commands"]}
     for lang in LANGS:

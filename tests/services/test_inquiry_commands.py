@@ -59,7 +59,8 @@ async def open_one(deps: Deps, user: str = CUSTOMER, title: str = "Login fails")
 
 def test_the_table_covers_the_grammar_and_staff_rows_are_the_staff_only_actions() -> None:
     samples = [
-        "help", "new support x", "list", "show 1", "assign 1 <@U0AAA>", "eta 1 +1h",
+        "help", "new support x", "list", "show 1", "assign 1 <@U0AAA>", "transfer 1 <@U0AAA>",
+        "eta 1 +1h",
         "progress 1 x", "milestone 1 2026-12-21 x", "hold 1 x", "resume 1", "resolve 1 x",
         "reopen 1 x",
     ]  # fmt: skip

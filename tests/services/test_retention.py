@@ -67,7 +67,15 @@ async def test_retention_job_deletes_only_expired_rows(
             ]
         )
     deleted = await run_retention_job(deps)
-    assert deleted == {"events": 1, "outbox": 3, "reminders": 2, "receipts": 1, "timers": 2}
+    assert deleted == {
+        "events": 1,
+        "outbox": 3,
+        "reminders": 2,
+        "receipts": 1,
+        "timers": 2,
+        "callbacks": 0,
+        "absences": 0,
+    }
     async with deps.sessions() as s:
         events = {e.event_id for e in (await s.exec(select(ProcessedEvent))).all()}
         outbox = {o.idempotency_key for o in (await s.exec(select(OutboxMessage))).all()}
@@ -86,6 +94,8 @@ async def test_retention_job_deletes_only_expired_rows(
         "outbox": 0,
         "reminders": 0,
         "receipts": 0,
+        "callbacks": 0,
+        "absences": 0,
     }
 
 
@@ -108,6 +118,8 @@ async def test_retention_periods_come_from_config(db_url: str) -> None:
             "reminders": 0,
             "receipts": 0,
             "timers": 0,
+            "callbacks": 0,
+            "absences": 0,
         }
         assert build_scheduler(bot.deps).get_job("retention") is not None
     finally:

@@ -13,6 +13,8 @@ class Command(StrEnum):
     VISITOR = "/visitor"
     ROOM = "/room"
     FIELDVISIT = "/fieldvisit"
+    CALLBACK = "/callback"
+    AWAY = "/away"
 
 
 class Shortcut(StrEnum):
@@ -36,6 +38,9 @@ class Action(StrEnum):
     VISIT_BADGE_BACK = "visit-badge-back"
     VISIT_ID_BACK = "visit-id-back"
     FIELDVISIT_REPORT = "fieldvisit-report"
+    CALLBACK_CLAIM = "callback-claim"
+    CALLBACK_DONE = "callback-done"
+    CALLBACK_PASS = "callback-pass"
 
 
 class View(StrEnum):
@@ -49,6 +54,7 @@ class View(StrEnum):
     VISIT_NEW = "visit-new-modal"
     VISIT_REASON = "visit-reason-modal"
     FIELDVISIT_REPORT = "fieldvisit-report-modal"
+    NEW_CALLBACK = "callback-new-modal"
 
 
 class Block(StrEnum):
@@ -66,6 +72,14 @@ class Block(StrEnum):
     PROMPT_ACTIONS = "feedback-actions"  # the buttons of a survey or feedback prompt
     COMMENT = "comment"
     VISIT_ACTIONS = "visit-actions"
+    CALLBACK_ACTIONS = "callback-actions"
+    CALLBACK_OWNER = "callback_owner"
+    CALLBACK_CALLER = "callback_caller"
+    CALLBACK_COMPANY = "callback_company"
+    CALLBACK_PHONE = "callback_phone"
+    CALLBACK_TOPIC = "callback_topic"
+    CALLBACK_INQUIRY = "callback_inquiry"
+    CALLBACK_URGENT = "callback_urgent"
 
 
 class Event(StrEnum):

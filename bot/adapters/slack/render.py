@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.adapters.slack.blocks.callbacks import build_callback_offer, build_handoff_card
 from bot.adapters.slack.blocks.common import literal, section
 from bot.adapters.slack.blocks.feedback import build_prompt
 from bot.adapters.slack.blocks.inquiry import build_inquiry_card, texts
@@ -22,6 +23,7 @@ from bot.deps import Deps
 from bot.i18n import Lang, with_times
 from bot.ports import Outgoing, person_of
 from bot.services import inquiries as svc
+from bot.services.callbacks import callback_view, handoff_view
 from bot.services.refs import CARD, permalinks
 from storage.repos.inquiries import INQUIRY
 
@@ -153,10 +155,44 @@ async def render_visit(deps: Deps, item: Outgoing) -> Rendered:
     return Rendered(text=text, blocks=blocks)
 
 
+async def _langs(deps: Deps, item: Outgoing) -> list[Lang]:
+    """A DM: the person's language; a channel: the default (and the other when bilingual)."""
+    lang = await _lang_for(deps, item)
+    if lang is not None:
+        return [lang]
+    first = deps.config.language
+    return [first, "en" if first == "ko" else "ko"] if deps.config.bilingual_channels else [first]
+
+
+async def render_callback(deps: Deps, item: Outgoing) -> Rendered | None:
+    """A callback offer (or escalation) with its buttons, as the callback is now; the phone
+    number in full only in a staff member's DM (masked in a channel)."""
+    payload = item.payload
+    view = await callback_view(
+        deps, int(payload["callback_id"]), full_phone=person_of(item.recipient) is not None
+    )
+    if view is None:
+        return None
+    text, blocks = build_callback_offer(await _langs(deps, item), view, payload["why"], payload)
+    return Rendered(text=text[:MAX_TEXT], blocks=blocks)
+
+
+async def render_handoff(deps: Deps, item: Outgoing) -> Rendered | None:
+    """The handoff card of a transferred inquiry (C8), in the new assignee's language."""
+    payload = item.payload
+    view = await handoff_view(deps, payload["object_kind"], int(payload["object_id"]))
+    if view is None:
+        return None
+    text, blocks = build_handoff_card((await _langs(deps, item))[0], view)
+    return Rendered(text=text[:MAX_TEXT], blocks=blocks)
+
+
 RENDERERS: dict[str, Renderer] = {
     "visit": render_visit,
     "message": render_message,
     "prompt": render_prompt,
     "nudge": render_nudge,
     "card": render_card,
+    "callback": render_callback,
+    "handoff": render_handoff,
 }

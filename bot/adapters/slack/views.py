@@ -49,6 +49,10 @@ def parse_view_state(view: dict[str, Any]) -> dict[str, str | None]:
                 value = el.get("selected_time")
             elif kind == "users_select":
                 value = el.get("selected_user")
+            elif kind == "checkboxes":
+                chosen = el.get("selected_options")
+                chosen = chosen if isinstance(chosen, list) else []
+                value = ",".join(str(o.get("value")) for o in chosen if isinstance(o, dict))
             else:
                 value = el.get("value")
             out[str(block_id)] = None if value is None else str(value)

@@ -63,7 +63,7 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def execute(title: str, verb: Verb, data: dict[str, Any], *, style: str = "") -> dict[str, Any]:
+def execute(title: str, verb: str, data: dict[str, Any], *, style: str = "") -> dict[str, Any]:
     """An `Action.Execute` button."""
     action: dict[str, Any] = {"type": "Action.Execute", "title": title, "verb": str(verb)}
     action["data"] = data

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.adapters.teams.callbacks import build_callback_card, build_handoff_card
 from bot.adapters.teams.cards import (
     adaptive_card,
     build_inquiry_card,
@@ -34,6 +35,7 @@ from bot.domain.text import sanitize
 from bot.i18n import Lang, is_people_param, is_person_param, people_of, with_times
 from bot.ports import Outgoing, person_of, platform_of_user
 from bot.services import inquiries as svc
+from bot.services.callbacks import callback_view, handoff_view
 from storage.repos.inquiries import INQUIRY
 from storage.repos.people import get_profile
 
@@ -233,10 +235,74 @@ async def render_visit(deps: Deps, item: Outgoing) -> Rendered:
     return Rendered(card_activity(card, summary=summary))
 
 
+_VIEW_PEOPLE = (
+    "owner",
+    "logged_by",
+    "claimed_by",
+    "called_back_by",
+    "by",
+    "from",
+    "to",
+    "requester",
+)
+
+
+async def _swapped(
+    deps: Deps, view: dict[str, Any], extra: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], People]:
+    """A callback or handoff view (and an offer's payload) with every person as Teams shows
+    them (see teams_people)."""
+    ids = [str(view.get(f) or "") for f in _VIEW_PEOPLE] + [
+        str(extra.get(f) or "") for f in ("owner", "by")
+    ]
+    history = (view.get("inquiry") or view).get("history") or []
+    ids += [str(e.get("actor") or "") for e in history]
+    people = await teams_people(deps, ids)
+    view = {f: people.swap(v) if f in _VIEW_PEOPLE else v for f, v in view.items()}
+    extra = {f: people.swap(v) if f in ("owner", "by") else v for f, v in extra.items()}
+    return view, extra, people
+
+
+async def _langs(deps: Deps, item: Outgoing) -> list[Lang]:
+    person = person_of(item.recipient)
+    if person is not None:
+        return [await deps.languages.language_of(person)]
+    first = deps.config.language
+    return [first, "en" if first == "ko" else "ko"] if deps.config.bilingual_channels else [first]
+
+
+async def render_callback(deps: Deps, item: Outgoing) -> Rendered | None:
+    """A callback offer card with its buttons (the phone number in full in a DM only)."""
+    payload = item.payload
+    view = await callback_view(
+        deps, int(payload["callback_id"]), full_phone=person_of(item.recipient) is not None
+    )
+    if view is None:
+        return None
+    view, extra, people = await _swapped(deps, view, dict(payload))
+    activity = build_callback_card(
+        await _langs(deps, item), view, payload["why"], extra, names=people.names
+    )
+    return Rendered(activity)
+
+
+async def render_handoff(deps: Deps, item: Outgoing) -> Rendered | None:
+    """The handoff card of a transferred inquiry, in the new assignee's language."""
+    payload = item.payload
+    view = await handoff_view(deps, payload["object_kind"], int(payload["object_id"]))
+    if view is None:
+        return None
+    view, _, people = await _swapped(deps, view, {})
+    lang = (await _langs(deps, item))[0]
+    return Rendered(build_handoff_card(lang, view, names=people.names))
+
+
 RENDERERS: dict[str, Renderer] = {
     "visit": render_visit,
     "message": render_message,
     "prompt": render_prompt,
     "nudge": render_nudge,
     "card": render_card,
+    "callback": render_callback,
+    "handoff": render_handoff,
 }

@@ -61,9 +61,7 @@ def build_visit_buttons(lang: Lang, buttons: Sequence[dict[str, Any]]) -> dict[s
             room = str(b.get("room") or "")
             rooms.append(
                 {
-                    "text": plain(
-                        t(lang, "visit.button.send_room", room=room), 75
-                    ),
+                    "text": plain(t(lang, "visit.button.send_room", room=room), 75),
                     "value": json.dumps({"n": number, "r": room}, ensure_ascii=False)[:150],
                 }
             )

@@ -1,0 +1,124 @@
+"""Adaptive Cards and answers for callbacks, `/away` and handoffs in Teams: the callback
+offer with its buttons (Action.Execute `callback.claim|done|pass`), the handoff card and the
+`callback …` / `away …` command answers, from the same neutral lines as Slack
+(bot/services/callbacks/layout.py)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from bot.adapters.teams.cards import adaptive_card, card_activity, clip, execute, text_block
+from bot.adapters.teams.markup import Mentions, Names, TeamsMarkup, t
+from bot.adapters.teams.replies import error_text, said_message, text_message
+from bot.i18n import Lang
+from bot.services.callback_commands import (
+    CallbackList,
+    CallbackShow,
+    FeatureHelp,
+    FeatureResult,
+    OpenCallbackForm,
+)
+from bot.services.callbacks.layout import (
+    Line,
+    handoff_lines,
+    list_lines,
+    offer_lines,
+    render_lines,
+    state_params,
+    step_lines,
+)
+from bot.services.inquiry_commands import Refused, Usage
+from bot.services.results import Said
+
+_CALLBACK = "callback"  # verbs are `callback.<what>`; built so no literal looks like a key
+SUMMARY_CHARS = 120
+
+
+class CallbackVerb(StrEnum):
+    """The buttons of a callback offer (the same as Slack's I'll call / called back / can't)."""
+
+    CLAIM = f"{_CALLBACK}.claim"
+    DONE = f"{_CALLBACK}.done"
+    PASS = f"{_CALLBACK}.pass"
+
+
+# each button and the subcommand words it runs
+VERB_WORDS = {CallbackVerb.CLAIM: "claim", CallbackVerb.DONE: "done", CallbackVerb.PASS: "pass"}
+_LABELS = {
+    CallbackVerb.CLAIM: ("callback.button.claim", "positive"),
+    CallbackVerb.DONE: ("callback.button.done", ""),
+    CallbackVerb.PASS: ("callback.button.pass", "destructive"),
+}
+
+
+def _lines(lang: Lang, lines: list[Line], names: Names | None, mentions: Mentions) -> list[str]:
+    return render_lines(lang, lines, TeamsMarkup(mentions=mentions, names=names))
+
+
+def build_callback_card(
+    langs: list[Lang],
+    view: dict[str, Any],
+    why: str,
+    extra: dict[str, Any],
+    *,
+    names: Names | None = None,
+) -> dict[str, Any]:
+    """A callback offer as a card activity: its lines, and the buttons while it is not done."""
+    mentions = Mentions()
+    lines = offer_lines({**view, **state_params(view)}, why, extra)
+    texts = [line for lang in langs for line in _lines(lang, lines, names, mentions)]
+    actions = []
+    if view["state"] != "done":
+        for verb, (label, style) in _LABELS.items():
+            actions.append(
+                execute(t(langs[0], label), verb, {"number": str(view["number"])}, style=style)
+            )
+    card = adaptive_card([text_block(x) for x in texts], actions, mentions=mentions)
+    return card_activity(card, summary=clip(f"CB{view['number']}", SUMMARY_CHARS))
+
+
+def build_handoff_card(
+    lang: Lang, view: dict[str, Any], *, names: Names | None = None
+) -> dict[str, Any]:
+    """The handoff card of a transferred inquiry (C8), one card with everything said."""
+    mentions = Mentions()
+    texts = _lines(lang, handoff_lines(view), names, mentions)
+    card = adaptive_card([text_block(x) for x in texts], mentions=mentions)
+    return card_activity(card, summary=clip(f"#{view['number']} {view['title']}", SUMMARY_CHARS))
+
+
+def build_feature_reply(
+    result: FeatureResult, lang: Lang, *, names: Names | None = None
+) -> dict[str, Any] | None:
+    """The answer to `callback …` / `away …` typed to the bot (None: already answered)."""
+    if isinstance(result, Said):
+        return said_message(lang, result, names)
+    if isinstance(result, Usage):
+        text = t(lang, result.key, message=True, **result.params)
+        return text_message(text + "\n\n" + t(lang, result.usage, message=True))
+    if isinstance(result, Refused):
+        return text_message(error_text(lang, result.error))
+    if isinstance(result, FeatureHelp | OpenCallbackForm):
+        # Teams has no log-a-callback form yet: the typed command does the same
+        return text_message(
+            t(
+                lang,
+                result.key if isinstance(result, FeatureHelp) else "callback.help",
+                message=True,
+            )
+        )
+    mentions = Mentions()
+    markup = TeamsMarkup(message=True, mentions=mentions, names=names)
+    if isinstance(result, CallbackList):
+        head = t(lang, "callback.list.header", message=True, count=len(result.rows))
+        body = render_lines(lang, list_lines(result.rows), markup)
+    elif isinstance(result, CallbackShow):
+        lines = render_lines(lang, list_lines([result.view]), markup)
+        head, body = lines[0], render_lines(lang, step_lines(result.steps), markup)
+    else:
+        return None  # Replayed
+    activity = text_message("\n\n".join([head, *body]))
+    if mentions.entities:
+        activity["entities"] = list(mentions.entities)
+    return activity

@@ -1,0 +1,187 @@
+"""What a callback offer, a handoff card and the callback answers say, line by line, as
+catalogue keys and parameters (neutral): each platform renders the lines in its markup and
+adds its buttons. A parameter given as `Word(key)` is itself a catalogue word (a state, an
+event kind) the adapter translates first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.i18n import Lang, Markup, render
+
+Line = tuple[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Word:
+    """A catalogue word inside a line's parameters (translated by the adapter)."""
+
+    key: str
+
+
+def _state(view: dict[str, Any]) -> Line:
+    return (
+        "callback.line.state",
+        {"state": Word(f"callback.state.{view['state']}"), **state_params(view)},
+    )
+
+
+def state_params(view: dict[str, Any]) -> dict[str, Any]:
+    """The people a state word names."""
+    return {
+        "claimed_user": view.get("claimed_by") or "",
+        "called_user": view.get("called_back_by") or "",
+    }
+
+
+def offer_lines(view: dict[str, Any], why: str, extra: dict[str, Any]) -> list[Line]:
+    """A callback offer: why it came to the reader, the caller and what about, the linked
+    inquiry's context, and its state now."""
+    lines: list[Line] = [
+        (
+            f"callback.offer.{why}",
+            {
+                "number": view["number"],
+                "owner_user": extra.get("owner") or view["owner"],
+                "by_user": extra.get("by") or "",
+                "reason": extra.get("reason") or "",
+            },
+        )
+    ]
+    for field in ("caller", "company", "phone", "topic"):
+        if view.get(field):
+            lines.append((f"callback.line.{field}", {field: view[field]}))
+    if view.get("urgent"):
+        lines.append(("callback.line.urgent", {}))
+    lines.append(
+        ("callback.logged_line", {"logged_user": view["logged_by"], "at": view["logged_at"]})
+    )
+    inquiry = view.get("inquiry")
+    if inquiry:
+        lines.append(
+            (
+                "callback.inquiry_line",
+                {
+                    "number": inquiry["number"],
+                    "title": inquiry["title"],
+                    "status": Word(f"status.{inquiry['status']}"),
+                },
+            )
+        )
+        lines += history_lines(inquiry["history"])
+    lines.append(_state(view))
+    return lines
+
+
+def history_lines(history: list[dict[str, Any]]) -> list[Line]:
+    """An inquiry's history entries (who, what, the note) as lines."""
+    return [
+        (
+            "handoff.history_line",
+            {
+                "at": e["at"],
+                "actor": e["actor"],
+                "what": Word(f"event.{e['kind']}"),
+                "detail": e.get("detail") or "",
+            },
+        )
+        for e in history
+    ]
+
+
+def handoff_lines(view: dict[str, Any]) -> list[Line]:
+    """A handoff card: who handed it over and why, the customer, what was asked, everything
+    said so far, the promises in force, the ETA told."""
+    lines: list[Line] = [
+        (
+            "handoff.title",
+            {"number": view["number"], "title": view["title"], "by_user": view["by"]},
+        ),
+    ]
+    if view.get("reason"):
+        lines.append(("handoff.reason", {"reason": view["reason"]}))
+    if view.get("from"):
+        lines.append(("handoff.from", {"from_user": view["from"]}))
+    lines.append(
+        (
+            "handoff.customer",
+            {
+                "customer": view.get("customer") or "-",
+                "contact": view.get("contact") or "-",
+                "requester": view["requester"],
+            },
+        )
+    )
+    lines.append(("handoff.asked", {}))
+    lines.append(("callback.quote", {"text": view.get("detail") or view["title"]}))
+    lines.append(("handoff.history", {}))
+    lines += history_lines(view["history"]) or [("handoff.none", {})]
+    lines.append(("handoff.promises", {}))
+    promises = [
+        (
+            "handoff.promise_line",
+            {"what": Word(f"owed.{p['obligation']}"), "deadline": p["deadline"]},
+        )
+        for p in view["promises"]
+    ]
+    lines += promises or [("handoff.none", {})]
+    if view.get("eta") and view["eta"] != "-":
+        lines.append(("handoff.eta", {"eta": view["eta"]}))
+    lines.append(("handoff.footer", {}))
+    return lines
+
+
+def list_lines(rows: list[dict[str, Any]]) -> list[Line]:
+    """One line per callback of a list."""
+    if not rows:
+        return [("callback.list.empty", {})]
+    return [
+        (
+            "callback.list.row",
+            {
+                "number": r["number"],
+                "caller": r["caller"],
+                "company": r["company"],
+                "phone": r["phone"],
+                "topic": r["topic"],
+                "owner_user": r["owner"],
+                "state": Word(f"callback.state.{r['state']}"),
+                **state_params({"claimed_by": r["claimed_by"], "called_back_by": ""}),
+            },
+        )
+        for r in rows
+    ]
+
+
+def step_lines(steps: list[dict[str, Any]]) -> list[Line]:
+    """Every step of a callback (who was offered it, who claimed, when called back)."""
+    return [
+        (
+            "callback.step.line",
+            {
+                "at": s["at"],
+                "what": Word(f"callback.step.{s['kind']}"),
+                "actor_user": s["actor"],
+                "who_user": s["user"],
+                "rung": s["rung"],
+                "note": s["note"],
+            },
+        )
+        for s in steps
+    ]
+
+
+def render_lines(lang: Lang, lines: list[Line], markup: Markup) -> list[str]:
+    """The lines in a platform's markup (each `Word` translated with the line's other
+    parameters first, kept unescaped inside its line)."""
+    out = []
+    for key, params in lines:
+        plain = {name: value for name, value in params.items() if not isinstance(value, Word)}
+        resolved = {
+            name: render(lang, value.key, markup, **plain) if isinstance(value, Word) else value
+            for name, value in params.items()
+        }
+        out.append(render(lang, key, markup, **resolved).text)
+    return out
