@@ -47,6 +47,10 @@ class EnvSettings(BaseSettings):
     TEAMS_APP_PASSWORD: str = ""
     TEAMS_TENANT_ID: str = ""
     TEAMS_ALLOW_ANONYMOUS: bool = False
+    # Web voice of customer (C12): without the secret POST /intake/voc (and GET /voc) is a
+    # 404; with a callback URL the answers to web VOCs are posted back there (signed alike).
+    VOC_WEBHOOK_SECRET: str = ""
+    VOC_CALLBACK_URL: str = ""
 
     @property
     def teams_enabled(self) -> bool:
@@ -249,6 +253,37 @@ class RetentionConfig(_Strict):
         return v
 
 
+class NoticesConfig(_Strict):
+    """[notices]: how far ahead a planned interruption must be announced (business time or
+    wall clock), and when reminders are posted before its start (wall clock)."""
+
+    min_lead: str = "3bd"
+    reminders: list[str] = Field(default_factory=lambda: ["1d", "1h"])
+
+    @field_validator("min_lead")
+    @classmethod
+    def _lead(cls, v: str) -> str:
+        return _check_duration(v)
+
+    @field_validator("reminders")
+    @classmethod
+    def _reminders(cls, v: list[str]) -> list[str]:
+        for item in v:
+            _check_duration(item)
+            if parse_duration(item).is_business:
+                raise ValueError(f"'{item}' must be wall clock (s m h d), not business time")
+        if len(v) > 5:
+            raise ValueError("at most 5 reminders")
+        return v
+
+
+class VocConfig(_Strict):
+    """[voc]: the built-in public form GET /voc (needs VOC_WEBHOOK_SECRET too)."""
+
+    public_form: bool = False
+    form_rate_limit: int = Field(default=5, ge=1, le=1000)  # submissions per IP per 10 minutes
+
+
 class PersonConfig(_Strict):
     """[[people]]: one person named once, with their id on each platform."""
 
@@ -352,8 +387,9 @@ class TeamConfig(_Strict):
 class RolesConfig(_Strict):
     admins: list[str] = Field(default_factory=list)
     receptionists: list[str] = Field(default_factory=list)
+    operators: list[str] = Field(default_factory=list)  # notices and outages (admins too)
 
-    @field_validator("admins", "receptionists")
+    @field_validator("admins", "receptionists", "operators")
     @classmethod
     def _users(cls, v: list[str]) -> list[str]:
         return _check_users(v)
@@ -408,6 +444,8 @@ class CharterConfig(_Strict):
     sla: SlaConfig = Field(default_factory=SlaConfig)
     scheduler: SchedulerConfig = Field(default_factory=SchedulerConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
+    notices: NoticesConfig = Field(default_factory=NoticesConfig)
+    voc: VocConfig = Field(default_factory=VocConfig)
     teams: list[TeamConfig] = Field(default_factory=list)
     roles: RolesConfig = Field(default_factory=RolesConfig)
     people: list[PersonConfig] = Field(default_factory=list)
@@ -498,6 +536,7 @@ class CharterConfig(_Strict):
     def staff(self) -> frozenset[str]:
         """Everyone named in [[teams]] or [roles], by their id on every platform."""
         people: set[str] = set(self.roles.admins) | set(self.roles.receptionists)
+        people |= set(self.roles.operators)
         for team in self.teams:
             people.add(team.manager)
             people.update(team.members)
@@ -543,6 +582,12 @@ class CharterConfig(_Strict):
     def is_admin(self, user_id: str) -> bool:
         """Whether this person (by any of their ids) is in [roles] admins."""
         return any(self.same_person(user_id, admin) for admin in self.roles.admins)
+
+    def is_operator(self, user_id: str) -> bool:
+        """Whether this person may plan notices and log outages: [roles] operators or admins."""
+        return self.is_admin(user_id) or any(
+            self.same_person(user_id, op) for op in self.roles.operators
+        )
 
     def is_receptionist(self, user_id: str) -> bool:
         """Whether this person (by any of their ids) is in [roles] receptionists."""

@@ -1,0 +1,474 @@
+"""Planned-interruption notices (C6): plan, change, extend, cancel; the posts and their timers.
+
+Every post goes to the notice channels (`[channels] notices`, `[channels.teams] notices`:
+the first channel of each platform), both languages when `bilingual_channels`. The first
+post (at planning) is the notice's anchor: later posts (reminders, started, completed,
+extended, changed, cancelled) thread under it where it is known on that platform.
+
+The wall-clock steps are timers (bot/services/timers.py): `notice.remind` at each of
+`notices.reminders` before the start, `notice.start` at the start, `notice.end` at the end.
+Each handler re-reads the notice and does nothing when the moment has passed (a cancelled
+notice, a start that was moved: the timer's payload names the time it was planned for).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.deps import Deps
+from bot.domain.durations import parse_duration
+from bot.domain.notices import lead_ok, reminder_times
+from bot.domain.text import sanitize
+from bot.errors import Conflict, DomainError, Forbidden, NotFound
+from bot.i18n import LANGS, template, timed
+from bot.ports import ChannelRole, ToRole, ToThread
+from bot.services import timers
+from bot.services.formatting import fmt_time
+from bot.services.outbox import configured_platforms, enqueue_message
+from bot.services.refs import CARD
+from bot.services.timers import Due
+from storage.models import Notice
+from storage.repos.message_refs import get_message_ref
+from storage.repos.notices import NOTICE, add_notice, get_notice, list_notices
+
+OPEN = ("planned", "running")
+MAX_DAYS_AHEAD = 366
+
+
+def may_operate(deps: Deps, user_id: str) -> None:
+    """Refuse anyone but `[roles] operators` and admins."""
+    if not deps.config.is_operator(user_id):
+        raise Forbidden("notice.error.operators_only")
+
+
+def reminders(deps: Deps) -> list[timedelta]:
+    """`notices.reminders` as wall-clock lengths."""
+    return [parse_duration(r).wall for r in deps.config.notices.reminders]
+
+
+@dataclass(frozen=True)
+class NoticeDraft:
+    """What `/notice plan` (or the form) gives."""
+
+    title: str
+    start: datetime
+    end: datetime
+    services: list[str]
+    impact: str = ""
+    reason: str = "maintenance"
+    title_en: str = ""
+    impact_en: str = ""
+    urgent: bool = False
+
+
+def reason_words(reason: str) -> dict[str, dict[str, str]]:
+    """The reason in each language, as `localized` parameters."""
+    return {lang: {"reason": template(lang, f"notice.reason.{reason}")} for lang in LANGS}
+
+
+def post_params(notice: Notice) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """A notice's common post parameters, and those that differ per language."""
+    params: dict[str, Any] = {
+        "number": notice.id,
+        "title": notice.title,
+        "start": timed(notice.start_at),
+        "end": timed(notice.end_at),
+        "services": notice.services,
+        "impact": notice.impact or "-",
+        "reason": notice.reason,
+    }
+    localized = reason_words(notice.reason)
+    localized["en"].update({"title": notice.title_en, "impact": notice.impact_en})
+    return params, localized
+
+
+async def post(
+    session: AsyncSession,
+    deps: Deps,
+    *,
+    kind: str,
+    object_id: int,
+    key: str,
+    text_key: str,
+    params: dict[str, Any],
+    localized: dict[str, dict[str, Any]] | None = None,
+    first: bool = False,
+    role: ChannelRole = "notices",
+) -> None:
+    """Post to the role's channel on every platform where it is configured: the first post is
+    the object's anchor; later ones thread under it where the anchor is known."""
+    now = deps.clock.now()
+    for platform in configured_platforms(deps, role):
+        anchored = (
+            not first
+            and role == "notices"
+            and await get_message_ref(
+                session, object_kind=kind, object_id=object_id, ref=CARD, platform=platform
+            )
+            is not None
+        )
+        await enqueue_message(
+            session,
+            key=f"{key}@{platform}" if platform != "slack" else key,
+            recipient=ToThread(kind, object_id, CARD) if anchored else ToRole(role),
+            platform=platform,
+            text_key=text_key,
+            params=params,
+            now=now,
+            deps=deps,
+            anchor=(kind, object_id) if first and role == "notices" else None,
+            localized=localized,
+        )
+
+
+async def find_notice(session: AsyncSession, number: int, *, lock: bool = False) -> Notice:
+    """The notice N<number>, or a refusal naming it."""
+    notice = await get_notice(session, number, lock=lock)
+    if notice is None:
+        raise NotFound("notice.error.not_found", number=number)
+    return notice
+
+
+def _check_window(deps: Deps, start: datetime, end: datetime, now: datetime) -> None:
+    if end <= start:
+        raise DomainError("notice.error.end_before_start", usage="notice.usage.plan")
+    if start < now - timedelta(minutes=1):
+        raise DomainError("notice.error.start_past", usage="notice.usage.plan")
+    if start - now > timedelta(days=MAX_DAYS_AHEAD) or end - start > timedelta(days=31):
+        raise DomainError("notice.error.too_far", usage="notice.usage.plan")
+
+
+def _check_lead(deps: Deps, start: datetime, now: datetime, urgent: bool) -> bool:
+    lead = parse_duration(deps.config.notices.min_lead)
+    ok = lead_ok(now, start, lead, deps.calendar)
+    if not ok and not urgent:
+        raise DomainError(
+            "notice.error.short_lead",
+            usage="notice.usage.plan",
+            lead=str(lead),
+            earliest=fmt_time(deps.calendar.add(now, lead), deps),
+        )
+    return ok
+
+
+async def plan_timers(session: AsyncSession, deps: Deps, notice: Notice, *, rearm: bool) -> None:
+    """(Re)plan the notice's reminders, start and end; the payload names the times planned."""
+    assert notice.id is not None
+    now = deps.clock.now()
+    stamp = {"start": notice.start_at.isoformat(), "end": notice.end_at.isoformat()}
+    await timers.cancel(session, kind_prefix="notice.remind", subject_id=notice.id)
+    for before, at in reminder_times(notice.start_at, reminders(deps), now):
+        await timers.set_timer(
+            session,
+            deps,
+            key=f"notice:{notice.id}:remind:{int(before.total_seconds())}",
+            kind="notice.remind",
+            subject_id=notice.id,
+            due_at=at,
+            payload={**stamp, "before": int(before.total_seconds())},
+            rearm=rearm,
+        )
+    if notice.status == "planned":
+        await timers.set_timer(
+            session,
+            deps,
+            key=f"notice:{notice.id}:start",
+            kind="notice.start",
+            subject_id=notice.id,
+            due_at=max(notice.start_at, now),
+            payload=stamp,
+            rearm=rearm,
+        )
+    await timers.set_timer(
+        session,
+        deps,
+        key=f"notice:{notice.id}:end",
+        kind="notice.end",
+        subject_id=notice.id,
+        due_at=max(notice.end_at, now),
+        payload=stamp,
+        rearm=rearm,
+    )
+
+
+async def plan_notice(
+    session: AsyncSession, deps: Deps, actor_id: str, draft: NoticeDraft
+) -> Notice:
+    """Plan a notice, post it and plan its reminders; refuse a short lead unless urgent."""
+    may_operate(deps, actor_id)
+    now = deps.clock.now()
+    _check_window(deps, draft.start, draft.end, now)
+    ok = _check_lead(deps, draft.start, now, draft.urgent)
+    notice = Notice(
+        title=sanitize(draft.title)[:200],
+        title_en=sanitize(draft.title_en)[:200],
+        impact=sanitize(draft.impact)[:500],
+        impact_en=sanitize(draft.impact_en)[:500],
+        services=", ".join(draft.services)[:1000],
+        reason=draft.reason,
+        status="planned",
+        start_at=draft.start,
+        end_at=draft.end,
+        urgent=draft.urgent,
+        lead_ok=ok,
+        planned_at=now,
+        created_by=actor_id,
+        updated_at=now,
+    )
+    await add_notice(session, notice)
+    assert notice.id is not None
+    params, localized = post_params(notice)
+    await post(
+        session,
+        deps,
+        kind=NOTICE,
+        object_id=notice.id,
+        key=f"notice:{notice.id}:planned",
+        text_key="notice.post.planned_urgent" if not ok else "notice.post.planned",
+        params=params,
+        localized=localized,
+        first=True,
+    )
+    await plan_timers(session, deps, notice, rearm=False)
+    return notice
+
+
+async def update_notice(
+    session: AsyncSession,
+    deps: Deps,
+    actor_id: str,
+    number: int,
+    changes: dict[str, Any],
+) -> Notice:
+    """Change a planned or running notice and post it again with what changed."""
+    may_operate(deps, actor_id)
+    notice = await find_notice(session, number, lock=True)
+    if notice.status not in OPEN:
+        raise Conflict("notice.error.closed", number=number, status=notice.status)
+    now = deps.clock.now()
+    start, end = changes.get("start", notice.start_at), changes.get("end", notice.end_at)
+    if "start" in changes and notice.status == "running":
+        raise Conflict("notice.error.already_started", number=number)
+    if "start" in changes or "end" in changes:
+        if end <= start:
+            raise DomainError("notice.error.end_before_start", usage="notice.usage.update")
+        if "start" in changes:
+            _check_window(deps, start, end, now)
+    changed: list[str] = []
+    for name, value in changes.items():
+        if name in ("title", "title_en", "impact", "impact_en") and isinstance(value, str):
+            value = sanitize(value)[: 200 if name.startswith("title") else 500]
+        current = getattr(notice, f"{name}_at" if name in ("start", "end") else name)
+        if current != value:
+            setattr(notice, f"{name}_at" if name in ("start", "end") else name, value)
+            changed.append(name)
+    if not changed:
+        raise DomainError("notice.error.nothing_to_change", usage="notice.usage.update")
+    if "start" in changed:
+        # a later start is judged again against min_lead (from the original planning)
+        notice.lead_ok = lead_ok(
+            notice.planned_at,
+            notice.start_at,
+            parse_duration(deps.config.notices.min_lead),
+            deps.calendar,
+        )
+    notice.updated_at = now
+    assert notice.id is not None
+    params, localized = post_params(notice)
+    for lang in LANGS:
+        words = ", ".join(template(lang, f"notice.field.{name}") for name in changed)
+        localized[lang]["changed"] = words
+    params["changed"] = ", ".join(changed)
+    await post(
+        session,
+        deps,
+        kind=NOTICE,
+        object_id=notice.id,
+        key=f"notice:{notice.id}:updated:{now.isoformat()}",
+        text_key="notice.post.updated",
+        params=params,
+        localized=localized,
+    )
+    if "start" in changed or "end" in changed:
+        await plan_timers(session, deps, notice, rearm=True)
+    return notice
+
+
+async def extend_notice(
+    session: AsyncSession, deps: Deps, actor_id: str, number: int, until: datetime
+) -> Notice:
+    """Move a notice's end later and post "extended until …"."""
+    may_operate(deps, actor_id)
+    notice = await find_notice(session, number, lock=True)
+    if notice.status not in OPEN:
+        raise Conflict("notice.error.closed", number=number, status=notice.status)
+    if until <= notice.end_at:
+        raise DomainError(
+            "notice.error.not_later", usage="notice.usage.extend", end=fmt_time(notice.end_at, deps)
+        )
+    if until - notice.start_at > timedelta(days=31):
+        raise DomainError("notice.error.too_far", usage="notice.usage.extend")
+    now = deps.clock.now()
+    notice.end_at = until
+    notice.updated_at = now
+    assert notice.id is not None
+    params, localized = post_params(notice)
+    await post(
+        session,
+        deps,
+        kind=NOTICE,
+        object_id=notice.id,
+        key=f"notice:{notice.id}:extended:{until.isoformat()}",
+        text_key="notice.post.extended",
+        params=params,
+        localized=localized,
+    )
+    await plan_timers(session, deps, notice, rearm=True)
+    return notice
+
+
+async def cancel_notice(
+    session: AsyncSession, deps: Deps, actor_id: str, number: int, reason: str
+) -> Notice:
+    """Cancel a planned (or running) notice: post the cancellation, drop its timers."""
+    may_operate(deps, actor_id)
+    notice = await find_notice(session, number, lock=True)
+    if notice.status not in OPEN:
+        raise Conflict("notice.error.closed", number=number, status=notice.status)
+    now = deps.clock.now()
+    notice.status = "cancelled"
+    notice.cancel_reason = sanitize(reason)[:500]
+    notice.updated_at = now
+    assert notice.id is not None
+    await timers.cancel(session, kind_prefix="notice.", subject_id=notice.id)
+    params, localized = post_params(notice)
+    params["note"] = notice.cancel_reason
+    await post(
+        session,
+        deps,
+        kind=NOTICE,
+        object_id=notice.id,
+        key=f"notice:{notice.id}:cancelled",
+        text_key="notice.post.cancelled",
+        params=params,
+        localized=localized,
+    )
+    return notice
+
+
+async def current_notices(session: AsyncSession, deps: Deps) -> list[Notice]:
+    """Upcoming and running notices, soonest first."""
+    return await list_notices(session, statuses=OPEN, limit=50)
+
+
+def describe_notice(notice: Notice, deps: Deps) -> dict[str, Any]:
+    """Display strings of a notice for lists and `show` (platform-neutral)."""
+    return {
+        "number": notice.id,
+        "title": notice.title,
+        "title_en": notice.title_en,
+        "status": notice.status,
+        "start": fmt_time(notice.start_at, deps),
+        "end": fmt_time(notice.end_at, deps),
+        "services": notice.services,
+        "impact": notice.impact,
+        "reason": notice.reason,
+        "urgent": notice.urgent,
+        "lead_ok": notice.lead_ok,
+        "cancel_reason": notice.cancel_reason,
+    }
+
+
+# ------------------------------------------------------------------ timers
+def _still(notice: Notice | None, due: Due, status: str) -> bool:
+    """Whether the timer still stands: the notice has the status and the times it was for."""
+    return (
+        notice is not None
+        and notice.status == status
+        and due.payload.get("start") == notice.start_at.isoformat()
+        and due.payload.get("end") == notice.end_at.isoformat()
+    )
+
+
+async def _remind(session: AsyncSession, deps: Deps, due: Due) -> None:
+    notice = await get_notice(session, due.subject_id, lock=True)
+    if notice is None or not _still(notice, due, "planned"):
+        return
+    params, localized = post_params(notice)
+    params["duration"] = _span(timedelta(seconds=int(due.payload.get("before", 0))))
+    await post(
+        session,
+        deps,
+        kind=NOTICE,
+        object_id=due.subject_id,
+        key=f"notice:{due.subject_id}:remind:{due.payload.get('before')}:{notice.start_at.isoformat()}",
+        text_key="notice.post.reminder",
+        params=params,
+        localized=localized,
+    )
+
+
+async def _start(session: AsyncSession, deps: Deps, due: Due) -> None:
+    notice = await get_notice(session, due.subject_id, lock=True)
+    if notice is None or not _still(notice, due, "planned"):
+        return
+    notice.status = "running"
+    notice.updated_at = deps.clock.now()
+    params, localized = post_params(notice)
+    await post(
+        session,
+        deps,
+        kind=NOTICE,
+        object_id=due.subject_id,
+        key=f"notice:{due.subject_id}:started",
+        text_key="notice.post.started",
+        params=params,
+        localized=localized,
+    )
+
+
+async def _end(session: AsyncSession, deps: Deps, due: Due) -> None:
+    notice = await get_notice(session, due.subject_id, lock=True)
+    if notice is None or notice.status not in OPEN:
+        return
+    if due.payload.get("end") != notice.end_at.isoformat():
+        return  # extended: the new end has its own timer
+    if notice.status == "planned":
+        # the start timer has not run yet (both due in one sweep): it is over all the same
+        await timers.cancel(session, keys=[f"notice:{notice.id}:start"])
+    notice.status = "completed"
+    notice.updated_at = deps.clock.now()
+    params, localized = post_params(notice)
+    await post(
+        session,
+        deps,
+        kind=NOTICE,
+        object_id=due.subject_id,
+        key=f"notice:{due.subject_id}:completed",
+        text_key="notice.post.completed",
+        params=params,
+        localized=localized,
+    )
+
+
+def _span(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days}d"] if days else []
+    if hours:
+        parts.append(f"{hours}h")
+    if mins:
+        parts.append(f"{mins}m")
+    return " ".join(parts) or "0m"
+
+
+TIMERS: dict[str, timers.Handler] = {
+    "notice.remind": _remind,
+    "notice.start": _start,
+    "notice.end": _end,
+}
