@@ -48,9 +48,11 @@ class FeatureRequest:
 
 @dataclass(frozen=True)
 class FeatureHelp:
-    """The command's help (and its Korean words)."""
+    """The command's help (and its Korean words), with the configured lead and reminders."""
 
     feature: Feature
+    lead: str = ""
+    reminders: str = ""
 
 
 @dataclass(frozen=True)
@@ -160,13 +162,17 @@ async def _cancel(session: AsyncSession, deps: Deps, user: str, cmd: NoticeComma
 async def _notice_help(
     session: AsyncSession, deps: Deps, user: str, cmd: NoticeCommand
 ) -> FeatureHelp:
-    return FeatureHelp("notice")
+    return FeatureHelp(
+        "notice", deps.config.notices.min_lead, ", ".join(deps.config.notices.reminders)
+    )
 
 
 async def _outage_help(
     session: AsyncSession, deps: Deps, user: str, cmd: NoticeCommand
 ) -> FeatureHelp:
-    return FeatureHelp("outage")
+    return FeatureHelp(
+        "outage", deps.config.notices.min_lead, ", ".join(deps.config.notices.reminders)
+    )
 
 
 async def _start(session: AsyncSession, deps: Deps, user: str, cmd: NoticeCommand) -> Said:

@@ -36,6 +36,18 @@ from storage.repos.message_refs import get_message_ref
 from storage.repos.notices import NOTICE, add_notice, get_notice, list_notices
 
 OPEN = ("planned", "running")
+# the order a change names what changed in
+FIELDS = (
+    "title",
+    "title_en",
+    "start",
+    "end",
+    "services",
+    "impact",
+    "impact_en",
+    "reason",
+    "urgent",
+)
 MAX_DAYS_AHEAD = 366
 
 
@@ -248,7 +260,7 @@ async def update_notice(
     may_operate(deps, actor_id)
     notice = await find_notice(session, number, lock=True)
     if notice.status not in OPEN:
-        raise Conflict("notice.error.closed", number=number, status=notice.status)
+        raise Conflict("notice.error.closed", number=number, state=notice.status)
     now = deps.clock.now()
     start, end = changes.get("start", notice.start_at), changes.get("end", notice.end_at)
     if "start" in changes and notice.status == "running":
@@ -268,6 +280,7 @@ async def update_notice(
             changed.append(name)
     if not changed:
         raise DomainError("notice.error.nothing_to_change", usage="notice.usage.update")
+    changed.sort(key=FIELDS.index)
     if "start" in changed:
         # a later start is judged again against min_lead (from the original planning)
         notice.lead_ok = lead_ok(
@@ -305,7 +318,7 @@ async def extend_notice(
     may_operate(deps, actor_id)
     notice = await find_notice(session, number, lock=True)
     if notice.status not in OPEN:
-        raise Conflict("notice.error.closed", number=number, status=notice.status)
+        raise Conflict("notice.error.closed", number=number, state=notice.status)
     if until <= notice.end_at:
         raise DomainError(
             "notice.error.not_later", usage="notice.usage.extend", end=fmt_time(notice.end_at, deps)
@@ -338,7 +351,7 @@ async def cancel_notice(
     may_operate(deps, actor_id)
     notice = await find_notice(session, number, lock=True)
     if notice.status not in OPEN:
-        raise Conflict("notice.error.closed", number=number, status=notice.status)
+        raise Conflict("notice.error.closed", number=number, state=notice.status)
     now = deps.clock.now()
     notice.status = "cancelled"
     notice.cancel_reason = sanitize(reason)[:500]
@@ -389,9 +402,14 @@ def _still(notice: Notice | None, due: Due, status: str) -> bool:
     return (
         notice is not None
         and notice.status == status
-        and due.payload.get("start") == notice.start_at.isoformat()
-        and due.payload.get("end") == notice.end_at.isoformat()
+        and _same(due.payload.get("start"), notice.start_at)
+        and _same(due.payload.get("end"), notice.end_at)
     )
+
+
+def _same(stamp: Any, moment: datetime) -> bool:
+    """Whether a timer's payload time is this moment (the stored one comes back in UTC)."""
+    return isinstance(stamp, str) and datetime.fromisoformat(stamp) == moment
 
 
 async def _remind(session: AsyncSession, deps: Deps, due: Due) -> None:
@@ -435,7 +453,7 @@ async def _end(session: AsyncSession, deps: Deps, due: Due) -> None:
     notice = await get_notice(session, due.subject_id, lock=True)
     if notice is None or notice.status not in OPEN:
         return
-    if due.payload.get("end") != notice.end_at.isoformat():
+    if not _same(due.payload.get("end"), notice.end_at):
         return  # extended: the new end has its own timer
     if notice.status == "planned":
         # the start timer has not run yet (both due in one sweep): it is over all the same

@@ -308,12 +308,13 @@ async def start_bot(
     *,
     start: datetime = START,
     fake: FakeSlack | None = None,
+    env: dict[str, Any] | None = None,
 ) -> tuple[Bot, Callable[[], Any]]:
     """Start fake Slack and the bot server; return the driver and an async stop function."""
     fake, api = await start_world_fake(fake)
     await upgrade_async(db_url)
     runtime = build_runtime(
-        bot_env(api, db_url),
+        bot_env(api, db_url).model_copy(update=env or {}),
         parse_config(config or TEST_CONFIG),
         clock=SettableClock(start),
         delivery=HARNESS_DELIVERY,

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 class Command(StrEnum):
     INQUIRY = "/inquiry"
+    NOTICE = "/notice"
+    OUTAGE = "/outage"
 
 
 class Shortcut(StrEnum):

@@ -109,6 +109,7 @@ def help_message(lang: Lang, failures: DeliveryFailures | None, *, staff: bool) 
     text = t(lang, "inquiry.help_teams", message=True)
     if staff:
         text += "\n\n" + t(lang, "inquiry.help_teams_staff", message=True)
+        text += "\n\n" + t(lang, "notice.help_teams", message=True)
     if failures is not None:
         text += "\n\n" + delivery_failures_text(lang, failures)
     return text_message(text)
