@@ -32,3 +32,9 @@ async def get_voc_submission(session: AsyncSession, *, external_id: str) -> VocS
     """The submission with the sender's id, or None."""
     stmt = select(VocSubmission).where(VocSubmission.external_id == external_id)
     return (await session.exec(stmt)).first()
+
+
+async def get_voc_submission_of(session: AsyncSession, *, inquiry_id: int) -> VocSubmission | None:
+    """The submission an inquiry was opened from, or None."""
+    stmt = select(VocSubmission).where(VocSubmission.inquiry_id == inquiry_id)
+    return (await session.exec(stmt)).first()
