@@ -179,7 +179,7 @@ def parse_notice_command(raw: str, today: date) -> NoticeCommand:
         )
     marked = tokenize_marked(clean_text(raw))
     if not marked:
-        return NoticeCommand("help")
+        return NoticeCommand("form")
     sub = notice_subcommand(marked[0][0]) if not marked[0][1] else None
     args = marked[1:]
     if sub is None:
@@ -291,3 +291,70 @@ def moment_at(moment: Moment, now: datetime, tz: ZoneInfo, cal: BusinessCalendar
             ) from None
     day = moment.day or now.astimezone(tz).date()
     return datetime.combine(day, moment.at or time(0), tzinfo=tz)
+
+
+# The new-notice form's fields (Slack modal blocks, Teams card inputs), in display order.
+FORM_FIELDS = (
+    "title",
+    "title_en",
+    "start",
+    "end",
+    "services",
+    "impact",
+    "impact_en",
+    "reason",
+    "urgent",
+)
+_FORM_LIMITS = {
+    "title": MAX_TITLE,
+    "title_en": MAX_TITLE,
+    "impact": MAX_TEXT,
+    "impact_en": MAX_TEXT,
+}
+
+
+def parse_notice_form(
+    values: dict[str, str | None], today: date
+) -> tuple[NoticeCommand | None, dict[str, UsageError]]:
+    """Read the new-notice form: a `plan` command, or the error of each bad field."""
+    usage = "notice.usage.plan"
+    errors: dict[str, UsageError] = {}
+    text = {name: clean_text(values.get(name) or "") for name in FORM_FIELDS}
+    for name, limit in _FORM_LIMITS.items():
+        if len(text[name]) > limit:
+            errors[name] = UsageError("notice.error.too_long", usage, name=name, limit=str(limit))
+    if not text["title"]:
+        errors["title"] = UsageError("notice.error.missing_title", usage)
+    moments: dict[str, Moment] = {}
+    for name in ("start", "end"):
+        found, size = _moment(text[name].split(), today)
+        if found is None or size != len(text[name].split()):
+            if text[name]:
+                errors[name] = UsageError(
+                    "notice.error.bad_time", usage, name=name, value=text[name][:40]
+                )
+            else:
+                errors[name] = UsageError("notice.error.missing_option", usage, name=name)
+        else:
+            moments[name] = found
+    services = split_services(text["services"])
+    if not services:
+        errors["services"] = UsageError("notice.error.missing_option", usage, name="services")
+    reason = notice_reason(text["reason"]) if text["reason"] else "maintenance"
+    if reason is None:
+        errors["reason"] = UsageError("notice.error.bad_reason", usage)
+    if errors:
+        return None, errors
+    options = {k: text[k] for k in ("title_en", "impact", "impact_en") if text[k]}
+    return (
+        NoticeCommand(
+            "plan",
+            title=text["title"],
+            options=options,
+            moments=moments,
+            services=services,
+            reason=reason,
+            urgent=text["urgent"] in ("yes", "true", "on", "urgent"),
+        ),
+        {},
+    )

@@ -21,6 +21,7 @@ from bot.domain.notice_commands import (
     NoticeCommand,
     moment_at,
     parse_notice_command,
+    parse_notice_form,
     parse_outage_command,
 )
 from bot.errors import DomainError
@@ -56,6 +57,18 @@ class FeatureHelp:
 
 
 @dataclass(frozen=True)
+class OpenNoticeForm:
+    """Show the new-notice form (`/notice` without words, for an operator)."""
+
+
+@dataclass(frozen=True)
+class FormErrors:
+    """The form's bad fields: field → (catalogue key, params)."""
+
+    errors: dict[str, tuple[str, dict[str, str]]]
+
+
+@dataclass(frozen=True)
 class NoticeList:
     """Upcoming and running notices (`describe_notice` rows)."""
 
@@ -77,7 +90,16 @@ class OutageStatus:
 
 
 FeatureResult = (
-    Said | Usage | Refused | Replayed | FeatureHelp | NoticeList | NoticeShow | OutageStatus
+    Said
+    | Usage
+    | Refused
+    | Replayed
+    | FeatureHelp
+    | NoticeList
+    | NoticeShow
+    | OutageStatus
+    | OpenNoticeForm
+    | FormErrors
 )
 Executor = Callable[[AsyncSession, Deps, str, NoticeCommand], Awaitable[FeatureResult]]
 
@@ -208,8 +230,14 @@ async def _status(session: AsyncSession, deps: Deps, user: str, cmd: NoticeComma
     return OutageStatus(await osvc.uptime(session, deps))
 
 
+async def _form(session: AsyncSession, deps: Deps, user: str, cmd: NoticeCommand) -> OpenNoticeForm:
+    nsvc.may_operate(deps, user)
+    return OpenNoticeForm()
+
+
 NOTICE_SUBCOMMANDS: dict[str, Sub] = {
     "help": Sub(False, _notice_help),
+    "form": Sub(False, _form),
     "plan": Sub(True, _plan),
     "list": Sub(False, _list),
     "show": Sub(False, _show),
@@ -251,3 +279,24 @@ async def run_feature_command(
         return Refused(exc)
     except UsageError as exc:
         return Usage(exc.key, exc.params, exc.usage)
+
+
+async def submit_notice_form(
+    deps: Deps, user_id: str, values: dict[str, str | None], *, key: str | None = None
+) -> FeatureResult:
+    """Plan a notice from the new-notice form (a Slack modal, a Teams card): its errors per
+    field, or what `/notice plan` answers."""
+    today = deps.clock.now().astimezone(deps.tz).date()
+    cmd, errors = parse_notice_form(values, today)
+    if cmd is None:
+        return FormErrors({f: (e.key, dict(e.params)) for f, e in errors.items()})
+    try:
+        async with deps.sessions.begin() as session:
+            if key and not await claim_action(session, deps, key):
+                return Replayed()
+            return await _plan(session, deps, user_id, cmd)
+    except DomainError as exc:
+        field = "start" if exc.key in ("notice.error.short_lead", "notice.error.start_past") else ""
+        if field:
+            return FormErrors({field: (exc.key, {k: str(v) for k, v in exc.params.items()})})
+        return Refused(exc)

@@ -4,6 +4,7 @@ Slack's notice-channel posts out (on SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from e2e.harness import Bot, start_bot
+from e2e.harness import Bot, eventually, start_bot
 from e2e.world import KST, TEST_CONFIG
 from storage.models import Notice, Outage
 
@@ -219,3 +220,49 @@ async def test_outage_inside_a_notice_is_planned_and_status_counts_the_rest(nbot
     assert "3 days" in status or "3일째" in status
     refused = await outage_cmd(nbot, "USTAFF2", "start X services: A")
     assert "operators" in refused
+
+
+def _text(value: str) -> dict[str, Any]:
+    return {"type": "plain_text_input", "value": value}
+
+
+def _choice(value: str) -> dict[str, Any]:
+    return {"type": "static_select", "selected_option": {"value": value}}
+
+
+async def test_notice_form_opens_checks_fields_and_plans(nbot: Bot) -> None:
+    reply = await nbot.command("USTAFF1", "", command="/notice")
+    assert reply.status == 200
+    await eventually(lambda: nbot.fake.calls_to("views.open"))
+    view = nbot.fake.calls_to("views.open")[-1].args["view"]
+    assert view["callback_id"] == "notice-plan-modal"
+    assert [b["block_id"] for b in view["blocks"]][:4] == ["title", "title_en", "start", "end"]
+    values = {
+        "title": _text("MTS 점검"),
+        "start": _text("내일 오후 10시"),
+        "end": _text("모레"),
+        "services": _text(" , "),
+        "reason": _choice("improvement"),
+        "urgent": _choice("no"),
+    }
+    reply = await nbot.submit("USTAFF1", view, values)
+    errors = json.loads(reply.text)["errors"]
+    assert set(errors) == {"end", "services"}  # a day without a time, no service
+    values.update(end=_text("12월 2일 23:00"), services=_text("MTS"))
+    errors = json.loads((await nbot.submit("USTAFF1", view, values)).text)["errors"]
+    assert set(errors) == {"start"} and "긴급" in errors["start"]  # too short a lead
+    values.update(urgent=_choice("yes"))
+    reply = await nbot.submit("USTAFF1", view, values)
+    assert reply.status == 200 and not reply.text
+    await nbot.settle()
+    (row,) = await notices(nbot)
+    assert (row.title, row.services, row.reason, row.urgent) == (
+        "MTS 점검",
+        "MTS",
+        "improvement",
+        True,
+    )
+    assert any("N1" in t for t in nbot.dm_texts("USTAFF1"))
+    assert "N1" in notice_posts(nbot)[0]["text"]
+    # not an operator: no form
+    assert "operators" in await notice_cmd(nbot, "USTAFF2", "")

@@ -12,7 +12,17 @@ import pytest
 from sqlmodel import select
 
 from storage.models import Notice, Outage
-from teams.inbound_world import ALEX, CUSTOMER, STAFF, TEAMS_CONFIG, ask, text_of
+from teams.inbound_world import (
+    ALEX,
+    CUSTOMER,
+    STAFF,
+    TEAMS_CONFIG,
+    act,
+    ask,
+    card_in,
+    invoke,
+    text_of,
+)
 from teams.support import TeamsBot, start_teams_bot
 
 CONFIG: dict[str, Any] = copy.deepcopy(TEAMS_CONFIG)
@@ -77,3 +87,27 @@ async def test_refusals(tbot: TeamsBot) -> None:
 
 async def test_help_lists_the_commands_for_staff(tbot: TeamsBot) -> None:
     assert "notice plan" in text_of(await ask(tbot, "help"))
+
+
+async def test_the_notice_form_card(tbot: TeamsBot) -> None:
+    card = card_in(await ask(tbot, "공지", locale="ko-KR"))
+    ids = [e.get("id") for e in card["body"] if e.get("id")]
+    assert ids[:4] == ["title", "title_en", "start", "end"]
+    (submit,) = card["actions"]
+    data = {
+        "form": "notice",
+        "title": "MTS 점검",
+        "start": "12월 5일 22:00",
+        "end": "x",
+        "services": "",
+    }
+    answer = await act(tbot, invoke(tbot, submit["verb"], data))
+    again = answer["value"]
+    errors = " ".join(str(e.get("text")) for e in again["body"] if e.get("color") == "Attention")
+    assert "end:" in errors and "services:" in errors
+    assert [e.get("value") for e in again["body"] if e.get("id") == "title"] == ["MTS 점검"]
+    data.update(end="12월 6일 01:00", services="MTS, HTS")
+    answer = await act(tbot, invoke(tbot, submit["verb"], data))
+    assert "N1" in str(answer["value"])
+    (notice,), _ = await rows(tbot)
+    assert notice.services == "MTS, HTS"

@@ -34,6 +34,7 @@ class View(StrEnum):
     PROGRESS = "inquiry-progress-modal"
     RESOLVE = "inquiry-resolve-modal"
     REOPEN = "inquiry-reopen-modal"
+    NOTICE_PLAN = "notice-plan-modal"
 
 
 class Block(StrEnum):

@@ -5,18 +5,80 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.adapters.teams.cards import adaptive_card, card_activity, text_block
 from bot.adapters.teams.markup import t
 from bot.adapters.teams.replies import error_text, text_message
-from bot.i18n import Lang
+from bot.domain.notice_commands import FORM_FIELDS
+from bot.i18n import Lang, template
 from bot.services.inquiry_commands import Refused, Usage
 from bot.services.notice_commands import (
     FeatureHelp,
     FeatureResult,
     NoticeList,
     NoticeShow,
+    OpenNoticeForm,
     OutageStatus,
 )
 from bot.services.results import Said
+
+NOTICE_PLAN_VERB = "notice.plan"  # the new-notice form's submit (an Action.Execute verb)
+_LIMITS = {"title": 200, "title_en": 200, "impact": 500, "impact_en": 500, "services": 500}
+_REQUIRED = frozenset({"title", "start", "end", "services"})
+
+
+def build_notice_form(
+    lang: Lang,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The new-notice form as an Adaptive Card (the same fields as Slack's modal); the
+    service's errors come back under their fields."""
+    values = values or {}
+    body: list[dict[str, Any]] = [
+        text_block(template(lang, "notice.form.heading"), weight="Bolder", size="Medium")
+    ]
+    for name in FORM_FIELDS:
+        label = template(lang, f"notice.form.{name}")
+        element: dict[str, Any]
+        if name in ("reason", "urgent"):
+            options = (
+                ("maintenance", "regulation", "improvement") if name == "reason" else ("no", "yes")
+            )
+            element = {
+                "type": "Input.ChoiceSet",
+                "id": name,
+                "label": label,
+                "style": "compact",
+                "value": values.get(name) if values.get(name) in options else options[0],
+                "choices": [
+                    {"title": template(lang, f"notice.form.{name}.{o}"), "value": o}
+                    for o in options
+                ],
+            }
+        else:
+            element = {
+                "type": "Input.Text",
+                "id": name,
+                "label": label,
+                "maxLength": _LIMITS.get(name, 100),
+            }
+            if values.get(name):
+                element["value"] = values[name][: _LIMITS.get(name, 100)]
+            if name in ("start", "end"):
+                element["placeholder"] = template(lang, "notice.form.when_hint")
+            if name in _REQUIRED:
+                element.update(isRequired=True, errorMessage=template(lang, "notice.form.required"))
+        body.append(element)
+        if errors and errors.get(name):
+            body.append(text_block(errors[name], color="Attention", size="Small", spacing="None"))
+    submit = {
+        "type": "Action.Execute",
+        "title": template(lang, "modal.submit"),
+        "verb": NOTICE_PLAN_VERB,
+        "data": {"form": "notice"},
+    }
+    return adaptive_card(body, [submit])
 
 
 def percent(value: float) -> str:
@@ -36,6 +98,8 @@ def build_feature_reply(result: FeatureResult, lang: Lang) -> dict[str, Any] | N
         return text_message(_t(lang, result.key, **result.params) + "\n\n" + _t(lang, result.usage))
     if isinstance(result, Refused):
         return text_message(error_text(lang, result.error))
+    if isinstance(result, OpenNoticeForm):
+        return card_activity(build_notice_form(lang))
     if isinstance(result, FeatureHelp):
         key = f"{result.feature}.help"
         return text_message(_t(lang, key, lead=result.lead, reminders=result.reminders))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.adapters.slack.text import t
+from bot.adapters.slack.blocks.common import MODAL_TITLE, plain
+from bot.adapters.slack.ids import View
+from bot.adapters.slack.text import t, t_plain
+from bot.domain.notice_commands import FORM_FIELDS
 from bot.i18n import Lang
 from bot.services.inquiry_commands import Usage
 from bot.services.notice_commands import (
@@ -44,6 +47,53 @@ def notice_line(lang: Lang, row: dict[str, Any]) -> str:
 
 def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_TEXT]}}
+
+
+_OPTIONAL = frozenset({"title_en", "impact", "impact_en"})
+_LIMITS = {"title": 200, "title_en": 200, "impact": 500, "impact_en": 500, "services": 500}
+
+
+def _select(lang: Lang, name: str, values: tuple[str, ...]) -> dict[str, Any]:
+    options = [
+        {"text": plain(t_plain(lang, f"notice.form.{name}.{v}"), 75), "value": v} for v in values
+    ]
+    return {"type": "static_select", "options": options, "initial_option": options[0]}
+
+
+def build_notice_modal(lang: Lang) -> dict[str, Any]:
+    """The new-notice form: every `/notice plan` option as a field (times typed as in the
+    command: `2026-12-05 22:00`, `12월 5일 오후 10시`, `+2h`)."""
+    blocks: list[dict[str, Any]] = []
+    for name in FORM_FIELDS:
+        if name == "reason":
+            element = _select(lang, "reason", ("maintenance", "regulation", "improvement"))
+        elif name == "urgent":
+            element = _select(lang, "urgent", ("no", "yes"))
+        else:
+            element = {
+                "type": "plain_text_input",
+                "max_length": _LIMITS.get(name, 100),
+                "multiline": name in ("impact", "impact_en"),
+            }
+            if name in ("start", "end"):
+                element["placeholder"] = plain(t_plain(lang, "notice.form.when_hint"), 150)
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": name,
+                "label": plain(t_plain(lang, f"notice.form.{name}"), 2000),
+                "element": {**element, "action_id": name},
+                "optional": name in _OPTIONAL,
+            }
+        )
+    return {
+        "type": "modal",
+        "callback_id": View.NOTICE_PLAN,
+        "title": plain(t_plain(lang, "notice.form.heading"), MODAL_TITLE),
+        "submit": plain(t_plain(lang, "modal.submit"), MODAL_TITLE),
+        "close": plain(t_plain(lang, "modal.cancel"), MODAL_TITLE),
+        "blocks": blocks,
+    }
 
 
 def build_feature_reply(result: FeatureResult, lang: Lang) -> Reply:
