@@ -21,6 +21,7 @@ from bot.domain.notice_commands import (
     parse_outage_command,
 )
 from bot.domain.when import Moment
+from bot.i18n import template
 
 TODAY = date(2026, 11, 30)  # a Monday
 
@@ -32,14 +33,22 @@ def at(d: date, h: int, m: int = 0) -> Moment:
 @pytest.mark.parametrize(
     "text",
     [
-        'plan "HTS 정기 점검" start:2026-12-05 22:00 end:2026-12-06 02:00 services:"HTS, MTS" '
-        'impact:"접속 불가" reason:maintenance',
-        '계획 "HTS 정기 점검" 시작: 2026-12-05 22:00 종료: 2026-12-06 02:00 서비스: "HTS, MTS" '
-        '영향: "접속 불가" 사유: 점검',
-        '등록 HTS 정기 점검 시작：12월 5일 오후 10시 종료 : 12월 6일 오전 2시 대상:"HTS, MTS" '
-        '영향:"접속 불가" 구분:정기점검',
-        '예고 제목:"HTS 정기 점검" from: 2026.12.05 22시 to: 12/6 02:00 service: HTS/MTS '
-        'impact: "접속 불가"',
+        (
+            'plan "HTS 정기 점검" start:2026-12-05 22:00 end:2026-12-06 02:00 '
+            'services:"HTS, MTS" impact:"접속 불가" reason:maintenance'
+        ),
+        (
+            '계획 "HTS 정기 점검" 시작: 2026-12-05 22:00 종료: 2026-12-06 02:00 '
+            '서비스: "HTS, MTS" 영향: "접속 불가" 사유: 점검'
+        ),
+        (
+            "등록 HTS 정기 점검 시작：12월 5일 오후 10시 종료 : 12월 6일 오전 2시 "
+            '대상:"HTS, MTS" 영향:"접속 불가" 구분:정기점검'
+        ),
+        (
+            '예고 제목:"HTS 정기 점검" from: 2026.12.05 22시 to: 12/6 02:00 '
+            'service: HTS/MTS impact: "접속 불가"'
+        ),
     ],
 )
 def test_plan_in_both_languages(text: str) -> None:
@@ -212,3 +221,17 @@ def test_form_reads_like_the_command() -> None:
         "services": "notice.error.missing_option",
         "reason": "notice.error.bad_reason",
     }
+
+
+@pytest.mark.parametrize(
+    ("key", "table"),
+    [("notice.help", NOTICE_SUBCOMMANDS), ("outage.help", OUTAGE_SUBCOMMANDS)],
+)
+def test_help_names_a_korean_word_for_every_subcommand(
+    key: str, table: dict[str, tuple[str, ...]]
+) -> None:
+    text = template("ko", key)
+    for canon, aliases in table.items():
+        korean = [a for a in aliases if any("가" <= ch <= "힣" for ch in a)]
+        assert any(a in text for a in korean), canon
+        assert canon in template("en", key), canon
