@@ -378,6 +378,33 @@ async def current_notices(session: AsyncSession, deps: Deps) -> list[Notice]:
     return await list_notices(session, statuses=OPEN, limit=50)
 
 
+@dataclass(frozen=True)
+class Compliance:
+    """C6 over a period: notices that started in it (not cancelled), and how many of them were
+    planned at least `min_lead` ahead; the urgent ones are listed by number for reports."""
+
+    total: int
+    on_time: int
+    urgent: list[int]
+
+
+async def compliance(session: AsyncSession, *, begin: datetime, end: datetime) -> Compliance:
+    """C6 for notices starting in [begin, end) (for the digest and the monthly report)."""
+    rows = await list_notices(
+        session,
+        statuses=("planned", "running", "completed"),
+        ending_after=begin,
+        starting_before=end,
+        limit=10000,
+    )
+    rows = [n for n in rows if begin <= n.start_at < end]
+    return Compliance(
+        total=len(rows),
+        on_time=sum(1 for n in rows if n.lead_ok),
+        urgent=[n.id or 0 for n in rows if not n.lead_ok],
+    )
+
+
 def describe_notice(notice: Notice, deps: Deps) -> dict[str, Any]:
     """Display strings of a notice for lists and `show` (platform-neutral)."""
     return {

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from bot.services.notices import compliance
 from e2e.harness import Bot, eventually, start_bot
 from e2e.world import KST, TEST_CONFIG
 from storage.models import Notice, Outage
@@ -122,9 +123,17 @@ async def test_short_lead_needs_urgent_and_is_flagged(nbot: Bot) -> None:
     assert row.urgent and not row.lead_ok and row.reason == "improvement"
     await nbot.settle()
     assert "긴급 작업 공지 N1" in notice_posts(nbot)[0]["text"]
+    assert "N2" in await notice_cmd(nbot, "USTAFF1", PLAN)
+    async with nbot.deps.reads() as s:
+        c6 = await compliance(
+            s,
+            begin=datetime(2026, 12, 1, tzinfo=KST),
+            end=datetime(2027, 1, 1, tzinfo=KST),
+        )
+    assert (c6.total, c6.on_time, c6.urgent) == (2, 1, [1])
     # planned 2026-12-01 10:00 for 12-02 22:00: D-1 (12-01 22:00) and 1 h before, both ahead
     await at(nbot, datetime(2026, 12, 2, 21, 0, tzinfo=KST))
-    assert len(notice_posts(nbot)) == 3
+    assert len([p for p in notice_posts(nbot) if "N1" in p["text"]]) == 3
 
 
 async def test_reminders_already_past_are_skipped(nbot: Bot) -> None:
