@@ -275,3 +275,17 @@ async def test_notice_form_opens_checks_fields_and_plans(nbot: Bot) -> None:
     assert "N1" in notice_posts(nbot)[0]["text"]
     # not an operator: no form
     assert "operators" in await notice_cmd(nbot, "USTAFF2", "")
+
+
+async def test_hostile_text_is_escaped_in_every_post(nbot: Bot) -> None:
+    text = (
+        'plan "<!channel> *점검*" start:2026-12-05 22:00 end:2026-12-06 02:00 '
+        'services:"<@USTAFF2>" impact:"<https://evil.example|click> & more"'
+    )
+    assert "N1" in await notice_cmd(nbot, "USTAFF1", text)
+    assert "O1" in await outage_cmd(nbot, "USTAFF1", 'start "<!here>" services:"<#C0TRIAGE>"')
+    await nbot.settle()
+    for post in notice_posts(nbot) + nbot.posts("C0TRIAGE"):
+        for bad in ("<!channel>", "<!here>", "<@USTAFF2>", "<https://evil", "<#C0TRIAGE>"):
+            assert bad not in post["text"], post["text"]
+    assert "@channel" in notice_posts(nbot)[0]["text"]  # Slack markup typed is read as text
