@@ -271,6 +271,7 @@ async def update_notice(
         if "start" in changes:
             _check_window(deps, start, end, now)
     changed: list[str] = []
+    old_start = notice.start_at
     for name, value in changes.items():
         if name in ("title", "title_en", "impact", "impact_en") and isinstance(value, str):
             value = sanitize(value)[: 200 if name.startswith("title") else 500]
@@ -281,14 +282,11 @@ async def update_notice(
     if not changed:
         raise DomainError("notice.error.nothing_to_change", usage="notice.usage.update")
     changed.sort(key=FIELDS.index)
-    if "start" in changed:
-        # a later start is judged again against min_lead (from the original planning)
-        notice.lead_ok = lead_ok(
-            notice.planned_at,
-            notice.start_at,
-            parse_duration(deps.config.notices.min_lead),
-            deps.calendar,
-        )
+    if "start" in changed and notice.start_at < old_start:
+        # an earlier start is announced now: the lead counts from now, and a short one
+        # needs `urgent` as at planning (a later start keeps the warning already given)
+        ok = _check_lead(deps, notice.start_at, now, notice.urgent)
+        notice.lead_ok = notice.lead_ok and ok
     notice.updated_at = now
     assert notice.id is not None
     params, localized = post_params(notice)

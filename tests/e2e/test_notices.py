@@ -176,6 +176,22 @@ async def test_update_reposts_what_changed_and_moves_reminders(nbot: Bot) -> Non
     assert "1시간 후" in notice_posts(nbot)[3]["text"]
 
 
+async def test_an_earlier_start_needs_the_lead_or_urgent(nbot: Bot) -> None:
+    await notice_cmd(nbot, "USTAFF1", PLAN)
+    refused = await notice_cmd(nbot, "USTAFF1", "변경 N1 시작: 내일 22:00")
+    assert "긴급" in refused
+    assert (await notices(nbot))[0].start_at.astimezone(KST).day == 5
+    assert "N1" in await notice_cmd(nbot, "USTAFF1", "변경 N1 시작: 내일 22:00 긴급")
+    (row,) = await notices(nbot)
+    assert (row.start_at.astimezone(KST).day, row.urgent, row.lead_ok) == (2, True, False)
+    # a later start keeps the warning already given
+    await notice_cmd(
+        nbot, "USTAFF1", "plan Later start:2026-12-07 22:00 end:2026-12-07 23:00 services:A"
+    )
+    assert "N2" in await notice_cmd(nbot, "USTAFF1", "update N2 start:2026-12-07 22:30")
+    assert (await notices(nbot))[1].lead_ok
+
+
 async def test_list_show_and_permissions(nbot: Bot) -> None:
     await notice_cmd(nbot, "USTAFF1", PLAN)
     listed = await notice_cmd(nbot, "USTAFF2", "list")
