@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.durations import parse_duration
-from bot.services import notices
+from bot.services import notice_timers
 from bot.services.reminders import send_due_nudges
 from bot.services.retention import purge_expired
 from bot.services.timers import Handler, fire_due_timers
@@ -24,7 +24,7 @@ RETENTION_EVERY = 3600.0  # seconds between retention runs
 RETENTION_BATCH = 5000  # rows of each kind deleted per transaction
 
 # Every feature's timer handlers, by kind: add a feature's `TIMERS` mapping here.
-TIMER_HANDLERS: dict[str, Handler] = {**notices.TIMERS}
+TIMER_HANDLERS: dict[str, Handler] = {**notice_timers.TIMERS}
 
 
 def scheduled_job(func: Job) -> Job:

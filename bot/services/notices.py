@@ -5,10 +5,9 @@ the first channel of each platform), both languages when `bilingual_channels`. T
 post (at planning) is the notice's anchor: later posts (reminders, started, completed,
 extended, changed, cancelled) thread under it where it is known on that platform.
 
-The wall-clock steps are timers (bot/services/timers.py): `notice.remind` at each of
-`notices.reminders` before the start, `notice.start` at the start, `notice.end` at the end.
-Each handler re-reads the notice and does nothing when the moment has passed (a cancelled
-notice, a start that was moved: the timer's payload names the time it was planned for).
+The wall-clock steps are timers planned here and run by bot/services/notice_timers.py:
+`notice.remind` at each of `notices.reminders` before the start, `notice.start` at the start,
+`notice.end` at the end.
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ from bot.services import timers
 from bot.services.formatting import fmt_time
 from bot.services.outbox import configured_platforms, enqueue_message
 from bot.services.refs import CARD
-from bot.services.timers import Due
 from storage.models import Notice
 from storage.repos.message_refs import get_message_ref
 from storage.repos.notices import NOTICE, add_notice, get_notice, list_notices
@@ -419,99 +417,3 @@ def describe_notice(notice: Notice, deps: Deps) -> dict[str, Any]:
         "lead_ok": notice.lead_ok,
         "cancel_reason": notice.cancel_reason,
     }
-
-
-# ------------------------------------------------------------------ timers
-def _still(notice: Notice | None, due: Due, status: str) -> bool:
-    """Whether the timer still stands: the notice has the status and the times it was for."""
-    return (
-        notice is not None
-        and notice.status == status
-        and _same(due.payload.get("start"), notice.start_at)
-        and _same(due.payload.get("end"), notice.end_at)
-    )
-
-
-def _same(stamp: Any, moment: datetime) -> bool:
-    """Whether a timer's payload time is this moment (the stored one comes back in UTC)."""
-    return isinstance(stamp, str) and datetime.fromisoformat(stamp) == moment
-
-
-async def _remind(session: AsyncSession, deps: Deps, due: Due) -> None:
-    notice = await get_notice(session, due.subject_id, lock=True)
-    if notice is None or not _still(notice, due, "planned"):
-        return
-    params, localized = post_params(notice)
-    params["duration"] = _span(timedelta(seconds=int(due.payload.get("before", 0))))
-    await post(
-        session,
-        deps,
-        kind=NOTICE,
-        object_id=due.subject_id,
-        key=f"notice:{due.subject_id}:remind:{due.payload.get('before')}:{notice.start_at.isoformat()}",
-        text_key="notice.post.reminder",
-        params=params,
-        localized=localized,
-    )
-
-
-async def _start(session: AsyncSession, deps: Deps, due: Due) -> None:
-    notice = await get_notice(session, due.subject_id, lock=True)
-    if notice is None or not _still(notice, due, "planned"):
-        return
-    notice.status = "running"
-    notice.updated_at = deps.clock.now()
-    params, localized = post_params(notice)
-    await post(
-        session,
-        deps,
-        kind=NOTICE,
-        object_id=due.subject_id,
-        key=f"notice:{due.subject_id}:started",
-        text_key="notice.post.started",
-        params=params,
-        localized=localized,
-    )
-
-
-async def _end(session: AsyncSession, deps: Deps, due: Due) -> None:
-    notice = await get_notice(session, due.subject_id, lock=True)
-    if notice is None or notice.status not in OPEN:
-        return
-    if not _same(due.payload.get("end"), notice.end_at):
-        return  # extended: the new end has its own timer
-    if notice.status == "planned":
-        # the start timer has not run yet (both due in one sweep): it is over all the same
-        await timers.cancel(session, keys=[f"notice:{notice.id}:start"])
-    notice.status = "completed"
-    notice.updated_at = deps.clock.now()
-    params, localized = post_params(notice)
-    await post(
-        session,
-        deps,
-        kind=NOTICE,
-        object_id=due.subject_id,
-        key=f"notice:{due.subject_id}:completed",
-        text_key="notice.post.completed",
-        params=params,
-        localized=localized,
-    )
-
-
-def _span(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = [f"{days}d"] if days else []
-    if hours:
-        parts.append(f"{hours}h")
-    if mins:
-        parts.append(f"{mins}m")
-    return " ".join(parts) or "0m"
-
-
-TIMERS: dict[str, timers.Handler] = {
-    "notice.remind": _remind,
-    "notice.start": _start,
-    "notice.end": _end,
-}
