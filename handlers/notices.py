@@ -8,18 +8,18 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.blocks.notices import build_feature_reply, build_notice_modal
+from bot.adapters.slack.blocks.notices import build_notice_modal, build_notice_reply
 from bot.adapters.slack.ids import Command, View
 from bot.adapters.slack.text import t
 from bot.adapters.slack.views import parse_view_state
 from bot.deps import Deps
 from bot.services.inquiry_commands import Refused
 from bot.services.notice_commands import (
-    Feature,
-    FeatureRequest,
     FormErrors,
+    NoticeFeature,
+    NoticeRequest,
     OpenNoticeForm,
-    run_feature_command,
+    run_notice_command,
     submit_notice_form,
 )
 from bot.services.results import Replayed
@@ -34,7 +34,7 @@ def register(app: AsyncApp) -> None:
 
 
 async def run_feature(
-    feature: Feature,
+    feature: NoticeFeature,
     ack: AsyncAck,
     command: dict[str, Any],
     respond: AsyncRespond,
@@ -45,13 +45,13 @@ async def run_feature(
     await ack()
     user_id = command["user_id"]
     lang = await deps.languages.language_of(user_id)
-    request = FeatureRequest(
+    request = NoticeRequest(
         user_id=user_id,
         text=command.get("text") or "",
         platform="slack",
         key=action_key(command),
     )
-    result = await run_feature_command(deps, feature, request)
+    result = await run_notice_command(deps, feature, request)
     if isinstance(result, Replayed):
         return
     if isinstance(result, Refused):
@@ -59,7 +59,7 @@ async def run_feature(
     if isinstance(result, OpenNoticeForm) and client is not None:
         await client.views_open(trigger_id=command["trigger_id"], view=build_notice_modal(lang))
         return
-    text, blocks = build_feature_reply(result, lang)
+    text, blocks = build_notice_reply(result, lang)
     deps.outbox.kick()
     await respond(**ephemeral(text, blocks))
 
@@ -93,6 +93,6 @@ async def handle_notice_submission(
         return
     if isinstance(result, Refused):
         raise result.error
-    text, _blocks = build_feature_reply(result, lang)
+    text, _blocks = build_notice_reply(result, lang)
     deps.outbox.kick()
     await client.chat_postMessage(channel=user_id, text=text)

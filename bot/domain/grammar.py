@@ -140,7 +140,7 @@ NOTICE_REASONS: dict[str, tuple[str, ...]] = {
     "regulation": ("regulation", "regulatory", "제도", "제도변경", "규제"),
     "improvement": ("improvement", "개선", "기능개선"),
 }
-URGENT_WORDS: tuple[str, ...] = ("urgent", "긴급")
+NOTICE_URGENT_WORDS: tuple[str, ...] = ("urgent", "긴급")
 NOTICE_NAMES: tuple[str, ...] = ("notice", "공지", "작업공지")
 OUTAGE_NAMES: tuple[str, ...] = ("outage", "장애")
 
@@ -172,10 +172,10 @@ def notice_reason(word: str) -> str | None:
 
 def is_urgent_word(word: str) -> bool:
     """Whether a word is the `urgent` flag (`긴급`)."""
-    return word.strip().lower() in URGENT_WORDS
+    return word.strip().lower() in NOTICE_URGENT_WORDS
 
 
-def feature_command(word: str) -> str | None:
+def notice_command_name(word: str) -> str | None:
     """`notice` for `notice`, `/notice`, `공지`; `outage` for `outage`, `장애`; else None."""
     word = word.lower().removeprefix("/")
     if word in NOTICE_NAMES:

@@ -34,11 +34,11 @@ from bot.services.inquiry_commands import Refused, Usage
 from bot.services.receipts import claim_action
 from bot.services.results import Replayed, Said
 
-Feature = Literal["notice", "outage"]
+NoticeFeature = Literal["notice", "outage"]
 
 
 @dataclass(frozen=True)
-class FeatureRequest:
+class NoticeRequest:
     """One `notice …` / `outage …` command: who typed what, on which platform."""
 
     user_id: str
@@ -51,7 +51,7 @@ class FeatureRequest:
 class FeatureHelp:
     """The command's help (and its Korean words), with the configured lead and reminders."""
 
-    feature: Feature
+    feature: NoticeFeature
     lead: str = ""
     reminders: str = ""
 
@@ -89,7 +89,7 @@ class OutageStatus:
     uptime: osvc.Uptime
 
 
-FeatureResult = (
+NoticeResult = (
     Said
     | Usage
     | Refused
@@ -101,7 +101,7 @@ FeatureResult = (
     | OpenNoticeForm
     | FormErrors
 )
-Executor = Callable[[AsyncSession, Deps, str, NoticeCommand], Awaitable[FeatureResult]]
+Executor = Callable[[AsyncSession, Deps, str, NoticeCommand], Awaitable[NoticeResult]]
 
 
 @dataclass(frozen=True)
@@ -254,9 +254,9 @@ OUTAGE_SUBCOMMANDS: dict[str, Sub] = {
 }
 
 
-async def run_feature_command(
-    deps: Deps, feature: Feature, request: FeatureRequest
-) -> FeatureResult:
+async def run_notice_command(
+    deps: Deps, feature: NoticeFeature, request: NoticeRequest
+) -> NoticeResult:
     """Parse and run one `notice …` / `outage …` command in its own unit of work; a refusal
     comes back as Refused or Usage. Staff only (operators change; other staff read)."""
     today = deps.clock.now().astimezone(deps.tz).date()
@@ -283,7 +283,7 @@ async def run_feature_command(
 
 async def submit_notice_form(
     deps: Deps, user_id: str, values: dict[str, str | None], *, key: str | None = None
-) -> FeatureResult:
+) -> NoticeResult:
     """Plan a notice from the new-notice form (a Slack modal, a Teams card): its errors per
     field, or what `/notice plan` answers."""
     today = deps.clock.now().astimezone(deps.tz).date()

@@ -28,8 +28,8 @@ from bot.adapters.teams.forms import FORM_MARK, build_new_inquiry_form, read_sub
 from bot.adapters.teams.markup import Mentions, TeamsMarkup, t
 from bot.adapters.teams.notice_replies import (
     NOTICE_PLAN_VERB,
-    build_feature_reply,
     build_notice_form,
+    build_notice_reply,
 )
 from bot.adapters.teams.replies import (
     VIEW,
@@ -351,7 +351,7 @@ async def notice_form_action(
         return message_response(t(lang, "inquiry.teams_already_done", message=True))
     if isinstance(result, Refused):
         return message_response(error_text(lang, result.error))
-    activity = build_feature_reply(result, lang)
+    activity = build_notice_reply(result, lang)
     return message_response(str((activity or {}).get("text") or ""))
 
 

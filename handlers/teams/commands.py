@@ -8,11 +8,11 @@ import re
 from microsoft_agents.hosting.core import TurnContext
 
 from bot.adapters.teams.activity import Inbound
-from bot.adapters.teams.notice_replies import build_feature_reply
+from bot.adapters.teams.notice_replies import build_notice_reply
 from bot.adapters.teams.replies import build_command_reply, help_message
 from bot.deps import Deps
 from bot.domain.commands import split_command
-from bot.domain.grammar import feature_command
+from bot.domain.grammar import notice_command_name
 from bot.i18n import Lang
 from bot.i18n.markup import people_of
 from bot.services.inquiry_commands import (
@@ -24,7 +24,7 @@ from bot.services.inquiry_commands import (
     StaffShow,
     run_inquiry_command,
 )
-from bot.services.notice_commands import Feature, FeatureRequest, run_feature_command
+from bot.services.notice_commands import NoticeFeature, NoticeRequest, run_notice_command
 from bot.services.receipts import receipt_key
 from bot.services.results import Said
 from handlers.teams.common import language_of, names_of, reply, teams_user_id
@@ -36,11 +36,11 @@ HELP_WORDS = frozenset({"help", "도움말", "?"})
 COMMAND_ALIASES = {"문의": "inquiry"}
 
 
-def feature_words(text: str) -> tuple[str, str] | None:
+def notice_words(text: str) -> tuple[str, str] | None:
     """(`notice` | `outage`, the words after it) for `notice …`, `공지 …`, `outage …`,
     `장애 …` (also with a leading `/`); None for any other text."""
     head, _, rest = text.strip().partition(" ")
-    feature = feature_command(head) if head else None
+    feature = notice_command_name(head) if head else None
     return None if feature is None else (feature, rest.strip())
 
 
@@ -50,7 +50,7 @@ def command_words(text: str) -> str | None:
     words = text.strip()
     if words.lower() in HELP_WORDS:
         return "help"
-    if feature_words(words) is not None:
+    if notice_words(words) is not None:
         return words
     head, _, rest = words.partition(" ")
     alias = COMMAND_ALIASES.get(head.lower().removeprefix("/"))
@@ -98,9 +98,9 @@ async def handle_command(deps: Deps, context: TurnContext, inbound: Inbound) -> 
     lang = language_of(deps, inbound)
     user_id = teams_user_id(deps, inbound)
     staff = deps.is_staff(user_id)
-    feature = feature_words(inbound.text)
+    feature = notice_words(inbound.text)
     if feature is not None:
-        await _run_feature(deps, context, inbound, user_id, lang, feature)
+        await _run_notice(deps, context, inbound, user_id, lang, feature)
         return
     words = command_words(inbound.text)
     if words is None:
@@ -124,7 +124,7 @@ async def handle_command(deps: Deps, context: TurnContext, inbound: Inbound) -> 
         await reply(context, activity)
 
 
-async def _run_feature(
+async def _run_notice(
     deps: Deps,
     context: TurnContext,
     inbound: Inbound,
@@ -132,15 +132,15 @@ async def _run_feature(
     lang: Lang,
     feature: tuple[str, str],
 ) -> None:
-    name: Feature = "notice" if feature[0] == "notice" else "outage"
-    request = FeatureRequest(
+    name: NoticeFeature = "notice" if feature[0] == "notice" else "outage"
+    request = NoticeRequest(
         user_id=user_id,
         text=with_mentions(feature[1], inbound),
         platform="teams",
         key=receipt_key("teams-command", inbound.conversation_id, inbound.activity_id),
     )
-    result = await run_feature_command(deps, name, request)
+    result = await run_notice_command(deps, name, request)
     deps.outbox.kick()
-    activity = build_feature_reply(result, lang)
+    activity = build_notice_reply(result, lang)
     if activity is not None:
         await reply(context, activity)

@@ -13,7 +13,7 @@ from bot.domain.grammar import (
     NOTICE_REASONS,
     NOTICE_SUBCOMMANDS,
     OUTAGE_SUBCOMMANDS,
-    feature_command,
+    notice_command_name,
 )
 from bot.domain.notice_commands import (
     parse_notice_command,
@@ -190,7 +190,7 @@ def test_every_table_has_korean() -> None:
     ],
 )
 def test_command_names(word: str, feature: str | None) -> None:
-    assert feature_command(word) == feature
+    assert notice_command_name(word) == feature
 
 
 def test_form_reads_like_the_command() -> None:

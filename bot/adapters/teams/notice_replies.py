@@ -13,8 +13,8 @@ from bot.i18n import Lang, template
 from bot.services.inquiry_commands import Refused, Usage
 from bot.services.notice_commands import (
     FeatureHelp,
-    FeatureResult,
     NoticeList,
+    NoticeResult,
     NoticeShow,
     OpenNoticeForm,
     OutageStatus,
@@ -90,7 +90,7 @@ def _t(lang: Lang, key: str, **params: Any) -> str:
     return t(lang, key, message=True, **params)
 
 
-def build_feature_reply(result: FeatureResult, lang: Lang) -> dict[str, Any] | None:
+def build_notice_reply(result: NoticeResult, lang: Lang) -> dict[str, Any] | None:
     """The answer to `notice …` / `outage …` typed to the bot (None: a replay, answered once)."""
     if isinstance(result, Said):
         return text_message(_t(lang, result.key, **result.params))

@@ -12,8 +12,8 @@ from bot.i18n import Lang
 from bot.services.inquiry_commands import Usage
 from bot.services.notice_commands import (
     FeatureHelp,
-    FeatureResult,
     NoticeList,
+    NoticeResult,
     NoticeShow,
     OutageStatus,
 )
@@ -96,7 +96,7 @@ def build_notice_modal(lang: Lang) -> dict[str, Any]:
     }
 
 
-def build_feature_reply(result: FeatureResult, lang: Lang) -> Reply:
+def build_notice_reply(result: NoticeResult, lang: Lang) -> Reply:
     """The ephemeral answer to `/notice` or `/outage`: its text, and blocks when it has any."""
     if isinstance(result, Said):
         return t(lang, result.key, **result.params), None
