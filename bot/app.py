@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from bot.services.calendar_reload import CalendarApplied
 from bot.services.people import Languages
 from handlers import register_all
+from handlers.voc_web import add_voc_routes
 from storage.db import make_engine, make_sessions, ping
 
 log = logging.getLogger("charterbot")
@@ -277,6 +278,11 @@ def build_runtime(
         teams_tokens = teams_tokens or teams_token_source(env)
         teams = TeamsDelivery(deps, TeamsTransport(teams_tokens))
         transports["teams"] = teams
+    if env.VOC_CALLBACK_URL and env.VOC_WEBHOOK_SECRET:
+        from bot.adapters.webhook import WebhookTransport
+
+        # answers to web VOCs, posted back to the website (see bot/services/voc_answers.py)
+        transports["webhook"] = WebhookTransport(env.VOC_CALLBACK_URL, env.VOC_WEBHOOK_SECRET)
     sender = DeliveryEngine(deps, transports, delivery)
     return Runtime(
         deps,
@@ -431,5 +437,6 @@ def build_web_app(
         from bot.adapters.web.survey import add_survey_routes
 
         add_survey_routes(app, runtime.deps)
+    add_voc_routes(app, runtime.deps)  # POST /intake/voc, GET|POST /voc (when configured)
     app.cleanup_ctx.append(background)
     return app

@@ -41,14 +41,35 @@ def cmd_check_config(args: argparse.Namespace, env: EnvSettings) -> int:
         )
         return 0
     try:
-        load_config(path)
+        config = load_config(path)
     except ConfigError as exc:
         print(f"{exc.path}: {len(exc.problems)} problem(s)", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    problems = voc_problems(env, config.voc.public_form)
+    if problems:
+        print(f"{path}: {len(problems)} problem(s)", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
     print(f"{path}: ok")
     return 0
+
+
+def voc_problems(env: EnvSettings, public_form: bool) -> list[str]:
+    """What is wrong with the web VOC settings (VOC_* variables and `[voc]`)."""
+    problems = []
+    url = env.VOC_CALLBACK_URL
+    if url and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", url):
+        problems.append(f"VOC_CALLBACK_URL: '{url[:80]}' is not an http(s) URL")
+    if url and not env.VOC_WEBHOOK_SECRET:
+        problems.append("VOC_CALLBACK_URL: needs VOC_WEBHOOK_SECRET (callbacks are signed with it)")
+    if public_form and not env.VOC_WEBHOOK_SECRET:
+        problems.append("voc.public_form: needs VOC_WEBHOOK_SECRET (the form's tokens are signed)")
+    if env.VOC_WEBHOOK_SECRET and len(env.VOC_WEBHOOK_SECRET) < 16:
+        problems.append("VOC_WEBHOOK_SECRET: use at least 16 characters")
+    return problems
 
 
 _KO_DAYS = "월화수목금토일"

@@ -54,6 +54,10 @@ class EnvSettings(BaseSettings):
     # Where people reach this server from outside (https://bot.example.com): survey links are
     # written as absolute URLs with it ("" : the path alone, /survey/<token>)
     PUBLIC_URL: str = ""
+    # Web voice of customer (C12): without the secret POST /intake/voc (and GET /voc) is a
+    # 404; with a callback URL the answers to web VOCs are posted back there (signed alike).
+    VOC_WEBHOOK_SECRET: str = ""
+    VOC_CALLBACK_URL: str = ""
 
     @property
     def teams_enabled(self) -> bool:
@@ -405,6 +409,39 @@ class CallbacksConfig(_Strict):
                 raise ValueError(f"'{item}' is not an emoji code such as ':palm_tree:'")
         return v
 
+        return v
+
+
+class NoticesConfig(_Strict):
+    """[notices]: how far ahead a planned interruption must be announced (business time or
+    wall clock), and when reminders are posted before its start (wall clock)."""
+
+    min_lead: str = "3bd"
+    reminders: list[str] = Field(default_factory=lambda: ["1d", "1h"])
+
+    @field_validator("min_lead")
+    @classmethod
+    def _lead(cls, v: str) -> str:
+        return _check_duration(v)
+
+    @field_validator("reminders")
+    @classmethod
+    def _reminders(cls, v: list[str]) -> list[str]:
+        for item in v:
+            _check_duration(item)
+            if parse_duration(item).is_business:
+                raise ValueError(f"'{item}' must be wall clock (s m h d), not business time")
+        if len(v) > 5:
+            raise ValueError("at most 5 reminders")
+        return v
+
+
+class VocConfig(_Strict):
+    """[voc]: the built-in public form GET /voc (needs VOC_WEBHOOK_SECRET too)."""
+
+    public_form: bool = False
+    form_rate_limit: int = Field(default=5, ge=1, le=1000)  # submissions per IP per 10 minutes
+
 
 class PersonConfig(_Strict):
     """[[people]]: one person named once, with their id on each platform."""
@@ -509,8 +546,9 @@ class TeamConfig(_Strict):
 class RolesConfig(_Strict):
     admins: list[str] = Field(default_factory=list)
     receptionists: list[str] = Field(default_factory=list)
+    operators: list[str] = Field(default_factory=list)  # notices and outages (admins too)
 
-    @field_validator("admins", "receptionists")
+    @field_validator("admins", "receptionists", "operators")
     @classmethod
     def _users(cls, v: list[str]) -> list[str]:
         return _check_users(v)
@@ -571,6 +609,8 @@ class CharterConfig(_Strict):
     visitors: VisitorsConfig = Field(default_factory=VisitorsConfig)
     rooms: list[RoomConfig] = Field(default_factory=list)
     callbacks: CallbacksConfig = Field(default_factory=CallbacksConfig)
+    notices: NoticesConfig = Field(default_factory=NoticesConfig)
+    voc: VocConfig = Field(default_factory=VocConfig)
     teams: list[TeamConfig] = Field(default_factory=list)
     roles: RolesConfig = Field(default_factory=RolesConfig)
     people: list[PersonConfig] = Field(default_factory=list)
@@ -695,6 +735,7 @@ class CharterConfig(_Strict):
     def staff(self) -> frozenset[str]:
         """Everyone named in [[teams]] or [roles], by their id on every platform."""
         people: set[str] = set(self.roles.admins) | set(self.roles.receptionists)
+        people |= set(self.roles.operators)
         for team in self.teams:
             people.add(team.manager)
             people.update(team.members)
@@ -740,6 +781,12 @@ class CharterConfig(_Strict):
     def is_admin(self, user_id: str) -> bool:
         """Whether this person (by any of their ids) is in [roles] admins."""
         return any(self.same_person(user_id, admin) for admin in self.roles.admins)
+
+    def is_operator(self, user_id: str) -> bool:
+        """Whether this person may plan notices and log outages: [roles] operators or admins."""
+        return self.is_admin(user_id) or any(
+            self.same_person(user_id, op) for op in self.roles.operators
+        )
 
     def is_receptionist(self, user_id: str) -> bool:
         """Whether this person (by any of their ids) is in [roles] receptionists."""

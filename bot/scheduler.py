@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.durations import parse_duration
-from bot.services import callbacks, complaints, praise
+from bot.services import callbacks, complaints, notice_timers, praise
 from bot.services.reminders import send_due_nudges
 from bot.services.retention import purge_expired
 from bot.services.timers import Handler, fire_due_timers
@@ -29,6 +29,7 @@ RETENTION_BATCH = 5000  # rows of each kind deleted per transaction
 TIMER_HANDLERS: dict[str, Handler] = {
     **callbacks.TIMERS,
     **complaints.TIMERS,
+    **notice_timers.TIMERS,
     **praise.TIMERS,
     **visits.TIMERS,
 }

@@ -501,3 +501,63 @@ class Handoff(SQLModel, table=True):
     by_id: str = Field(max_length=ID)
     reason: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
     at: datetime = _dt()
+
+
+# ------------------------------------------------------------------ notices and outages (C1, C6)
+class Notice(SQLModel, table=True):
+    """A planned interruption announced ahead (C6): numbered `N<id>`, never reused.
+
+    `lead_ok`: planned at least `notices.min_lead` (business time) before its start; a shorter
+    notice exists only when marked `urgent` and counts against C6 in reports.
+    """
+
+    __tablename__ = "notices"
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    title_en: str = Field(default="", max_length=200)
+    impact: str = Field(default="", max_length=500)
+    impact_en: str = Field(default="", max_length=500)
+    services: str = Field(default="", max_length=1000)  # comma-separated, as given
+    reason: str = Field(default="maintenance", max_length=20)  # maintenance|regulation|improvement
+    status: str = Field(default="planned", max_length=12, index=True)
+    # planned | running | completed | cancelled
+    start_at: datetime = _dt(index=True)
+    end_at: datetime = _dt()
+    urgent: bool = False
+    lead_ok: bool = True
+    planned_at: datetime = _dt()
+    created_by: str = Field(max_length=ID)
+    cancel_reason: str = Field(default="", max_length=500)
+    updated_at: datetime = _dt()
+
+
+class Outage(SQLModel, table=True):
+    """An unplanned (or, inside a running notice of the same service, planned) outage (C1):
+    numbered `O<id>`. Its duration counts against the year's availability when unplanned."""
+
+    __tablename__ = "outages"
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    services: str = Field(default="", max_length=1000)
+    impact: str = Field(default="", max_length=500)
+    status: str = Field(default="open", max_length=12, index=True)  # open | resolved
+    started_at: datetime = _dt(index=True)
+    resolved_at: datetime | None = _dt(nullable=True)
+    cause: str = Field(default="", max_length=1000)
+    last_note: str = Field(default="", max_length=1000)
+    planned: bool = False
+    notice_id: int | None = Field(default=None)
+    created_by: str = Field(max_length=ID)
+    updated_at: datetime = _dt()
+
+
+# ------------------------------------------------------------------ web voice of customer (C12)
+class VocSubmission(SQLModel, table=True):
+    """A web VOC the webhook accepted: its sender's `id` (the idempotency key) and the
+    inquiry it became, written in the inquiry's transaction (never one without the other)."""
+
+    __tablename__ = "voc_submissions"
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str = Field(sa_column=sa.Column(sa.String(200), nullable=False, unique=True))
+    inquiry_id: int | None = Field(default=None)
+    received_at: datetime = _dt()

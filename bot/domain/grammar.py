@@ -347,3 +347,85 @@ def away_key(word: str) -> str | None:
 def feature_command(word: str) -> str | None:
     """`callback` or `away` for their names and aliases (`/콜백`, `부재`), else None."""
     return _FEATURE.get(word.lower().removeprefix("/"))
+
+
+# ------------------------------------------------------------------ `/notice` and `/outage`
+# The same shape as the inquiry tables above: the first alias is the canonical English word.
+NOTICE_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
+    "help": ("help", "?", "도움말", "도움"),
+    "plan": ("plan", "new", "계획", "등록", "예고"),
+    "list": ("list", "목록"),
+    "show": ("show", "보기", "조회"),
+    "update": ("update", "change", "변경", "수정"),
+    "extend": ("extend", "연장"),
+    "cancel": ("cancel", "취소"),
+}
+OUTAGE_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
+    "help": ("help", "?", "도움말", "도움"),
+    "start": ("start", "open", "new", "시작", "발생", "등록"),
+    "update": ("update", "progress", "진행", "경과"),
+    "resolve": ("resolve", "해결", "복구"),
+    "status": ("status", "list", "현황", "상태", "목록"),
+}
+# option key -> aliases (the same `key:value` forms as KEYS)
+NOTICE_KEYS: dict[str, tuple[str, ...]] = {
+    "start": ("start", "from", "시작", "시작일시"),
+    "end": ("end", "to", "종료", "종료일시", "끝"),
+    "until": ("until", "까지", "연장까지"),
+    "services": ("services", "service", "서비스", "대상"),
+    "impact": ("impact", "영향"),
+    "impact_en": ("impact_en", "영문영향"),
+    "reason": ("reason", "사유", "구분"),
+    "title": ("title", "제목"),
+    "title_en": ("title_en", "영문제목"),
+    "cause": ("cause", "원인"),
+}
+# reason value -> aliases (the charter's three: maintenance, regulatory change, improvement)
+NOTICE_REASONS: dict[str, tuple[str, ...]] = {
+    "maintenance": ("maintenance", "점검", "정기점검", "유지보수"),
+    "regulation": ("regulation", "regulatory", "제도", "제도변경", "규제"),
+    "improvement": ("improvement", "개선", "기능개선"),
+}
+NOTICE_URGENT_WORDS: tuple[str, ...] = ("urgent", "긴급")
+NOTICE_NAMES: tuple[str, ...] = ("notice", "공지", "작업공지")
+OUTAGE_NAMES: tuple[str, ...] = ("outage", "장애")
+
+_NOTICE_SUB = _index(NOTICE_SUBCOMMANDS)
+_OUTAGE_SUB = _index(OUTAGE_SUBCOMMANDS)
+_NOTICE_KEY = _index(NOTICE_KEYS)
+_REASON = _index(NOTICE_REASONS)
+
+
+def notice_subcommand(word: str) -> str | None:
+    """The canonical `/notice` subcommand a word names, or None."""
+    return _NOTICE_SUB.get(word.strip().lower())
+
+
+def outage_subcommand(word: str) -> str | None:
+    """The canonical `/outage` subcommand a word names, or None."""
+    return _OUTAGE_SUB.get(word.strip().lower())
+
+
+def notice_key(word: str) -> str | None:
+    """The canonical `/notice` or `/outage` option key a word names, or None."""
+    return _NOTICE_KEY.get(word.strip().lower())
+
+
+def notice_reason(word: str) -> str | None:
+    """The canonical reason a word names (`점검` → maintenance), or None."""
+    return _REASON.get(word.strip().lower())
+
+
+def is_urgent_word(word: str) -> bool:
+    """Whether a word is the `urgent` flag (`긴급`)."""
+    return word.strip().lower() in NOTICE_URGENT_WORDS
+
+
+def notice_command_name(word: str) -> str | None:
+    """`notice` for `notice`, `/notice`, `공지`; `outage` for `outage`, `장애`; else None."""
+    word = word.lower().removeprefix("/")
+    if word in NOTICE_NAMES:
+        return "notice"
+    if word in OUTAGE_NAMES:
+        return "outage"
+    return None

@@ -111,6 +111,8 @@ async def enqueue_message(
     bilingual: bool | None = None,
     reader: str | None = None,
     first: str | None = None,
+    anchor: tuple[str, int] | None = None,
+    localized: dict[str, dict[str, Any]] | None = None,
 ) -> None:
     """Queue a catalogue message for a person, a role's channel or a thread; idempotent by key.
 
@@ -118,11 +120,19 @@ async def enqueue_message(
     their id, a role fans out to where it is configured (then `deps` is needed).
     `reader`: the user a channel post is written for (a requester in their thread): it follows
     their language, or both languages with `first` first when their locale is unknown.
+    `anchor`: the object (kind, id) this post stands for: where it lands is remembered as the
+    object's "card" message, so later posts can thread under it (ToThread(kind, id, "card")).
+    `localized`: parameters that differ per language (`{"en": {"title": …}}`), used when the
+    message is written in that language; an empty value keeps the common one.
     """
     payload: dict[str, Any] = {"text_key": text_key, "params": params, "bilingual": bilingual}
     if reader:
         payload["reader"] = reader
         payload["first"] = first
+    if anchor is not None:
+        payload["anchor"] = [anchor[0], anchor[1]]
+    if localized:
+        payload["localized"] = localized
     await add_outbox_messages(
         session,
         _rows(

@@ -27,6 +27,11 @@ from bot.adapters.teams.callbacks import VERB_WORDS, CallbackVerb
 from bot.adapters.teams.cards import Verb, build_inquiry_card
 from bot.adapters.teams.forms import FORM_MARK, build_new_inquiry_form, read_submission
 from bot.adapters.teams.markup import Mentions, TeamsMarkup, t
+from bot.adapters.teams.notice_replies import (
+    NOTICE_PLAN_VERB,
+    build_notice_form,
+    build_notice_reply,
+)
 from bot.adapters.teams.replies import (
     VIEW,
     build_command_reply,
@@ -41,6 +46,7 @@ from bot.adapters.teams.replies import (
 )
 from bot.deps import Deps
 from bot.domain.callbacks import parse_callback_ref
+from bot.domain.notice_commands import FORM_FIELDS
 from bot.errors import DomainError
 from bot.i18n import Lang, render
 from bot.i18n.markup import Rendered, people_of
@@ -70,6 +76,7 @@ from bot.services.inquiry_forms import (
     read_new_inquiry_form,
     read_note_form,
 )
+from bot.services.notice_commands import FormErrors, submit_notice_form
 from bot.services.receipts import receipt_key
 from bot.services.refs import CARD, find_message
 from bot.services.reminders import Snoozed
@@ -325,6 +332,8 @@ async def card_action(deps: Deps, inbound: Inbound) -> dict[str, Any]:
         )
     if read is not None and read[0] in VERB_WORDS:
         return await callback_action(deps, inbound, read[0], read[1].get("number", ""))
+    if read is not None and read[0] == NOTICE_PLAN_VERB:
+        return await notice_form_action(deps, inbound, lang, read[1])
     verb = VERBS.get(read[0]) if read is not None else None
     if read is None or verb is None:
         return message_response(t(lang, "inquiry.help_teams", message=True))
@@ -362,6 +371,29 @@ async def card_action(deps: Deps, inbound: Inbound) -> dict[str, Any]:
         )
     except DomainError as exc:
         return message_response(error_text(lang, exc))
+
+
+async def notice_form_action(
+    deps: Deps, inbound: Inbound, lang: Lang, fields: dict[str, str]
+) -> dict[str, Any]:
+    """The new-notice form submitted: the same form with its errors, or the answer."""
+    user_id = teams_user_id(deps, inbound)
+    values: dict[str, str | None] = {name: fields.get(name) for name in FORM_FIELDS}
+    result = await submit_notice_form(deps, user_id, values, key=delivery_key(inbound))
+    deps.outbox.kick()
+    if isinstance(result, FormErrors):
+        errors = {
+            field: render(lang, key, TeamsMarkup(), **params).text
+            for field, (key, params) in result.errors.items()
+        }
+        shown = {k: v or "" for k, v in values.items()}
+        return card_response(build_notice_form(lang, values=shown, errors=errors))
+    if isinstance(result, Replayed):
+        return message_response(t(lang, "inquiry.teams_already_done", message=True))
+    if isinstance(result, Refused):
+        return message_response(error_text(lang, result.error))
+    activity = build_notice_reply(result, lang)
+    return message_response(str((activity or {}).get("text") or ""))
 
 
 async def handle_card_action(deps: Deps, context: TurnContext, inbound: Inbound) -> None:

@@ -9,11 +9,13 @@ from microsoft_agents.hosting.core import TurnContext
 
 from bot.adapters.teams.activity import Inbound
 from bot.adapters.teams.callbacks import build_feature_reply
+from bot.adapters.teams.notice_replies import build_notice_reply
 from bot.adapters.teams.render import swap_people, teams_people
 from bot.adapters.teams.replies import build_charter_reply, build_command_reply, help_message
 from bot.deps import Deps
 from bot.domain.commands import split_command
-from bot.domain.grammar import charter_name, feature_command
+from bot.domain.grammar import charter_name, feature_command, notice_command_name
+from bot.i18n import Lang
 from bot.i18n.markup import people_of
 from bot.services.callback_commands import FeatureRequest, run_away_command, run_callback_command
 from bot.services.charter import Lines, run_charter_command
@@ -26,6 +28,7 @@ from bot.services.inquiry_commands import (
     StaffShow,
     run_inquiry_command,
 )
+from bot.services.notice_commands import NoticeFeature, NoticeRequest, run_notice_command
 from bot.services.receipts import receipt_key
 from bot.services.results import Said
 from handlers.teams.common import language_of, names_of, reply, teams_user_id
@@ -39,6 +42,14 @@ HELP_WORDS = frozenset({"help", "도움말", "?"})
 COMMAND_ALIASES = {"문의": "inquiry"}
 
 
+def notice_words(text: str) -> tuple[str, str] | None:
+    """(`notice` | `outage`, the words after it) for `notice …`, `공지 …`, `outage …`,
+    `장애 …` (also with a leading `/`); None for any other text."""
+    head, _, rest = text.strip().partition(" ")
+    feature = notice_command_name(head) if head else None
+    return None if feature is None else (feature, rest.strip())
+
+
 def command_words(text: str) -> str | None:
     """The words after the command name (`inquiry list` → `list`; `help` → `help`), or None
     when the text is no command."""
@@ -48,6 +59,8 @@ def command_words(text: str) -> str | None:
     feedback = feedback_words(words)
     if feedback is not None:
         return feedback[1]  # `survey …`, `feedback …`: see handle_command
+    if notice_words(words) is not None:
+        return words
     head, _, rest = words.partition(" ")
     alias = COMMAND_ALIASES.get(head.lower().removeprefix("/"))
     if alias is not None:
@@ -142,8 +155,12 @@ async def handle_command(deps: Deps, context: TurnContext, inbound: Inbound) -> 
         await _charter(deps, context, inbound, user_id, charter)
         return
     lang = await language_of(deps, inbound)
-    words = command_words(inbound.text)
     staff = deps.is_staff(user_id)
+    feature = notice_words(inbound.text)
+    if feature is not None:
+        await _run_notice(deps, context, inbound, user_id, lang, feature)
+        return
+    words = command_words(inbound.text)
     if words is None:
         await reply(context, help_message(lang, None, staff=staff))
         return
@@ -189,5 +206,27 @@ async def _charter(
         result = Lines(lines, result.lang)
         names = people.names
     activity = build_charter_reply(result, lang, names=names)
+    if activity is not None:
+        await reply(context, activity)
+
+
+async def _run_notice(
+    deps: Deps,
+    context: TurnContext,
+    inbound: Inbound,
+    user_id: str,
+    lang: Lang,
+    feature: tuple[str, str],
+) -> None:
+    name: NoticeFeature = "notice" if feature[0] == "notice" else "outage"
+    request = NoticeRequest(
+        user_id=user_id,
+        text=with_mentions(feature[1], inbound),
+        platform="teams",
+        key=receipt_key("teams-command", inbound.conversation_id, inbound.activity_id),
+    )
+    result = await run_notice_command(deps, name, request)
+    deps.outbox.kick()
+    activity = build_notice_reply(result, lang)
     if activity is not None:
         await reply(context, activity)

@@ -15,6 +15,8 @@ class Command(StrEnum):
     FIELDVISIT = "/fieldvisit"
     CALLBACK = "/callback"
     AWAY = "/away"
+    NOTICE = "/notice"
+    OUTAGE = "/outage"
 
 
 class Shortcut(StrEnum):
@@ -55,6 +57,7 @@ class View(StrEnum):
     VISIT_REASON = "visit-reason-modal"
     FIELDVISIT_REPORT = "fieldvisit-report-modal"
     NEW_CALLBACK = "callback-new-modal"
+    NOTICE_PLAN = "notice-plan-modal"
 
 
 class Block(StrEnum):

@@ -56,9 +56,15 @@ async def render_message(deps: Deps, item: Outgoing) -> Rendered:
     payload = item.payload
     lang = await _lang_for(deps, item)
     cfg = deps.config
-    key, params = payload["text_key"], dict(payload["params"])
-    if isinstance(params.get("title"), str):
-        params["title"] = literal(params["title"])  # a title never turns into formatting
+    key, common = payload["text_key"], dict(payload["params"])
+    localized: dict[str, dict[str, Any]] = payload.get("localized") or {}
+
+    def params_in(lang: Lang) -> dict[str, Any]:
+        params = {**common, **{k: v for k, v in localized.get(lang, {}).items() if v}}
+        if isinstance(params.get("title"), str):
+            params["title"] = literal(params["title"])  # a title never turns into formatting
+        return params
+
     tz, company = deps.tz, cfg.timezone
     today = deps.clock.now().astimezone(tz).date()  # dates of another year show the year
     reader_id = payload.get("reader") or person_of(item.recipient)
@@ -68,24 +74,32 @@ async def render_message(deps: Deps, item: Outgoing) -> Rendered:
         zone = reader.tz not in ("", company)
         if reader.known or lang is not None:
             text = t(
-                reader.lang, key, **with_times(params, reader.lang, tz, zone=zone, today=today)
+                reader.lang,
+                key,
+                **with_times(params_in(reader.lang), reader.lang, tz, zone=zone, today=today),
             )
         else:
             # Locale unknown: both languages, the one their own message was written in first.
             first: Lang = "en" if payload.get("first") == "en" else "ko"
             other: Lang = "en" if first == "ko" else "ko"
-            second = t(other, key, **with_times(params, other, tz, zone=True, today=today))
-            text = f"{t(first, key, **with_times(params, first, tz, zone=True, today=today))}\n{second}"
+            second = t(
+                other, key, **with_times(params_in(other), other, tz, zone=True, today=today)
+            )
+            one = t(first, key, **with_times(params_in(first), first, tz, zone=True, today=today))
+            text = f"{one}\n{second}"
     elif payload.get("bilingual", cfg.bilingual_channels) is not False and cfg.bilingual_channels:
         first = cfg.language
         other = "en" if first == "ko" else "ko"
         text = (
-            f"{t(first, key, **with_times(params, first, tz, zone=True, today=today))}\n"
-            f"{t(other, key, **with_times(params, other, tz, zone=True, today=today))}"
+            f"{t(first, key, **with_times(params_in(first), first, tz, zone=True, today=today))}\n"
+            f"{t(other, key, **with_times(params_in(other), other, tz, zone=True, today=today))}"
         )
     else:
-        text = t(cfg.language, key, **with_times(params, cfg.language, tz, zone=False, today=today))
-    return Rendered(text=text[:MAX_TEXT])
+        lang_ = cfg.language
+        text = t(lang_, key, **with_times(params_in(lang_), lang_, tz, zone=False, today=today))
+    anchor = payload.get("anchor")
+    about = (str(anchor[0]), int(anchor[1])) if anchor else None
+    return Rendered(text=text[:MAX_TEXT], about=about)
 
 
 async def render_nudge(deps: Deps, item: Outgoing) -> Rendered:

@@ -128,11 +128,13 @@ async def render_message(deps: Deps, item: Outgoing) -> Rendered:
     raw: dict[str, Any] = dict(payload["params"])
     people = await teams_people(deps, people_of(raw))
     params = swap_people(raw, people)
+    localized: dict[str, dict[str, Any]] = payload.get("localized") or {}
     mentions = Mentions()
     tz, company = deps.tz, cfg.timezone
 
     def say(lang: Lang, *, zone: bool) -> str:
-        values = with_times(params, lang, tz, zone=zone)
+        own = {k: v for k, v in localized.get(lang, {}).items() if v}
+        values = with_times({**params, **own}, lang, tz, zone=zone)
         return t(lang, key, message=True, mentions=mentions, names=people.names, **values)
 
     person = person_of(item.recipient)
@@ -154,7 +156,9 @@ async def render_message(deps: Deps, item: Outgoing) -> Rendered:
         text = f"{say(first, zone=True)}\n\n{say(other, zone=True)}"
     else:
         text = say(cfg.language, zone=False)
-    return Rendered(text_activity(text, mentions))
+    anchor = payload.get("anchor")
+    about = (str(anchor[0]), int(anchor[1])) if anchor else None
+    return Rendered(text_activity(text, mentions), about=about)
 
 
 async def render_nudge(deps: Deps, item: Outgoing) -> Rendered:

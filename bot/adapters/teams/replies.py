@@ -113,6 +113,7 @@ def help_message(lang: Lang, failures: DeliveryFailures | None, *, staff: bool) 
     if staff:
         text += "\n\n" + t(lang, "inquiry.help_teams_staff", message=True)
         text += "\n\n" + t(lang, "visit.help_teams", message=True)
+        text += "\n\n" + t(lang, "notice.help_teams", message=True)
     text += "\n\n" + t(lang, "feedback.help_teams", message=True)
     if failures is not None:
         text += "\n\n" + delivery_failures_text(lang, failures)

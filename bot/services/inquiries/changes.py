@@ -23,6 +23,7 @@ from bot.services.outbox import (
 )
 from bot.services.refs import CARD, SOURCE, messages_of
 from bot.services.reminders import sync_reminders
+from bot.services.voc_answers import WEB, WEB_REQUESTER, answer_web_requester
 from storage.models import Inquiry, InquiryEvent
 from storage.repos.inquiries import INQUIRY, add_event
 
@@ -103,6 +104,10 @@ async def tell_requester(
     """
     params = {"number": inquiry.number, **params}
     assert inquiry.id is not None
+    if inquiry.source == WEB and inquiry.requester_id == WEB_REQUESTER:
+        # a web VOC's customer has no chat account: the website's callback, or staff
+        await answer_web_requester(session, deps, inquiry, event, text_key, params)
+        return
     sources = await messages_of(session, INQUIRY, inquiry.id, SOURCE)
     if sources:
         await enqueue_message(

@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.inquiry import Actor, Kind, Status
+from bot.domain.notices import mask_contact, mask_name
 from bot.domain.sla import deadline_state, verdicts
 from bot.errors import Forbidden
 from bot.i18n import Day, Phrase, When
@@ -18,6 +19,7 @@ from bot.ports import Platform
 from bot.services.formatting import fmt_time
 from bot.services.inquiries.access import find_visible
 from bot.services.refs import CARD, permalink_of, permalinks
+from bot.services.voc_answers import WEB
 from storage.models import Inquiry, InquiryEvent
 from storage.repos.inquiries import INQUIRY, get_inquiry_by_id, list_events, list_inquiries
 
@@ -308,12 +310,18 @@ async def describe_with_history(
 
 async def card_of(deps: Deps, inquiry_id: int, platform: Platform) -> dict[str, Any] | None:
     """An inquiry's card as it is now (describe_with_history, in its own read session); None
-    when the inquiry is gone."""
+    when the inquiry is gone. A web VOC's name and contact are masked (the card is a channel
+    post)."""
     async with deps.sessions() as session:
         inquiry = await get_inquiry_by_id(session, inquiry_id)
         if inquiry is None:
             return None
-        return await describe_with_history(session, deps, inquiry, platform)
+        card = await describe_with_history(session, deps, inquiry, platform)
+    if inquiry.source == WEB:
+        # a web customer's personal data stays out of channels: `show` has it in full
+        card["customer"] = mask_name(inquiry.customer)
+        card["contact"] = mask_contact(inquiry.contact)
+    return card
 
 
 async def card_links(

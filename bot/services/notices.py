@@ -1,0 +1,419 @@
+"""Planned-interruption notices (C6): plan, change, extend, cancel; the posts and their timers.
+
+Every post goes to the notice channels (`[channels] notices`, `[channels.teams] notices`:
+the first channel of each platform), both languages when `bilingual_channels`. The first
+post (at planning) is the notice's anchor: later posts (reminders, started, completed,
+extended, changed, cancelled) thread under it where it is known on that platform.
+
+The wall-clock steps are timers planned here and run by bot/services/notice_timers.py:
+`notice.remind` at each of `notices.reminders` before the start, `notice.start` at the start,
+`notice.end` at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.deps import Deps
+from bot.domain.durations import parse_duration
+from bot.domain.notices import lead_ok, reminder_times
+from bot.domain.text import sanitize
+from bot.errors import Conflict, DomainError, Forbidden, NotFound
+from bot.i18n import LANGS, template, timed
+from bot.ports import ChannelRole, ToRole, ToThread
+from bot.services import timers
+from bot.services.formatting import fmt_time
+from bot.services.outbox import configured_platforms, enqueue_message
+from bot.services.refs import CARD
+from storage.models import Notice
+from storage.repos.message_refs import get_message_ref
+from storage.repos.notices import NOTICE, add_notice, get_notice, list_notices
+
+OPEN = ("planned", "running")
+# the order a change names what changed in
+FIELDS = (
+    "title",
+    "title_en",
+    "start",
+    "end",
+    "services",
+    "impact",
+    "impact_en",
+    "reason",
+    "urgent",
+)
+MAX_DAYS_AHEAD = 366
+
+
+def may_operate(deps: Deps, user_id: str) -> None:
+    """Refuse anyone but `[roles] operators` and admins."""
+    if not deps.config.is_operator(user_id):
+        raise Forbidden("notice.error.operators_only")
+
+
+def reminders(deps: Deps) -> list[timedelta]:
+    """`notices.reminders` as wall-clock lengths."""
+    return [parse_duration(r).wall for r in deps.config.notices.reminders]
+
+
+@dataclass(frozen=True)
+class NoticeDraft:
+    """What `/notice plan` (or the form) gives."""
+
+    title: str
+    start: datetime
+    end: datetime
+    services: list[str]
+    impact: str = ""
+    reason: str = "maintenance"
+    title_en: str = ""
+    impact_en: str = ""
+    urgent: bool = False
+
+
+def reason_words(reason: str) -> dict[str, dict[str, str]]:
+    """The reason in each language, as `localized` parameters."""
+    return {lang: {"reason": template(lang, f"notice.reason.{reason}")} for lang in LANGS}
+
+
+def post_params(notice: Notice) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """A notice's common post parameters, and those that differ per language."""
+    params: dict[str, Any] = {
+        "number": notice.id,
+        "title": notice.title,
+        "start": timed(notice.start_at),
+        "end": timed(notice.end_at),
+        "services": notice.services,
+        "impact": notice.impact or "-",
+        "reason": notice.reason,
+    }
+    localized = reason_words(notice.reason)
+    localized["en"].update({"title": notice.title_en, "impact": notice.impact_en})
+    return params, localized
+
+
+async def post(
+    session: AsyncSession,
+    deps: Deps,
+    *,
+    kind: str,
+    object_id: int,
+    key: str,
+    text_key: str,
+    params: dict[str, Any],
+    localized: dict[str, dict[str, Any]] | None = None,
+    first: bool = False,
+    role: ChannelRole = "notices",
+) -> None:
+    """Post to the role's channel on every platform where it is configured: the first post is
+    the object's anchor; later ones thread under it where the anchor is known."""
+    now = deps.clock.now()
+    for platform in configured_platforms(deps, role):
+        anchored = (
+            not first
+            and role == "notices"
+            and await get_message_ref(
+                session, object_kind=kind, object_id=object_id, ref=CARD, platform=platform
+            )
+            is not None
+        )
+        await enqueue_message(
+            session,
+            key=f"{key}@{platform}" if platform != "slack" else key,
+            recipient=ToThread(kind, object_id, CARD) if anchored else ToRole(role),
+            platform=platform,
+            text_key=text_key,
+            params=params,
+            now=now,
+            deps=deps,
+            anchor=(kind, object_id) if first and role == "notices" else None,
+            localized=localized,
+        )
+
+
+async def find_notice(session: AsyncSession, number: int, *, lock: bool = False) -> Notice:
+    """The notice N<number>, or a refusal naming it."""
+    notice = await get_notice(session, number, lock=lock)
+    if notice is None:
+        raise NotFound("notice.error.not_found", number=number)
+    return notice
+
+
+def _check_window(deps: Deps, start: datetime, end: datetime, now: datetime) -> None:
+    if end <= start:
+        raise DomainError("notice.error.end_before_start", usage="notice.usage.plan")
+    if start < now - timedelta(minutes=1):
+        raise DomainError("notice.error.start_past", usage="notice.usage.plan")
+    if start - now > timedelta(days=MAX_DAYS_AHEAD) or end - start > timedelta(days=31):
+        raise DomainError("notice.error.too_far", usage="notice.usage.plan")
+
+
+def _check_lead(deps: Deps, start: datetime, now: datetime, urgent: bool) -> bool:
+    lead = parse_duration(deps.config.notices.min_lead)
+    ok = lead_ok(now, start, lead, deps.calendar)
+    if not ok and not urgent:
+        raise DomainError(
+            "notice.error.short_lead",
+            usage="notice.usage.plan",
+            lead=str(lead),
+            earliest=fmt_time(deps.calendar.add(now, lead), deps),
+        )
+    return ok
+
+
+async def plan_timers(session: AsyncSession, deps: Deps, notice: Notice, *, rearm: bool) -> None:
+    """(Re)plan the notice's reminders, start and end; the payload names the times planned."""
+    assert notice.id is not None
+    now = deps.clock.now()
+    stamp = {"start": notice.start_at.isoformat(), "end": notice.end_at.isoformat()}
+    await timers.cancel(session, kind_prefix="notice.remind", subject_id=notice.id)
+    for before, at in reminder_times(notice.start_at, reminders(deps), now):
+        await timers.set_timer(
+            session,
+            deps,
+            key=f"notice:{notice.id}:remind:{int(before.total_seconds())}",
+            kind="notice.remind",
+            subject_id=notice.id,
+            due_at=at,
+            payload={**stamp, "before": int(before.total_seconds())},
+            rearm=rearm,
+        )
+    if notice.status == "planned":
+        await timers.set_timer(
+            session,
+            deps,
+            key=f"notice:{notice.id}:start",
+            kind="notice.start",
+            subject_id=notice.id,
+            due_at=max(notice.start_at, now),
+            payload=stamp,
+            rearm=rearm,
+        )
+    await timers.set_timer(
+        session,
+        deps,
+        key=f"notice:{notice.id}:end",
+        kind="notice.end",
+        subject_id=notice.id,
+        due_at=max(notice.end_at, now),
+        payload=stamp,
+        rearm=rearm,
+    )
+
+
+async def plan_notice(
+    session: AsyncSession, deps: Deps, actor_id: str, draft: NoticeDraft
+) -> Notice:
+    """Plan a notice, post it and plan its reminders; refuse a short lead unless urgent."""
+    may_operate(deps, actor_id)
+    now = deps.clock.now()
+    _check_window(deps, draft.start, draft.end, now)
+    ok = _check_lead(deps, draft.start, now, draft.urgent)
+    notice = Notice(
+        title=sanitize(draft.title)[:200],
+        title_en=sanitize(draft.title_en)[:200],
+        impact=sanitize(draft.impact)[:500],
+        impact_en=sanitize(draft.impact_en)[:500],
+        services=", ".join(draft.services)[:1000],
+        reason=draft.reason,
+        status="planned",
+        start_at=draft.start,
+        end_at=draft.end,
+        urgent=draft.urgent,
+        lead_ok=ok,
+        planned_at=now,
+        created_by=actor_id,
+        updated_at=now,
+    )
+    await add_notice(session, notice)
+    assert notice.id is not None
+    params, localized = post_params(notice)
+    await post(
+        session,
+        deps,
+        kind=NOTICE,
+        object_id=notice.id,
+        key=f"notice:{notice.id}:planned",
+        text_key="notice.post.planned_urgent" if not ok else "notice.post.planned",
+        params=params,
+        localized=localized,
+        first=True,
+    )
+    await plan_timers(session, deps, notice, rearm=False)
+    return notice
+
+
+async def update_notice(
+    session: AsyncSession,
+    deps: Deps,
+    actor_id: str,
+    number: int,
+    changes: dict[str, Any],
+) -> Notice:
+    """Change a planned or running notice and post it again with what changed."""
+    may_operate(deps, actor_id)
+    notice = await find_notice(session, number, lock=True)
+    if notice.status not in OPEN:
+        raise Conflict("notice.error.closed", number=number, state=notice.status)
+    now = deps.clock.now()
+    start, end = changes.get("start", notice.start_at), changes.get("end", notice.end_at)
+    if "start" in changes and notice.status == "running":
+        raise Conflict("notice.error.already_started", number=number)
+    if "start" in changes or "end" in changes:
+        if end <= start:
+            raise DomainError("notice.error.end_before_start", usage="notice.usage.update")
+        if "start" in changes:
+            _check_window(deps, start, end, now)
+    changed: list[str] = []
+    old_start = notice.start_at
+    for name, value in changes.items():
+        if name in ("title", "title_en", "impact", "impact_en") and isinstance(value, str):
+            value = sanitize(value)[: 200 if name.startswith("title") else 500]
+        current = getattr(notice, f"{name}_at" if name in ("start", "end") else name)
+        if current != value:
+            setattr(notice, f"{name}_at" if name in ("start", "end") else name, value)
+            changed.append(name)
+    if not changed:
+        raise DomainError("notice.error.nothing_to_change", usage="notice.usage.update")
+    changed.sort(key=FIELDS.index)
+    if "start" in changed and notice.start_at < old_start:
+        # an earlier start is announced now: the lead counts from now, and a short one
+        # needs `urgent` as at planning (a later start keeps the warning already given)
+        ok = _check_lead(deps, notice.start_at, now, notice.urgent)
+        notice.lead_ok = notice.lead_ok and ok
+    notice.updated_at = now
+    assert notice.id is not None
+    params, localized = post_params(notice)
+    for lang in LANGS:
+        words = ", ".join(template(lang, f"notice.field.{name}") for name in changed)
+        localized[lang]["changed"] = words
+    params["changed"] = ", ".join(changed)
+    await post(
+        session,
+        deps,
+        kind=NOTICE,
+        object_id=notice.id,
+        key=f"notice:{notice.id}:updated:{now.isoformat()}",
+        text_key="notice.post.updated",
+        params=params,
+        localized=localized,
+    )
+    if "start" in changed or "end" in changed:
+        await plan_timers(session, deps, notice, rearm=True)
+    return notice
+
+
+async def extend_notice(
+    session: AsyncSession, deps: Deps, actor_id: str, number: int, until: datetime
+) -> Notice:
+    """Move a notice's end later and post "extended until …"."""
+    may_operate(deps, actor_id)
+    notice = await find_notice(session, number, lock=True)
+    if notice.status not in OPEN:
+        raise Conflict("notice.error.closed", number=number, state=notice.status)
+    if until <= notice.end_at:
+        raise DomainError(
+            "notice.error.not_later", usage="notice.usage.extend", end=fmt_time(notice.end_at, deps)
+        )
+    if until - notice.start_at > timedelta(days=31):
+        raise DomainError("notice.error.too_far", usage="notice.usage.extend")
+    now = deps.clock.now()
+    notice.end_at = until
+    notice.updated_at = now
+    assert notice.id is not None
+    params, localized = post_params(notice)
+    await post(
+        session,
+        deps,
+        kind=NOTICE,
+        object_id=notice.id,
+        key=f"notice:{notice.id}:extended:{until.isoformat()}",
+        text_key="notice.post.extended",
+        params=params,
+        localized=localized,
+    )
+    await plan_timers(session, deps, notice, rearm=True)
+    return notice
+
+
+async def cancel_notice(
+    session: AsyncSession, deps: Deps, actor_id: str, number: int, reason: str
+) -> Notice:
+    """Cancel a planned (or running) notice: post the cancellation, drop its timers."""
+    may_operate(deps, actor_id)
+    notice = await find_notice(session, number, lock=True)
+    if notice.status not in OPEN:
+        raise Conflict("notice.error.closed", number=number, state=notice.status)
+    now = deps.clock.now()
+    notice.status = "cancelled"
+    notice.cancel_reason = sanitize(reason)[:500]
+    notice.updated_at = now
+    assert notice.id is not None
+    await timers.cancel(session, kind_prefix="notice.", subject_id=notice.id)
+    params, localized = post_params(notice)
+    params["note"] = notice.cancel_reason
+    await post(
+        session,
+        deps,
+        kind=NOTICE,
+        object_id=notice.id,
+        key=f"notice:{notice.id}:cancelled",
+        text_key="notice.post.cancelled",
+        params=params,
+        localized=localized,
+    )
+    return notice
+
+
+async def current_notices(session: AsyncSession, deps: Deps) -> list[Notice]:
+    """Upcoming and running notices, soonest first."""
+    return await list_notices(session, statuses=OPEN, limit=50)
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """C6 over a period: notices that started in it (not cancelled), and how many of them were
+    planned at least `min_lead` ahead; the urgent ones are listed by number for reports."""
+
+    total: int
+    on_time: int
+    urgent: list[int]
+
+
+async def compliance(session: AsyncSession, *, begin: datetime, end: datetime) -> Compliance:
+    """C6 for notices starting in [begin, end) (for the digest and the monthly report)."""
+    rows = await list_notices(
+        session,
+        statuses=("planned", "running", "completed"),
+        ending_after=begin,
+        starting_before=end,
+        limit=10000,
+    )
+    rows = [n for n in rows if begin <= n.start_at < end]
+    return Compliance(
+        total=len(rows),
+        on_time=sum(1 for n in rows if n.lead_ok),
+        urgent=[n.id or 0 for n in rows if not n.lead_ok],
+    )
+
+
+def describe_notice(notice: Notice, deps: Deps) -> dict[str, Any]:
+    """Display strings of a notice for lists and `show` (platform-neutral)."""
+    return {
+        "number": notice.id,
+        "title": notice.title,
+        "title_en": notice.title_en,
+        "status": notice.status,
+        "start": fmt_time(notice.start_at, deps),
+        "end": fmt_time(notice.end_at, deps),
+        "services": notice.services,
+        "impact": notice.impact,
+        "reason": notice.reason,
+        "urgent": notice.urgent,
+        "lead_ok": notice.lead_ok,
+        "cancel_reason": notice.cancel_reason,
+    }
