@@ -386,6 +386,9 @@ def build_web_app(
     if secret:
         app.router.add_post("/slack/events", slack_events)
     app.router.add_get("/healthz", healthz)
+    from bot.adapters.web.reports import add_report_routes
+
+    add_report_routes(app, runtime.deps)
     if teams_tokens is not None and runtime.teams is not None:
         runtime.teams.http.use_tokens(teams_tokens)  # the outbox signs its requests alike
     teams = build_teams_endpoint(

@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.config import ConfigError, EnvSettings, config_path, load_config
+from bot.config import ConfigError, EnvSettings, config_path, config_warnings, load_config
 
 SETUP_HINT = "see README.md, section 'Slack app setup'"
 
@@ -28,13 +28,15 @@ def cmd_check_config(args: argparse.Namespace, env: EnvSettings) -> int:
         )
         return 0
     try:
-        load_config(path)
+        config = load_config(path)
     except ConfigError as exc:
         print(f"{exc.path}: {len(exc.problems)} problem(s)", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
     print(f"{path}: ok")
+    for warning in config_warnings(config):
+        print(f"  warning: {warning}")
     return 0
 
 

@@ -56,6 +56,26 @@ KEYS: dict[str, tuple[str, ...]] = {
 # the command's own name, typed as a message (Teams) or after `/` (Slack)
 COMMAND_NAMES: tuple[str, ...] = ("inquiry", "문의")
 
+# `/digest` words -> aliases (`/digest` alone shows the digest now; `@manager` an admin's look)
+DIGEST_WORDS: dict[str, tuple[str, ...]] = {
+    "help": ("help", "?", "도움말", "도움"),
+    "off": ("off", "끄기", "끔", "중지", "그만"),
+    "on": ("on", "켜기", "켬", "받기", "다시"),
+}
+
+# `/charter` subcommands -> aliases (other subcommands join this table)
+CHARTER_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
+    "help": ("help", "?", "도움말", "도움"),
+    "report": ("report", "보고서", "리포트", "결과"),
+}
+
+# the other commands' names, typed to the bot in Teams (Slack: `/digest`, `/charter`)
+OTHER_COMMANDS: dict[str, tuple[str, ...]] = {
+    "digest": ("digest", "다이제스트", "요약"),
+    "charter": ("charter", "헌장"),
+    "home": ("home", "홈", "대시보드"),
+}
+
 COLONS = ":：︰﹕"  # ASCII, full-width and other colons a Korean keyboard or IME may give
 # A word that looks like an option key (letters only, short); `http:`… are not keys
 KEY_SHAPE = re.compile(r"^[A-Za-z가-힣_]{1,20}$")
@@ -70,6 +90,9 @@ _SUB = _index(SUBCOMMANDS)
 _SCOPE = _index(SCOPES)
 _KIND = _index(KINDS)
 _KEY = _index(KEYS)
+_DIGEST = _index(DIGEST_WORDS)
+_CHARTER = _index(CHARTER_SUBCOMMANDS)
+_OTHER = _index(OTHER_COMMANDS)
 
 
 def subcommand(word: str) -> str | None:
@@ -101,3 +124,18 @@ def command_name(word: str) -> str | None:
     """`inquiry` for `inquiry`, `/inquiry`, `문의`; None for any other word."""
     word = word.lower().removeprefix("/")
     return "inquiry" if word in COMMAND_NAMES else None
+
+
+def digest_word(word: str) -> str | None:
+    """The canonical `/digest` word (`끄기` → `off`), or None."""
+    return _DIGEST.get(word.strip().lower())
+
+
+def charter_subcommand(word: str) -> str | None:
+    """The canonical `/charter` subcommand (`보고서` → `report`), or None."""
+    return _CHARTER.get(word.strip().lower())
+
+
+def other_command(word: str) -> str | None:
+    """`digest`, `charter` or `home` for one of their names (with or without `/`), or None."""
+    return _OTHER.get(word.strip().lower().removeprefix("/"))

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 class Command(StrEnum):
     INQUIRY = "/inquiry"
+    DIGEST = "/digest"
+    CHARTER = "/charter"
 
 
 class Shortcut(StrEnum):

@@ -1,0 +1,1 @@
+"""Pages the bot serves itself (the monthly report)."""

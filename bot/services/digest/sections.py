@@ -1,0 +1,274 @@
+"""The digest's sections: a registry of providers, each `async (session, deps, scope) ->
+Section | None`, most urgent first.
+
+A feature adds its own section by adding one `SectionSource` to `SECTIONS` (its `rank` puts
+it among the others). Today's providers cover the inquiries (C2/C3/C4/C5/C12). The places the
+other features plug in are reserved by rank (see RANKS): today's visitors and field visits
+(#12), callbacks missed yesterday (#13), running and upcoming notices and days without an
+unplanned outage (#14), open complaints awaiting the manager (#15).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.deps import Deps
+from bot.domain.inquiry import OPEN_STATUSES, Kind, Status
+from bot.domain.sla import DeadlineState, deadline_state, verdicts
+from bot.services.formatting import fmt_time
+from bot.services.inquiries.reading import span
+from storage.models import Inquiry
+from storage.repos.digest import (
+    list_created_between,
+    list_open_of,
+    list_resolved_between,
+    list_unassigned,
+)
+
+ITEMS_KEPT = 20  # items a section carries in the outbox payload; renderers show fewer
+OPEN = sorted(s.value for s in OPEN_STATUSES)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose digest: the manager, every id of their teams' people, the window and the zone."""
+
+    manager_id: str
+    members: tuple[str, ...]
+    teams: tuple[str, ...]
+    since: datetime  # the previous digest's moment (a Monday's: the Friday's)
+    now: datetime
+    day: date  # the manager's local day
+    zone: ZoneInfo
+    cache: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section: its catalogue key (`digest.section.<key>`), its first items, the total,
+    and parameters of its heading (a share met, a count of days)."""
+
+    key: str
+    items: list[dict[str, Any]]
+    total: int
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def as_payload(self) -> dict[str, Any]:
+        """JSON for the outbox row."""
+        return {
+            "key": self.key,
+            "items": self.items[:ITEMS_KEPT],
+            "total": self.total,
+            "params": self.params,
+        }
+
+
+Provider = Callable[[AsyncSession, Deps, Scope], Awaitable[Section | None]]
+
+
+@dataclass(frozen=True)
+class SectionSource:
+    """A registered section: its rank (lower: more urgent, shown first) and its provider."""
+
+    rank: int
+    provider: Provider
+
+
+# Where each section goes, most urgent first. Ranks left free are for the features that add
+# their sections later (the issue's order).
+RANKS = {
+    "overdue": 10,
+    "due_today": 20,
+    "at_risk": 30,
+    "unassigned": 40,
+    "on_hold": 50,
+    "new": 60,
+    "resolved": 70,
+    "visits_today": 80,  # #12 visitors and field visits: not built yet
+    "callbacks_missed": 90,  # #13 callbacks: not built yet
+    "notices": 100,  # #14 notices: not built yet
+    "outage_free_days": 110,  # #14 outages: not built yet
+    "complaints_open": 120,  # #15 complaints: not built yet
+}
+
+
+def item(inquiry: Inquiry, note_key: str = "", **note: Any) -> dict[str, Any]:
+    """One line of a section: the inquiry, its assignee, a note, and what it links to."""
+    return {
+        "ref": f"#{inquiry.number}",
+        "title": inquiry.title,
+        "who": inquiry.assignee_id or "",
+        "note_key": note_key,
+        "note": note,
+        "object": ["inquiry", inquiry.id],
+    }
+
+
+async def team_open(session: AsyncSession, scope: Scope) -> list[Inquiry]:
+    """The team's open inquiries, read once per digest (most sections classify them)."""
+    if "open" not in scope.cache:
+        rows = await list_open_of(session, assignee_ids=scope.members, statuses=OPEN)
+        rows.sort(key=lambda i: (i.deadline_at is None, i.deadline_at or scope.now, i.number))
+        scope.cache["open"] = rows
+    found: list[Inquiry] = scope.cache["open"]
+    return found
+
+
+def _running(rows: list[Inquiry]) -> list[Inquiry]:
+    return [i for i in rows if i.status != Status.ON_HOLD and i.deadline_at is not None]
+
+
+def _section(key: str, items: list[dict[str, Any]], **params: Any) -> Section | None:
+    return Section(key, items[:ITEMS_KEPT], len(items), params) if items else None
+
+
+async def overdue(session: AsyncSession, deps: Deps, scope: Scope) -> Section | None:
+    """Open inquiries past their deadline: how long overdue, who."""
+    rows = [i for i in _running(await team_open(session, scope)) if i.deadline_at <= scope.now]  # type: ignore[operator]
+    return _section(
+        "overdue",
+        [item(i, "digest.note.overdue_by", span=span(scope.now - i.deadline_at)) for i in rows],  # type: ignore[operator]
+    )
+
+
+def _end_of_day(scope: Scope) -> datetime:
+    return datetime.combine(scope.day + timedelta(days=1), time(0), scope.zone)
+
+
+async def due_today(session: AsyncSession, deps: Deps, scope: Scope) -> Section | None:
+    """Open inquiries whose deadline falls later today (the manager's day)."""
+    end = _end_of_day(scope)
+    rows = [
+        i
+        for i in _running(await team_open(session, scope))
+        if scope.now < i.deadline_at < end  # type: ignore[operator]
+    ]
+    return _section(
+        "due_today", [item(i, "digest.note.due_at", at=fmt_time(i.deadline_at, deps)) for i in rows]
+    )
+
+
+async def at_risk(session: AsyncSession, deps: Deps, scope: Scope) -> Section | None:
+    """Open inquiries past the approaching mark, due after today."""
+    end = _end_of_day(scope)
+    rows = [
+        i
+        for i in _running(await team_open(session, scope))
+        if i.deadline_at >= end  # type: ignore[operator]
+        and deadline_state(
+            start=i.sla_start_at,
+            deadline=i.deadline_at,
+            now=scope.now,
+            done=False,
+            cal=deps.calendar,
+            approaching=deps.policy.approaching,
+        )
+        == DeadlineState.AT_RISK
+    ]
+    return _section(
+        "at_risk", [item(i, "digest.note.due_at", at=fmt_time(i.deadline_at, deps)) for i in rows]
+    )
+
+
+async def unassigned(session: AsyncSession, deps: Deps, scope: Scope) -> Section | None:
+    """Open inquiries nobody took (the shared triage queue: every manager sees it)."""
+    rows, total = await list_unassigned(session, statuses=OPEN, limit=ITEMS_KEPT)
+    if not total:
+        return None
+    items = [item(i, "digest.note.waiting_since", at=fmt_time(i.created_at, deps)) for i in rows]
+    return Section("unassigned", items, total)
+
+
+async def on_hold(session: AsyncSession, deps: Deps, scope: Scope) -> Section | None:
+    """Inquiries waiting for the customer (their clock is paused)."""
+    rows = [i for i in await team_open(session, scope) if i.status == Status.ON_HOLD]
+    return _section(
+        "on_hold",
+        [item(i, "digest.note.held_since", at=fmt_time(i.hold_started_at, deps)) for i in rows],
+    )
+
+
+async def new_since(session: AsyncSession, deps: Deps, scope: Scope) -> Section | None:
+    """What the team was given since the last digest."""
+    rows = await list_created_between(
+        session, assignee_ids=scope.members, since=scope.since, until=scope.now
+    )
+    rows.sort(key=lambda i: i.number)
+    return _section("new", [item(i) for i in rows])
+
+
+def met_sla(inquiry: Inquiry, deps: Deps) -> bool | None:
+    """Whether a resolved inquiry kept every promise it had a deadline for (None: none had)."""
+    assert inquiry.resolved_at is not None
+    judged = [
+        v
+        for v in verdicts(
+            kind=Kind(inquiry.kind),
+            start=inquiry.sla_start_at,
+            first_response_at=inquiry.first_response_at,
+            eta_at=inquiry.eta_at,
+            due_end=inquiry.due_date,
+            resolved_at=inquiry.resolved_at,
+            cal=deps.calendar,
+            policy=deps.policy,
+        )
+        if v.has_deadline
+    ]
+    return all(v.late is None for v in judged) if judged else None
+
+
+async def resolved_since(session: AsyncSession, deps: Deps, scope: Scope) -> Section | None:
+    """What the team resolved since the last digest, with the share that met its SLA."""
+    rows = await list_resolved_between(
+        session, assignee_ids=scope.members, since=scope.since, until=scope.now
+    )
+    if not rows:
+        return None
+    rows.sort(key=lambda i: i.number)
+    results = [met_sla(i, deps) for i in rows]
+    judged = [r for r in results if r is not None]
+    share = round(100 * sum(judged) / len(judged)) if judged else None
+    items = [
+        item(i, "digest.note.met" if ok else "digest.note.late" if ok is False else "")
+        for i, ok in zip(rows, results, strict=True)
+    ]
+    return Section(
+        "resolved" if share is not None else "resolved_unjudged",
+        items[:ITEMS_KEPT],
+        len(items),
+        {"share": share if share is not None else 0},
+    )
+
+
+SECTIONS: tuple[SectionSource, ...] = (
+    SectionSource(RANKS["overdue"], overdue),
+    SectionSource(RANKS["due_today"], due_today),
+    SectionSource(RANKS["at_risk"], at_risk),
+    SectionSource(RANKS["unassigned"], unassigned),
+    SectionSource(RANKS["on_hold"], on_hold),
+    SectionSource(RANKS["new"], new_since),
+    SectionSource(RANKS["resolved"], resolved_since),
+    # visits_today (#12), callbacks_missed (#13), notices and outage_free_days (#14),
+    # complaints_open (#15): each feature appends its SectionSource here.
+)
+
+
+async def build_sections(
+    session: AsyncSession,
+    deps: Deps,
+    scope: Scope,
+    sources: tuple[SectionSource, ...] = SECTIONS,
+) -> list[Section]:
+    """Every non-empty section of a scope, most urgent first."""
+    out: list[Section] = []
+    for source in sorted(sources, key=lambda s: s.rank):
+        section = await source.provider(session, deps, scope)
+        if section is not None and section.total:
+            out.append(section)
+    return out
