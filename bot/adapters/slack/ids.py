@@ -25,6 +25,8 @@ class Action(StrEnum):
     SNOOZE_30 = "nudge-snooze-30"
     SNOOZE_60 = "nudge-snooze-60"
     SNOOZE_120 = "nudge-snooze-120"
+    OUTBOX_RETRY = "outbox-retry"
+    OUTBOX_DISCARD = "outbox-discard"
 
 
 class View(StrEnum):
