@@ -21,11 +21,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import config_warnings
 from bot.deps import Deps
-from bot.domain.inquiry import Status
+from bot.domain.inquiry import Actor, Status
 from bot.domain.sla import DeadlineState, deadline_state
 from bot.errors import Forbidden
 from bot.services.digest.run import current_moment, scope_of
 from bot.services.digest.sections import team_open
+from bot.services.inquiries.reading import home_lists
 from bot.services.results import Said
 from storage.repos.outbox import (
     count_outbox,
@@ -195,3 +196,12 @@ async def act_on_failure(
     if not done:
         return Said("dash.failure_gone", {"id": message_id})
     return Said(f"dash.failure_{'retried' if verb == 'retry' else 'discarded'}", {"id": message_id})
+
+
+async def dashboard_of(deps: Deps, user_id: str) -> tuple[list[Panel], list[tuple[str, int]]]:
+    """A person's panels and the totals of their Home lists (the Teams dashboard card)."""
+    actor = Actor(user_id=user_id, is_staff=deps.is_staff(user_id))
+    async with deps.reads() as session:
+        panels = await build_panels(session, deps, Viewer(user_id, roles_of(deps, user_id)))
+        lists = await home_lists(session, deps, actor, limit=1)
+    return panels, [(key, total) for key, _rows, total in lists]

@@ -25,6 +25,7 @@ from microsoft_agents.hosting.core import TurnContext
 from bot.adapters.teams.activity import Inbound
 from bot.adapters.teams.cards import Verb, build_inquiry_card
 from bot.adapters.teams.forms import FORM_MARK, build_new_inquiry_form, read_submission
+from bot.adapters.teams.home import OUTBOX_DISCARD, OUTBOX_RETRY
 from bot.adapters.teams.markup import Mentions, TeamsMarkup, t
 from bot.adapters.teams.replies import (
     VIEW,
@@ -44,6 +45,7 @@ from bot.i18n import Lang, render
 from bot.i18n.markup import Rendered, people_of
 from bot.ports import ActionVerb
 from bot.services import inquiries as svc
+from bot.services.dashboard import act_on_failure
 from bot.services.inquiry_actions import (
     ActionRequest,
     ActionResult,
@@ -66,11 +68,12 @@ from bot.services.inquiry_forms import (
     read_new_inquiry_form,
     read_note_form,
 )
-from bot.services.receipts import receipt_key
+from bot.services.receipts import claim_action, receipt_key
 from bot.services.refs import CARD, find_message
 from bot.services.reminders import Snoozed
 from bot.services.results import Replayed, Said
 from handlers.teams.common import answer_invoke, language_of, names_of, teams_user_id
+from handlers.teams.other_commands import home_card
 
 # The Teams verbs and the neutral one each is (the new-inquiry form submits `inquiry.new`).
 VERBS: dict[str, ActionVerb] = {
@@ -283,6 +286,8 @@ async def card_action(deps: Deps, inbound: Inbound) -> dict[str, Any]:
     """The invoke response to one `adaptiveCard/action` (refusals in Slack's words)."""
     lang = language_of(deps, inbound)
     read = read_submission(inbound.value)
+    if read is not None and read[0] in (OUTBOX_RETRY, OUTBOX_DISCARD):
+        return await outbox_action(deps, inbound, lang, read[0], read[1].get("id", ""))
     verb = VERBS.get(read[0]) if read is not None else None
     if read is None or verb is None:
         return message_response(t(lang, "inquiry.help_teams", message=True))
@@ -320,6 +325,27 @@ async def card_action(deps: Deps, inbound: Inbound) -> dict[str, Any]:
         )
     except DomainError as exc:
         return message_response(error_text(lang, exc))
+
+
+async def outbox_action(
+    deps: Deps, inbound: Inbound, lang: Lang, verb: str, row: str
+) -> dict[str, Any]:
+    """An admin's retry or discard of a failed delivery from the dashboard card; answered
+    with the card refreshed (anyone else is refused in the same words as on Slack)."""
+    user_id = teams_user_id(deps, inbound)
+    if not row.isdigit() or len(row) > 18:
+        return message_response(t(lang, "inquiry.help_teams", message=True))
+    try:
+        async with deps.sessions.begin() as session:
+            if not await claim_action(session, deps, delivery_key(inbound)):
+                return card_response(await home_card(deps, user_id, lang))
+            await act_on_failure(
+                session, deps, user_id, int(row), "retry" if verb == OUTBOX_RETRY else "discard"
+            )
+    except DomainError as exc:
+        return message_response(error_text(lang, exc))
+    deps.outbox.kick()
+    return card_response(await home_card(deps, user_id, lang))
 
 
 async def handle_card_action(deps: Deps, context: TurnContext, inbound: Inbound) -> None:

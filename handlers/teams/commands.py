@@ -24,6 +24,7 @@ from bot.services.inquiry_commands import (
 from bot.services.receipts import receipt_key
 from bot.services.results import Said
 from handlers.teams.common import language_of, names_of, reply, teams_user_id
+from handlers.teams.other_commands import answer_other, split_other
 from storage.repos.slack_events import add_processed_event
 
 HELP_WORDS = frozenset({"help", "도움말", "?"})
@@ -33,9 +34,12 @@ COMMAND_ALIASES = {"문의": "inquiry"}
 
 
 def command_words(text: str) -> str | None:
-    """The words after the command name (`inquiry list` → `list`; `help` → `help`), or None
-    when the text is no command."""
+    """The words after the command name (`inquiry list` → `list`; `help` → `help`; `home` →
+    `home`), or None when the text is no command."""
     words = text.strip()
+    other = split_other(words)
+    if other is not None:
+        return other[0]
     if words.lower() in HELP_WORDS:
         return "help"
     head, _, rest = words.partition(" ")
@@ -83,6 +87,11 @@ async def handle_command(deps: Deps, context: TurnContext, inbound: Inbound) -> 
         return
     lang = language_of(deps, inbound)
     user_id = teams_user_id(deps, inbound)
+    other = split_other(with_mentions(inbound.text, inbound))
+    if other is not None:
+        await reply(context, await answer_other(deps, other[0], user_id, other[1], lang))
+        deps.outbox.kick()
+        return
     words = command_words(inbound.text)
     staff = deps.is_staff(user_id)
     if words is None:
