@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.calendar import BusinessCalendar
 
 T = TypeVar("T")
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 FIRST_MONTH = (2000, 1)  # nothing before it can have been recorded
 
 
@@ -60,7 +60,7 @@ def collapse(items: list[T], limit: int) -> tuple[list[T], int]:
 
 def parse_month(text: str) -> tuple[int, int] | None:
     """`2026-11` as (2026, 11); None for anything else (no other form is read)."""
-    match = MONTH.match(text)
+    match = MONTH.fullmatch(text)
     if match is None:
         return None
     year, month = int(match.group(1)), int(match.group(2))

@@ -22,7 +22,7 @@ from bot.services.reports.figures import PROMISES, Report
 from bot.services.reports.links import report_secret, verify
 from bot.services.reports.publish import is_published, report_for
 
-NAME = re.compile(r"^(\d{4}-\d{2})(\.csv|\.png)?$")
+NAME = re.compile(r"([0-9]{4}-[0-9]{2})(\.csv|\.png)?")
 HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
@@ -145,7 +145,7 @@ def add_report_routes(app: web.Application, deps: Deps) -> None:
     """Serve the report pages (see the module doc)."""
 
     async def report_page(request: web.Request) -> web.Response:
-        match = NAME.match(request.match_info.get("name", ""))
+        match = NAME.fullmatch(request.match_info.get("name", ""))
         if match is None:
             return _not_found()
         label, suffix = match.group(1), match.group(2) or ""

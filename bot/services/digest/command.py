@@ -16,7 +16,7 @@ from bot.services.inquiry_commands import Refused, Usage
 from bot.services.results import Said
 from storage.repos.digest import get_digest_enabled, set_digest_enabled
 
-MENTION = re.compile(r"^<@([A-Za-z0-9:_\-.]{2,255})(?:\|[^>]*)?>$")
+MENTION = re.compile(r"<@([A-Za-z0-9:_\-.]{2,255})(?:\|[^>]*)?>")
 USAGE = "digest.usage"
 
 
@@ -78,7 +78,7 @@ async def run_digest_command(deps: Deps, request: DigestRequest) -> DigestResult
                     session, user_id=user, enabled=word == "on", now=deps.clock.now()
                 )
             return Said(f"digest.turned_{word}", {"time": deps.config.scheduler.digest_time})
-        match = MENTION.match(words[0])
+        match = MENTION.fullmatch(words[0])
         if match is None:
             return Usage("digest.error.unknown", {"word": words[0][:80]}, USAGE)
         target = match.group(1)
