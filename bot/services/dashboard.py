@@ -22,10 +22,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config import config_warnings
 from bot.deps import Deps
 from bot.domain.inquiry import Actor, Status
-from bot.domain.sla import DeadlineState, deadline_state
 from bot.errors import Forbidden
 from bot.services.digest.run import current_moment, scope_of
-from bot.services.digest.sections import team_open
+from bot.services.digest.sections import open_time, team_open
 from bot.services.inquiries.reading import home_lists
 from bot.services.results import Said
 from storage.repos.outbox import (
@@ -91,20 +90,21 @@ async def team_board(session: AsyncSession, deps: Deps, viewer: Viewer) -> Panel
         s.value: 0 for s in Status if s not in (Status.RESOLVED, Status.CLOSED)
     }
     overdue = at_risk = 0
+    running = [i for i in rows if i.status != Status.ON_HOLD and i.deadline_at is not None]
+    index = open_time(
+        deps, scope, [m for i in running for m in (i.sla_start_at, i.deadline_at) if m]
+    )
     for i in rows:
         counts[i.status] = counts.get(i.status, 0) + 1
         if i.status == Status.ON_HOLD or i.deadline_at is None:
             continue
-        state = deadline_state(
+        overdue += now >= i.deadline_at
+        at_risk += index.at_risk(
             start=i.sla_start_at,
             deadline=i.deadline_at,
             now=now,
-            done=False,
-            cal=deps.calendar,
             approaching=deps.policy.approaching,
         )
-        overdue += state == DeadlineState.BREACHED
-        at_risk += state == DeadlineState.AT_RISK
     return Panel(
         "team_board",
         [{"key": f"status.{k}", "count": v} for k, v in counts.items()],

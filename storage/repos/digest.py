@@ -54,13 +54,30 @@ async def set_digest_enabled(
         session.add(pref)
 
 
-async def list_open_of(
-    session: AsyncSession, *, assignee_ids: Sequence[str], statuses: Sequence[str]
+async def list_disabled(session: AsyncSession) -> set[str]:
+    """Every id whose owner turned the digest off."""
+    stmt = select(DigestPreference.user_id).where(col(DigestPreference.enabled).is_(False))
+    return set((await session.exec(stmt)).all())
+
+
+async def list_team_window(
+    session: AsyncSession,
+    *,
+    assignee_ids: Sequence[str],
+    statuses: Sequence[str],
+    since: datetime,
+    until: datetime,
 ) -> list[Inquiry]:
-    """The open inquiries of these assignees (the team's board; few rows per person)."""
+    """A team's inquiries a digest reads, in one query: the open ones, and those opened or
+    resolved in [since, until) (each branch walks its own (assignee_id, …) index)."""
+    people = list(assignee_ids)
     stmt = select(Inquiry).where(
-        col(Inquiry.assignee_id).in_(list(assignee_ids)),
-        col(Inquiry.status).in_(list(statuses)),
+        col(Inquiry.assignee_id).in_(people),
+        sa.or_(
+            col(Inquiry.status).in_(list(statuses)),
+            sa.and_(col(Inquiry.created_at) >= since, col(Inquiry.created_at) < until),
+            sa.and_(col(Inquiry.resolved_at) >= since, col(Inquiry.resolved_at) < until),
+        ),
     )
     return list((await session.exec(stmt)).all())
 
@@ -75,18 +92,6 @@ async def list_unassigned(
     ).all()
     total = (await session.exec(select(func.count()).select_from(Inquiry).where(where))).one()
     return list(rows), int(total)
-
-
-async def list_created_between(
-    session: AsyncSession, *, assignee_ids: Sequence[str], since: datetime, until: datetime
-) -> list[Inquiry]:
-    """Inquiries of these assignees opened in [since, until)."""
-    stmt = select(Inquiry).where(
-        col(Inquiry.assignee_id).in_(list(assignee_ids)),
-        col(Inquiry.created_at) >= since,
-        col(Inquiry.created_at) < until,
-    )
-    return list((await session.exec(stmt)).all())
 
 
 async def list_resolved_between(

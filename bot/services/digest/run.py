@@ -14,7 +14,7 @@ from bot.domain.digest import DigestMoment, digest_due, digest_time
 from bot.ports import ToPerson, ToRole
 from bot.services.digest.sections import Scope, build_sections
 from bot.services.outbox import DIGEST, configured_platforms, enqueue_rendered
-from storage.repos.digest import claim_digest_run, get_digest_enabled
+from storage.repos.digest import claim_digest_run, list_disabled
 
 log = logging.getLogger("charterbot.digest")
 
@@ -36,7 +36,12 @@ async def zone_of(deps: Deps, user_id: str) -> ZoneInfo:
 
 
 def scope_of(
-    deps: Deps, manager_id: str, moment: DigestMoment, now: datetime, zone: ZoneInfo
+    deps: Deps,
+    manager_id: str,
+    moment: DigestMoment,
+    now: datetime,
+    zone: ZoneInfo,
+    shared: dict[str, Any] | None = None,
 ) -> Scope:
     """The digest scope of a manager: everyone of the teams they manage, by every id."""
     teams = deps.config.teams_managed_by(manager_id)
@@ -51,6 +56,7 @@ def scope_of(
         now=now,
         day=moment.day,
         zone=zone,
+        shared=shared if shared is not None else {},
     )
 
 
@@ -83,6 +89,8 @@ async def send_due_digests(deps: Deps) -> int:
     """
     at = digest_time(deps.config.scheduler.digest_time)
     sent = 0
+    shared: dict[str, Any] = {}  # read once per run: the same for every manager
+    disabled: set[str] | None = None
     for manager in managers(deps):
         # Looked up before the transaction: a first lookup writes the profile it learnt.
         zone = await zone_of(deps, manager)
@@ -90,13 +98,16 @@ async def send_due_digests(deps: Deps) -> int:
         moment = digest_due(now, at, zone, deps.calendar)
         if moment is None:
             continue
+        if disabled is None:  # the opt-outs, read once a run (only when a digest is due)
+            async with deps.reads() as session:
+                disabled = await list_disabled(session)
+        if disabled.intersection(deps.config.ids_of(manager)):
+            continue
         async with deps.sessions.begin() as session:
-            if not await get_digest_enabled(session, user_ids=deps.config.ids_of(manager)):
-                continue
             day = moment.day.isoformat()
             if not await claim_digest_run(session, manager_id=manager, day=day, now=now):
                 continue
-            scope = scope_of(deps, manager, moment, now, zone)
+            scope = scope_of(deps, manager, moment, now, zone, shared)
             payload = await digest_payload(session, deps, scope)
             await enqueue_rendered(
                 session,

@@ -20,16 +20,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.inquiry import OPEN_STATUSES, Kind, Status
-from bot.domain.sla import DeadlineState, deadline_state, verdicts
+from bot.domain.opentime import OpenTime, span_of
+from bot.domain.sla import verdicts
 from bot.services.formatting import fmt_time
 from bot.services.inquiries.reading import span
 from storage.models import Inquiry
-from storage.repos.digest import (
-    list_created_between,
-    list_open_of,
-    list_resolved_between,
-    list_unassigned,
-)
+from storage.repos.digest import list_team_window, list_unassigned
 
 ITEMS_KEPT = 20  # items a section carries in the outbox payload; renderers show fewer
 OPEN = sorted(s.value for s in OPEN_STATUSES)
@@ -47,6 +43,8 @@ class Scope:
     day: date  # the manager's local day
     zone: ZoneInfo
     cache: dict[str, Any] = field(default_factory=dict, compare=False)
+    # what is the same for every manager of one run (the unassigned queue): read once
+    shared: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -110,14 +108,41 @@ def item(inquiry: Inquiry, note_key: str = "", **note: Any) -> dict[str, Any]:
     }
 
 
+async def team_rows(session: AsyncSession, scope: Scope) -> list[Inquiry]:
+    """The team's open inquiries and those opened or resolved since the last digest, read
+    once per digest in one query (the sections classify them)."""
+    if "rows" not in scope.cache:
+        scope.cache["rows"] = await list_team_window(
+            session, assignee_ids=scope.members, statuses=OPEN, since=scope.since, until=scope.now
+        )
+    found: list[Inquiry] = scope.cache["rows"]
+    return found
+
+
 async def team_open(session: AsyncSession, scope: Scope) -> list[Inquiry]:
-    """The team's open inquiries, read once per digest (most sections classify them)."""
+    """The team's open inquiries, by deadline (no deadline last)."""
     if "open" not in scope.cache:
-        rows = await list_open_of(session, assignee_ids=scope.members, statuses=OPEN)
+        rows = [i for i in await team_rows(session, scope) if i.status in OPEN]
         rows.sort(key=lambda i: (i.deadline_at is None, i.deadline_at or scope.now, i.number))
         scope.cache["open"] = rows
     found: list[Inquiry] = scope.cache["open"]
     return found
+
+
+def open_time(deps: Deps, scope: Scope, moments: list[datetime]) -> OpenTime:
+    """The run's open-time index, grown when these moments fall outside it (shared by every
+    manager of one run: most inquiries fall inside the span of the first ones)."""
+    index: OpenTime | None = scope.shared.get("open_time")
+    wanted = [*moments, scope.now]
+    if index is None or not all(index.covers(m) for m in wanted):
+        if index is not None:
+            wanted += [
+                datetime.combine(index.first, time(12), deps.tz),
+                datetime.combine(index.last, time(12), deps.tz),
+            ]
+        index = span_of(deps.calendar, wanted)
+        scope.shared["open_time"] = index
+    return index
 
 
 def _running(rows: list[Inquiry]) -> list[Inquiry]:
@@ -157,19 +182,19 @@ async def due_today(session: AsyncSession, deps: Deps, scope: Scope) -> Section 
 async def at_risk(session: AsyncSession, deps: Deps, scope: Scope) -> Section | None:
     """Open inquiries past the approaching mark, due after today."""
     end = _end_of_day(scope)
+    later = [i for i in _running(await team_open(session, scope)) if i.deadline_at >= end]  # type: ignore[operator]
+    if not later:
+        return None
+    index = open_time(deps, scope, [m for i in later for m in (i.sla_start_at, i.deadline_at) if m])
     rows = [
         i
-        for i in _running(await team_open(session, scope))
-        if i.deadline_at >= end  # type: ignore[operator]
-        and deadline_state(
+        for i in later
+        if index.at_risk(
             start=i.sla_start_at,
-            deadline=i.deadline_at,
+            deadline=i.deadline_at,  # type: ignore[arg-type]
             now=scope.now,
-            done=False,
-            cal=deps.calendar,
             approaching=deps.policy.approaching,
         )
-        == DeadlineState.AT_RISK
     ]
     return _section(
         "at_risk", [item(i, "digest.note.due_at", at=fmt_time(i.deadline_at, deps)) for i in rows]
@@ -178,7 +203,9 @@ async def at_risk(session: AsyncSession, deps: Deps, scope: Scope) -> Section | 
 
 async def unassigned(session: AsyncSession, deps: Deps, scope: Scope) -> Section | None:
     """Open inquiries nobody took (the shared triage queue: every manager sees it)."""
-    rows, total = await list_unassigned(session, statuses=OPEN, limit=ITEMS_KEPT)
+    if "unassigned" not in scope.shared:
+        scope.shared["unassigned"] = await list_unassigned(session, statuses=OPEN, limit=ITEMS_KEPT)
+    rows, total = scope.shared["unassigned"]
     if not total:
         return None
     items = [item(i, "digest.note.waiting_since", at=fmt_time(i.created_at, deps)) for i in rows]
@@ -196,9 +223,7 @@ async def on_hold(session: AsyncSession, deps: Deps, scope: Scope) -> Section | 
 
 async def new_since(session: AsyncSession, deps: Deps, scope: Scope) -> Section | None:
     """What the team was given since the last digest."""
-    rows = await list_created_between(
-        session, assignee_ids=scope.members, since=scope.since, until=scope.now
-    )
+    rows = [i for i in await team_rows(session, scope) if scope.since <= i.created_at < scope.now]
     rows.sort(key=lambda i: i.number)
     return _section("new", [item(i) for i in rows])
 
@@ -225,9 +250,11 @@ def met_sla(inquiry: Inquiry, deps: Deps) -> bool | None:
 
 async def resolved_since(session: AsyncSession, deps: Deps, scope: Scope) -> Section | None:
     """What the team resolved since the last digest, with the share that met its SLA."""
-    rows = await list_resolved_between(
-        session, assignee_ids=scope.members, since=scope.since, until=scope.now
-    )
+    rows = [
+        i
+        for i in await team_rows(session, scope)
+        if i.resolved_at is not None and scope.since <= i.resolved_at < scope.now
+    ]
     if not rows:
         return None
     rows.sort(key=lambda i: i.number)
