@@ -206,13 +206,15 @@ class Runtime:
     stoppers: list[Callable[[], None]] = field(default_factory=list)
 
     async def run_due_work(self, rounds: int = 20) -> None:
-        """Run what is due now (reminder sweep, then outbox delivery) until nothing is left.
+        """Run what is due now (reminder sweep, digests, then outbox delivery) until nothing is
+        left.
 
         The sandbox calls this after moving its clock so nudges appear at once.
         """
-        from bot.scheduler import run_sweep_job
+        from bot.scheduler import run_digest_job, run_sweep_job
 
         await run_sweep_job(self.deps)
+        await run_digest_job(self.deps)  # digests (and the monthly report) due by now
         for _ in range(rounds):
             if await self.sender.deliver_due() == 0:
                 break
