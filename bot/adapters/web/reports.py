@@ -42,7 +42,8 @@ def _both(key: str, **params: str) -> tuple[str, str]:
         text = template(lang, key)
         for name, value in params.items():
             text = re.sub(r"\{" + name + r"(:[^}]*)?\}", value, text)
-        out.append(text.replace("**", ""))
+        # plain text for the page: no bold marks, no leading emoji (fonts without them show boxes)
+        out.append(text.replace("**", "").lstrip("📊 ").strip())
     return out[0], out[1]
 
 
