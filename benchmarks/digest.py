@@ -7,9 +7,10 @@ Usage::
 
 A throw-away PostgreSQL cluster (tests/support/pg.py) gets the migrations, then
 ``generate_series`` seeds the inquiries: 100 teams of 3 members and a manager; each inquiry
-belongs to one member (``i % 300``); 98% are resolved (spread over the past year, a fifth of
-them late), 2% open (new, acknowledged, in progress, on hold; deadlines from two days ago
-to two weeks ahead), and 1 in 500 unassigned. ``ANALYZE`` follows.
+belongs to one member (a hash of ``i``, so every team gets its share of each kind); 98% are
+resolved (spread over the past year), 2% open (new, acknowledged, in progress, on hold;
+deadlines from two days ago to two weeks ahead: about 200 open per team), and 1 in 5,000
+unassigned (200 in the shared queue). ``ANALYZE`` follows.
 
 The timed step is what the scheduler's digest job does at the digest time, for every
 manager: ``send_due_digests(deps)`` (per manager: claim the run, read the team's open
@@ -60,8 +61,8 @@ SELECT i, i,
     CASE WHEN i % 50 = 0 THEN (ARRAY['new', 'acknowledged', 'in_progress', 'on_hold'])[i % 200 / 50 + 1]
          ELSE 'resolved' END,
     'Benchmark inquiry ' || i, '', 'ACME ' || (i % 997), '', 'UCUST',
-    CASE WHEN i % 500 = 0 THEN NULL
-         ELSE 'U0T' || lpad(((i % $4) / $5)::text, 3, '0') || 'M' || (i % $5) END,
+    CASE WHEN i % 5000 = 0 THEN NULL
+         ELSE 'U0T' || lpad((m / $5)::text, 3, '0') || 'M' || (m % $5) END,
     'command', c, c, c, NULL,
     CASE WHEN i % 50 = 0 THEN $3::timestamptz + make_interval(mins => (i * 13) % 20160 - 2880)
          ELSE NULL END,
@@ -71,7 +72,8 @@ SELECT i, i,
     CASE WHEN i % 200 = 150 THEN c + interval '1 hour' ELSE NULL END,
     ''
 FROM (
-    SELECT i, $3::timestamptz - make_interval(mins => (i * 37) % 525600 + 30) AS c
+    SELECT i, $3::timestamptz - make_interval(mins => (i * 37) % 525600 + 30) AS c,
+        abs(hashtext(i::text)) % $4 AS m  -- the member: spread evenly over every team
     FROM generate_series($1::int, $2::int) AS i
 ) AS g
 """

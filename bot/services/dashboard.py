@@ -153,7 +153,7 @@ async def config_summary(session: AsyncSession, deps: Deps, viewer: Viewer) -> P
         "timezone": cfg.timezone,
         "hours": ", ".join(cfg.calendar.hours),
         "digest_time": cfg.scheduler.digest_time,
-        "reports_public": "on" if cfg.reports.public else "off",
+        "reports_public": cfg.reports.public,  # shown as "dash.on" / "dash.off"
         "versions": f"charterbot {_version('charterbot')}, Python {py_platform.python_version()}",
     }
     rows = [{"warning": w} for w in config_warnings(cfg)]

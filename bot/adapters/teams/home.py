@@ -59,7 +59,12 @@ def _panel(lang: Lang, panel: Panel) -> list[dict[str, Any]]:
         warnings = [f"⚠️ {esc(r['warning'])}" for r in panel.rows]
         return [
             text_block(tr("dash.panel.config"), separator=True),
-            text_block(tr("dash.config_facts", **p)),
+            text_block(
+                tr(
+                    "dash.config_facts",
+                    **{**p, "reports_public": tr("dash.on" if p["reports_public"] else "dash.off")},
+                )
+            ),
             text_block(
                 "\n\n".join(warnings) if warnings else tr("dash.no_warnings"), isSubtle=True
             ),

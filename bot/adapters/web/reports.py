@@ -95,9 +95,16 @@ def report_csv(report: Report) -> str:
     return buf.getvalue()
 
 
+def _label(key: str) -> str:
+    """`한국어 · English` of a catalogue label, escaped for HTML."""
+    return html.escape(" · ".join(_both(key)))
+
+
 def report_html(report: Report) -> str:
     """The bilingual page: the chart inline (SVG), a table per promise, a table per team."""
     esc = html.escape
+    no_data = _label("report.page.no_data")
+    target = _label("report.page.target")
     ko_title, en_title = _both("report.title", month=report.month)
     rows = []
     for promise in PROMISES:
@@ -106,18 +113,18 @@ def report_html(report: Report) -> str:
         if not figures:
             rows.append(
                 f"<tr><th>{promise}</th><td>{esc(ko)}<br><small>{esc(en)}</small></td>"
-                f"<td colspan=3 class=nodata>자료 없음 · no data</td></tr>"
+                f"<td colspan=3 class=nodata>{no_data}</td></tr>"
             )
         for f in figures:
             median = "" if f.median_hours is None else f"{f.median_hours:g} h"
             rows.append(
                 f"<tr><th>{promise}</th><td>{esc(ko)}<br><small>{esc(en)}</small></td>"
                 f"<td>{f.met}/{f.total}</td><td class=share>{f.share:g}% "
-                f"<small>(목표 target {esc(f.target)}%)</small></td><td>{median}</td></tr>"
+                f"<small>({target} {esc(f.target)}%)</small></td><td>{median}</td></tr>"
             )
     teams = "".join(
         f"<tr><td>{esc(line.team)}</td><td>{line.resolved}</td><td>{line.met}</td>"
-        f"<td>{'no data' if line.share is None else f'{line.share:g}%'}</td></tr>"
+        f"<td>{no_data if line.share is None else f'{line.share:g}%'}</td></tr>"
         for line in report.teams
     )
     return f"""<!doctype html>
@@ -133,11 +140,13 @@ th,td{{border-bottom:1px solid #e0e0e0;padding:.4rem;text-align:left;vertical-al
 </style></head><body>
 <h1 id=title>{esc(ko_title)}<small>{esc(en_title)}</small></h1>
 <figure id=chart>{chart_svg(report)}</figure>
-<table id=promises><thead><tr><th>#</th><th>약속 · Promise</th><th>준수 · Met</th>
-<th>비율 · Share</th><th>중앙값 · Median</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
-<h2>팀별 · By team</h2>
-<table id=teams><thead><tr><th>팀 · Team</th><th>해결 · Resolved</th><th>준수 · Met</th>
-<th>비율 · Share</th></tr></thead><tbody>{teams}</tbody></table>
+<table id=promises><thead><tr><th>#</th><th>{_label("report.page.promise")}</th>
+<th>{_label("report.page.met")}</th><th>{_label("report.page.share")}</th>
+<th>{_label("report.page.median")}</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
+<h2>{_label("report.page.by_team")}</h2>
+<table id=teams><thead><tr><th>{_label("report.page.team")}</th>
+<th>{_label("report.page.resolved")}</th><th>{_label("report.page.met")}</th>
+<th>{_label("report.page.share")}</th></tr></thead><tbody>{teams}</tbody></table>
 <p><a href="{esc(report.month)}.csv">CSV</a></p>
 </body></html>"""
 

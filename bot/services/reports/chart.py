@@ -11,7 +11,12 @@ matplotlib.use("Agg")
 
 from matplotlib.figure import Figure as Canvas
 
+from bot.i18n import Lang, template
 from bot.services.reports.figures import PROMISES, Report
+
+# The chart's few words, in English: the default matplotlib fonts have no Hangul, and the
+# page and the posts around the chart carry both languages.
+CHART_LANG: Lang = "en"
 
 
 def promise_shares(report: Report) -> list[tuple[str, float | None]]:
@@ -37,7 +42,7 @@ def _draw(report: Report) -> Canvas:
     ]
     bars = ax.bar(names, values, color=colors)
     for bar, (_, share) in zip(bars, shares, strict=True):
-        label = "n/a" if share is None else f"{share:g}%"
+        label = template(CHART_LANG, "report.chart.no_data") if share is None else f"{share:g}%"
         ax.annotate(
             label,
             (bar.get_x() + bar.get_width() / 2, bar.get_height() + 1),
@@ -47,8 +52,8 @@ def _draw(report: Report) -> Canvas:
         )
     ax.axhline(100, color="#616161", linewidth=0.8, linestyle="--")
     ax.set_ylim(0, 112)
-    ax.set_ylabel("% on time")
-    ax.set_title(f"Charter {report.month}")
+    ax.set_ylabel(template(CHART_LANG, "report.chart.ylabel"))
+    ax.set_title(template(CHART_LANG, "report.chart.title").replace("{month}", report.month))
     ax.spines[["top", "right"]].set_visible(False)
     canvas.tight_layout()
     return canvas

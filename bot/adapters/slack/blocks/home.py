@@ -58,7 +58,8 @@ def build_panel(lang: Lang, panel: Panel) -> list[dict[str, Any]]:
             blocks.append(context(t(lang, "dash.more", count=panel.total - len(panel.rows))))
         return blocks
     if panel.key == "config":
-        facts = t(lang, "dash.config_facts", **p)
+        onoff = t(lang, "dash.on" if p["reports_public"] else "dash.off")
+        facts = t(lang, "dash.config_facts", **{**p, "reports_public": onoff})
         blocks = [section(t(lang, "dash.panel.config")), section(facts)]
         warnings = [f"⚠️ {escape(r['warning'])}" for r in panel.rows]
         blocks.append(context("\n".join(warnings) if warnings else t(lang, "dash.no_warnings")))
