@@ -133,7 +133,7 @@ def open_time(deps: Deps, scope: Scope, moments: list[datetime]) -> OpenTime:
     """The run's open-time index, grown when these moments fall outside it (shared by every
     manager of one run: most inquiries fall inside the span of the first ones)."""
     index: OpenTime | None = scope.shared.get("open_time")
-    wanted = [*moments, scope.now]
+    wanted = [min(moments, default=scope.now), max(moments, default=scope.now), scope.now]
     if index is None or not all(index.covers(m) for m in wanted):
         if index is not None:
             wanted += [
@@ -149,8 +149,13 @@ def _running(rows: list[Inquiry]) -> list[Inquiry]:
     return [i for i in rows if i.status != Status.ON_HOLD and i.deadline_at is not None]
 
 
-def _section(key: str, items: list[dict[str, Any]], **params: Any) -> Section | None:
-    return Section(key, items[:ITEMS_KEPT], len(items), params) if items else None
+def _section(
+    key: str, rows: list[Inquiry], make: Callable[[Inquiry], dict[str, Any]], **params: Any
+) -> Section | None:
+    """A section of these rows: items made for the first ITEMS_KEPT only, all counted."""
+    if not rows:
+        return None
+    return Section(key, [make(i) for i in rows[:ITEMS_KEPT]], len(rows), params)
 
 
 async def overdue(session: AsyncSession, deps: Deps, scope: Scope) -> Section | None:
@@ -158,7 +163,8 @@ async def overdue(session: AsyncSession, deps: Deps, scope: Scope) -> Section | 
     rows = [i for i in _running(await team_open(session, scope)) if i.deadline_at <= scope.now]  # type: ignore[operator]
     return _section(
         "overdue",
-        [item(i, "digest.note.overdue_by", span=span(scope.now - i.deadline_at)) for i in rows],  # type: ignore[operator]
+        rows,
+        lambda i: item(i, "digest.note.overdue_by", span=span(scope.now - i.deadline_at)),  # type: ignore[operator]
     )
 
 
@@ -175,7 +181,7 @@ async def due_today(session: AsyncSession, deps: Deps, scope: Scope) -> Section 
         if scope.now < i.deadline_at < end  # type: ignore[operator]
     ]
     return _section(
-        "due_today", [item(i, "digest.note.due_at", at=fmt_time(i.deadline_at, deps)) for i in rows]
+        "due_today", rows, lambda i: item(i, "digest.note.due_at", at=fmt_time(i.deadline_at, deps))
     )
 
 
@@ -197,7 +203,7 @@ async def at_risk(session: AsyncSession, deps: Deps, scope: Scope) -> Section | 
         )
     ]
     return _section(
-        "at_risk", [item(i, "digest.note.due_at", at=fmt_time(i.deadline_at, deps)) for i in rows]
+        "at_risk", rows, lambda i: item(i, "digest.note.due_at", at=fmt_time(i.deadline_at, deps))
     )
 
 
@@ -217,7 +223,8 @@ async def on_hold(session: AsyncSession, deps: Deps, scope: Scope) -> Section | 
     rows = [i for i in await team_open(session, scope) if i.status == Status.ON_HOLD]
     return _section(
         "on_hold",
-        [item(i, "digest.note.held_since", at=fmt_time(i.hold_started_at, deps)) for i in rows],
+        rows,
+        lambda i: item(i, "digest.note.held_since", at=fmt_time(i.hold_started_at, deps)),
     )
 
 
@@ -225,7 +232,7 @@ async def new_since(session: AsyncSession, deps: Deps, scope: Scope) -> Section 
     """What the team was given since the last digest."""
     rows = [i for i in await team_rows(session, scope) if scope.since <= i.created_at < scope.now]
     rows.sort(key=lambda i: i.number)
-    return _section("new", [item(i) for i in rows])
+    return _section("new", rows, item)
 
 
 def met_sla(inquiry: Inquiry, deps: Deps) -> bool | None:
@@ -263,12 +270,12 @@ async def resolved_since(session: AsyncSession, deps: Deps, scope: Scope) -> Sec
     share = round(100 * sum(judged) / len(judged)) if judged else None
     items = [
         item(i, "digest.note.met" if ok else "digest.note.late" if ok is False else "")
-        for i, ok in zip(rows, results, strict=True)
+        for i, ok in zip(rows[:ITEMS_KEPT], results[:ITEMS_KEPT], strict=True)
     ]
     return Section(
         "resolved" if share is not None else "resolved_unjudged",
-        items[:ITEMS_KEPT],
-        len(items),
+        items,
+        len(rows),
         {"share": share if share is not None else 0},
     )
 
