@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,6 +11,29 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import DigestPreference, DigestRun, Inquiry
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """What a digest reads of an inquiry (plain values: hundreds per team, no ORM objects)."""
+
+    id: int
+    number: int
+    kind: str
+    status: str
+    title: str
+    assignee_id: str | None
+    created_at: datetime
+    sla_start_at: datetime
+    due_date: datetime | None
+    deadline_at: datetime | None
+    eta_at: datetime | None
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    hold_started_at: datetime | None
+
+
+_TEAM_COLUMNS = [getattr(Inquiry, f.name) for f in fields(TeamRow)]
 
 
 async def claim_digest_run(
@@ -67,11 +91,11 @@ async def list_team_window(
     statuses: Sequence[str],
     since: datetime,
     until: datetime,
-) -> list[Inquiry]:
+) -> list[TeamRow]:
     """A team's inquiries a digest reads, in one query: the open ones, and those opened or
     resolved in [since, until) (each branch walks its own (assignee_id, …) index)."""
     people = list(assignee_ids)
-    stmt = select(Inquiry).where(
+    stmt = select(*_TEAM_COLUMNS).where(
         col(Inquiry.assignee_id).in_(people),
         sa.or_(
             col(Inquiry.status).in_(list(statuses)),
@@ -79,7 +103,7 @@ async def list_team_window(
             sa.and_(col(Inquiry.resolved_at) >= since, col(Inquiry.resolved_at) < until),
         ),
     )
-    return list((await session.exec(stmt)).all())
+    return [TeamRow(*row) for row in (await session.exec(stmt)).all()]
 
 
 async def list_unassigned(

@@ -25,7 +25,7 @@ from bot.domain.sla import verdicts
 from bot.services.formatting import fmt_time
 from bot.services.inquiries.reading import span
 from storage.models import Inquiry
-from storage.repos.digest import list_team_window, list_unassigned
+from storage.repos.digest import TeamRow, list_team_window, list_unassigned
 
 ITEMS_KEPT = 20  # items a section carries in the outbox payload; renderers show fewer
 OPEN = sorted(s.value for s in OPEN_STATUSES)
@@ -96,7 +96,7 @@ RANKS = {
 }
 
 
-def item(inquiry: Inquiry, note_key: str = "", **note: Any) -> dict[str, Any]:
+def item(inquiry: Inquiry | TeamRow, note_key: str = "", **note: Any) -> dict[str, Any]:
     """One line of a section: the inquiry, its assignee, a note, and what it links to."""
     return {
         "ref": f"#{inquiry.number}",
@@ -108,24 +108,24 @@ def item(inquiry: Inquiry, note_key: str = "", **note: Any) -> dict[str, Any]:
     }
 
 
-async def team_rows(session: AsyncSession, scope: Scope) -> list[Inquiry]:
+async def team_rows(session: AsyncSession, scope: Scope) -> list[TeamRow]:
     """The team's open inquiries and those opened or resolved since the last digest, read
     once per digest in one query (the sections classify them)."""
     if "rows" not in scope.cache:
         scope.cache["rows"] = await list_team_window(
             session, assignee_ids=scope.members, statuses=OPEN, since=scope.since, until=scope.now
         )
-    found: list[Inquiry] = scope.cache["rows"]
+    found: list[TeamRow] = scope.cache["rows"]
     return found
 
 
-async def team_open(session: AsyncSession, scope: Scope) -> list[Inquiry]:
+async def team_open(session: AsyncSession, scope: Scope) -> list[TeamRow]:
     """The team's open inquiries, by deadline (no deadline last)."""
     if "open" not in scope.cache:
         rows = [i for i in await team_rows(session, scope) if i.status in OPEN]
         rows.sort(key=lambda i: (i.deadline_at is None, i.deadline_at or scope.now, i.number))
         scope.cache["open"] = rows
-    found: list[Inquiry] = scope.cache["open"]
+    found: list[TeamRow] = scope.cache["open"]
     return found
 
 
@@ -145,12 +145,12 @@ def open_time(deps: Deps, scope: Scope, moments: list[datetime]) -> OpenTime:
     return index
 
 
-def _running(rows: list[Inquiry]) -> list[Inquiry]:
+def _running(rows: list[TeamRow]) -> list[TeamRow]:
     return [i for i in rows if i.status != Status.ON_HOLD and i.deadline_at is not None]
 
 
 def _section(
-    key: str, rows: list[Inquiry], make: Callable[[Inquiry], dict[str, Any]], **params: Any
+    key: str, rows: list[TeamRow], make: Callable[[TeamRow], dict[str, Any]], **params: Any
 ) -> Section | None:
     """A section of these rows: items made for the first ITEMS_KEPT only, all counted."""
     if not rows:
@@ -235,7 +235,7 @@ async def new_since(session: AsyncSession, deps: Deps, scope: Scope) -> Section 
     return _section("new", rows, item)
 
 
-def met_sla(inquiry: Inquiry, deps: Deps) -> bool | None:
+def met_sla(inquiry: Inquiry | TeamRow, deps: Deps) -> bool | None:
     """Whether a resolved inquiry kept every promise it had a deadline for (None: none had)."""
     assert inquiry.resolved_at is not None
     judged = [
