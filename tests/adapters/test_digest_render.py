@@ -81,3 +81,10 @@ def test_teams_card_stays_small() -> None:
     items = [x for x in texts if x.startswith("• ")]
     assert items and all("\\<!channel\\> \\*bold\\*" in x for x in items)
     assert any("외 25건" in x for x in texts)
+
+
+def test_both_platforms_render_every_kind() -> None:
+    from bot.adapters.slack.render import RENDERERS as SLACK
+    from bot.adapters.teams.render import RENDERERS as TEAMS
+
+    assert set(SLACK) == set(TEAMS) >= {"digest", "report"}

@@ -34,9 +34,9 @@ def _note(recipient: Address, **extra: Any) -> Outgoing:
 
 
 def test_every_kind_the_services_queue_has_a_slack_renderer() -> None:
-    from bot.services.outbox import CARD, MESSAGE, NUDGE
+    from bot.services.outbox import CARD, DIGEST, MESSAGE, NUDGE, REPORT
 
-    assert set(RENDERERS) == {CARD, MESSAGE, NUDGE}
+    assert set(RENDERERS) == {CARD, MESSAGE, NUDGE, DIGEST, REPORT}
 
 
 @sqlite_only
