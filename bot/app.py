@@ -240,13 +240,15 @@ class Runtime:
     stoppers: list[Callable[[], None]] = field(default_factory=list)
 
     async def run_due_work(self, rounds: int = 20) -> None:
-        """Run what is due now (reminder sweep, then outbox delivery) until nothing is left.
+        """Run what is due now (reminder sweep, digests, then outbox delivery) until nothing is
+        left.
 
         The sandbox calls this after moving its clock so nudges appear at once.
         """
-        from bot.scheduler import run_sweep_job
+        from bot.scheduler import run_digest_job, run_sweep_job
 
         await run_sweep_job(self.deps)
+        await run_digest_job(self.deps)  # digests (and the monthly report) due by now
         for _ in range(rounds):
             if await self.sender.deliver_due() == 0:
                 break
@@ -425,6 +427,9 @@ def build_web_app(
     if secret:
         app.router.add_post("/slack/events", slack_events)
     app.router.add_get("/healthz", healthz)
+    from bot.adapters.web.reports import add_report_routes
+
+    add_report_routes(app, runtime.deps)
     if teams_tokens is not None and runtime.teams is not None:
         runtime.teams.http.use_tokens(teams_tokens)  # the outbox signs its requests alike
     teams = build_teams_endpoint(

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.config import ConfigError, EnvSettings, config_path, load_config
+from bot.config import ConfigError, EnvSettings, config_path, config_warnings, load_config
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -54,6 +54,8 @@ def cmd_check_config(args: argparse.Namespace, env: EnvSettings) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     print(f"{path}: ok")
+    for warning in config_warnings(config):
+        print(f"  warning: {warning}")
     return 0
 
 

@@ -241,6 +241,26 @@ class SchedulerConfig(_Strict):
         return v
 
 
+class DigestConfig(_Strict):
+    """[digest]: the managers' daily digest."""
+
+    post_to_reports: bool = False  # also post each team's summary to the reports channel
+
+
+class ReportsConfig(_Strict):
+    """[reports]: the monthly charter report's pages."""
+
+    public: bool = False  # false: GET /reports/… only with a signed link (admins get one)
+    url: str = ""  # this server's public base URL, for links in chat ("" : no links)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if v and not re.fullmatch(r"https?://[^\s<>|\"']{1,200}", v):
+            raise ValueError(f"'{v}' is not an http(s) base URL")
+        return v.rstrip("/")
+
+
 class RetentionConfig(_Strict):
     """How long finished rows are kept (wall-clock durations) before the retention job
     deletes them."""
@@ -611,6 +631,8 @@ class CharterConfig(_Strict):
     callbacks: CallbacksConfig = Field(default_factory=CallbacksConfig)
     notices: NoticesConfig = Field(default_factory=NoticesConfig)
     voc: VocConfig = Field(default_factory=VocConfig)
+    digest: DigestConfig = Field(default_factory=DigestConfig)
+    reports: ReportsConfig = Field(default_factory=ReportsConfig)
     teams: list[TeamConfig] = Field(default_factory=list)
     roles: RolesConfig = Field(default_factory=RolesConfig)
     people: list[PersonConfig] = Field(default_factory=list)
@@ -791,6 +813,25 @@ class CharterConfig(_Strict):
     def is_receptionist(self, user_id: str) -> bool:
         """Whether this person (by any of their ids) is in [roles] receptionists."""
         return any(self.same_person(user_id, desk) for desk in self.roles.receptionists)
+
+
+def config_warnings(config: CharterConfig) -> list[str]:
+    """What is valid but probably not meant (check-config prints it; admins see it on Home)."""
+    out: list[str] = []
+    if not config.teams:
+        out.append("teams: no [[teams]]: nobody gets a digest, escalations have no manager")
+    for team in config.teams:
+        if not team.members:
+            out.append(f"teams: '{team.name}' has no members")
+    if not config.roles.admins:
+        out.append("roles.admins: no admin: nobody sees delivery failures")
+    if config.digest.post_to_reports and not config.channels.reports:
+        out.append("digest.post_to_reports: true but channels.reports is empty")
+    if not config.channels.reports:
+        out.append("channels.reports: empty: the monthly report is not posted")
+    if not config.reports.url:
+        out.append("reports.url: empty: report posts carry no link to the report page")
+    return out
 
 
 class ConfigError(Exception):

@@ -13,7 +13,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.deps import Deps
 from bot.domain.durations import parse_duration
 from bot.services import callbacks, complaints, notice_timers, praise
+from bot.services.digest.run import send_due_digests
 from bot.services.reminders import send_due_nudges
+from bot.services.reports.publish import send_due_report
 from bot.services.retention import purge_expired
 from bot.services.timers import Handler, fire_due_timers
 from bot.services.visits import timers as visits
@@ -24,6 +26,7 @@ Job = Callable[[Deps], Awaitable[Any]]
 SWEEP_BATCH = 1000
 RETENTION_EVERY = 3600.0  # seconds between retention runs
 RETENTION_BATCH = 5000  # rows of each kind deleted per transaction
+DIGEST_EVERY = 60.0  # seconds between looks for due digests (and the monthly report)
 
 # Every feature's timer handlers, by kind: add a feature's `TIMERS` mapping here.
 TIMER_HANDLERS: dict[str, Handler] = {
@@ -97,15 +100,26 @@ async def run_visitor_purge_job(deps: Deps) -> int:
         return await purge_visitor_data(session, deps)
 
 
+@scheduled_job
+async def run_digest_job(deps: Deps) -> int:
+    """Queue the digests due now (each claimed once per manager and day) and wake the sender."""
+    sent = await send_due_digests(deps)
+    sent += await send_due_report(deps)
+    if sent:
+        deps.outbox.kick()
+    return sent
+
+
 def build_scheduler(deps: Deps) -> AsyncIOScheduler:
     """Create (not start) the scheduler: the sweep every `scheduler.sweep_interval`, the
-    retention job hourly."""
+    retention job hourly, the digest (and monthly report) look every minute."""
     interval = parse_duration(deps.config.scheduler.sweep_interval)
     seconds = interval.wall.total_seconds() or 60.0 * interval.business_minutes or 30.0
     scheduler = AsyncIOScheduler(timezone=deps.tz)
     for job_id, job, every in (
         ("sweep", run_sweep_job, seconds),
         ("retention", run_retention_job, RETENTION_EVERY),
+        ("digest", run_digest_job, DIGEST_EVERY),
     ):
         # one run at a time per process; runs missed while one was busy collapse into one
         scheduler.add_job(

@@ -8,9 +8,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.adapters.slack.blocks.commands import build_charter_reply
+from bot.adapters.slack.blocks.report import build_report
 from bot.adapters.slack.ids import Command
 from bot.deps import Deps
-from bot.services.charter import run_charter_command
+from bot.services.charter import ReportShown, run_charter_command
 from bot.services.inquiry_commands import CommandRequest, Refused
 from bot.services.results import Replayed
 from handlers.common import action_key, ephemeral
@@ -42,4 +43,8 @@ async def handle_charter_command(
     if isinstance(result, Refused):
         raise result.error  # answered like every refusal (handlers/errors.py)
     lang = await deps.languages.language_of(user_id)
+    if isinstance(result, ReportShown):
+        text, blocks = build_report((lang,), result.report, link=result.link)
+        await respond(**ephemeral(text, blocks))
+        return
     await respond(**ephemeral(build_charter_reply(result, lang)))

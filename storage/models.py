@@ -77,6 +77,15 @@ class Inquiry(SQLModel, table=True):
     hold_started_at: datetime | None = _dt(nullable=True)
     resolution: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
 
+    # A team's open inquiries, and what it opened or resolved since a moment: the digest reads
+    # these for each manager (benchmarks/digest.py), the report per month.
+    __table_args__ = (
+        sa.Index("ix_inquiries_assignee_status", "assignee_id", "status"),
+        sa.Index("ix_inquiries_assignee_created", "assignee_id", "created_at"),
+        sa.Index("ix_inquiries_assignee_resolved", "assignee_id", "resolved_at"),
+        sa.Index("ix_inquiries_resolved", "resolved_at"),
+    )
+
 
 class InquiryEvent(SQLModel, table=True):
     """Append-only history of an inquiry: who changed what, when."""
@@ -561,3 +570,28 @@ class VocSubmission(SQLModel, table=True):
     external_id: str = Field(sa_column=sa.Column(sa.String(200), nullable=False, unique=True))
     inquiry_id: int | None = Field(default=None)
     received_at: datetime = _dt()
+
+
+class DigestRun(SQLModel, table=True):
+    """A manager's digest of one (their local) business day, claimed once.
+
+    Inserting the row is the claim, in the transaction that queues the digest: with several
+    processes only one inserts it, and a restart finds it taken.
+    """
+
+    __tablename__ = "digest_runs"
+    id: int | None = Field(default=None, primary_key=True)
+    manager_id: str = Field(max_length=ID)
+    day: str = Field(max_length=10)  # ISO date, the manager's local day
+    created_at: datetime = _dt()
+
+    __table_args__ = (sa.UniqueConstraint("manager_id", "day", name="uq_digest_runs"),)
+
+
+class DigestPreference(SQLModel, table=True):
+    """A manager's choice about the daily digest (`/digest off|on`); no row: on."""
+
+    __tablename__ = "digest_prefs"
+    user_id: str = Field(primary_key=True, max_length=ID)
+    enabled: bool = True
+    updated_at: datetime = _dt()

@@ -1,5 +1,5 @@
 """Parse `/charter` command text (pure): `help`, `policies`, `teams`, `roles`,
-`language ko|en|auto`, each with its Korean alias (bot.domain.grammar)."""
+`language ko|en|auto`, `report [YYYY-MM]`, each with its Korean alias (bot.domain.grammar)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ def parse_charter_command(raw: str) -> CharterCommand:
         if choice is None:
             raise UsageError("charter.error.bad_language", USAGE, value=" ".join(args)[:40])
         return CharterCommand("language", args, choice)
+    if action == "report" and len(args) <= 1:
+        return CharterCommand("report", args)  # `report [YYYY-MM]`
     if args:
         raise UsageError("inquiry.error.extra_words", USAGE)
     return CharterCommand(action, args)

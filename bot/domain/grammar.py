@@ -57,6 +57,13 @@ KEYS: dict[str, tuple[str, ...]] = {
 # the command's own name, typed as a message (Teams) or after `/` (Slack)
 COMMAND_NAMES: tuple[str, ...] = ("inquiry", "문의")
 
+# `/digest` words -> aliases (`/digest` alone shows the digest now; `@manager` an admin's look)
+DIGEST_WORDS: dict[str, tuple[str, ...]] = {
+    "help": ("help", "?", "도움말", "도움"),
+    "off": ("off", "끄기", "끔", "중지", "그만"),
+    "on": ("on", "켜기", "켬", "받기", "다시"),
+}
+
 # `/charter` subcommand -> aliases (a new subcommand is one row here and one in
 # bot.services.charter.SUBCOMMANDS)
 CHARTER_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
@@ -65,6 +72,7 @@ CHARTER_SUBCOMMANDS: dict[str, tuple[str, ...]] = {
     "teams": ("teams", "team", "팀", "팀목록"),
     "roles": ("roles", "role", "역할", "권한"),
     "language": ("language", "lang", "언어"),
+    "report": ("report", "보고서", "리포트", "결과"),
 }
 
 # `/charter language` choice -> aliases
@@ -101,6 +109,13 @@ FEEDBACK_KEYS: dict[str, tuple[str, ...]] = {
 SURVEY_NAMES: tuple[str, ...] = ("survey", "설문", "만족도")
 FEEDBACK_NAMES: tuple[str, ...] = ("feedback", "피드백")
 
+
+# the other commands' names, typed to the bot in Teams (Slack: `/digest`; `charter` is CHARTER_NAMES)
+OTHER_COMMANDS: dict[str, tuple[str, ...]] = {
+    "digest": ("digest", "다이제스트", "요약"),
+    "home": ("home", "홈", "대시보드"),
+}
+
 COLONS = ":：︰﹕"  # ASCII, full-width and other colons a Korean keyboard or IME may give
 # A word that looks like an option key (letters only, short); `http:`… are not keys
 KEY_SHAPE = re.compile(r"^[A-Za-z가-힣_]{1,20}$")
@@ -120,6 +135,8 @@ _LANGUAGE = _index(LANGUAGE_CHOICES)
 _SURVEY_SUB = _index(SURVEY_SUBCOMMANDS)
 _FEEDBACK_SUB = _index(FEEDBACK_SUBCOMMANDS)
 _FEEDBACK_KEY = _index(FEEDBACK_KEYS)
+_DIGEST = _index(DIGEST_WORDS)
+_OTHER = _index(OTHER_COMMANDS)
 
 
 def subcommand(word: str) -> str | None:
@@ -429,3 +446,13 @@ def notice_command_name(word: str) -> str | None:
     if word in OUTAGE_NAMES:
         return "outage"
     return None
+
+
+def digest_word(word: str) -> str | None:
+    """The canonical `/digest` word (`끄기` → `off`), or None."""
+    return _DIGEST.get(word.strip().lower())
+
+
+def other_command(word: str) -> str | None:
+    """`digest` or `home` for one of their names (with or without `/`), or None."""
+    return _OTHER.get(word.strip().lower().removeprefix("/"))

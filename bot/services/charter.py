@@ -1,5 +1,5 @@
 """The `charter …` command on any platform: the charter's own help, the SLAs in force, the
-teams, the roles, and a person's language.
+teams, the roles, a person's language, and the monthly charter report.
 
 Slack hands in the text after `/charter`; Teams the text after `charter` (or `헌장`) typed to
 the bot. The grammar is bot.domain.charter (keywords in bot.domain.grammar); each subcommand
@@ -21,11 +21,14 @@ from bot.deps import Deps
 from bot.domain.calendar import WEEKDAY_NAMES, parse_workdays
 from bot.domain.charter import USAGE, CharterCommand, parse_charter_command
 from bot.domain.commands import UsageError
+from bot.domain.digest import parse_month, previous_month
 from bot.domain.durations import parse_duration
 from bot.errors import DomainError, Forbidden
 from bot.i18n import Phrase
 from bot.services.inquiry_commands import CommandRequest, Refused, Usage
 from bot.services.receipts import claim_action
+from bot.services.reports.figures import Report
+from bot.services.reports.publish import is_published, report_for, report_link
 from bot.services.results import Replayed, Said
 from storage.repos.people import get_person_language, set_person_language
 
@@ -40,9 +43,18 @@ class Lines:
     lang: Literal["ko", "en"] | None = None
 
 
-CharterResult = Lines | Usage | Refused | Replayed
+@dataclass(frozen=True)
+class ReportShown:
+    """A month's charter report (bot.services.reports), and a link to its page ("" when the
+    reader gets none)."""
 
-Executor = Callable[[AsyncSession, Deps, str, CharterCommand], Awaitable[Lines]]
+    report: Report
+    link: str
+
+
+CharterResult = Lines | ReportShown | Usage | Refused | Replayed
+
+Executor = Callable[[AsyncSession, Deps, str, CharterCommand], Awaitable[Lines | ReportShown]]
 
 
 @dataclass(frozen=True)
@@ -182,13 +194,33 @@ async def _language(session: AsyncSession, deps: Deps, user_id: str, cmd: Charte
     )
 
 
-# A new subcommand (`report`) is one row here, plus its aliases in grammar.CHARTER_SUBCOMMANDS.
+async def _report(
+    session: AsyncSession, deps: Deps, user_id: str, cmd: CharterCommand
+) -> ReportShown:
+    """`report [YYYY-MM]`: the month's figures per promise (the previous month by default)."""
+    if cmd.args:
+        parsed = parse_month(cmd.args[0])
+        if parsed is None:
+            raise DomainError("charter.error.bad_month", month=cmd.args[0][:40])
+        year, month = parsed
+    else:
+        year, month = previous_month(deps.clock.now().astimezone(deps.tz).date())
+    if not is_published(deps, year, month):
+        raise DomainError("charter.error.future_month", month=f"{year:04d}-{month:02d}")
+    report = await report_for(deps, year, month)
+    return ReportShown(
+        report, report_link(deps, report.month, for_admin=deps.config.is_admin(user_id))
+    )
+
+
+# A new subcommand is one row here, plus its aliases in grammar.CHARTER_SUBCOMMANDS.
 SUBCOMMANDS: dict[str, CharterSubcommand] = {
     "help": CharterSubcommand("anyone", False, _help),
     "policies": CharterSubcommand("anyone", False, _policies),
     "teams": CharterSubcommand("staff", False, _teams),
     "roles": CharterSubcommand("staff", False, _roles),
     "language": CharterSubcommand("anyone", True, _language),
+    "report": CharterSubcommand("staff", False, _report),
 }
 
 

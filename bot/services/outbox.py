@@ -39,6 +39,8 @@ CARD = "card"
 MESSAGE = "message"
 NUDGE = "nudge"
 PROMPT = "prompt"  # a catalogue message with buttons (a survey's ratings, "open a complaint")
+DIGEST = "digest"
+REPORT = "report"
 DEFAULT_PLATFORM: Platform = "slack"
 
 
@@ -279,6 +281,26 @@ async def enqueue_card_sync(
             fan_out=True,
         )
     await add_outbox_messages(session, rows)
+
+
+async def enqueue_rendered(
+    session: AsyncSession,
+    deps: Deps,
+    *,
+    key: str,
+    kind: str,
+    recipient: Recipient,
+    payload: dict[str, Any],
+    now: datetime,
+) -> None:
+    """Queue a message of a kind each platform renders at delivery (a digest, a report) for
+    a person (on their platform) or a role (on every platform where it is configured)."""
+    await add_outbox_messages(
+        session,
+        _rows(
+            deps, key=key, kind=kind, recipient=recipient, platform=None, payload=payload, now=now
+        ),
+    )
 
 
 async def enqueue_nudges(

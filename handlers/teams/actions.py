@@ -26,6 +26,7 @@ from bot.adapters.teams.activity import Inbound
 from bot.adapters.teams.callbacks import VERB_WORDS, CallbackVerb
 from bot.adapters.teams.cards import Verb, build_inquiry_card
 from bot.adapters.teams.forms import FORM_MARK, build_new_inquiry_form, read_submission
+from bot.adapters.teams.home import OUTBOX_DISCARD, OUTBOX_RETRY
 from bot.adapters.teams.markup import Mentions, TeamsMarkup, t
 from bot.adapters.teams.notice_replies import (
     NOTICE_PLAN_VERB,
@@ -53,6 +54,7 @@ from bot.i18n.markup import Rendered, people_of
 from bot.ports import ActionVerb
 from bot.services import inquiries as svc
 from bot.services.callback_commands import FeatureRequest, run_callback_command
+from bot.services.dashboard import act_on_failure
 from bot.services.inquiry_actions import (
     ActionRequest,
     ActionResult,
@@ -77,13 +79,14 @@ from bot.services.inquiry_forms import (
     read_note_form,
 )
 from bot.services.notice_commands import FormErrors, submit_notice_form
-from bot.services.receipts import receipt_key
+from bot.services.receipts import claim_action, receipt_key
 from bot.services.refs import CARD, find_message
 from bot.services.reminders import Snoozed
 from bot.services.results import Replayed, Said
 from handlers.teams.common import answer_invoke, language_of, names_of, teams_user_id
 from handlers.teams.feedback import VERBS as FEEDBACK_VERBS
 from handlers.teams.feedback import feedback_card_action
+from handlers.teams.other_commands import home_card
 from handlers.teams.visits import is_visit_verb, visit_card_action
 
 # The Teams verbs and the neutral one each is (the new-inquiry form submits `inquiry.new`).
@@ -334,6 +337,8 @@ async def card_action(deps: Deps, inbound: Inbound) -> dict[str, Any]:
         return await callback_action(deps, inbound, read[0], read[1].get("number", ""))
     if read is not None and read[0] == NOTICE_PLAN_VERB:
         return await notice_form_action(deps, inbound, lang, read[1])
+    if read is not None and read[0] in (OUTBOX_RETRY, OUTBOX_DISCARD):
+        return await outbox_action(deps, inbound, lang, read[0], read[1].get("id", ""))
     verb = VERBS.get(read[0]) if read is not None else None
     if read is None or verb is None:
         return message_response(t(lang, "inquiry.help_teams", message=True))
@@ -394,6 +399,27 @@ async def notice_form_action(
         return message_response(error_text(lang, result.error))
     activity = build_notice_reply(result, lang)
     return message_response(str((activity or {}).get("text") or ""))
+
+
+async def outbox_action(
+    deps: Deps, inbound: Inbound, lang: Lang, verb: str, row: str
+) -> dict[str, Any]:
+    """An admin's retry or discard of a failed delivery from the dashboard card; answered
+    with the card refreshed (anyone else is refused in the same words as on Slack)."""
+    user_id = teams_user_id(deps, inbound)
+    if not row.isdigit() or len(row) > 18:
+        return message_response(t(lang, "inquiry.help_teams", message=True))
+    try:
+        async with deps.sessions.begin() as session:
+            if not await claim_action(session, deps, delivery_key(inbound)):
+                return card_response(await home_card(deps, user_id, lang))
+            await act_on_failure(
+                session, deps, user_id, int(row), "retry" if verb == OUTBOX_RETRY else "discard"
+            )
+    except DomainError as exc:
+        return message_response(error_text(lang, exc))
+    deps.outbox.kick()
+    return card_response(await home_card(deps, user_id, lang))
 
 
 async def handle_card_action(deps: Deps, context: TurnContext, inbound: Inbound) -> None:

@@ -33,6 +33,7 @@ from bot.services.receipts import receipt_key
 from bot.services.results import Said
 from handlers.teams.common import language_of, names_of, reply, teams_user_id
 from handlers.teams.feedback import feedback_words, handle_feedback_text
+from handlers.teams.other_commands import answer_other, split_other
 from handlers.teams.visits import handle_visit_command, visit_words
 from storage.repos.slack_events import add_processed_event
 
@@ -51,9 +52,12 @@ def notice_words(text: str) -> tuple[str, str] | None:
 
 
 def command_words(text: str) -> str | None:
-    """The words after the command name (`inquiry list` → `list`; `help` → `help`), or None
-    when the text is no command."""
+    """The words after the command name (`inquiry list` → `list`; `help` → `help`; `home` →
+    `home`), or None when the text is no command."""
     words = text.strip()
+    other = split_other(words)
+    if other is not None:
+        return other[0]
     if words.lower() in HELP_WORDS:
         return "help"
     feedback = feedback_words(words)
@@ -155,6 +159,11 @@ async def handle_command(deps: Deps, context: TurnContext, inbound: Inbound) -> 
         await _charter(deps, context, inbound, user_id, charter)
         return
     lang = await language_of(deps, inbound)
+    other = split_other(with_mentions(inbound.text, inbound))
+    if other is not None:
+        await reply(context, await answer_other(deps, other[0], user_id, other[1], lang))
+        deps.outbox.kick()
+        return
     staff = deps.is_staff(user_id)
     feature = notice_words(inbound.text)
     if feature is not None:

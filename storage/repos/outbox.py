@@ -249,3 +249,27 @@ async def count_outbox(session: AsyncSession, *, state: str) -> int:
         select(sa.func.count()).select_from(OutboxMessage).where(col(OutboxMessage.state) == state)
     )
     return int((await session.exec(stmt)).one())
+
+
+async def retry_failed_outbox(session: AsyncSession, *, message_id: int, now: datetime) -> bool:
+    """Put a failed row back in the queue, due now with fresh attempts (an admin's retry);
+    False when it is not failed (any more)."""
+    stmt = (
+        sa.update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.state) == "failed")
+        .values(state="pending", attempts=0, available_at=now, last_error="")
+        .returning(col(OutboxMessage.id))
+    )
+    return (await session.exec(stmt)).first() is not None
+
+
+async def discard_failed_outbox(session: AsyncSession, *, message_id: int, note: str) -> bool:
+    """Close a failed row for good (an admin's discard: `cancelled`, the note kept); False
+    when it is not failed (any more)."""
+    stmt = (
+        sa.update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.state) == "failed")
+        .values(state="cancelled", last_error=note[:500])
+        .returning(col(OutboxMessage.id))
+    )
+    return (await session.exec(stmt)).first() is not None

@@ -37,10 +37,20 @@ def test_every_kind_the_services_queue_has_a_slack_renderer() -> None:
     from bot.adapters.teams.render import RENDERERS as TEAMS_RENDERERS
     from bot.services.callbacks import OFFER
     from bot.services.handoffs import HANDOFF
-    from bot.services.outbox import CARD, MESSAGE, NUDGE, PROMPT
+    from bot.services.outbox import CARD, DIGEST, MESSAGE, NUDGE, PROMPT, REPORT
     from bot.services.visits.common import VISIT_KIND
 
-    assert set(RENDERERS) == {CARD, MESSAGE, NUDGE, PROMPT, VISIT_KIND, OFFER, HANDOFF}
+    assert set(RENDERERS) == {
+        CARD,
+        MESSAGE,
+        NUDGE,
+        PROMPT,
+        VISIT_KIND,
+        OFFER,
+        HANDOFF,
+        DIGEST,
+        REPORT,
+    }
     assert set(TEAMS_RENDERERS) == set(RENDERERS)  # every kind on every platform
 
 

@@ -41,8 +41,8 @@ def test_charter_commands_parse(text: str, expected: CharterCommand) -> None:
 @pytest.mark.parametrize(
     ("text", "key"),
     [
-        ("report", "charter.error.unknown_subcommand"),
-        ("보고서", "charter.error.unknown_subcommand"),
+        ("reprot", "charter.error.unknown_subcommand"),
+        ("report 2026-11 extra", "inquiry.error.extra_words"),
         ("language fr", "charter.error.bad_language"),
         ("언어 일본어", "charter.error.bad_language"),
         ("language ko en", "charter.error.bad_language"),

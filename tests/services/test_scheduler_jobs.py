@@ -37,6 +37,6 @@ async def test_the_background_scheduler_runs_the_sweep_and_the_retention_job(bot
 
     scheduler = build_scheduler(bot.deps)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"sweep", "retention", "visitor-purge"}
+    assert set(jobs) == {"sweep", "retention", "visitor-purge", "digest"}
     assert jobs["retention"].func is run_retention_job
     assert jobs["retention"].trigger.interval.total_seconds() == RETENTION_EVERY

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -11,6 +14,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ports import UserInfo
+
+log = logging.getLogger("charterbot.slack")
 
 
 def make_client(token: str, base_url: str, *, timeout: float = 10) -> AsyncWebClient:
@@ -61,6 +66,10 @@ class SlackDirectory:
         try:
             resp = await self._client.users_info(user=user_id, include_locale=True)
         except SlackApiError:
+            return None
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            # Slack out of reach: the caller goes on with what it knows (defaults)
+            log.warning("users.info unreachable: %s", type(exc).__name__)
             return None
         user = resp.get("user") or {}
         return UserInfo(

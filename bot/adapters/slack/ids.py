@@ -17,6 +17,7 @@ class Command(StrEnum):
     AWAY = "/away"
     NOTICE = "/notice"
     OUTAGE = "/outage"
+    DIGEST = "/digest"
 
 
 class Shortcut(StrEnum):
@@ -43,6 +44,8 @@ class Action(StrEnum):
     CALLBACK_CLAIM = "callback-claim"
     CALLBACK_DONE = "callback-done"
     CALLBACK_PASS = "callback-pass"
+    OUTBOX_RETRY = "outbox-retry"
+    OUTBOX_DISCARD = "outbox-discard"
 
 
 class View(StrEnum):

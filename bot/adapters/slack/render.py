@@ -14,9 +14,11 @@ from typing import Any
 
 from bot.adapters.slack.blocks.callbacks import build_callback_offer, build_handoff_card
 from bot.adapters.slack.blocks.common import literal, section
+from bot.adapters.slack.blocks.digest import build_digest
 from bot.adapters.slack.blocks.feedback import build_prompt
 from bot.adapters.slack.blocks.inquiry import build_inquiry_card, texts
 from bot.adapters.slack.blocks.nudges import build_nudge_message
+from bot.adapters.slack.blocks.report import build_report
 from bot.adapters.slack.blocks.visits import build_visit_buttons
 from bot.adapters.slack.text import escape, t
 from bot.deps import Deps
@@ -25,6 +27,7 @@ from bot.ports import Outgoing, person_of
 from bot.services import inquiries as svc
 from bot.services.callbacks import callback_view, handoff_view
 from bot.services.refs import CARD, permalinks
+from bot.services.reports.publish import chart_link, report_for, report_link
 from storage.repos.inquiries import INQUIRY
 
 MAX_TEXT = 39000
@@ -122,6 +125,37 @@ async def render_nudge(deps: Deps, item: Outgoing) -> Rendered:
     return Rendered(text=text[:MAX_TEXT], blocks=blocks)
 
 
+async def render_digest(deps: Deps, item: Outgoing) -> Rendered:
+    """A manager's digest (their language), or a team summary in the reports channel (as the
+    channel posts: the default language)."""
+    lang = await _lang_for(deps, item) or deps.config.language
+    payload = item.payload
+    ids = {
+        int(i["object"][1])
+        for s in payload.get("sections") or []
+        for i in s.get("items") or []
+        if i.get("object") and i["object"][0] == INQUIRY and i["object"][1]
+    }
+    links: dict[int, str] = {}
+    if ids:
+        async with deps.reads() as session:
+            links = await permalinks(session, INQUIRY, ids, CARD, "slack")
+    text, blocks = build_digest(lang, payload, links)
+    return Rendered(text=text[:MAX_TEXT], blocks=blocks)
+
+
+async def render_report(deps: Deps, item: Outgoing) -> Rendered:
+    """The monthly report in the reports channel (both languages when bilingual_channels)."""
+    cfg = deps.config
+    year, month = (int(x) for x in str(item.payload["month"]).split("-"))
+    report = await report_for(deps, year, month)
+    other: Lang = "en" if cfg.language == "ko" else "ko"
+    langs: tuple[Lang, ...] = (cfg.language, other) if cfg.bilingual_channels else (cfg.language,)
+    link = report_link(deps, report.month, for_admin=False)
+    text, blocks = build_report(langs, report, link=link, image=chart_link(deps, report.month))
+    return Rendered(text=text[:MAX_TEXT], blocks=blocks)
+
+
 async def render_card(deps: Deps, item: Outgoing) -> Rendered | None:
     """An inquiry's triage card as it is now; None when the inquiry is gone."""
     inquiry_id = int(item.payload["inquiry_id"])
@@ -209,4 +243,6 @@ RENDERERS: dict[str, Renderer] = {
     "card": render_card,
     "callback": render_callback,
     "handoff": render_handoff,
+    "digest": render_digest,
+    "report": render_report,
 }

@@ -28,7 +28,9 @@ from bot.adapters.teams.cards import (
     clip,
     text_block,
 )
+from bot.adapters.teams.digest import build_digest_card
 from bot.adapters.teams.markup import Mentions, t
+from bot.adapters.teams.report import build_report_card
 from bot.adapters.teams.visits import build_visit_card
 from bot.deps import Deps
 from bot.domain.text import sanitize
@@ -36,6 +38,8 @@ from bot.i18n import Lang, is_people_param, is_person_param, people_of, with_tim
 from bot.ports import Outgoing, person_of, platform_of_user
 from bot.services import inquiries as svc
 from bot.services.callbacks import callback_view, handoff_view
+from bot.services.refs import CARD, permalinks
+from bot.services.reports.publish import chart_link, report_for, report_link
 from storage.repos.inquiries import INQUIRY
 from storage.repos.people import get_profile
 
@@ -179,6 +183,47 @@ async def render_nudge(deps: Deps, item: Outgoing) -> Rendered:
     return Rendered(card_activity(card))
 
 
+async def render_digest(deps: Deps, item: Outgoing) -> Rendered:
+    """A manager's digest card (their language), or a team summary in the reports channel."""
+    person = person_of(item.recipient)
+    lang = await deps.languages.language_of(person) if person else deps.config.language
+    payload = item.payload
+    ids = {
+        int(i["object"][1])
+        for s in payload.get("sections") or []
+        for i in s.get("items") or []
+        if i.get("object") and i["object"][0] == INQUIRY and i["object"][1]
+    }
+    links: dict[int, str] = {}
+    if ids:
+        async with deps.reads() as session:
+            links = await permalinks(session, INQUIRY, ids, CARD, "teams")
+    people = await teams_people(
+        deps, (str(i.get("who") or "") for s in payload.get("sections") or [] for i in s["items"])
+    )
+    sections = [
+        {**s, "items": [{**i, "who": people.swap(i.get("who") or "")} for i in s["items"]]}
+        for s in payload.get("sections") or []
+    ]
+    card = build_digest_card(lang, {**payload, "sections": sections}, links, names=people.names)
+    return Rendered(card_activity(card, summary=clip(sanitize(payload.get("day", "")), 40)))
+
+
+async def render_report(deps: Deps, item: Outgoing) -> Rendered:
+    """The monthly report card in the reports channel."""
+    cfg = deps.config
+    year, month = (int(x) for x in str(item.payload["month"]).split("-"))
+    report = await report_for(deps, year, month)
+    card = build_report_card(
+        cfg.language,
+        report,
+        bilingual=cfg.bilingual_channels,
+        link=report_link(deps, report.month, for_admin=False),
+        image=chart_link(deps, report.month),
+    )
+    return Rendered(card_activity(card, summary=f"charter {report.month}"))
+
+
 async def render_card(deps: Deps, item: Outgoing) -> Rendered | None:
     """An inquiry's triage card as it is now; None when the inquiry is gone."""
     inquiry_id = int(item.payload["inquiry_id"])
@@ -309,4 +354,6 @@ RENDERERS: dict[str, Renderer] = {
     "card": render_card,
     "callback": render_callback,
     "handoff": render_handoff,
+    "digest": render_digest,
+    "report": render_report,
 }

@@ -29,10 +29,11 @@ from bot.adapters.teams.cards import (
 )
 from bot.adapters.teams.forms import build_eta_form, build_new_inquiry_form, build_note_form
 from bot.adapters.teams.markup import Mentions, Names, TeamsMarkup, card_texts, escape_card_text, t
+from bot.adapters.teams.report import build_report_card
 from bot.errors import DomainError
 from bot.i18n import Lang, Phrase, localise, render
 from bot.i18n.markup import Rendered
-from bot.services.charter import CharterResult, Lines
+from bot.services.charter import CharterResult, Lines, ReportShown
 from bot.services.inquiry_commands import (
     CommandResult,
     CustomerList,
@@ -362,4 +363,6 @@ def build_charter_reply(
         return text_message(text + "\n\n" + t(lang, result.usage, message=True))
     if isinstance(result, Refused):
         return text_message(error_text(lang, result.error))
+    if isinstance(result, ReportShown):
+        return card_activity(build_report_card(lang, result.report, link=result.link))
     return None

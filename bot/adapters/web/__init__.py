@@ -1,1 +1,1 @@
-"""Plain web pages served next to the chat endpoints (the survey link)."""
+"""Plain web pages served next to the chat endpoints (the survey link, the monthly report)."""

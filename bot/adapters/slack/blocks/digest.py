@@ -1,0 +1,65 @@
+"""Block Kit for the daily digest (pure data): sections most urgent first, each collapsed to
+its top items and "and N more", inside Slack's 50 blocks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.adapters.slack.blocks.common import MAX_MESSAGE_BLOCKS, context, line_sections, section
+from bot.adapters.slack.blocks.nudges import CARD_LINK
+from bot.adapters.slack.text import t
+from bot.domain.digest import collapse
+from bot.i18n import Lang
+from bot.i18n.markup import Link
+
+SECTION_ITEMS = 5  # items shown per section; the rest are counted ("and N more")
+
+
+def digest_line(lang: Lang, item: dict[str, Any], link: str = "") -> str:
+    """One item: its reference (linked to its card), title, person and note."""
+    ref: str | Link = Link(link, item["ref"]) if link and CARD_LINK.match(link) else item["ref"]
+    key = "digest.item" if item.get("who") else "digest.item_unassigned"
+    line = t(lang, key, ref=ref, title=item["title"], assignee=item.get("who") or "")
+    if item.get("note_key"):
+        line += " · " + t(lang, item["note_key"], **item.get("note", {}))
+    return line
+
+
+def build_digest(
+    lang: Lang, payload: dict[str, Any], links: dict[int, str] | None = None
+) -> tuple[str, list[dict[str, Any]]]:
+    """The fallback text and blocks of a digest (or of a team summary: counts only)."""
+    links = links or {}
+    summary = bool(payload.get("summary"))
+    teams = ", ".join(payload.get("teams") or []) or "-"
+    title_key = "digest.summary_title" if summary else "digest.title"
+    title = t(lang, title_key, teams=teams, day=payload["day"])
+    blocks: list[dict[str, Any]] = [section(title)]
+    lines = [title]
+    sections = payload.get("sections") or []
+    if not sections:
+        blocks.append(section(t(lang, "digest.empty")))
+        lines.append(t(lang, "digest.empty"))
+    for sec in sections:
+        heading = t(
+            lang, f"digest.section.{sec['key']}", total=sec["total"], **sec.get("params", {})
+        )
+        lines.append(heading)
+        if summary:
+            blocks.append(section(heading))
+            continue
+        shown, _ = collapse(sec["items"], SECTION_ITEMS)
+        body = [
+            "• " + digest_line(lang, i, links.get(int((i.get("object") or [None, 0])[1] or 0), ""))
+            for i in shown
+        ]
+        blocks.append(section(heading))
+        blocks += line_sections(body)
+        more = sec["total"] - len(shown)
+        if more > 0:
+            blocks.append(context(t(lang, "digest.more", count=more)))
+    if payload.get("off"):
+        blocks.append(context(t(lang, "digest.off_note")))
+    if len(blocks) > MAX_MESSAGE_BLOCKS:
+        blocks = blocks[: MAX_MESSAGE_BLOCKS - 1] + [context(t(lang, "digest.cut"))]
+    return "\n".join(lines), blocks

@@ -1,0 +1,89 @@
+"""The Teams dashboard: a personal-chat card (`home` / `홈`) with the same role panels as the
+Slack App Home (bot.services.dashboard) and the person's inquiry counts (pure data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.adapters.teams.cards import adaptive_card, text_block
+from bot.adapters.teams.markup import TeamsMarkup, card_texts
+from bot.i18n import Lang
+from bot.services.dashboard import Panel
+
+OUTBOX_RETRY = "outbox.retry"
+OUTBOX_DISCARD = "outbox.discard"
+
+
+def _button(title: str, verb: str, row_id: int, style: str) -> dict[str, Any]:
+    data = {"id": str(row_id)}
+    return {"type": "Action.Execute", "title": title, "verb": verb, "data": data, "style": style}
+
+
+def _panel(lang: Lang, panel: Panel) -> list[dict[str, Any]]:
+    tr = card_texts(lang)
+    esc = TeamsMarkup().escape
+    p = panel.params
+    if panel.key == "team_board":
+        counts = " · ".join(f"{tr(r['key'])} {r['count']}" for r in panel.rows)
+        return [
+            text_block(
+                tr("dash.panel.team_board", total=panel.total, teams=p["teams"]), separator=True
+            ),
+            text_block(counts),
+            text_block(
+                tr("dash.board_risk", overdue=p["overdue"], at_risk=p["at_risk"]), isSubtle=True
+            ),
+        ]
+    if panel.key == "failures":
+        out = [text_block(tr("dash.panel.failures", total=panel.total), separator=True)]
+        if not panel.total:
+            out.append(text_block(tr("admin.delivery_ok"), isSubtle=True))
+        for r in panel.rows:
+            line = f"{esc(r['key'])} → {esc(r['recipient'])} ({r['platform']}): {esc(r['error'])}"
+            out.append(text_block(line, size="Small"))
+            out.append(
+                {
+                    "type": "ActionSet",
+                    "actions": [
+                        _button(tr("dash.retry"), OUTBOX_RETRY, r["id"], "positive"),
+                        _button(tr("dash.discard"), OUTBOX_DISCARD, r["id"], "destructive"),
+                    ],
+                }
+            )
+        if panel.total > len(panel.rows):
+            out.append(
+                text_block(tr("dash.more", count=panel.total - len(panel.rows)), isSubtle=True)
+            )
+        return out
+    if panel.key == "config":
+        warnings = [f"⚠️ {esc(r['warning'])}" for r in panel.rows]
+        return [
+            text_block(tr("dash.panel.config"), separator=True),
+            text_block(
+                tr(
+                    "dash.config_facts",
+                    **{**p, "reports_public": tr("dash.on" if p["reports_public"] else "dash.off")},
+                )
+            ),
+            text_block(
+                "\n\n".join(warnings) if warnings else tr("dash.no_warnings"), isSubtle=True
+            ),
+        ]
+    return []
+
+
+def build_home_card(
+    lang: Lang, panels: list[Panel], counts: list[tuple[str, int]]
+) -> dict[str, Any]:
+    """The dashboard card: the role panels, then the person's inquiry lists' totals."""
+    tr = card_texts(lang)
+    body: list[dict[str, Any]] = [
+        text_block(tr("dash.teams_title"), weight="Bolder", size="Medium")
+    ]
+    for panel in panels:
+        body += _panel(lang, panel)
+    if counts:
+        body.append(
+            text_block(" · ".join(tr(f"home.list.{k}", total=n) for k, n in counts), separator=True)
+        )
+    return adaptive_card(body)

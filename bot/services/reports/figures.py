@@ -1,0 +1,218 @@
+"""The report's numbers, per promise, from the recorded events: ONE query layer.
+
+Each promise's figures come from providers registered in FIGURES, `async (session, deps,
+month) -> list[Figure]`. Today the inquiries give C2, C3, C4, C5 and C12. A promise no
+provider measures shows "no data" (never 100%): C1 (outages, #14), C6 (notices, #14),
+C7 and C8 (callbacks and handoffs, #13), C9/C10 (visits, #12), C11 (field visits, #12),
+C13 (surveys, #15), C14 (complaints, #15), C15 (praise, #15). Each of those features adds
+its provider to FIGURES.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.deps import Deps
+from bot.domain.digest import median, month_bounds
+from bot.domain.inquiry import Kind
+from bot.domain.sla import end_of_business_day, verdicts
+from storage.models import Inquiry, InquiryEvent
+from storage.repos.digest import list_resolved_between
+
+PROMISES = tuple(f"C{n}" for n in range(1, 16))
+
+
+@dataclass(frozen=True)
+class Month:
+    """The month a report covers, and its bounds in the company's zone."""
+
+    year: int
+    month: int
+    zone: ZoneInfo
+
+    @property
+    def label(self) -> str:
+        """`2026-11`."""
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The first moment of the month and of the next one."""
+        return month_bounds(self.year, self.month, self.zone)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured figure of a promise: how many of how many were on time (or a count)."""
+
+    promise: str  # C1 … C15
+    measure: str  # catalogue key suffix: report.measure.<measure>
+    met: int
+    total: int
+    median_hours: float | None = None
+    target: str = "100"  # the promise's target, in percent
+
+    @property
+    def share(self) -> float | None:
+        """Percent met; None when nothing was measured (shown as "no data", never 100%)."""
+        return round(100 * self.met / self.total, 1) if self.total else None
+
+
+@dataclass(frozen=True)
+class TeamLine:
+    """A team's line of the report (staff appear only as their team, customers never)."""
+
+    team: str
+    resolved: int
+    met: int
+
+    @property
+    def share(self) -> float | None:
+        """Percent of its judged obligations met."""
+        return round(100 * self.met / self.resolved, 1) if self.resolved else None
+
+
+@dataclass(frozen=True)
+class Report:
+    """The figures of every promise for one month, and the teams' lines."""
+
+    month: str
+    figures: dict[str, list[Figure]]
+    teams: list[TeamLine] = field(default_factory=list)
+
+
+FigureProvider = Callable[[AsyncSession, Deps, Month], Awaitable[list[Figure]]]
+
+# the kinds whose obligations measure each promise, and the obligation that counts
+_KIND_PROMISE = {
+    Kind.REQUEST: ("C2", "review"),
+    Kind.REGULATORY: ("C3", "resolution"),
+    Kind.SUPPORT: ("C5", "first_response"),
+    Kind.VOC: ("C12", "review"),
+}
+
+
+def _judged(inquiry: Inquiry, deps: Deps) -> list[tuple[str, bool, float]]:
+    """(obligation, met, hours taken) of each judged obligation of a resolved inquiry."""
+    assert inquiry.resolved_at is not None
+    return [
+        (v.obligation, v.late is None, v.took.total_seconds() / 3600)
+        for v in verdicts(
+            kind=Kind(inquiry.kind),
+            start=inquiry.sla_start_at,
+            first_response_at=inquiry.first_response_at,
+            eta_at=inquiry.eta_at,
+            due_end=inquiry.due_date,
+            resolved_at=inquiry.resolved_at,
+            cal=deps.calendar,
+            policy=deps.policy,
+        )
+        if v.has_deadline
+    ]
+
+
+async def inquiry_figures(session: AsyncSession, deps: Deps, month: Month) -> list[Figure]:
+    """C2/C3/C5/C12: of the inquiries resolved in the month, the share whose obligation was
+    met on time (the review result; the due date; the first response), with the median hours.
+
+    An inquiry resolved at once has no separate review or first response: its resolution
+    is that answer (bot.domain.sla.verdicts), and is what counts.
+    """
+    start, end = month.bounds
+    rows = await list_resolved_between(session, since=start, until=end)
+    out: list[Figure] = []
+    for kind, (promise, obligation) in _KIND_PROMISE.items():
+        met = total = 0
+        hours: list[float] = []
+        for inquiry in (i for i in rows if i.kind == kind):
+            judged = _judged(inquiry, deps)
+            chosen = [j for j in judged if j[0] == obligation] or [
+                j for j in judged if j[0] == "resolution"
+            ]
+            if not chosen:
+                continue
+            _name, ok, took = chosen[0]
+            total += 1
+            met += ok
+            hours.append(took)
+        med = median(hours)
+        out.append(
+            Figure(promise, f"{kind.value}_on_time", met, total, round(med, 1) if med else med)
+        )
+    return out
+
+
+async def interim_figures(session: AsyncSession, deps: Deps, month: Month) -> list[Figure]:
+    """C4: milestones dated in the month with a progress report (or the resolution) by the
+    end of their day."""
+    start, end = month.bounds
+    first, last = start.date(), end.date()
+    stmt = select(InquiryEvent).where(col(InquiryEvent.kind) == "milestone")
+    milestones = [
+        (e.inquiry_id, date.fromisoformat(json.loads(e.new_value)["date"]))
+        for e in (await session.exec(stmt)).all()
+        if e.new_value
+    ]
+    due = [(i, d) for i, d in milestones if first <= d < last]
+    if not due:
+        return [Figure("C4", "interim_on_time", 0, 0)]
+    ids = sorted({i for i, _ in due})
+    reports = (
+        await session.exec(
+            select(InquiryEvent).where(
+                col(InquiryEvent.inquiry_id).in_(ids),
+                col(InquiryEvent.kind).in_(["progress", "resolved"]),
+            )
+        )
+    ).all()
+    met = 0
+    for inquiry_id, day in due:
+        deadline = end_of_business_day(day, deps.calendar)
+        if any(r.inquiry_id == inquiry_id and r.at <= deadline for r in reports):
+            met += 1
+    return [Figure("C4", "interim_on_time", met, len(due))]
+
+
+# The registry: each feature adds its provider (see the module doc for the missing ones).
+FIGURES: tuple[FigureProvider, ...] = (inquiry_figures, interim_figures)
+
+
+async def team_lines(session: AsyncSession, deps: Deps, month: Month) -> list[TeamLine]:
+    """Per team: inquiries its people resolved in the month, and how many met every promise."""
+    start, end = month.bounds
+    rows = await list_resolved_between(session, since=start, until=end)
+    out = []
+    for team in deps.config.teams:
+        people = {i for m in (*team.members, team.manager) for i in deps.config.ids_of(m)}
+        resolved = met = 0
+        for inquiry in rows:
+            if inquiry.assignee_id not in people:
+                continue
+            judged = _judged(inquiry, deps)
+            if not judged:
+                continue
+            resolved += 1
+            met += all(ok for _n, ok, _h in judged)
+        out.append(TeamLine(team.name, resolved, met))
+    return out
+
+
+async def build_report(
+    session: AsyncSession,
+    deps: Deps,
+    month: Month,
+    providers: tuple[FigureProvider, ...] = FIGURES,
+) -> Report:
+    """Every promise's figures for the month (an empty list: no data), and the teams."""
+    figures: dict[str, list[Figure]] = {p: [] for p in PROMISES}
+    for provider in providers:
+        for figure in await provider(session, deps, month):
+            figures[figure.promise].append(figure)
+    return Report(month.label, figures, await team_lines(session, deps, month))
