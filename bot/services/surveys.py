@@ -46,6 +46,7 @@ from bot.services.feedback_common import (
 )
 from bot.services.outbox import button, enqueue_prompt
 from bot.services.refs import SOURCE, messages_of
+from bot.services.voc_answers import WEB, send_survey_link
 from storage.models import Inquiry, InquiryEvent, Survey
 from storage.repos.inquiries import INQUIRY, list_events
 from storage.repos.surveys import add_survey, get_survey, last_survey_at, list_surveys
@@ -130,7 +131,11 @@ async def after_resolve(
     )
     assert survey.id is not None
     if not chat and not sources:
-        return survey  # link only: whoever answers the requester outside chat sends link_for
+        # no chat account (a web VOC): the link, by the VOC callback or through staff
+        link = link_for(deps, survey)
+        if link is not None and inquiry.source == WEB:
+            await send_survey_link(session, deps, inquiry, survey.id, link, now)
+        return survey
     params = {"number": inquiry.number}
     buttons = rating_buttons(survey.id)
     if sources:

@@ -71,54 +71,102 @@ async def answer_web_requester(
     name = EVENTS.get(text_key)
     if name is None:
         return
-    assert inquiry.id is not None
     values = _plain(params)
     if deps.env.VOC_CALLBACK_URL:
-        submission = await get_voc_submission_of(session, inquiry_id=inquiry.id)
         body = {
-            "id": submission.external_id if submission is not None else None,
-            "inquiry": inquiry.number,
-            "event": name,
-            "at": event.at.isoformat(),
             "status": inquiry.status,
             **{k: v for k, v in values.items() if k not in ("number",)},
         }
-        now: datetime = event.at
-        await add_outbox_messages(
-            session,
-            [
-                OutboxMessage(
-                    idempotency_key=f"voc-callback:{event.id}",
-                    kind=WEBHOOK,
-                    platform=WEBHOOK,
-                    recipient=encode_recipient(CALLBACK),
-                    payload=json.dumps(body, ensure_ascii=False, default=str),
-                    available_at=now,
-                    created_at=now,
-                )
-            ],
-        )
+        await _post_callback(session, inquiry, f"voc-callback:{event.id}", name, body, event.at)
         return
-    note = _note(values)
+    await _remind_staff(
+        session,
+        deps,
+        inquiry,
+        f"voc-answer:{event.id}",
+        "voc.answer_by_contact",
+        {"note": _note(values)},
+        event.at,
+    )
+
+
+async def send_survey_link(
+    session: AsyncSession, deps: Deps, inquiry: Inquiry, survey_id: int, link: str, at: datetime
+) -> None:
+    """Give a web VOC's requester their satisfaction survey link (C13): a `survey` callback
+    event with `survey_url`, or, without a callback URL, a reminder to staff to send it by
+    the contact the customer gave."""
+    if deps.env.VOC_CALLBACK_URL:
+        body = {"survey_url": link}
+        await _post_callback(session, inquiry, f"voc-survey:{survey_id}", "survey", body, at)
+        return
+    await _remind_staff(
+        session,
+        deps,
+        inquiry,
+        f"voc-survey:{survey_id}",
+        "voc.survey_by_contact",
+        {"link": link},
+        at,
+    )
+
+
+async def _post_callback(
+    session: AsyncSession,
+    inquiry: Inquiry,
+    key: str,
+    name: str,
+    values: dict[str, Any],
+    at: datetime,
+) -> None:
+    """Queue one signed callback event about a web VOC (retried by the outbox)."""
+    assert inquiry.id is not None
+    submission = await get_voc_submission_of(session, inquiry_id=inquiry.id)
+    body = {
+        "id": submission.external_id if submission is not None else None,
+        "inquiry": inquiry.number,
+        "event": name,
+        "at": at.isoformat(),
+        **values,
+    }
+    await add_outbox_messages(
+        session,
+        [
+            OutboxMessage(
+                idempotency_key=key,
+                kind=WEBHOOK,
+                platform=WEBHOOK,
+                recipient=encode_recipient(CALLBACK),
+                payload=json.dumps(body, ensure_ascii=False, default=str),
+                available_at=at,
+                created_at=at,
+            )
+        ],
+    )
+
+
+async def _remind_staff(
+    session: AsyncSession,
+    deps: Deps,
+    inquiry: Inquiry,
+    key: str,
+    text_key: str,
+    params: dict[str, Any],
+    at: datetime,
+) -> None:
+    """Ask staff to pass something on by the customer's contact: a DM to the assignee with
+    the full contact, else the triage channel with it masked (the card's detail has it)."""
     if inquiry.assignee_id:
-        # a DM to the assignee (staff only): the full contact
-        await enqueue_internal_message(
-            session,
-            deps,
-            key=f"voc-answer:{event.id}",
-            recipient=ToPerson(inquiry.assignee_id),
-            text_key="voc.answer_by_contact",
-            params={"number": inquiry.number, "contact": inquiry.contact, "note": note},
-            now=event.at,
-        )
-        return
-    # nobody assigned: the triage channel, the contact masked (the card's detail has it)
+        recipient: ToPerson | ToRole = ToPerson(inquiry.assignee_id)
+        contact = inquiry.contact
+    else:
+        recipient, contact = ToRole("triage"), mask_contact(inquiry.contact)
     await enqueue_internal_message(
         session,
         deps,
-        key=f"voc-answer:{event.id}",
-        recipient=ToRole("triage"),
-        text_key="voc.answer_by_contact",
-        params={"number": inquiry.number, "contact": mask_contact(inquiry.contact), "note": note},
-        now=event.at,
+        key=key,
+        recipient=recipient,
+        text_key=text_key,
+        params={"number": inquiry.number, "contact": contact, **params},
+        now=at,
     )

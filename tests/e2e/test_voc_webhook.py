@@ -253,3 +253,66 @@ async def test_http_client_cannot_smuggle_a_huge_body(vbot: Bot) -> None:
         http.post(f"{vbot.url}/intake/voc", data=b"{" * (2 * 1024 * 1024)) as resp,
     ):
         assert resp.status in (400, 413)
+
+
+SURVEY_KEY = "survey-signing-key-for-tests-000"
+
+
+async def _resolve_web_voc(bot: Bot) -> None:
+    assert (await post_voc(bot, body_of()))[0] == 200
+    await bot.settle()
+    assert "#1" in await bot.reply_to("USTAFF1", "resolve 1 인증서 선택을 기억하도록 고쳤습니다")
+    await bot.settle()
+
+
+async def test_a_resolved_web_voc_sends_its_survey_link_by_the_callback(db_url: str) -> None:
+    receiver = Receiver(failures=0)
+    app = web.Application()
+    app.router.add_post("/callback", receiver.handle)
+    runner, port = await serve_local(app)
+    bot, stop = await start_bot(
+        db_url,
+        CONFIG,
+        env={
+            "VOC_WEBHOOK_SECRET": SECRET,
+            "VOC_CALLBACK_URL": f"http://127.0.0.1:{port}/callback",
+            "SURVEY_SECRET": SURVEY_KEY,
+            "PUBLIC_URL": "https://bot.example.com",
+        },
+    )
+    try:
+        await _resolve_web_voc(bot)
+        for _ in range(100):
+            if len(receiver.requests) >= 2:
+                break
+            bot.deps.outbox.kick()
+            await asyncio.sleep(0.05)
+        events = [json.loads(body) for _h, body, _s in receiver.requests]
+        assert [e["event"] for e in events] == ["resolved", "survey"]
+        survey = events[1]
+        assert survey["id"] == "web-0001" and survey["inquiry"] == 1
+        url = survey["survey_url"]
+        assert url.startswith("https://bot.example.com/survey/")
+        # the link works for someone without a chat account: the bilingual survey page
+        path = url.removeprefix("https://bot.example.com")
+        async with bot.http.get(f"{bot.url}{path}") as resp:
+            assert resp.status == 200
+            page = await resp.text()
+        assert "#1" in page
+    finally:
+        await stop()
+        await runner.cleanup()
+
+
+async def test_without_a_callback_staff_get_the_survey_link_to_send(db_url: str) -> None:
+    bot, stop = await start_bot(
+        db_url, CONFIG, env={"VOC_WEBHOOK_SECRET": SECRET, "SURVEY_SECRET": SURVEY_KEY}
+    )
+    try:
+        await _resolve_web_voc(bot)
+        texts = [str(m.get("text") or "") for m in bot.posts()]
+        links = [t for t in texts if "/survey/" in t]
+        assert len(links) == 1  # once, to staff: the customer has no chat account
+        assert "#1" in links[0]
+    finally:
+        await stop()
