@@ -133,7 +133,10 @@ async def test_sigkill_mid_ladder_then_restart(
 
     counts = delivered(fake)
     assert counts and set(counts.values()) == {1}, counts
-    assert set(counts) == {
+    # the worker also sends the manager's daily digest (issue 16): once, like the rest
+    digests = {k for k in counts if k.startswith("digest:")}
+    assert len(digests) <= 1, digests
+    assert set(counts) - digests == {
         "callback:1:r1:owner:USTAFF1",
         "callback:1:r1:team:USTAFF2",
         "callback:1:r1:manager:UMANAGER",
@@ -144,7 +147,9 @@ async def test_sigkill_mid_ladder_then_restart(
     try:
         async with make_sessions(engine)() as session:
             steps = (await session.exec(select(CallbackStep))).all()
-            states = Counter(r.state for r in (await session.exec(select(OutboxMessage))).all())
+            rows = (await session.exec(select(OutboxMessage))).all()
+            # the callback's rows (the manager's digest may still be in flight at the stop)
+            states = Counter(r.state for r in rows if not r.idempotency_key.startswith("digest:"))
     finally:
         await engine.dispose()
     offered = Counter((s.rung, s.user_id) for s in steps if s.kind == "offered")
