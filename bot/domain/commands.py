@@ -239,28 +239,17 @@ def _options(marked: list[tuple[str, bool]], usage: str, today: date | None) -> 
     `고객 : 미래에셋`, `고객 :미래에셋`, `고객：미래에셋` (full-width colon). The value is the
     next word when nothing follows the colon; a due date may run over words (`마감: 12월 31일`).
     An unknown key is an error, never part of the title; quoted words are never options."""
-    plain = [(w if q else _colon(w), q) for w, q in marked]
+    plain = normal_colons(marked)
     words: list[tuple[str, bool]] = []
     customer, due, force = "", None, False
     i = 0
     while i < len(plain):
-        word, quoted = plain[i]
-        key, value, used = None, "", 1
-        if not quoted and ":" in word and not word.startswith(":") and not EMOJI.search(word):
-            key, value = word.split(":", 1)
-        elif (
-            not quoted
-            and i + 1 < len(plain)
-            and not plain[i + 1][1]
-            and plain[i + 1][0].startswith(":")
-            and not EMOJI.match(plain[i + 1][0])
-            and looks_like_key(word)
-        ):
-            key, value, used = word, plain[i + 1][0][1:], 2
-        if key is None or not looks_like_key(key):
+        option = option_at(plain, i)
+        if option is None:
             words.append(marked[i])
             i += 1
             continue
+        key, value, used = option
         canon = option_key(key)
         if canon is None:
             raise UsageError("inquiry.error.unknown_key", usage, name=key[:40])
@@ -297,6 +286,34 @@ def _day_of(text: str, today: date | None) -> date | None:
     if today is None:
         return parse_date(text)
     return parse_day(text, today)
+
+
+def normal_colons(marked: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """The words with every colon a keyboard or IME may give written as `:` (quoted words
+    as typed): what option_at reads."""
+    return [(w if q else _colon(w), q) for w, q in marked]
+
+
+def option_at(plain: list[tuple[str, bool]], i: int) -> tuple[str, str, int] | None:
+    """The `key:value` option starting at word i of normal_colons' words, as (key, value,
+    words it takes): `key:value`, `key:` (the value is the next word), `key :value`. Quoted
+    words and emoji shortcodes (`:smile:`) are never keys; None for any other word. Every
+    command's option splitter (inquiry, visit, notice, callback) reads its keys with this."""
+    word, quoted = plain[i]
+    if quoted:
+        return None
+    if ":" in word and not word.startswith(":") and not EMOJI.search(word):
+        key, value = word.split(":", 1)
+        return (key, value, 1) if looks_like_key(key) else None
+    if (
+        i + 1 < len(plain)
+        and not plain[i + 1][1]
+        and plain[i + 1][0].startswith(":")
+        and not EMOJI.match(plain[i + 1][0])
+        and looks_like_key(word)
+    ):
+        return word, plain[i + 1][0][1:], 2
+    return None
 
 
 def _colon(word: str) -> str:

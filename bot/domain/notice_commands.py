@@ -15,18 +15,17 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.calendar import BusinessCalendar
 from bot.domain.commands import (
-    EMOJI,
     MAX_COMMAND_CHARS,
     UsageError,
     clean_text,
+    normal_colons,
+    option_at,
     slack_plain,
     tokenize_marked,
 )
 from bot.domain.durations import DurationError, parse_duration
 from bot.domain.grammar import (
-    COLONS,
     is_urgent_word,
-    looks_like_key,
     notice_key,
     notice_reason,
     notice_subcommand,
@@ -57,12 +56,6 @@ class NoticeCommand:
     text: str = ""  # the free words (a cancellation's reason, an outage update's note)
 
 
-def _colon(word: str) -> str:
-    for colon in COLONS[1:]:
-        word = word.replace(colon, ":")
-    return word
-
-
 def _moment(words: list[str], today: date) -> tuple[Moment | None, int]:
     """The longest run of leading words (at most five) naming a time, and its length."""
     for size in range(min(5, len(words)), 0, -1):
@@ -75,28 +68,18 @@ def _moment(words: list[str], today: date) -> tuple[Moment | None, int]:
 def _split_options(
     marked: list[tuple[str, bool]], usage: str, today: date
 ) -> tuple[list[tuple[str, bool]], dict[str, str], dict[str, Moment]]:
-    plain = [(w if q else _colon(w), q) for w, q in marked]
+    plain = normal_colons(marked)
     words: list[tuple[str, bool]] = []
     options: dict[str, str] = {}
     moments: dict[str, Moment] = {}
     i = 0
     while i < len(plain):
-        word, quoted = plain[i]
-        key, value, used = None, "", 1
-        if not quoted and ":" in word and not word.startswith(":") and not EMOJI.search(word):
-            key, value = word.split(":", 1)
-        elif (
-            not quoted
-            and i + 1 < len(plain)
-            and not plain[i + 1][1]
-            and plain[i + 1][0].startswith(":")
-            and looks_like_key(word)
-        ):
-            key, value, used = word, plain[i + 1][0][1:], 2
-        if key is None or not looks_like_key(key):
+        option = option_at(plain, i)
+        if option is None:
             words.append(marked[i])
             i += 1
             continue
+        key, value, used = option
         canon = notice_key(key)
         if canon is None:
             raise UsageError("notice.error.unknown_key", usage, name=key[:40])

@@ -14,11 +14,13 @@ from bot.domain.commands import (
     MAX_COMMAND_CHARS,
     UsageError,
     clean_text,
+    normal_colons,
+    option_at,
     parse_mention,
     slack_plain,
     tokenize_marked,
 )
-from bot.domain.grammar import COLONS, looks_like_key, visit_key, visit_subcommand
+from bot.domain.grammar import looks_like_key, visit_key, visit_subcommand
 from bot.domain.visits import IdType, id_type
 from bot.domain.when import parse_day, parse_moment, parse_time
 
@@ -27,7 +29,6 @@ MAX_NOTE_CHARS = 2000
 PREFIX = {"visitor": "vV", "fieldvisit": "fF", "room": "rR"}
 _REF = re.compile(r"^(?:#)?([A-Za-z])?(\d{1,9})(?:번|호)?$")
 _RANGE = re.compile(r"^(.+?)\s*[-~–]\s*(.+)$")
-_EMOJI = re.compile(r":[a-z0-9_+'-]+:")
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,6 @@ def parse_ref(token: str, command: str) -> int | None:
     return int(m.group(2))
 
 
-def _colon(word: str) -> str:
-    for colon in COLONS[1:]:
-        word = word.replace(colon, ":")
-    return word
-
-
 def _moment_words(values: list[str], following: list[tuple[str, bool]], today: date) -> int:
     """How many of the following words continue a date/time value (0 when none do)."""
     best = -1
@@ -86,27 +81,18 @@ def split_options(
     """Split `key:value` options (`회사:미래`, `회사: 미래`, `회사 : 미래`, full-width colons) from
     the other words. `at:`/`date:` values run over the words that continue a date and time
     (`at: 12월 4일 오후 3시`). An unknown key is an error; quoted words are never options."""
-    plain = [(w if q else _colon(w), q) for w, q in marked]
+    plain = normal_colons(marked)
     words: list[tuple[str, bool]] = []
     options: dict[str, str] = {}
     i = 0
     while i < len(plain):
-        word, quoted = plain[i]
-        key, value, used = None, "", 1
-        if not quoted and ":" in word and not word.startswith(":") and not _EMOJI.search(word):
-            key, value = word.split(":", 1)
-        elif (
-            not quoted
-            and i + 1 < len(plain)
-            and not plain[i + 1][1]
-            and plain[i + 1][0].startswith(":")
-            and looks_like_key(word)
-        ):
-            key, value, used = word, plain[i + 1][0][1:], 2
-        if key is None or not looks_like_key(key) or _is_clock(word):
+        word = plain[i][0]
+        option = option_at(plain, i)
+        if option is None or _is_clock(word):
             words.append(marked[i])
             i += 1
             continue
+        key, value, used = option
         canon = visit_key(key)
         if canon is None:
             raise UsageError("visit.error.unknown_key", usage, name=key[:40])
