@@ -40,11 +40,17 @@ def test_customer_answers_survey_and_manager_handles_complaint(tmp_path: Path) -
             == ok
         )
         _wait(sb, lambda: [m for m in sb.messages("alex", "triage") if m["blocks"]])
-        for text in ("/inquiry assign 1 @minji", "/inquiry resolve 1 Password reset"):
+        # one command at a time: the sandbox, like Slack, runs commands concurrently, and a
+        # resolve that overtook the assignment would leave nobody to be rated
+        for text, done in (
+            ("/inquiry assign 1 @minji", "taking care"),
+            ("/inquiry resolve 1 Password reset", "resolved"),
+        ):
             assert (
                 sb.post("/sandbox/api/send", {"as": "minji", "channel": "triage", "text": text})
                 == ok
             )
+            _wait(sb, lambda done=done: [m for m in sb.messages("dana", "dm") if done in m["text"]])
         # the customer's survey, in her DM with the bot: rate 1 (the first button)
         rates = _wait(sb, lambda: _with_action(sb.messages("dana", "dm"), "survey:rate#"))
         message, block, _ = rates[0]
@@ -95,10 +101,20 @@ def test_customer_answers_survey_and_manager_handles_complaint(tmp_path: Path) -
             "/feedback 조치 K1 고객께 사과 전화, 콜백 절차 교육 기한: 12월 4일",
             "/feedback 발송 K1 커피 쿠폰 문자 발송",
         ):
+
+            def answers() -> list[dict[str, Any]]:
+                return [
+                    m
+                    for m in sb.messages("jihoon", "triage")
+                    if m["ephemeral"] and "K1" in m["text"]
+                ]
+
+            before = len(answers())
             assert (
                 sb.post("/sandbox/api/send", {"as": "jihoon", "channel": "triage", "text": text})
                 == ok
             )
+            _wait(sb, lambda before=before: len(answers()) > before)
         _wait(
             sb,
             lambda: [
