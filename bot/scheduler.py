@@ -73,6 +73,8 @@ async def _fire_reminders(session: AsyncSession, deps: Deps) -> int:
 
 
 async def _fire_timers(session: AsyncSession, deps: Deps) -> int:
+    # Timers planned for every month rather than by an event: the month's examples (C15).
+    await praise.ensure_monthly(session, deps)
     return await fire_due_timers(session, deps, TIMER_HANDLERS, limit=SWEEP_BATCH)
 
 

@@ -78,7 +78,9 @@ def parse_survey_command(raw: str, today: date) -> SurveyCommand:
     return SurveyCommand("results", month=month)
 
 
-def _text(words: str, usage: str, *, required: bool = True) -> str:
+def read_text(words: str, usage: str, *, required: bool = True) -> str:
+    """A reason, finding or action as typed (or entered in a form): plain, not empty when
+    `required`, at most MAX_COMMENT_CHARS; UsageError otherwise."""
     text = slack_plain(words).strip()
     if required and not text:
         raise UsageError("feedback.error.missing_text", usage)
@@ -104,11 +106,17 @@ def _split_by(text: str, today: date, usage: str) -> tuple[str, date | None]:
         return text, None
     if feedback_key(m.group(1)) != "by":
         return text, None  # not ours: a colon in the text (`사유: …`) stays text
-    value = m.group(2).strip()
+    return text[: m.start()].strip(), read_due(m.group(2), today, usage)
+
+
+def read_due(value: str, today: date, usage: str) -> date:
+    """The day a corrective action is due (`2026-12-04`, `12월 4일`, `내일`), typed after
+    `by:` or entered in the form; UsageError when it is no date."""
+    value = value.strip()
     day = parse_day(value, today)
     if day is None:
         raise UsageError("complaint.error.bad_date", usage, value=value[:40])
-    return text[: m.start()].strip(), day
+    return day
 
 
 def parse_feedback_command(raw: str, today: date) -> FeedbackCommand:
@@ -132,7 +140,7 @@ def parse_feedback_command(raw: str, today: date) -> FeedbackCommand:
         if user is None:
             raise UsageError("feedback.error.missing_user", usage)
         _, rest = split_head(text, 2)
-        return FeedbackCommand(sub, user=user, text=_text(rest, usage))
+        return FeedbackCommand(sub, user=user, text=read_text(rest, usage))
     ref = _ref(words[1:], usage)
     _, rest = split_head(text, 2)
     if sub == "show":
@@ -140,8 +148,8 @@ def parse_feedback_command(raw: str, today: date) -> FeedbackCommand:
             raise UsageError("feedback.error.extra_words", usage)
         return FeedbackCommand(sub, ref=ref)
     if sub == "sent":
-        return FeedbackCommand(sub, ref=ref, text=_text(rest, usage, required=False))
+        return FeedbackCommand(sub, ref=ref, text=read_text(rest, usage, required=False))
     if sub == "action":
         what, by = _split_by(rest, today, usage)
-        return FeedbackCommand(sub, ref=ref, text=_text(what, usage), by=by)
-    return FeedbackCommand(sub, ref=ref, text=_text(rest, usage))  # confirm, dismiss
+        return FeedbackCommand(sub, ref=ref, text=read_text(what, usage), by=by)
+    return FeedbackCommand(sub, ref=ref, text=read_text(rest, usage))  # confirm, dismiss

@@ -4,7 +4,7 @@ outcome; anyone else is refused with the same words whether or not the case exis
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -12,8 +12,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.deps import Deps
 from bot.errors import Forbidden
 from bot.i18n import timed
-from bot.services.complaints import label
-from bot.services.feedback_common import may_review
+from bot.services.complaints import action_buttons, decision_buttons, label
+from bot.services.feedback_common import FeedbackVerb, may_review
+from bot.services.outbox import button
 from storage.models import Complaint
 from storage.repos.complaints import get_complaint, list_complaints
 
@@ -27,6 +28,9 @@ class CaseView:
     full: bool
     status: str
     data: dict[str, Any]
+    # what the viewer may do next (outbox `button` specs): confirm/dismiss an open case,
+    # record the corrective action of a confirmed one, an admin's "reward sent"
+    buttons: list[dict[str, Any]] = field(default_factory=list)
 
 
 def view_of(deps: Deps, complaint: Complaint, *, full: bool) -> CaseView:
@@ -54,6 +58,41 @@ def view_of(deps: Deps, complaint: Complaint, *, full: bool) -> CaseView:
         "reward_sent_at": timed(complaint.reward_sent_at),
     }
     return CaseView(label(complaint), True, complaint.status, data)
+
+
+def buttons_for(deps: Deps, complaint: Complaint, viewer: str) -> list[dict[str, Any]]:
+    """The case buttons a reviewer sees on its card, by the case's state."""
+    assert complaint.id is not None
+    specs: list[dict[str, Any]] = []
+    if complaint.status == "open":
+        specs += decision_buttons(complaint.id)
+    elif complaint.status == "confirmed":
+        specs += action_buttons(complaint.id)
+    if complaint.reward_state == "to_send" and deps.config.is_admin(viewer):
+        specs.append(
+            button(
+                FeedbackVerb.REWARD_SENT,
+                str(complaint.id),
+                "complaint.button.reward_sent",
+                style="primary",
+            )
+        )
+    return specs
+
+
+def card_of(deps: Deps, complaint: Complaint, viewer: str) -> CaseView:
+    """A case as its reviewer's card shows it: all of it, with the buttons of its state."""
+    view = view_of(deps, complaint, full=True)
+    return CaseView(view.ref, True, view.status, view.data, buttons_for(deps, complaint, viewer))
+
+
+async def reviewer_card(session: AsyncSession, deps: Deps, number: int, viewer: str) -> CaseView:
+    """The card of a case for one of its reviewers (before a form opens on it); anyone else
+    is refused with the same words whether or not it exists."""
+    complaint = await get_complaint(session, number)
+    if complaint is None or not may_review(deps, viewer, complaint.staff_id, complaint.manager_id):
+        raise Forbidden("complaint.error.reviewers_only", ref=f"K{number}")
+    return card_of(deps, complaint, viewer)
 
 
 async def show_complaint(session: AsyncSession, deps: Deps, number: int, viewer: str) -> CaseView:

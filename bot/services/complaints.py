@@ -56,6 +56,27 @@ def label(complaint: Complaint) -> str:
     return f"K{complaint.id}"
 
 
+def decision_buttons(complaint_id: int) -> list[dict[str, Any]]:
+    """The reviewer's buttons on an open case: confirm (the finding), dismiss (the reason)."""
+    value = str(complaint_id)
+    return [
+        button(FeedbackVerb.CONFIRM, value, "complaint.button.confirm", style="primary"),
+        button(FeedbackVerb.DISMISS, value, "complaint.button.dismiss", style="danger"),
+    ]
+
+
+def action_buttons(complaint_id: int) -> list[dict[str, Any]]:
+    """The reviewer's button on a confirmed case: record the corrective action."""
+    return [
+        button(
+            FeedbackVerb.RECORD_ACTION,
+            str(complaint_id),
+            "complaint.button.action",
+            style="primary",
+        )
+    ]
+
+
 def _admins(deps: Deps, staff_id: str) -> list[str]:
     return [a for a in deps.config.roles.admins if not deps.config.same_person(a, staff_id)]
 
@@ -114,17 +135,21 @@ async def open_complaint(
     )
     assert complaint.id is not None
     for reviewer in await _reviewers(session, deps, complaint):
-        await _dm(
+        await enqueue_prompt(
             session,
-            deps,
-            f"complaint-new:{complaint.id}:{reviewer}",
-            reviewer,
-            "complaint.notify.new",
-            ref=label(complaint),
-            staff_user=staff_id,
-            reporter_user=reporter_id,
-            text=complaint.text,
-            due=timed(complaint.review_due_at),
+            key=f"complaint-new:{complaint.id}:{reviewer}",
+            recipient=ToPerson(reviewer),
+            text_key="complaint.notify.new",
+            params={
+                "ref": label(complaint),
+                "staff_user": staff_id,
+                "reporter_user": reporter_id,
+                "text": complaint.text,
+                "due": timed(complaint.review_due_at),
+            },
+            buttons=decision_buttons(complaint.id),
+            now=now,
+            deps=deps,
         )
     cal = deps.calendar
     minutes = cal.business_minutes_between(now, complaint.review_due_at)
@@ -227,13 +252,15 @@ async def decide(
             ref=ref,
             reason=complaint.reason,
         )
-        await _dm(
+        await enqueue_prompt(
             session,
-            deps,
-            f"complaint-action-owed:{complaint.id}",
-            actor_id,
-            "complaint.notify.action_owed",
-            ref=ref,
+            key=f"complaint-action-owed:{complaint.id}",
+            recipient=ToPerson(actor_id),
+            text_key="complaint.notify.action_owed",
+            params={"ref": ref},
+            buttons=action_buttons(number),
+            now=now,
+            deps=deps,
         )
         next_day = deps.calendar.add(now, parse_duration("1bd"))
         await _plan_review(session, deps, complaint, "overdue", next_day, 1)

@@ -7,10 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot.deps import Deps
+from bot.domain.commands import UsageError
 from bot.domain.feedback import check_rating
+from bot.domain.feedback_commands import read_due, read_text
 from bot.errors import DomainError
 from bot.services import complaints, praise, surveys
+from bot.services.complaint_views import CaseView, card_of
 from bot.services.feedback_common import FeedbackVerb
 from bot.services.inquiry_commands import Refused
 from bot.services.receipts import claim_action
@@ -26,7 +31,8 @@ class FeedbackAction:
     value: str  # what the button carries (see FeedbackVerb)
     via: str = "slack"  # slack | teams
     key: str | None = None
-    comment: str | None = None
+    comment: str | None = None  # a survey comment; a case's finding, reason or action
+    due: str | None = None  # a corrective action's due date as entered (when.py reads it)
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,46 @@ class AskComment:
     comment: str
 
 
-ActionOutcome = Said | AskComment | Refused | Replayed
+@dataclass(frozen=True)
+class CaseChanged:
+    """A case form was submitted: what to say, and the case's card as it is now (for the
+    reviewer who acted; the card they clicked is updated in place)."""
+
+    said: Said
+    case: CaseView
+
+
+ActionOutcome = Said | AskComment | CaseChanged | Refused | Replayed
+
+# A case form's verb: the `feedback` subcommand it is, its usage and its answer.
+CASE_SUBCOMMANDS = {
+    FeedbackVerb.CONFIRM: ("confirm", "complaint.confirmed"),
+    FeedbackVerb.DISMISS: ("dismiss", "complaint.dismissed"),
+    FeedbackVerb.RECORD_ACTION: ("action", "complaint.action_recorded"),
+}
+
+
+async def _case_form(
+    session: AsyncSession, deps: Deps, action: FeedbackAction, number: int
+) -> CaseChanged:
+    """A case form's submission: read as the typed command reads its words, then the same
+    service call (`/feedback confirm|dismiss|action K<n> …`)."""
+    sub, answer = CASE_SUBCOMMANDS[action.verb]
+    usage = f"feedback.usage.{sub}"
+    try:
+        text = read_text(action.comment or "", usage)
+        today = deps.clock.now().astimezone(deps.tz).date()
+        entered = (action.due or "").strip()
+        due = read_due(entered, today, usage) if entered else None
+    except UsageError as exc:
+        raise DomainError(exc.key, **exc.params) from None
+    if sub == "action":
+        case = await complaints.record_action(session, deps, number, action.user_id, text, due)
+    else:
+        case = await complaints.decide(session, deps, number, action.user_id, sub, text)
+    await session.flush()
+    said = Said(answer, {"ref": complaints.label(case)})
+    return CaseChanged(said, card_of(deps, case, action.user_id))
 
 
 def _id(value: str) -> int:
@@ -85,6 +130,8 @@ async def perform_feedback(deps: Deps, action: FeedbackAction) -> ActionOutcome:
             if verb == FeedbackVerb.OPEN_COMPLAINT:
                 case = await complaints.open_from_survey(session, deps, target, action.user_id)
                 return Said("complaint.created_from_survey", {"ref": complaints.label(case)})
+            if verb in CASE_SUBCOMMANDS:
+                return await _case_form(session, deps, action, target)
             if verb == FeedbackVerb.REWARD_SENT:
                 case = await complaints.mark_reward_sent(session, deps, target, action.user_id, "")
                 return Said("complaint.reward_marked_sent", {"ref": complaints.label(case)})

@@ -22,8 +22,16 @@ class FeedbackVerb(StrEnum):
     COMMENT = "survey:comment"  # value `<survey id>`, with the comment
     OPEN_COMPLAINT = "complaint:open"  # value `<survey id>`: a low rating becomes a case
     REWARD_SENT = "complaint:reward_sent"  # value `<complaint id>`
+    # The reviewer's case buttons (value `<complaint id>`): each opens a form (a Slack modal, a
+    # Teams card with inputs) whose submission does what the typed command does.
+    CONFIRM = "complaint:confirm"  # the finding
+    DISMISS = "complaint:dismiss"  # the reason
+    RECORD_ACTION = "complaint:action"  # the corrective action and its due date
     PRAISE_FROM_SURVEY = "praise:from_survey"  # value `<survey id>`: a 5's comment → praise
     SHARE_PRAISE = "praise:share"  # value `<praise id>`: the giver consents to a public post
+
+
+CASE_FORMS = (FeedbackVerb.CONFIRM, FeedbackVerb.DISMISS, FeedbackVerb.RECORD_ACTION)
 
 
 def manager_of(deps: Deps, staff_id: str) -> str:

@@ -1,7 +1,9 @@
 """Praise (C15): recorded, told to the staff member and their manager, posted to the
 recognition channel with `praise.public` and the giver's consent; a 5-rating survey comment
 becomes praise with one button; managers name exemplary staff; the month's examples are
-announced in the reports channel on the first business day of the next month (a timer).
+announced in the reports channel on the first business day of the next month (a timer the
+sweep plans for every month, re-armed for the next one when it fires; a month without any
+praise says so).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from bot.services.timers import Due
 from storage.models import Praise
 from storage.repos.praise import add_praise, get_praise, get_praise_of_survey, list_praise
 from storage.repos.surveys import get_survey
+from storage.repos.timers import get_timer
 
 MONTHLY = "praise.monthly"  # timer kind: announce a month's examples
 
@@ -157,18 +160,33 @@ def monthly_due(deps: Deps, year: int, month: int) -> datetime:
     return datetime.combine(first, time(9), deps.tz)
 
 
+def monthly_key(year: int, month: int) -> str:
+    """The timer of a month's announcement (one per month)."""
+    return f"praise-monthly:{year:04d}-{month:02d}"
+
+
 async def plan_monthly(session: AsyncSession, deps: Deps, now: datetime) -> None:
     """Plan the announcement of the month `now` falls in (idempotent: one per month)."""
     local = now.astimezone(deps.tz)
     await timers.set_timer(
         session,
         deps,
-        key=f"praise-monthly:{local.year:04d}-{local.month:02d}",
+        key=monthly_key(local.year, local.month),
         kind=MONTHLY,
         subject_id=local.year * 100 + local.month,
         due_at=monthly_due(deps, local.year, local.month),
         payload={"year": local.year, "month": local.month},
     )
+
+
+async def ensure_monthly(session: AsyncSession, deps: Deps) -> bool:
+    """Plan this month's announcement unless it is planned (or done) already: the sweep calls
+    it, so a month without any praise still gets its post. True when it planned one."""
+    local = deps.clock.now().astimezone(deps.tz)
+    if await get_timer(session, monthly_key(local.year, local.month)) is not None:
+        return False
+    await plan_monthly(session, deps, local)
+    return True
 
 
 async def post_monthly_examples(session: AsyncSession, deps: Deps, year: int, month: int) -> bool:
@@ -206,9 +224,19 @@ async def post_monthly_examples(session: AsyncSession, deps: Deps, year: int, mo
 
 
 async def _monthly_timer(session: AsyncSession, deps: Deps, due: Due) -> None:
-    """Announce the month's examples, then plan the next month's announcement."""
+    """Announce the month's examples (or that there were none), then plan the next month's
+    announcement."""
     year, month = int(due.payload["year"]), int(due.payload["month"])
-    await post_monthly_examples(session, deps, year, month)
+    if not await post_monthly_examples(session, deps, year, month):
+        await enqueue_message(
+            session,
+            key=f"praise-monthly:{year:04d}-{month:02d}",
+            recipient=ToRole("reports"),
+            text_key="praise.monthly_none",
+            params={"month": f"{year:04d}-{month:02d}"},
+            now=deps.clock.now(),
+            deps=deps,
+        )
     await plan_monthly(session, deps, monthly_due(deps, year, month))
 
 

@@ -9,7 +9,17 @@ from typing import Any
 from microsoft_agents.hosting.core import TurnContext
 
 from bot.adapters.teams.activity import Inbound
-from bot.adapters.teams.feedback import COMMENT, CONSENT, build_feedback_reply, comment_card
+from bot.adapters.teams.feedback import (
+    CASE_DUE,
+    CASE_FORM,
+    CASE_TEXT,
+    COMMENT,
+    CONSENT,
+    build_feedback_reply,
+    case_card,
+    case_form_card,
+    comment_card,
+)
 from bot.adapters.teams.markup import t
 from bot.adapters.teams.replies import (
     card_response,
@@ -19,8 +29,15 @@ from bot.adapters.teams.replies import (
 )
 from bot.deps import Deps
 from bot.domain.grammar import feedback_command_name
+from bot.errors import DomainError
 from bot.i18n.markup import people_of
-from bot.services.feedback_actions import AskComment, FeedbackAction, perform_feedback
+from bot.services.complaint_views import CaseView, reviewer_card
+from bot.services.feedback_actions import (
+    AskComment,
+    CaseChanged,
+    FeedbackAction,
+    perform_feedback,
+)
 from bot.services.feedback_commands import (
     ComplaintList,
     ComplaintShow,
@@ -29,7 +46,7 @@ from bot.services.feedback_commands import (
     run_feedback_command,
     run_survey_command,
 )
-from bot.services.feedback_common import FeedbackVerb
+from bot.services.feedback_common import CASE_FORMS, FeedbackVerb
 from bot.services.inquiry_commands import CommandRequest, Refused
 from bot.services.receipts import receipt_key
 from bot.services.results import Replayed, Said
@@ -84,10 +101,66 @@ async def handle_feedback_text(
     await reply(context, build_feedback_reply(result, lang, names))
 
 
+# Refusals of a case form's inputs: shown in the form again, with what was entered.
+INPUT_ERRORS = frozenset(
+    {"feedback.error.missing_text", "feedback.error.too_long", "complaint.error.bad_date"}
+)
+
+
+async def _case_names(deps: Deps, case: CaseView) -> Any:
+    return await names_of(deps, [case.data.get("staff_user"), case.data.get("reporter_user")])
+
+
+async def case_form_action(
+    deps: Deps, inbound: Inbound, verb: FeedbackVerb, fields: dict[str, str], key: str
+) -> dict[str, Any]:
+    """A case card's confirm / dismiss / corrective-action button opens its form in the card
+    (reviewers only); the form's submit does what `feedback confirm|dismiss|action K<n> …`
+    does and refreshes the card with the case as it is now."""
+    lang = await language_of(deps, inbound)
+    user_id = teams_user_id(deps, inbound)
+    value = fields.get("value", "")
+    try:
+        if not value.isdigit() or len(value) > 9:
+            raise DomainError("feedback.error.stale")
+        async with deps.reads() as session:
+            case = await reviewer_card(session, deps, int(value), user_id)
+    except DomainError as exc:
+        return message_response(error_text(lang, exc))
+    if fields.get(CASE_FORM) != "1":
+        return card_response(case_form_card(lang, verb, case, await _case_names(deps, case)))
+    result = await perform_feedback(
+        deps,
+        FeedbackAction(
+            verb,
+            user_id,
+            value,
+            via="teams",
+            key=key,
+            comment=fields.get(CASE_TEXT, ""),
+            due=fields.get(CASE_DUE, ""),
+        ),
+    )
+    deps.outbox.kick()
+    if isinstance(result, Refused) and result.error.key in INPUT_ERRORS:
+        error = error_text(lang, result.error, message=False)
+        form = case_form_card(
+            lang, verb, case, await _case_names(deps, case), values=fields, error=error
+        )
+        return card_response(form)
+    if isinstance(result, Refused):
+        return message_response(error_text(lang, result.error))
+    if not isinstance(result, CaseChanged):
+        return message_response(t(lang, "inquiry.teams_already_done", message=True))
+    return card_response(case_card(lang, result.case, await _case_names(deps, result.case)))
+
+
 async def feedback_card_action(
     deps: Deps, inbound: Inbound, verb: str, fields: dict[str, str], key: str
 ) -> dict[str, Any]:
     """The invoke response of a feedback card's button or form."""
+    if verb in CASE_FORMS:
+        return await case_form_action(deps, inbound, FeedbackVerb(verb), fields, key)
     lang = await language_of(deps, inbound)
     user_id = teams_user_id(deps, inbound)
     value = fields.get("value", "")
@@ -109,6 +182,8 @@ async def feedback_card_action(
         return message_response(t(lang, "inquiry.teams_already_done", message=True))
     if isinstance(result, AskComment):
         return card_response(comment_card(lang, result.survey_id, result.number, result.rating))
+    if isinstance(result, CaseChanged):  # not reached: case forms are answered above
+        result = result.said
     names = await names_of(deps, people_of(result.params))
     text = t(lang, result.key, names=names, **result.params)
     if verb == FeedbackVerb.COMMENT:

@@ -56,6 +56,7 @@ class View(StrEnum):
     RESOLVE = "inquiry-resolve-modal"
     REOPEN = "inquiry-reopen-modal"
     SURVEY_COMMENT = "survey-comment-modal"
+    COMPLAINT_FORM = "complaint-form-modal"  # confirm / dismiss / corrective action of a case
     VISIT_NEW = "visit-new-modal"
     VISIT_REASON = "visit-reason-modal"
     FIELDVISIT_REPORT = "fieldvisit-report-modal"
@@ -77,6 +78,8 @@ class Block(StrEnum):
     CARD_ACTIONS = "inquiry-card-actions"
     PROMPT_ACTIONS = "feedback-actions"  # the buttons of a survey or feedback prompt
     COMMENT = "comment"
+    COMPLAINT_TEXT = "complaint_text"  # the finding, the reason, or the corrective action
+    COMPLAINT_DUE = "complaint_due"  # the corrective action's due date (typed, when.py)
     VISIT_ACTIONS = "visit-actions"
     CALLBACK_ACTIONS = "callback-actions"
     CALLBACK_OWNER = "callback_owner"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.adapters.teams.cards import adaptive_card, card_activity, text_block
-from bot.adapters.teams.markup import Mentions, Names, t
+from bot.adapters.teams.markup import Mentions, Names, escape_card_text, t
 from bot.domain.feedback import MAX_COMMENT_CHARS, Summary
 from bot.i18n import Lang
 from bot.services.complaint_views import CaseView
@@ -25,6 +25,17 @@ from bot.services.surveys import SurveyResults
 
 COMMENT = "comment"
 CONSENT = "consent"
+# A case form's inputs (the finding, reason or action; the action's due date) and the flag
+# its submit carries (a click on the card's button without it opens the form).
+CASE_TEXT = "text"
+CASE_DUE = "due"
+CASE_FORM = "form"
+# A case form's verb -> its catalogue words (title, the text input's label).
+CASE_FORM_WORDS = {
+    FeedbackVerb.CONFIRM: ("complaint.form.title_confirm", "complaint.form.finding"),
+    FeedbackVerb.DISMISS: ("complaint.form.title_dismiss", "complaint.form.reason"),
+    FeedbackVerb.RECORD_ACTION: ("complaint.form.title_action", "complaint.form.action"),
+}
 
 
 def text_activity(text: str, mentions: Mentions | None = None) -> dict[str, Any]:
@@ -104,6 +115,108 @@ def case_text(lang: Lang, case: CaseView, names: Names | None, mentions: Mention
         reward=d["reward"] or "-",
         reward_state=t(lang, f"complaint.reward_state.{d['reward_state'] or 'none'}", message=True),
     )
+
+
+def execute_actions(lang: Lang, specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A prompt's buttons (outbox `button` specs) as Action.Execute, in the reader's words."""
+    return [
+        {
+            "type": "Action.Execute",
+            "title": t(lang, str(spec.get("label_key") or "")),
+            "verb": str(spec["verb"]),
+            "data": {"value": str(spec.get("value") or "")[:200]},
+            **({"style": "positive"} if spec.get("style") == "primary" else {}),
+            **({"style": "destructive"} if spec.get("style") == "danger" else {}),
+        }
+        for spec in specs[:6]
+    ]
+
+
+def case_card(lang: Lang, case: CaseView, names: Names | None = None) -> dict[str, Any]:
+    """A case as its reviewer's card shows it (all of it, the buttons of its state): what
+    replaces the card a case form was submitted from."""
+    mentions = Mentions()
+    d = case.data
+    text = t(
+        lang,
+        "complaint.show",
+        mentions=mentions,
+        names=names,
+        ref=case.ref,
+        status=t(lang, f"complaint.status.{case.status}"),
+        staff_user=d["staff_user"],
+        reporter_user=d["reporter_user"],
+        text=str(d["text"]),
+        due=d["due"],
+        reason=d["reason"] or "-",
+        action=d["action"] or "-",
+        by=d["action_by"] or "-",
+        reward=d["reward"] or "-",
+        reward_state=t(lang, f"complaint.reward_state.{d['reward_state'] or 'none'}"),
+    )
+    return adaptive_card([text_block(text)], execute_actions(lang, case.buttons), mentions=mentions)
+
+
+def case_form_card(
+    lang: Lang,
+    verb: FeedbackVerb,
+    case: CaseView,
+    names: Names | None = None,
+    *,
+    values: dict[str, str] | None = None,
+    error: str = "",
+) -> dict[str, Any]:
+    """A case button's form (replacing the card it was on): the finding (confirm), the
+    reason (dismiss), or the corrective action and its due date; its submit does what the
+    typed command does. `error`: why the last submission was refused (shown above the inputs)."""
+    title, label = CASE_FORM_WORDS[verb]
+    values = values or {}
+    mentions = Mentions()
+    intro = t(
+        lang,
+        "complaint.form.intro",
+        mentions=mentions,
+        names=names,
+        ref=case.ref,
+        staff_user=case.data["staff_user"],
+    )
+    body: list[dict[str, Any]] = [
+        text_block(t(lang, title), weight="Bolder"),
+        text_block(intro),
+        text_block(escape_card_text(str(case.data["text"])[:300]), isSubtle=True),
+    ]
+    if error:
+        body.append(text_block(error, color="Attention"))
+    body.append(
+        {
+            "type": "Input.Text",
+            "id": CASE_TEXT,
+            "label": t(lang, label),
+            "isMultiline": True,
+            "isRequired": True,
+            "maxLength": MAX_COMMENT_CHARS,
+            "value": values.get(CASE_TEXT, "")[:MAX_COMMENT_CHARS],
+        }
+    )
+    if verb == FeedbackVerb.RECORD_ACTION:
+        body.append(
+            {
+                "type": "Input.Text",
+                "id": CASE_DUE,
+                "label": t(lang, "complaint.form.due"),
+                "placeholder": t(lang, "complaint.form.due_hint"),
+                "maxLength": 40,
+                "value": values.get(CASE_DUE, "")[:40],
+            }
+        )
+    submit = {
+        "type": "Action.Execute",
+        "title": t(lang, "complaint.form.submit"),
+        "verb": verb.value,
+        "data": {"value": case.ref[1:], CASE_FORM: "1"},
+        "style": "positive",
+    }
+    return adaptive_card(body, [submit], mentions=mentions)
 
 
 def consent_card(lang: Lang, text: str, praise_id: int, mentions: Mentions) -> dict[str, Any]:

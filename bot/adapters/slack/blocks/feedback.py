@@ -101,6 +101,69 @@ def build_comment_modal(lang: Lang, survey_id: int, number: int, rating: int) ->
     }
 
 
+# A case form's verb -> its catalogue words (title, the text field's label).
+CASE_FORM_WORDS = {
+    FeedbackVerb.CONFIRM: ("complaint.form.title_confirm", "complaint.form.finding"),
+    FeedbackVerb.DISMISS: ("complaint.form.title_dismiss", "complaint.form.reason"),
+    FeedbackVerb.RECORD_ACTION: ("complaint.form.title_action", "complaint.form.action"),
+}
+
+
+def build_case_form(
+    lang: Lang, verb: FeedbackVerb, case: CaseView, *, channel: str, ts: str
+) -> dict[str, Any]:
+    """The reviewer's form for one of a case's buttons: the finding (confirm), the reason
+    (dismiss), or the corrective action and its due date. It remembers the card it was
+    opened from, which its submission updates in place."""
+    title, label = CASE_FORM_WORDS[verb]
+    blocks: list[dict[str, Any]] = [
+        section(t(lang, "complaint.form.intro", ref=case.ref, staff_user=case.data["staff_user"])),
+        context(escape(literal(str(case.data["text"])[:300]))),
+        {
+            "type": "input",
+            "block_id": Block.COMPLAINT_TEXT,
+            "label": plain(t_plain(lang, label)),
+            "element": {
+                "type": "plain_text_input",
+                "action_id": Block.COMPLAINT_TEXT,
+                "multiline": True,
+                "max_length": COMMENT_CHARS,
+            },
+        },
+    ]
+    if verb == FeedbackVerb.RECORD_ACTION:
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": Block.COMPLAINT_DUE,
+                "optional": True,
+                "label": plain(t_plain(lang, "complaint.form.due")),
+                "hint": plain(t_plain(lang, "complaint.form.due_hint")),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": Block.COMPLAINT_DUE,
+                    "max_length": 40,
+                },
+            }
+        )
+    meta = {"complaint": int(case.ref[1:]), "verb": verb.value, "channel": channel, "ts": ts}
+    return {
+        "type": "modal",
+        "callback_id": View.COMPLAINT_FORM,
+        "title": plain(t_plain(lang, title), 24),
+        "submit": plain(t_plain(lang, "complaint.form.submit"), 24),
+        "close": plain(t_plain(lang, "survey.modal_close"), 24),
+        "private_metadata": json.dumps(meta)[:3000],
+        "blocks": blocks,
+    }
+
+
+def build_case_card(lang: Lang, case: CaseView) -> Reply:
+    """A case as its reviewer's card shows it: all of it, and the buttons of its state."""
+    text, _ = build_case(lang, case)
+    return text, build_prompt(text, case.buttons, lang)
+
+
 def build_consent(lang: Lang, praise_id: int) -> dict[str, Any]:
     """The giver's consent to a public post: one checkbox (ticking it posts the praise)."""
     return {
