@@ -79,9 +79,15 @@ def parse_survey_command(raw: str, today: date) -> SurveyCommand:
 
 
 def read_text(words: str, usage: str, *, required: bool = True) -> str:
-    """A reason, finding or action as typed (or entered in a form): plain, not empty when
-    `required`, at most MAX_COMMENT_CHARS; UsageError otherwise."""
-    text = slack_plain(words).strip()
+    """A reason, finding or action as typed in a command (Slack's wire format undone); see
+    check_text."""
+    return check_text(slack_plain(words), usage, required=required)
+
+
+def check_text(text: str, usage: str, *, required: bool = True) -> str:
+    """A reason, finding or action (typed, or entered in a form as is): stripped, not empty
+    when `required`, at most MAX_COMMENT_CHARS; UsageError otherwise."""
+    text = text.strip()
     if required and not text:
         raise UsageError("feedback.error.missing_text", usage)
     if len(text) > MAX_COMMENT_CHARS:

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.deps import Deps
 from bot.domain.commands import UsageError
 from bot.domain.feedback import check_rating
-from bot.domain.feedback_commands import read_due, read_text
+from bot.domain.feedback_commands import check_text, read_due
 from bot.errors import DomainError
 from bot.services import complaints, praise, surveys
 from bot.services.complaint_views import CaseView, card_of
@@ -72,7 +72,7 @@ async def _case_form(
     sub, answer = CASE_SUBCOMMANDS[action.verb]
     usage = f"feedback.usage.{sub}"
     try:
-        text = read_text(action.comment or "", usage)
+        text = check_text(action.comment or "", usage)
         today = deps.clock.now().astimezone(deps.tz).date()
         entered = (action.due or "").strip()
         due = read_due(entered, today, usage) if entered else None
