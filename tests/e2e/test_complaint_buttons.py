@@ -53,7 +53,9 @@ def _card(bot: Bot, user: str, action_id: str) -> dict[str, Any]:
 async def _open_form(bot: Bot, user: str, action_id: str, value: str, card: dict[str, Any]) -> Any:
     before = len(bot.fake.calls_to("views.open"))
     dm = bot.fake.dm_channel_for(user)
-    assert (await bot.click(user, action_id, value, channel=dm, message_ts=card["ts"])).status == 200
+    assert (
+        await bot.click(user, action_id, value, channel=dm, message_ts=card["ts"])
+    ).status == 200
     calls = await eventually(lambda: bot.fake.calls_to("views.open")[before:])
     return calls[-1].args["view"]
 
