@@ -6,6 +6,7 @@ PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from sqlmodel import select
@@ -148,5 +149,102 @@ async def test_praise_consent_toggle_in_teams(db_url: str) -> None:
         assert [(r.platform, r.recipient) for r in rows] == [
             ("teams", "conversation:19:kudos@thread.tacv2")
         ]
+    finally:
+        await stop()
+
+
+def _case_config() -> dict[str, Any]:
+    """The Teams world with Boss (a Teams user) as the team's manager, so that the case card
+    reaches them in Teams; Alex's team is managed by nobody else."""
+    from teams.inbound_world import TEAMS_CONFIG
+
+    teams = [{"name": "HTS support", "manager": BOSS, "members": ["USTAFF1", "USTAFF2"]}]
+    return {**TEAMS_CONFIG, "teams": teams}
+
+
+async def test_complaint_card_buttons_open_forms_and_refresh_the_card(db_url: str) -> None:
+    from teams.support import start_teams_bot
+
+    bot, stop = await start_teams_bot(db_url, anonymous=True, config=_case_config())
+    try:
+        await ask(bot, "help", user=BOSS)  # Boss's chat with the bot is known
+        since = len(bot.connector.calls)
+        text = "feedback complaint <at>Minji</at> was rude <b>twice</b>"
+        assert "K1" in text_of(await ask(bot, text, user=ALEX, entities=[_mention(STAFF, "Minji")]))
+        (sent,) = await _deliver_until(bot, "complaint:confirm", since)
+        assert "personal-29:boss" in sent.conversation_id
+        assert [(a["verb"], a["data"]) for a in actions_of(sent.body)] == [
+            ("complaint:confirm", {"value": "1"}),
+            ("complaint:dismiss", {"value": "1"}),
+        ]
+        # others are refused before any form opens: the reporter, the staff member, a
+        # customer, and a forged case number
+        for user, value in ((ALEX, "1"), (STAFF, "1"), (CUSTOMER, "1"), (ALEX, "99")):
+            refused = await act(bot, invoke(bot, "complaint:confirm", {"value": value}, user=user))
+            assert refused["type"] == "application/vnd.microsoft.activity.message"
+            assert "manager" in str(refused["value"]) and "rude" not in str(refused["value"])
+        for forged in ("abc", "1 OR 1=1", "9" * 12):
+            stale = await act(bot, invoke(bot, "complaint:dismiss", {"value": forged}, user=BOSS))
+            assert "no longer" in str(stale["value"])
+        # the manager's click replaces the card with the form (an input for the finding)
+        form = await act(bot, invoke(bot, "complaint:confirm", {"value": "1"}, user=BOSS))
+        card = form["value"]
+        assert [i["id"] for i in card["body"] if i["type"] == "Input.Text"] == ["text"]
+        assert "<b>" not in json.dumps(card)
+        (submit,) = actions_of(card)
+        assert (submit["verb"], submit["data"]) == (
+            "complaint:confirm",
+            {"value": "1", "form": "1"},
+        )
+        # a missing finding: the form again, with the error
+        empty = await act(
+            bot, invoke(bot, "complaint:confirm", {**submit["data"], "text": " "}, user=BOSS)
+        )
+        assert "Please write" in json.dumps(empty["value"])
+        assert (await _rows(bot, Complaint))[0].status == "open"
+        # a forged submit by someone else is refused
+        other = await act(
+            bot,
+            invoke(bot, "complaint:confirm", {**submit["data"], "text": "mine"}, user=ALEX),
+        )
+        assert "manager" in str(other["value"])
+        assert (await _rows(bot, Complaint))[0].status == "open"
+        finding = "Heard it on the call **loud** <at>x</at>"
+        done = await act(
+            bot, invoke(bot, "complaint:confirm", {**submit["data"], "text": finding}, user=BOSS)
+        )
+        (case,) = await _rows(bot, Complaint)
+        assert (case.status, case.decided_by, case.reason) == ("confirmed", BOSS, finding)
+        refreshed = done["value"]
+        assert done["type"] == "application/vnd.microsoft.card.adaptive"
+        assert [a["verb"] for a in actions_of(refreshed)] == ["complaint:action"]
+        shown = "".join(b.get("text", "") for b in refreshed["body"])
+        assert shown.count("<at>") == 2, shown  # the staff member and the reporter, no more
+        assert "\\*\\*loud" in shown and "\\<at\\>x" in shown
+        # the corrective action: its form has a due date, read with when.py
+        form = await act(bot, invoke(bot, "complaint:action", {"value": "1"}, user=BOSS))
+        ids = [i["id"] for i in form["value"]["body"] if i["type"] == "Input.Text"]
+        assert ids == ["text", "due"]
+        data = {"value": "1", "form": "1", "text": "Apology call and coaching"}
+        bad = await act(bot, invoke(bot, "complaint:action", {**data, "due": "someday"}, user=BOSS))
+        assert "someday" in json.dumps(bad["value"]) and "not a date" in json.dumps(bad["value"])
+        assert (await _rows(bot, Complaint))[0].status == "confirmed"
+        ok = await act(
+            bot, invoke(bot, "complaint:action", {**data, "due": "2026-12-04"}, user=BOSS)
+        )
+        (case,) = await _rows(bot, Complaint)
+        assert (case.status, case.action_text, case.action_by) == (
+            "actioned",
+            "Apology call and coaching",
+            "2026-12-04",
+        )
+        assert actions_of(ok["value"]) == []
+        # a second submit of a decided case is refused, nothing changes
+        late = await act(
+            bot,
+            invoke(bot, "complaint:dismiss", {"value": "1", "form": "1", "text": "no"}, user=BOSS),
+        )
+        assert "already" in str(late["value"])
+        assert (await _rows(bot, Complaint))[0].status == "actioned"
     finally:
         await stop()
