@@ -394,6 +394,37 @@ async def test_monthly_examples_posted_to_reports_channel(bot: Bot) -> None:
     assert "신입 멘토링" in text
 
 
+async def test_monthly_examples_planned_every_month_even_without_praise(bot: Bot) -> None:
+    # no praise at all: the first sweep plans December's announcement (once, however often
+    # it runs), and it says there were none; then January's is planned
+    for _ in range(3):
+        await bot.runtime.run_due_work()
+    async with bot.deps.sessions() as s:
+        planned = (
+            await s.exec(select(Timer).where(Timer.kind == "praise.monthly"))  # type: ignore[arg-type]
+        ).all()
+    assert [(t.key, t.state) for t in planned] == [("praise-monthly:2026-12", "pending")]
+    before = len(bot.posts("C0REPORTS"))
+    bot.clock.set(bot.clock.now() + timedelta(days=34))  # Monday 2027-01-04, after 09:00
+    await bot.runtime.run_due_work()
+    await bot.runtime.run_due_work()
+    await bot.settle()
+    posts = [p for p in bot.posts("C0REPORTS")[before:] if "2026-12" in p["text"]]
+    posts = [p for p in posts if "모범" in p["text"] or "exemplary" in p["text"]]
+    assert len(posts) == 1, bot.posts("C0REPORTS")
+    assert "칭찬도" in posts[0]["text"] and "No praise" in posts[0]["text"]
+    async with bot.deps.sessions() as s:
+        planned = (
+            await s.exec(
+                select(Timer).where(Timer.kind == "praise.monthly").order_by(Timer.key)  # type: ignore[arg-type]
+            )
+        ).all()
+    assert [(t.key, t.state) for t in planned] == [
+        ("praise-monthly:2026-12", "fired"),
+        ("praise-monthly:2027-01", "pending"),
+    ]
+
+
 async def test_survey_results_for_managers_only_without_identity(bot: Bot) -> None:
     await _resolved_inquiry(bot)
     await _rate(bot, "UCUST", "1:4", 3)
