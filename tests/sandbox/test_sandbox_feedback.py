@@ -133,3 +133,82 @@ def test_customer_answers_survey_and_manager_handles_complaint(tmp_path: Path) -
     finally:
         code = sb.stop()
     assert code == 0, sb.output[-3000:]
+
+
+def _click(sb: SandboxProcess, user: str, found: tuple[dict[str, Any], int, int]) -> None:
+    message, block, element = found
+    status, _ = sb.post(
+        "/sandbox/api/action",
+        {
+            "as": user,
+            "channel": "dm",
+            "ts": message["ts"],
+            "block_index": block,
+            "element_index": element,
+        },
+    )
+    assert status == 200
+
+
+def _submit(sb: SandboxProcess, user: str, callback_id: str, values: dict[str, str]) -> None:
+    view = _wait(
+        sb,
+        lambda: (
+            (v := sb.get(f"/sandbox/api/modal?as={user}")[1]["view"])
+            and v["callback_id"] == callback_id
+            and v
+        ),
+    )
+    status, _ = sb.post(
+        "/sandbox/api/submit", {"as": user, "view_id": view["id"], "values": values}
+    )
+    assert status == 200
+
+
+def test_manager_handles_a_complaint_with_the_case_card_buttons(tmp_path: Path) -> None:
+    sb = SandboxProcess(tmp_path)
+    try:
+        text = "/feedback complaint @minji 고객 응대가 <b>불친절</b>했습니다"
+        sent = sb.post("/sandbox/api/send", {"as": "alex", "channel": "triage", "text": text})
+        assert sent == (200, {"ok": True})
+        # the manager's DM: the case, with confirm and dismiss
+        confirm = _wait(sb, lambda: _with_action(sb.messages("jihoon", "dm"), "complaint:confirm#"))
+        card_ts = confirm[0][0]["ts"]
+        assert _with_action(sb.messages("jihoon", "dm"), "complaint:dismiss#")
+        _click(sb, "jihoon", confirm[0])
+        _submit(sb, "jihoon", "complaint-form-modal", {"complaint_text": "통화 녹음으로 확인"})
+
+        # the same card, updated in place: the corrective action's button (and, jihoon being
+        # an admin, the reward's)
+        def card_now() -> list[tuple[dict[str, Any], int, int]]:
+            return [
+                f
+                for f in _with_action(sb.messages("jihoon", "dm"), "complaint:action#")
+                if f[0]["ts"] == card_ts
+            ]
+
+        action = _wait(sb, card_now)
+        assert not _with_action(
+            [m for m in sb.messages("jihoon", "dm") if m["ts"] == card_ts], "complaint:confirm#"
+        )
+        _click(sb, "jihoon", action[0])
+        _submit(
+            sb,
+            "jihoon",
+            "complaint-form-modal",
+            {"complaint_text": "사과 전화, 응대 교육", "complaint_due": "12월 4일"},
+        )
+        _wait(
+            sb,
+            lambda: [
+                m
+                for m in sb.messages("jihoon", "dm")
+                if m["ts"] == card_ts and "사과 전화" in m["text"]
+            ],
+        )
+        # the staff member is told privately; nobody else sees the case
+        _wait(sb, lambda: [m for m in sb.messages("minji", "dm") if "사과 전화" in m["text"]])
+        assert not [m for m in sb.messages("alex", "triage") if "불친절" in m["text"]]
+    finally:
+        code = sb.stop()
+    assert code == 0, sb.output[-3000:]
