@@ -395,15 +395,20 @@ async def _review_timer(session: AsyncSession, deps: Deps, due: Due) -> None:
     reviewers = await _reviewers(session, deps, complaint)
     if complaint.decided_by and owed == "action":
         reviewers = [complaint.decided_by]
+    # every reminder carries the buttons of what is owed (the same forms as the case card)
+    buttons = (
+        decision_buttons(due.subject_id) if owed == "decision" else action_buttons(due.subject_id)
+    )
     for reviewer in reviewers:
-        await _dm(
+        await enqueue_prompt(
             session,
-            deps,
-            f"complaint-nudge:{complaint.id}:{step}:{n}:{reviewer}",
-            reviewer,
-            f"complaint.nudge.{owed}",
-            ref=ref,
-            due=timed(complaint.review_due_at),
+            key=f"complaint-nudge:{complaint.id}:{step}:{n}:{reviewer}",
+            recipient=ToPerson(reviewer),
+            text_key=f"complaint.nudge.{owed}",
+            params={"ref": ref, "due": timed(complaint.review_due_at)},
+            buttons=buttons,
+            now=deps.clock.now(),
+            deps=deps,
         )
     if step != "overdue":
         return
@@ -411,14 +416,18 @@ async def _review_timer(session: AsyncSession, deps: Deps, due: Due) -> None:
         for admin in _admins(deps, complaint.staff_id):
             if admin in reviewers:
                 continue
-            await _dm(
+            await enqueue_prompt(
                 session,
-                deps,
-                f"complaint-escalate:{complaint.id}:{n}:{admin}",
-                admin,
-                f"complaint.escalation.{owed}",
-                ref=ref,
-                manager=complaint.decided_by or complaint.manager_id or admin,
+                key=f"complaint-escalate:{complaint.id}:{n}:{admin}",
+                recipient=ToPerson(admin),
+                text_key=f"complaint.escalation.{owed}",
+                params={
+                    "ref": ref,
+                    "manager": complaint.decided_by or complaint.manager_id or admin,
+                },
+                buttons=buttons,
+                now=deps.clock.now(),
+                deps=deps,
             )
     await _plan_review(
         session,

@@ -243,3 +243,28 @@ async def test_others_are_refused_and_forged_ids_change_nothing(db_url: str) -> 
         assert not any("K1" in m.get("text", "") for m in bot.posts("C0TRIAGE"))
     finally:
         await stop()
+
+
+async def test_nudges_and_escalations_carry_the_buttons(bot: Bot) -> None:
+    await _complaint(bot)
+    # the review nudge (75 % of the window) and, past the deadline, the admins' escalation
+    bot.clock.advance(timedelta(hours=7, minutes=50))
+    await bot.runtime.run_due_work()
+    await bot.settle()
+    nudges = _cards(bot, "UMANAGER", "complaint:confirm#0")
+    assert len(nudges) == 2 and "기각해 주세요" in nudges[1]["text"]
+    assert _buttons(nudges[1]) == ["complaint:confirm#0", "complaint:dismiss#1"]
+    bot.clock.advance(timedelta(days=1))
+    await bot.runtime.run_due_work()
+    await bot.settle()
+    (escalation,) = [
+        m for m in _cards(bot, "UADMIN", "complaint:confirm#0") if "past its review" in m["text"]
+    ]
+    # an admin decides from the escalation's buttons
+    view = await _open_form(bot, "UADMIN", "complaint:confirm#0", "1", escalation)
+    await bot.submit("UADMIN", view, {"complaint_text": _text("Confirmed with the recording")})
+    await bot.settle()
+    case = await _case(bot)
+    assert (case.status, case.decided_by) == ("confirmed", "UADMIN")
+    updated = _message(bot, bot.fake.dm_channel_for("UADMIN"), escalation["ts"])
+    assert _buttons(updated) == ["complaint:action#0"]
