@@ -21,7 +21,8 @@ from bot.adapters.slack.ids import Block, Command, View
 from bot.adapters.slack.views import parse_view_state, read_metadata
 from bot.deps import Deps
 from bot.errors import DomainError
-from bot.services.complaint_views import reviewer_card
+from bot.i18n import Lang
+from bot.services.complaint_views import CaseView, refusal_of, reviewer_card
 from bot.services.feedback_actions import CaseChanged, FeedbackAction, perform_feedback
 from bot.services.feedback_commands import run_feedback_command
 from bot.services.feedback_common import CASE_FORMS, FeedbackVerb
@@ -137,15 +138,30 @@ async def handle_case_button(
         case = await reviewer_card(session, deps, number, user_id)
     container = body.get("container")
     container = container if isinstance(container, dict) else {}
+    channel = str(container.get("channel_id") or "")
+    ts = str(container.get("message_ts") or "")
     lang = await deps.languages.language_of(user_id)
-    view = build_case_form(
-        lang,
-        verb,
-        case,
-        channel=str(container.get("channel_id") or ""),
-        ts=str(container.get("message_ts") or ""),
-    )
+    refusal = refusal_of(case, verb.value)
+    if refusal is not None:
+        # decided meanwhile (typed, or on another card): this card shows the case as it is
+        await _update_card(client, lang, case, channel, ts)
+        raise refusal
+    view = build_case_form(lang, verb, case, channel=channel, ts=ts)
     await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+async def _update_card(
+    client: AsyncWebClient, lang: Lang, case: CaseView, channel: str, ts: str
+) -> None:
+    """Show a case's card as it is now in the reviewer's DM message it was acted on (never
+    anywhere else: a case is never shown in a channel)."""
+    if not channel.startswith("D") or not ts:
+        return
+    text, blocks = build_case_card(lang, case)
+    try:
+        await client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+    except SlackApiError as exc:  # the card was deleted: the case is as it is all the same
+        log.warning("complaint card %s/%s not updated: %s", channel, ts, exc.response.get("error"))
 
 
 def _form_of(view: dict[str, Any]) -> tuple[int, FeedbackVerb, str, str] | None:
@@ -203,10 +219,5 @@ async def handle_case_form_submission(
         return
     await ack()
     deps.outbox.kick()
-    if not isinstance(result, CaseChanged) or not channel.startswith("D") or not ts:
-        return  # replayed, or not opened from a card in the reviewer's DM: nothing to update
-    card_text, blocks = build_case_card(lang, result.case)
-    try:
-        await client.chat_update(channel=channel, ts=ts, text=card_text, blocks=blocks)
-    except SlackApiError as exc:  # the card was deleted: the case is decided all the same
-        log.warning("complaint card %s/%s not updated: %s", channel, ts, exc.response.get("error"))
+    if isinstance(result, CaseChanged):  # (a replayed submission changed nothing)
+        await _update_card(client, lang, result.case, channel, ts)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
-from bot.errors import Forbidden
+from bot.errors import Conflict, DomainError, Forbidden
 from bot.i18n import timed
 from bot.services.complaints import action_buttons, decision_buttons, label
 from bot.services.feedback_common import FeedbackVerb, may_review
@@ -93,6 +93,16 @@ async def reviewer_card(session: AsyncSession, deps: Deps, number: int, viewer: 
     if complaint is None or not may_review(deps, viewer, complaint.staff_id, complaint.manager_id):
         raise Forbidden("complaint.error.reviewers_only", ref=f"K{number}")
     return card_of(deps, complaint, viewer)
+
+
+def refusal_of(case: CaseView, verb: str) -> DomainError | None:
+    """Why a case button no longer applies (the case was decided meanwhile, by a typed
+    command or on another card), or None when its form may open."""
+    if any(b["verb"] == verb for b in case.buttons):
+        return None
+    if case.status == "open":
+        return Conflict("complaint.error.confirm_first", ref=case.ref)
+    return Conflict("complaint.error.already_decided", ref=case.ref, state=case.status)
 
 
 async def show_complaint(session: AsyncSession, deps: Deps, number: int, viewer: str) -> CaseView:

@@ -31,7 +31,7 @@ from bot.deps import Deps
 from bot.domain.grammar import feedback_command_name
 from bot.errors import DomainError
 from bot.i18n.markup import people_of
-from bot.services.complaint_views import CaseView, reviewer_card
+from bot.services.complaint_views import CaseView, refusal_of, reviewer_card
 from bot.services.feedback_actions import (
     AskComment,
     CaseChanged,
@@ -127,6 +127,11 @@ async def case_form_action(
             case = await reviewer_card(session, deps, int(value), user_id)
     except DomainError as exc:
         return message_response(error_text(lang, exc))
+    refusal = refusal_of(case, verb.value)
+    if refusal is not None:
+        # decided meanwhile (typed, or on another card): the card shows the case as it is
+        note = error_text(lang, refusal, message=False)
+        return card_response(case_card(lang, case, await _case_names(deps, case), note=note))
     if fields.get(CASE_FORM) != "1":
         return card_response(case_form_card(lang, verb, case, await _case_names(deps, case)))
     result = await perform_feedback(

@@ -268,3 +268,19 @@ async def test_nudges_and_escalations_carry_the_buttons(bot: Bot) -> None:
     assert (case.status, case.decided_by) == ("confirmed", "UADMIN")
     updated = _message(bot, bot.fake.dm_channel_for("UADMIN"), escalation["ts"])
     assert _buttons(updated) == ["complaint:action#0"]
+
+
+async def test_a_card_of_a_case_decided_by_typed_command_is_refreshed_on_click(bot: Bot) -> None:
+    await _complaint(bot)
+    card = _card(bot, "UMANAGER", "complaint:dismiss#1")
+    typed = await bot.reply_to("UMANAGER", "확인 K1 직접 확인함", command="/feedback")
+    assert "K1" in typed
+    opened = len(bot.fake.calls_to("views.open"))
+    before = len(bot.fake.calls_to("response_url"))
+    dm = bot.fake.dm_channel_for("UMANAGER")
+    await bot.click("UMANAGER", "complaint:dismiss#1", "1", channel=dm, message_ts=card["ts"])
+    await eventually(lambda: len(bot.fake.calls_to("response_url")) > before)
+    assert "이미" in bot.replies()[-1] or "already" in bot.replies()[-1]
+    assert len(bot.fake.calls_to("views.open")) == opened
+    assert _buttons(_message(bot, dm, card["ts"])) == ["complaint:action#0"]
+    assert (await _case(bot)).status == "confirmed"

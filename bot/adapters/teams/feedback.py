@@ -132,9 +132,11 @@ def execute_actions(lang: Lang, specs: list[dict[str, Any]]) -> list[dict[str, A
     ]
 
 
-def case_card(lang: Lang, case: CaseView, names: Names | None = None) -> dict[str, Any]:
+def case_card(
+    lang: Lang, case: CaseView, names: Names | None = None, *, note: str = ""
+) -> dict[str, Any]:
     """A case as its reviewer's card shows it (all of it, the buttons of its state): what
-    replaces the card a case form was submitted from."""
+    replaces the card a case form was submitted from. `note`: why a button no longer applied."""
     mentions = Mentions()
     d = case.data
     text = t(
@@ -154,7 +156,10 @@ def case_card(lang: Lang, case: CaseView, names: Names | None = None) -> dict[st
         reward=d["reward"] or "-",
         reward_state=t(lang, f"complaint.reward_state.{d['reward_state'] or 'none'}"),
     )
-    return adaptive_card([text_block(text)], execute_actions(lang, case.buttons), mentions=mentions)
+    body = [text_block(text)]
+    if note:
+        body.insert(0, text_block(note, color="Attention"))
+    return adaptive_card(body, execute_actions(lang, case.buttons), mentions=mentions)
 
 
 def case_form_card(
