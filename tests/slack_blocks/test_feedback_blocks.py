@@ -80,3 +80,74 @@ def test_praise_consent_checkbox_only_when_shareable() -> None:
     box = blocks[1]["elements"][0]
     assert box["type"] == "checkboxes" and box["action_id"] == "praise:share#0"
     assert box["options"][0]["value"] == "4"
+
+
+def _case(status: str, buttons: list[dict[str, object]]) -> CaseView:
+    data = {
+        "status": status,
+        "decided_at": "",
+        "action": "",
+        "staff_user": "USTAFF1",
+        "reporter_user": "UCUST",
+        "customer": True,
+        "text": "<!here> *rude* & <https://x.example|y>\n> quoted",
+        "created_at": "",
+        "due": "12월 2일(수) 10:00",
+        "reason": "",
+        "action_by": "",
+        "reward": "",
+        "reward_state": "",
+        "reward_sent_user": "",
+        "reward_sent_at": "",
+    }
+    return CaseView("K7", True, status, data, buttons)
+
+
+def test_case_card_shows_the_buttons_of_its_state_and_escapes_the_text() -> None:
+    from bot.adapters.slack.blocks.feedback import build_case_card
+    from bot.services.complaints import action_buttons, decision_buttons
+
+    text, blocks = build_case_card("en", _case("open", decision_buttons(7)))
+    assert "K7" in text
+    assert blocks is not None
+    shown = str(blocks)
+    assert "<!here>" not in shown and "&lt;!here&gt;" in shown and "<https" not in shown
+    actions = blocks[-1]["elements"]
+    assert [(e["action_id"], e["value"]) for e in actions] == [
+        ("complaint:confirm#0", "7"),
+        ("complaint:dismiss#1", "7"),
+    ]
+    assert [e["text"]["text"] for e in actions] == ["Confirm", "Dismiss"]
+    _, blocks = build_case_card("ko", _case("confirmed", action_buttons(7)))
+    assert blocks is not None and blocks[-1]["elements"][0]["text"]["text"] == "시정 조치 기록"
+    _, blocks = build_case_card("ko", _case("dismissed", []))
+    assert blocks is not None and [b["type"] for b in blocks] == ["section"]
+
+
+def test_case_forms_ask_for_the_finding_the_reason_or_the_action_and_its_due_date() -> None:
+    import json
+
+    from bot.adapters.slack.blocks.feedback import build_case_form
+    from bot.services.feedback_common import FeedbackVerb
+
+    confirm = build_case_form("en", FeedbackVerb.CONFIRM, _case("open", []), channel="D1", ts="1.2")
+    assert confirm["callback_id"] == "complaint-form-modal"
+    assert json.loads(confirm["private_metadata"]) == {
+        "complaint": 7,
+        "verb": "complaint:confirm",
+        "channel": "D1",
+        "ts": "1.2",
+    }
+    inputs = [b for b in confirm["blocks"] if b["type"] == "input"]
+    assert [(b["block_id"], b["label"]["text"]) for b in inputs] == [
+        ("complaint_text", "What you found")
+    ]
+    assert "<!here>" not in str(confirm) and "&lt;!here&gt;" in str(confirm)
+    dismiss = build_case_form("ko", FeedbackVerb.DISMISS, _case("open", []), channel="", ts="")
+    assert dismiss["title"]["text"] == "불만 기각"
+    action = build_case_form(
+        "ko", FeedbackVerb.RECORD_ACTION, _case("confirmed", []), channel="D1", ts="1"
+    )
+    inputs = [b for b in action["blocks"] if b["type"] == "input"]
+    assert [b["block_id"] for b in inputs] == ["complaint_text", "complaint_due"]
+    assert inputs[1]["optional"] is True
