@@ -74,7 +74,7 @@ async def _case_form(
     try:
         text = check_text(action.comment or "", usage)
         today = deps.clock.now().astimezone(deps.tz).date()
-        entered = (action.due or "").strip()
+        entered = (action.due or "").strip() if sub == "action" else ""
         due = read_due(entered, today, usage) if entered else None
     except UsageError as exc:
         raise DomainError(exc.key, **exc.params) from None
