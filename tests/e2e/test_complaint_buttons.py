@@ -153,9 +153,11 @@ async def test_confirm_then_corrective_action_through_the_card(bot: Bot) -> None
     assert (await _case(bot)).action_by == tomorrow
 
 
-async def test_dismiss_through_the_card_and_customer_reward_button(bot: Bot) -> None:
+async def test_dismiss_through_the_card_and_a_form_left_open_meanwhile(bot: Bot) -> None:
     await _complaint(bot)
     card = _card(bot, "UMANAGER", "complaint:dismiss#1")
+    # a confirm form is opened, and left open while the case is dismissed in another
+    left_open = await _open_form(bot, "UMANAGER", "complaint:confirm#0", "1", card)
     view = await _open_form(bot, "UMANAGER", "complaint:dismiss#1", "1", card)
     assert view["title"]["text"] in ("불만 기각", "Dismiss complaint")
     await bot.submit("UMANAGER", view, {"complaint_text": _text("녹취 확인 결과 사실과 다름")})
@@ -166,12 +168,21 @@ async def test_dismiss_through_the_card_and_customer_reward_button(bot: Bot) -> 
         "녹취 확인 결과 사실과 다름",
         "",
     )
-    assert _buttons(_message(bot, bot.fake.dm_channel_for("UMANAGER"), card["ts"])) == []
-    # a decided case's stale button: the form is refused, nothing changes
-    view = await _open_form(bot, "UMANAGER", "complaint:confirm#0", "1", card)
-    refused = await bot.submit("UMANAGER", view, {"complaint_text": _text("changed my mind")})
-    assert "complaint_text" in json.loads(refused.text)["errors"]
+    dm = bot.fake.dm_channel_for("UMANAGER")
+    assert _buttons(_message(bot, dm, card["ts"])) == []
+    assert any("K1" in t for t in bot.dm_texts("USTAFF2"))  # the reporter learns the outcome
+    # the form left open is refused when sent, nothing changes
+    refused = await bot.submit("UMANAGER", left_open, {"complaint_text": _text("changed mind")})
+    error = json.loads(refused.text)["errors"]["complaint_text"]
+    assert "이미" in error or "already" in error
     assert (await _case(bot)).status == "dismissed"
+    # a stale button (an older copy of the card): refused, no form opens
+    opened = len(bot.fake.calls_to("views.open"))
+    before = len(bot.fake.calls_to("response_url"))
+    await bot.click("UMANAGER", "complaint:confirm#0", "1", channel=dm, message_ts=card["ts"])
+    await eventually(lambda: len(bot.fake.calls_to("response_url")) > before)
+    assert "이미" in bot.replies()[-1] or "already" in bot.replies()[-1]
+    assert len(bot.fake.calls_to("views.open")) == opened
 
 
 async def test_others_are_refused_and_forged_ids_change_nothing(db_url: str) -> None:
