@@ -2,10 +2,10 @@
 Section | None`, most urgent first.
 
 A feature adds its own section by adding one `SectionSource` to `SECTIONS` (its `rank` puts
-it among the others). Today's providers cover the inquiries (C2/C3/C4/C5/C12). The places the
-other features plug in are reserved by rank (see RANKS): today's visitors and field visits
-(#12), callbacks missed yesterday (#13), running and upcoming notices and days without an
-unplanned outage (#14), open complaints awaiting the manager (#15).
+it among the others). This module's providers cover the inquiries (C2/C3/C4/C5/C12); the
+charter features' sections (bot.services.digest.features) take the ranks after them (see
+RANKS): today's visitors and field visits (#12), callbacks missed (#13), running and upcoming
+notices and days without an unplanned outage (#14), open complaints awaiting the manager (#15).
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ class Section:
     items: list[dict[str, Any]]
     total: int
     params: dict[str, Any] = field(default_factory=dict)
+    always: bool = False  # shown even without items (a count of days in its heading)
 
     def as_payload(self) -> dict[str, Any]:
         """JSON for the outbox row."""
@@ -88,11 +89,11 @@ RANKS = {
     "on_hold": 50,
     "new": 60,
     "resolved": 70,
-    "visits_today": 80,  # #12 visitors and field visits: not built yet
-    "callbacks_missed": 90,  # #13 callbacks: not built yet
-    "notices": 100,  # #14 notices: not built yet
-    "outage_free_days": 110,  # #14 outages: not built yet
-    "complaints_open": 120,  # #15 complaints: not built yet
+    "visits_today": 80,  # #12 visitors and field visits (bot.services.digest.features)
+    "callbacks_missed": 90,  # #13 callbacks
+    "notices": 100,  # #14 notices
+    "outage_free_days": 110,  # #14 outages
+    "complaints_open": 120,  # #15 complaints
 }
 
 
@@ -280,6 +281,9 @@ async def resolved_since(session: AsyncSession, deps: Deps, scope: Scope) -> Sec
     )
 
 
+# The features' sections import this module's types: imported once those exist.
+from bot.services.digest.features import FEATURE_SECTIONS  # noqa: E402
+
 SECTIONS: tuple[SectionSource, ...] = (
     SectionSource(RANKS["overdue"], overdue),
     SectionSource(RANKS["due_today"], due_today),
@@ -289,7 +293,8 @@ SECTIONS: tuple[SectionSource, ...] = (
     SectionSource(RANKS["new"], new_since),
     SectionSource(RANKS["resolved"], resolved_since),
     # visits_today (#12), callbacks_missed (#13), notices and outage_free_days (#14),
-    # complaints_open (#15): each feature appends its SectionSource here.
+    # complaints_open (#15): bot.services.digest.features
+    *FEATURE_SECTIONS,
 )
 
 
@@ -303,6 +308,6 @@ async def build_sections(
     out: list[Section] = []
     for source in sorted(sources, key=lambda s: s.rank):
         section = await source.provider(session, deps, scope)
-        if section is not None and section.total:
+        if section is not None and (section.total or section.always):
             out.append(section)
     return out
