@@ -57,7 +57,11 @@ def _visit_item(v: Any, deps: Deps) -> dict[str, Any]:
         "title": v.visitor + (f" · {v.company}" if v.company else ""),
         "who": v.host_id,
         "note_key": "dash.note.visit",
-        "note": {"at": fmt_time(v.visit_at, deps), "status": v.status, "room": v.room or "-"},
+        "note": {
+            "at": fmt_time(v.visit_at, deps),
+            "status": {"key": f"visit.status.{v.status}"},
+            "room": v.room or "-",
+        },
     }
 
 
@@ -181,7 +185,7 @@ async def items_out(session: AsyncSession, deps: Deps, viewer: Viewer) -> Panel 
                 "note": {
                     "badge": v.badge if badge_out else "-",
                     "slot": v.slot if id_out and v.slot else "-",
-                    "status": v.status,
+                    "status": {"key": f"visit.status.{v.status}"},
                 },
             }
         )

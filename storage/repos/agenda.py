@@ -18,8 +18,8 @@ from storage.models import (
     Handoff,
     Inquiry,
     Notice,
-    OutboxMessage,
     Outage,
+    OutboxMessage,
     Praise,
     Visit,
 )

@@ -8,9 +8,9 @@ from typing import Any
 from bot.adapters.teams.cards import adaptive_card, card_activity, message_size, text_block
 from bot.adapters.teams.markup import Mentions, card_texts
 from bot.domain.digest import collapse
-from bot.services.digest.features import PRIVATE_SECTIONS, item_key, link_of
-from bot.i18n import Lang
+from bot.i18n import Lang, Rendered
 from bot.i18n.markup import Link
+from bot.services.digest.features import PRIVATE_SECTIONS, item_key, link_of, note_params
 
 SECTION_ITEMS = 5
 CARD_BUDGET = 20_000  # bytes; Teams refuses about 28 KB
@@ -50,7 +50,8 @@ def build_digest_card(
             key = item_key(i)
             line = tr(key, ref=ref, title=i["title"], assignee=i.get("who") or "")
             if i.get("note_key"):
-                line += " · " + tr(i["note_key"], **i.get("note", {}))
+                note = note_params(i, lambda key: Rendered(tr(key)))
+                line += " · " + tr(i["note_key"], **note)
             element = text_block("• " + line, spacing="None")
             if message_size(card_activity(adaptive_card([*body, element]))) > CARD_BUDGET:
                 body.append(text_block(tr("digest.cut"), isSubtle=True))

@@ -9,7 +9,7 @@ from bot.adapters.teams.cards import adaptive_card, text_block
 from bot.adapters.teams.markup import TeamsMarkup, card_texts
 from bot.i18n import Lang, Rendered
 from bot.services.dashboard import ITEM_PANELS, Panel
-from bot.services.digest.features import item_key
+from bot.services.digest.features import item_key, note_params
 
 OUTBOX_RETRY = "outbox.retry"
 OUTBOX_DISCARD = "outbox.discard"
@@ -63,7 +63,8 @@ def _panel(lang: Lang, panel: Panel) -> list[dict[str, Any]]:
         for r in panel.rows:
             line = tr(item_key(r), ref=r["ref"], title=r["title"], assignee=r.get("who") or "")
             if r.get("note_key"):
-                line += " · " + tr(r["note_key"], **r.get("note", {}))
+                note = note_params(r, lambda key: Rendered(tr(key)))
+                line += " · " + tr(r["note_key"], **note)
             out.append(text_block("• " + line, spacing="None"))
         if panel.total > len(panel.rows):
             out.append(

@@ -39,7 +39,6 @@ from bot.ports import Outgoing, person_of, platform_of_user
 from bot.services import inquiries as svc
 from bot.services.callbacks import callback_view, handoff_view
 from bot.services.digest.features import digest_links
-from bot.services.refs import CARD, permalinks
 from bot.services.reports.publish import chart_link, report_for, report_link
 from storage.repos.inquiries import INQUIRY
 from storage.repos.people import get_profile

@@ -9,6 +9,7 @@ review, the uptime), kept in `scope.shared` and filtered per team here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -253,6 +254,15 @@ def item_key(item: dict[str, Any]) -> str:
     if not item.get("title"):
         return "digest.item_untitled" if item.get("who") else "digest.item_ref"
     return "digest.item" if item.get("who") else "digest.item_unassigned"
+
+
+def note_params(item: dict[str, Any], word: Callable[[str], Any]) -> dict[str, Any]:
+    """An item's note parameters; a `{"key": …}` value is a catalogue word (a status), put
+    in by `word` in the reader's language."""
+    return {
+        name: word(str(value["key"])) if isinstance(value, dict) and "key" in value else value
+        for name, value in (item.get("note") or {}).items()
+    }
 
 
 def item_object(item: dict[str, Any]) -> tuple[str, int] | None:

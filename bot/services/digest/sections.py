@@ -282,7 +282,7 @@ async def resolved_since(session: AsyncSession, deps: Deps, scope: Scope) -> Sec
 
 
 # The features' sections import this module's types: imported once those exist.
-from bot.services.digest.features import FEATURE_SECTIONS  # noqa: E402
+from bot.services.digest.features import FEATURE_SECTIONS
 
 SECTIONS: tuple[SectionSource, ...] = (
     SectionSource(RANKS["overdue"], overdue),

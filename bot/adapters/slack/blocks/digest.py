@@ -9,9 +9,9 @@ from bot.adapters.slack.blocks.common import MAX_MESSAGE_BLOCKS, context, line_s
 from bot.adapters.slack.blocks.nudges import CARD_LINK
 from bot.adapters.slack.text import t
 from bot.domain.digest import collapse
-from bot.services.digest.features import PRIVATE_SECTIONS, item_key, link_of
-from bot.i18n import Lang
+from bot.i18n import Lang, Rendered
 from bot.i18n.markup import Link
+from bot.services.digest.features import PRIVATE_SECTIONS, item_key, link_of, note_params
 
 SECTION_ITEMS = 5  # items shown per section; the rest are counted ("and N more")
 
@@ -22,7 +22,8 @@ def digest_line(lang: Lang, item: dict[str, Any], link: str = "") -> str:
     key = item_key(item)
     line = t(lang, key, ref=ref, title=item["title"], assignee=item.get("who") or "")
     if item.get("note_key"):
-        line += " · " + t(lang, item["note_key"], **item.get("note", {}))
+        note = note_params(item, lambda key: Rendered(t(lang, key)))
+        line += " · " + t(lang, item["note_key"], **note)
     return line
 
 
