@@ -16,7 +16,6 @@ from storage.models import (
     Complaint,
     FieldVisit,
     Handoff,
-    Inquiry,
     Notice,
     Outage,
     OutboxMessage,
@@ -194,11 +193,10 @@ async def list_outages_overlapping(
     return list((await session.exec(stmt)).all())
 
 
-async def first_record_at(session: AsyncSession) -> datetime | None:
-    """When the bot began keeping the charter: the earliest of the first inquiry, notice and
-    outage (each read on its primary key or an index); None before anything was recorded."""
+async def first_service_record_at(session: AsyncSession) -> datetime | None:
+    """When the service log began (C1): the first notice planned or outage recorded, read on
+    the primary key and the `started_at` index; None before either was."""
     firsts = [
-        (await session.exec(select(Inquiry.created_at).order_by(col(Inquiry.id)).limit(1))).first(),
         (await session.exec(select(Notice.planned_at).order_by(col(Notice.id)).limit(1))).first(),
         (
             await session.exec(select(Outage.started_at).order_by(col(Outage.started_at)).limit(1))

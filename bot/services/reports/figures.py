@@ -1,11 +1,10 @@
 """The report's numbers, per promise, from the recorded events: ONE query layer.
 
 Each promise's figures come from providers registered in FIGURES, `async (session, deps,
-month) -> list[Figure]`. Today the inquiries give C2, C3, C4, C5 and C12. A promise no
-provider measures shows "no data" (never 100%): C1 (outages, #14), C6 (notices, #14),
-C7 and C8 (callbacks and handoffs, #13), C9/C10 (visits, #12), C11 (field visits, #12),
-C13 (surveys, #15), C14 (complaints, #15), C15 (praise, #15). Each of those features adds
-its provider to FIGURES.
+month) -> list[Figure]`. The inquiries give C2, C3, C4, C5 and C12 (here); the charter
+features give C1 and C6 (outages, notices), C7 and C8 (callbacks, handoffs), C9, C10 and C11
+(visits, field visits), C13, C14 and C15 (surveys, complaints, praise): see
+bot.services.reports.features. A promise nothing measured shows "no data" (never 100%).
 """
 
 from __future__ import annotations
@@ -50,18 +49,36 @@ class Month:
 
 @dataclass(frozen=True)
 class Figure:
-    """One measured figure of a promise: how many of how many were on time (or a count)."""
+    """One measured figure of a promise: how many of how many were on time (or a count).
+
+    `unit` says how to read it: `share` (met of total), `percent` (`value` percent, e.g.
+    availability), `count` (`value` things, e.g. praise), `average` (`value` over `total`
+    answers, e.g. a rating of 5). `named` figures show their measure's name
+    (`report.measure.<measure>`): a promise measured more than one way.
+    """
 
     promise: str  # C1 … C15
     measure: str  # catalogue key suffix: report.measure.<measure>
     met: int
     total: int
     median_hours: float | None = None
-    target: str = "100"  # the promise's target, in percent
+    target: str = "100"  # the promise's target, in percent ("" : none)
+    unit: str = "share"
+    value: float | None = None
+    named: bool = False
+
+    @property
+    def measured(self) -> bool:
+        """Whether anything was measured (else "no data", never 100%)."""
+        return bool(self.total) if self.unit == "share" else self.value is not None
 
     @property
     def share(self) -> float | None:
         """Percent met; None when nothing was measured (shown as "no data", never 100%)."""
+        if self.unit == "percent":
+            return self.value
+        if self.unit != "share":
+            return None
         return round(100 * self.met / self.total, 1) if self.total else None
 
 
@@ -180,8 +197,12 @@ async def interim_figures(session: AsyncSession, deps: Deps, month: Month) -> li
     return [Figure("C4", "interim_on_time", met, len(due))]
 
 
-# The registry: each feature adds its provider (see the module doc for the missing ones).
-FIGURES: tuple[FigureProvider, ...] = (inquiry_figures, interim_figures)
+# The features' providers build on this module's types: imported once those exist (the
+# package imports this module first, whichever of the two is asked for).
+from bot.services.reports.features import FEATURE_FIGURES
+
+# The registry: each feature adds its provider.
+FIGURES: tuple[FigureProvider, ...] = (inquiry_figures, interim_figures, *FEATURE_FIGURES)
 
 
 async def team_lines(session: AsyncSession, deps: Deps, month: Month) -> list[TeamLine]:
