@@ -36,10 +36,6 @@ from storage.repos.outbox import (
 )
 
 Role = Literal["staff", "manager", "receptionist", "admin"]
-# panels whose rows are items (ref, title, who, note): rendered as lines of the digest's form
-ITEM_PANELS = frozenset(
-    {"my_visits", "my_callbacks", "team_visitors", "complaints_review", "items_out"}
-)
 FAILED_ROWS = 10  # failed deliveries listed with their buttons
 
 
@@ -165,16 +161,26 @@ async def config_summary(session: AsyncSession, deps: Deps, viewer: Viewer) -> P
     return Panel("config", rows, len(rows), facts)
 
 
+def _feature(provider: panels.FeatureProvider) -> PanelProvider:
+    """A feature's panel (bot.services.dashboard_panels) for the viewer."""
+
+    async def show(session: AsyncSession, deps: Deps, viewer: Viewer) -> Panel | None:
+        found = await provider(session, deps, viewer.user_id)
+        return None if found is None else Panel(found.key, found.rows, found.total, found.params)
+
+    return show
+
+
 # The registry, in display order (the features' panels: bot.services.dashboard_panels).
 PANELS: tuple[PanelSource, ...] = (
-    PanelSource(frozenset({"staff"}), panels.my_visits),
-    PanelSource(frozenset({"staff"}), panels.my_callbacks),
+    PanelSource(frozenset({"staff"}), _feature(panels.my_visits)),
+    PanelSource(frozenset({"staff"}), _feature(panels.my_callbacks)),
     PanelSource(frozenset({"manager"}), team_board),
-    PanelSource(frozenset({"manager"}), panels.team_visitors),
-    PanelSource(frozenset({"manager"}), panels.complaints_review),
-    PanelSource(frozenset({"receptionist"}), panels.desk_visits),
-    PanelSource(frozenset({"receptionist"}), panels.rooms_now),
-    PanelSource(frozenset({"receptionist"}), panels.items_out),
+    PanelSource(frozenset({"manager"}), _feature(panels.team_visitors)),
+    PanelSource(frozenset({"manager"}), _feature(panels.complaints_review)),
+    PanelSource(frozenset({"receptionist"}), _feature(panels.desk_visits)),
+    PanelSource(frozenset({"receptionist"}), _feature(panels.rooms_now)),
+    PanelSource(frozenset({"receptionist"}), _feature(panels.items_out)),
     PanelSource(frozenset({"admin"}), delivery_failures),
     PanelSource(frozenset({"admin"}), config_summary),
 )

@@ -5,14 +5,16 @@ visitors of the team (#12), complaints awaiting review (#15). Receptionists: tod
 by status, rooms now, badges and IDs still out (#12). Each reads with one query (a day's
 visits, the person's live callbacks, the complaints awaiting review, the unreturned items).
 
-A panel's rows are digest-like items (`ref`, `title`, `who`, `note_key`, `note`) unless its
+Each provider takes the viewer's id and returns a FeaturePanel. A panel's rows are digest-like items (`ref`, `title`, `who`, `note_key`, `note`) unless its
 key says otherwise (`desk_visits`: counts by status; `rooms`: one line per room).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -32,17 +34,29 @@ from storage.repos.agenda import (
 )
 from storage.repos.visits import list_unreturned
 
-if TYPE_CHECKING:  # bot.services.dashboard registers these panels: it imports this module
-    from bot.services.dashboard import Panel, Viewer
-
 PANEL_ROWS = 8  # rows a list panel carries; the rest is counted
 LIVE_CALLBACKS = ("open", "claimed")
+# panels whose rows are items (ref, title, who, note): rendered as lines of the digest's form
+ITEM_PANELS = frozenset(
+    {"my_visits", "my_callbacks", "team_visitors", "complaints_review", "items_out"}
+)
 
 
-def _panel(key: str, rows: list[dict[str, Any]], **params: Any) -> Panel:
-    from bot.services.dashboard import Panel  # the registry's module imports this one
+@dataclass(frozen=True)
+class FeaturePanel:
+    """What a feature's panel shows (bot.services.dashboard makes it a Panel)."""
 
-    return Panel(key, rows[:PANEL_ROWS], len(rows), params)
+    key: str
+    rows: list[dict[str, Any]]
+    total: int = 0
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+FeatureProvider = Callable[[AsyncSession, Deps, str], Awaitable[FeaturePanel | None]]
+
+
+def _panel(key: str, rows: list[dict[str, Any]], **params: Any) -> FeaturePanel:
+    return FeaturePanel(key, rows[:PANEL_ROWS], len(rows), params)
 
 
 def _today(deps: Deps) -> tuple[datetime, datetime]:
@@ -75,10 +89,10 @@ def _field_item(f: Any, deps: Deps) -> dict[str, Any]:
     }
 
 
-async def my_visits(session: AsyncSession, deps: Deps, viewer: Viewer) -> Panel | None:
+async def my_visits(session: AsyncSession, deps: Deps, viewer: str) -> FeaturePanel | None:
     """Staff: the visitors I host today and my field visits today, soonest first."""
     start, end = _today(deps)
-    me = deps.config.ids_of(viewer.user_id)
+    me = deps.config.ids_of(viewer)
     visits = await list_visits_between(session, since=start, until=end, host_ids=me)
     field = await list_field_visits_between(session, since=start, until=end, statuses=["planned"])
     lines = [(v.visit_at, _visit_item(v, deps)) for v in visits if v.status not in NOT_VISITING]
@@ -87,9 +101,9 @@ async def my_visits(session: AsyncSession, deps: Deps, viewer: Viewer) -> Panel 
     return _panel("my_visits", [item for _at, item in lines])
 
 
-async def my_callbacks(session: AsyncSession, deps: Deps, viewer: Viewer) -> Panel | None:
+async def my_callbacks(session: AsyncSession, deps: Deps, viewer: str) -> FeaturePanel | None:
     """Staff: the callbacks I own or claimed that are not called back yet, oldest first."""
-    me = deps.config.ids_of(viewer.user_id)
+    me = deps.config.ids_of(viewer)
     rows = await list_open_callbacks(session, people=me, states=LIVE_CALLBACKS)
     items = [
         {
@@ -106,10 +120,10 @@ async def my_callbacks(session: AsyncSession, deps: Deps, viewer: Viewer) -> Pan
     return _panel("my_callbacks", items)
 
 
-async def team_visitors(session: AsyncSession, deps: Deps, viewer: Viewer) -> Panel | None:
+async def team_visitors(session: AsyncSession, deps: Deps, viewer: str) -> FeaturePanel | None:
     """Managers: today's visitors of the team's hosts, soonest first."""
     start, end = _today(deps)
-    teams = deps.config.teams_managed_by(viewer.user_id)
+    teams = deps.config.teams_managed_by(viewer)
     hosts = sorted(
         {i for t in teams for m in (*t.members, t.manager) for i in deps.config.ids_of(m)}
     )
@@ -118,14 +132,14 @@ async def team_visitors(session: AsyncSession, deps: Deps, viewer: Viewer) -> Pa
     return _panel("team_visitors", items)
 
 
-async def complaints_review(session: AsyncSession, deps: Deps, viewer: Viewer) -> Panel | None:
+async def complaints_review(session: AsyncSession, deps: Deps, viewer: str) -> FeaturePanel | None:
     """Managers: complaints about their people that await their decision or action."""
     rows = await list_complaints_awaiting(session, statuses=AWAITING)
     now = deps.clock.now()
     items = []
     for c in rows:
         reviewer = c.manager_id or manager_of(deps, c.staff_id)
-        if not reviewer or not deps.config.same_person(viewer.user_id, reviewer):
+        if not reviewer or not deps.config.same_person(viewer, reviewer):
             continue
         items.append(
             {
@@ -141,7 +155,7 @@ async def complaints_review(session: AsyncSession, deps: Deps, viewer: Viewer) -
     return _panel("complaints_review", items)
 
 
-async def desk_visits(session: AsyncSession, deps: Deps, viewer: Viewer) -> Panel | None:
+async def desk_visits(session: AsyncSession, deps: Deps, viewer: str) -> FeaturePanel | None:
     """Receptionists: today's visits counted by status."""
     start, end = _today(deps)
     visits = await list_visits_between(session, since=start, until=end)
@@ -152,7 +166,7 @@ async def desk_visits(session: AsyncSession, deps: Deps, viewer: Viewer) -> Pane
     return _panel("desk_visits", rows, visits=len(visits))
 
 
-async def rooms_now(session: AsyncSession, deps: Deps, viewer: Viewer) -> Panel | None:
+async def rooms_now(session: AsyncSession, deps: Deps, viewer: str) -> FeaturePanel | None:
     """Receptionists: each reception room's state now (none configured nor booked: no panel)."""
     day = deps.clock.now().astimezone(deps.tz).date()
     lines = await room_board(session, deps, day)
@@ -170,7 +184,7 @@ async def rooms_now(session: AsyncSession, deps: Deps, viewer: Viewer) -> Panel 
     return _panel("rooms", rows)
 
 
-async def items_out(session: AsyncSession, deps: Deps, viewer: Viewer) -> Panel | None:
+async def items_out(session: AsyncSession, deps: Deps, viewer: str) -> FeaturePanel | None:
     """Receptionists: visits whose access badge or ID is still out (arrived before now)."""
     rows = await list_unreturned(session, arrived_before=deps.clock.now())
     items = []

@@ -8,7 +8,8 @@ from typing import Any
 from bot.adapters.teams.cards import adaptive_card, text_block
 from bot.adapters.teams.markup import TeamsMarkup, card_texts
 from bot.i18n import Lang, Rendered
-from bot.services.dashboard import ITEM_PANELS, Panel
+from bot.services.dashboard import Panel
+from bot.services.dashboard_panels import ITEM_PANELS
 from bot.services.digest.features import item_key, note_params
 
 OUTBOX_RETRY = "outbox.retry"

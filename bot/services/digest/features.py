@@ -21,7 +21,7 @@ from bot.domain.durations import parse_duration
 from bot.domain.feedback import ComplaintStatus, awaiting_manager
 from bot.domain.visits import VisitStatus
 from bot.ports import Platform
-from bot.services.digest.sections import ITEMS_KEPT, RANKS, Scope, Section, SectionSource
+from bot.services.digest.model import ITEMS_KEPT, RANKS, Scope, Section, SectionSource
 from bot.services.feedback_common import manager_of
 from bot.services.formatting import fmt_time
 from bot.services.notices import current_notices

@@ -35,7 +35,7 @@ from bot.domain.notices import availability
 from bot.services.callbacks.ladder import OFFER
 from bot.services.handoffs import HANDOFF
 from bot.services.notices import compliance
-from bot.services.reports.figures import Figure, FigureProvider, Month
+from bot.services.reports.model import Figure, FigureProvider, Month
 from storage.repos.agenda import (
     count_praise_by_kind,
     first_service_record_at,

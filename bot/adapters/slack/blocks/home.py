@@ -18,7 +18,8 @@ from bot.adapters.slack.blocks.inquiry import Viewer, build_card_actions, inquir
 from bot.adapters.slack.ids import Action
 from bot.adapters.slack.text import escape, t, t_plain
 from bot.i18n import Lang, Rendered
-from bot.services.dashboard import ITEM_PANELS, Panel
+from bot.services.dashboard import Panel
+from bot.services.dashboard_panels import ITEM_PANELS
 
 HOME_ROWS = 8  # rows shown per list; the rest is counted
 
