@@ -163,7 +163,7 @@ async def desk_visits(session: AsyncSession, deps: Deps, viewer: str) -> Feature
     for v in visits:
         counts[v.status] = counts.get(v.status, 0) + 1
     rows = [{"key": f"visit.status.{k}", "count": n} for k, n in counts.items() if n]
-    return _panel("desk_visits", rows, visits=len(visits))
+    return FeaturePanel("desk_visits", rows, len(visits))
 
 
 async def rooms_now(session: AsyncSession, deps: Deps, viewer: str) -> FeaturePanel | None:

@@ -114,19 +114,27 @@ async def test_dashboards_per_role_with_the_feature_panels(fbot: Bot) -> None:
         "URECEPTION", "도착 V1 출입증:17 신분증:여권 보관함:4", command="/visitor"
     )
     assert "V1" in answer, answer
+    answer = await bot.reply_to(
+        "USTAFF2",
+        "register 이영희 host:<@USTAFF2> at:2026-12-02 15:00",
+        command="/visitor",
+        channel="C0RECEPTION",
+    )
+    assert "V2" in answer, answer
     await bot.settle()
     staff = await _home(bot, "USTAFF1")
     assert "오늘 내 방문 일정* (1)" in staff and "V1 홍길동" in staff
     assert "내 회신 전화* (1)" in staff and "CB1" in staff
     assert "팀 내방객" not in staff and "불친절" not in staff and "출입증" not in staff
     manager = await _home(bot, "UMANAGER")
-    assert "팀 현황" in manager and "오늘 팀 내방객* (1)" in manager
+    assert "팀 현황" in manager and "오늘 팀 내방객* (2)" in manager
     assert "검토할 불친절 신고* (1)" in manager and "K1" in manager
     assert "shouted" not in manager
     desk = await _home(bot, "URECEPTION")
-    assert "오늘 방문 현황* (1)" in desk and "도착 1" in desk
+    assert "오늘 방문 현황* (2)" in desk and "예정 1 · 도착 1" in desk
     assert "지금 접견실" in desk and "접견실 1" in desk
     assert "반납되지 않은 출입증·신분증* (1)" in desk and "출입증 17" in desk
     assert "불친절" not in desk and "팀 현황" not in desk
     other = await _home(bot, "USTAFF2")
-    assert "My visits and field visits today* (0)" in other and "shouted" not in other
+    assert "My visits and field visits today* (1)" in other and "V2" in other
+    assert "shouted" not in other and "V1 " not in other

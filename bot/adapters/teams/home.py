@@ -75,7 +75,7 @@ def _panel(lang: Lang, panel: Panel) -> list[dict[str, Any]]:
     if panel.key == "desk_visits":
         counts = " · ".join(f"{tr(r['key'])} {r['count']}" for r in panel.rows)
         return [
-            text_block(tr("dash.panel.desk_visits", total=panel.total, **p), separator=True),
+            text_block(tr("dash.panel.desk_visits", total=panel.total), separator=True),
             text_block(counts or tr("dash.panel_empty")),
         ]
     if panel.key == "rooms":

@@ -9,9 +9,9 @@ review, the uptime), kept in `scope.shared` and filtered per team here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -28,6 +28,7 @@ from bot.services.notices import current_notices
 from bot.services.outages import uptime
 from bot.services.refs import CARD, permalinks
 from bot.services.visits.fieldvisits import staff_of
+from storage.models import FieldVisit, Visit
 from storage.repos.agenda import (
     list_callbacks_started,
     list_complaints_awaiting,
@@ -35,6 +36,8 @@ from storage.repos.agenda import (
     list_visits_between,
 )
 from storage.repos.notices import first_outage_at
+
+T = TypeVar("T")
 
 UPCOMING_NOTICE_DAYS = 7  # planned notices starting within this many days are "upcoming"
 NOT_VISITING = (VisitStatus.CANCELLED.value, VisitStatus.NO_SHOW.value)
@@ -46,11 +49,12 @@ def _day_bounds(scope: Scope) -> tuple[datetime, datetime]:
     return start, datetime.combine(scope.day + timedelta(days=1), time(0), scope.zone)
 
 
-async def _shared(scope: Scope, key: str, read: Any) -> Any:
+async def _shared(scope: Scope, key: str, read: Callable[[], Awaitable[T]]) -> T:
     """A read shared by every manager of one run (the same key: the same rows)."""
     if key not in scope.shared:
         scope.shared[key] = await read()
-    return scope.shared[key]
+    found: T = scope.shared[key]
+    return found
 
 
 def _section(key: str, items: list[dict[str, Any]], **params: Any) -> Section | None:
@@ -107,15 +111,18 @@ async def visits_today(session: AsyncSession, deps: Deps, scope: Scope) -> Secti
     return _section("visits_today", [item for _at, item in lines])
 
 
-async def _day_visits(session: AsyncSession, start: datetime, end: datetime) -> tuple[Any, Any]:
+async def _day_visits(
+    session: AsyncSession, start: datetime, end: datetime
+) -> tuple[list[Visit], list[FieldVisit]]:
     visits = await list_visits_between(session, since=start, until=end)
     field = await list_field_visits_between(session, since=start, until=end, statuses=["planned"])
     return [v for v in visits if v.status not in NOT_VISITING], field
 
 
 async def callbacks_missed(session: AsyncSession, deps: Deps, scope: Scope) -> Section | None:
-    """The team's callbacks whose ladder started since the last digest and that were not
-    called back within `sla.callback` (those still inside it are not missed yet)."""
+    """The team's callbacks whose `sla.callback` ran out since the last digest without a
+    call back in it (called back late, or not at all); one still inside it is not missed yet.
+    One query for the team, on the owner index."""
     budget = parse_duration(deps.config.sla.callback).wall
     rows = await list_callbacks_started(
         session, since=scope.since - budget, until=scope.now, owner_ids=scope.members
@@ -123,11 +130,10 @@ async def callbacks_missed(session: AsyncSession, deps: Deps, scope: Scope) -> S
     items = []
     for cb in rows:
         due = cb.start_at + budget
-        if (
-            due < scope.since
-            or due > scope.now
-            or within_sla(cb.start_at, cb.called_back_at, budget)
-        ):
+        # missed when its time ran out in (since, now]: each digest tells of it once
+        if due <= scope.since or due > scope.now:
+            continue
+        if within_sla(cb.start_at, cb.called_back_at, budget):
             continue
         if cb.called_back_at is None:
             note_key, note = "digest.note.not_called_back", {}

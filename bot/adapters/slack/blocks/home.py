@@ -77,7 +77,7 @@ def build_panel(lang: Lang, panel: Panel) -> list[dict[str, Any]]:
     if panel.key == "desk_visits":
         counts = " · ".join(f"{t(lang, r['key'])} {r['count']}" for r in panel.rows)
         return [
-            section(t(lang, "dash.panel.desk_visits", total=panel.total, **p)),
+            section(t(lang, "dash.panel.desk_visits", total=panel.total)),
             section(counts) if counts else context(t(lang, "dash.panel_empty")),
         ]
     if panel.key == "rooms":
