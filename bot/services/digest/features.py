@@ -274,7 +274,7 @@ def note_params(item: dict[str, Any], word: Callable[[str], Any]) -> dict[str, A
 def item_object(item: dict[str, Any]) -> tuple[str, int] | None:
     """The (kind, id) an item stands for, or None."""
     obj = item.get("object") or []
-    if len(obj) != 2 or not obj[1]:
+    if len(obj) != 2 or obj[1] is None:
         return None
     return str(obj[0]), int(obj[1])
 
