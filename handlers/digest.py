@@ -12,12 +12,11 @@ from bot.adapters.slack.ids import Command
 from bot.adapters.slack.text import t
 from bot.deps import Deps
 from bot.services.digest.command import DigestHelp, DigestRequest, DigestShown, run_digest_command
+from bot.services.digest.features import digest_links
 from bot.services.inquiry_commands import Refused, Usage
-from bot.services.refs import CARD, permalinks
 from bot.services.results import Said
 from handlers.common import ephemeral
 from handlers.errors import reported
-from storage.repos.inquiries import INQUIRY
 
 
 def register(app: AsyncApp) -> None:
@@ -47,14 +46,7 @@ async def handle_digest_command(
         await respond(**ephemeral(t(lang, result.key, **result.params)))
         return
     assert isinstance(result, DigestShown)
-    ids = {
-        int(i["object"][1])
-        for s in result.payload["sections"]
-        for i in s["items"]
-        if i.get("object") and i["object"][1]
-    }
-    async with deps.reads() as session:
-        links = await permalinks(session, INQUIRY, ids, CARD, "slack") if ids else {}
+    links = await digest_links(deps, result.payload, "slack")
     payload = {**result.payload, "off": not result.enabled}
     text, blocks = build_digest(lang, payload, links)
     await respond(**ephemeral(text, blocks))

@@ -100,3 +100,23 @@ def median(values: list[float]) -> float | None:
     if len(ordered) % 2:
         return ordered[mid]
     return (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def days_touched(
+    intervals: list[tuple[datetime, datetime]], begin: datetime, end: datetime, zone: ZoneInfo
+) -> int:
+    """How many local days of [begin, end) some interval overlaps (C1's outage days): an
+    outage from 23:00 to 01:00 touches two days."""
+    days: set[date] = set()
+    for a, b in intervals:
+        a, b = max(a, begin), min(b, end)
+        if b <= a:
+            continue
+        day, last = (
+            a.astimezone(zone).date(),
+            (b - timedelta(microseconds=1)).astimezone(zone).date(),
+        )
+        while day <= last:
+            days.add(day)
+            day += timedelta(days=1)
+    return len(days)

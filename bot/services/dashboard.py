@@ -3,8 +3,8 @@
 Each panel is `async (session, deps, viewer) -> Panel | None` registered for the roles that
 see it. Today: the manager's team board (inquiries), the admin's delivery failures (with
 retry and discard), configuration summary with `check-config` warnings, and versions. The
-staff's inquiry lists are the Home lists (bot.services.inquiries.home_lists). Panels other
-features add (one PanelSource each): staff "my visits and field visits today" (#12), "my
+staff's inquiry lists are the Home lists (bot.services.inquiries.home_lists). The features'
+panels (bot.services.dashboard_panels): staff "my visits and field visits today" (#12), "my
 callbacks" (#13); managers "today's visitors" (#12), "complaints awaiting review" (#15);
 receptionists "today's visits by status", "rooms now", "badges and IDs still out" (#12).
 """
@@ -23,6 +23,7 @@ from bot.config import config_warnings
 from bot.deps import Deps
 from bot.domain.inquiry import Actor, Status
 from bot.errors import Forbidden
+from bot.services import dashboard_panels as panels
 from bot.services.digest.run import current_moment, scope_of
 from bot.services.digest.sections import open_time, team_open
 from bot.services.inquiries.reading import home_lists
@@ -160,9 +161,26 @@ async def config_summary(session: AsyncSession, deps: Deps, viewer: Viewer) -> P
     return Panel("config", rows, len(rows), facts)
 
 
-# The registry, in display order (see the module doc for the panels other features add).
+def _feature(provider: panels.FeatureProvider) -> PanelProvider:
+    """A feature's panel (bot.services.dashboard_panels) for the viewer."""
+
+    async def show(session: AsyncSession, deps: Deps, viewer: Viewer) -> Panel | None:
+        found = await provider(session, deps, viewer.user_id)
+        return None if found is None else Panel(found.key, found.rows, found.total, found.params)
+
+    return show
+
+
+# The registry, in display order (the features' panels: bot.services.dashboard_panels).
 PANELS: tuple[PanelSource, ...] = (
+    PanelSource(frozenset({"staff"}), _feature(panels.my_visits)),
+    PanelSource(frozenset({"staff"}), _feature(panels.my_callbacks)),
     PanelSource(frozenset({"manager"}), team_board),
+    PanelSource(frozenset({"manager"}), _feature(panels.team_visitors)),
+    PanelSource(frozenset({"manager"}), _feature(panels.complaints_review)),
+    PanelSource(frozenset({"receptionist"}), _feature(panels.desk_visits)),
+    PanelSource(frozenset({"receptionist"}), _feature(panels.rooms_now)),
+    PanelSource(frozenset({"receptionist"}), _feature(panels.items_out)),
     PanelSource(frozenset({"admin"}), delivery_failures),
     PanelSource(frozenset({"admin"}), config_summary),
 )

@@ -15,11 +15,10 @@ from bot.domain.grammar import other_command
 from bot.i18n import Lang
 from bot.services.dashboard import dashboard_of
 from bot.services.digest.command import DigestHelp, DigestRequest, DigestShown, run_digest_command
+from bot.services.digest.features import digest_links
 from bot.services.inquiry_commands import Refused, Usage
-from bot.services.refs import CARD, permalinks
 from bot.services.results import Said
 from handlers.teams.common import names_of
-from storage.repos.inquiries import INQUIRY
 
 
 def split_other(text: str) -> tuple[str, str] | None:
@@ -46,9 +45,7 @@ async def _digest(deps: Deps, user_id: str, words: str, lang: Lang) -> dict[str,
         return said_message(lang, result)
     assert isinstance(result, DigestShown)
     items = [i for s in result.payload["sections"] for i in s["items"]]
-    ids = {int(i["object"][1]) for i in items if i.get("object") and i["object"][1]}
-    async with deps.reads() as session:
-        links = await permalinks(session, INQUIRY, ids, CARD, "teams") if ids else {}
+    links = await digest_links(deps, result.payload, "teams")
     names = await names_of(deps, [i.get("who") for i in items])
     payload = {**result.payload, "off": not result.enabled}
     return card_activity(build_digest_card(lang, payload, links, names=names))

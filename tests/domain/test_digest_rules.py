@@ -12,6 +12,7 @@ import pytest
 from bot.domain.calendar import BusinessCalendar
 from bot.domain.digest import (
     collapse,
+    days_touched,
     digest_due,
     first_business_day_of_month,
     median,
@@ -138,3 +139,27 @@ def test_months_and_median() -> None:
     assert median([3.0]) == 3.0
     assert median([5.0, 1.0, 3.0]) == 3.0
     assert median([1.0, 2.0, 3.0, 10.0]) == 2.5
+
+
+_NOV = (datetime(2026, 11, 1, tzinfo=SEOUL), datetime(2026, 12, 1, tzinfo=SEOUL))
+
+
+def _t(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 10 if day > 100 else 11, day % 100, hour, minute, tzinfo=SEOUL)
+
+
+@pytest.mark.parametrize(
+    ("spans", "days"),
+    [
+        ([], 0),
+        ([(_t(3, 10), _t(3, 11))], 1),
+        ([(_t(3, 23), _t(4, 1))], 2),  # over midnight: two days
+        ([(_t(3, 10), _t(3, 11)), (_t(3, 14), _t(3, 15))], 1),  # the same day once
+        ([(_t(3, 23), _t(4, 0))], 1),  # ends exactly at midnight: the 4th is untouched
+        ([(_t(131, 23, 30), _t(1, 0, 30))], 1),  # from October: only 1 November counts
+        ([(_t(30, 23), datetime(2026, 12, 1, 2, tzinfo=SEOUL))], 1),  # into December: cut
+        ([(_t(5, 10), _t(5, 10))], 0),  # no length
+    ],
+)
+def test_days_touched(spans: list[tuple[datetime, datetime]], days: int) -> None:
+    assert days_touched(spans, *_NOV, SEOUL) == days

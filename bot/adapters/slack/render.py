@@ -26,6 +26,7 @@ from bot.i18n import Lang, with_times
 from bot.ports import Outgoing, person_of
 from bot.services import inquiries as svc
 from bot.services.callbacks import callback_view, handoff_view
+from bot.services.digest.features import digest_links
 from bot.services.refs import CARD, permalinks
 from bot.services.reports.publish import chart_link, report_for, report_link
 from storage.repos.inquiries import INQUIRY
@@ -130,16 +131,7 @@ async def render_digest(deps: Deps, item: Outgoing) -> Rendered:
     channel posts: the default language)."""
     lang = await _lang_for(deps, item) or deps.config.language
     payload = item.payload
-    ids = {
-        int(i["object"][1])
-        for s in payload.get("sections") or []
-        for i in s.get("items") or []
-        if i.get("object") and i["object"][0] == INQUIRY and i["object"][1]
-    }
-    links: dict[int, str] = {}
-    if ids:
-        async with deps.reads() as session:
-            links = await permalinks(session, INQUIRY, ids, CARD, "slack")
+    links = await digest_links(deps, payload, "slack")
     text, blocks = build_digest(lang, payload, links)
     return Rendered(text=text[:MAX_TEXT], blocks=blocks)
 

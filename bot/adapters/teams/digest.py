@@ -8,8 +8,9 @@ from typing import Any
 from bot.adapters.teams.cards import adaptive_card, card_activity, message_size, text_block
 from bot.adapters.teams.markup import Mentions, card_texts
 from bot.domain.digest import collapse
-from bot.i18n import Lang
+from bot.i18n import Lang, Rendered
 from bot.i18n.markup import Link
+from bot.services.digest.features import PRIVATE_SECTIONS, item_key, link_of, note_params
 
 SECTION_ITEMS = 5
 CARD_BUDGET = 20_000  # bytes; Teams refuses about 28 KB
@@ -18,7 +19,7 @@ CARD_BUDGET = 20_000  # bytes; Teams refuses about 28 KB
 def build_digest_card(
     lang: Lang,
     payload: dict[str, Any],
-    links: dict[int, str] | None = None,
+    links: dict[Any, str] | None = None,
     *,
     names: dict[str, str] | None = None,
 ) -> dict[str, Any]:
@@ -35,6 +36,8 @@ def build_digest_card(
     sections = payload.get("sections") or []
     if not sections:
         body.append(text_block(tr("digest.empty")))
+    if summary:  # the team summary in a channel: never the restricted sections
+        sections = [s for s in sections if s["key"] not in PRIVATE_SECTIONS]
     for sec in sections:
         heading = tr(f"digest.section.{sec['key']}", total=sec["total"], **sec.get("params", {}))
         body.append(text_block(heading, separator=True, spacing="Medium"))
@@ -42,12 +45,13 @@ def build_digest_card(
             continue
         shown, _ = collapse(sec["items"], SECTION_ITEMS)
         for i in shown:
-            link = links.get(int((i.get("object") or [None, 0])[1] or 0), "")
+            link = link_of(links, i)
             ref: str | Link = Link(link, i["ref"]) if link else i["ref"]
-            key = "digest.item" if i.get("who") else "digest.item_unassigned"
+            key = item_key(i)
             line = tr(key, ref=ref, title=i["title"], assignee=i.get("who") or "")
             if i.get("note_key"):
-                line += " · " + tr(i["note_key"], **i.get("note", {}))
+                note = note_params(i, lambda key: Rendered(tr(key)))
+                line += " · " + tr(i["note_key"], **note)
             element = text_block("• " + line, spacing="None")
             if message_size(card_activity(adaptive_card([*body, element]))) > CARD_BUDGET:
                 body.append(text_block(tr("digest.cut"), isSubtle=True))

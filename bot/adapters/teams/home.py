@@ -7,8 +7,10 @@ from typing import Any
 
 from bot.adapters.teams.cards import adaptive_card, text_block
 from bot.adapters.teams.markup import TeamsMarkup, card_texts
-from bot.i18n import Lang
+from bot.i18n import Lang, Rendered
 from bot.services.dashboard import Panel
+from bot.services.dashboard_panels import ITEM_PANELS
+from bot.services.digest.features import item_key, note_params
 
 OUTBOX_RETRY = "outbox.retry"
 OUTBOX_DISCARD = "outbox.discard"
@@ -55,6 +57,42 @@ def _panel(lang: Lang, panel: Panel) -> list[dict[str, Any]]:
                 text_block(tr("dash.more", count=panel.total - len(panel.rows)), isSubtle=True)
             )
         return out
+    if panel.key in ITEM_PANELS:
+        out = [text_block(tr(f"dash.panel.{panel.key}", total=panel.total), separator=True)]
+        if not panel.rows:
+            return [*out, text_block(tr("dash.panel_empty"), isSubtle=True)]
+        for r in panel.rows:
+            line = tr(item_key(r), ref=r["ref"], title=r["title"], assignee=r.get("who") or "")
+            if r.get("note_key"):
+                note = note_params(r, lambda key: Rendered(tr(key)))
+                line += " · " + tr(r["note_key"], **note)
+            out.append(text_block("• " + line, spacing="None"))
+        if panel.total > len(panel.rows):
+            out.append(
+                text_block(tr("dash.more", count=panel.total - len(panel.rows)), isSubtle=True)
+            )
+        return out
+    if panel.key == "desk_visits":
+        counts = " · ".join(f"{tr(r['key'])} {r['count']}" for r in panel.rows)
+        return [
+            text_block(tr("dash.panel.desk_visits", total=panel.total), separator=True),
+            text_block(counts or tr("dash.panel_empty")),
+        ]
+    if panel.key == "rooms":
+        return [
+            text_block(tr("dash.panel.rooms", total=panel.total), separator=True),
+            *(
+                text_block(
+                    tr(
+                        "dash.room_line",
+                        room=r["room"],
+                        state=Rendered(tr(r["key"], number=r["number"], minutes=r["minutes"])),
+                    ),
+                    spacing="None",
+                )
+                for r in panel.rows
+            ),
+        ]
     if panel.key == "config":
         warnings = [f"⚠️ {esc(r['warning'])}" for r in panel.rows]
         return [

@@ -38,7 +38,7 @@ from bot.i18n import Lang, is_people_param, is_person_param, people_of, with_tim
 from bot.ports import Outgoing, person_of, platform_of_user
 from bot.services import inquiries as svc
 from bot.services.callbacks import callback_view, handoff_view
-from bot.services.refs import CARD, permalinks
+from bot.services.digest.features import digest_links
 from bot.services.reports.publish import chart_link, report_for, report_link
 from storage.repos.inquiries import INQUIRY
 from storage.repos.people import get_profile
@@ -188,16 +188,7 @@ async def render_digest(deps: Deps, item: Outgoing) -> Rendered:
     person = person_of(item.recipient)
     lang = await deps.languages.language_of(person) if person else deps.config.language
     payload = item.payload
-    ids = {
-        int(i["object"][1])
-        for s in payload.get("sections") or []
-        for i in s.get("items") or []
-        if i.get("object") and i["object"][0] == INQUIRY and i["object"][1]
-    }
-    links: dict[int, str] = {}
-    if ids:
-        async with deps.reads() as session:
-            links = await permalinks(session, INQUIRY, ids, CARD, "teams")
+    links = await digest_links(deps, payload, "teams")
     people = await teams_people(
         deps, (str(i.get("who") or "") for s in payload.get("sections") or [] for i in s["items"])
     )

@@ -6,10 +6,10 @@ from typing import Any
 
 from bot.adapters.teams.cards import adaptive_card, text_block
 from bot.adapters.teams.markup import card_texts
-from bot.i18n import Lang
+from bot.i18n import Lang, Rendered
 from bot.i18n.markup import Link
 from bot.services.reports.figures import Report
-from bot.services.reports.lines import report_lines
+from bot.services.reports.lines import line_words, report_lines
 
 
 def build_report_card(
@@ -21,8 +21,8 @@ def build_report_card(
         text_block(tr("report.title", month=report.month), weight="Bolder", size="Medium")
     ]
     for key, params in report_lines(report):
-        name = tr(f"report.promise.{params['promise']}")
-        body.append(text_block(tr(key, name=name, **params), spacing="None"))
+        words = line_words(params, lambda k: Rendered(tr(k)))
+        body.append(text_block(tr(key, **words), spacing="None"))
     if image:
         body.append({"type": "Image", "url": image, "altText": f"charter {report.month}"})
     if link:

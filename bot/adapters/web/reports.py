@@ -18,7 +18,7 @@ from bot.deps import Deps
 from bot.domain.digest import parse_month
 from bot.i18n import template
 from bot.services.reports.chart import chart_png, chart_svg
-from bot.services.reports.figures import PROMISES, Report
+from bot.services.reports.figures import PROMISES, Figure, Report
 from bot.services.reports.links import report_secret, verify
 from bot.services.reports.publish import is_published, report_for
 
@@ -61,23 +61,28 @@ def report_csv(report: Report) -> str:
             "share_percent",
             "median_hours",
             "target_percent",
+            "unit",
+            "value",
         ]
     )
     for promise in PROMISES:
-        figures = [f for f in report.figures.get(promise) or [] if f.total]
+        figures = [f for f in report.figures.get(promise) or [] if f.measured]
         if not figures:
-            writer.writerow([report.month, promise, "", "", "", "no data", "", ""])
+            writer.writerow([report.month, promise, "", "", "", "no data", "", "", "", ""])
         for f in figures:
+            counted = f.unit in ("share", "average")
             writer.writerow(
                 [
                     report.month,
                     promise,
                     f.measure,
-                    f.met,
-                    f.total,
-                    f"{f.share:g}",
+                    f.met if counted else "",
+                    f.total if counted else "",
+                    "" if f.share is None else f"{f.share:g}",
                     "" if f.median_hours is None else f"{f.median_hours:g}",
-                    f.target,
+                    f.target if f.unit in ("share", "percent") else "",
+                    f.unit,
+                    "" if f.value is None else f"{f.value:g}",
                 ]
             )
     writer.writerow([])
@@ -100,6 +105,27 @@ def _label(key: str) -> str:
     return html.escape(" · ".join(_both(key)))
 
 
+def _figure_row(f: Figure, ko: str, en: str, target: str) -> str:
+    """One figure's table row: what was measured, the count, the share against its target."""
+    esc = html.escape
+    if f.named:
+        mko, men = _both(f"report.measure.{f.measure}")
+        ko, en = f"{ko} — {mko}", f"{en} — {men}"
+    if f.unit == "count":
+        count, share = f"{f.value:g}", ""
+    elif f.unit == "average":
+        count, share = f"{f.value:g} / 5 <small>(n={f.total})</small>", ""
+    else:
+        count = "" if f.unit == "percent" else f"{f.met}/{f.total}"
+        goal = f" <small>({target} {esc(f.target)}%)</small>" if f.target else ""
+        share = f"{f.share:g}%{goal}"
+    median = "" if f.median_hours is None else f"{f.median_hours:g} h"
+    return (
+        f"<tr><th>{f.promise}</th><td>{esc(ko)}<br><small>{esc(en)}</small></td>"
+        f"<td>{count}</td><td class=share>{share}</td><td>{median}</td></tr>"
+    )
+
+
 def report_html(report: Report) -> str:
     """The bilingual page: the chart inline (SVG), a table per promise, a table per team."""
     esc = html.escape
@@ -109,19 +135,14 @@ def report_html(report: Report) -> str:
     rows = []
     for promise in PROMISES:
         ko, en = _both(f"report.promise.{promise}")
-        figures = [f for f in report.figures.get(promise) or [] if f.total]
+        figures = [f for f in report.figures.get(promise) or [] if f.measured]
         if not figures:
             rows.append(
                 f"<tr><th>{promise}</th><td>{esc(ko)}<br><small>{esc(en)}</small></td>"
                 f"<td colspan=3 class=nodata>{no_data}</td></tr>"
             )
         for f in figures:
-            median = "" if f.median_hours is None else f"{f.median_hours:g} h"
-            rows.append(
-                f"<tr><th>{promise}</th><td>{esc(ko)}<br><small>{esc(en)}</small></td>"
-                f"<td>{f.met}/{f.total}</td><td class=share>{f.share:g}% "
-                f"<small>({target} {esc(f.target)}%)</small></td><td>{median}</td></tr>"
-            )
+            rows.append(_figure_row(f, ko, en, target))
     teams = "".join(
         f"<tr><td>{esc(line.team)}</td><td>{line.resolved}</td><td>{line.met}</td>"
         f"<td>{no_data if line.share is None else f'{line.share:g}%'}</td></tr>"

@@ -2,19 +2,17 @@
 Section | None`, most urgent first.
 
 A feature adds its own section by adding one `SectionSource` to `SECTIONS` (its `rank` puts
-it among the others). Today's providers cover the inquiries (C2/C3/C4/C5/C12). The places the
-other features plug in are reserved by rank (see RANKS): today's visitors and field visits
-(#12), callbacks missed yesterday (#13), running and upcoming notices and days without an
-unplanned outage (#14), open complaints awaiting the manager (#15).
+it among the others). This module's providers cover the inquiries (C2/C3/C4/C5/C12); the
+charter features' sections (bot.services.digest.features) take the ranks after them (see
+RANKS): today's visitors and field visits (#12), callbacks missed (#13), running and upcoming
+notices and days without an unplanned outage (#14), open complaints awaiting the manager (#15).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -22,78 +20,16 @@ from bot.deps import Deps
 from bot.domain.inquiry import OPEN_STATUSES, Kind, Status
 from bot.domain.opentime import OpenTime, span_of
 from bot.domain.sla import verdicts
+from bot.services.digest.features import FEATURE_SECTIONS
+from bot.services.digest.model import ITEMS_KEPT, RANKS, Provider, Scope, Section, SectionSource
 from bot.services.formatting import fmt_time
 from bot.services.inquiries.reading import span
 from storage.models import Inquiry
 from storage.repos.digest import TeamRow, list_team_window, list_unassigned
 
-ITEMS_KEPT = 20  # items a section carries in the outbox payload; renderers show fewer
+# the types live in .model (the features' sections use them too); callers read them here
+__all__ = ["ITEMS_KEPT", "RANKS", "SECTIONS", "Provider", "Scope", "Section", "SectionSource"]
 OPEN = sorted(s.value for s in OPEN_STATUSES)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose digest: the manager, every id of their teams' people, the window and the zone."""
-
-    manager_id: str
-    members: tuple[str, ...]
-    teams: tuple[str, ...]
-    since: datetime  # the previous digest's moment (a Monday's: the Friday's)
-    now: datetime
-    day: date  # the manager's local day
-    zone: ZoneInfo
-    cache: dict[str, Any] = field(default_factory=dict, compare=False)
-    # what is the same for every manager of one run (the unassigned queue): read once
-    shared: dict[str, Any] = field(default_factory=dict, compare=False)
-
-
-@dataclass(frozen=True)
-class Section:
-    """One section: its catalogue key (`digest.section.<key>`), its first items, the total,
-    and parameters of its heading (a share met, a count of days)."""
-
-    key: str
-    items: list[dict[str, Any]]
-    total: int
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def as_payload(self) -> dict[str, Any]:
-        """JSON for the outbox row."""
-        return {
-            "key": self.key,
-            "items": self.items[:ITEMS_KEPT],
-            "total": self.total,
-            "params": self.params,
-        }
-
-
-Provider = Callable[[AsyncSession, Deps, Scope], Awaitable[Section | None]]
-
-
-@dataclass(frozen=True)
-class SectionSource:
-    """A registered section: its rank (lower: more urgent, shown first) and its provider."""
-
-    rank: int
-    provider: Provider
-
-
-# Where each section goes, most urgent first. Ranks left free are for the features that add
-# their sections later (the issue's order).
-RANKS = {
-    "overdue": 10,
-    "due_today": 20,
-    "at_risk": 30,
-    "unassigned": 40,
-    "on_hold": 50,
-    "new": 60,
-    "resolved": 70,
-    "visits_today": 80,  # #12 visitors and field visits: not built yet
-    "callbacks_missed": 90,  # #13 callbacks: not built yet
-    "notices": 100,  # #14 notices: not built yet
-    "outage_free_days": 110,  # #14 outages: not built yet
-    "complaints_open": 120,  # #15 complaints: not built yet
-}
 
 
 def item(inquiry: Inquiry | TeamRow, note_key: str = "", **note: Any) -> dict[str, Any]:
@@ -280,6 +216,8 @@ async def resolved_since(session: AsyncSession, deps: Deps, scope: Scope) -> Sec
     )
 
 
+# The features' sections import this module's types: imported once those exist.
+
 SECTIONS: tuple[SectionSource, ...] = (
     SectionSource(RANKS["overdue"], overdue),
     SectionSource(RANKS["due_today"], due_today),
@@ -289,7 +227,8 @@ SECTIONS: tuple[SectionSource, ...] = (
     SectionSource(RANKS["new"], new_since),
     SectionSource(RANKS["resolved"], resolved_since),
     # visits_today (#12), callbacks_missed (#13), notices and outage_free_days (#14),
-    # complaints_open (#15): each feature appends its SectionSource here.
+    # complaints_open (#15): bot.services.digest.features
+    *FEATURE_SECTIONS,
 )
 
 
@@ -303,6 +242,6 @@ async def build_sections(
     out: list[Section] = []
     for source in sorted(sources, key=lambda s: s.rank):
         section = await source.provider(session, deps, scope)
-        if section is not None and section.total:
+        if section is not None and (section.total or section.always):
             out.append(section)
     return out

@@ -20,18 +20,32 @@ CHART_LANG: Lang = "en"
 
 
 def promise_shares(report: Report) -> list[tuple[str, float | None]]:
-    """Per promise, the share met over all its figures (None: no data)."""
+    """Per promise, the share met over all its `share` figures, else its `percent` figure
+    (availability); None: no share was measured."""
     out: list[tuple[str, float | None]] = []
     for promise in PROMISES:
-        figures = report.figures.get(promise) or []
-        total = sum(f.total for f in figures)
-        met = sum(f.met for f in figures)
-        out.append((promise, round(100 * met / total, 1) if total else None))
+        figures = [f for f in report.figures.get(promise) or [] if f.measured]
+        shares = [f for f in figures if f.unit == "share"]
+        total = sum(f.total for f in shares)
+        met = sum(f.met for f in shares)
+        percent = next((f.value for f in figures if f.unit == "percent"), None)
+        out.append((promise, round(100 * met / total, 1) if total else percent))
+    return out
+
+
+def promise_counts(report: Report) -> dict[str, float]:
+    """Per promise measured only by counts (C15's praise): the sum of its counts."""
+    out: dict[str, float] = {}
+    for promise in PROMISES:
+        figures = [f for f in report.figures.get(promise) or [] if f.measured]
+        if figures and all(f.unit == "count" for f in figures):
+            out[promise] = sum(f.value or 0 for f in figures)
     return out
 
 
 def _draw(report: Report) -> Canvas:
     shares = promise_shares(report)
+    counts = promise_counts(report)
     canvas = Canvas(figsize=(9, 3.6), dpi=100)
     ax = canvas.subplots()
     names = [p for p, _ in shares]
@@ -41,8 +55,15 @@ def _draw(report: Report) -> Canvas:
         for _, s in shares
     ]
     bars = ax.bar(names, values, color=colors)
-    for bar, (_, share) in zip(bars, shares, strict=True):
-        label = template(CHART_LANG, "report.chart.no_data") if share is None else f"{share:g}%"
+    for bar, (promise, share) in zip(bars, shares, strict=True):
+        if share is not None:
+            label = f"{share:g}%"
+        elif promise in counts:  # a count is no share: written, not drawn
+            label = template(CHART_LANG, "report.chart.count").replace(
+                "{count}", f"{counts[promise]:g}"
+            )
+        else:
+            label = template(CHART_LANG, "report.chart.no_data")
         ax.annotate(
             label,
             (bar.get_x() + bar.get_width() / 2, bar.get_height() + 1),

@@ -1,94 +1,39 @@
 """The report's numbers, per promise, from the recorded events: ONE query layer.
 
 Each promise's figures come from providers registered in FIGURES, `async (session, deps,
-month) -> list[Figure]`. Today the inquiries give C2, C3, C4, C5 and C12. A promise no
-provider measures shows "no data" (never 100%): C1 (outages, #14), C6 (notices, #14),
-C7 and C8 (callbacks and handoffs, #13), C9/C10 (visits, #12), C11 (field visits, #12),
-C13 (surveys, #15), C14 (complaints, #15), C15 (praise, #15). Each of those features adds
-its provider to FIGURES.
+month) -> list[Figure]`. The inquiries give C2, C3, C4, C5 and C12 (here); the charter
+features give C1 and C6 (outages, notices), C7 and C8 (callbacks, handoffs), C9, C10 and C11
+(visits, field visits), C13, C14 and C15 (surveys, complaints, praise): see
+bot.services.reports.features. A promise nothing measured shows "no data" (never 100%).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
-from bot.domain.digest import median, month_bounds
+from bot.domain.digest import median
 from bot.domain.inquiry import Kind
 from bot.domain.sla import end_of_business_day, verdicts
+from bot.services.reports.features import FEATURE_FIGURES
+from bot.services.reports.model import (
+    PROMISES,
+    Figure,
+    FigureProvider,
+    Month,
+    Report,
+    TeamLine,
+)
 from storage.models import Inquiry, InquiryEvent
 from storage.repos.digest import list_resolved_between
 
-PROMISES = tuple(f"C{n}" for n in range(1, 16))
+# the types live in .model (the features' figures use them too); callers read them here
+__all__ = ["FIGURES", "PROMISES", "Figure", "FigureProvider", "Month", "Report", "TeamLine"]
 
-
-@dataclass(frozen=True)
-class Month:
-    """The month a report covers, and its bounds in the company's zone."""
-
-    year: int
-    month: int
-    zone: ZoneInfo
-
-    @property
-    def label(self) -> str:
-        """`2026-11`."""
-        return f"{self.year:04d}-{self.month:02d}"
-
-    @property
-    def bounds(self) -> tuple[datetime, datetime]:
-        """The first moment of the month and of the next one."""
-        return month_bounds(self.year, self.month, self.zone)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One measured figure of a promise: how many of how many were on time (or a count)."""
-
-    promise: str  # C1 … C15
-    measure: str  # catalogue key suffix: report.measure.<measure>
-    met: int
-    total: int
-    median_hours: float | None = None
-    target: str = "100"  # the promise's target, in percent
-
-    @property
-    def share(self) -> float | None:
-        """Percent met; None when nothing was measured (shown as "no data", never 100%)."""
-        return round(100 * self.met / self.total, 1) if self.total else None
-
-
-@dataclass(frozen=True)
-class TeamLine:
-    """A team's line of the report (staff appear only as their team, customers never)."""
-
-    team: str
-    resolved: int
-    met: int
-
-    @property
-    def share(self) -> float | None:
-        """Percent of its judged obligations met."""
-        return round(100 * self.met / self.resolved, 1) if self.resolved else None
-
-
-@dataclass(frozen=True)
-class Report:
-    """The figures of every promise for one month, and the teams' lines."""
-
-    month: str
-    figures: dict[str, list[Figure]]
-    teams: list[TeamLine] = field(default_factory=list)
-
-
-FigureProvider = Callable[[AsyncSession, Deps, Month], Awaitable[list[Figure]]]
 
 # the kinds whose obligations measure each promise, and the obligation that counts
 _KIND_PROMISE = {
@@ -180,8 +125,11 @@ async def interim_figures(session: AsyncSession, deps: Deps, month: Month) -> li
     return [Figure("C4", "interim_on_time", met, len(due))]
 
 
-# The registry: each feature adds its provider (see the module doc for the missing ones).
-FIGURES: tuple[FigureProvider, ...] = (inquiry_figures, interim_figures)
+# The features' providers build on this module's types: imported once those exist (the
+# package imports this module first, whichever of the two is asked for).
+
+# The registry: each feature adds its provider.
+FIGURES: tuple[FigureProvider, ...] = (inquiry_figures, interim_figures, *FEATURE_FIGURES)
 
 
 async def team_lines(session: AsyncSession, deps: Deps, month: Month) -> list[TeamLine]:

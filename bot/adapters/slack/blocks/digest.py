@@ -9,8 +9,9 @@ from bot.adapters.slack.blocks.common import MAX_MESSAGE_BLOCKS, context, line_s
 from bot.adapters.slack.blocks.nudges import CARD_LINK
 from bot.adapters.slack.text import t
 from bot.domain.digest import collapse
-from bot.i18n import Lang
+from bot.i18n import Lang, Rendered
 from bot.i18n.markup import Link
+from bot.services.digest.features import PRIVATE_SECTIONS, item_key, link_of, note_params
 
 SECTION_ITEMS = 5  # items shown per section; the rest are counted ("and N more")
 
@@ -18,15 +19,16 @@ SECTION_ITEMS = 5  # items shown per section; the rest are counted ("and N more"
 def digest_line(lang: Lang, item: dict[str, Any], link: str = "") -> str:
     """One item: its reference (linked to its card), title, person and note."""
     ref: str | Link = Link(link, item["ref"]) if link and CARD_LINK.match(link) else item["ref"]
-    key = "digest.item" if item.get("who") else "digest.item_unassigned"
+    key = item_key(item)
     line = t(lang, key, ref=ref, title=item["title"], assignee=item.get("who") or "")
     if item.get("note_key"):
-        line += " · " + t(lang, item["note_key"], **item.get("note", {}))
+        note = note_params(item, lambda key: Rendered(t(lang, key)))
+        line += " · " + t(lang, item["note_key"], **note)
     return line
 
 
 def build_digest(
-    lang: Lang, payload: dict[str, Any], links: dict[int, str] | None = None
+    lang: Lang, payload: dict[str, Any], links: dict[Any, str] | None = None
 ) -> tuple[str, list[dict[str, Any]]]:
     """The fallback text and blocks of a digest (or of a team summary: counts only)."""
     links = links or {}
@@ -40,6 +42,8 @@ def build_digest(
     if not sections:
         blocks.append(section(t(lang, "digest.empty")))
         lines.append(t(lang, "digest.empty"))
+    if summary:  # the team summary in a channel: never the restricted sections
+        sections = [s for s in sections if s["key"] not in PRIVATE_SECTIONS]
     for sec in sections:
         heading = t(
             lang, f"digest.section.{sec['key']}", total=sec["total"], **sec.get("params", {})
@@ -49,10 +53,7 @@ def build_digest(
             blocks.append(section(heading))
             continue
         shown, _ = collapse(sec["items"], SECTION_ITEMS)
-        body = [
-            "• " + digest_line(lang, i, links.get(int((i.get("object") or [None, 0])[1] or 0), ""))
-            for i in shown
-        ]
+        body = ["• " + digest_line(lang, i, link_of(links, i)) for i in shown]
         blocks.append(section(heading))
         blocks += line_sections(body)
         more = sec["total"] - len(shown)

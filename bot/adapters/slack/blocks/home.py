@@ -5,12 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.adapters.slack.blocks.common import MAX_VIEW_BLOCKS, button, context, header, section
+from bot.adapters.slack.blocks.common import (
+    MAX_VIEW_BLOCKS,
+    button,
+    context,
+    header,
+    line_sections,
+    section,
+)
+from bot.adapters.slack.blocks.digest import digest_line
 from bot.adapters.slack.blocks.inquiry import Viewer, build_card_actions, inquiry_line, texts
 from bot.adapters.slack.ids import Action
 from bot.adapters.slack.text import escape, t, t_plain
-from bot.i18n import Lang
+from bot.i18n import Lang, Rendered
 from bot.services.dashboard import Panel
+from bot.services.dashboard_panels import ITEM_PANELS
 
 HOME_ROWS = 8  # rows shown per list; the rest is counted
 
@@ -57,6 +66,31 @@ def build_panel(lang: Lang, panel: Panel) -> list[dict[str, Any]]:
         if panel.total > len(panel.rows):
             blocks.append(context(t(lang, "dash.more", count=panel.total - len(panel.rows))))
         return blocks
+    if panel.key in ITEM_PANELS:
+        blocks = [section(t(lang, f"dash.panel.{panel.key}", total=panel.total))]
+        if not panel.rows:
+            return [*blocks, context(t(lang, "dash.panel_empty"))]
+        blocks += line_sections(["• " + digest_line(lang, r) for r in panel.rows])
+        if panel.total > len(panel.rows):
+            blocks.append(context(t(lang, "dash.more", count=panel.total - len(panel.rows))))
+        return blocks
+    if panel.key == "desk_visits":
+        counts = " · ".join(f"{t(lang, r['key'])} {r['count']}" for r in panel.rows)
+        return [
+            section(t(lang, "dash.panel.desk_visits", total=panel.total)),
+            section(counts) if counts else context(t(lang, "dash.panel_empty")),
+        ]
+    if panel.key == "rooms":
+        lines = [
+            t(
+                lang,
+                "dash.room_line",
+                room=r["room"],
+                state=Rendered(t(lang, r["key"], number=r["number"], minutes=r["minutes"])),
+            )
+            for r in panel.rows
+        ]
+        return [section(t(lang, "dash.panel.rooms", total=panel.total)), *line_sections(lines)]
     if panel.key == "config":
         onoff = t(lang, "dash.on" if p["reports_public"] else "dash.off")
         facts = t(lang, "dash.config_facts", **{**p, "reports_public": onoff})

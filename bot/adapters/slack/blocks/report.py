@@ -7,10 +7,10 @@ from typing import Any
 
 from bot.adapters.slack.blocks.common import context, line_sections, section
 from bot.adapters.slack.text import t
-from bot.i18n import Lang
+from bot.i18n import Lang, Rendered
 from bot.i18n.markup import Link
 from bot.services.reports.figures import Report
-from bot.services.reports.lines import report_lines
+from bot.services.reports.lines import line_words, report_lines
 
 
 def build_report(
@@ -20,10 +20,11 @@ def build_report(
     title = "\n".join(t(la, "report.title", month=report.month) for la in langs)
     blocks: list[dict[str, Any]] = [section(title)]
     for lang in langs:
-        lines = [
-            t(lang, key, name=t(lang, f"report.promise.{params['promise']}"), **params)
-            for key, params in report_lines(report)
-        ]
+
+        def word(key: str, lang: Lang = lang) -> Rendered:
+            return Rendered(t(lang, key))
+
+        lines = [t(lang, key, **line_words(params, word)) for key, params in report_lines(report)]
         blocks += line_sections(lines)
     if image:
         blocks.append({"type": "image", "image_url": image, "alt_text": f"charter {report.month}"})

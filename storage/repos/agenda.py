@@ -1,0 +1,206 @@
+"""What the digest, the dashboards and the monthly report read of the charter features
+(visits, field visits, callbacks, handoffs, complaints, praise, outages): one query per call,
+on indexed columns, whole windows at once (the caller filters per team). No commit."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import (
+    Callback,
+    Complaint,
+    FieldVisit,
+    Handoff,
+    Notice,
+    Outage,
+    OutboxMessage,
+    Praise,
+    Visit,
+)
+
+
+async def list_visits_between(
+    session: AsyncSession,
+    *,
+    since: datetime,
+    until: datetime,
+    host_ids: Sequence[str] | None = None,
+    statuses: Collection[str] | None = None,
+) -> list[Visit]:
+    """Visits whose time is in [since, until) (of these hosts, in these statuses), soonest
+    first; no limit (a day's or a month's visits, on the `visit_at` index)."""
+    stmt = select(Visit).where(col(Visit.visit_at) >= since, col(Visit.visit_at) < until)
+    if host_ids is not None:
+        stmt = stmt.where(col(Visit.host_id).in_(list(host_ids)))
+    if statuses is not None:
+        stmt = stmt.where(col(Visit.status).in_(list(statuses)))
+    stmt = stmt.order_by(col(Visit.visit_at), col(Visit.id))
+    return list((await session.exec(stmt)).all())
+
+
+async def list_field_visits_between(
+    session: AsyncSession,
+    *,
+    since: datetime,
+    until: datetime,
+    statuses: Collection[str] | None = None,
+) -> list[FieldVisit]:
+    """Field visits whose time is in [since, until) (in these statuses), soonest first (the
+    staff list is JSON: the caller picks a team's)."""
+    stmt = select(FieldVisit).where(
+        col(FieldVisit.visit_at) >= since, col(FieldVisit.visit_at) < until
+    )
+    if statuses is not None:
+        stmt = stmt.where(col(FieldVisit.status).in_(list(statuses)))
+    stmt = stmt.order_by(col(FieldVisit.visit_at), col(FieldVisit.id))
+    return list((await session.exec(stmt)).all())
+
+
+async def list_field_visits_due(
+    session: AsyncSession, *, since: datetime, until: datetime
+) -> list[FieldVisit]:
+    """Field visits (not cancelled) whose result report fell due in [since, until)."""
+    stmt = (
+        select(FieldVisit)
+        .where(col(FieldVisit.report_due_at) >= since, col(FieldVisit.report_due_at) < until)
+        .where(col(FieldVisit.status) != "cancelled")
+        .order_by(col(FieldVisit.id))
+    )
+    return list((await session.exec(stmt)).all())
+
+
+async def list_callbacks_started(
+    session: AsyncSession,
+    *,
+    since: datetime,
+    until: datetime,
+    owner_ids: Sequence[str] | None = None,
+) -> list[Callback]:
+    """Callbacks whose ladder started in [since, until) (owned by these people: on the
+    `owner_id` index), oldest first."""
+    stmt = select(Callback).where(col(Callback.start_at) >= since, col(Callback.start_at) < until)
+    if owner_ids is not None:
+        stmt = stmt.where(col(Callback.owner_id).in_(list(owner_ids)))
+    stmt = stmt.order_by(col(Callback.start_at), col(Callback.id))
+    return list((await session.exec(stmt)).all())
+
+
+async def list_open_callbacks(
+    session: AsyncSession, *, people: Sequence[str], states: Collection[str]
+) -> list[Callback]:
+    """Live callbacks (these states) owned or claimed by these people, oldest first."""
+    who = list(people)
+    stmt = (
+        select(Callback)
+        .where(col(Callback.state).in_(list(states)))
+        .where(sa.or_(col(Callback.owner_id).in_(who), col(Callback.claimed_by).in_(who)))
+        .order_by(col(Callback.start_at), col(Callback.id))
+    )
+    return list((await session.exec(stmt)).all())
+
+
+async def list_complaints_awaiting(
+    session: AsyncSession, *, statuses: Collection[str], staff_ids: Sequence[str] | None = None
+) -> list[Complaint]:
+    """Complaints in these statuses (about these staff), oldest review deadline first (on
+    the `status` index)."""
+    stmt = select(Complaint).where(col(Complaint.status).in_(list(statuses)))
+    if staff_ids is not None:
+        stmt = stmt.where(col(Complaint.staff_id).in_(list(staff_ids)))
+    stmt = stmt.order_by(col(Complaint.review_due_at), col(Complaint.id))
+    return list((await session.exec(stmt)).all())
+
+
+async def list_complaints_for_month(
+    session: AsyncSession, *, since: datetime, until: datetime
+) -> list[Complaint]:
+    """Complaints whose review fell due, or that were decided, in [since, until)."""
+    stmt = (
+        select(Complaint)
+        .where(
+            sa.or_(
+                sa.and_(
+                    col(Complaint.review_due_at) >= since, col(Complaint.review_due_at) < until
+                ),
+                sa.and_(col(Complaint.decided_at) >= since, col(Complaint.decided_at) < until),
+            )
+        )
+        .order_by(col(Complaint.id))
+    )
+    return list((await session.exec(stmt)).all())
+
+
+async def count_praise_by_kind(
+    session: AsyncSession, *, since: datetime, until: datetime
+) -> dict[str, int]:
+    """How much praise of each kind (praise, exemplary) was given in [since, until)."""
+    stmt = (
+        select(Praise.kind, func.count())
+        .where(col(Praise.created_at) >= since, col(Praise.created_at) < until)
+        .group_by(col(Praise.kind))
+    )
+    return {str(kind): int(n) for kind, n in (await session.exec(stmt)).all()}
+
+
+async def list_handoff_cards(
+    session: AsyncSession, *, since: datetime, until: datetime, card_kinds: Collection[str]
+) -> list[tuple[Handoff, str | None]]:
+    """The handoffs made in [since, until), each with the delivery state of the card its new
+    owner was sent in the same transaction (an outbox row of one of `card_kinds` to them,
+    queued at the handoff's moment); None when no such row is kept (never queued, or deleted
+    by the retention job)."""
+    card = (
+        select(OutboxMessage.state)
+        .where(
+            col(OutboxMessage.recipient) == sa.literal("person:") + col(Handoff.to_id),
+            col(OutboxMessage.created_at) == col(Handoff.at),
+            col(OutboxMessage.kind).in_(list(card_kinds)),
+        )
+        .order_by(
+            # a card sent on any platform counts: "sent" sorts before the other states
+            sa.case((col(OutboxMessage.state) == "sent", 0), else_=1),
+            col(OutboxMessage.id),
+        )
+        .limit(1)
+        .correlate(Handoff)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(Handoff, card)
+        .where(col(Handoff.at) >= since, col(Handoff.at) < until)
+        .order_by(col(Handoff.at), col(Handoff.id))
+    )
+    return [(h, state) for h, state in (await session.exec(stmt)).all()]
+
+
+async def list_outages_overlapping(
+    session: AsyncSession, *, since: datetime, until: datetime, planned: bool | None = None
+) -> list[Outage]:
+    """Outages that were down at some moment of [since, until) (still open, or resolved after
+    `since`, and started before `until`), oldest first."""
+    stmt = select(Outage).where(
+        col(Outage.started_at) < until,
+        sa.or_(col(Outage.resolved_at).is_(None), col(Outage.resolved_at) > since),
+    )
+    if planned is not None:
+        stmt = stmt.where(col(Outage.planned).is_(planned))
+    stmt = stmt.order_by(col(Outage.started_at), col(Outage.id))
+    return list((await session.exec(stmt)).all())
+
+
+async def first_service_record_at(session: AsyncSession) -> datetime | None:
+    """When the service log began (C1): the first notice planned or outage recorded, read on
+    the primary key and the `started_at` index; None before either was."""
+    firsts = [
+        (await session.exec(select(Notice.planned_at).order_by(col(Notice.id)).limit(1))).first(),
+        (
+            await session.exec(select(Outage.started_at).order_by(col(Outage.started_at)).limit(1))
+        ).first(),
+    ]
+    found = [f for f in firsts if f is not None]
+    return min(found) if found else None
