@@ -25,6 +25,7 @@ from bot.domain.inquiry import Actor, Status
 from bot.errors import Forbidden
 from bot.services.digest.run import current_moment, scope_of
 from bot.services.digest.sections import open_time, team_open
+from bot.services.home_refresh import refresh_for_admins
 from bot.services.inquiries.reading import home_lists
 from bot.services.results import Said
 from storage.repos.outbox import (
@@ -195,6 +196,7 @@ async def act_on_failure(
         )
     if not done:
         return Said("dash.failure_gone", {"id": message_id})
+    await refresh_for_admins(session, deps)
     return Said(f"dash.failure_{'retried' if verb == 'retry' else 'discarded'}", {"id": message_id})
 
 

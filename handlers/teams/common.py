@@ -82,9 +82,12 @@ async def names_of(deps: Deps, user_ids: Iterable[str | None]) -> dict[str, str]
     return names
 
 
-async def reply(context: TurnContext, activity: dict[str, Any]) -> None:
-    """Answer in the conversation (in the reply chain when the message was in one)."""
-    await context.send_activity(Activity.model_validate(activity))
+async def reply(context: TurnContext, activity: dict[str, Any]) -> str | None:
+    """Answer in the conversation (in the reply chain when the message was in one); return
+    the answer's message id when Teams gave one."""
+    sent = await context.send_activity(Activity.model_validate(activity))
+    message_id = getattr(sent, "id", None)
+    return message_id if isinstance(message_id, str) and message_id else None
 
 
 async def answer_invoke(context: TurnContext, body: dict[str, Any]) -> None:

@@ -20,6 +20,7 @@ from bot.adapters.slack.blocks.inquiry import build_inquiry_card, texts
 from bot.adapters.slack.blocks.nudges import build_nudge_message
 from bot.adapters.slack.blocks.report import build_report
 from bot.adapters.slack.blocks.visits import build_visit_buttons
+from bot.adapters.slack.home_view import home_view
 from bot.adapters.slack.text import escape, t
 from bot.deps import Deps
 from bot.i18n import Lang, with_times
@@ -42,6 +43,11 @@ class Rendered:
     # The object this message stands for (a card: ("inquiry", id)); its place is remembered.
     about: tuple[str, int] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)  # extra metadata event_payload
+    # A person's App Home view: published with views.publish (idempotent) instead of posted.
+    view: dict[str, Any] | None = None
+    # A file to share in the channel (the report's chart): (file name, bytes, alt text),
+    # uploaded with files.getUploadURLExternal and files.completeUploadExternal.
+    upload: tuple[str, bytes, str] | None = None
 
 
 Renderer = Callable[[Deps, Outgoing], Awaitable[Rendered | None]]
@@ -156,6 +162,14 @@ async def render_report(deps: Deps, item: Outgoing) -> Rendered:
     return Rendered(text=text[:MAX_TEXT], blocks=blocks)
 
 
+async def render_home(deps: Deps, item: Outgoing) -> Rendered | None:
+    """A person's App Home as it is now (bot.services.home_refresh); None for a channel."""
+    person = person_of(item.recipient)
+    if person is None:
+        return None
+    return Rendered(text="", view=await home_view(deps, person))
+
+
 async def render_card(deps: Deps, item: Outgoing) -> Rendered | None:
     """An inquiry's triage card as it is now; None when the inquiry is gone."""
     inquiry_id = int(item.payload["inquiry_id"])
@@ -245,4 +259,5 @@ RENDERERS: dict[str, Renderer] = {
     "handoff": render_handoff,
     "digest": render_digest,
     "report": render_report,
+    "home": render_home,
 }

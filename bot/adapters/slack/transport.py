@@ -150,6 +150,10 @@ class SlackTransport:
         rendered = await renderer(self._deps, item)
         if rendered is None:  # what it was about is gone: nothing to send
             return Delivered(None)
+        if rendered.view is not None and isinstance(item.recipient, ToPerson):
+            # views.publish replaces the whole Home: idempotent, no look-up needed
+            await self._client.views_publish(user_id=item.recipient.user_id, view=rendered.view)
+            return Delivered(None)
         if item.kind == CARD and rendered.about is not None:
             card = await self._card_of(rendered.about)
             if card is not None:

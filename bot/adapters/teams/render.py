@@ -29,6 +29,7 @@ from bot.adapters.teams.cards import (
     text_block,
 )
 from bot.adapters.teams.digest import build_digest_card
+from bot.adapters.teams.home import home_card
 from bot.adapters.teams.markup import Mentions, t
 from bot.adapters.teams.report import build_report_card
 from bot.adapters.teams.visits import build_visit_card
@@ -224,6 +225,16 @@ async def render_report(deps: Deps, item: Outgoing) -> Rendered:
     return Rendered(card_activity(card, summary=f"charter {report.month}"))
 
 
+async def render_home(deps: Deps, item: Outgoing) -> Rendered | None:
+    """A person's dashboard card as it is now (updated in place by the delivery); None for
+    anything but a person."""
+    person = person_of(item.recipient)
+    if person is None:
+        return None
+    card = await home_card(deps, person, await deps.languages.language_of(person))
+    return Rendered(card_activity(card))
+
+
 async def render_card(deps: Deps, item: Outgoing) -> Rendered | None:
     """An inquiry's triage card as it is now; None when the inquiry is gone."""
     inquiry_id = int(item.payload["inquiry_id"])
@@ -356,4 +367,5 @@ RENDERERS: dict[str, Renderer] = {
     "handoff": render_handoff,
     "digest": render_digest,
     "report": render_report,
+    "home": render_home,
 }
