@@ -28,7 +28,8 @@ from bot.ports import Outgoing, person_of
 from bot.services import inquiries as svc
 from bot.services.callbacks import callback_view, handoff_view
 from bot.services.refs import CARD, permalinks
-from bot.services.reports.publish import chart_link, report_for, report_link
+from bot.services.reports.chart import chart_png
+from bot.services.reports.publish import report_for, report_link
 from storage.repos.inquiries import INQUIRY
 
 MAX_TEXT = 39000
@@ -151,14 +152,21 @@ async def render_digest(deps: Deps, item: Outgoing) -> Rendered:
 
 
 async def render_report(deps: Deps, item: Outgoing) -> Rendered:
-    """The monthly report in the reports channel (both languages when bilingual_channels)."""
+    """The monthly report in the reports channel (both languages when bilingual_channels);
+    its `chart` row: the chart as a PNG file to upload, with a line saying what it shows."""
     cfg = deps.config
     year, month = (int(x) for x in str(item.payload["month"]).split("-"))
     report = await report_for(deps, year, month)
     other: Lang = "en" if cfg.language == "ko" else "ko"
     langs: tuple[Lang, ...] = (cfg.language, other) if cfg.bilingual_channels else (cfg.language,)
+    if item.payload.get("chart"):
+        comment = "\n".join(t(la, "report.chart.comment", month=report.month) for la in langs)
+        alt = t(cfg.language, "report.chart.alt", month=report.month)
+        png = chart_png(report)
+        return Rendered(text=comment, upload=(f"charter-{report.month}.png", png, alt))
     link = report_link(deps, report.month, for_admin=False)
-    text, blocks = build_report(langs, report, link=link, image=chart_link(deps, report.month))
+    # the chart is uploaded after it (the row above): no image by address here
+    text, blocks = build_report(langs, report, link=link)
     return Rendered(text=text[:MAX_TEXT], blocks=blocks)
 
 
