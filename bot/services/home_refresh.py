@@ -129,6 +129,13 @@ async def refresh_for_visit(session: AsyncSession, deps: Deps, visit: Visit) -> 
     await refresh_homes(session, deps, people)
 
 
+async def refresh_for_field_visit(session: AsyncSession, deps: Deps, staff: Iterable[str]) -> None:
+    """After a field visit is planned, reported or cancelled: its staff and their managers."""
+    people: set[str | None] = set(staff)
+    people |= managers_of(deps, people)
+    await refresh_homes(session, deps, people)
+
+
 async def refresh_for_callback(
     session: AsyncSession, deps: Deps, cb: Callback, *, also: Iterable[str] = ()
 ) -> None:

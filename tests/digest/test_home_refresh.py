@@ -84,3 +84,16 @@ async def test_admins_homes_follow_delivery_failures(bot: Bot) -> None:
     assert published["UADMIN"] == 1 and published["USTAFF1"] == 1
     view = [c for c in bot.fake.calls_to("views.publish") if c.args["user_id"] == "UADMIN"][-1]
     assert "channel_not_found" in str(view.args["view"])
+
+
+async def test_a_visit_republishes_host_manager_and_reception(bot: Bot) -> None:
+    await _open_homes(bot, ("USTAFF1", "USTAFF2", "UMANAGER", "URECEPTION"))
+    answer = await bot.reply_to(
+        "USTAFF2",
+        "register 홍길동 company:Mirae host:<@USTAFF1> at:2026-12-01 15:00",
+        command="/visitor",
+        channel="C0RECEPTION",
+    )
+    assert "V1" in answer
+    published = await _after_debounce(bot)
+    assert published == Counter({"USTAFF1": 1, "UMANAGER": 1, "URECEPTION": 1})
