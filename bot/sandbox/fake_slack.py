@@ -786,6 +786,7 @@ class FakeSlack:
         self.ephemerals.clear()
         self.views.clear()
         self.home_views.clear()
+        self.files.clear()
         self._faults.clear()
         self._buckets.clear()
         self._triggers.clear()
