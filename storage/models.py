@@ -595,3 +595,26 @@ class DigestPreference(SQLModel, table=True):
     user_id: str = Field(primary_key=True, max_length=ID)
     enabled: bool = True
     updated_at: datetime = _dt()
+
+
+# --------------------------------------------------------------------------- App Home refresh
+# (issue 16: dashboards refreshed after a change that affects the viewer)
+
+
+class HomeView(SQLModel, table=True):
+    """A person who has opened their dashboard on one platform: only they get it re-published
+    after a change (Slack `views.publish` for someone who never opened the Home is wasted).
+
+    Slack: the App Home was opened. Teams: the `home` dashboard card was sent to them; its
+    message is kept so a refresh updates it in place. `refresh_due_at` is the debounce: a
+    change arms it (and queues one re-publish for that moment) only when it is not already
+    armed for a later time, so a burst of changes gives one publish.
+    """
+
+    __tablename__ = "home_views"
+    platform: str = Field(primary_key=True, max_length=12)
+    user_id: str = Field(primary_key=True, max_length=ID)
+    opened_at: datetime = _dt()
+    conversation_id: str = Field(default="", sa_column=sa.Column(sa.String(512), nullable=False))
+    message_id: str = Field(default="", max_length=ID)
+    refresh_due_at: datetime | None = _dt(nullable=True)

@@ -132,6 +132,7 @@ def test_bot_scopes(manifest: dict[str, Any]) -> None:
         "channels:history",
         "groups:history",
         "channels:read",
+        "files:write",  # the monthly report's chart, uploaded to the reports channel
     }
 
 

@@ -59,6 +59,7 @@ from datetime import datetime, timedelta
 from bot.aio import cancel_and_wait
 from bot.deps import Deps
 from bot.ports import Delivered, DeliveryFailed, Outgoing, Transport, decode_recipient
+from bot.services.home_refresh import HOME, refresh_for_admins
 from bot.services.refs import remember_message, remember_permalink
 from storage.models import OutboxMessage
 from storage.repos.outbox import (
@@ -372,6 +373,8 @@ class DeliveryEngine:
         if failed.permanent or attempts >= settings.max_attempts:
             async with deps.sessions.begin() as session:
                 await fail_outbox_message(session, message_id=row.id, error=error, claim=attempts)
+                if row.kind != HOME:  # a dashboard's own failure does not re-publish them
+                    await refresh_for_admins(session, deps)
             log.error(
                 "outbox %s to %s failed for good after %d attempt(s): %s",
                 row.idempotency_key,

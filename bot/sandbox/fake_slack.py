@@ -30,8 +30,15 @@ Facts copied from Slack (docs.slack.dev method reference and real error bodies):
   ``include_all_metadata=true``; ``replies`` lists the parent first, then replies oldest first.
   Both page with ``limit`` and ``response_metadata.next_cursor``.
 
-Deliberate simplifications: no scopes, no membership checks, no files, no pagination (except
-history and replies), no
+* Files: the external upload flow only. ``files.getUploadURLExternal`` (``filename``,
+  ``length``) answers an ``upload_url`` on this server and a ``file_id``; a POST of the bytes
+  there stores them (``length`` must match, else HTTP 400); ``files.completeUploadExternal``
+  (``files`` JSON ``[{"id", "title"}]``, ``channel_id``, ``initial_comment``, ``thread_ts``)
+  shares them: a message in the channel with ``files`` (``id``, ``name``, ``title``,
+  ``mimetype``, ``size``), listed by the history methods. A file id can be completed once.
+
+Deliberate simplifications: no scopes, no membership checks, no other file methods, no
+pagination (except history and replies), no
 cumulative ``msg_blocks_too_long`` rule (Slack does not document the exact number).
 """
 
@@ -574,7 +581,11 @@ class FakeSlack:
             "reactions.add": self._reactions_add,
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
+            "files.getUploadURLExternal": self._files_get_upload_url,
+            "files.completeUploadExternal": self._files_complete_upload,
         }
+        # file id -> {name, length, alt_txt, data (bytes once uploaded), shared}
+        self.files: dict[str, dict[str, Any]] = {}
         self.add_user(bot_user_id, "charterbot", is_bot=True)
 
     # ---------------------------------------------------------------- workspace set-up
@@ -643,6 +654,7 @@ class FakeSlack:
         app.router.add_route("POST", "/api/{method}", self._handle_api)
         app.router.add_route("GET", "/api/{method}", self._handle_api)
         app.router.add_route("POST", "/response/{rid}", self._handle_response_url)
+        app.router.add_route("POST", "/upload/{file_id}", self._handle_upload)
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         if self._runner is not None:
@@ -774,6 +786,7 @@ class FakeSlack:
         self.ephemerals.clear()
         self.views.clear()
         self.home_views.clear()
+        self.files.clear()
         self._faults.clear()
         self._buckets.clear()
         self._triggers.clear()
@@ -1336,6 +1349,91 @@ class FakeSlack:
                 previous_view_id=current["previous_view_id"],
             ),
         }
+
+    def _files_get_upload_url(self, args: dict[str, Any]) -> dict[str, Any]:
+        filename = args.get("filename")
+        try:
+            length = int(args.get("length") or 0)
+        except (TypeError, ValueError):
+            length = 0
+        if not isinstance(filename, str) or not filename or length <= 0:
+            raise _ApiError("missing_argument")
+        file_id = f"F{next(self._ids):08d}"
+        self.files[file_id] = {
+            "name": filename,
+            "length": length,
+            "alt_txt": str(args.get("alt_txt") or ""),
+            "data": None,
+            "shared": False,
+        }
+        return {"ok": True, "upload_url": f"{self.root_url}/upload/{file_id}", "file_id": file_id}
+
+    async def _handle_upload(self, request: web.Request) -> web.Response:
+        """The upload URL: the file's bytes, raw or as a multipart `file` field."""
+        file_id = request.match_info["file_id"]
+        entry = self.files.get(file_id)
+        if entry is None:
+            return web.Response(status=404, text="unknown upload")
+        if request.content_type.startswith("multipart/"):
+            form = await request.post()
+            field = form.get("file") or form.get("filename")
+            data = field.file.read() if isinstance(field, web.FileField) else b""
+        else:
+            data = await request.read()
+        status = 200 if len(data) == entry["length"] else 400
+        await self._record(
+            Call(
+                "upload",
+                {"file_id": file_id, "size": len(data)},
+                time.monotonic(),
+                {},
+                status,
+                request.path,
+            )
+        )
+        if status != 200:
+            return web.Response(status=400, text="length mismatch")
+        entry["data"] = data
+        return web.Response(status=200, text=f"OK - {len(data)}")
+
+    def _files_complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
+        files = args.get("files")
+        if isinstance(files, str):
+            try:
+                files = json.loads(files)
+            except json.JSONDecodeError:
+                raise _ApiError("invalid_arguments") from None
+        if not isinstance(files, list) or not files:
+            raise _invalid_arguments(["missing required field: files"])
+        shared: list[dict[str, Any]] = []
+        for item in files:
+            file_id = item.get("id") if isinstance(item, dict) else None
+            entry = self.files.get(file_id) if isinstance(file_id, str) else None
+            if entry is None or entry["data"] is None or entry["shared"]:
+                raise _ApiError("file_not_found" if entry is None else "invalid_arguments")
+            entry["shared"] = True
+            shared.append(
+                {
+                    "id": file_id,
+                    "name": entry["name"],
+                    "title": str(item.get("title") or entry["name"]),
+                    "mimetype": "image/png" if entry["name"].endswith(".png") else "",
+                    "size": entry["length"],
+                    "alt_txt": entry["alt_txt"],
+                }
+            )
+        channel_id = args.get("channel_id")
+        if channel_id:
+            channel = self._resolve_channel(channel_id)
+            msg = self._store(
+                channel,
+                {
+                    "text": str(args.get("initial_comment") or ""),
+                    "thread_ts": args.get("thread_ts"),
+                },
+            )
+            msg["files"] = shared
+        return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in shared]}
 
     def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         user_id = args.get("user_id")

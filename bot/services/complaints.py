@@ -36,6 +36,7 @@ from bot.services.feedback_common import (
     refuse_non_staff,
     reviewers_of,
 )
+from bot.services.home_refresh import refresh_for_complaint
 from bot.services.outbox import button, enqueue_message, enqueue_prompt
 from bot.services.timers import Due
 from storage.models import Complaint
@@ -134,6 +135,7 @@ async def open_complaint(
         ),
     )
     assert complaint.id is not None
+    await refresh_for_complaint(session, deps, complaint)
     for reviewer in await _reviewers(session, deps, complaint):
         await enqueue_prompt(
             session,
@@ -208,6 +210,8 @@ async def _load(
         deps, actor_id, complaint.staff_id, complaint.manager_id
     ):
         raise Forbidden("complaint.error.reviewers_only", ref=f"K{number}")
+    if lock:  # loaded to be changed: the dashboards that list it show the change
+        await refresh_for_complaint(session, deps, complaint)
     return complaint
 
 

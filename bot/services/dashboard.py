@@ -24,8 +24,9 @@ from bot.deps import Deps
 from bot.domain.inquiry import Actor, Status
 from bot.errors import Forbidden
 from bot.services import dashboard_panels as panels
-from bot.services.digest.run import current_moment, scope_of
+from bot.services.digest.run import current_moment, scope_of, zone_of
 from bot.services.digest.sections import open_time, team_open
+from bot.services.home_refresh import refresh_for_admins
 from bot.services.inquiries.reading import home_lists
 from bot.services.results import Said
 from storage.repos.outbox import (
@@ -85,7 +86,8 @@ def roles_of(deps: Deps, user_id: str) -> frozenset[Role]:
 async def team_board(session: AsyncSession, deps: Deps, viewer: Viewer) -> Panel | None:
     """Counts of the team's open inquiries by state, overdue and at risk."""
     now = deps.clock.now()
-    scope = scope_of(deps, viewer.user_id, current_moment(deps, now, deps.tz), now, deps.tz)
+    zone = await zone_of(deps, viewer.user_id)  # their own day, as their digest counts it
+    scope = scope_of(deps, viewer.user_id, current_moment(deps, now, zone), now, zone)
     rows = await team_open(session, scope)
     counts: dict[str, int] = {
         s.value: 0 for s in Status if s not in (Status.RESOLVED, Status.CLOSED)
@@ -213,6 +215,7 @@ async def act_on_failure(
         )
     if not done:
         return Said("dash.failure_gone", {"id": message_id})
+    await refresh_for_admins(session, deps)
     return Said(f"dash.failure_{'retried' if verb == 'retry' else 'discarded'}", {"id": message_id})
 
 

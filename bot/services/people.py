@@ -120,7 +120,8 @@ class Languages:
                     user_id=user_id,
                     locale=info.locale,
                     name=info.name,
-                    tz=info.tz,
+                    # a directory that knows no zone (Teams') keeps the one an activity told
+                    tz=info.tz or (profile.tz if profile else ""),
                     is_bot=info.is_bot,
                     fetched_at=now,
                 )

@@ -26,7 +26,7 @@ from bot.adapters.teams.activity import Inbound
 from bot.adapters.teams.callbacks import VERB_WORDS, CallbackVerb
 from bot.adapters.teams.cards import Verb, build_inquiry_card
 from bot.adapters.teams.forms import FORM_MARK, build_new_inquiry_form, read_submission
-from bot.adapters.teams.home import OUTBOX_DISCARD, OUTBOX_RETRY
+from bot.adapters.teams.home import OUTBOX_DISCARD, OUTBOX_RETRY, home_card
 from bot.adapters.teams.markup import Mentions, TeamsMarkup, t
 from bot.adapters.teams.notice_replies import (
     NOTICE_PLAN_VERB,
@@ -86,7 +86,6 @@ from bot.services.results import Replayed, Said
 from handlers.teams.common import answer_invoke, language_of, names_of, teams_user_id
 from handlers.teams.feedback import VERBS as FEEDBACK_VERBS
 from handlers.teams.feedback import feedback_card_action
-from handlers.teams.other_commands import home_card
 from handlers.teams.visits import is_visit_verb, visit_card_action
 
 # The Teams verbs and the neutral one each is (the new-inquiry form submits `inquiry.new`).

@@ -19,6 +19,7 @@ from bot.i18n import Lang
 from bot.i18n.markup import people_of
 from bot.services.callback_commands import FeatureRequest, run_away_command, run_callback_command
 from bot.services.charter import Lines, run_charter_command
+from bot.services.home_refresh import opened_home
 from bot.services.inquiry_commands import (
     CommandRequest,
     CommandResult,
@@ -161,7 +162,18 @@ async def handle_command(deps: Deps, context: TurnContext, inbound: Inbound) -> 
     lang = await language_of(deps, inbound)
     other = split_other(with_mentions(inbound.text, inbound))
     if other is not None:
-        await reply(context, await answer_other(deps, other[0], user_id, other[1], lang))
+        sent = await reply(context, await answer_other(deps, other[0], user_id, other[1], lang))
+        if other[0] == "home" and sent and inbound.conversation_kind == "personal":
+            # the dashboard card: changes that affect them update it in place from now on
+            async with deps.sessions.begin() as session:
+                await opened_home(
+                    session,
+                    deps,
+                    platform="teams",
+                    user_id=user_id,
+                    conversation_id=inbound.conversation_id,
+                    message_id=sent,
+                )
         deps.outbox.kick()
         return
     staff = deps.is_staff(user_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from microsoft_agents.activity import Activity, InvokeResponse
 from microsoft_agents.hosting.core import TurnContext
@@ -17,6 +18,8 @@ from bot.ports import platform_of_user
 from bot.services.people import Languages
 from storage.models import UserProfile
 from storage.repos.people import add_profile, get_person_language, get_profile
+
+MAX_ZONE = 64  # user_profiles.tz
 
 
 def teams_user_id(deps: Deps, inbound: Inbound) -> str:
@@ -45,24 +48,40 @@ async def language_of(deps: Deps, inbound: Inbound) -> Lang:
     return deps.config.lang_of(teams_user_id(deps, inbound)) or deps.config.language
 
 
+def known_zone(name: str) -> str:
+    """name when it is a time zone zoneinfo knows (an IANA name), else "" (a client may send
+    anything: it is ignored, never an error)."""
+    if not name or len(name) > MAX_ZONE or name != name.strip():
+        return ""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return ""
+    return name
+
+
 async def remember_person(deps: Deps, inbound: Inbound, user_id: str) -> None:
-    """Keep the locale and name a person's activity carries in their profile, so later
-    messages to them (nudges, DMs) are in their language; written only when it changed."""
-    if not inbound.locale or platform_of_user(user_id) != "teams":
+    """Keep the locale, name and time zone a person's activity carries in their profile, so
+    later messages to them (nudges, DMs) are in their language and their digest comes at
+    their own morning; written only when it changed."""
+    zone = known_zone(inbound.timezone)
+    if not (inbound.locale or zone) or platform_of_user(user_id) != "teams":
         return
     async with deps.reads() as session:
         profile = await get_profile(session, user_id=user_id)
     name = inbound.author_name[:200] or (profile.name if profile else "")
-    if profile is not None and profile.locale == inbound.locale and profile.name == name:
+    locale = inbound.locale[:16] or (profile.locale if profile else "")
+    tz = zone or (profile.tz if profile else "")
+    if profile is not None and (profile.locale, profile.name, profile.tz) == (locale, name, tz):
         return
     async with deps.sessions.begin() as session:
         await add_profile(
             session,
             UserProfile(
                 user_id=user_id,
-                locale=inbound.locale[:16],
+                locale=locale,
                 name=name,
-                tz=profile.tz if profile else "",
+                tz=tz,
                 fetched_at=deps.clock.now(),
             ),
         )
@@ -82,9 +101,12 @@ async def names_of(deps: Deps, user_ids: Iterable[str | None]) -> dict[str, str]
     return names
 
 
-async def reply(context: TurnContext, activity: dict[str, Any]) -> None:
-    """Answer in the conversation (in the reply chain when the message was in one)."""
-    await context.send_activity(Activity.model_validate(activity))
+async def reply(context: TurnContext, activity: dict[str, Any]) -> str | None:
+    """Answer in the conversation (in the reply chain when the message was in one); return
+    the answer's message id when Teams gave one."""
+    sent = await context.send_activity(Activity.model_validate(activity))
+    message_id = getattr(sent, "id", None)
+    return message_id if isinstance(message_id, str) and message_id else None
 
 
 async def answer_invoke(context: TurnContext, body: dict[str, Any]) -> None:

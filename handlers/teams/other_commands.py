@@ -7,13 +7,12 @@ from typing import Any
 
 from bot.adapters.teams.cards import card_activity
 from bot.adapters.teams.digest import build_digest_card
-from bot.adapters.teams.home import build_home_card
+from bot.adapters.teams.home import home_card
 from bot.adapters.teams.markup import t
 from bot.adapters.teams.replies import error_text, said_message, text_message
 from bot.deps import Deps
 from bot.domain.grammar import other_command
 from bot.i18n import Lang
-from bot.services.dashboard import dashboard_of
 from bot.services.digest.command import DigestHelp, DigestRequest, DigestShown, run_digest_command
 from bot.services.digest.features import digest_links
 from bot.services.inquiry_commands import Refused, Usage
@@ -49,12 +48,6 @@ async def _digest(deps: Deps, user_id: str, words: str, lang: Lang) -> dict[str,
     names = await names_of(deps, [i.get("who") for i in items])
     payload = {**result.payload, "off": not result.enabled}
     return card_activity(build_digest_card(lang, payload, links, names=names))
-
-
-async def home_card(deps: Deps, user_id: str, lang: Lang) -> dict[str, Any]:
-    """The person's dashboard card, as it is now."""
-    panels, counts = await dashboard_of(deps, user_id)
-    return build_home_card(lang, panels, counts if deps.is_staff(user_id) else counts[-1:])
 
 
 async def answer_other(

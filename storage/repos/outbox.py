@@ -15,6 +15,7 @@ from storage.models import OutboxMessage
 
 # States: pending -> sending -> sent | failed (sending -> pending again on a retry).
 UNSENT = ("pending", "sending")
+UNQUEUED_KINDS = ("home",)  # bot.services.home_refresh.HOME: not a message in anyone's queue
 # Recipients excluded in SQL at most (the rest are skipped by the caller).
 MAX_EXCLUDED = 500
 
@@ -45,7 +46,8 @@ async def list_due_outbox(
 
     A row is returned only when no older row for the same platform and recipient is still
     pending or sending, so a recipient's messages go out in order even while one of them is
-    retried (later rows wait behind it). `platforms`: only rows the caller can deliver.
+    retried (later rows wait behind it); rows of UNQUEUED_KINDS (a dashboard's re-publishing,
+    due after its debounce) hold nobody back. `platforms`: only rows the caller can deliver.
     `exclude_recipients` leaves out recipients the caller must not post to right now (pacing;
     a plain list, which PostgreSQL hashes, rather than (platform, recipient) pairs: leaving a
     namesake on another platform out for a second costs nothing). On PostgreSQL the rows are locked with `FOR UPDATE SKIP LOCKED` so concurrent
@@ -59,6 +61,8 @@ async def list_due_outbox(
             col(earlier.platform) == col(OutboxMessage.platform),
             col(earlier.id) < col(OutboxMessage.id),
             col(earlier.state).in_(UNSENT),
+            # a dashboard re-publishing waits for its debounce: it holds back no message
+            col(earlier.kind).not_in(UNQUEUED_KINDS),
         )
         .exists()
     )

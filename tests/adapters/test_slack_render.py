@@ -37,6 +37,7 @@ def test_every_kind_the_services_queue_has_a_slack_renderer() -> None:
     from bot.adapters.teams.render import RENDERERS as TEAMS_RENDERERS
     from bot.services.callbacks import OFFER
     from bot.services.handoffs import HANDOFF
+    from bot.services.home_refresh import HOME
     from bot.services.outbox import CARD, DIGEST, MESSAGE, NUDGE, PROMPT, REPORT
     from bot.services.visits.common import VISIT_KIND
 
@@ -50,6 +51,7 @@ def test_every_kind_the_services_queue_has_a_slack_renderer() -> None:
         HANDOFF,
         DIGEST,
         REPORT,
+        HOME,
     }
     assert set(TEAMS_RENDERERS) == set(RENDERERS)  # every kind on every platform
 

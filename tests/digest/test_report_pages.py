@@ -8,7 +8,6 @@ import copy
 import json
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from e2e.harness import Bot, start_bot
@@ -143,11 +142,12 @@ async def test_monthly_report_posted_once_on_first_business_day(public_bot: Bot)
     await run_digest_job(bot.deps)
     await bot.settle()
     posts = [m for m in bot.posts("C0REPORTS") if "2026-11" in (m.get("text") or "")]
-    assert len(posts) == 1
+    # the report, then its chart uploaded as a file (not an image by address any more)
+    assert [bool(m.get("files")) for m in posts] == [False, True]
     blocks = posts[0]["blocks"]
-    images = [b for b in blocks if b["type"] == "image"]
-    assert images and images[0]["image_url"] == f"{BASE}/reports/2026-11.png"
+    assert not [b for b in blocks if b["type"] == "image"]
     text = json.dumps(blocks, ensure_ascii=False)
     assert "자료 없음" in text and "no data" in text and f"{BASE}/reports/2026-11" in text
-    query = parse_qs(urlsplit(images[0]["image_url"]).query)
-    assert query == {}
+    [chart] = posts[1]["files"]
+    assert chart["name"] == "charter-2026-11.png"
+    assert bot.fake.files[chart["id"]]["data"].startswith(b"\x89PNG")

@@ -199,6 +199,39 @@ async def test_views_open_validation_and_trigger(fake: FakeSlack, client: AsyncW
     assert published["view"]["type"] == "home"
 
 
+async def test_external_file_upload(fake: FakeSlack, client: AsyncWebClient) -> None:
+    data = b"\x89PNG fake chart"
+    got = await client.files_getUploadURLExternal(filename="chart.png", length=len(data))
+    url, file_id = got["upload_url"], got["file_id"]
+    assert url.startswith(fake.root_url)
+    with pytest.raises(SlackApiError) as err:  # not uploaded yet
+        await client.files_completeUploadExternal(files=[{"id": file_id}], channel_id="C1")
+    assert err.value.response["error"] == "invalid_arguments"
+    async with aiohttp.ClientSession() as http:
+        async with http.post(url, data=b"short") as resp:
+            assert resp.status == 400  # not the announced length
+        async with http.post(url, data=data) as resp:
+            assert resp.status == 200
+    done = await client.files_completeUploadExternal(
+        files=[{"id": file_id, "title": "Chart"}], channel_id="C1", initial_comment="see"
+    )
+    assert done["files"] == [{"id": file_id, "title": "Chart"}]
+    [message] = fake.messages("C1")
+    assert message["text"] == "see" and message["files"][0]["name"] == "chart.png"
+    assert fake.files[file_id]["data"] == data
+    history = await client.conversations_history(channel="C1")
+    assert history["messages"][0]["files"][0]["id"] == file_id
+    with pytest.raises(SlackApiError) as err:  # shared once
+        await client.files_completeUploadExternal(files=[{"id": file_id}], channel_id="C1")
+    assert err.value.response["error"] == "invalid_arguments"
+    with pytest.raises(SlackApiError) as err:
+        await client.files_completeUploadExternal(files=[{"id": "F404"}], channel_id="C1")
+    assert err.value.response["error"] == "file_not_found"
+    with pytest.raises(SlackApiError) as err:
+        await client.files_getUploadURLExternal(filename="x.png", length=0)
+    assert err.value.response["error"] == "missing_argument"
+
+
 async def test_unknown_method(client: AsyncWebClient) -> None:
     with pytest.raises(SlackApiError) as err:
         await client.api_call("chat.postMesage", json={"channel": "C1", "text": "x"})

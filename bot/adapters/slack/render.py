@@ -20,6 +20,7 @@ from bot.adapters.slack.blocks.inquiry import build_inquiry_card, texts
 from bot.adapters.slack.blocks.nudges import build_nudge_message
 from bot.adapters.slack.blocks.report import build_report
 from bot.adapters.slack.blocks.visits import build_visit_buttons
+from bot.adapters.slack.home_view import home_view
 from bot.adapters.slack.text import escape, t
 from bot.deps import Deps
 from bot.i18n import Lang, with_times
@@ -28,7 +29,8 @@ from bot.services import inquiries as svc
 from bot.services.callbacks import callback_view, handoff_view
 from bot.services.digest.features import digest_links
 from bot.services.refs import CARD, permalinks
-from bot.services.reports.publish import chart_link, report_for, report_link
+from bot.services.reports.chart import chart_png
+from bot.services.reports.publish import report_for, report_link
 from storage.repos.inquiries import INQUIRY
 
 MAX_TEXT = 39000
@@ -43,6 +45,11 @@ class Rendered:
     # The object this message stands for (a card: ("inquiry", id)); its place is remembered.
     about: tuple[str, int] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)  # extra metadata event_payload
+    # A person's App Home view: published with views.publish (idempotent) instead of posted.
+    view: dict[str, Any] | None = None
+    # A file to share in the channel (the report's chart): (file name, bytes, alt text),
+    # uploaded with files.getUploadURLExternal and files.completeUploadExternal.
+    upload: tuple[str, bytes, str] | None = None
 
 
 Renderer = Callable[[Deps, Outgoing], Awaitable[Rendered | None]]
@@ -137,15 +144,30 @@ async def render_digest(deps: Deps, item: Outgoing) -> Rendered:
 
 
 async def render_report(deps: Deps, item: Outgoing) -> Rendered:
-    """The monthly report in the reports channel (both languages when bilingual_channels)."""
+    """The monthly report in the reports channel (both languages when bilingual_channels);
+    its `chart` row: the chart as a PNG file to upload, with a line saying what it shows."""
     cfg = deps.config
     year, month = (int(x) for x in str(item.payload["month"]).split("-"))
     report = await report_for(deps, year, month)
     other: Lang = "en" if cfg.language == "ko" else "ko"
     langs: tuple[Lang, ...] = (cfg.language, other) if cfg.bilingual_channels else (cfg.language,)
+    if item.payload.get("chart"):
+        comment = "\n".join(t(la, "report.chart.comment", month=report.month) for la in langs)
+        alt = t(cfg.language, "report.chart.alt", month=report.month)
+        png = chart_png(report)
+        return Rendered(text=comment, upload=(f"charter-{report.month}.png", png, alt))
     link = report_link(deps, report.month, for_admin=False)
-    text, blocks = build_report(langs, report, link=link, image=chart_link(deps, report.month))
+    # the chart is uploaded after it (the row above): no image by address here
+    text, blocks = build_report(langs, report, link=link)
     return Rendered(text=text[:MAX_TEXT], blocks=blocks)
+
+
+async def render_home(deps: Deps, item: Outgoing) -> Rendered | None:
+    """A person's App Home as it is now (bot.services.home_refresh); None for a channel."""
+    person = person_of(item.recipient)
+    if person is None:
+        return None
+    return Rendered(text="", view=await home_view(deps, person))
 
 
 async def render_card(deps: Deps, item: Outgoing) -> Rendered | None:
@@ -237,4 +259,5 @@ RENDERERS: dict[str, Renderer] = {
     "handoff": render_handoff,
     "digest": render_digest,
     "report": render_report,
+    "home": render_home,
 }

@@ -150,6 +150,12 @@ class SlackTransport:
         rendered = await renderer(self._deps, item)
         if rendered is None:  # what it was about is gone: nothing to send
             return Delivered(None)
+        if rendered.view is not None and isinstance(item.recipient, ToPerson):
+            # views.publish replaces the whole Home: idempotent, no look-up needed
+            await self._client.views_publish(user_id=item.recipient.user_id, view=rendered.view)
+            return Delivered(None)
+        if rendered.upload is not None:
+            return await self._upload(item, rendered, attempt)
         if item.kind == CARD and rendered.about is not None:
             card = await self._card_of(rendered.about)
             if card is not None:
@@ -191,6 +197,43 @@ class SlackTransport:
         if learned:
             learned = await self._permalink(rendered, message, fetch=True)
         return Delivered(ts, posted=True, refs=learned, conversation=channel)
+
+    async def _upload(self, item: Outgoing, rendered: Rendered, attempt: _Attempt) -> Delivered:
+        """Share a file in the row's channel with Slack's external upload: get an upload URL,
+        POST the bytes there, complete the upload into the channel with the text as its
+        comment. The first two steps are harmless to repeat (an upload never completed is
+        never shared); after an unknown outcome of the third, the channel is searched for a
+        message carrying a file of the same name before uploading again."""
+        assert rendered.upload is not None
+        name, data, alt = rendered.upload
+        channel, thread = await self._resolve(item)
+        attempt.channel = channel
+        if attempt.check:
+            found = await self._find_sent(item, channel, thread, file_name=name)
+            if found is not None:
+                log.info("outbox %s was already uploaded (%s)", item.key, found.message_id)
+                return Delivered(found.message_id)
+            attempt.check = False
+        resp = await self._client.files_getUploadURLExternal(
+            filename=name, length=len(data), alt_txt=alt[:1000]
+        )
+        url, file_id = str(resp.get("upload_url") or ""), str(resp.get("file_id") or "")
+        if not (url and file_id):
+            raise DeliveryFailed("files.getUploadURLExternal gave no upload URL")
+        timeout = aiohttp.ClientTimeout(total=self.request_timeout)
+        async with aiohttp.ClientSession(timeout=timeout) as http:
+            headers = {"Content-Type": "application/octet-stream"}
+            async with http.post(url, data=data, headers=headers) as answer:
+                if answer.status != 200:
+                    raise DeliveryFailed(f"file upload: HTTP {answer.status}")
+        attempt.posted = True
+        await self._client.files_completeUploadExternal(
+            files=[{"id": file_id, "title": name.rsplit(".", 1)[0]}],
+            channel_id=channel,
+            initial_comment=rendered.text,
+            thread_ts=thread,
+        )
+        return Delivered(None, posted=True, conversation=channel)
 
     # ------------------------------------------------------------------ references
 
@@ -272,9 +315,10 @@ class SlackTransport:
         return dm
 
     async def _find_sent(
-        self, item: Outgoing, channel: str, thread: str | None
+        self, item: Outgoing, channel: str, thread: str | None, *, file_name: str = ""
     ) -> MessageRef | None:
-        """The message already carrying the row's key, or None."""
+        """The message already carrying the row's key (or, given `file_name`, a file of that
+        name: a file share carries no metadata), or None."""
         conversation = await self._conversation_of(channel)
         oldest = f"{(item.created_at - timedelta(seconds=self._lookback)).timestamp():.6f}"
         cursor: str | None = None
@@ -294,7 +338,9 @@ class SlackTransport:
                 resp = await self._client.conversations_history(**args)
             for message in resp.get("messages") or []:
                 payload = (message.get("metadata") or {}).get("event_payload") or {}
-                if payload.get("key") == item.key and message.get("ts"):
+                files = [f.get("name") for f in message.get("files") or [] if isinstance(f, dict)]
+                mine = file_name in files if file_name else payload.get("key") == item.key
+                if mine and message.get("ts"):
                     return MessageRef("slack", conversation, str(message["ts"]))
             cursor = ((resp.get("response_metadata") or {}).get("next_cursor")) or None
             if not resp.get("has_more") or not cursor:

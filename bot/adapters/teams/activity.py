@@ -83,6 +83,7 @@ class Inbound:
     mentions_bot: bool = False
     # other people's mentions in `text`: (the `<at>…</at>` tag as written, their id, name)
     mentions: tuple[tuple[str, str, str], ...] = ()
+    timezone: str = ""  # the sender's IANA time zone, as the client tells it ("" unknown)
 
     @property
     def is_command(self) -> bool:
@@ -130,6 +131,18 @@ def mentions_of(entities: Any, bot_id: str) -> tuple[bool, tuple[tuple[str, str,
         elif who and tag and (tag, who, _str(mentioned.get("name"))) not in others:
             others.append((tag, who, _str(mentioned.get("name"))))
     return bot, tuple(others)
+
+
+def timezone_of(body: dict[str, Any]) -> str:
+    """The sender's time zone as the activity tells it ("" when it does not): the `timezone`
+    of a `clientInfo` entity (Teams clients send one with every message), else the activity's
+    `localTimezone`; an IANA name, not checked here (see handlers.teams.common)."""
+    entities = body.get("entities")
+    for entity in entities if isinstance(entities, list) else []:
+        entity = _obj(entity)
+        if entity.get("type") == "clientInfo" and _str(entity.get("timezone")):
+            return _str(entity.get("timezone"))
+    return _str(body.get("localTimezone"))
 
 
 def parse_activity(body: Any) -> Inbound | None:
@@ -201,4 +214,5 @@ def parse_activity(body: Any) -> Inbound | None:
         conversation=ref if ref.service_url and bot_id else None,
         mentions_bot=mentions_bot,
         mentions=mentions,
+        timezone=timezone_of(body),
     )

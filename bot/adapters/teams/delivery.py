@@ -70,8 +70,11 @@ from bot.ports import (
     ToPerson,
     ToRole,
     ToThread,
+    person_of,
 )
+from bot.services.home_refresh import HOME
 from bot.services.refs import CARD, find_message
+from storage.repos.home import get_home_view
 
 log = logging.getLogger("charterbot.outbox")
 
@@ -168,6 +171,8 @@ class TeamsDelivery:
         rendered = await renderer(self._deps, item)
         if rendered is None:  # what it was about is gone: nothing to send
             return Delivered(None)
+        if item.kind == HOME:
+            return await self._update_home(item, rendered)
         if item.kind == CARD and rendered.about is not None:
             async with self._deps.reads() as session:
                 card = await find_message(session, *rendered.about, CARD, "teams")
@@ -190,6 +195,17 @@ class TeamsDelivery:
                 item, exc, f"card {card.message_id} in {target.conversation_id}"
             ) from None
         return Delivered(card.message_id)
+
+    async def _update_home(self, item: Outgoing, rendered: Rendered) -> Delivered:
+        """A person's dashboard card, updated where it was sent (nothing when it is not known:
+        a refresh never posts a new card)."""
+        person = person_of(item.recipient)
+        async with self._deps.reads() as session:
+            view = await get_home_view(session, platform="teams", user_id=person or "")
+        if view is None or not (view.conversation_id and view.message_id):
+            return Delivered(None)
+        card = MessageRef("teams", view.conversation_id, view.message_id)
+        return await self._update(item, card, rendered)
 
     async def _post(self, item: Outgoing, target: Target, rendered: Rendered) -> Delivered:
         conversation = target.conversation_id

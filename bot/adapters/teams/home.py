@@ -1,5 +1,7 @@
 """The Teams dashboard: a personal-chat card (`home` / `홈`) with the same role panels as the
-Slack App Home (bot.services.dashboard) and the person's inquiry counts (pure data)."""
+Slack App Home (bot.services.dashboard) and the person's inquiry counts (pure data, but for
+`home_card`, which reads them). Typed `home` answers it; later changes that affect the person
+update that card in place (bot.services.home_refresh, the Teams delivery of kind `home`)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,9 @@ from typing import Any
 
 from bot.adapters.teams.cards import adaptive_card, text_block
 from bot.adapters.teams.markup import TeamsMarkup, card_texts
+from bot.deps import Deps
 from bot.i18n import Lang, Rendered
-from bot.services.dashboard import Panel
+from bot.services.dashboard import Panel, dashboard_of
 from bot.services.dashboard_panels import ITEM_PANELS
 from bot.services.digest.features import item_key, note_params
 
@@ -125,3 +128,9 @@ def build_home_card(
             text_block(" · ".join(tr(f"home.list.{k}", total=n) for k, n in counts), separator=True)
         )
     return adaptive_card(body)
+
+
+async def home_card(deps: Deps, user_id: str, lang: Lang) -> dict[str, Any]:
+    """The person's dashboard card, as it is now."""
+    panels, counts = await dashboard_of(deps, user_id)
+    return build_home_card(lang, panels, counts if deps.is_staff(user_id) else counts[-1:])

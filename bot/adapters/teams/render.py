@@ -21,16 +21,19 @@ from typing import Any
 
 from bot.adapters.teams.callbacks import build_callback_card, build_handoff_card
 from bot.adapters.teams.cards import (
+    MAX_MESSAGE_BYTES,
     adaptive_card,
     build_inquiry_card,
     build_nudge_card,
     card_activity,
     clip,
+    message_size,
     text_block,
 )
 from bot.adapters.teams.digest import build_digest_card
+from bot.adapters.teams.home import home_card
 from bot.adapters.teams.markup import Mentions, t
-from bot.adapters.teams.report import build_report_card
+from bot.adapters.teams.report import CHART_DPI, build_report_card, data_uri
 from bot.adapters.teams.visits import build_visit_card
 from bot.deps import Deps
 from bot.domain.text import sanitize
@@ -39,6 +42,7 @@ from bot.ports import Outgoing, person_of, platform_of_user
 from bot.services import inquiries as svc
 from bot.services.callbacks import callback_view, handoff_view
 from bot.services.digest.features import digest_links
+from bot.services.reports.chart import chart_png
 from bot.services.reports.publish import chart_link, report_for, report_link
 from storage.repos.inquiries import INQUIRY
 from storage.repos.people import get_profile
@@ -205,14 +209,27 @@ async def render_report(deps: Deps, item: Outgoing) -> Rendered:
     cfg = deps.config
     year, month = (int(x) for x in str(item.payload["month"]).split("-"))
     report = await report_for(deps, year, month)
-    card = build_report_card(
-        cfg.language,
-        report,
-        bilingual=cfg.bilingual_channels,
-        link=report_link(deps, report.month, for_admin=False),
-        image=chart_link(deps, report.month),
-    )
-    return Rendered(card_activity(card, summary=f"charter {report.month}"))
+    link = report_link(deps, report.month, for_admin=False)
+    summary = f"charter {report.month}"
+    inline = data_uri(chart_png(report, dpi=CHART_DPI))
+    for image in (inline, chart_link(deps, report.month)):
+        card = build_report_card(
+            cfg.language, report, bilingual=cfg.bilingual_channels, link=link, image=image
+        )
+        activity = card_activity(card, summary=summary)
+        if message_size(activity) <= MAX_MESSAGE_BYTES:
+            break  # the chart inline; too large: by its address (or none)
+    return Rendered(activity)
+
+
+async def render_home(deps: Deps, item: Outgoing) -> Rendered | None:
+    """A person's dashboard card as it is now (updated in place by the delivery); None for
+    anything but a person."""
+    person = person_of(item.recipient)
+    if person is None:
+        return None
+    card = await home_card(deps, person, await deps.languages.language_of(person))
+    return Rendered(card_activity(card))
 
 
 async def render_card(deps: Deps, item: Outgoing) -> Rendered | None:
@@ -347,4 +364,5 @@ RENDERERS: dict[str, Renderer] = {
     "handoff": render_handoff,
     "digest": render_digest,
     "report": render_report,
+    "home": render_home,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from bot.adapters.teams.cards import adaptive_card, text_block
@@ -10,6 +11,17 @@ from bot.i18n import Lang, Rendered
 from bot.i18n.markup import Link
 from bot.services.reports.figures import Report
 from bot.services.reports.lines import line_words, report_lines
+
+# The chart travels inside the card as a data URI (a bot has nowhere to host an image it
+# rendered): drawn smaller than Slack's file, so that the whole message stays under the
+# Bot Connector's message size limit (cards.MAX_MESSAGE_BYTES); when it still does not, the
+# card shows the chart by its address (`reports.url`), or none.
+CHART_DPI = 60
+
+
+def data_uri(png: bytes) -> str:
+    """A PNG as an Adaptive Card Image url (`data:image/png;base64,…`)."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def build_report_card(

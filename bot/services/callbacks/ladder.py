@@ -33,6 +33,7 @@ from bot.domain.durations import parse_duration
 from bot.errors import Conflict, Forbidden, NotFound
 from bot.ports import ToPerson, ToRole, platform_of_user
 from bot.services.absence import route_person
+from bot.services.home_refresh import refresh_for_callback
 from bot.services.inquiries.access import find_inquiry
 from bot.services.outbox import (
     configured_platforms,
@@ -81,6 +82,7 @@ async def find_callback(session: AsyncSession, number: int, *, lock: bool = Fals
 
 async def _step(
     session: AsyncSession,
+    deps: Deps,
     cb: Callback,
     kind: str,
     now: datetime,
@@ -104,6 +106,7 @@ async def _step(
             note=note,
         ),
     )
+    await refresh_for_callback(session, deps, cb, also=(user, actor))
 
 
 async def log_callback(
@@ -147,7 +150,7 @@ async def log_callback(
             start_at=start,
         ),
     )
-    await _step(session, cb, "logged", now, actor=by, user=owner)
+    await _step(session, deps, cb, "logged", now, actor=by, user=owner)
     assert cb.id is not None
     ladder = ladder_of(deps)
     await set_timer(
@@ -242,7 +245,7 @@ async def _offer(
     **extra: Any,
 ) -> None:
     assert cb.id is not None
-    await _step(session, cb, "offered", now, rung=rung, user=to, note=why)
+    await _step(session, deps, cb, "offered", now, rung=rung, user=to, note=why)
     await enqueue_object_message(
         session,
         deps,
@@ -278,7 +281,7 @@ async def escalate(session: AsyncSession, deps: Deps, cb: Callback, now: datetim
     cb.escalated_at = now
     if cb.state == "open":
         cb.rung = ESCALATE
-    await _step(session, cb, "escalated", now, rung=ESCALATE)
+    await _step(session, deps, cb, "escalated", now, rung=ESCALATE)
     for person, why in await _who(session, deps, cb, ESCALATE, now):
         await _offer(session, deps, cb, ESCALATE, now, person, why)
     if configured_platforms(deps, "triage"):
@@ -325,7 +328,7 @@ async def claim(session: AsyncSession, deps: Deps, number: int, user_id: str) ->
     if not won:
         _refuse_taken(cb, user_id)
     assert cb.id is not None
-    await _step(session, cb, "claimed", now, actor=user_id, user=user_id)
+    await _step(session, deps, cb, "claimed", now, actor=user_id, user=user_id)
     await cancel(
         session, keys=[f"callback:{cb.id}:r{cb.round}:{r}" for r in (OWNER, TEAM, MANAGER)]
     )
@@ -407,7 +410,7 @@ async def called_back(
             raise Conflict("callback.error.taken", number=cb.id, user=cb.claimed_by or "-")
         _refuse_taken(cb, "")
     assert cb.id is not None
-    await _step(session, cb, "called_back", now, actor=user_id, note=note)
+    await _step(session, deps, cb, "called_back", now, actor=user_id, note=note)
     await cancel(session, kind_prefix="callback.", subject_id=cb.id)
     ladder = ladder_of(deps)
     minutes = max(0, int((now - cb.logged_at).total_seconds() // 60))
@@ -469,13 +472,13 @@ async def pass_on(
         cb = await find_callback(session, number)
         assert cb.id is not None
         await cancel(session, keys=[f"callback:{cb.id}:r{cb.round}:claim"])
-        await _step(session, cb, "released", now, actor=user_id, note=note)
+        await _step(session, deps, cb, "released", now, actor=user_id, note=note)
     else:
         assert cb.id is not None
         offered_now = await offered_to(session, callback_id=cb.id, round_=cb.round)
         if user_id not in offered_now and not deps.config.same_person(user_id, cb.owner_id):
             raise Forbidden("callback.error.not_offered", number=cb.id)
-        await _step(session, cb, "passed", now, actor=user_id, note=note)
+        await _step(session, deps, cb, "passed", now, actor=user_id, note=note)
     if colleague is not None:
         await transfer_callback(session, deps, cb, user_id, colleague, note, now)
         return cb
@@ -534,7 +537,7 @@ async def transfer_callback(
             at=now,
         ),
     )
-    await _step(session, cb, "transferred", now, actor=by, user=colleague, note=reason)
+    await _step(session, deps, cb, "transferred", now, actor=by, user=colleague, note=reason)
     await _offer(
         session, deps, cb, OWNER, now, colleague, "transferred", by=by, reason=reason, previous=old
     )
@@ -560,7 +563,7 @@ async def reopen(session: AsyncSession, deps: Deps, cb: Callback, now: datetime)
     if not changed:
         return
     cb = await find_callback(session, cb.id)
-    await _step(session, cb, "reopened", now, user=claimer)
+    await _step(session, deps, cb, "reopened", now, user=claimer)
     if claimer:
         await _tell(
             session,

@@ -15,6 +15,7 @@ from bot.domain.sla import current_deadline
 from bot.errors import DomainError
 from bot.i18n import guess_lang, timed
 from bot.ports import Platform, ToPerson, ToThread
+from bot.services.home_refresh import refresh_for_inquiry
 from bot.services.outbox import (
     configured_platforms,
     enqueue_card_sync,
@@ -72,8 +73,10 @@ async def record_event(
 async def sync_card(
     session: AsyncSession, inquiry: Inquiry, event: InquiryEvent, deps: Deps
 ) -> None:
-    """After every change: recompute reminders and queue the card update."""
+    """After every change: recompute reminders, queue the card update and the re-publishing
+    of the dashboards that show the inquiry."""
     await sync_reminders(session, deps, inquiry)
+    await refresh_for_inquiry(session, deps, inquiry, event)
     assert inquiry.id is not None
     # Where triage is configured, and wherever the card already lives (kept up to date there).
     platforms: list[Platform] = configured_platforms(deps, "triage")

@@ -80,10 +80,11 @@ def _draw(report: Report) -> Canvas:
     return canvas
 
 
-def chart_png(report: Report) -> bytes:
-    """The chart as PNG bytes (for chat posts)."""
+def chart_png(report: Report, *, dpi: int = 100) -> bytes:
+    """The chart as PNG bytes (for chat posts; a lower `dpi` for a smaller image, e.g. one
+    carried inline in a Teams card)."""
     buf = io.BytesIO()
-    _draw(report).savefig(buf, format="png")
+    _draw(report).savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
 
 

@@ -12,7 +12,7 @@ from bot.domain.digest import (
     previous_month,
 )
 from bot.ports import ToRole
-from bot.services.outbox import REPORT, configured_platforms, enqueue_rendered
+from bot.services.outbox import REPORT, configured_platforms, enqueue_kind, enqueue_rendered
 from bot.services.reports.figures import Month, Report, build_report
 from bot.services.reports.links import report_secret, signed_query
 
@@ -79,11 +79,18 @@ def due_report(deps: Deps) -> DueReport | None:
 
 
 async def send_due_report(deps: Deps) -> bool:
-    """Queue the monthly report to the reports channel once (its key is the month)."""
+    """Queue the monthly report to the reports channel once (its key is the month).
+
+    On Slack the chart follows as a file of its own (a second row, `chart`: uploaded by the
+    transport with files.getUploadURLExternal and files.completeUploadExternal); the Teams
+    card carries it inline.
+    """
     due = due_report(deps)
-    if due is None or not configured_platforms(deps, "reports"):
+    platforms = configured_platforms(deps, "reports")
+    if due is None or not platforms:
         return False
     label = month_label(due.year, due.month)
+    now = deps.clock.now()
     async with deps.sessions.begin() as session:
         await enqueue_rendered(
             session,
@@ -92,6 +99,17 @@ async def send_due_report(deps: Deps) -> bool:
             kind=REPORT,
             recipient=ToRole("reports"),
             payload={"month": label},
-            now=deps.clock.now(),
+            now=now,
         )
+        if "slack" in platforms:
+            await enqueue_kind(
+                session,
+                deps,
+                key=f"report-chart:{label}",
+                kind=REPORT,
+                recipient=ToRole("reports"),
+                payload={"month": label, "chart": True},
+                now=now,
+                platform="slack",
+            )
     return True

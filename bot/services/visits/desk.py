@@ -24,6 +24,7 @@ from bot.errors import DomainError
 from bot.i18n import timed
 from bot.ports import ToPerson
 from bot.services import timers
+from bot.services.home_refresh import refresh_for_visit
 from bot.services.visits.common import (
     VisitVerb,
     at_local,
@@ -92,6 +93,7 @@ async def record_event(
     await add_visit_event(
         session, visit_id=visit.id, at=deps.clock.now(), actor_id=actor, kind=kind, note=note
     )
+    await refresh_for_visit(session, deps, visit)
 
 
 def visit_key(visit: Visit, what: str) -> str:

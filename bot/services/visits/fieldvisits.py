@@ -18,6 +18,7 @@ from bot.i18n import timed
 from bot.ports import ToPerson, ToRole
 from bot.services import inquiries as inquiry_svc
 from bot.services import timers
+from bot.services.home_refresh import refresh_for_field_visit
 from bot.services.visits.common import (
     VisitVerb,
     at_local,
@@ -96,6 +97,7 @@ async def plan_field_visit(
     )
     session.add(visit)
     await session.flush()
+    await refresh_for_field_visit(session, deps, staff_of(visit))
     number = visit.id or 0
     reminder = day_before_at(day, clock_of(deps.config.visitors.reminder_time), deps.calendar)
     plan = [("day_before", reminder), ("ended", end), ("due", due)]
@@ -136,6 +138,7 @@ async def report_field_visit(
     visit.reported_by, visit.reported_at = user_id, now
     session.add(visit)
     await timers.cancel(session, kind_prefix="fieldvisit.", subject_id=number)
+    await refresh_for_field_visit(session, deps, staff_of(visit))
     params = {**params_of(visit), "user": user_id, "outcome": outcome, "next": next_steps or "-"}
     await tell(
         session,
@@ -171,6 +174,7 @@ async def cancel_field_visit(
     visit.status, visit.next_steps = "cancelled", reason
     session.add(visit)
     await timers.cancel(session, kind_prefix="fieldvisit.", subject_id=number)
+    await refresh_for_field_visit(session, deps, staff_of(visit))
     return visit
 
 
