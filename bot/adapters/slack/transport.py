@@ -24,7 +24,8 @@ The delivery client has a 10 s timeout and retries only 429s once (see
 5xx and broken connections by itself, which could post twice.
 
 Recipients: a person → their DM (chat.postMessage to the user id); a role → the channel
-configured for it (``[channels]``; the first one for list roles); an object's thread → the
+configured for it (``[channels]``; the first one for list roles, or the one it names: a
+notice goes to each notice channel); an object's thread → the
 message message_refs holds for it on Slack; a conversation → that channel (and thread).
 """
 
@@ -202,7 +203,7 @@ class SlackTransport:
     def _learned(rendered: Rendered, message: MessageRef) -> tuple[LearnedRef, ...]:
         if rendered.about is None:
             return ()
-        return (LearnedRef(rendered.about[0], rendered.about[1], CARD, message),)
+        return (LearnedRef(rendered.about[0], rendered.about[1], rendered.about_ref, message),)
 
     async def _permalink(
         self, rendered: Rendered, card: MessageRef, *, fetch: bool = False
@@ -216,7 +217,7 @@ class SlackTransport:
         kind, object_id = rendered.about
         if not fetch:
             async with self._deps.reads() as session:
-                if await permalink_of(session, kind, object_id, CARD, "slack"):
+                if await permalink_of(session, kind, object_id, rendered.about_ref, "slack"):
                     return ()
         try:
             resp = await self._shared.chat_getPermalink(
@@ -232,7 +233,7 @@ class SlackTransport:
             return self._learned(rendered, card)
         link = resp.get("permalink")
         link = link if isinstance(link, str) and link else None
-        return (LearnedRef(kind, object_id, CARD, card, permalink=link),)
+        return (LearnedRef(kind, object_id, rendered.about_ref, card, permalink=link),)
 
     # ------------------------------------------------------------------ addressing
 
@@ -246,6 +247,7 @@ class SlackTransport:
         if isinstance(recipient, ToRole):
             value: str | list[str] = getattr(self._deps.config.channels, recipient.role, "")
             channel = value if isinstance(value, str) else next(iter(value), "")
+            channel = recipient.channel or channel  # one of a list role's channels, by id
             if not channel:
                 raise DeliveryFailed(
                     f"no Slack channel configured for {recipient.role}", permanent=True

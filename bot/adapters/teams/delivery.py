@@ -9,7 +9,7 @@ What it does with one outbox row (bot.ports.Outgoing of platform "teams"):
   a person → their 1:1 chat (the stored one, or a new one: bot/adapters/teams/addresses.py;
   a person the bot cannot reach fails for good with the reason, listed to admins by
   `inquiry help` like Slack failures); a role → the channel `[channels.teams]` names (the
-  first for list roles); an object's thread → a reply in the reply chain of the message
+  first for list roles, or the one it names: a notice goes to each notice channel); an object's thread → a reply in the reply chain of the message
   message_refs holds on Teams; a conversation → that conversation (and reply chain).
 
 Delivery guarantee: at most one re-send after an unknown outcome
@@ -215,7 +215,7 @@ class TeamsDelivery:
         if rendered.about is not None and sent.message_id:
             message = MessageRef("teams", conversation, sent.message_id)
             link = deep_link(target, sent.message_id)
-            refs = (LearnedRef(*rendered.about, CARD, message, permalink=link),)
+            refs = (LearnedRef(*rendered.about, rendered.about_ref, message, permalink=link),)
         elif rendered.about is not None:
             log.warning("outbox %s: Teams returned no id for the card: not updatable", item.key)
         return Delivered(sent.message_id or None, posted=True, refs=refs, conversation=conversation)
@@ -258,6 +258,7 @@ class TeamsDelivery:
                 self._deps.config.channels_for("teams"), recipient.role, ""
             )
             channel = value if isinstance(value, str) else next(iter(value), "")
+            channel = recipient.channel or channel  # one of a list role's channels, by id
             if not channel:
                 raise DeliveryFailed(
                     f"no Teams channel configured for {recipient.role}", permanent=True

@@ -38,6 +38,7 @@ from bot.i18n import Lang, is_people_param, is_person_param, people_of, with_tim
 from bot.ports import Outgoing, person_of, platform_of_user
 from bot.services import inquiries as svc
 from bot.services.callbacks import callback_view, handoff_view
+from bot.services.outbox import anchor_of
 from bot.services.refs import CARD, permalinks
 from bot.services.reports.publish import chart_link, report_for, report_link
 from storage.repos.inquiries import INQUIRY
@@ -56,6 +57,7 @@ class Rendered:
     activity: dict[str, Any]
     # The object this message stands for (a card: ("inquiry", id)); its place is remembered.
     about: tuple[str, int] | None = None
+    about_ref: str = CARD  # which of its messages ("card"; a notice's "post:<channel>")
 
 
 Renderer = Callable[[Deps, Outgoing], Awaitable[Rendered | None]]
@@ -160,9 +162,8 @@ async def render_message(deps: Deps, item: Outgoing) -> Rendered:
         text = f"{say(first, zone=True)}\n\n{say(other, zone=True)}"
     else:
         text = say(cfg.language, zone=False)
-    anchor = payload.get("anchor")
-    about = (str(anchor[0]), int(anchor[1])) if anchor else None
-    return Rendered(text_activity(text, mentions), about=about)
+    about, about_ref = anchor_of(payload)
+    return Rendered(text_activity(text, mentions), about=about, about_ref=about_ref)
 
 
 async def render_nudge(deps: Deps, item: Outgoing) -> Rendered:
