@@ -13,6 +13,7 @@ The wall-clock steps are timers planned here and run by bot/services/notice_time
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -175,6 +176,39 @@ async def post(
                 anchor=anchor,
                 localized=localized,
                 after=after,
+            )
+
+
+async def refresh_first_posts(session: AsyncSession, deps: Deps, notice: Notice) -> None:
+    """Rewrite the notice's first post in every notice channel in place, as it now stands
+    (status, times, what it says): the channel's top level stays current, the thread tells
+    what happened. A first post not delivered yet is rewritten after it; one never
+    delivered is left alone (the outbox row names it as its anchor, `in_place`)."""
+    assert notice.id is not None
+    now = deps.clock.now()
+    params, localized = post_params(notice)
+    params["status"] = notice.status
+    for lang in LANGS:
+        localized[lang]["status"] = template(lang, f"notice.status.{notice.status}")
+    digest = hashlib.sha256(
+        json.dumps([params, localized], sort_keys=True, default=str).encode()
+    ).hexdigest()[:12]
+    for platform in configured_platforms(deps, "notices"):
+        for channel in role_channels(deps, platform, "notices"):
+            ref = post_ref(channel)
+            await enqueue_message(
+                session,
+                key=f"{NOTICE}:{notice.id}:current:{now.isoformat()}:{digest}:{ref}"
+                + _suffix(platform),
+                recipient=ToRole("notices", channel),  # as the first post: after it
+                platform=platform,
+                text_key="notice.post.current" if notice.lead_ok else "notice.post.current_urgent",
+                params=params,
+                now=now,
+                deps=deps,
+                anchor=(NOTICE, notice.id, ref),
+                localized=localized,
+                in_place=True,
             )
 
 
@@ -347,6 +381,7 @@ async def update_notice(
         params=params,
         localized=localized,
     )
+    await refresh_first_posts(session, deps, notice)
     if "start" in changed or "end" in changed:
         await plan_timers(session, deps, notice, rearm=True)
     return notice
@@ -383,6 +418,7 @@ async def extend_notice(
         params=params,
         localized=localized,
     )
+    await refresh_first_posts(session, deps, notice)
     await plan_timers(session, deps, notice, rearm=True)
     return notice
 
@@ -415,6 +451,7 @@ async def cancel_notice(
         params=params,
         localized=localized,
     )
+    await refresh_first_posts(session, deps, notice)
     return notice
 
 

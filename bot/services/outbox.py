@@ -46,6 +46,9 @@ DEFAULT_PLATFORM: Platform = "slack"
 # A payload's "after": the idempotency key of the row this one waits for (a reply for the
 # message it threads under): the delivery engine leaves it while that row is unsent.
 AFTER = "after"
+# A payload's "in_place": the row rewrites its anchor's message where it lives (a notice's
+# first post kept current); it never posts: an anchor never delivered is left alone.
+IN_PLACE = "in_place"
 
 
 def configured_platforms(deps: Deps, role: ChannelRole) -> list[Platform]:
@@ -120,6 +123,7 @@ async def enqueue_message(
     anchor: tuple[str, int] | tuple[str, int, str] | None = None,
     localized: dict[str, dict[str, Any]] | None = None,
     after: str | None = None,
+    in_place: bool = False,
 ) -> None:
     """Queue a catalogue message for a person, a role's channel or a thread; idempotent by key.
 
@@ -134,6 +138,8 @@ async def enqueue_message(
     message is written in that language; an empty value keeps the common one.
     `after`: the key of a row this one must wait for (see `AFTER`): a reply queued before the
     message it threads under was delivered.
+    `in_place`: rewrite the `anchor`'s message instead of posting (see `IN_PLACE`); address
+    it as the anchor's own row was, so it is delivered after it.
     """
     payload: dict[str, Any] = {"text_key": text_key, "params": params, "bilingual": bilingual}
     if reader:
@@ -145,6 +151,10 @@ async def enqueue_message(
         payload["localized"] = localized
     if after:
         payload[AFTER] = after
+    if in_place:
+        if anchor is None:
+            raise ValueError("an in-place rewrite needs the anchor whose message it rewrites")
+        payload[IN_PLACE] = True
     await add_outbox_messages(
         session,
         _rows(

@@ -1,7 +1,8 @@
 """Notices in several notice channels: `[channels] notices = ["C0NOTICES", "C0NOTICES2"]` and
 two Teams channels. Every post of a notice or an outage goes to every channel, threaded under
 that channel's own first post (message_refs `post:<channel>`), also when a change is made
-before the first post was delivered; the refusal of a closed notice names its status in the
+before the first post was delivered; a notice's first post in each channel is rewritten in
+place to say how it stands; the refusal of a closed notice names its status in the
 reader's language. Signed Slack commands and Teams activities in, the fakes' transcripts out
 (SQLite and PostgreSQL)."""
 
@@ -105,6 +106,10 @@ async def test_every_post_goes_to_every_notice_channel_in_its_own_thread(nbot: B
         assert_threaded(posts)
         for post, word in zip(posts[1:], words, strict=True):
             assert word in post["text"]
+        # the first post, rewritten in place at each change, says how it stands now
+        assert "(완료)" in posts[0]["text"] and "(completed)" in posts[0]["text"]
+        assert "03:00" in posts[0]["text"] and "지연" in posts[0]["text"]
+        assert posts[0].get("edited")
     # an outage: in every notice channel too, each channel's updates under its own first post
     out = await nbot.reply_to("USTAFF1", 'start "ARS down" services:ARS', command="/outage")
     assert "O1" in out
@@ -136,6 +141,23 @@ async def test_a_change_made_before_the_first_post_is_delivered_waits_to_thread(
         assert "[작업 공지 N1]" in posts[0]["text"]
         assert "변경(영향)" in posts[1]["text"] and "취소" in posts[2]["text"]
         assert_threaded(posts)
+        assert "(취소)" in posts[0]["text"] and "지연" in posts[0]["text"]
+
+
+async def test_a_channel_whose_first_post_failed_gets_later_posts_top_level(nbot: Bot) -> None:
+    nbot.fake.fail("chat.postMessage", error="not_in_channel")  # C0NOTICES: for good
+    assert "N1" in await notice_cmd(nbot, "USTAFF1", PLAN)
+    await nbot.settle()
+    assert nbot.posts("C0NOTICES") == [] and len(nbot.posts("C0NOTICES2")) == 1
+    assert "N1" in await notice_cmd(nbot, "USTAFF1", "update N1 impact:지연")
+    await nbot.settle()
+    (alone,) = nbot.posts("C0NOTICES")  # the change, on its own: nothing to thread under
+    assert "변경(영향)" in alone["text"] and not alone.get("thread_ts")
+    assert not alone.get("edited")  # the rewrite of a first post never delivered: skipped
+    assert_threaded(nbot.posts("C0NOTICES2"))
+    assert "지연" in nbot.posts("C0NOTICES2")[0]["text"]
+    updated = [c.args["channel"] for c in nbot.fake.calls_to("chat.update")]
+    assert updated == ["C0NOTICES2"]
 
 
 async def test_a_closed_notice_is_refused_with_its_status_in_the_readers_words(
@@ -224,6 +246,8 @@ async def test_every_teams_notice_channel_gets_the_notice_and_its_replies(
         assert all(r["replyToId"] == firsts[channel] for r in replies)
         assert "1일 후" in replies[0]["text"] and "취소" in replies[1]["text"]
         assert "<at>x</at>" not in replies[1]["text"]
+        (first,) = connector.messages(channel)  # rewritten in place: how it stands now
+        assert "(취소)" in first["text"] and "(cancelled)" in first["text"]
     for channel in SLACK_CHANNELS:
         posts = slack.posts(channel)
         assert len(posts) == 3

@@ -11,7 +11,8 @@ message metadata (``metadata={"event_type": "charterbot_outbox" | "charterbot_ca
 for a message whose metadata carries the row's key. Found → delivered with that ``ts`` (and a
 card's place is handed back to be recorded); not found → it is posted. DMs are addressed by
 user id; their history is read from the DM channel that ``conversations.open(users=…)``
-returns. Card *updates* (``chat.update``) are idempotent and need no check.
+returns. Card *updates* (``chat.update``) are idempotent and need no check; so are rows that
+rewrite their anchor's message in place (``in_place``: a notice's first post kept current).
 
 Why metadata: ``chat.postMessage`` has no idempotency key of its own, and a message's
 ``ts`` is only known from the answer that was lost. Metadata travels with the message, is
@@ -54,6 +55,7 @@ from bot.ports import (
     ToRole,
     ToThread,
 )
+from bot.services.outbox import IN_PLACE
 from bot.services.refs import CARD, find_message, permalink_of
 
 log = logging.getLogger("charterbot.outbox")
@@ -151,6 +153,16 @@ class SlackTransport:
         rendered = await renderer(self._deps, item)
         if rendered is None:  # what it was about is gone: nothing to send
             return Delivered(None)
+        if item.payload.get(IN_PLACE) and rendered.about is not None:
+            # a message rewritten where its anchor lives (chat.update: idempotent, no check)
+            async with self._deps.reads() as session:
+                found = await find_message(session, *rendered.about, rendered.about_ref, "slack")
+            if found is None:  # never delivered: nothing to rewrite, never a new post
+                return Delivered(None)
+            await self._client.chat_update(
+                channel=found.conversation_id, ts=found.message_id, text=rendered.text
+            )
+            return Delivered(found.message_id)
         if item.kind == CARD and rendered.about is not None:
             card = await self._card_of(rendered.about)
             if card is not None:

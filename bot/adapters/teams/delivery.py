@@ -4,12 +4,14 @@ What it does with one outbox row (bot.ports.Outgoing of platform "teams"):
 - renders it (bot/adapters/teams/render.py: text with `<at>` mentions, or an Adaptive Card);
 - a card row whose inquiry already has a Teams card (message_refs: ref "card", platform
   "teams") *updates* that activity in place (PUT); otherwise it is posted to the triage channel
-  and its place is handed back (`Delivered.refs`) so every later sync updates it;
+  and its place is handed back (`Delivered.refs`) so every later sync updates it; a row
+  marked `in_place` updates its anchor's message likewise (never posts);
 - anything else is posted where the recipient resolves to:
   a person → their 1:1 chat (the stored one, or a new one: bot/adapters/teams/addresses.py;
   a person the bot cannot reach fails for good with the reason, listed to admins by
   `inquiry help` like Slack failures); a role → the channel `[channels.teams]` names (the
-  first for list roles, or the one it names: a notice goes to each notice channel); an object's thread → a reply in the reply chain of the message
+  first for list roles, or the one it names: a notice goes to each notice channel); an
+  object's thread → a reply in the reply chain of the message
   message_refs holds on Teams; a conversation → that conversation (and reply chain).
 
 Delivery guarantee: at most one re-send after an unknown outcome
@@ -71,6 +73,7 @@ from bot.ports import (
     ToRole,
     ToThread,
 )
+from bot.services.outbox import IN_PLACE
 from bot.services.refs import CARD, find_message
 
 log = logging.getLogger("charterbot.outbox")
@@ -168,6 +171,13 @@ class TeamsDelivery:
         rendered = await renderer(self._deps, item)
         if rendered is None:  # what it was about is gone: nothing to send
             return Delivered(None)
+        if item.payload.get(IN_PLACE) and rendered.about is not None:
+            # a message rewritten where its anchor lives (a notice's first post kept current)
+            async with self._deps.reads() as session:
+                found = await find_message(session, *rendered.about, rendered.about_ref, "teams")
+            if found is None:  # never delivered: nothing to rewrite, never a new post
+                return Delivered(None)
+            return await self._update(item, found, rendered)
         if item.kind == CARD and rendered.about is not None:
             async with self._deps.reads() as session:
                 card = await find_message(session, *rendered.about, CARD, "teams")
