@@ -40,7 +40,7 @@ Other rules
   others.
 * Order: a row is only picked when no older row for the same recipient is pending or
   sending (see ``list_due_outbox``), so a retried row holds back the recipient's later rows.
-* Waiting for another row: a row whose payload names ``after`` (another row's idempotency
+* Waiting for another row: a row whose payload names ``after_row`` (another row's idempotency
   key, bot.services.outbox.AFTER) is not picked while that row is pending or sending; it
   stays pending (no attempt counted) and holds back its recipient's later rows. A reply
   queued before the message it threads under was delivered waits so for the message's

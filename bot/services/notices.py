@@ -139,7 +139,7 @@ async def post(
     In each notice channel the object's first post is its anchor there (message_refs ref
     `post:<channel>`, its row key `<kind>:<id>:<ref>`); a later post threads under it: at
     once when its place is known, else after its row is delivered (the outbox row waits for
-    the anchor's, `after`); top-level only when that channel has no anchor at all (a channel
+    the anchor's, `after_row`); top-level only when that channel has no anchor at all (a channel
     added to the config later, or an anchor that failed for good).
     """
     now = deps.clock.now()

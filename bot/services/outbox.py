@@ -43,9 +43,9 @@ PROMPT = "prompt"  # a catalogue message with buttons (a survey's ratings, "open
 DIGEST = "digest"
 REPORT = "report"
 DEFAULT_PLATFORM: Platform = "slack"
-# A payload's "after": the idempotency key of the row this one waits for (a reply for the
+# A payload's "after_row": the idempotency key of the row this one waits for (a reply for the
 # message it threads under): the delivery engine leaves it while that row is unsent.
-AFTER = "after"
+AFTER = "after_row"
 # A payload's "in_place": the row rewrites its anchor's message where it lives (a notice's
 # first post kept current); it never posts: an anchor never delivered is left alone.
 IN_PLACE = "in_place"
