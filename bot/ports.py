@@ -117,9 +117,14 @@ class ToPerson:
 
 @dataclass(frozen=True)
 class ToRole:
-    """The channel(s) configured for a role on the row's platform (triage, reception, …)."""
+    """The channel configured for a role on the row's platform (triage, reception, …).
+
+    `channel`: one of the role's channels by its id, for roles with several (notices are
+    posted to each); empty: the role's channel (the first, for a list role).
+    """
 
     role: ChannelRole
+    channel: str = ""
 
 
 @dataclass(frozen=True)
@@ -181,14 +186,14 @@ def platform_of_user(user_id: str) -> Platform | None:
 def encode_recipient(recipient: Address) -> str:
     """The outbox `recipient` column of an address (see decode_recipient).
 
-    `person:<user id>`, `role:<role>`, `thread:<object kind>:<object id>:<ref>`,
+    `person:<user id>`, `role:<role>[:<channel id>]`, `thread:<object kind>:<object id>:<ref>`,
     `conversation:<conversation id>[ <thread id>]` (platform ids never contain a space).
     """
     match recipient:
         case ToPerson(user_id):
             return f"person:{user_id}"
-        case ToRole(role):
-            return f"role:{role}"
+        case ToRole(role, channel):
+            return f"role:{role}:{channel}" if channel else f"role:{role}"
         case ToThread(kind, object_id, ref):
             return f"thread:{kind}:{object_id}:{ref}"
         case ToConversation(conversation, thread):
@@ -204,8 +209,9 @@ def decode_recipient(value: str) -> Address:
     form, _, rest = value.partition(":")
     if form == "person" and rest:
         return ToPerson(rest)
-    if form == "role" and rest in _ROLES:
-        return ToRole(rest)  # type: ignore[arg-type]  # checked against ChannelRole above
+    role, colon, channel = rest.partition(":")  # a role has no colon; a Teams channel id may
+    if form == "role" and role in _ROLES and (channel or not colon):
+        return ToRole(role, channel)  # type: ignore[arg-type]  # checked against ChannelRole above
     if form == "thread":
         kind, _, tail = rest.partition(":")
         number, _, ref = tail.partition(":")

@@ -23,6 +23,8 @@ from bot.ports import (
         (ToPerson("29:1AbC-dEf_gH"), "person:29:1AbC-dEf_gH"),
         (ToRole("triage"), "role:triage"),
         (ToRole("notices"), "role:notices"),
+        (ToRole("notices", "C0NOTICES2"), "role:notices:C0NOTICES2"),
+        (ToRole("notices", "19:ops@thread.tacv2"), "role:notices:19:ops@thread.tacv2"),
         (ToThread("inquiry", 42), "thread:inquiry:42:source"),
         (ToThread("inquiry", 42, "card"), "thread:inquiry:42:card"),
         (ToConversation("C0NOTICES"), "conversation:C0NOTICES"),
@@ -43,7 +45,17 @@ def test_encode_and_decode(address: Address, encoded: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["", "U0STAFF1", "person:", "role:lobby", "thread:inquiry:x:source", "thread:inquiry:1", "x:y"],
+    [
+        "",
+        "U0STAFF1",
+        "person:",
+        "role:lobby",
+        "role:notices:",
+        "role:lobby:C0NOTICES",
+        "thread:inquiry:x:source",
+        "thread:inquiry:1",
+        "x:y",
+    ],
 )
 def test_unreadable_recipients_are_refused(value: str) -> None:
     with pytest.raises(ValueError, match="unreadable"):

@@ -40,6 +40,12 @@ Other rules
   others.
 * Order: a row is only picked when no older row for the same recipient is pending or
   sending (see ``list_due_outbox``), so a retried row holds back the recipient's later rows.
+* Waiting for another row: a row whose payload names ``after_row`` (another row's idempotency
+  key, bot.services.outbox.AFTER) is not picked while that row is pending or sending; it
+  stays pending (no attempt counted) and holds back its recipient's later rows. A reply
+  queued before the message it threads under was delivered waits so for the message's
+  place to be learned (the transport then finds it). Once that row is sent, failed or gone,
+  the row goes ahead as any other.
 * Learned references (a card posted, its permalink) are handed to bot.services.refs in the
   transaction that marks the row.
 * Rows of a platform without a transport here stay pending (another worker, or a later
@@ -56,16 +62,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot.aio import cancel_and_wait
 from bot.deps import Deps
 from bot.ports import Delivered, DeliveryFailed, Outgoing, Transport, decode_recipient
 from bot.services.home_refresh import HOME, refresh_for_admins
+from bot.services.outbox import after_of
 from bot.services.refs import remember_message, remember_permalink
 from storage.models import OutboxMessage
 from storage.repos.outbox import (
     claim_outbox_message,
     fail_outbox_message,
     list_due_outbox,
+    list_unsent_keys,
     mark_outbox_sent,
     release_stale_outbox,
     renew_outbox_lease,
@@ -216,11 +226,12 @@ class DeliveryEngine:
                 platforms=self._transports,
                 exclude_recipients={recipient for _platform, recipient in hot_rows},
             )
+            waiting = await _waiting(session, rows)
             taken: set[Pace] = set()  # one row per conversation and round: they are paced
             for row in rows:
                 assert row.id is not None
                 pace = self._pace((row.platform, row.recipient))
-                if pace in hot or pace in taken:
+                if pace in hot or pace in taken or row.id in waiting:
                     continue
                 if await claim_outbox_message(session, message_id=row.id, now=now):
                     claimed.append(row)
@@ -397,6 +408,13 @@ class DeliveryEngine:
             )
         self._wake(delay)
         log.warning("outbox %s retry in %.1fs: %s", row.idempotency_key, delay, error)
+
+
+async def _waiting(session: AsyncSession, rows: list[OutboxMessage]) -> set[int]:
+    """The rows (by id) that wait for another row still pending or sending (see `after_of`)."""
+    after = {row.id: key for row in rows if row.id is not None and (key := after_of(row.payload))}
+    unsent = await list_unsent_keys(session, keys=set(after.values()))
+    return {row_id for row_id, key in after.items() if key in unsent}
 
 
 def _outgoing(row: OutboxMessage) -> Outgoing:

@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.services import timers
-from bot.services.notices import OPEN, post, post_params
+from bot.services.notices import OPEN, post, post_params, refresh_first_posts
 from bot.services.timers import Due
 from storage.models import Notice
 from storage.repos.notices import NOTICE, get_notice
@@ -71,6 +71,7 @@ async def _start(session: AsyncSession, deps: Deps, due: Due) -> None:
         params=params,
         localized=localized,
     )
+    await refresh_first_posts(session, deps, notice)
 
 
 async def _end(session: AsyncSession, deps: Deps, due: Due) -> None:
@@ -95,6 +96,7 @@ async def _end(session: AsyncSession, deps: Deps, due: Due) -> None:
         params=params,
         localized=localized,
     )
+    await refresh_first_posts(session, deps, notice)
 
 
 def _span(delta: timedelta) -> str:

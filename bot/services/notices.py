@@ -1,9 +1,9 @@
 """Planned-interruption notices (C6): plan, change, extend, cancel; the posts and their timers.
 
-Every post goes to the notice channels (`[channels] notices`, `[channels.teams] notices`:
-the first channel of each platform), both languages when `bilingual_channels`. The first
-post (at planning) is the notice's anchor: later posts (reminders, started, completed,
-extended, changed, cancelled) thread under it where it is known on that platform.
+Every post goes to each notice channel (`[channels] notices`, `[channels.teams] notices`:
+every channel listed, on each platform), both languages when `bilingual_channels`. The first
+post (at planning) is the notice's anchor in each channel: later posts (reminders, started,
+completed, extended, changed, cancelled) thread under it in that channel (see `post`).
 
 The wall-clock steps are timers planned here and run by bot/services/notice_timers.py:
 `notice.remind` at each of `notices.reminders` before the start, `notice.start` at the start,
@@ -12,6 +12,8 @@ The wall-clock steps are timers planned here and run by bot/services/notice_time
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,15 +25,15 @@ from bot.domain.durations import parse_duration
 from bot.domain.notices import lead_ok, reminder_times
 from bot.domain.text import sanitize
 from bot.errors import Conflict, DomainError, Forbidden, NotFound
-from bot.i18n import LANGS, template, timed
-from bot.ports import ChannelRole, ToRole, ToThread
+from bot.i18n import LANGS, Phrase, template, timed
+from bot.ports import Address, ChannelRole, Platform, ToRole, ToThread
 from bot.services import timers
 from bot.services.formatting import fmt_time
 from bot.services.outbox import configured_platforms, enqueue_message
-from bot.services.refs import CARD
 from storage.models import Notice
 from storage.repos.message_refs import get_message_ref
 from storage.repos.notices import NOTICE, add_notice, get_notice, list_notices
+from storage.repos.outbox import list_unsent_keys
 
 OPEN = ("planned", "running")
 # the order a change names what changed in
@@ -47,6 +49,8 @@ FIELDS = (
     "urgent",
 )
 MAX_DAYS_AHEAD = 366
+POST_REF = "post:"  # + channel: where an object's first post lives in one notice channel
+MAX_REF = 20  # message_refs.ref's length
 
 
 def may_operate(deps: Deps, user_id: str) -> None:
@@ -96,6 +100,27 @@ def post_params(notice: Notice) -> tuple[dict[str, Any], dict[str, dict[str, Any
     return params, localized
 
 
+def post_ref(channel: str) -> str:
+    """The message_refs `ref` of an object's first post in one notice channel: `post:<id>`
+    (a Slack id); an id too long for the column (a Teams one) by a stable digest of it."""
+    ref = f"{POST_REF}{channel}"
+    if len(ref) <= MAX_REF:
+        return ref
+    return POST_REF + hashlib.sha256(channel.encode()).hexdigest()[: MAX_REF - len(POST_REF)]
+
+
+def role_channels(deps: Deps, platform: Platform, role: ChannelRole) -> list[str]:
+    """Every channel of a role on a platform ("" for a one-channel role: the role's own)."""
+    value: str | list[str] = getattr(deps.config.channels_for(platform), role, "")
+    if isinstance(value, str):
+        return [""]
+    return list(dict.fromkeys(value))  # a channel listed twice gets one post
+
+
+def _suffix(platform: Platform) -> str:
+    return f"@{platform}" if platform != "slack" else ""
+
+
 async def post(
     session: AsyncSession,
     deps: Deps,
@@ -109,30 +134,82 @@ async def post(
     first: bool = False,
     role: ChannelRole = "notices",
 ) -> None:
-    """Post to the role's channel on every platform where it is configured: the first post is
-    the object's anchor; later ones thread under it where the anchor is known."""
+    """Post to every channel of the role on every platform where it is configured.
+
+    In each notice channel the object's first post is its anchor there (message_refs ref
+    `post:<channel>`, its row key `<kind>:<id>:<ref>`); a later post threads under it: at
+    once when its place is known, else after its row is delivered (the outbox row waits for
+    the anchor's, `after_row`); top-level only when that channel has no anchor at all (a channel
+    added to the config later, or an anchor that failed for good).
+    """
     now = deps.clock.now()
     for platform in configured_platforms(deps, role):
-        anchored = (
-            not first
-            and role == "notices"
-            and await get_message_ref(
-                session, object_kind=kind, object_id=object_id, ref=CARD, platform=platform
+        for channel in role_channels(deps, platform, role):
+            recipient: Address = ToRole(role, channel)
+            anchor: tuple[str, int, str] | None = None
+            after = None
+            if role != "notices":
+                row_key = key + _suffix(platform)
+            else:
+                ref = post_ref(channel)
+                anchor_key = f"{kind}:{object_id}:{ref}{_suffix(platform)}"
+                if first:
+                    row_key, anchor = anchor_key, (kind, object_id, ref)
+                else:
+                    row_key = f"{key}:{ref}{_suffix(platform)}"
+                    known = await get_message_ref(
+                        session, object_kind=kind, object_id=object_id, ref=ref, platform=platform
+                    )
+                    if known is not None:
+                        recipient = ToThread(kind, object_id, ref)
+                    elif await list_unsent_keys(session, keys=[anchor_key]):
+                        recipient, after = ToThread(kind, object_id, ref), anchor_key
+            await enqueue_message(
+                session,
+                key=row_key,
+                recipient=recipient,
+                platform=platform,
+                text_key=text_key,
+                params=params,
+                now=now,
+                deps=deps,
+                anchor=anchor,
+                localized=localized,
+                after=after,
             )
-            is not None
-        )
-        await enqueue_message(
-            session,
-            key=f"{key}@{platform}" if platform != "slack" else key,
-            recipient=ToThread(kind, object_id, CARD) if anchored else ToRole(role),
-            platform=platform,
-            text_key=text_key,
-            params=params,
-            now=now,
-            deps=deps,
-            anchor=(kind, object_id) if first and role == "notices" else None,
-            localized=localized,
-        )
+
+
+async def refresh_first_posts(session: AsyncSession, deps: Deps, notice: Notice) -> None:
+    """Rewrite the notice's first post in every notice channel in place, as it now stands
+    (status, times, what it says): the channel's top level stays current, the thread tells
+    what happened. A first post not delivered yet is rewritten after it; one never
+    delivered is left alone (the outbox row names it as its anchor, `in_place`)."""
+    assert notice.id is not None
+    now = deps.clock.now()
+    params, localized = post_params(notice)
+    params["status"] = notice.status
+    for lang in LANGS:
+        localized[lang]["status"] = template(lang, f"notice.status.{notice.status}")
+    digest = hashlib.sha256(
+        json.dumps([params, localized], sort_keys=True, default=str).encode()
+    ).hexdigest()[:12]
+    for platform in configured_platforms(deps, "notices"):
+        for channel in role_channels(deps, platform, "notices"):
+            ref = post_ref(channel)
+            await enqueue_message(
+                session,
+                key=f"{NOTICE}:{notice.id}:current:{now.isoformat()}:{digest}:{ref}"
+                + _suffix(platform),
+                recipient=ToRole("notices", channel),  # as the first post: after it
+                platform=platform,
+                text_key="notice.post.current" if notice.lead_ok else "notice.post.current_urgent",
+                params=params,
+                now=now,
+                deps=deps,
+                anchor=(NOTICE, notice.id, ref),
+                localized=localized,
+                in_place=True,
+            )
 
 
 async def find_notice(session: AsyncSession, number: int, *, lock: bool = False) -> Notice:
@@ -258,7 +335,9 @@ async def update_notice(
     may_operate(deps, actor_id)
     notice = await find_notice(session, number, lock=True)
     if notice.status not in OPEN:
-        raise Conflict("notice.error.closed", number=number, state=notice.status)
+        raise Conflict(
+            "notice.error.closed", number=number, state=Phrase(f"notice.status.{notice.status}")
+        )
     now = deps.clock.now()
     start, end = changes.get("start", notice.start_at), changes.get("end", notice.end_at)
     if "start" in changes and notice.status == "running":
@@ -302,6 +381,7 @@ async def update_notice(
         params=params,
         localized=localized,
     )
+    await refresh_first_posts(session, deps, notice)
     if "start" in changed or "end" in changed:
         await plan_timers(session, deps, notice, rearm=True)
     return notice
@@ -314,7 +394,9 @@ async def extend_notice(
     may_operate(deps, actor_id)
     notice = await find_notice(session, number, lock=True)
     if notice.status not in OPEN:
-        raise Conflict("notice.error.closed", number=number, state=notice.status)
+        raise Conflict(
+            "notice.error.closed", number=number, state=Phrase(f"notice.status.{notice.status}")
+        )
     if until <= notice.end_at:
         raise DomainError(
             "notice.error.not_later", usage="notice.usage.extend", end=fmt_time(notice.end_at, deps)
@@ -336,6 +418,7 @@ async def extend_notice(
         params=params,
         localized=localized,
     )
+    await refresh_first_posts(session, deps, notice)
     await plan_timers(session, deps, notice, rearm=True)
     return notice
 
@@ -347,7 +430,9 @@ async def cancel_notice(
     may_operate(deps, actor_id)
     notice = await find_notice(session, number, lock=True)
     if notice.status not in OPEN:
-        raise Conflict("notice.error.closed", number=number, state=notice.status)
+        raise Conflict(
+            "notice.error.closed", number=number, state=Phrase(f"notice.status.{notice.status}")
+        )
     now = deps.clock.now()
     notice.status = "cancelled"
     notice.cancel_reason = sanitize(reason)[:500]
@@ -366,6 +451,7 @@ async def cancel_notice(
         params=params,
         localized=localized,
     )
+    await refresh_first_posts(session, deps, notice)
     return notice
 
 

@@ -28,6 +28,7 @@ from bot.ports import (
     encode_recipient,
     platform_of_user,
 )
+from bot.services.refs import CARD as CARD_REF
 from storage.models import OutboxMessage
 from storage.repos.outbox import add_outbox_messages
 
@@ -42,6 +43,12 @@ PROMPT = "prompt"  # a catalogue message with buttons (a survey's ratings, "open
 DIGEST = "digest"
 REPORT = "report"
 DEFAULT_PLATFORM: Platform = "slack"
+# A payload's "after_row": the idempotency key of the row this one waits for (a reply for the
+# message it threads under): the delivery engine leaves it while that row is unsent.
+AFTER = "after_row"
+# A payload's "in_place": the row rewrites its anchor's message where it lives (a notice's
+# first post kept current); it never posts: an anchor never delivered is left alone.
+IN_PLACE = "in_place"
 
 
 def configured_platforms(deps: Deps, role: ChannelRole) -> list[Platform]:
@@ -113,8 +120,10 @@ async def enqueue_message(
     bilingual: bool | None = None,
     reader: str | None = None,
     first: str | None = None,
-    anchor: tuple[str, int] | None = None,
+    anchor: tuple[str, int] | tuple[str, int, str] | None = None,
     localized: dict[str, dict[str, Any]] | None = None,
+    after: str | None = None,
+    in_place: bool = False,
 ) -> None:
     """Queue a catalogue message for a person, a role's channel or a thread; idempotent by key.
 
@@ -122,19 +131,30 @@ async def enqueue_message(
     their id, a role fans out to where it is configured (then `deps` is needed).
     `reader`: the user a channel post is written for (a requester in their thread): it follows
     their language, or both languages with `first` first when their locale is unknown.
-    `anchor`: the object (kind, id) this post stands for: where it lands is remembered as the
-    object's "card" message, so later posts can thread under it (ToThread(kind, id, "card")).
+    `anchor`: the object (kind, id[, ref]) this post stands for: where it lands is remembered
+    as the object's `ref` message ("card" by default), so later posts can thread under it
+    (ToThread(kind, id, ref)).
     `localized`: parameters that differ per language (`{"en": {"title": …}}`), used when the
     message is written in that language; an empty value keeps the common one.
+    `after`: the key of a row this one must wait for (see `AFTER`): a reply queued before the
+    message it threads under was delivered.
+    `in_place`: rewrite the `anchor`'s message instead of posting (see `IN_PLACE`); address
+    it as the anchor's own row was, so it is delivered after it.
     """
     payload: dict[str, Any] = {"text_key": text_key, "params": params, "bilingual": bilingual}
     if reader:
         payload["reader"] = reader
         payload["first"] = first
     if anchor is not None:
-        payload["anchor"] = [anchor[0], anchor[1]]
+        payload["anchor"] = list(anchor)
     if localized:
         payload["localized"] = localized
+    if after:
+        payload[AFTER] = after
+    if in_place:
+        if anchor is None:
+            raise ValueError("an in-place rewrite needs the anchor whose message it rewrites")
+        payload[IN_PLACE] = True
     await add_outbox_messages(
         session,
         _rows(
@@ -147,6 +167,28 @@ async def enqueue_message(
             now=now,
         ),
     )
+
+
+def anchor_of(payload: dict[str, Any]) -> tuple[tuple[str, int] | None, str]:
+    """The object a message row stands for (kind, id) and which of its messages it is (its
+    ref, "card" unless the anchor names one); (None, "card") for any other message."""
+    anchor = payload.get("anchor")
+    if not anchor:
+        return None, CARD_REF
+    ref = str(anchor[2]) if len(anchor) > 2 and anchor[2] else CARD_REF
+    return (str(anchor[0]), int(anchor[1])), ref
+
+
+def after_of(payload: str) -> str | None:
+    """The key a row's JSON payload says it waits for (`AFTER`), or None."""
+    if f'"{AFTER}"' not in payload:  # most rows: no JSON parsing on the engine's hot path
+        return None
+    try:
+        value = json.loads(payload)
+    except ValueError:
+        return None
+    key = value.get(AFTER) if isinstance(value, dict) else None
+    return key if isinstance(key, str) and key else None
 
 
 def button(

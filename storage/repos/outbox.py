@@ -86,6 +86,17 @@ async def list_due_outbox(
     return list((await session.exec(stmt)).all())
 
 
+async def list_unsent_keys(session: AsyncSession, *, keys: Collection[str]) -> set[str]:
+    """Return which of these idempotency keys belong to rows still pending or sending."""
+    if not keys:
+        return set()
+    stmt = select(OutboxMessage.idempotency_key).where(
+        col(OutboxMessage.idempotency_key).in_(sorted(keys)),
+        col(OutboxMessage.state).in_(UNSENT),
+    )
+    return set((await session.exec(stmt)).all())
+
+
 async def claim_outbox_message(session: AsyncSession, *, message_id: int, now: datetime) -> bool:
     """Move a pending row to 'sending' (attempts + 1); False when another worker took it first.
 

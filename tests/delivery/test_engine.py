@@ -1,6 +1,7 @@
 """The delivery engine with an in-memory transport, no platform at all (SQLite and PostgreSQL):
 order per recipient, pacing, Retry-After, permanent failures, uncertain rows looked up before
-they are sent again, learned references stored, rows of a platform without a transport left."""
+they are sent again, learned references stored, rows of a platform without a transport left,
+a row waiting for the row of the message it threads under."""
 
 from __future__ import annotations
 
@@ -28,9 +29,11 @@ from bot.ports import (
     ToConversation,
     ToPerson,
     ToRole,
+    ToThread,
     UserInfo,
 )
 from bot.services.outbox import enqueue_message
+from bot.services.refs import find_message
 from storage.models import MessageRefRecord, OutboxMessage
 
 FAST = DeliverySettings(backoff_base=0.05, lease=5.0, idle=0.02, channel_interval=0.0)
@@ -285,3 +288,88 @@ async def test_rows_of_a_platform_without_transport_wait(deps: Deps) -> None:
     )
     assert rows["s"].state == "sent" and transport.delivered == ["s"]
     assert transport.tuned == {"timeout": None, "lookback": 300.0, "history_pages": 20}
+
+
+@dataclass
+class ThreadingTransport(MemoryTransport):
+    """A MemoryTransport that resolves thread recipients as the platform transports do: from
+    message_refs, failing for good when the message is unknown."""
+
+    deps: Deps | None = None
+    threads: dict[str, str] = field(default_factory=dict)  # key -> the message replied under
+
+    async def deliver(self, item: Outgoing) -> Delivered:
+        if isinstance(item.recipient, ToThread):
+            assert self.deps is not None
+            r = item.recipient
+            async with self.deps.reads() as session:
+                parent = await find_message(session, r.object_kind, r.object_id, r.ref, "slack")
+            if parent is None:
+                self.calls.append(Call(item.key, item.recipient, item.uncertain, time.monotonic()))
+                raise DeliveryFailed(f"no Slack message for {r}", permanent=True)
+            self.threads[item.key] = parent.message_id
+        return await super().deliver(item)
+
+
+async def _queue_reply(deps: Deps, key: str, after: str | None) -> None:
+    async with deps.sessions.begin() as session:
+        await enqueue_message(
+            session,
+            key=key,
+            recipient=ToThread("notice", 1, "post:C0NOTICE2"),
+            platform="slack",
+            text_key="inquiry.notify.progress",
+            params={"number": 1, "title": "t", "note": key},
+            now=deps.clock.now(),
+            after=after,
+        )
+
+
+async def test_a_reply_waits_for_the_row_of_the_message_it_threads_under(deps: Deps) -> None:
+    anchor = MessageRef("slack", "C0NOTICE2", "1700000000.000200")
+    transport = ThreadingTransport(
+        script={"p": [DeliveryFailed("hiccup"), DeliveryFailed("hiccup")]},
+        refs={"p": (LearnedRef("notice", 1, "post:C0NOTICE2", anchor),)},
+        deps=deps,
+    )
+    await _queue(deps, ("p", ToRole("notices", "C0NOTICE2")))
+    await _queue_reply(deps, "r1", after="p")
+    await _queue_reply(deps, "r2", after=None)  # the same thread: in order, behind r1
+    rows = await _drain(_engine(deps, transport), deps)
+    assert [c.key for c in transport.calls] == ["p", "p", "p", "r1", "r2"]
+    assert {k: (r.state, r.attempts) for k, r in rows.items()} == {
+        "p": ("sent", 3),
+        "r1": ("sent", 1),  # waiting cost no attempt
+        "r2": ("sent", 1),
+    }
+    assert transport.threads == {"r1": anchor.message_id, "r2": anchor.message_id}
+
+
+async def test_a_reply_goes_ahead_once_its_row_is_gone_or_failed(deps: Deps) -> None:
+    transport = ThreadingTransport(
+        script={"p": [DeliveryFailed("channel_not_found", permanent=True)]}, deps=deps
+    )
+    await _queue(deps, ("p", ToRole("notices", "C0NOTICE2")), ("x", ToPerson("UAAA1")))
+    await _queue_reply(deps, "r1", after="p")
+    async with deps.sessions.begin() as session:
+        await enqueue_message(
+            session,
+            key="y",
+            recipient=ToPerson("UBBB2"),
+            platform="slack",
+            text_key="inquiry.notify.progress",
+            params={"number": 1, "title": "t", "note": "y"},
+            now=deps.clock.now(),
+            after="no-such-row",
+        )
+    rows = await _drain(_engine(deps, transport), deps)
+    # the anchor failed for good: the reply is tried (and fails as any unknown thread does)
+    assert {k: r.state for k, r in rows.items()} == {
+        "p": "failed",
+        "x": "sent",
+        "r1": "failed",
+        "y": "sent",
+    }
+    assert [c.key for c in transport.calls].index("r1") > [c.key for c in transport.calls].index(
+        "p"
+    )

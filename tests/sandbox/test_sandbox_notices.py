@@ -1,5 +1,6 @@
 """`charterbot sandbox`: an operator (Minji, `[roles] operators` in seed.toml) plans a notice
-and opens an outage from the page's composer; the posts land in #notices."""
+and opens an outage from the page's composer; the posts land in #notices, and the notice's post
+there is rewritten in place when it is cancelled."""
 
 from __future__ import annotations
 
@@ -28,6 +29,19 @@ def test_operator_plans_a_notice_and_opens_an_outage(tmp_path: Path) -> None:
             lambda: [m for m in sb.messages("minji", "notices") if not m["ephemeral"]]
         )
         assert "N1" in posts[0]["text"] and "HTS 정기 점검" in posts[0]["text"]
+        # cancelled: the post in #notices is rewritten in place to say so
+        sent = sb.post(
+            "/sandbox/api/send",
+            {"as": "minji", "channel": "notices", "text": "/notice 취소 N1 일정 변경"},
+        )
+        assert sent == (200, {"ok": True})
+        sb.wait_for(
+            lambda: [
+                m
+                for m in sb.messages("minji", "notices")
+                if "N1" in m["text"] and "(취소)" in m["text"] and not m["ephemeral"]
+            ]
+        )
         sent = sb.post(
             "/sandbox/api/send",
             {

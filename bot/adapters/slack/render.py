@@ -28,6 +28,7 @@ from bot.ports import Outgoing, person_of
 from bot.services import inquiries as svc
 from bot.services.callbacks import callback_view, handoff_view
 from bot.services.digest.features import digest_links
+from bot.services.outbox import anchor_of
 from bot.services.refs import CARD, permalinks
 from bot.services.reports.chart import chart_png
 from bot.services.reports.publish import report_for, report_link
@@ -44,6 +45,7 @@ class Rendered:
     blocks: list[dict[str, Any]] | None = None
     # The object this message stands for (a card: ("inquiry", id)); its place is remembered.
     about: tuple[str, int] | None = None
+    about_ref: str = CARD  # which of its messages ("card"; a notice's "post:<channel>")
     metadata: dict[str, Any] = field(default_factory=dict)  # extra metadata event_payload
     # A person's App Home view: published with views.publish (idempotent) instead of posted.
     view: dict[str, Any] | None = None
@@ -108,9 +110,8 @@ async def render_message(deps: Deps, item: Outgoing) -> Rendered:
     else:
         lang_ = cfg.language
         text = t(lang_, key, **with_times(params_in(lang_), lang_, tz, zone=False, today=today))
-    anchor = payload.get("anchor")
-    about = (str(anchor[0]), int(anchor[1])) if anchor else None
-    return Rendered(text=text[:MAX_TEXT], about=about)
+    about, about_ref = anchor_of(payload)
+    return Rendered(text=text[:MAX_TEXT], about=about, about_ref=about_ref)
 
 
 async def render_nudge(deps: Deps, item: Outgoing) -> Rendered:

@@ -11,7 +11,8 @@ message metadata (``metadata={"event_type": "charterbot_outbox" | "charterbot_ca
 for a message whose metadata carries the row's key. Found → delivered with that ``ts`` (and a
 card's place is handed back to be recorded); not found → it is posted. DMs are addressed by
 user id; their history is read from the DM channel that ``conversations.open(users=…)``
-returns. Card *updates* (``chat.update``) are idempotent and need no check.
+returns. Card *updates* (``chat.update``) are idempotent and need no check; so are rows that
+rewrite their anchor's message in place (``in_place``: a notice's first post kept current).
 
 Why metadata: ``chat.postMessage`` has no idempotency key of its own, and a message's
 ``ts`` is only known from the answer that was lost. Metadata travels with the message, is
@@ -24,7 +25,8 @@ The delivery client has a 10 s timeout and retries only 429s once (see
 5xx and broken connections by itself, which could post twice.
 
 Recipients: a person → their DM (chat.postMessage to the user id); a role → the channel
-configured for it (``[channels]``; the first one for list roles); an object's thread → the
+configured for it (``[channels]``; the first one for list roles, or the one it names: a
+notice goes to each notice channel); an object's thread → the
 message message_refs holds for it on Slack; a conversation → that channel (and thread).
 """
 
@@ -53,6 +55,7 @@ from bot.ports import (
     ToRole,
     ToThread,
 )
+from bot.services.outbox import IN_PLACE
 from bot.services.refs import CARD, find_message, permalink_of
 
 log = logging.getLogger("charterbot.outbox")
@@ -156,6 +159,16 @@ class SlackTransport:
             return Delivered(None)
         if rendered.upload is not None:
             return await self._upload(item, rendered, attempt)
+        if item.payload.get(IN_PLACE) and rendered.about is not None:
+            # a message rewritten where its anchor lives (chat.update: idempotent, no check)
+            async with self._deps.reads() as session:
+                found = await find_message(session, *rendered.about, rendered.about_ref, "slack")
+            if found is None:  # never delivered: nothing to rewrite, never a new post
+                return Delivered(None)
+            await self._client.chat_update(
+                channel=found.conversation_id, ts=found.message_id, text=rendered.text
+            )
+            return Delivered(found.message_id)
         if item.kind == CARD and rendered.about is not None:
             card = await self._card_of(rendered.about)
             if card is not None:
@@ -245,7 +258,7 @@ class SlackTransport:
     def _learned(rendered: Rendered, message: MessageRef) -> tuple[LearnedRef, ...]:
         if rendered.about is None:
             return ()
-        return (LearnedRef(rendered.about[0], rendered.about[1], CARD, message),)
+        return (LearnedRef(rendered.about[0], rendered.about[1], rendered.about_ref, message),)
 
     async def _permalink(
         self, rendered: Rendered, card: MessageRef, *, fetch: bool = False
@@ -259,7 +272,7 @@ class SlackTransport:
         kind, object_id = rendered.about
         if not fetch:
             async with self._deps.reads() as session:
-                if await permalink_of(session, kind, object_id, CARD, "slack"):
+                if await permalink_of(session, kind, object_id, rendered.about_ref, "slack"):
                     return ()
         try:
             resp = await self._shared.chat_getPermalink(
@@ -275,7 +288,7 @@ class SlackTransport:
             return self._learned(rendered, card)
         link = resp.get("permalink")
         link = link if isinstance(link, str) and link else None
-        return (LearnedRef(kind, object_id, CARD, card, permalink=link),)
+        return (LearnedRef(kind, object_id, rendered.about_ref, card, permalink=link),)
 
     # ------------------------------------------------------------------ addressing
 
@@ -289,6 +302,7 @@ class SlackTransport:
         if isinstance(recipient, ToRole):
             value: str | list[str] = getattr(self._deps.config.channels, recipient.role, "")
             channel = value if isinstance(value, str) else next(iter(value), "")
+            channel = recipient.channel or channel  # one of a list role's channels, by id
             if not channel:
                 raise DeliveryFailed(
                     f"no Slack channel configured for {recipient.role}", permanent=True

@@ -4,12 +4,14 @@ What it does with one outbox row (bot.ports.Outgoing of platform "teams"):
 - renders it (bot/adapters/teams/render.py: text with `<at>` mentions, or an Adaptive Card);
 - a card row whose inquiry already has a Teams card (message_refs: ref "card", platform
   "teams") *updates* that activity in place (PUT); otherwise it is posted to the triage channel
-  and its place is handed back (`Delivered.refs`) so every later sync updates it;
+  and its place is handed back (`Delivered.refs`) so every later sync updates it; a row
+  marked `in_place` updates its anchor's message likewise (never posts);
 - anything else is posted where the recipient resolves to:
   a person → their 1:1 chat (the stored one, or a new one: bot/adapters/teams/addresses.py;
   a person the bot cannot reach fails for good with the reason, listed to admins by
   `inquiry help` like Slack failures); a role → the channel `[channels.teams]` names (the
-  first for list roles); an object's thread → a reply in the reply chain of the message
+  first for list roles, or the one it names: a notice goes to each notice channel); an
+  object's thread → a reply in the reply chain of the message
   message_refs holds on Teams; a conversation → that conversation (and reply chain).
 
 Delivery guarantee: at most one re-send after an unknown outcome
@@ -73,6 +75,7 @@ from bot.ports import (
     person_of,
 )
 from bot.services.home_refresh import HOME
+from bot.services.outbox import IN_PLACE
 from bot.services.refs import CARD, find_message
 from storage.repos.home import get_home_view
 
@@ -173,6 +176,13 @@ class TeamsDelivery:
             return Delivered(None)
         if item.kind == HOME:
             return await self._update_home(item, rendered)
+        if item.payload.get(IN_PLACE) and rendered.about is not None:
+            # a message rewritten where its anchor lives (a notice's first post kept current)
+            async with self._deps.reads() as session:
+                found = await find_message(session, *rendered.about, rendered.about_ref, "teams")
+            if found is None:  # never delivered: nothing to rewrite, never a new post
+                return Delivered(None)
+            return await self._update(item, found, rendered)
         if item.kind == CARD and rendered.about is not None:
             async with self._deps.reads() as session:
                 card = await find_message(session, *rendered.about, CARD, "teams")
@@ -231,7 +241,7 @@ class TeamsDelivery:
         if rendered.about is not None and sent.message_id:
             message = MessageRef("teams", conversation, sent.message_id)
             link = deep_link(target, sent.message_id)
-            refs = (LearnedRef(*rendered.about, CARD, message, permalink=link),)
+            refs = (LearnedRef(*rendered.about, rendered.about_ref, message, permalink=link),)
         elif rendered.about is not None:
             log.warning("outbox %s: Teams returned no id for the card: not updatable", item.key)
         return Delivered(sent.message_id or None, posted=True, refs=refs, conversation=conversation)
@@ -274,6 +284,7 @@ class TeamsDelivery:
                 self._deps.config.channels_for("teams"), recipient.role, ""
             )
             channel = value if isinstance(value, str) else next(iter(value), "")
+            channel = recipient.channel or channel  # one of a list role's channels, by id
             if not channel:
                 raise DeliveryFailed(
                     f"no Teams channel configured for {recipient.role}", permanent=True

@@ -42,6 +42,8 @@ from bot.ports import Outgoing, person_of, platform_of_user
 from bot.services import inquiries as svc
 from bot.services.callbacks import callback_view, handoff_view
 from bot.services.digest.features import digest_links
+from bot.services.outbox import anchor_of
+from bot.services.refs import CARD
 from bot.services.reports.chart import chart_png
 from bot.services.reports.publish import chart_link, report_for, report_link
 from storage.repos.inquiries import INQUIRY
@@ -60,6 +62,7 @@ class Rendered:
     activity: dict[str, Any]
     # The object this message stands for (a card: ("inquiry", id)); its place is remembered.
     about: tuple[str, int] | None = None
+    about_ref: str = CARD  # which of its messages ("card"; a notice's "post:<channel>")
 
 
 Renderer = Callable[[Deps, Outgoing], Awaitable[Rendered | None]]
@@ -164,9 +167,8 @@ async def render_message(deps: Deps, item: Outgoing) -> Rendered:
         text = f"{say(first, zone=True)}\n\n{say(other, zone=True)}"
     else:
         text = say(cfg.language, zone=False)
-    anchor = payload.get("anchor")
-    about = (str(anchor[0]), int(anchor[1])) if anchor else None
-    return Rendered(text_activity(text, mentions), about=about)
+    about, about_ref = anchor_of(payload)
+    return Rendered(text_activity(text, mentions), about=about, about_ref=about_ref)
 
 
 async def render_nudge(deps: Deps, item: Outgoing) -> Rendered:
