@@ -56,6 +56,13 @@ def _lines(lang: Lang, lines: list[Line], names: Names | None, mentions: Mention
     return render_lines(lang, lines, TeamsMarkup(mentions=mentions, names=names))
 
 
+def _buttons(lang: Lang, number: int) -> list[dict[str, Any]]:
+    return [
+        execute(t(lang, label), verb, {"number": str(number)}, style=style)
+        for verb, (label, style) in _LABELS.items()
+    ]
+
+
 def build_callback_card(
     langs: list[Lang],
     view: dict[str, Any],
@@ -68,12 +75,7 @@ def build_callback_card(
     mentions = Mentions()
     lines = offer_lines({**view, **state_params(view)}, why, extra)
     texts = [line for lang in langs for line in _lines(lang, lines, names, mentions)]
-    actions = []
-    if view["state"] != "done":
-        for verb, (label, style) in _LABELS.items():
-            actions.append(
-                execute(t(langs[0], label), verb, {"number": str(view["number"])}, style=style)
-            )
+    actions = _buttons(langs[0], int(view["number"])) if view["state"] != "done" else []
     card = adaptive_card([text_block(x) for x in texts], actions, mentions=mentions)
     return card_activity(card, summary=clip(f"CB{view['number']}", SUMMARY_CHARS))
 
@@ -81,9 +83,14 @@ def build_callback_card(
 def build_handoff_card(
     lang: Lang, view: dict[str, Any], *, names: Names | None = None
 ) -> dict[str, Any]:
-    """The handoff card of a transferred inquiry (C8), one card with everything said."""
+    """The handoff card of a transferred inquiry or callback (C8), one card with everything
+    said (a callback's with its buttons while nobody has called back)."""
     mentions = Mentions()
     texts = _lines(lang, handoff_lines(view), names, mentions)
+    if view.get("callback"):
+        actions = [] if view["state"] == "done" else _buttons(lang, int(view["number"]))
+        card = adaptive_card([text_block(x) for x in texts], actions, mentions=mentions)
+        return card_activity(card, summary=clip(f"CB{view['number']}", SUMMARY_CHARS))
     card = adaptive_card([text_block(x) for x in texts], mentions=mentions)
     return card_activity(card, summary=clip(f"#{view['number']} {view['title']}", SUMMARY_CHARS))
 
