@@ -22,6 +22,7 @@ from teams.inbound_world import (
     actions_of,
     ask,
     card_in,
+    channel_post,
     inquiries,
     invoke,
     outbox,
@@ -236,3 +237,22 @@ async def test_callback_alone_opens_the_log_form_that_logs_it(teams: TeamsBot) -
     again = await act(teams, invoke(teams, "callback.log", good, user=ALEX, activity_id="f:x"))
     again2 = await act(teams, invoke(teams, "callback.log", good, user=ALEX, activity_id="f:x"))
     assert again["type"] == CARD_TYPE and again2["type"] == MESSAGE_TYPE, "a redelivery acts once"
+
+
+# --------------------------------------------------------------------------- requester messages
+
+
+async def test_the_handoff_card_carries_the_requesters_reply_chain(teams: TeamsBot) -> None:
+    for body in (
+        channel_post(teams, "VPN down", activity_id="1701900000010"),
+        channel_post(teams, "since 9:00 <at>Boss</at> **all** users", root="1701900000010"),
+        channel_post(teams, "looking", root="1701900000010", user=STAFF),
+    ):
+        status, _ = await teams.post(body)
+        assert status in (200, 202)
+    await ask(teams, f"inquiry transfer 1 <@{ALEX}> 휴가", user=STAFF)
+    [handoff] = await _rows(teams, "handoff", ALEX)
+    card = _card_text(card_in(await _rendered(teams, handoff)))
+    assert "since 9:00" in card and "all" in card, "the requester's reply is on the card"
+    assert "<at>Boss</at>" not in card and "**all**" not in card, "escaped"
+    assert "looking" not in card, "a staff reply is no requester message"
