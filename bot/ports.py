@@ -32,6 +32,7 @@ class ActionVerb(StrEnum):
     RESOLVE = auto()
     REOPEN = auto()
     SNOOZE = auto()  # a nudge's obligations, postponed by some minutes
+    TRANSFER = auto()  # without a colleague: ask for one (open the transfer form)
 
 
 @dataclass(frozen=True)

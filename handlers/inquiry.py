@@ -14,6 +14,7 @@ from bot.adapters.slack.blocks.inquiry import (
     build_eta_modal,
     build_new_inquiry_modal,
     build_note_modal,
+    build_transfer_modal,
 )
 from bot.adapters.slack.ids import Action, Block, Command, View
 from bot.adapters.slack.text import t
@@ -27,6 +28,7 @@ from bot.adapters.slack.views import (
 )
 from bot.deps import Deps
 from bot.ports import ActionVerb
+from bot.services.inquiries import assignable_refusal
 from bot.services.inquiry_actions import (
     NOTE_ACTIONS,
     ActionRequest,
@@ -50,12 +52,14 @@ from bot.services.inquiry_forms import (
     read_new_inquiry_form,
     read_note_form,
     read_report_form,
+    read_transfer_form,
 )
 from bot.services.results import Replayed
 from handlers.common import (
     action_key,
     click_key,
     ephemeral,
+    error_text,
     said_text,
     submission_key,
 )
@@ -69,6 +73,7 @@ BUTTON_VERBS = {
     Action.ADD_PROGRESS: ActionVerb.PROGRESS,
     Action.RESOLVE: ActionVerb.RESOLVE,
     Action.REOPEN: ActionVerb.REOPEN,
+    Action.TRANSFER: ActionVerb.TRANSFER,
 }
 NOTE_VIEWS = {
     View.PROGRESS: ActionVerb.PROGRESS,
@@ -86,11 +91,13 @@ def register(app: AsyncApp) -> None:
     app.view_submission(View.PROGRESS)(reported(handle_note_submission))
     app.view_submission(View.RESOLVE)(reported(handle_note_submission))
     app.view_submission(View.REOPEN)(reported(handle_note_submission))
+    app.view_submission(View.TRANSFER)(reported(handle_transfer_submission))
     app.action(Action.ASSIGN_TO_ME)(reported(handle_assign_me_action))
     app.action(Action.SET_ETA)(reported(handle_card_modal_action))
     app.action(Action.ADD_PROGRESS)(reported(handle_card_modal_action))
     app.action(Action.RESOLVE)(reported(handle_card_modal_action))
     app.action(Action.REOPEN)(reported(handle_card_modal_action))
+    app.action(Action.TRANSFER)(reported(handle_card_modal_action))
     app.action(Action.OPEN_CARD)(reported(handle_open_card_action))
 
 
@@ -203,7 +210,8 @@ async def handle_report_submission(
 async def handle_card_modal_action(
     ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, deps: Deps
 ) -> None:
-    """Open the ETA, progress, resolve or reopen modal from a card, `show` or Home button."""
+    """Open the ETA, progress, resolve, reopen or transfer modal from a card, `show` or Home
+    button."""
     await ack()
     user_id = body["user"]["id"]
     lang = await deps.languages.language_of(user_id)
@@ -221,6 +229,8 @@ async def handle_card_modal_action(
     meta = {"home": True} if from_home(body) else {}
     if result.verb == ActionVerb.SET_ETA:
         view = build_eta_modal(lang, result.number, result.today, meta=meta)
+    elif result.verb == ActionVerb.TRANSFER:
+        view = build_transfer_modal(lang, result.number, meta=meta)
     else:
         view = build_note_modal(lang, result.number, NOTE_ACTIONS[result.verb], meta=meta)
     await client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -306,4 +316,43 @@ async def handle_note_submission(
     )
     result = await _perform(deps, request)
     if isinstance(result, Done) and (read_metadata(view) or {}).get("home"):
+        await publish_home(client, deps, user_id)
+
+
+async def handle_transfer_submission(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
+    """Transfer the inquiry from its modal, the same transfer as `/inquiry transfer`: no
+    colleague, or one who cannot take inquiries, is refused under the field; a refusal that
+    needs the database (unknown inquiry, someone away: their delegate suggested) is answered
+    in a DM like every other refusal."""
+    user_id = body["user"]["id"]
+    lang = await deps.languages.language_of(user_id)
+    number = modal_number(view)
+    if number is None:
+        await ack(response_action="errors", errors={Block.TRANSFER_TO: t(lang, "form.stale")})
+        return
+    to_user, reason, errors = read_transfer_form(parse_view_state(view))
+    shown = form_errors(lang, errors)
+    refusal = assignable_refusal(deps, to_user) if to_user is not None else None
+    if refusal is not None:
+        shown = {Block.TRANSFER_TO: error_text(lang, refusal)}
+    if shown or to_user is None:
+        await ack(response_action="errors", errors=shown)
+        return
+    await ack()
+    request = ActionRequest(
+        verb=ActionVerb.TRANSFER,
+        user_id=user_id,
+        number=number,
+        to_user=to_user,
+        note=reason,
+        key=submission_key(body, view),
+    )
+    result = await _perform(deps, request)
+    if not isinstance(result, Done):
+        return  # a replayed submission
+    if result.said is not None:
+        await client.chat_postMessage(channel=user_id, text=said_text(lang, result.said))
+    if (read_metadata(view) or {}).get("home"):
         await publish_home(client, deps, user_id)

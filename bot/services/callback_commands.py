@@ -24,7 +24,7 @@ from bot.domain.callback_commands import (
 )
 from bot.domain.callbacks import normalize_phone
 from bot.domain.commands import UsageError, clean_text, parse_ref
-from bot.errors import DomainError, Forbidden
+from bot.errors import Conflict, DomainError, Forbidden
 from bot.i18n import timed
 from bot.ports import Platform
 from bot.services import callbacks as cbs
@@ -56,6 +56,14 @@ class OpenCallbackForm:
 
 
 @dataclass(frozen=True)
+class OpenPassForm:
+    """Show the "can't" form of callback CB<number> (an optional colleague, a reason)."""
+
+    number: int
+    colleagues: list[str]
+
+
+@dataclass(frozen=True)
 class CallbackList:
     """Callbacks (at most 20), newest first: display values."""
 
@@ -79,7 +87,15 @@ class FeatureHelp:
 
 
 FeatureResult = (
-    Said | Usage | Refused | Replayed | OpenCallbackForm | CallbackList | CallbackShow | FeatureHelp
+    Said
+    | Usage
+    | Refused
+    | Replayed
+    | OpenCallbackForm
+    | CallbackList
+    | CallbackShow
+    | FeatureHelp
+    | OpenPassForm
 )
 
 Executor = Callable[
@@ -233,6 +249,49 @@ async def run_callback_command(deps: Deps, request: FeatureRequest) -> FeatureRe
             if sub.writes and not await _once(session, deps, request):
                 return Replayed()
             return await sub.run(session, deps, request, cmd)
+    except DomainError as exc:
+        return Refused(exc)
+
+
+PASS_NOTE_CHARS = 500
+
+
+async def open_pass_form(deps: Deps, request: FeatureRequest, number: int | None) -> FeatureResult:
+    """The "can't" button: its form, for staff and a callback nobody has called back yet
+    (refused at once otherwise: unknown, done)."""
+    if not deps.is_staff(request.user_id):
+        return Refused(Forbidden("callback.error.staff_only"))
+    if number is None:
+        return Refused(DomainError("callback.error.missing_ref"))
+    try:
+        async with deps.sessions.begin() as session:  # a double click is recorded
+            cb = await cbs.find_callback(session, number)
+            if cb.state == "done":
+                return Refused(
+                    Conflict("callback.error.done", number=number, user=cb.called_back_by or "-")
+                )
+            if request.intent and not await claim_action(
+                session, deps, request.intent, window=DOUBLE_CLICK
+            ):
+                return Replayed()
+    except DomainError as exc:
+        return Refused(exc)
+    return OpenPassForm(number, deps.config.assignable_in_order(request.platform))
+
+
+async def pass_from_form(
+    deps: Deps, request: FeatureRequest, number: int, colleague: str | None, note: str
+) -> FeatureResult:
+    """The "can't" form submitted: with a colleague, the callback is handed to them with its
+    context (the handoff card); without, it passes on along the ladder, as `pass CB<n>`."""
+    if not deps.is_staff(request.user_id):
+        return Refused(Forbidden("callback.error.staff_only"))
+    cmd = CallbackCommand("pass", number=number, owner=colleague or None, note=note)
+    try:
+        async with deps.sessions.begin() as session:
+            if not await _once(session, deps, request):
+                return Replayed()
+            return await _pass(session, deps, request, cmd)
     except DomainError as exc:
         return Refused(exc)
 

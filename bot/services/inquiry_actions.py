@@ -22,6 +22,7 @@ from bot.domain.inquiry import Actor
 from bot.errors import DomainError
 from bot.ports import ActionVerb, MessageRef, Platform
 from bot.services import inquiries as svc
+from bot.services.handoffs import transfer_inquiry
 from bot.services.inquiry_forms import NewInquiryForm
 from bot.services.intake import make_draft, tracked_notice
 from bot.services.receipts import DOUBLE_CLICK, claim_action
@@ -44,6 +45,7 @@ class ActionRequest:
     author_id: str | None = None  # create: that message's author (staff track on behalf)
     reminder_ids: tuple[int, ...] = ()  # snooze
     minutes: int = 0  # snooze
+    to_user: str | None = None  # transfer (None → ask for the colleague; the reason is `note`)
     key: str | None = None  # this delivery's idempotency key (a retry carries the same)
     intent: str | None = None  # the same button of the same message by the same person
 
@@ -199,6 +201,18 @@ async def _create(
     return Created(inquiry.number, True, Said(key, params))
 
 
+async def _transfer(
+    session: AsyncSession, deps: Deps, request: ActionRequest, actor: Actor
+) -> ActionResult:
+    if request.to_user is None:
+        return await _ask(session, deps, request, actor, "assign")  # as transfer_inquiry
+    inquiry = await transfer_inquiry(
+        session, deps, _number(request), actor, request.to_user, request.note
+    )
+    said = Said("inquiry.transferred", {"number": inquiry.number, "user": request.to_user})
+    return Done(request.verb, inquiry.number, said)
+
+
 async def _snooze(
     session: AsyncSession, deps: Deps, request: ActionRequest, actor: Actor
 ) -> ActionResult:
@@ -225,6 +239,7 @@ VERBS: dict[ActionVerb, Verb] = {
     ActionVerb.RESOLVE: _note,
     ActionVerb.REOPEN: _note,
     ActionVerb.SNOOZE: _snooze,
+    ActionVerb.TRANSFER: _transfer,
 }
 
 

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.deps import Deps
-from bot.domain.commands import CLOCK, EtaSpec, clean_text
+from bot.domain.commands import CLOCK, MAX_NOTE_CHARS, EtaSpec, clean_text
 from bot.domain.durations import too_far_ahead
 from bot.domain.inquiry import Kind, parse_kind
 from bot.domain.text import is_user_id
@@ -38,6 +38,7 @@ class FormField(StrEnum):
     ETA_DATE = "eta_date"
     ETA_TIME = "eta_time"
     NOTE = "note"
+    TRANSFER_TO = "transfer_to"  # the transfer form's colleague (its reason is NOTE)
 
 
 @dataclass(frozen=True)
@@ -214,3 +215,18 @@ def read_note_form(values: Values) -> tuple[str, FormErrors]:
     if not note:
         return "", {FormField.NOTE: FormError("form.note_required")}
     return note, {}
+
+
+def read_transfer_form(values: Values) -> tuple[str | None, str, FormErrors]:
+    """Check a transfer form: the colleague picked (required) and the reason (optional); who
+    may take it (staff, not away) is the transfer's own rule, as for `/inquiry transfer`."""
+    to_user = str(values.get(FormField.TRANSFER_TO) or "").strip()
+    reason = str(values.get(FormField.NOTE) or "").strip()
+    errors: FormErrors = {}
+    if not to_user:
+        errors[FormField.TRANSFER_TO] = FormError("inquiry.transfer_form.missing_to")
+    if len(reason) > MAX_NOTE_CHARS:
+        errors[FormField.NOTE] = FormError(
+            "inquiry.transfer_form.too_long", {"limit": MAX_NOTE_CHARS}
+        )
+    return (None, reason, errors) if errors else (to_user, reason, {})

@@ -171,12 +171,14 @@ async def take_message(
     if msg.is_reply:
         assert msg.thread_id is not None
         await _lock_thread_inquiry(session, msg.platform, msg.conversation_id, msg.thread_id)
-        return await svc.record_first_response(
-            session,
-            deps,
-            thread=MessageRef(msg.platform, msg.conversation_id, msg.thread_id),
-            user_id=msg.author_id,
+        thread = MessageRef(msg.platform, msg.conversation_id, msg.thread_id)
+        answered = await svc.record_first_response(
+            session, deps, thread=thread, user_id=msg.author_id
         )
+        await svc.record_requester_message(
+            session, deps, thread=thread, user_id=msg.author_id, text=msg.text
+        )
+        return answered
     return await svc.open_inquiry(session, deps, _draft_of(msg, msg.author_id, "message"))
 
 

@@ -23,9 +23,19 @@ from typing import Any
 from microsoft_agents.hosting.core import TurnContext
 
 from bot.adapters.teams.activity import Inbound
-from bot.adapters.teams.callbacks import VERB_WORDS, CallbackVerb
+from bot.adapters.teams.callbacks import (
+    VERB_WORDS,
+    CallbackVerb,
+    build_callback_form,
+    build_pass_form,
+)
 from bot.adapters.teams.cards import Verb, build_inquiry_card
-from bot.adapters.teams.forms import FORM_MARK, build_new_inquiry_form, read_submission
+from bot.adapters.teams.forms import (
+    FORM_MARK,
+    build_new_inquiry_form,
+    build_transfer_form,
+    read_submission,
+)
 from bot.adapters.teams.home import OUTBOX_DISCARD, OUTBOX_RETRY, home_card
 from bot.adapters.teams.markup import Mentions, TeamsMarkup, t
 from bot.adapters.teams.notice_replies import (
@@ -53,8 +63,20 @@ from bot.i18n import Lang, render
 from bot.i18n.markup import Rendered, people_of
 from bot.ports import ActionVerb
 from bot.services import inquiries as svc
-from bot.services.callback_commands import FeatureRequest, run_callback_command
+from bot.services.callback_commands import FORM_FIELDS as CALLBACK_FORM_FIELDS
+from bot.services.callback_commands import (
+    PASS_NOTE_CHARS,
+    FeatureRequest,
+    FeatureResult,
+    OpenPassForm,
+    log_from_form,
+    open_pass_form,
+    pass_from_form,
+    read_callback_form,
+    run_callback_command,
+)
 from bot.services.dashboard import act_on_failure
+from bot.services.inquiries import assignable_refusal
 from bot.services.inquiry_actions import (
     ActionRequest,
     ActionResult,
@@ -77,13 +99,20 @@ from bot.services.inquiry_forms import (
     read_eta_form,
     read_new_inquiry_form,
     read_note_form,
+    read_transfer_form,
 )
 from bot.services.notice_commands import FormErrors, submit_notice_form
 from bot.services.receipts import claim_action, receipt_key
 from bot.services.refs import CARD, find_message
 from bot.services.reminders import Snoozed
 from bot.services.results import Replayed, Said
-from handlers.teams.common import answer_invoke, language_of, names_of, teams_user_id
+from handlers.teams.common import (
+    answer_invoke,
+    language_of,
+    names_of,
+    staff_choices,
+    teams_user_id,
+)
 from handlers.teams.feedback import VERBS as FEEDBACK_VERBS
 from handlers.teams.feedback import feedback_card_action
 from handlers.teams.visits import is_visit_verb, visit_card_action
@@ -97,6 +126,7 @@ VERBS: dict[str, ActionVerb] = {
     Verb.REOPEN: ActionVerb.REOPEN,
     Verb.SNOOZE: ActionVerb.SNOOZE,
     Verb.NEW: ActionVerb.CREATE,
+    Verb.TRANSFER: ActionVerb.TRANSFER,
     ActionVerb.CREATE: ActionVerb.CREATE,
 }
 ETA_FIELDS = {str(FormField.ETA_DATE): "date", str(FormField.ETA_TIME): "time"}
@@ -235,6 +265,10 @@ async def _answer(
     number: int | None,
 ) -> dict[str, Any]:
     """The invoke response of what the action did."""
+    if isinstance(result, AskFor) and result.verb == ActionVerb.TRANSFER:
+        choices = await staff_choices(deps, deps.config.assignable_in_order("teams"))
+        extra = {VIEW: view} if view else {}
+        return card_response(build_transfer_form(result.number, lang, choices, extra=extra))
     if isinstance(result, AskFor):
         form = build_form(Verb(result.verb.value), result.number, lang, view=view)
         return card_response(form)
@@ -276,6 +310,8 @@ async def _submitted(
             return card_response(build_new_inquiry_form(lang, values=fields, errors=shown))
         return replace(base, form=form)
     assert number is not None
+    if verb == ActionVerb.TRANSFER:
+        return await _transfer_submitted(deps, lang, fields, base, number, view)
     if verb == ActionVerb.SET_ETA:
         values: dict[str, str | None] = {
             FormField.ETA_DATE: fields.get("date", ""),
@@ -295,20 +331,35 @@ async def _submitted(
     return replace(base, note=note)
 
 
-async def callback_action(deps: Deps, inbound: Inbound, verb: str, number: str) -> dict[str, Any]:
-    """A callback offer's button: the same as typing `callback claim|done|pass CB<n>`."""
-    lang = await language_of(deps, inbound)
-    parsed = parse_callback_ref(number)
-    words = VERB_WORDS[CallbackVerb(verb)]
-    request = FeatureRequest(
-        user_id=teams_user_id(deps, inbound),
-        text=f"{words} {parsed if parsed is not None else '?'}",
-        platform="teams",
-        key=delivery_key(inbound),
-        intent=click_key(inbound, verb, number),
-    )
-    result = await run_callback_command(deps, request)
-    deps.outbox.kick()
+async def _transfer_submitted(
+    deps: Deps,
+    lang: Lang,
+    fields: dict[str, str],
+    base: ActionRequest,
+    number: int,
+    view: str,
+) -> ActionRequest | dict[str, Any]:
+    """The transfer form's values as the transfer to perform, or the form again with its
+    errors (no colleague, one who cannot take inquiries)."""
+    values: dict[str, str | None] = {
+        FormField.TRANSFER_TO: fields.get("to", ""),
+        FormField.NOTE: fields.get("note", ""),
+    }
+    to_user, reason, errors = read_transfer_form(values)
+    shown = form_error_texts(lang, errors, {str(FormField.TRANSFER_TO): "to"})
+    refusal = assignable_refusal(deps, to_user) if to_user is not None else None
+    if refusal is not None:
+        shown["to"] = error_text(lang, refusal, message=False)
+    if shown or to_user is None:
+        choices = await staff_choices(deps, deps.config.assignable_in_order("teams"))
+        extra = {VIEW: view} if view else {}
+        form = build_transfer_form(number, lang, choices, values=fields, errors=shown, extra=extra)
+        return card_response(form)
+    return replace(base, to_user=to_user, note=reason)
+
+
+async def _feature_response(deps: Deps, lang: Lang, result: FeatureResult) -> dict[str, Any]:
+    """A callback command's result as an invoke's message (refusals in Slack's words)."""
     if isinstance(result, Replayed):
         return message_response(t(lang, "inquiry.teams_already_done", message=True))
     if isinstance(result, Refused):
@@ -319,6 +370,97 @@ async def callback_action(deps: Deps, inbound: Inbound, verb: str, number: str) 
         names = await names_of(deps, people_of(result.params))
         return message_response(t(lang, result.key, message=True, names=names, **result.params))
     return message_response(t(lang, "callback.help", message=True))
+
+
+async def _confirmed(deps: Deps, lang: Lang, result: FeatureResult) -> dict[str, Any]:
+    """A submitted callback form: replaced by what was done (a refusal leaves it as it is)."""
+    if isinstance(result, Said):
+        text, mentions = await _said_text(deps, lang, result)
+        return card_response(confirmation_card(text, mentions))
+    return await _feature_response(deps, lang, result)
+
+
+async def callback_action(
+    deps: Deps, inbound: Inbound, verb: str, fields: dict[str, str]
+) -> dict[str, Any]:
+    """A callback offer's button: the same as typing `callback claim|done CB<n>`; can't opens
+    its form (a colleague, optional, and why), whose submission passes the call on."""
+    lang = await language_of(deps, inbound)
+    number = fields.get("number", "")
+    parsed = parse_callback_ref(number)
+    request = FeatureRequest(
+        user_id=teams_user_id(deps, inbound),
+        text=f"{VERB_WORDS[CallbackVerb(verb)]} {parsed if parsed is not None else '?'}",
+        platform="teams",
+        key=delivery_key(inbound),
+        intent=click_key(inbound, verb, number),
+    )
+    if verb == CallbackVerb.PASS and fields.get(FORM_MARK):
+        return await _pass_submitted(deps, lang, request, parsed, fields)
+    if verb == CallbackVerb.PASS:
+        opened = await open_pass_form(deps, replace(request, key=None), parsed)
+        if isinstance(opened, OpenPassForm):
+            choices = await staff_choices(deps, opened.colleagues)
+            return card_response(build_pass_form(lang, opened.number, choices))
+        return await _feature_response(deps, lang, opened)
+    result = await run_callback_command(deps, request)
+    deps.outbox.kick()
+    return await _feature_response(deps, lang, result)
+
+
+async def _pass_submitted(
+    deps: Deps,
+    lang: Lang,
+    request: FeatureRequest,
+    number: int | None,
+    fields: dict[str, str],
+) -> dict[str, Any]:
+    """The can't form: the same form with its errors, or the call passed on (or handed to
+    the colleague chosen, with its context)."""
+    if number is None:
+        return await _feature_response(
+            deps, lang, Refused(DomainError("callback.error.missing_ref"))
+        )
+    colleague = fields.get("colleague", "").strip() or None
+    reason = fields.get("reason", "").strip()
+    errors: dict[str, str] = {}
+    if colleague and not deps.is_assignable(colleague):
+        names = await names_of(deps, [colleague])
+        errors["colleague"] = t(lang, "callback.error.owner_not_staff", names=names, user=colleague)
+    elif colleague and deps.config.same_person(colleague, request.user_id):
+        errors["colleague"] = t(lang, "handoff.error.self")
+    if len(reason) > PASS_NOTE_CHARS:
+        errors["reason"] = t(lang, "callback.form.too_long")
+    if errors:
+        choices = await staff_choices(deps, deps.config.assignable_in_order("teams"))
+        form = build_pass_form(lang, number, choices, values=fields, errors=errors)
+        return card_response(form)
+    result = await pass_from_form(deps, replace(request, intent=None), number, colleague, reason)
+    deps.outbox.kick()
+    return await _confirmed(deps, lang, result)
+
+
+async def log_callback_action(
+    deps: Deps, inbound: Inbound, fields: dict[str, str]
+) -> dict[str, Any]:
+    """The log-a-callback form submitted: the same form with its errors, or the callback
+    logged by the same service as the typed command."""
+    lang = await language_of(deps, inbound)
+    user_id = teams_user_id(deps, inbound)
+    values: dict[str, str | None] = {name: fields.get(name) for name in CALLBACK_FORM_FIELDS}
+    form, errors = read_callback_form(values)
+    shown = {name: t(lang, key) for name, key in errors.items()}
+    owner = (values.get("owner") or "").strip()
+    if owner and not deps.is_assignable(owner):
+        names = await names_of(deps, [owner])
+        shown["owner"] = t(lang, "callback.error.owner_not_staff", names=names, user=owner)
+    if shown or form is None:
+        choices = await staff_choices(deps, deps.config.assignable_in_order("teams"))
+        again = build_callback_form(lang, choices, values=fields, errors=shown)
+        return card_response(again)
+    result = await log_from_form(deps, user_id, form, delivery_key(inbound), "teams")
+    deps.outbox.kick()
+    return await _confirmed(deps, lang, result)
 
 
 async def card_action(deps: Deps, inbound: Inbound) -> dict[str, Any]:
@@ -332,8 +474,10 @@ async def card_action(deps: Deps, inbound: Inbound) -> dict[str, Any]:
         return await visit_card_action(
             deps, inbound, read[0], read[1], delivery_key(inbound), intent
         )
+    if read is not None and read[0] == CallbackVerb.LOG:
+        return await log_callback_action(deps, inbound, read[1])
     if read is not None and read[0] in VERB_WORDS:
-        return await callback_action(deps, inbound, read[0], read[1].get("number", ""))
+        return await callback_action(deps, inbound, read[0], read[1])
     if read is not None and read[0] == NOTICE_PLAN_VERB:
         return await notice_form_action(deps, inbound, lang, read[1])
     if read is not None and read[0] in (OUTBOX_RETRY, OUTBOX_DISCARD):
@@ -374,7 +518,8 @@ async def card_action(deps: Deps, inbound: Inbound) -> dict[str, Any]:
             deps, lang, result, user_id=user_id, view=view, from_form=from_form, number=number
         )
     except DomainError as exc:
-        return message_response(error_text(lang, exc))
+        names = await names_of(deps, people_of(exc.params))
+        return message_response(error_text(lang, exc, names=names))
 
 
 async def notice_form_action(

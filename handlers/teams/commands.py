@@ -17,7 +17,12 @@ from bot.domain.commands import split_command
 from bot.domain.grammar import charter_name, feature_command, notice_command_name
 from bot.i18n import Lang
 from bot.i18n.markup import people_of
-from bot.services.callback_commands import FeatureRequest, run_away_command, run_callback_command
+from bot.services.callback_commands import (
+    FeatureRequest,
+    OpenCallbackForm,
+    run_away_command,
+    run_callback_command,
+)
 from bot.services.charter import Lines, run_charter_command
 from bot.services.home_refresh import opened_home
 from bot.services.inquiry_commands import (
@@ -32,7 +37,7 @@ from bot.services.inquiry_commands import (
 from bot.services.notice_commands import NoticeFeature, NoticeRequest, run_notice_command
 from bot.services.receipts import receipt_key
 from bot.services.results import Said
-from handlers.teams.common import language_of, names_of, reply, teams_user_id
+from handlers.teams.common import language_of, names_of, reply, staff_choices, teams_user_id
 from handlers.teams.feedback import feedback_words, handle_feedback_text
 from handlers.teams.other_commands import answer_other, split_other
 from handlers.teams.visits import handle_visit_command, visit_words
@@ -132,7 +137,12 @@ async def _run_feature(
     run = run_callback_command if name == "callback" else run_away_command
     result = await run(deps, request)
     deps.outbox.kick()
-    names = await names_of(deps, list(people_of(result.params)) if isinstance(result, Said) else [])
+    if isinstance(result, OpenCallbackForm):
+        # the form's choice of owners, by name (config's, else the name Teams gave)
+        names = dict(await staff_choices(deps, result.owners))
+    else:
+        people = list(people_of(result.params)) if isinstance(result, Said) else []
+        names = await names_of(deps, people)
     activity = build_feature_reply(result, lang, names=names)
     if activity is not None:
         await reply(context, activity)

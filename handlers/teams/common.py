@@ -113,3 +113,14 @@ async def answer_invoke(context: TurnContext, body: dict[str, Any]) -> None:
     """The synchronous answer of an invoke (Universal Actions: a message or a new card)."""
     response = InvokeResponse(status=200, body=body)
     await context.send_activity(Activity(type="invokeResponse", value=response))
+
+
+async def staff_choices(deps: Deps, user_ids: Iterable[str]) -> list[tuple[str, str]]:
+    """(id, name) pairs for a form's choice of staff: their [[people]] name, else the name
+    Teams gave, else the id."""
+    out: list[tuple[str, str]] = []
+    for user_id in dict.fromkeys(user_ids):
+        person = deps.config.person_of(user_id)
+        name = person.name if person is not None else ""
+        out.append((user_id, name or await deps.languages.name_of(user_id)))
+    return out

@@ -76,6 +76,34 @@ async def press(bot: Bot, user: str, action: str, number: int = 1) -> str:
     return bot.replies()[before]
 
 
+async def open_pass_form(bot: Bot, user: str, number: int = 1) -> dict[str, Any]:
+    """Press can't on the offer; return the form it opens."""
+    before = len(bot.fake.calls_to("views.open"))
+    channel = bot.fake.dm_channel_for(user)
+    reply = await bot.click(user, "callback-pass", str(number), channel=channel, message_ts="1.0")
+    assert reply.status == 200
+    opened = await eventually(lambda: bot.fake.calls_to("views.open")[before:])
+    view: dict[str, Any] = opened[0].args["view"]
+    assert view["callback_id"] == "callback-pass-modal"
+    return view
+
+
+async def submit_pass_form(
+    bot: Bot, user: str, view: dict[str, Any], colleague: str | None = None, reason: str = ""
+) -> str:
+    """Submit the can't form; return what the person is told in their DM."""
+    before = len(bot.dm_texts(user))
+    values: dict[str, dict[str, Any]] = {
+        "callback_colleague": {"type": "users_select", "selected_user": colleague},
+        "callback_reason": {"type": "plain_text_input", "value": reason or None},
+    }
+    reply = await bot.submit(user, view, values)
+    assert reply.status == 200 and reply.text in ("", "{}"), reply
+    await eventually(lambda: len(bot.dm_texts(user)) > before)
+    await bot.settle()
+    return bot.dm_texts(user)[before]
+
+
 async def steps(bot: Bot) -> list[tuple[str, str, str]]:
     async with bot.deps.sessions() as s:
         rows = (await s.exec(select(CallbackStep).order_by(CallbackStep.id))).all()  # type: ignore[arg-type]
@@ -180,7 +208,10 @@ async def test_claim_timeout_reopens_the_ladder(cbot: Bot) -> None:
 
 async def test_cant_passes_on_at_once(cbot: Bot) -> None:
     await log_callback(cbot)
-    answer = await press(cbot, "USTAFF1", "callback-pass")
+    # can't opens a small form (issue 13: a colleague may be chosen); left empty, the call
+    # passes on along the ladder at once
+    view = await open_pass_form(cbot, "USTAFF1")
+    answer = await submit_pass_form(cbot, "USTAFF1", view)
     assert "CB1" in answer
     assert len(offers(cbot, "USTAFF2")) == 1, "the team at once, not after 2 minutes"
     await advance(cbot, 2)

@@ -283,10 +283,11 @@ async def test_card_and_show_carry_contact_progress_and_names(bot: Bot) -> None:
     assert "— USTAFF2" not in shown and " USTAFF2\\n" not in shown  # no raw ids in the history
     blocks = bot.fake.calls_to("response_url")[-1].args["blocks"]
     # show carries the actions USTAFF1 may use (not assigned to her: she may take it)
-    assert _buttons(blocks)[:4] == [
+    assert _buttons(blocks)[:5] == [
         "inquiry-assign-me",
         "inquiry-set-eta",
         "inquiry-add-progress",
+        "inquiry-transfer",
         "inquiry-resolve",
     ]
     link = next(e for b in blocks if b["type"] == "actions" for e in b["elements"] if e.get("url"))

@@ -69,7 +69,25 @@ def test_every_verb_has_an_executor_and_its_neutral_name() -> None:
         "inquiry.resolve",
         "inquiry.reopen",
         "inquiry.snooze",
+        "inquiry.transfer",
     ]
+
+
+async def test_transfer_asks_for_a_colleague_then_hands_over(deps: Deps) -> None:
+    await create(deps, CUSTOMER)
+    asked = await act(deps, ActionVerb.TRANSFER, STAFF, number=1)
+    assert isinstance(asked, AskFor) and asked.number == 1
+    refused = await refusal(deps, ActionVerb.TRANSFER, CUSTOMER, number=1, to_user=STAFF)
+    assert isinstance(refused, Forbidden)
+    outsider = await refusal(deps, ActionVerb.TRANSFER, STAFF, number=1, to_user=CUSTOMER)
+    assert isinstance(outsider, Forbidden) and outsider.params["user"] == CUSTOMER
+    unknown = await refusal(deps, ActionVerb.TRANSFER, STAFF, number=9, to_user=OTHER_STAFF)
+    assert isinstance(unknown, NotFound)
+    done = await act(deps, ActionVerb.TRANSFER, STAFF, number=1, to_user=OTHER_STAFF, note="휴가")
+    assert isinstance(done, Done) and done.said is not None
+    assert done.said.key == "inquiry.transferred"
+    assert (await inquiry(deps, 1)).assignee_id == OTHER_STAFF
+    assert len(await events(deps, "transferred")) == 1
 
 
 # ------------------------------------------------------------------------------------ create

@@ -75,7 +75,12 @@ RESOLVED = card(
 def test_open_shared_card_has_staff_buttons_but_no_assign_once_assigned() -> None:
     blocks = build_inquiry_card(card(), texts("ko", bilingual=True))
     assert validate_message_blocks(blocks) == []
-    assert buttons(blocks) == ["inquiry-set-eta", "inquiry-add-progress", "inquiry-resolve"]
+    assert buttons(blocks) == [
+        "inquiry-set-eta",
+        "inquiry-add-progress",
+        "inquiry-transfer",
+        "inquiry-resolve",
+    ]
     unassigned = build_inquiry_card(card(assignee=None), texts("en"))
     assert buttons(unassigned)[0] == "inquiry-assign-me"
     text = text_of(blocks)
@@ -105,6 +110,7 @@ def test_resolved_card_has_verdicts_and_reopen() -> None:
                 "inquiry-assign-me",
                 "inquiry-set-eta",
                 "inquiry-add-progress",
+                "inquiry-transfer",
                 "inquiry-resolve",
                 "inquiry-open-card",
             ],
@@ -112,7 +118,13 @@ def test_resolved_card_has_verdicts_and_reopen() -> None:
         (
             Viewer("USTAFF1", True),  # the assignee
             True,
-            ["inquiry-set-eta", "inquiry-add-progress", "inquiry-resolve", "inquiry-open-card"],
+            [
+                "inquiry-set-eta",
+                "inquiry-add-progress",
+                "inquiry-transfer",
+                "inquiry-resolve",
+                "inquiry-open-card",
+            ],
         ),
         (Viewer("UCUST", False), True, []),  # the requester, a customer: nothing to press
         (Viewer("UCUST", False), False, ["inquiry-reopen"]),

@@ -65,6 +65,7 @@ async def test_assign_me_on_the_show_card_refreshes_it_and_acts_once(teams: Team
     assert [a["verb"] for a in actions_of(card)] == [
         "inquiry.set_eta",
         "inquiry.progress",
+        "inquiry.transfer",
         "inquiry.resolve",
     ]
     again = await act(teams, body)  # Teams redelivers the same invoke

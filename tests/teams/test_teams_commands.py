@@ -94,7 +94,13 @@ async def test_show_is_a_card_with_the_viewers_buttons_and_history(teams: TeamsB
     card = card_in(answer)
     assert card["version"] == "1.5" and "#1 Login fails" in text_of(answer)
     verbs = [a["verb"] for a in actions_of(card)]
-    assert verbs == ["inquiry.assign_me", "inquiry.set_eta", "inquiry.progress", "inquiry.resolve"]
+    assert verbs == [
+        "inquiry.assign_me",
+        "inquiry.set_eta",
+        "inquiry.progress",
+        "inquiry.transfer",
+        "inquiry.resolve",
+    ]
     assert all(a["data"] == {"number": 1, "view": "show"} for a in actions_of(card))
     assert "looking" in text_of(answer)
 

@@ -178,6 +178,7 @@ def test_inquiry_card_new_unassigned() -> None:
         "inquiry.assign_me",
         "inquiry.set_eta",
         "inquiry.progress",
+        "inquiry.transfer",
         "inquiry.resolve",
     ]
     assert all(a["data"] == {"number": 12} for a in card["actions"])
@@ -198,7 +199,7 @@ def test_inquiry_card_assigned_on_hold_and_resolved() -> None:
         names={"29:kim": "Kim"},
     )
     assert_valid_card(held)
-    assert _verbs(held) == ["inquiry.progress", "inquiry.resolve"]
+    assert _verbs(held) == ["inquiry.progress", "inquiry.transfer", "inquiry.resolve"]
     done = build_inquiry_card(
         _inquiry(
             status="resolved",

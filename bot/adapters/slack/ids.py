@@ -30,6 +30,7 @@ class Action(StrEnum):
     ADD_PROGRESS = "inquiry-add-progress"
     RESOLVE = "inquiry-resolve"
     REOPEN = "inquiry-reopen"
+    TRANSFER = "inquiry-transfer"
     OPEN_CARD = "inquiry-open-card"
     SNOOZE_30 = "nudge-snooze-30"
     SNOOZE_60 = "nudge-snooze-60"
@@ -55,12 +56,14 @@ class View(StrEnum):
     PROGRESS = "inquiry-progress-modal"
     RESOLVE = "inquiry-resolve-modal"
     REOPEN = "inquiry-reopen-modal"
+    TRANSFER = "inquiry-transfer-modal"
     SURVEY_COMMENT = "survey-comment-modal"
     COMPLAINT_FORM = "complaint-form-modal"  # confirm / dismiss / corrective action of a case
     VISIT_NEW = "visit-new-modal"
     VISIT_REASON = "visit-reason-modal"
     FIELDVISIT_REPORT = "fieldvisit-report-modal"
     NEW_CALLBACK = "callback-new-modal"
+    CALLBACK_PASS = "callback-pass-modal"
     NOTICE_PLAN = "notice-plan-modal"
 
 
@@ -75,6 +78,7 @@ class Block(StrEnum):
     ETA_DATE = "eta_date"
     ETA_TIME = "eta_time"
     NOTE = "note"
+    TRANSFER_TO = "transfer_to"
     CARD_ACTIONS = "inquiry-card-actions"
     PROMPT_ACTIONS = "feedback-actions"  # the buttons of a survey or feedback prompt
     COMMENT = "comment"
@@ -89,6 +93,8 @@ class Block(StrEnum):
     CALLBACK_TOPIC = "callback_topic"
     CALLBACK_INQUIRY = "callback_inquiry"
     CALLBACK_URGENT = "callback_urgent"
+    CALLBACK_COLLEAGUE = "callback_colleague"
+    CALLBACK_REASON = "callback_reason"
 
 
 class Event(StrEnum):

@@ -5,14 +5,17 @@ offer with its buttons (Action.Execute `callback.claim|done|pass`), the handoff 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
 from bot.adapters.teams.cards import adaptive_card, card_activity, clip, execute, text_block
+from bot.adapters.teams.forms import FORM_MARK, choice_set, text_input, with_error
 from bot.adapters.teams.markup import Mentions, Names, TeamsMarkup, t
 from bot.adapters.teams.replies import error_text, said_message, text_message
-from bot.i18n import Lang
+from bot.i18n import Lang, template
 from bot.services.callback_commands import (
+    PASS_NOTE_CHARS,
     CallbackList,
     CallbackShow,
     FeatureHelp,
@@ -40,11 +43,14 @@ class CallbackVerb(StrEnum):
 
     CLAIM = f"{_CALLBACK}.claim"
     DONE = f"{_CALLBACK}.done"
-    PASS = f"{_CALLBACK}.pass"
+    PASS = f"{_CALLBACK}.pass"  # without a form mark: open the can't form
+    LOG = f"{_CALLBACK}.log"  # the log-a-callback form's submit
 
 
-# each button and the subcommand words it runs
+# each button and the subcommand words it runs (can't opens its form first)
 VERB_WORDS = {CallbackVerb.CLAIM: "claim", CallbackVerb.DONE: "done", CallbackVerb.PASS: "pass"}
+# the inputs of the log-a-callback form, as Slack's modal has them
+_FIELD_LIMITS = {"caller": 200, "company": 200, "phone": 40, "topic": 500, "inquiry": 20}
 _LABELS = {
     CallbackVerb.CLAIM: ("callback.button.claim", "positive"),
     CallbackVerb.DONE: ("callback.button.done", ""),
@@ -54,6 +60,13 @@ _LABELS = {
 
 def _lines(lang: Lang, lines: list[Line], names: Names | None, mentions: Mentions) -> list[str]:
     return render_lines(lang, lines, TeamsMarkup(mentions=mentions, names=names))
+
+
+def _buttons(lang: Lang, number: int) -> list[dict[str, Any]]:
+    return [
+        execute(t(lang, label), verb, {"number": str(number)}, style=style)
+        for verb, (label, style) in _LABELS.items()
+    ]
 
 
 def build_callback_card(
@@ -68,12 +81,7 @@ def build_callback_card(
     mentions = Mentions()
     lines = offer_lines({**view, **state_params(view)}, why, extra)
     texts = [line for lang in langs for line in _lines(lang, lines, names, mentions)]
-    actions = []
-    if view["state"] != "done":
-        for verb, (label, style) in _LABELS.items():
-            actions.append(
-                execute(t(langs[0], label), verb, {"number": str(view["number"])}, style=style)
-            )
+    actions = _buttons(langs[0], int(view["number"])) if view["state"] != "done" else []
     card = adaptive_card([text_block(x) for x in texts], actions, mentions=mentions)
     return card_activity(card, summary=clip(f"CB{view['number']}", SUMMARY_CHARS))
 
@@ -81,9 +89,14 @@ def build_callback_card(
 def build_handoff_card(
     lang: Lang, view: dict[str, Any], *, names: Names | None = None
 ) -> dict[str, Any]:
-    """The handoff card of a transferred inquiry (C8), one card with everything said."""
+    """The handoff card of a transferred inquiry or callback (C8), one card with everything
+    said (a callback's with its buttons while nobody has called back)."""
     mentions = Mentions()
     texts = _lines(lang, handoff_lines(view), names, mentions)
+    if view.get("callback"):
+        actions = [] if view["state"] == "done" else _buttons(lang, int(view["number"]))
+        card = adaptive_card([text_block(x) for x in texts], actions, mentions=mentions)
+        return card_activity(card, summary=clip(f"CB{view['number']}", SUMMARY_CHARS))
     card = adaptive_card([text_block(x) for x in texts], mentions=mentions)
     return card_activity(card, summary=clip(f"#{view['number']} {view['title']}", SUMMARY_CHARS))
 
@@ -99,15 +112,11 @@ def build_feature_reply(
         return text_message(text + "\n\n" + t(lang, result.usage, message=True))
     if isinstance(result, Refused):
         return text_message(error_text(lang, result.error))
-    if isinstance(result, FeatureHelp | OpenCallbackForm):
-        # Teams has no log-a-callback form yet: the typed command does the same
-        return text_message(
-            t(
-                lang,
-                result.key if isinstance(result, FeatureHelp) else "callback.help",
-                message=True,
-            )
-        )
+    if isinstance(result, FeatureHelp):
+        return text_message(t(lang, result.key, message=True))
+    if isinstance(result, OpenCallbackForm):
+        choices = [(o, (names or {}).get(o, o)) for o in result.owners]
+        return card_activity(build_callback_form(lang, choices))
     mentions = Mentions()
     markup = TeamsMarkup(message=True, mentions=mentions, names=names)
     if isinstance(result, CallbackList):
@@ -122,3 +131,88 @@ def build_feature_reply(
     if mentions.entities:
         activity["entities"] = list(mentions.entities)
     return activity
+
+
+def build_callback_form(
+    lang: Lang,
+    owners: Sequence[tuple[str, str]],
+    *,
+    values: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The log-a-callback form, the fields of Slack's modal: whose call (a choice of the staff
+    who may own one), caller, company, phone (required), topic, inquiry number, urgent; the
+    service's errors come back under their fields."""
+    values = values or {}
+    owner = choice_set(
+        "owner",
+        template(lang, "callback.form.owner"),
+        owners,
+        values.get("owner", ""),
+        required_msg=template(lang, "callback.error.missing_owner"),
+    )
+    body: list[dict[str, Any]] = [
+        text_block(template(lang, "callback.form.title"), weight="Bolder", size="Medium"),
+        *with_error(owner, errors),
+    ]
+    for name, limit in _FIELD_LIMITS.items():
+        element = text_input(
+            name,
+            template(lang, f"callback.form.{name}"),
+            values.get(name, "")[:limit],
+            required=name == "phone",
+            required_msg=template(lang, "callback.error.missing_phone"),
+            maxLength=limit,
+            isMultiline=name == "topic",
+        )
+        body += with_error(element, errors)
+    urgent = {
+        "type": "Input.Toggle",
+        "id": "urgent",
+        "title": template(lang, "callback.form.urgent"),
+        "valueOn": "urgent",
+        "valueOff": "",
+        "value": "urgent" if values.get("urgent") == "urgent" else "",
+    }
+    body += with_error(urgent, errors)
+    submit = execute(
+        template(lang, "callback.form.submit"), CallbackVerb.LOG, {FORM_MARK: "callback"}
+    )
+    return adaptive_card(body, [submit])
+
+
+def build_pass_form(
+    lang: Lang,
+    number: int,
+    colleagues: Sequence[tuple[str, str]],
+    *,
+    values: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The "can't" form: a colleague to hand the call to with its context (optional: none
+    passes it on along the ladder) and why."""
+    values = values or {}
+    colleague = choice_set(
+        "colleague",
+        template(lang, "callback.pass_form.colleague"),
+        colleagues,
+        values.get("colleague", ""),
+    )
+    reason = text_input(
+        "reason",
+        template(lang, "callback.pass_form.reason"),
+        values.get("reason", "")[:PASS_NOTE_CHARS],
+        required=False,
+        required_msg="",
+        isMultiline=True,
+        maxLength=PASS_NOTE_CHARS,
+    )
+    body: list[dict[str, Any]] = [
+        text_block(template(lang, "callback.pass_form.title"), weight="Bolder", size="Medium"),
+        text_block(t(lang, "callback.pass_form.intro", number=number)),
+        *with_error(colleague, errors),
+        *with_error(reason, errors),
+    ]
+    data = {"number": str(number), FORM_MARK: "pass"}
+    submit = execute(template(lang, "callback.pass_form.submit"), CallbackVerb.PASS, data)
+    return adaptive_card(body, [submit], fallback=f"CB{number}")

@@ -44,6 +44,7 @@ class Verb(StrEnum):
     REOPEN = f"{_INQUIRY}.reopen"
     SNOOZE = f"{_INQUIRY}.snooze"
     NEW = f"{_INQUIRY}.new"  # the new-inquiry form's submit
+    TRANSFER = f"{_INQUIRY}.transfer"  # the transfer form (and its submit)
 
 
 # What acting on each owed obligation means (as on the Slack nudge).
@@ -142,7 +143,7 @@ def card_verbs(card: Mapping[str, Any], *, may_assign: bool | None = None) -> li
     verbs = [Verb.ASSIGN_ME] if may_assign else []
     if card["status"] != "on_hold":
         verbs.append(Verb.SET_ETA)
-    return [*verbs, Verb.PROGRESS, Verb.RESOLVE]
+    return [*verbs, Verb.PROGRESS, Verb.TRANSFER, Verb.RESOLVE]
 
 
 VERB_LABELS = {
@@ -151,6 +152,7 @@ VERB_LABELS = {
     Verb.PROGRESS: "button.progress",
     Verb.RESOLVE: "button.resolve",
     Verb.REOPEN: "button.reopen",
+    Verb.TRANSFER: "inquiry.transfer_form.button",
 }
 
 

@@ -9,7 +9,7 @@ validation errors come back as the same form, with each error under its field.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.adapters.teams.cards import Verb, adaptive_card, execute, text_block
@@ -35,7 +35,7 @@ def _error(text: str) -> dict[str, Any]:
     return text_block(text, color="Attention", size="Small", spacing="None")
 
 
-def _with_error(element: dict[str, Any], errors: Mapping[str, str] | None) -> list[dict[str, Any]]:
+def with_error(element: dict[str, Any], errors: Mapping[str, str] | None) -> list[dict[str, Any]]:
     out = [element]
     message = (errors or {}).get(element["id"])
     if message:
@@ -43,7 +43,7 @@ def _with_error(element: dict[str, Any], errors: Mapping[str, str] | None) -> li
     return out
 
 
-def _text_input(
+def text_input(
     name: str, label: str, value: str, *, required: bool, required_msg: str, **props: Any
 ) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "Input.Text", "id": name, "label": label, **props}
@@ -86,8 +86,8 @@ def build_eta_form(
     body = [
         text_block(_label(lang, "modal.eta_title"), weight="Bolder", size="Medium"),
         text_block(tr("modal.eta_intro", number=number)),
-        *_with_error(date_input, errors),
-        *_with_error(time_input, errors),
+        *with_error(date_input, errors),
+        *with_error(time_input, errors),
     ]
     data = {**(extra or {}), "number": number, FORM_MARK: "eta"}
     submit = execute(_label(lang, "modal.submit"), Verb.SET_ETA, data)
@@ -106,7 +106,7 @@ def build_note_form(
     """The progress, resolve or reopen form: one required multi-line note."""
     title_key, intro_key, label_key = _NOTE_FORMS[verb]
     tr = card_texts(lang)
-    note_input = _text_input(
+    note_input = text_input(
         "note",
         _label(lang, label_key),
         note[:NOTE_MAX],
@@ -118,10 +118,74 @@ def build_note_form(
     body = [
         text_block(_label(lang, title_key), weight="Bolder", size="Medium"),
         text_block(tr(intro_key, number=number)),
-        *_with_error(note_input, errors),
+        *with_error(note_input, errors),
     ]
     data = {**(extra or {}), "number": number, FORM_MARK: "note"}
     submit = execute(_label(lang, "modal.submit"), verb, data)
+    return adaptive_card(body, [submit], fallback=f"#{number}")
+
+
+def choice_set(
+    name: str,
+    label: str,
+    choices: Sequence[tuple[str, str]],
+    value: str,
+    *,
+    required_msg: str = "",
+) -> dict[str, Any]:
+    """A compact choice set of people, (id, name) pairs: the name shown, the id submitted
+    (a static list of the configured staff, which every Teams client renders)."""
+    element: dict[str, Any] = {
+        "type": "Input.ChoiceSet",
+        "id": name,
+        "label": label,
+        "style": "compact",
+        "choices": [{"title": title or value_id, "value": value_id} for value_id, title in choices],
+    }
+    if value and value in dict(choices):
+        element["value"] = value
+    if required_msg:
+        element.update(isRequired=True, errorMessage=required_msg)
+    return element
+
+
+def build_transfer_form(
+    number: int,
+    lang: Lang,
+    choices: Sequence[tuple[str, str]],
+    *,
+    values: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None,
+    extra: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The transfer form of an inquiry: the colleague (a choice of the staff who may take
+    inquiries) and why (optional); the same transfer as `inquiry transfer`."""
+    values = values or {}
+    tr = card_texts(lang)
+    to = choice_set(
+        "to",
+        _label(lang, "inquiry.transfer_form.to"),
+        choices,
+        values.get("to", ""),
+        required_msg=_label(lang, "inquiry.transfer_form.missing_to"),
+    )
+    note = text_input(
+        "note",
+        _label(lang, "inquiry.transfer_form.reason"),
+        values.get("note", "")[:NOTE_MAX],
+        required=False,
+        required_msg="",
+        isMultiline=True,
+        maxLength=NOTE_MAX,
+    )
+    body = [
+        text_block(_label(lang, "inquiry.transfer_form.title"), weight="Bolder", size="Medium"),
+        text_block(tr("inquiry.transfer_form.intro", number=number)),
+        *with_error(to, errors),
+        *with_error(note, errors),
+    ]
+    data = {**(extra or {}), "number": number, FORM_MARK: "transfer"}
+    submit = execute(_label(lang, "inquiry.transfer_form.submit"), Verb.TRANSFER, data)
     return adaptive_card(body, [submit], fallback=f"#{number}")
 
 
@@ -146,7 +210,7 @@ def build_new_inquiry_form(
         kind["value"] = values["kind"]
     fields: list[dict[str, Any]] = [
         kind,
-        _text_input(
+        text_input(
             "title",
             _label(lang, "modal.title_field"),
             values.get("title", "")[:TITLE_MAX],
@@ -154,7 +218,7 @@ def build_new_inquiry_form(
             required_msg=_label(lang, "form.title_required"),
             maxLength=TITLE_MAX,
         ),
-        _text_input(
+        text_input(
             "detail",
             _label(lang, "modal.detail"),
             values.get("detail", "")[:NOTE_MAX],
@@ -163,7 +227,7 @@ def build_new_inquiry_form(
             isMultiline=True,
             maxLength=NOTE_MAX,
         ),
-        _text_input(
+        text_input(
             "customer",
             _label(lang, "modal.customer"),
             values.get("customer", "")[:200],
@@ -171,7 +235,7 @@ def build_new_inquiry_form(
             required_msg="",
             maxLength=200,
         ),
-        _text_input(
+        text_input(
             "contact",
             _label(lang, "modal.contact"),
             values.get("contact", "")[:200],
@@ -186,7 +250,7 @@ def build_new_inquiry_form(
         text_block(_label(lang, "modal.new_title"), weight="Bolder", size="Medium")
     ]
     for field in fields:
-        body.extend(_with_error(field, errors))
+        body.extend(with_error(field, errors))
     submit = execute(_label(lang, "modal.submit"), Verb.NEW, {FORM_MARK: "new"})
     return adaptive_card(body, [submit])
 

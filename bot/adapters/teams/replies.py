@@ -60,8 +60,11 @@ def _nested(lang: Lang, key: str, *, message: bool = False, **params: Any) -> Re
     return render(lang, key, TeamsMarkup(message=message), **params)
 
 
-def error_text(lang: Lang, error: DomainError, *, message: bool = True) -> str:
-    """A refusal in the same words as Slack (the same catalogue keys and parameters)."""
+def error_text(
+    lang: Lang, error: DomainError, *, message: bool = True, names: Names | None = None
+) -> str:
+    """A refusal in the same words as Slack (the same catalogue keys and parameters; the
+    Teams people in `names` by name)."""
     params = dict(error.params)
     who_key = params.pop("who_key", None)
     if who_key:
@@ -72,7 +75,7 @@ def error_text(lang: Lang, error: DomainError, *, message: bool = True) -> str:
         params["status"] = _nested(lang, f"status.{params['status']}", message=message)
     if "scope" in params:  # a list scope in the reader's words (`팀`, not `team`)
         params["scope"] = _nested(lang, f"scope.{params['scope']}", message=message)
-    text = t(lang, error.key, message=message, **params)
+    text = t(lang, error.key, message=message, names=names, **params)
     if error.usage:
         text += "\n\n" + t(lang, error.usage, message=message)
     return text

@@ -33,6 +33,7 @@ from bot.domain.durations import parse_duration
 from bot.errors import Conflict, Forbidden, NotFound
 from bot.ports import ToPerson, ToRole, platform_of_user
 from bot.services.absence import route_person
+from bot.services.handoffs import hand_over, refuse_absent
 from bot.services.home_refresh import refresh_for_callback
 from bot.services.inquiries.access import find_inquiry
 from bot.services.outbox import (
@@ -42,11 +43,10 @@ from bot.services.outbox import (
 )
 from bot.services.people import absence_of
 from bot.services.timers import Due, Handler, cancel, set_timer
-from storage.models import Callback, CallbackStep, Handoff
+from storage.models import Callback, CallbackStep
 from storage.repos.callbacks import (
     CALLBACK,
     add_callback,
-    add_handoff,
     add_step,
     change_callback,
     get_callback,
@@ -511,35 +511,30 @@ async def transfer_callback(
     reason: str,
     now: datetime,
 ) -> None:
-    """Hand the call to a colleague (C8): they become its owner and get it with everything
-    known (the offer shows the caller, topic, the linked inquiry's context and why)."""
+    """Hand the call to a colleague (C8): they become its owner and get the handoff card, as
+    for an inquiry (bot/services/handoffs.py): the caller, the topic, the linked inquiry's
+    context, who handed it over and why, with the callback's buttons."""
     assert cb.id is not None
     if not deps.is_assignable(colleague):
         raise Forbidden("callback.error.owner_not_staff", user=colleague)
     if deps.config.same_person(colleague, by):
         raise Conflict("handoff.error.self")
-    absence = await absence_of(session, colleague, at=now, deps=deps)
-    if absence is not None:
-        raise Conflict(
-            "handoff.error.absent", user=colleague, delegate_user=absence.delegate or "-"
-        )
+    await refuse_absent(session, deps, colleague, now)
     old = cb.owner_id
     cb.owner_id = colleague
-    await add_handoff(
-        session,
-        Handoff(
-            object_kind=CALLBACK,
-            object_id=cb.id,
-            from_id=old,
-            to_id=colleague,
-            by_id=by,
-            reason=reason,
-            at=now,
-        ),
-    )
     await _step(session, deps, cb, "transferred", now, actor=by, user=colleague, note=reason)
-    await _offer(
-        session, deps, cb, OWNER, now, colleague, "transferred", by=by, reason=reason, previous=old
+    # offered to them (they may pass it on again), the card being the offer
+    await _step(session, deps, cb, "offered", now, rung=OWNER, user=colleague, note="transferred")
+    await hand_over(
+        session,
+        deps,
+        object_kind=CALLBACK,
+        object_id=cb.id,
+        from_id=old,
+        to_user=colleague,
+        by=by,
+        reason=reason,
+        now=now,
     )
 
 

@@ -91,20 +91,26 @@ def history_lines(history: list[dict[str, Any]]) -> list[Line]:
     ]
 
 
-def handoff_lines(view: dict[str, Any]) -> list[Line]:
-    """A handoff card: who handed it over and why, the customer, what was asked, everything
-    said so far, the promises in force, the ETA told."""
-    lines: list[Line] = [
-        (
-            "handoff.title",
-            {"number": view["number"], "title": view["title"], "by_user": view["by"]},
-        ),
+def message_lines(view: dict[str, Any]) -> list[Line]:
+    """What the requester wrote in the inquiry's thread since it was opened: the latest few,
+    and how many earlier ones are left out."""
+    messages = view.get("messages") or []
+    if not messages:
+        return []
+    lines: list[Line] = [("handoff.messages", {})]
+    if view.get("earlier_messages"):
+        lines.append(("handoff.messages_earlier", {"count": view["earlier_messages"]}))
+    lines += [
+        ("handoff.message_line", {"at": m["at"], "text": " / ".join(m["text"].splitlines())})
+        for m in messages
     ]
-    if view.get("reason"):
-        lines.append(("handoff.reason", {"reason": view["reason"]}))
-    if view.get("from"):
-        lines.append(("handoff.from", {"from_user": view["from"]}))
-    lines.append(
+    return lines
+
+
+def _context_lines(view: dict[str, Any]) -> list[Line]:
+    """An inquiry's context on a handoff card: the customer, what was asked, what the
+    requester wrote since, everything said so far, the promises in force, the ETA told."""
+    lines: list[Line] = [
         (
             "handoff.customer",
             {
@@ -112,11 +118,12 @@ def handoff_lines(view: dict[str, Any]) -> list[Line]:
                 "contact": view.get("contact") or "-",
                 "requester": view["requester"],
             },
-        )
-    )
-    lines.append(("handoff.asked", {}))
-    lines.append(("callback.quote", {"text": view.get("detail") or view["title"]}))
-    lines.append(("handoff.history", {}))
+        ),
+        ("handoff.asked", {}),
+        ("callback.quote", {"text": view.get("detail") or view["title"]}),
+        *message_lines(view),
+        ("handoff.history", {}),
+    ]
     lines += history_lines(view["history"]) or [("handoff.none", {})]
     lines.append(("handoff.promises", {}))
     promises = [
@@ -129,6 +136,60 @@ def handoff_lines(view: dict[str, Any]) -> list[Line]:
     lines += promises or [("handoff.none", {})]
     if view.get("eta") and view["eta"] != "-":
         lines.append(("handoff.eta", {"eta": view["eta"]}))
+    return lines
+
+
+def _callback_handoff_lines(view: dict[str, Any]) -> list[Line]:
+    """A callback's handoff card (`can't` with a colleague chosen): who handed it over and
+    why, the caller and what about, and the linked inquiry's whole context."""
+    lines: list[Line] = [
+        ("handoff.callback_title", {"number": view["number"], "by_user": view["by"]}),
+    ]
+    if view.get("reason"):
+        lines.append(("handoff.reason", {"reason": view["reason"]}))
+    if view.get("from"):
+        lines.append(("handoff.from", {"from_user": view["from"]}))
+    for field in ("caller", "company", "phone", "topic"):
+        if view.get(field):
+            lines.append((f"callback.line.{field}", {field: view[field]}))
+    if view.get("urgent"):
+        lines.append(("callback.line.urgent", {}))
+    lines.append(
+        ("callback.logged_line", {"logged_user": view["logged_by"], "at": view["logged_at"]})
+    )
+    inquiry = view.get("inquiry")
+    if inquiry:
+        lines.append(
+            (
+                "callback.inquiry_line",
+                {
+                    "number": inquiry["number"],
+                    "title": inquiry["title"],
+                    "status": Word(f"status.{inquiry['status']}"),
+                },
+            )
+        )
+        lines += _context_lines(inquiry)
+    lines.append(_state(view))
+    return lines
+
+
+def handoff_lines(view: dict[str, Any]) -> list[Line]:
+    """A handoff card: who handed it over and why, the customer, what was asked, everything
+    said so far, the promises in force, the ETA told (a callback's: see above)."""
+    if view.get("callback"):
+        return _callback_handoff_lines({**view, **state_params(view)})
+    lines: list[Line] = [
+        (
+            "handoff.title",
+            {"number": view["number"], "title": view["title"], "by_user": view["by"]},
+        ),
+    ]
+    if view.get("reason"):
+        lines.append(("handoff.reason", {"reason": view["reason"]}))
+    if view.get("from"):
+        lines.append(("handoff.from", {"from_user": view["from"]}))
+    lines += _context_lines(view)
     lines.append(("handoff.footer", {}))
     return lines
 

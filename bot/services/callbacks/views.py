@@ -13,11 +13,14 @@ from bot.i18n import When
 from bot.services.formatting import fmt_time
 from bot.services.inquiries.reading import describe
 from storage.models import Inquiry
-from storage.repos.callbacks import get_callback, list_handoffs
+from storage.repos.callbacks import CALLBACK, get_callback, list_handoffs
 from storage.repos.inquiries import INQUIRY, get_inquiry_by_id, list_events
 from storage.repos.reminders import list_pending_reminders
 
 HISTORY_LINES = 12  # the latest history entries a handoff card carries
+MESSAGE_LINES = 5  # the latest requester thread messages it carries ("and N earlier")
+MESSAGE_CHARS = 500  # of each (the whole message stays in `/inquiry show`)
+REQUESTER_MESSAGE = "message"  # the history kind of a requester's thread message
 
 
 async def inquiry_context(session: AsyncSession, deps: Deps, inquiry: Inquiry) -> dict[str, Any]:
@@ -36,7 +39,13 @@ async def inquiry_context(session: AsyncSession, deps: Deps, inquiry: Inquiry) -
             "user": e.new_value if e.kind in ("assigned", "transferred") else None,
         }
         for e in events
+        if e.kind != REQUESTER_MESSAGE
     ][-HISTORY_LINES:]
+    said = [e for e in events if e.kind == REQUESTER_MESSAGE]
+    messages = [
+        {"at": fmt_time(e.at, deps), "text": _clip(e.note, MESSAGE_CHARS)}
+        for e in said[-MESSAGE_LINES:]
+    ]
     promises: dict[str, When | str] = {}
     for r in sorted(
         await list_pending_reminders(session, inquiry_id=inquiry.id), key=lambda r: r.deadline_at
@@ -45,23 +54,27 @@ async def inquiry_context(session: AsyncSession, deps: Deps, inquiry: Inquiry) -
     return {
         **card,
         "history": history,
+        "messages": messages,
+        "earlier_messages": max(0, len(said) - MESSAGE_LINES),
         "promises": [{"obligation": k, "deadline": v} for k, v in promises.items()],
     }
 
 
-async def callback_view(deps: Deps, callback_id: int, *, full_phone: bool) -> dict[str, Any] | None:
-    """A callback as its offer shows it (None when it is gone); `full_phone`: a staff DM,
-    else (a channel) the number masked."""
-    async with deps.reads() as session:
-        cb = await get_callback(session, callback_id=callback_id)
-        if cb is None:
-            return None
-        inquiry: dict[str, Any] | None = None
-        if cb.inquiry_id is not None:
-            found = await get_inquiry_by_id(session, cb.inquiry_id)
-            if found is not None:
-                inquiry = await inquiry_context(session, deps, found)
-                inquiry["history"] = inquiry["history"][-3:]
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def _callback_view(
+    session: AsyncSession, deps: Deps, callback_id: int, *, full_phone: bool
+) -> dict[str, Any] | None:
+    cb = await get_callback(session, callback_id=callback_id)
+    if cb is None:
+        return None
+    inquiry: dict[str, Any] | None = None
+    if cb.inquiry_id is not None:
+        found = await get_inquiry_by_id(session, cb.inquiry_id)
+        if found is not None:
+            inquiry = await inquiry_context(session, deps, found)
     return {
         "number": cb.id,
         "owner": cb.owner_id,
@@ -79,16 +92,37 @@ async def callback_view(deps: Deps, callback_id: int, *, full_phone: bool) -> di
     }
 
 
+async def callback_view(deps: Deps, callback_id: int, *, full_phone: bool) -> dict[str, Any] | None:
+    """A callback as its offer shows it (None when it is gone); `full_phone`: a staff DM,
+    else (a channel) the number masked."""
+    async with deps.reads() as session:
+        view = await _callback_view(session, deps, callback_id, full_phone=full_phone)
+    if view is not None and view["inquiry"] is not None:
+        view["inquiry"]["history"] = view["inquiry"]["history"][-3:]
+        view["inquiry"]["messages"] = view["inquiry"]["messages"][-1:]
+    return view
+
+
 async def handoff_view(deps: Deps, object_kind: str, object_id: int) -> dict[str, Any] | None:
-    """An inquiry's handoff card: its context and the latest transfer (who, from whom, why)."""
+    """A handoff card: the inquiry's context, or the callback with its linked inquiry's
+    (a card goes to a staff member's DM: the phone number in full), and the latest transfer
+    (who, from whom, why)."""
     async with deps.reads() as session:
         handoffs = await list_handoffs(session, object_kind=object_kind, object_id=object_id)
-        if object_kind != INQUIRY or not handoffs:
+        if not handoffs:
             return None
-        inquiry = await get_inquiry_by_id(session, object_id)
-        if inquiry is None:
-            return None
-        context = await inquiry_context(session, deps, inquiry)
+        context: dict[str, Any] | None
+        if object_kind == CALLBACK:
+            context = await _callback_view(session, deps, object_id, full_phone=True)
+            if context is not None:
+                context["callback"] = True
+        elif object_kind == INQUIRY:
+            inquiry = await get_inquiry_by_id(session, object_id)
+            context = None if inquiry is None else await inquiry_context(session, deps, inquiry)
+        else:
+            context = None
+    if context is None:
+        return None
     last = handoffs[-1]
     return {
         **context,

@@ -11,6 +11,7 @@ A package by concern; every public name is re-exported here, so callers import
 
 from bot.services.formatting import fmt_time
 from bot.services.inquiries.access import (
+    assignable_refusal,
     check_assignable,
     find_inquiry,
     find_visible,
@@ -23,6 +24,7 @@ from bot.services.inquiries.lifecycle import (
     assign_inquiry,
     hold_inquiry,
     record_first_response,
+    record_requester_message,
     reopen_inquiry,
     resolve_eta,
     resolve_inquiry,
@@ -70,6 +72,7 @@ __all__ = [
     "add_milestone",
     "add_progress",
     "assign_inquiry",
+    "assignable_refusal",
     "card_links",
     "card_of",
     "check_assignable",
@@ -86,6 +89,7 @@ __all__ = [
     "load_for",
     "open_inquiry",
     "record_first_response",
+    "record_requester_message",
     "refuse_customer",
     "reopen_inquiry",
     "resolve_eta",

@@ -12,14 +12,23 @@ from storage.models import Inquiry
 from storage.repos.inquiries import get_inquiry
 
 
+def assignable_refusal(deps: Deps, user_id: str) -> Forbidden | None:
+    """The refusal of someone who is not in a team as an assignee (naming who may be
+    assigned); None for a team member. No I/O: a form checks it before answering."""
+    if deps.is_assignable(user_id):
+        return None
+    return Forbidden(
+        "inquiry.error.not_assignable",
+        user=user_id,
+        assignable_users=deps.config.assignable_in_order()[:20],
+    )
+
+
 def check_assignable(deps: Deps, user_id: str) -> None:
     """Refuse anyone who is not in a team as an assignee, naming who may be assigned."""
-    if not deps.is_assignable(user_id):
-        raise Forbidden(
-            "inquiry.error.not_assignable",
-            user=user_id,
-            assignable_users=deps.config.assignable_in_order()[:20],
-        )
+    refusal = assignable_refusal(deps, user_id)
+    if refusal is not None:
+        raise refusal
 
 
 async def find_inquiry(session: AsyncSession, number: int, *, lock: bool = False) -> Inquiry:

@@ -329,3 +329,29 @@ async def record_first_response(
     event = await record_event(session, inquiry, user_id, "first_response", now)
     await sync_card(session, inquiry, event, deps)
     return inquiry
+
+
+MAX_THREAD_MESSAGE = 2000  # a requester's thread message kept for the handoff card
+
+
+async def record_requester_message(
+    session: AsyncSession, deps: Deps, *, thread: MessageRef, user_id: str, text: str
+) -> Inquiry | None:
+    """Keep what the requester says in an inquiry's thread (source or card) after it was
+    opened, as a `message` history entry: a colleague who takes it over reads it on the
+    handoff card (C8), so the customer never says it twice. Anyone else's reply: None."""
+    where = {
+        "channel": thread.conversation_id,
+        "ts": thread.message_id,
+        "platform": thread.platform,
+    }
+    inquiry = await get_inquiry_by_source(session, **where)
+    if inquiry is None:
+        inquiry = await get_inquiry_by_card(session, **where)
+    if inquiry is None or not deps.config.same_person(inquiry.requester_id, user_id):
+        return None
+    said = sanitize(text).strip()[:MAX_THREAD_MESSAGE]
+    if not said:
+        return None
+    await record_event(session, inquiry, user_id, "message", deps.clock.now(), note=said)
+    return inquiry

@@ -3,24 +3,29 @@ card, the command answers and the log-a-callback modal (pure data)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bot.adapters.slack.blocks.common import (
+    MAX_MESSAGE_BLOCKS,
     MAX_VIEW_BLOCKS,
     button,
     cap_blocks,
     line_sections,
     plain,
+    section,
 )
 from bot.adapters.slack.ids import Action, Block, View
 from bot.adapters.slack.text import SLACK, t, t_plain
 from bot.i18n import Lang
 from bot.services.callback_commands import (
+    PASS_NOTE_CHARS,
     CallbackList,
     CallbackShow,
     FeatureHelp,
     FeatureResult,
     OpenCallbackForm,
+    OpenPassForm,
 )
 from bot.services.callbacks.layout import (
     Line,
@@ -69,9 +74,16 @@ def build_callback_offer(
 
 
 def build_handoff_card(lang: Lang, view: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
-    """The handoff card of an inquiry (C8): everything the new assignee needs in one message."""
+    """The handoff card of an inquiry or a callback (C8): everything the new holder needs in
+    one message (a callback's with its buttons while nobody has called back)."""
     lines = _lines(lang, handoff_lines(view))
-    return lines[0], cap_blocks(line_sections(lines))
+    blocks = line_sections(lines)
+    if view.get("callback") and view["state"] != "done":
+        blocks = [
+            *cap_blocks(blocks, MAX_MESSAGE_BLOCKS - 1),
+            callback_buttons(lang, view["number"]),
+        ]
+    return lines[0], cap_blocks(blocks)
 
 
 def build_callback_reply(result: FeatureResult, lang: Lang) -> Reply:
@@ -146,4 +158,40 @@ def build_callback_modal(lang: Lang, form: OpenCallbackForm) -> dict[str, Any]:
         "submit": plain(t_plain(lang, "callback.form.submit"), 24),
         "close": plain("✕", 24),
         "blocks": blocks[:MAX_VIEW_BLOCKS],
+    }
+
+
+def build_pass_modal(lang: Lang, form: OpenPassForm) -> dict[str, Any]:
+    """The "can't" modal: a colleague to hand the call to with its context (optional: empty
+    passes it on along the ladder) and why."""
+    blocks = [
+        section(t(lang, "callback.pass_form.intro", number=form.number)),
+        {
+            "type": "input",
+            "block_id": Block.CALLBACK_COLLEAGUE,
+            "optional": True,
+            "label": plain(t_plain(lang, "callback.pass_form.colleague"), 2000),
+            "element": {"type": "users_select", "action_id": Block.CALLBACK_COLLEAGUE},
+        },
+        {
+            "type": "input",
+            "block_id": Block.CALLBACK_REASON,
+            "optional": True,
+            "label": plain(t_plain(lang, "callback.pass_form.reason"), 2000),
+            "element": {
+                "type": "plain_text_input",
+                "action_id": Block.CALLBACK_REASON,
+                "multiline": True,
+                "max_length": PASS_NOTE_CHARS,
+            },
+        },
+    ]
+    return {
+        "type": "modal",
+        "callback_id": View.CALLBACK_PASS,
+        "title": plain(t_plain(lang, "callback.pass_form.title"), 24),
+        "submit": plain(t_plain(lang, "callback.pass_form.submit"), 24),
+        "close": plain("✕", 24),
+        "private_metadata": json.dumps({"number": form.number}),
+        "blocks": blocks,
     }

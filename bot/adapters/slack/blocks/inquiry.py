@@ -71,6 +71,7 @@ def build_card_actions(
         if card["status"] != "on_hold":
             elements.append(button(tr("button.set_eta"), Action.SET_ETA, n))
         elements.append(button(tr("button.progress"), Action.ADD_PROGRESS, n))
+        elements.append(button(tr("inquiry.transfer_form.button"), Action.TRANSFER, n))
         elements.append(button(tr("button.resolve"), Action.RESOLVE, n, "danger"))
     if not card["open"] and may_reopen:
         elements.append(button(tr("button.reopen"), Action.REOPEN, n))
@@ -301,6 +302,34 @@ def build_eta_modal(
         lang,
         View.ETA,
         "modal.eta_title",
+        blocks,
+        {"number": number, **(meta or {})},
+    )
+
+
+def build_transfer_modal(
+    lang: Lang, number: int, *, meta: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The transfer modal: the colleague to hand the inquiry to, and why (optional); the same
+    transfer as `/inquiry transfer`."""
+    blocks = [
+        section(t(lang, "inquiry.transfer_form.intro", number=number)),
+        _input(
+            Block.TRANSFER_TO,
+            t_plain(lang, "inquiry.transfer_form.to"),
+            {"type": "users_select"},
+        ),
+        _input(
+            Block.NOTE,
+            t_plain(lang, "inquiry.transfer_form.reason"),
+            _text_input(True, max_length=2900),
+            optional=True,
+        ),
+    ]
+    return _modal(
+        lang,
+        View.TRANSFER,
+        "inquiry.transfer_form.title",
         blocks,
         {"number": number, **(meta or {})},
     )
