@@ -12,11 +12,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.deps import Deps
 from bot.domain.digest import DigestMoment, digest_due, digest_time
 from bot.ports import ToPerson, ToRole
-from bot.services.digest.sections import Scope, build_sections
-from bot.services.outbox import DIGEST, configured_platforms, enqueue_rendered
-from storage.repos.digest import claim_digest_run, list_disabled
+from bot.services.digest.sections import Scope, Section, build_digests, build_sections
+from bot.services.outbox import DIGEST, Rendered, configured_platforms, enqueue_rendered_many
+from storage.repos.digest import claim_digest_runs, list_disabled
 
 log = logging.getLogger("charterbot.digest")
+BATCH = 100  # digests claimed, read and queued per transaction (one query per loader)
 
 
 def managers(deps: Deps) -> list[str]:
@@ -60,15 +61,19 @@ def scope_of(
     )
 
 
-async def digest_payload(session: AsyncSession, deps: Deps, scope: Scope) -> dict[str, Any]:
+def payload_of(scope: Scope, sections: list[Section]) -> dict[str, Any]:
     """The outbox payload of a digest (rendered per platform at delivery)."""
-    sections = await build_sections(session, deps, scope)
     return {
         "manager": scope.manager_id,
         "teams": list(scope.teams),
         "day": scope.day.isoformat(),
         "sections": [s.as_payload() for s in sections],
     }
+
+
+async def digest_payload(session: AsyncSession, deps: Deps, scope: Scope) -> dict[str, Any]:
+    """The outbox payload of one manager's digest (`/digest`)."""
+    return payload_of(scope, await build_sections(session, deps, scope))
 
 
 def current_moment(deps: Deps, now: datetime, zone: ZoneInfo) -> DigestMoment:
@@ -81,52 +86,62 @@ def current_moment(deps: Deps, now: datetime, zone: ZoneInfo) -> DigestMoment:
 
 
 async def send_due_digests(deps: Deps) -> int:
-    """Queue every digest due now (one transaction per manager); return how many.
+    """Queue every digest due now, in batches of BATCH managers; return how many.
 
-    The (manager, day) run is claimed in the transaction that queues the digest, so two
-    processes (or a restart within the minute) queue it once; a process that was down at the
-    digest time sends it when it is back the same day, and never a past day's.
+    Per batch, one transaction: claim the (manager, day) runs in one statement, read every
+    claimed manager's sections (one query per section loader for the whole batch), queue the
+    digests in one insert, commit. The claim and the queued digest commit together, so two
+    processes (or a restart within the minute) queue each digest once; a process that was
+    down at the digest time sends it when it is back the same day, and never a past day's.
     """
     at = digest_time(deps.config.scheduler.digest_time)
-    sent = 0
-    shared: dict[str, Any] = {}  # read once per run: the same for every manager
-    disabled: set[str] | None = None
+    now = deps.clock.now()
+    due: list[tuple[str, ZoneInfo, DigestMoment]] = []
     for manager in managers(deps):
         # Looked up before the transaction: a first lookup writes the profile it learnt.
         zone = await zone_of(deps, manager)
-        now = deps.clock.now()
         moment = digest_due(now, at, zone, deps.calendar)
-        if moment is None:
-            continue
-        if disabled is None:  # the opt-outs, read once a run (only when a digest is due)
-            async with deps.reads() as session:
-                disabled = await list_disabled(session)
-        if disabled.intersection(deps.config.ids_of(manager)):
-            continue
+        if moment is not None:
+            due.append((manager, zone, moment))
+    if not due:
+        return 0
+    async with deps.reads() as session:  # the opt-outs, read once a run
+        disabled = await list_disabled(session)
+    due = [d for d in due if not disabled.intersection(deps.config.ids_of(d[0]))]
+    to_reports = deps.config.digest.post_to_reports and bool(configured_platforms(deps, "reports"))
+    shared: dict[str, Any] = {}  # read once per run: the same for every manager
+    sent = 0
+    for start in range(0, len(due), BATCH):
+        batch = due[start : start + BATCH]
         async with deps.sessions.begin() as session:
-            day = moment.day.isoformat()
-            if not await claim_digest_run(session, manager_id=manager, day=day, now=now):
+            runs = [(manager, moment.day.isoformat()) for manager, _zone, moment in batch]
+            claimed = await claim_digest_runs(session, runs=runs, now=now)
+            scopes = [
+                scope_of(deps, manager, moment, now, zone, shared)
+                for manager, zone, moment in batch
+                if (manager, moment.day.isoformat()) in claimed
+            ]
+            if not scopes:
                 continue
-            scope = scope_of(deps, manager, moment, now, zone, shared)
-            payload = await digest_payload(session, deps, scope)
-            await enqueue_rendered(
-                session,
-                deps,
-                key=f"digest:{manager}:{day}",
-                kind=DIGEST,
-                recipient=ToPerson(manager),
-                payload=payload,
-                now=now,
-            )
-            if deps.config.digest.post_to_reports and configured_platforms(deps, "reports"):
-                await enqueue_rendered(
-                    session,
-                    deps,
-                    key=f"digest-summary:{manager}:{day}",
-                    kind=DIGEST,
-                    recipient=ToRole("reports"),
-                    payload={**payload, "summary": True},
-                    now=now,
+            messages: list[Rendered] = []
+            for scope, sections in zip(
+                scopes, await build_digests(session, deps, scopes), strict=True
+            ):
+                payload = payload_of(scope, sections)
+                day = scope.day.isoformat()
+                manager = scope.manager_id
+                messages.append(
+                    Rendered(f"digest:{manager}:{day}", DIGEST, ToPerson(manager), payload)
                 )
-        sent += 1
+                if to_reports:
+                    messages.append(
+                        Rendered(
+                            f"digest-summary:{manager}:{day}",
+                            DIGEST,
+                            ToRole("reports"),
+                            {**payload, "summary": True},
+                        )
+                    )
+            await enqueue_rendered_many(session, deps, messages, now=now)
+        sent += len(scopes)
     return sent

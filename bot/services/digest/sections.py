@@ -6,11 +6,21 @@ it among the others). Today's providers cover the inquiries (C2/C3/C4/C5/C12). T
 other features plug in are reserved by rank (see RANKS): today's visitors and field visits
 (#12), callbacks missed yesterday (#13), running and upcoming notices and days without an
 unplanned outage (#14), open complaints awaiting the manager (#15).
+
+The scheduler builds the digests of many managers at once (`build_digests`, one transaction
+per batch). A source may then give a `load`: `async (session, deps, scopes) -> None`, which
+reads what its provider needs for EVERY scope of the batch in one query and leaves each
+scope's share in `scope.cache` (or, when it is the same for everyone, in `scope.shared`, which
+every scope of a run shares). Loaders run once per batch before any provider; several sources
+may name the same loader (it runs once). A provider must still work alone (`/digest`, the
+dashboard): it reads for its one scope when the cache lacks its key. Providers do no I/O
+when their loader ran, so a batch of N digests costs one query per loader, not N.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -28,7 +38,7 @@ from storage.models import Inquiry
 from storage.repos.digest import TeamRow, list_team_window, list_unassigned
 
 ITEMS_KEPT = 20  # items a section carries in the outbox payload; renderers show fewer
-OPEN = sorted(s.value for s in OPEN_STATUSES)
+OPEN_SET = frozenset(s.value for s in OPEN_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -68,14 +78,18 @@ class Section:
 
 
 Provider = Callable[[AsyncSession, Deps, Scope], Awaitable[Section | None]]
+# Reads for every scope of a batch at once into scope.cache / scope.shared (see the top).
+Loader = Callable[[AsyncSession, Deps, Sequence[Scope]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class SectionSource:
-    """A registered section: its rank (lower: more urgent, shown first) and its provider."""
+    """A registered section: its rank (lower: more urgent, shown first), its provider, and
+    optionally the loader that reads its data for a whole batch of scopes in one query."""
 
     rank: int
     provider: Provider
+    load: Loader | None = None
 
 
 # Where each section goes, most urgent first. Ranks left free are for the features that add
@@ -108,12 +122,39 @@ def item(inquiry: Inquiry | TeamRow, note_key: str = "", **note: Any) -> dict[st
     }
 
 
+async def load_team_rows(session: AsyncSession, deps: Deps, scopes: Sequence[Scope]) -> None:
+    """Every scope's team rows (`team_rows`) in one query: the open inquiries of all their
+    people, and those opened or resolved within the widest window; each scope keeps its own
+    people's rows within its own window."""
+    if not scopes:
+        return
+    since = min(s.since for s in scopes)
+    until = max(s.now for s in scopes)
+    people = {m for s in scopes for m in s.members}
+    rows = await list_team_window(session, assignee_ids=sorted(people), since=since, until=until)
+    by_person: dict[str | None, list[TeamRow]] = defaultdict(list)
+    for row in rows:
+        by_person[row.assignee_id].append(row)
+    for scope in scopes:
+        mine = [row for m in scope.members for row in by_person.get(m, ())]
+        if scope.since != since or scope.now != until:
+            lo, hi = scope.since, scope.now
+            mine = [
+                i
+                for i in mine
+                if i.status in OPEN_SET
+                or lo <= i.created_at < hi
+                or (i.resolved_at is not None and lo <= i.resolved_at < hi)
+            ]
+        scope.cache["rows"] = mine
+
+
 async def team_rows(session: AsyncSession, scope: Scope) -> list[TeamRow]:
     """The team's open inquiries and those opened or resolved since the last digest, read
     once per digest in one query (the sections classify them)."""
     if "rows" not in scope.cache:
         scope.cache["rows"] = await list_team_window(
-            session, assignee_ids=scope.members, statuses=OPEN, since=scope.since, until=scope.now
+            session, assignee_ids=scope.members, since=scope.since, until=scope.now
         )
     found: list[TeamRow] = scope.cache["rows"]
     return found
@@ -122,7 +163,7 @@ async def team_rows(session: AsyncSession, scope: Scope) -> list[TeamRow]:
 async def team_open(session: AsyncSession, scope: Scope) -> list[TeamRow]:
     """The team's open inquiries, by deadline (no deadline last)."""
     if "open" not in scope.cache:
-        rows = [i for i in await team_rows(session, scope) if i.status in OPEN]
+        rows = [i for i in await team_rows(session, scope) if i.status in OPEN_SET]
         rows.sort(key=lambda i: (i.deadline_at is None, i.deadline_at or scope.now, i.number))
         scope.cache["open"] = rows
     found: list[TeamRow] = scope.cache["open"]
@@ -210,7 +251,7 @@ async def at_risk(session: AsyncSession, deps: Deps, scope: Scope) -> Section | 
 async def unassigned(session: AsyncSession, deps: Deps, scope: Scope) -> Section | None:
     """Open inquiries nobody took (the shared triage queue: every manager sees it)."""
     if "unassigned" not in scope.shared:
-        scope.shared["unassigned"] = await list_unassigned(session, statuses=OPEN, limit=ITEMS_KEPT)
+        scope.shared["unassigned"] = await list_unassigned(session, limit=ITEMS_KEPT)
     rows, total = scope.shared["unassigned"]
     if not total:
         return None
@@ -281,16 +322,38 @@ async def resolved_since(session: AsyncSession, deps: Deps, scope: Scope) -> Sec
 
 
 SECTIONS: tuple[SectionSource, ...] = (
-    SectionSource(RANKS["overdue"], overdue),
-    SectionSource(RANKS["due_today"], due_today),
-    SectionSource(RANKS["at_risk"], at_risk),
-    SectionSource(RANKS["unassigned"], unassigned),
-    SectionSource(RANKS["on_hold"], on_hold),
-    SectionSource(RANKS["new"], new_since),
-    SectionSource(RANKS["resolved"], resolved_since),
+    SectionSource(RANKS["overdue"], overdue, load_team_rows),
+    SectionSource(RANKS["due_today"], due_today, load_team_rows),
+    SectionSource(RANKS["at_risk"], at_risk, load_team_rows),
+    SectionSource(RANKS["unassigned"], unassigned),  # once a run, in scope.shared
+    SectionSource(RANKS["on_hold"], on_hold, load_team_rows),
+    SectionSource(RANKS["new"], new_since, load_team_rows),
+    SectionSource(RANKS["resolved"], resolved_since, load_team_rows),
     # visits_today (#12), callbacks_missed (#13), notices and outage_free_days (#14),
     # complaints_open (#15): each feature appends its SectionSource here.
 )
+
+
+async def build_digests(
+    session: AsyncSession,
+    deps: Deps,
+    scopes: Sequence[Scope],
+    sources: tuple[SectionSource, ...] = SECTIONS,
+) -> list[list[Section]]:
+    """Every non-empty section of each scope, most urgent first: each distinct loader once
+    for all the scopes, then the providers scope by scope."""
+    ordered = sorted(sources, key=lambda s: s.rank)
+    for load in dict.fromkeys(s.load for s in ordered if s.load is not None):
+        await load(session, deps, scopes)
+    out: list[list[Section]] = []
+    for scope in scopes:
+        sections: list[Section] = []
+        for source in ordered:
+            section = await source.provider(session, deps, scope)
+            if section is not None and section.total:
+                sections.append(section)
+        out.append(sections)
+    return out
 
 
 async def build_sections(
@@ -300,9 +363,4 @@ async def build_sections(
     sources: tuple[SectionSource, ...] = SECTIONS,
 ) -> list[Section]:
     """Every non-empty section of a scope, most urgent first."""
-    out: list[Section] = []
-    for source in sorted(sources, key=lambda s: s.rank):
-        section = await source.provider(session, deps, scope)
-        if section is not None and section.total:
-            out.append(section)
-    return out
+    return (await build_digests(session, deps, [scope], sources))[0]
