@@ -37,6 +37,7 @@ _FULL_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "
 
 _MINUTE = timedelta(minutes=1)
 _DAY = timedelta(days=1)
+_SLOT_DAYS_KEPT = 20_000  # days whose slots a calendar remembers (about 55 years)
 _SLOT_SPEC = re.compile(r"\s*([0-9]{1,2}):([0-9]{2})\s*-\s*([0-9]{1,2}):([0-9]{2})\s*", re.ASCII)
 _SLOT_GRAMMAR = "write slots as 'HH:MM-HH:MM', e.g. '09:00-12:00'"
 
@@ -69,6 +70,11 @@ class BusinessCalendar:
     )
     extra_workdays: frozenset[date] = frozenset()
     _years: dict[int, frozenset[date]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    # each day's slots as UTC instants, worked out once (deadline arithmetic asks the same
+    # days again and again: a digest judges thousands of inquiries over a few weeks)
+    _slot_days: dict[date, tuple[tuple[datetime, datetime], ...]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
 
@@ -190,18 +196,24 @@ class BusinessCalendar:
     def _local(self, at: datetime) -> datetime:
         return _as_utc(at).astimezone(self.tz)
 
-    def _day_slots(self, d: date) -> list[tuple[datetime, datetime]]:
+    def _day_slots(self, d: date) -> tuple[tuple[datetime, datetime], ...]:
         """Return the day's open slots as UTC instants (none on closed days)."""
-        if not self.is_business_day(d):
-            return []
+        found = self._slot_days.get(d)
+        if found is not None:
+            return found
         result = []
-        for start, end in self.slots:
-            # fold=0: a wall time skipped or repeated by a DST change maps to its first reading.
-            lo = datetime.combine(d, start, tzinfo=self.tz).astimezone(UTC)
-            hi = datetime.combine(d, end, tzinfo=self.tz).astimezone(UTC)
-            if hi > lo:
-                result.append((lo, hi))
-        return result
+        if self.is_business_day(d):
+            for start, end in self.slots:
+                # fold=0: a wall time skipped or repeated by a DST change maps to its first
+                # reading.
+                lo = datetime.combine(d, start, tzinfo=self.tz).astimezone(UTC)
+                hi = datetime.combine(d, end, tzinfo=self.tz).astimezone(UTC)
+                if hi > lo:
+                    result.append((lo, hi))
+        if len(self._slot_days) >= _SLOT_DAYS_KEPT:
+            self._slot_days.clear()
+        found = self._slot_days[d] = tuple(result)
+        return found
 
     def _open_intervals(self, since: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Yield open intervals after ``since`` (UTC) in order, the first one clipped to it.

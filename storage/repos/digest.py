@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import OPEN_INQUIRY_SQL, DigestPreference, DigestRun, Inquiry
+from storage.models import OPEN_INQUIRY_SQL, DigestPreference, DigestRun, Inquiry, UTCDateTime
 
 
 class TeamRow(NamedTuple):
@@ -32,7 +32,25 @@ class TeamRow(NamedTuple):
     hold_started_at: datetime | None
 
 
-_TEAM_COLUMNS = [getattr(Inquiry, name) for name in TeamRow._fields]
+_TEAM_COLUMNS: list[Any] = [getattr(Inquiry, name).expression for name in TeamRow._fields]
+# PostgreSQL (asyncpg) returns timestamptz values as aware UTC datetimes already: read them as
+# plain DateTime, without UTCDateTime's per-value result hook (a digest batch reads ~200,000
+# of them). SQLite stores naive text, which needs the hook.
+_TEAM_COLUMNS_PG: list[Any] = [
+    sa.type_coerce(c, sa.DateTime(timezone=True)).label(c.key)
+    if isinstance(c.type, UTCDateTime)
+    else c
+    for c in _TEAM_COLUMNS
+]
+
+
+async def _team_rows(
+    session: AsyncSession, stmt: Callable[[list[Any]], sa.Select[Any]]
+) -> list[Any]:
+    """Run a select of the team columns as a Core statement (plain rows: no ORM loading)."""
+    connection = await session.connection()
+    pg = connection.dialect.name == "postgresql"
+    return list((await connection.execute(stmt(_TEAM_COLUMNS_PG if pg else _TEAM_COLUMNS))).all())
 
 
 def _is_open() -> sa.TextClause:
@@ -110,27 +128,33 @@ async def list_team_window(
     of a batch of digests): the open ones, and those opened or resolved in [since, until).
     Each branch walks its own index: ix_inquiries_open (partial, open rows only),
     ix_inquiries_assignee_created, ix_inquiries_assignee_resolved."""
-    stmt = select(*_TEAM_COLUMNS).where(
-        col(Inquiry.assignee_id).in_(sorted(set(assignee_ids))),
-        sa.or_(
-            _is_open(),
-            sa.and_(col(Inquiry.created_at) >= since, col(Inquiry.created_at) < until),
-            sa.and_(col(Inquiry.resolved_at) >= since, col(Inquiry.resolved_at) < until),
+    people = sorted(set(assignee_ids))
+    rows = await _team_rows(
+        session,
+        lambda columns: sa.select(*columns).where(
+            col(Inquiry.assignee_id).in_(people),
+            sa.or_(
+                _is_open(),
+                sa.and_(col(Inquiry.created_at) >= since, col(Inquiry.created_at) < until),
+                sa.and_(col(Inquiry.resolved_at) >= since, col(Inquiry.resolved_at) < until),
+            ),
         ),
     )
-    return [TeamRow._make(row) for row in (await session.exec(stmt)).all()]
+    return [TeamRow._make(row) for row in rows]
 
 
 async def list_unassigned(session: AsyncSession, *, limit: int) -> tuple[list[TeamRow], int]:
     """Open inquiries nobody was assigned, oldest first (at most `limit`), and their count, in
     one query (the count is a window over every match, taken before the limit)."""
-    stmt = (
-        select(*[*_TEAM_COLUMNS, sa.func.count().over()])
-        .where(col(Inquiry.assignee_id).is_(None), _is_open())
-        .order_by(col(Inquiry.number))
-        .limit(limit)
+    rows = await _team_rows(
+        session,
+        lambda columns: (
+            sa.select(*columns, sa.func.count().over())
+            .where(col(Inquiry.assignee_id).is_(None), _is_open())
+            .order_by(col(Inquiry.number))
+            .limit(limit)
+        ),
     )
-    rows = (await session.exec(stmt)).all()
     return [TeamRow._make(row[:-1]) for row in rows], int(rows[0][-1]) if rows else 0
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -210,7 +210,8 @@ async def overdue(session: AsyncSession, deps: Deps, scope: Scope) -> Section | 
 
 
 def _end_of_day(scope: Scope) -> datetime:
-    return datetime.combine(scope.day + timedelta(days=1), time(0), scope.zone)
+    """The end of the manager's day, in UTC like the rows (a plain comparison)."""
+    return datetime.combine(scope.day + timedelta(days=1), time(0), scope.zone).astimezone(UTC)
 
 
 async def due_today(session: AsyncSession, deps: Deps, scope: Scope) -> Section | None:
