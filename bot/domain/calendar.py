@@ -9,6 +9,7 @@ arithmetic and would be wrong there).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -93,9 +94,10 @@ class BusinessCalendar:
         if not self.always_open and not self.workdays:
             raise ValueError("a business calendar needs at least one workday (or always_open)")
 
-    @property
+    @functools.cached_property
     def minutes_per_day(self) -> int:
-        """Return the open minutes of one full business day, the length of ``1bd``."""
+        """Return the open minutes of one full business day, the length of ``1bd`` (worked
+        out once: every business duration added asks it)."""
         if self.always_open:
             return 24 * 60
         total = sum((_wall_length(start, end) for start, end in self.slots), timedelta())

@@ -104,6 +104,34 @@ class OpenTime:
         used = (elapsed - begun) // _MINUTE if now > start else 0
         return window > 0 and used >= approaching * window
 
+    def at_risk_many(
+        self, windows: list[tuple[datetime, datetime]], *, now: datetime, approaching: float
+    ) -> list[bool]:
+        """`at_risk` of each (start, deadline) window at one moment (a digest's hundreds of
+        open inquiries: the moment's open time is worked out once)."""
+        if self.cal.always_open or not self.covers(now):
+            return [
+                self.at_risk(start=s, deadline=d, now=now, approaching=approaching)
+                for s, d in windows
+            ]
+        first, end = self._starts[0], self._end
+        before = self._open_before
+        elapsed = before(now)
+        out: list[bool] = []
+        for start, deadline in windows:
+            if now >= deadline or deadline <= start:
+                out.append(False)
+            elif first <= start < end and first <= deadline < end:
+                begun = before(start)
+                window = (before(deadline) - begun) // _MINUTE
+                used = (elapsed - begun) // _MINUTE if now > start else 0
+                out.append(window > 0 and used >= approaching * window)
+            else:
+                out.append(
+                    self.at_risk(start=start, deadline=deadline, now=now, approaching=approaching)
+                )
+        return out
+
 
 def _midnight(day: date, cal: BusinessCalendar) -> datetime:
     """The first instant of a local day, in UTC (a skipped midnight: the day's first hour)."""

@@ -140,7 +140,8 @@ async def list_team_window(
             ),
         ),
     )
-    return [TeamRow._make(row) for row in rows]
+    new = tuple.__new__  # TeamRow._make without its length check: the columns are TeamRow's
+    return [new(TeamRow, row) for row in rows]
 
 
 async def list_unassigned(session: AsyncSession, *, limit: int) -> tuple[list[TeamRow], int]:

@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,7 +33,7 @@ from bot.deps import Deps
 from bot.domain.inquiry import OPEN_STATUSES, Kind, Status
 from bot.domain.opentime import OpenTime, span_of
 from bot.domain.sla import verdicts
-from bot.services.formatting import fmt_time
+from bot.i18n import When
 from bot.services.inquiries.reading import span
 from storage.models import Inquiry
 from storage.repos.digest import TeamRow, list_team_window, list_unassigned
@@ -160,12 +161,19 @@ async def team_rows(session: AsyncSession, scope: Scope) -> list[TeamRow]:
     return found
 
 
+_BY_DEADLINE = itemgetter(TeamRow._fields.index("deadline_at"), TeamRow._fields.index("number"))
+_BY_NUMBER = itemgetter(TeamRow._fields.index("number"))
+
+
 async def team_open(session: AsyncSession, scope: Scope) -> list[TeamRow]:
     """The team's open inquiries, by deadline (no deadline last)."""
     if "open" not in scope.cache:
         rows = [i for i in await team_rows(session, scope) if i.status in OPEN_SET]
-        rows.sort(key=lambda i: (i.deadline_at is None, i.deadline_at or scope.now, i.number))
-        scope.cache["open"] = rows
+        timed = [i for i in rows if i.deadline_at is not None]
+        timed.sort(key=_BY_DEADLINE)
+        untimed = [i for i in rows if i.deadline_at is None]
+        untimed.sort(key=_BY_NUMBER)
+        scope.cache["open"] = timed + untimed
     found: list[TeamRow] = scope.cache["open"]
     return found
 
@@ -184,6 +192,16 @@ def open_time(deps: Deps, scope: Scope, moments: list[datetime]) -> OpenTime:
         index = span_of(deps.calendar, wanted)
         scope.shared["open_time"] = index
     return index
+
+
+def _when(moment: datetime | None, deps: Deps, scope: Scope) -> When | str:
+    """`fmt_time(moment, deps)`, with the company's today worked out once per digest."""
+    if moment is None:
+        return "-"
+    today: date | None = scope.cache.get("today")
+    if today is None:
+        today = scope.cache["today"] = deps.clock.now().astimezone(deps.tz).date()
+    return When(moment, deps.tz, today=today)
 
 
 def _running(rows: list[TeamRow]) -> list[TeamRow]:
@@ -223,7 +241,9 @@ async def due_today(session: AsyncSession, deps: Deps, scope: Scope) -> Section 
         if scope.now < i.deadline_at < end  # type: ignore[operator]
     ]
     return _section(
-        "due_today", rows, lambda i: item(i, "digest.note.due_at", at=fmt_time(i.deadline_at, deps))
+        "due_today",
+        rows,
+        lambda i: item(i, "digest.note.due_at", at=_when(i.deadline_at, deps, scope)),
     )
 
 
@@ -233,19 +253,17 @@ async def at_risk(session: AsyncSession, deps: Deps, scope: Scope) -> Section | 
     later = [i for i in _running(await team_open(session, scope)) if i.deadline_at >= end]  # type: ignore[operator]
     if not later:
         return None
-    index = open_time(deps, scope, [m for i in later for m in (i.sla_start_at, i.deadline_at) if m])
-    rows = [
-        i
-        for i in later
-        if index.at_risk(
-            start=i.sla_start_at,
-            deadline=i.deadline_at,  # type: ignore[arg-type]
-            now=scope.now,
-            approaching=deps.policy.approaching,
-        )
-    ]
+    windows: list[tuple[datetime, datetime]] = [(i.sla_start_at, i.deadline_at) for i in later]  # type: ignore[misc]
+    starts = [w[0] for w in windows]
+    # `later` runs by deadline: its first and last deadlines bound them all
+    bounds = [min(starts), max(starts), windows[0][1], windows[-1][1]]
+    index = open_time(deps, scope, bounds)
+    risky = index.at_risk_many(windows, now=scope.now, approaching=deps.policy.approaching)
+    rows = [i for i, yes in zip(later, risky, strict=True) if yes]
     return _section(
-        "at_risk", rows, lambda i: item(i, "digest.note.due_at", at=fmt_time(i.deadline_at, deps))
+        "at_risk",
+        rows,
+        lambda i: item(i, "digest.note.due_at", at=_when(i.deadline_at, deps, scope)),
     )
 
 
@@ -256,7 +274,9 @@ async def unassigned(session: AsyncSession, deps: Deps, scope: Scope) -> Section
     rows, total = scope.shared["unassigned"]
     if not total:
         return None
-    items = [item(i, "digest.note.waiting_since", at=fmt_time(i.created_at, deps)) for i in rows]
+    items = [
+        item(i, "digest.note.waiting_since", at=_when(i.created_at, deps, scope)) for i in rows
+    ]
     return Section("unassigned", items, total)
 
 
@@ -266,7 +286,7 @@ async def on_hold(session: AsyncSession, deps: Deps, scope: Scope) -> Section | 
     return _section(
         "on_hold",
         rows,
-        lambda i: item(i, "digest.note.held_since", at=fmt_time(i.hold_started_at, deps)),
+        lambda i: item(i, "digest.note.held_since", at=_when(i.hold_started_at, deps, scope)),
     )
 
 
