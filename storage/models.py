@@ -90,6 +90,8 @@ class Inquiry(SQLModel, table=True):
         sa.Index("ix_inquiries_assignee_created", "assignee_id", "created_at"),
         sa.Index("ix_inquiries_assignee_resolved", "assignee_id", "resolved_at"),
         sa.Index("ix_inquiries_resolved", "resolved_at"),
+        # What was opened since a moment, for every team at once (migration 0017).
+        sa.Index("ix_inquiries_created", "created_at"),
         # Only the open rows (2% of a year's worth): a team's open inquiries by assignee, the
         # unassigned queue by number (migration 0017_digest_indexes).
         sa.Index(

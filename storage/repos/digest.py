@@ -126,8 +126,9 @@ async def list_team_window(
 ) -> list[TeamRow]:
     """The inquiries of these people a digest reads, in one query (one team, or every team
     of a batch of digests): the open ones, and those opened or resolved in [since, until).
-    Each branch walks its own index: ix_inquiries_open (partial, open rows only),
-    ix_inquiries_assignee_created, ix_inquiries_assignee_resolved."""
+    PostgreSQL ORs three bitmap index scans: ix_inquiries_open (partial: open rows only), and
+    for the windows ix_inquiries_created / ix_inquiries_resolved (every team at once) or
+    ix_inquiries_assignee_created / _resolved (one team); see benchmarks/README.md."""
     people = sorted(set(assignee_ids))
     rows = await _team_rows(
         session,
