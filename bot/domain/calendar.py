@@ -9,6 +9,7 @@ arithmetic and would be wrong there).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -37,6 +38,7 @@ _FULL_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "
 
 _MINUTE = timedelta(minutes=1)
 _DAY = timedelta(days=1)
+_SLOT_DAYS_KEPT = 20_000  # days whose slots a calendar remembers (about 55 years)
 _SLOT_SPEC = re.compile(r"\s*([0-9]{1,2}):([0-9]{2})\s*-\s*([0-9]{1,2}):([0-9]{2})\s*", re.ASCII)
 _SLOT_GRAMMAR = "write slots as 'HH:MM-HH:MM', e.g. '09:00-12:00'"
 
@@ -71,6 +73,11 @@ class BusinessCalendar:
     _years: dict[int, frozenset[date]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    # each day's slots as UTC instants, worked out once (deadline arithmetic asks the same
+    # days again and again: a digest judges thousands of inquiries over a few weeks)
+    _slot_days: dict[date, tuple[tuple[datetime, datetime], ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         """Normalise containers and reject calendars that can never open."""
@@ -87,9 +94,10 @@ class BusinessCalendar:
         if not self.always_open and not self.workdays:
             raise ValueError("a business calendar needs at least one workday (or always_open)")
 
-    @property
+    @functools.cached_property
     def minutes_per_day(self) -> int:
-        """Return the open minutes of one full business day, the length of ``1bd``."""
+        """Return the open minutes of one full business day, the length of ``1bd`` (worked
+        out once: every business duration added asks it)."""
         if self.always_open:
             return 24 * 60
         total = sum((_wall_length(start, end) for start, end in self.slots), timedelta())
@@ -190,18 +198,24 @@ class BusinessCalendar:
     def _local(self, at: datetime) -> datetime:
         return _as_utc(at).astimezone(self.tz)
 
-    def _day_slots(self, d: date) -> list[tuple[datetime, datetime]]:
+    def _day_slots(self, d: date) -> tuple[tuple[datetime, datetime], ...]:
         """Return the day's open slots as UTC instants (none on closed days)."""
-        if not self.is_business_day(d):
-            return []
+        found = self._slot_days.get(d)
+        if found is not None:
+            return found
         result = []
-        for start, end in self.slots:
-            # fold=0: a wall time skipped or repeated by a DST change maps to its first reading.
-            lo = datetime.combine(d, start, tzinfo=self.tz).astimezone(UTC)
-            hi = datetime.combine(d, end, tzinfo=self.tz).astimezone(UTC)
-            if hi > lo:
-                result.append((lo, hi))
-        return result
+        if self.is_business_day(d):
+            for start, end in self.slots:
+                # fold=0: a wall time skipped or repeated by a DST change maps to its first
+                # reading.
+                lo = datetime.combine(d, start, tzinfo=self.tz).astimezone(UTC)
+                hi = datetime.combine(d, end, tzinfo=self.tz).astimezone(UTC)
+                if hi > lo:
+                    result.append((lo, hi))
+        if len(self._slot_days) >= _SLOT_DAYS_KEPT:
+            self._slot_days.clear()
+        found = self._slot_days[d] = tuple(result)
+        return found
 
     def _open_intervals(self, since: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Yield open intervals after ``since`` (UTC) in order, the first one clipped to it.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -343,6 +344,34 @@ async def enqueue_rendered(
             deps, key=key, kind=kind, recipient=recipient, platform=None, payload=payload, now=now
         ),
     )
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One message of a kind each platform renders at delivery (see enqueue_rendered)."""
+
+    key: str
+    kind: str
+    recipient: Recipient
+    payload: dict[str, Any]
+
+
+async def enqueue_rendered_many(
+    session: AsyncSession, deps: Deps, messages: list[Rendered], *, now: datetime
+) -> None:
+    """`enqueue_rendered` for many messages in one insert (a batch of digests)."""
+    rows: list[OutboxMessage] = []
+    for m in messages:
+        rows += _rows(
+            deps,
+            key=m.key,
+            kind=m.kind,
+            recipient=m.recipient,
+            platform=None,
+            payload=m.payload,
+            now=now,
+        )
+    await add_outbox_messages(session, rows)
 
 
 async def enqueue_nudges(

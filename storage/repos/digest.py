@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import DigestPreference, DigestRun, Inquiry
+from storage.models import OPEN_INQUIRY_SQL, DigestPreference, DigestRun, Inquiry, UTCDateTime
 
 
-@dataclass(frozen=True)
-class TeamRow:
+class TeamRow(NamedTuple):
     """What a digest reads of an inquiry (plain values: hundreds per team, no ORM objects)."""
 
     id: int
@@ -33,15 +32,49 @@ class TeamRow:
     hold_started_at: datetime | None
 
 
-_TEAM_COLUMNS = [getattr(Inquiry, f.name) for f in fields(TeamRow)]
+_TEAM_COLUMNS: list[Any] = [getattr(Inquiry, name).expression for name in TeamRow._fields]
+# PostgreSQL (asyncpg) returns timestamptz values as aware UTC datetimes already: read them as
+# plain DateTime, without UTCDateTime's per-value result hook (a digest batch reads ~200,000
+# of them). SQLite stores naive text, which needs the hook.
+_TEAM_COLUMNS_PG: list[Any] = [
+    sa.type_coerce(c, sa.DateTime(timezone=True)).label(c.key)
+    if isinstance(c.type, UTCDateTime)
+    else c
+    for c in _TEAM_COLUMNS
+]
 
 
-async def claim_digest_run(
-    session: AsyncSession, *, manager_id: str, day: str, now: datetime
-) -> bool:
-    """Insert the (manager, day) run; False when it was taken already (another process, an
-    earlier run of this one). A concurrent claimer waits for the first one's transaction."""
-    values = {"manager_id": manager_id, "day": day, "created_at": now}
+async def _team_rows(
+    session: AsyncSession, stmt: Callable[[list[Any]], sa.Select[Any]]
+) -> list[Any]:
+    """Run a select of the team columns as a Core statement (plain rows: no ORM loading)."""
+    connection = await session.connection()
+    pg = connection.dialect.name == "postgresql"
+    return list((await connection.execute(stmt(_TEAM_COLUMNS_PG if pg else _TEAM_COLUMNS))).all())
+
+
+def _is_open() -> sa.TextClause:
+    """`status IN (the open ones)` as literal SQL: the very predicate of the partial index
+    ix_inquiries_open, so that PostgreSQL uses it even for a prepared statement's generic plan
+    (a bound parameter list could not prove the index's predicate)."""
+    return sa.text(OPEN_INQUIRY_SQL)
+
+
+async def claim_digest_runs(
+    session: AsyncSession, *, runs: Sequence[tuple[str, str]], now: datetime
+) -> set[tuple[str, str]]:
+    """Insert the (manager, day) runs in one statement; return those this call took (the
+    others were taken already: by another process, or an earlier run of this one).
+
+    A concurrent claimer of the same run waits for the first one's transaction, then skips
+    it; the rows go in sorted, so two claimers of overlapping batches lock in the same order.
+    """
+    if not runs:
+        return set()
+    values = [
+        {"manager_id": manager_id, "day": day, "created_at": now}
+        for manager_id, day in sorted(set(runs))
+    ]
     stmt: sa.Insert
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -49,8 +82,8 @@ async def claim_digest_run(
         stmt = pg_insert(DigestRun).on_conflict_do_nothing(constraint="uq_digest_runs")
     else:
         stmt = sa.insert(DigestRun).prefix_with("OR IGNORE")
-    result = await session.exec(stmt.values(**values).returning(col(DigestRun.id)))
-    return result.first() is not None
+    stmt = stmt.values(values).returning(col(DigestRun.manager_id), col(DigestRun.day))
+    return {(manager_id, day) for manager_id, day in (await session.exec(stmt)).all()}
 
 
 async def list_digest_runs(session: AsyncSession, *, manager_id: str) -> list[DigestRun]:
@@ -88,34 +121,43 @@ async def list_team_window(
     session: AsyncSession,
     *,
     assignee_ids: Sequence[str],
-    statuses: Sequence[str],
     since: datetime,
     until: datetime,
 ) -> list[TeamRow]:
-    """A team's inquiries a digest reads, in one query: the open ones, and those opened or
-    resolved in [since, until) (each branch walks its own (assignee_id, …) index)."""
-    people = list(assignee_ids)
-    stmt = select(*_TEAM_COLUMNS).where(
-        col(Inquiry.assignee_id).in_(people),
-        sa.or_(
-            col(Inquiry.status).in_(list(statuses)),
-            sa.and_(col(Inquiry.created_at) >= since, col(Inquiry.created_at) < until),
-            sa.and_(col(Inquiry.resolved_at) >= since, col(Inquiry.resolved_at) < until),
+    """The inquiries of these people a digest reads, in one query (one team, or every team
+    of a batch of digests): the open ones, and those opened or resolved in [since, until).
+    PostgreSQL ORs three bitmap index scans: ix_inquiries_open (partial: open rows only), and
+    for the windows ix_inquiries_created / ix_inquiries_resolved (every team at once) or
+    ix_inquiries_assignee_created / _resolved (one team); see benchmarks/README.md."""
+    people = sorted(set(assignee_ids))
+    rows = await _team_rows(
+        session,
+        lambda columns: sa.select(*columns).where(
+            col(Inquiry.assignee_id).in_(people),
+            sa.or_(
+                _is_open(),
+                sa.and_(col(Inquiry.created_at) >= since, col(Inquiry.created_at) < until),
+                sa.and_(col(Inquiry.resolved_at) >= since, col(Inquiry.resolved_at) < until),
+            ),
         ),
     )
-    return [TeamRow(*row) for row in (await session.exec(stmt)).all()]
+    new = tuple.__new__  # TeamRow._make without its length check: the columns are TeamRow's
+    return [new(TeamRow, row) for row in rows]
 
 
-async def list_unassigned(
-    session: AsyncSession, *, statuses: Sequence[str], limit: int
-) -> tuple[list[Inquiry], int]:
-    """Open inquiries nobody was assigned, oldest first (at most `limit`), and their count."""
-    where = sa.and_(col(Inquiry.assignee_id).is_(None), col(Inquiry.status).in_(list(statuses)))
-    rows = (
-        await session.exec(select(Inquiry).where(where).order_by(col(Inquiry.number)).limit(limit))
-    ).all()
-    total = (await session.exec(select(func.count()).select_from(Inquiry).where(where))).one()
-    return list(rows), int(total)
+async def list_unassigned(session: AsyncSession, *, limit: int) -> tuple[list[TeamRow], int]:
+    """Open inquiries nobody was assigned, oldest first (at most `limit`), and their count, in
+    one query (the count is a window over every match, taken before the limit)."""
+    rows = await _team_rows(
+        session,
+        lambda columns: (
+            sa.select(*columns, sa.func.count().over())
+            .where(col(Inquiry.assignee_id).is_(None), _is_open())
+            .order_by(col(Inquiry.number))
+            .limit(limit)
+        ),
+    )
+    return [TeamRow._make(row[:-1]) for row in rows], int(rows[0][-1]) if rows else 0
 
 
 async def list_resolved_between(

@@ -57,6 +57,14 @@ def test_open_time_matches_the_calendar(
     )
     got = index.at_risk(start=start_at, deadline=deadline_at, now=now_at, approaching=approaching)
     assert got == expected
+    # the batch form, for this window among others (one outside the span, one already due)
+    windows = [(start_at, deadline_at), (start_at - timedelta(days=90), deadline_at)]
+    windows.append((start_at, now_at))
+    many = index.at_risk_many(windows, now=now_at, approaching=approaching)
+    assert many == [
+        index.at_risk(start=s, deadline=d, now=now_at, approaching=approaching) for s, d in windows
+    ]
+    assert many[0] == expected
 
 
 def test_outside_the_span_falls_back_to_the_calendar() -> None:

@@ -3,7 +3,7 @@ the ranks that order the sections (bot.services.digest.sections and .features fi
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -54,14 +54,19 @@ class Section:
 
 
 Provider = Callable[[AsyncSession, Deps, Scope], Awaitable[Section | None]]
+# Reads for every scope of a batch at once into scope.cache / scope.shared (see
+# bot.services.digest.sections).
+Loader = Callable[[AsyncSession, Deps, Sequence[Scope]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class SectionSource:
-    """A registered section: its rank (lower: more urgent, shown first) and its provider."""
+    """A registered section: its rank (lower: more urgent, shown first), its provider, and
+    optionally the loader that reads its data for a whole batch of scopes in one query."""
 
     rank: int
     provider: Provider
+    load: Loader | None = None
 
 
 # Where each section goes, most urgent first. Ranks left free are for the features that add

@@ -6,12 +6,23 @@ it among the others). This module's providers cover the inquiries (C2/C3/C4/C5/C
 charter features' sections (bot.services.digest.features) take the ranks after them (see
 RANKS): today's visitors and field visits (#12), callbacks missed (#13), running and upcoming
 notices and days without an unplanned outage (#14), open complaints awaiting the manager (#15).
+
+The scheduler builds the digests of many managers at once (`build_digests`, one transaction
+per batch). A source may then give a `load`: `async (session, deps, scopes) -> None`, which
+reads what its provider needs for EVERY scope of the batch in one query and leaves each
+scope's share in `scope.cache` (or, when it is the same for everyone, in `scope.shared`, which
+every scope of a run shares). Loaders run once per batch before any provider; several sources
+may name the same loader (it runs once). A provider must still work alone (`/digest`, the
+dashboard): it reads for its one scope when the cache lacks its key. Providers do no I/O
+when their loader ran, so a batch of N digests costs one query per loader, not N.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,16 +31,33 @@ from bot.deps import Deps
 from bot.domain.inquiry import OPEN_STATUSES, Kind, Status
 from bot.domain.opentime import OpenTime, span_of
 from bot.domain.sla import verdicts
+from bot.i18n import When
 from bot.services.digest.features import FEATURE_SECTIONS
-from bot.services.digest.model import ITEMS_KEPT, RANKS, Provider, Scope, Section, SectionSource
-from bot.services.formatting import fmt_time
+from bot.services.digest.model import (
+    ITEMS_KEPT,
+    RANKS,
+    Loader,
+    Provider,
+    Scope,
+    Section,
+    SectionSource,
+)
 from bot.services.inquiries.reading import span
 from storage.models import Inquiry
 from storage.repos.digest import TeamRow, list_team_window, list_unassigned
 
 # the types live in .model (the features' sections use them too); callers read them here
-__all__ = ["ITEMS_KEPT", "RANKS", "SECTIONS", "Provider", "Scope", "Section", "SectionSource"]
-OPEN = sorted(s.value for s in OPEN_STATUSES)
+__all__ = [
+    "ITEMS_KEPT",
+    "RANKS",
+    "SECTIONS",
+    "Loader",
+    "Provider",
+    "Scope",
+    "Section",
+    "SectionSource",
+]
+OPEN_SET = frozenset(s.value for s in OPEN_STATUSES)
 
 
 def item(inquiry: Inquiry | TeamRow, note_key: str = "", **note: Any) -> dict[str, Any]:
@@ -44,23 +72,57 @@ def item(inquiry: Inquiry | TeamRow, note_key: str = "", **note: Any) -> dict[st
     }
 
 
+async def load_team_rows(session: AsyncSession, deps: Deps, scopes: Sequence[Scope]) -> None:
+    """Every scope's team rows (`team_rows`) in one query: the open inquiries of all their
+    people, and those opened or resolved within the widest window; each scope keeps its own
+    people's rows within its own window."""
+    if not scopes:
+        return
+    since = min(s.since for s in scopes)
+    until = max(s.now for s in scopes)
+    people = {m for s in scopes for m in s.members}
+    rows = await list_team_window(session, assignee_ids=sorted(people), since=since, until=until)
+    by_person: dict[str | None, list[TeamRow]] = defaultdict(list)
+    for row in rows:
+        by_person[row.assignee_id].append(row)
+    for scope in scopes:
+        mine = [row for m in scope.members for row in by_person.get(m, ())]
+        if scope.since != since or scope.now != until:
+            lo, hi = scope.since, scope.now
+            mine = [
+                i
+                for i in mine
+                if i.status in OPEN_SET
+                or lo <= i.created_at < hi
+                or (i.resolved_at is not None and lo <= i.resolved_at < hi)
+            ]
+        scope.cache["rows"] = mine
+
+
 async def team_rows(session: AsyncSession, scope: Scope) -> list[TeamRow]:
     """The team's open inquiries and those opened or resolved since the last digest, read
     once per digest in one query (the sections classify them)."""
     if "rows" not in scope.cache:
         scope.cache["rows"] = await list_team_window(
-            session, assignee_ids=scope.members, statuses=OPEN, since=scope.since, until=scope.now
+            session, assignee_ids=scope.members, since=scope.since, until=scope.now
         )
     found: list[TeamRow] = scope.cache["rows"]
     return found
 
 
+_BY_DEADLINE = itemgetter(TeamRow._fields.index("deadline_at"), TeamRow._fields.index("number"))
+_BY_NUMBER = itemgetter(TeamRow._fields.index("number"))
+
+
 async def team_open(session: AsyncSession, scope: Scope) -> list[TeamRow]:
     """The team's open inquiries, by deadline (no deadline last)."""
     if "open" not in scope.cache:
-        rows = [i for i in await team_rows(session, scope) if i.status in OPEN]
-        rows.sort(key=lambda i: (i.deadline_at is None, i.deadline_at or scope.now, i.number))
-        scope.cache["open"] = rows
+        rows = [i for i in await team_rows(session, scope) if i.status in OPEN_SET]
+        timed = [i for i in rows if i.deadline_at is not None]
+        timed.sort(key=_BY_DEADLINE)
+        untimed = [i for i in rows if i.deadline_at is None]
+        untimed.sort(key=_BY_NUMBER)
+        scope.cache["open"] = timed + untimed
     found: list[TeamRow] = scope.cache["open"]
     return found
 
@@ -79,6 +141,16 @@ def open_time(deps: Deps, scope: Scope, moments: list[datetime]) -> OpenTime:
         index = span_of(deps.calendar, wanted)
         scope.shared["open_time"] = index
     return index
+
+
+def _when(moment: datetime | None, deps: Deps, scope: Scope) -> When | str:
+    """`fmt_time(moment, deps)`, with the company's today worked out once per digest."""
+    if moment is None:
+        return "-"
+    today: date | None = scope.cache.get("today")
+    if today is None:
+        today = scope.cache["today"] = deps.clock.now().astimezone(deps.tz).date()
+    return When(moment, deps.tz, today=today)
 
 
 def _running(rows: list[TeamRow]) -> list[TeamRow]:
@@ -105,7 +177,8 @@ async def overdue(session: AsyncSession, deps: Deps, scope: Scope) -> Section | 
 
 
 def _end_of_day(scope: Scope) -> datetime:
-    return datetime.combine(scope.day + timedelta(days=1), time(0), scope.zone)
+    """The end of the manager's day, in UTC like the rows (a plain comparison)."""
+    return datetime.combine(scope.day + timedelta(days=1), time(0), scope.zone).astimezone(UTC)
 
 
 async def due_today(session: AsyncSession, deps: Deps, scope: Scope) -> Section | None:
@@ -117,7 +190,9 @@ async def due_today(session: AsyncSession, deps: Deps, scope: Scope) -> Section 
         if scope.now < i.deadline_at < end  # type: ignore[operator]
     ]
     return _section(
-        "due_today", rows, lambda i: item(i, "digest.note.due_at", at=fmt_time(i.deadline_at, deps))
+        "due_today",
+        rows,
+        lambda i: item(i, "digest.note.due_at", at=_when(i.deadline_at, deps, scope)),
     )
 
 
@@ -127,30 +202,30 @@ async def at_risk(session: AsyncSession, deps: Deps, scope: Scope) -> Section | 
     later = [i for i in _running(await team_open(session, scope)) if i.deadline_at >= end]  # type: ignore[operator]
     if not later:
         return None
-    index = open_time(deps, scope, [m for i in later for m in (i.sla_start_at, i.deadline_at) if m])
-    rows = [
-        i
-        for i in later
-        if index.at_risk(
-            start=i.sla_start_at,
-            deadline=i.deadline_at,  # type: ignore[arg-type]
-            now=scope.now,
-            approaching=deps.policy.approaching,
-        )
-    ]
+    windows: list[tuple[datetime, datetime]] = [(i.sla_start_at, i.deadline_at) for i in later]  # type: ignore[misc]
+    starts = [w[0] for w in windows]
+    # `later` runs by deadline: its first and last deadlines bound them all
+    bounds = [min(starts), max(starts), windows[0][1], windows[-1][1]]
+    index = open_time(deps, scope, bounds)
+    risky = index.at_risk_many(windows, now=scope.now, approaching=deps.policy.approaching)
+    rows = [i for i, yes in zip(later, risky, strict=True) if yes]
     return _section(
-        "at_risk", rows, lambda i: item(i, "digest.note.due_at", at=fmt_time(i.deadline_at, deps))
+        "at_risk",
+        rows,
+        lambda i: item(i, "digest.note.due_at", at=_when(i.deadline_at, deps, scope)),
     )
 
 
 async def unassigned(session: AsyncSession, deps: Deps, scope: Scope) -> Section | None:
     """Open inquiries nobody took (the shared triage queue: every manager sees it)."""
     if "unassigned" not in scope.shared:
-        scope.shared["unassigned"] = await list_unassigned(session, statuses=OPEN, limit=ITEMS_KEPT)
+        scope.shared["unassigned"] = await list_unassigned(session, limit=ITEMS_KEPT)
     rows, total = scope.shared["unassigned"]
     if not total:
         return None
-    items = [item(i, "digest.note.waiting_since", at=fmt_time(i.created_at, deps)) for i in rows]
+    items = [
+        item(i, "digest.note.waiting_since", at=_when(i.created_at, deps, scope)) for i in rows
+    ]
     return Section("unassigned", items, total)
 
 
@@ -160,7 +235,7 @@ async def on_hold(session: AsyncSession, deps: Deps, scope: Scope) -> Section | 
     return _section(
         "on_hold",
         rows,
-        lambda i: item(i, "digest.note.held_since", at=fmt_time(i.hold_started_at, deps)),
+        lambda i: item(i, "digest.note.held_since", at=_when(i.hold_started_at, deps, scope)),
     )
 
 
@@ -219,17 +294,39 @@ async def resolved_since(session: AsyncSession, deps: Deps, scope: Scope) -> Sec
 # The features' sections import this module's types: imported once those exist.
 
 SECTIONS: tuple[SectionSource, ...] = (
-    SectionSource(RANKS["overdue"], overdue),
-    SectionSource(RANKS["due_today"], due_today),
-    SectionSource(RANKS["at_risk"], at_risk),
-    SectionSource(RANKS["unassigned"], unassigned),
-    SectionSource(RANKS["on_hold"], on_hold),
-    SectionSource(RANKS["new"], new_since),
-    SectionSource(RANKS["resolved"], resolved_since),
+    SectionSource(RANKS["overdue"], overdue, load_team_rows),
+    SectionSource(RANKS["due_today"], due_today, load_team_rows),
+    SectionSource(RANKS["at_risk"], at_risk, load_team_rows),
+    SectionSource(RANKS["unassigned"], unassigned),  # once a run, in scope.shared
+    SectionSource(RANKS["on_hold"], on_hold, load_team_rows),
+    SectionSource(RANKS["new"], new_since, load_team_rows),
+    SectionSource(RANKS["resolved"], resolved_since, load_team_rows),
     # visits_today (#12), callbacks_missed (#13), notices and outage_free_days (#14),
     # complaints_open (#15): bot.services.digest.features
     *FEATURE_SECTIONS,
 )
+
+
+async def build_digests(
+    session: AsyncSession,
+    deps: Deps,
+    scopes: Sequence[Scope],
+    sources: tuple[SectionSource, ...] = SECTIONS,
+) -> list[list[Section]]:
+    """Every non-empty section of each scope, most urgent first: each distinct loader once
+    for all the scopes, then the providers scope by scope."""
+    ordered = sorted(sources, key=lambda s: s.rank)
+    for load in dict.fromkeys(s.load for s in ordered if s.load is not None):
+        await load(session, deps, scopes)
+    out: list[list[Section]] = []
+    for scope in scopes:
+        sections: list[Section] = []
+        for source in ordered:
+            section = await source.provider(session, deps, scope)
+            if section is not None and (section.total or section.always):
+                sections.append(section)
+        out.append(sections)
+    return out
 
 
 async def build_sections(
@@ -239,9 +336,4 @@ async def build_sections(
     sources: tuple[SectionSource, ...] = SECTIONS,
 ) -> list[Section]:
     """Every non-empty section of a scope, most urgent first."""
-    out: list[Section] = []
-    for source in sorted(sources, key=lambda s: s.rank):
-        section = await source.provider(session, deps, scope)
-        if section is not None and (section.total or section.always):
-            out.append(section)
-    return out
+    return (await build_digests(session, deps, [scope], sources))[0]
