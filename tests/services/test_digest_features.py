@@ -21,6 +21,7 @@ from bot.adapters.teams.digest import build_digest_card
 from bot.deps import Deps
 from bot.services.digest.features import digest_links
 from bot.services.digest.run import current_moment, digest_payload, scope_of
+from bot.services.notices import post_ref
 from storage.models import (
     Callback,
     Complaint,
@@ -141,7 +142,7 @@ async def _fixture(deps: Deps) -> None:
             MessageRefRecord(
                 object_kind="notice",
                 object_id=1,
-                ref="card",
+                ref=post_ref("C0NOTICES"),  # its first post in the notice channel
                 platform="slack",
                 conversation_id="C0NOTICES",
                 message_id="1.1",

@@ -24,7 +24,7 @@ from bot.ports import Platform
 from bot.services.digest.model import ITEMS_KEPT, RANKS, Scope, Section, SectionSource
 from bot.services.feedback_common import manager_of
 from bot.services.formatting import fmt_time
-from bot.services.notices import current_notices
+from bot.services.notices import current_notices, post_ref, role_channels
 from bot.services.outages import uptime
 from bot.services.refs import CARD, permalinks
 from bot.services.visits.fieldvisits import staff_of
@@ -299,8 +299,12 @@ async def digest_links(deps: Deps, payload: dict[str, Any], platform: Platform) 
     links: dict[Any, str] = {}
     if not wanted:
         return links
+    # an inquiry's card; a notice's or outage's first post in the platform's first notice channel
+    channels = role_channels(deps, platform, "notices")
+    posted = post_ref(channels[0]) if channels else CARD
     async with deps.reads() as session:
         for kind, ids in wanted.items():
-            for object_id, link in (await permalinks(session, kind, ids, CARD, platform)).items():
+            ref = CARD if kind == "inquiry" else posted
+            for object_id, link in (await permalinks(session, kind, ids, ref, platform)).items():
                 links[(kind, object_id)] = link
     return links
