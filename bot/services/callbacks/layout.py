@@ -6,6 +6,7 @@ event kind) the adapter translates first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,29 +51,7 @@ def offer_lines(view: dict[str, Any], why: str, extra: dict[str, Any]) -> list[L
             },
         )
     ]
-    for field in ("caller", "company", "phone", "topic"):
-        if view.get(field):
-            lines.append((f"callback.line.{field}", {field: view[field]}))
-    if view.get("urgent"):
-        lines.append(("callback.line.urgent", {}))
-    lines.append(
-        ("callback.logged_line", {"logged_user": view["logged_by"], "at": view["logged_at"]})
-    )
-    inquiry = view.get("inquiry")
-    if inquiry:
-        lines.append(
-            (
-                "callback.inquiry_line",
-                {
-                    "number": inquiry["number"],
-                    "title": inquiry["title"],
-                    "status": Word(f"status.{inquiry['status']}"),
-                },
-            )
-        )
-        lines += history_lines(inquiry["history"])
-    lines.append(_state(view))
-    return lines
+    return lines + _call_lines(view, lambda inquiry: history_lines(inquiry["history"]))
 
 
 def history_lines(history: list[dict[str, Any]]) -> list[Line]:
@@ -149,29 +128,7 @@ def _callback_handoff_lines(view: dict[str, Any]) -> list[Line]:
         lines.append(("handoff.reason", {"reason": view["reason"]}))
     if view.get("from"):
         lines.append(("handoff.from", {"from_user": view["from"]}))
-    for field in ("caller", "company", "phone", "topic"):
-        if view.get(field):
-            lines.append((f"callback.line.{field}", {field: view[field]}))
-    if view.get("urgent"):
-        lines.append(("callback.line.urgent", {}))
-    lines.append(
-        ("callback.logged_line", {"logged_user": view["logged_by"], "at": view["logged_at"]})
-    )
-    inquiry = view.get("inquiry")
-    if inquiry:
-        lines.append(
-            (
-                "callback.inquiry_line",
-                {
-                    "number": inquiry["number"],
-                    "title": inquiry["title"],
-                    "status": Word(f"status.{inquiry['status']}"),
-                },
-            )
-        )
-        lines += _context_lines(inquiry)
-    lines.append(_state(view))
-    return lines
+    return lines + _call_lines(view, _context_lines)
 
 
 def handoff_lines(view: dict[str, Any]) -> list[Line]:
@@ -246,3 +203,34 @@ def render_lines(lang: Lang, lines: list[Line], markup: Markup) -> list[str]:
         }
         out.append(render(lang, key, markup, **resolved).text)
     return out
+
+
+def _call_lines(
+    view: dict[str, Any], context: Callable[[dict[str, Any]], list[Line]]
+) -> list[Line]:
+    """The caller and what about, who logged the call, the linked inquiry (its `context`
+    lines) and the callback's state now: an offer's and a handoff card's common part."""
+    lines: list[Line] = []
+    for field in ("caller", "company", "phone", "topic"):
+        if view.get(field):
+            lines.append((f"callback.line.{field}", {field: view[field]}))
+    if view.get("urgent"):
+        lines.append(("callback.line.urgent", {}))
+    lines.append(
+        ("callback.logged_line", {"logged_user": view["logged_by"], "at": view["logged_at"]})
+    )
+    inquiry = view.get("inquiry")
+    if inquiry:
+        lines.append(
+            (
+                "callback.inquiry_line",
+                {
+                    "number": inquiry["number"],
+                    "title": inquiry["title"],
+                    "status": Word(f"status.{inquiry['status']}"),
+                },
+            )
+        )
+        lines += context(inquiry)
+    lines.append(_state(view))
+    return lines
