@@ -27,6 +27,7 @@ from bot.domain.nudges import (
 from bot.errors import Conflict, Forbidden, NotFound
 from bot.i18n import timed
 from bot.ports import Recipient, ToPerson, ToRole, encode_recipient
+from bot.services.home_refresh import refresh_homes
 from bot.services.outbox import configured_platforms, enqueue_nudges
 from bot.services.people import Absence, absence_of, is_absent
 from storage.models import Inquiry, InquiryEvent, Reminder
@@ -408,4 +409,5 @@ async def snooze_reminders(
         raise Conflict("nudge.error.nothing_left", number=numbers[0])
     if record:
         await add_reminders(session, copies)
+        await refresh_homes(session, deps, [user_id], now=now)  # their snoozed nudges
     return Snoozed(until=until, items=sorted(snoozed.items()))

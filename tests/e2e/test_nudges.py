@@ -172,6 +172,37 @@ async def test_snooze_fires_again_later_and_double_click_snoozes_once(nbot: Bot)
     assert snoozes[0].state == "cancelled"
 
 
+async def test_a_snooze_republishes_the_snoozers_home(nbot: Bot) -> None:
+    """Issue 16: the staff dashboard lists snoozed nudges, so a snooze refreshes it."""
+
+    def published() -> int:
+        return sum(1 for c in nbot.fake.calls_to("views.publish") if c.args["user_id"] == "USTAFF2")
+
+    await nbot.event({"type": "app_home_opened", "user": "USTAFF2", "tab": "home"})
+    await eventually(lambda: published() >= 1)
+    await new(nbot, "new support Snooze home <@USTAFF2>")
+    await advance(nbot, 8)
+    await nbot.settle()
+    before = published()
+    nudge = nudges_to(nbot, "USTAFF2")[0]
+    snooze = snooze_button(nudge)
+    await nbot.click(
+        "USTAFF2",
+        snooze["action_id"],
+        snooze["value"],
+        channel=nbot.fake.dm_channel_for("USTAFF2"),
+        message_ts=nudge["ts"],
+    )
+    await eventually(
+        lambda: any("Snoozed #1" in json.dumps(c.args) for c in nbot.fake.calls_to("response_url"))
+    )
+    await nbot.settle()
+    assert published() == before  # debounced: not yet
+    await advance(nbot, 1)
+    await nbot.settle()
+    assert published() == before + 1
+
+
 async def test_snooze_of_open_promise_fires(nbot: Bot) -> None:
     await new(nbot, "new support Snooze fires <@USTAFF2>")
     await nbot.reply_to("USTAFF2", "progress 1 first look")
