@@ -10,6 +10,7 @@ until now. Team "HTS support": UMANAGER with USTAFF1 and USTAFF2; UADMIN is in n
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy import event
 from bot.adapters.slack.blocks.digest import build_digest
 from bot.adapters.teams.digest import build_digest_card
 from bot.deps import Deps
-from bot.services.digest.features import digest_links
+from bot.services.digest.features import callbacks_missed, digest_links, load_callbacks
 from bot.services.digest.run import current_moment, digest_payload, scope_of
 from bot.services.notices import post_ref
 from storage.models import (
@@ -267,3 +268,33 @@ async def test_one_query_per_section_whatever_the_items(deps: Deps) -> None:
 async def test_an_empty_team_has_none_of_the_feature_sections(deps: Deps) -> None:
     payload = await _payload(deps)
     assert payload["sections"] == []  # no outage ever recorded: no outage-free count either
+
+
+async def test_a_batch_reads_the_callbacks_once_and_gives_each_team_its_own(deps: Deps) -> None:
+    """The scheduler's batch (load_callbacks: one query for every team) gives each team the
+    section it gets alone; a second team here is UADMIN's people."""
+    await _fixture(deps)
+    now = deps.clock.now()
+    whole = scope_of(deps, "UMANAGER", current_moment(deps, now, KST), now, KST)
+    other = replace(whole, manager_id="UOTHER", members=("UADMIN",), cache={}, shared={})
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    async with deps.sessions() as session:
+        alone = [
+            await callbacks_missed(session, deps, replace(s, cache={}, shared={}))
+            for s in (whole, other)
+        ]
+        event.listen(deps.engine.sync_engine, "before_cursor_execute", count)
+        try:
+            await load_callbacks(session, deps, [whole, other])
+            assert len(statements) == 1
+            batch = [await callbacks_missed(session, deps, s) for s in (whole, other)]
+            assert len(statements) == 1  # the providers read nothing more
+        finally:
+            event.remove(deps.engine.sync_engine, "before_cursor_execute", count)
+    assert batch == alone
+    assert alone[0] is not None and [i["ref"] for i in alone[0].items] == ["CB1", "CB3"]
+    assert alone[1] is not None and [i["ref"] for i in alone[1].items] == ["CB5"]

@@ -9,7 +9,7 @@ review, the uptime), kept in `scope.shared` and filtered per team here.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, time, timedelta
 from typing import Any, TypeVar
 
@@ -119,14 +119,40 @@ async def _day_visits(
     return [v for v in visits if v.status not in NOT_VISITING], field
 
 
+CALLBACKS_STARTED = "callbacks_started"  # scope.cache key: the team's callbacks of the window
+
+
+async def load_callbacks(session: AsyncSession, deps: Deps, scopes: Sequence[Scope]) -> None:
+    """The callbacks of every scope of a batch in one query (the union of their people and
+    windows), each scope's own share left in its cache (see callbacks_missed)."""
+    if not scopes:
+        return
+    budget = parse_duration(deps.config.sla.callback).wall
+    rows = await list_callbacks_started(
+        session,
+        since=min(s.since for s in scopes) - budget,
+        until=max(s.now for s in scopes),
+        owner_ids=sorted({m for s in scopes for m in s.members}),
+    )
+    for scope in scopes:
+        members = set(scope.members)
+        scope.cache[CALLBACKS_STARTED] = [
+            cb
+            for cb in rows
+            if cb.owner_id in members and scope.since - budget <= cb.start_at < scope.now
+        ]
+
+
 async def callbacks_missed(session: AsyncSession, deps: Deps, scope: Scope) -> Section | None:
     """The team's callbacks whose `sla.callback` ran out since the last digest without a
     call back in it (called back late, or not at all); one still inside it is not missed yet.
     One query for the team, on the owner index."""
     budget = parse_duration(deps.config.sla.callback).wall
-    rows = await list_callbacks_started(
-        session, since=scope.since - budget, until=scope.now, owner_ids=scope.members
-    )
+    rows = scope.cache.get(CALLBACKS_STARTED)
+    if rows is None:  # alone (`/digest`, a dashboard): read for this team
+        rows = await list_callbacks_started(
+            session, since=scope.since - budget, until=scope.now, owner_ids=scope.members
+        )
     items = []
     for cb in rows:
         due = cb.start_at + budget
@@ -241,7 +267,7 @@ async def complaints_open(session: AsyncSession, deps: Deps, scope: Scope) -> Se
 
 FEATURE_SECTIONS: tuple[SectionSource, ...] = (
     SectionSource(RANKS["visits_today"], visits_today),
-    SectionSource(RANKS["callbacks_missed"], callbacks_missed),
+    SectionSource(RANKS["callbacks_missed"], callbacks_missed, load_callbacks),
     SectionSource(RANKS["notices"], notices),
     SectionSource(RANKS["outage_free_days"], outage_free_days),
     SectionSource(RANKS["complaints_open"], complaints_open),
