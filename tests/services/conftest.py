@@ -12,15 +12,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 from e2e.world import PEOPLE, START, TEST_CONFIG
+from support.deps import service_deps
 
-# the composition root's pure builders (nothing of Slack is built or called)
-from bot.app import build_calendar, build_nudge_policy, build_policy
 from bot.clock import SettableClock
-from bot.config import EnvSettings, parse_config
 from bot.deps import Deps
 from bot.ports import UserInfo
-from bot.services.people import Languages
-from storage.db import make_engine, make_sessions
 
 
 class PeopleDirectory:
@@ -36,22 +32,8 @@ class PeopleDirectory:
 @pytest.fixture
 async def deps(migrated_url: str) -> AsyncIterator[Deps]:
     """Deps on a migrated database (SQLite and PostgreSQL), without any platform."""
-    engine = make_engine(migrated_url)
-    sessions = make_sessions(engine)
-    config = parse_config(TEST_CONFIG)
-    clock = SettableClock(START, frozen=True)
-    directory = PeopleDirectory()
-    yield Deps(
-        env=EnvSettings(DATABASE_URL=migrated_url),
-        config=config,
-        engine=engine,
-        sessions=sessions,
-        reads=sessions,
-        clock=clock,
-        calendar=build_calendar(config, clock.now()),
-        policy=build_policy(config),
-        nudges=build_nudge_policy(config),
-        directory=directory,
-        languages=Languages(sessions, directory, clock, config.language),
+    deps = service_deps(
+        migrated_url, TEST_CONFIG, SettableClock(START, frozen=True), PeopleDirectory()
     )
-    await engine.dispose()
+    yield deps
+    await deps.engine.dispose()

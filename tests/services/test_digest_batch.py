@@ -18,10 +18,9 @@ from alembic import command
 from e2e.world import KST, TEST_CONFIG
 from sqlalchemy import event
 from sqlmodel import select
+from support.deps import service_deps
 
-from bot.app import build_calendar, build_nudge_policy, build_policy
 from bot.clock import SettableClock
-from bot.config import EnvSettings, parse_config
 from bot.deps import Deps
 from bot.domain.digest import digest_due, digest_time
 from bot.domain.inquiry import OPEN_STATUSES
@@ -35,8 +34,7 @@ from bot.services.digest.sections import (
     build_digests,
     build_sections,
 )
-from bot.services.people import Languages
-from storage.db import make_engine, make_sessions
+from storage.db import make_engine
 from storage.migrate import alembic_config, upgrade_async
 from storage.models import OPEN_INQUIRY_SQL, Inquiry, OutboxMessage
 from storage.repos.digest import claim_digest_runs, list_team_window, list_unassigned
@@ -62,23 +60,7 @@ class ZonedDirectory:
 
 
 def _deps(url: str, clock: SettableClock) -> Deps:
-    engine = make_engine(url)
-    sessions = make_sessions(engine)
-    config = parse_config(CONFIG)
-    directory = ZonedDirectory()
-    return Deps(
-        env=EnvSettings(DATABASE_URL=url),
-        config=config,
-        engine=engine,
-        sessions=sessions,
-        reads=sessions,
-        clock=clock,
-        calendar=build_calendar(config, clock.now()),
-        policy=build_policy(config),
-        nudges=build_nudge_policy(config),
-        directory=directory,
-        languages=Languages(sessions, directory, clock, config.language),
-    )
+    return service_deps(url, CONFIG, clock, ZonedDirectory())
 
 
 @pytest.fixture

@@ -12,15 +12,12 @@ from typing import Any
 import pytest
 from e2e.world import KST, PEOPLE, START, TEST_CONFIG
 from sqlmodel import select
+from support.deps import service_deps
 
-from bot.app import build_calendar, build_nudge_policy, build_policy
 from bot.clock import SettableClock
-from bot.config import EnvSettings, parse_config
 from bot.deps import Deps
 from bot.ports import UserInfo
 from bot.services.digest.run import send_due_digests
-from bot.services.people import Languages
-from storage.db import make_engine, make_sessions
 from storage.models import DigestRun, Inquiry, OutboxMessage
 
 ZONES = {"UMANAGER": "Asia/Seoul", "UMANAGER2": "America/New_York"}
@@ -44,23 +41,7 @@ class ZonedDirectory:
 
 
 def _deps(url: str, clock: SettableClock) -> Deps:
-    engine = make_engine(url)
-    sessions = make_sessions(engine)
-    config = parse_config(CONFIG)
-    directory = ZonedDirectory()
-    return Deps(
-        env=EnvSettings(DATABASE_URL=url),
-        config=config,
-        engine=engine,
-        sessions=sessions,
-        reads=sessions,
-        clock=clock,
-        calendar=build_calendar(config, clock.now()),
-        policy=build_policy(config),
-        nudges=build_nudge_policy(config),
-        directory=directory,
-        languages=Languages(sessions, directory, clock, config.language),
-    )
+    return service_deps(url, CONFIG, clock, ZonedDirectory())
 
 
 @pytest.fixture
