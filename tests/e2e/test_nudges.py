@@ -73,6 +73,19 @@ async def new(bot: Bot, text: str) -> None:
     await bot.settle()
 
 
+async def click_first_snooze(bot: Bot, user: str) -> None:
+    """`user` presses the snooze button of the first nudge in their DM."""
+    nudge = nudges_to(bot, user)[0]
+    snooze = snooze_button(nudge)
+    await bot.click(
+        user,
+        snooze["action_id"],
+        snooze["value"],
+        channel=bot.fake.dm_channel_for(user),
+        message_ts=nudge["ts"],
+    )
+
+
 async def test_approaching_deadline_and_escalation(nbot: Bot) -> None:
     await new(nbot, "new support Printer jam <@USTAFF1>")
     await advance(nbot, 5)
@@ -184,15 +197,7 @@ async def test_a_snooze_republishes_the_snoozers_home(nbot: Bot) -> None:
     await advance(nbot, 8)
     await nbot.settle()
     before = published()
-    nudge = nudges_to(nbot, "USTAFF2")[0]
-    snooze = snooze_button(nudge)
-    await nbot.click(
-        "USTAFF2",
-        snooze["action_id"],
-        snooze["value"],
-        channel=nbot.fake.dm_channel_for("USTAFF2"),
-        message_ts=nudge["ts"],
-    )
+    await click_first_snooze(nbot, "USTAFF2")
     await eventually(
         lambda: any("Snoozed #1" in json.dumps(c.args) for c in nbot.fake.calls_to("response_url"))
     )
@@ -207,15 +212,7 @@ async def test_snooze_of_open_promise_fires(nbot: Bot) -> None:
     await new(nbot, "new support Snooze fires <@USTAFF2>")
     await nbot.reply_to("USTAFF2", "progress 1 first look")
     await advance(nbot, 46)
-    nudge = nudges_to(nbot, "USTAFF2")[0]
-    snooze = snooze_button(nudge)
-    await nbot.click(
-        "USTAFF2",
-        snooze["action_id"],
-        snooze["value"],
-        channel=nbot.fake.dm_channel_for("USTAFF2"),
-        message_ts=nudge["ts"],
-    )
+    await click_first_snooze(nbot, "USTAFF2")
 
     async def snoozed() -> bool:
         async with nbot.deps.sessions() as s:
