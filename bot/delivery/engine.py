@@ -255,9 +255,15 @@ class DeliveryEngine:
         return len(claimed)
 
     async def _unclaim(self, rows: list[OutboxMessage]) -> None:
-        """On shutdown, give claimed rows that were not tried yet back at once (no lease wait)."""
+        """On shutdown, give claimed rows that were not tried yet back at once (no lease wait).
+
+        Bounded by the send timeout: this runs while the task is being cancelled, and a
+        database that went away (disposed at shutdown) must not keep the stop waiting."""
         try:
-            async with self._deps.sessions.begin() as session:
+            async with (
+                asyncio.timeout(self._settings.timeout),
+                self._deps.sessions.begin() as session,
+            ):
                 for row in rows:
                     assert row.id is not None
                     await reschedule_outbox_message(

@@ -373,3 +373,50 @@ async def test_a_reply_goes_ahead_once_its_row_is_gone_or_failed(deps: Deps) -> 
     assert [c.key for c in transport.calls].index("r1") > [c.key for c in transport.calls].index(
         "p"
     )
+
+
+class _Unreachable:
+    """A transaction that never starts: a database gone away under a stopping engine."""
+
+    async def __aenter__(self) -> None:
+        await asyncio.Event().wait()
+
+    async def __aexit__(self, *_exc: object) -> None:
+        return None
+
+
+@dataclass
+class _Sessions:
+    real: Any
+    gone: bool = False
+
+    def begin(self) -> Any:
+        return _Unreachable() if self.gone else self.real.begin()
+
+
+async def test_a_stop_does_not_wait_on_a_database_that_went_away(deps: Deps) -> None:
+    """Cancelled in the middle of a batch, the engine gives the untried rows back; when the
+    database no longer answers, that give-back is bounded by the send timeout, so the stop
+    ends (the rows' lease brings them back later)."""
+    entered, never = asyncio.Event(), asyncio.Event()
+
+    class Stalled(MemoryTransport):
+        async def deliver(self, item: Outgoing) -> Delivered:
+            entered.set()
+            await never.wait()
+            raise AssertionError("unreachable")
+
+    sessions = _Sessions(deps.sessions)
+    await _queue(deps, ("a1", ToPerson("UAAA1")), ("b1", ToPerson("UBBB2")))
+    engine = DeliveryEngine(
+        replace(deps, sessions=sessions),  # type: ignore[arg-type]
+        {"slack": Stalled()},
+        replace(FAST, timeout=0.3),
+    )
+    task = asyncio.create_task(engine.deliver_due())
+    await asyncio.wait_for(entered.wait(), 10)
+    sessions.gone = True
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=10)
+    assert done == {task}, "the stop waited on the database"
+    assert task.cancelled()
