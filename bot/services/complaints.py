@@ -37,7 +37,8 @@ from bot.services.feedback_common import (
     reviewers_of,
 )
 from bot.services.home_refresh import refresh_for_complaint
-from bot.services.outbox import button, enqueue_message, enqueue_prompt
+from bot.services.outbox import IN_PLACE, button, enqueue_kind, enqueue_message, enqueue_prompt
+from bot.services.refs import named_ref
 from bot.services.timers import Due
 from storage.models import Complaint
 from storage.repos.complaints import (
@@ -50,6 +51,17 @@ from storage.repos.surveys import get_survey
 REVIEW = "complaint.review"  # timer kind: the manager owes a decision or a corrective action
 REWARD = "complaint.reward"  # timer kind: an admin owes the reporter's gift
 APPROACHING = 0.75  # the review nudge, at this share of the review window
+
+
+COMPLAINT = "complaint"  # the object kind of a case's messages (message_refs)
+CASE = "case"  # outbox kind: a reviewer's case card rewritten in place as the case now is
+CARD_REF = "dm:"  # + reviewer: the first case card (DM) a reviewer got about a case
+
+
+def card_anchor(complaint: Complaint, viewer: str) -> tuple[str, int, str]:
+    """Where a reviewer's case card is remembered: their first DM with the case's buttons."""
+    assert complaint.id is not None
+    return (COMPLAINT, complaint.id, named_ref(CARD_REF, viewer))
 
 
 def label(complaint: Complaint) -> str:
@@ -94,6 +106,34 @@ async def _dm(
         now=deps.clock.now(),
         deps=deps,
     )
+
+
+async def refresh_case_cards(session: AsyncSession, deps: Deps, complaint: Complaint) -> None:
+    """Rewrite every reviewer's case card in place as the case now is (its status, the
+    buttons of its state): a decision typed as a command, or made on another card, leaves no
+    card offering what no longer applies. People who never got a card get nothing."""
+    assert complaint.id is not None
+    now = deps.clock.now()
+    viewers = await _reviewers(session, deps, complaint) + _admins(deps, complaint.staff_id)
+    if complaint.decided_by:
+        viewers.append(complaint.decided_by)
+    state = f"{complaint.status}:{complaint.reward_state}:{now.isoformat()}"
+    for viewer in dict.fromkeys(viewers):
+        anchor = card_anchor(complaint, viewer)
+        await enqueue_kind(
+            session,
+            deps,
+            key=f"complaint-card:{complaint.id}:{state}:{anchor[2]}",
+            kind=CASE,
+            recipient=ToPerson(viewer),  # as its card was: delivered after it
+            payload={
+                "complaint": complaint.id,
+                "viewer": viewer,
+                "anchor": list(anchor),
+                IN_PLACE: True,
+            },
+            now=now,
+        )
 
 
 async def _reviewers(session: AsyncSession, deps: Deps, complaint: Complaint) -> list[str]:
@@ -141,6 +181,7 @@ async def open_complaint(
             session,
             key=f"complaint-new:{complaint.id}:{reviewer}",
             recipient=ToPerson(reviewer),
+            anchor=card_anchor(complaint, reviewer),
             text_key="complaint.notify.new",
             params={
                 "ref": label(complaint),
@@ -260,6 +301,7 @@ async def decide(
             session,
             key=f"complaint-action-owed:{complaint.id}",
             recipient=ToPerson(actor_id),
+            anchor=card_anchor(complaint, actor_id),
             text_key="complaint.notify.action_owed",
             params={"ref": ref},
             buttons=action_buttons(number),
@@ -288,6 +330,7 @@ async def decide(
             ref=ref,
         )
     session.add(complaint)
+    await refresh_case_cards(session, deps, complaint)
     return complaint
 
 
@@ -301,6 +344,7 @@ async def _ask_admins_for_reward(
             session,
             key=f"complaint-reward:{complaint.id}:{n}:{admin}",
             recipient=ToPerson(admin),
+            anchor=card_anchor(complaint, admin),
             text_key="complaint.notify.reward_due",
             params={"ref": label(complaint), "reward": complaint.reward_kind, "n": n},
             buttons=[
@@ -350,6 +394,7 @@ async def record_action(
         by=complaint.action_by or "-",
     )
     session.add(complaint)
+    await refresh_case_cards(session, deps, complaint)
     return complaint
 
 
@@ -381,6 +426,7 @@ async def mark_reward_sent(
         reward=complaint.reward_kind,
     )
     session.add(complaint)
+    await refresh_case_cards(session, deps, complaint)
     return complaint
 
 
@@ -408,6 +454,7 @@ async def _review_timer(session: AsyncSession, deps: Deps, due: Due) -> None:
             session,
             key=f"complaint-nudge:{complaint.id}:{step}:{n}:{reviewer}",
             recipient=ToPerson(reviewer),
+            anchor=card_anchor(complaint, reviewer),
             text_key=f"complaint.nudge.{owed}",
             params={"ref": ref, "due": timed(complaint.review_due_at)},
             buttons=buttons,
@@ -424,6 +471,7 @@ async def _review_timer(session: AsyncSession, deps: Deps, due: Due) -> None:
                 session,
                 key=f"complaint-escalate:{complaint.id}:{n}:{admin}",
                 recipient=ToPerson(admin),
+                anchor=card_anchor(complaint, admin),
                 text_key=f"complaint.escalation.{owed}",
                 params={
                     "ref": ref,

@@ -30,6 +30,7 @@ from bot.ports import Address, ChannelRole, Platform, ToRole, ToThread
 from bot.services import timers
 from bot.services.formatting import fmt_time
 from bot.services.outbox import configured_platforms, enqueue_message
+from bot.services.refs import named_ref
 from storage.models import Notice
 from storage.repos.message_refs import get_message_ref
 from storage.repos.notices import NOTICE, add_notice, get_notice, list_notices
@@ -50,7 +51,6 @@ FIELDS = (
 )
 MAX_DAYS_AHEAD = 366
 POST_REF = "post:"  # + channel: where an object's first post lives in one notice channel
-MAX_REF = 20  # message_refs.ref's length
 
 
 def may_operate(deps: Deps, user_id: str) -> None:
@@ -103,10 +103,7 @@ def post_params(notice: Notice) -> tuple[dict[str, Any], dict[str, dict[str, Any
 def post_ref(channel: str) -> str:
     """The message_refs `ref` of an object's first post in one notice channel: `post:<id>`
     (a Slack id); an id too long for the column (a Teams one) by a stable digest of it."""
-    ref = f"{POST_REF}{channel}"
-    if len(ref) <= MAX_REF:
-        return ref
-    return POST_REF + hashlib.sha256(channel.encode()).hexdigest()[: MAX_REF - len(POST_REF)]
+    return named_ref(POST_REF, channel)
 
 
 def role_channels(deps: Deps, platform: Platform, role: ChannelRole) -> list[str]:

@@ -219,14 +219,18 @@ async def enqueue_prompt(
     deps: Deps | None = None,
     reader: str | None = None,
     first: str | None = None,
+    anchor: tuple[str, int, str] | None = None,
 ) -> None:
     """Queue a catalogue message with buttons (see `button`); addressed like enqueue_message,
     rendered by each platform's `prompt` renderer (Block Kit buttons, Adaptive Card
-    Action.Execute)."""
+    Action.Execute). `anchor`: the object (kind, id, ref) whose `ref` message it becomes
+    (the first one delivered keeps it), so a later change can rewrite it in place."""
     payload: dict[str, Any] = {"text_key": text_key, "params": params, "buttons": buttons}
     if reader:
         payload["reader"] = reader
         payload["first"] = first
+    if anchor is not None:
+        payload["anchor"] = list(anchor)
     await add_outbox_messages(
         session,
         _rows(

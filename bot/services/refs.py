@@ -6,6 +6,7 @@ through `remember_message` and `remember_permalink`; services and adapters read 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection
 from datetime import datetime
 
@@ -22,6 +23,17 @@ from storage.repos.message_refs import (
 
 SOURCE = "source"
 CARD = "card"
+MAX_REF = 20  # message_refs.ref's length
+
+
+def named_ref(prefix: str, name: str) -> str:
+    """The `ref` of one of an object's messages named after a place or a person (`post:` +
+    a channel, `dm:` + a reviewer): the name itself, or a stable digest of a name too long
+    for the column (a Teams id)."""
+    ref = f"{prefix}{name}"
+    if len(ref) <= MAX_REF:
+        return ref
+    return prefix + hashlib.sha256(name.encode()).hexdigest()[: MAX_REF - len(prefix)]
 
 
 def _ref(row: MessageRefRecord) -> MessageRef:

@@ -43,6 +43,7 @@ from bot.adapters.teams.notice_replies import (
     build_notice_form,
     build_notice_reply,
 )
+from bot.adapters.teams.render import names_of
 from bot.adapters.teams.replies import (
     VIEW,
     build_command_reply,
@@ -109,7 +110,6 @@ from bot.services.results import Replayed, Said
 from handlers.teams.common import (
     answer_invoke,
     language_of,
-    names_of,
     staff_choices,
     teams_user_id,
 )

@@ -10,7 +10,7 @@ from microsoft_agents.hosting.core import TurnContext
 from bot.adapters.teams.activity import Inbound
 from bot.adapters.teams.callbacks import build_feature_reply
 from bot.adapters.teams.notice_replies import build_notice_reply
-from bot.adapters.teams.render import swap_people, teams_people
+from bot.adapters.teams.render import names_of, swap_people, teams_people
 from bot.adapters.teams.replies import build_charter_reply, build_command_reply, help_message
 from bot.deps import Deps
 from bot.domain.commands import split_command
@@ -37,7 +37,7 @@ from bot.services.inquiry_commands import (
 from bot.services.notice_commands import NoticeFeature, NoticeRequest, run_notice_command
 from bot.services.receipts import receipt_key
 from bot.services.results import Said
-from handlers.teams.common import language_of, names_of, reply, staff_choices, teams_user_id
+from handlers.teams.common import language_of, reply, staff_choices, teams_user_id
 from handlers.teams.feedback import feedback_words, handle_feedback_text
 from handlers.teams.other_commands import answer_other, split_other
 from handlers.teams.visits import handle_visit_command, visit_words

@@ -89,18 +89,6 @@ async def remember_person(deps: Deps, inbound: Inbound, user_id: str) -> None:
         deps.languages.forget(user_id)
 
 
-async def names_of(deps: Deps, user_ids: Iterable[str | None]) -> dict[str, str]:
-    """Display names of the Teams people among user_ids (who can be @mentioned)."""
-    names: dict[str, str] = {}
-    for user_id in dict.fromkeys(u for u in user_ids if u):
-        if platform_of_user(user_id) != "teams":
-            continue
-        name = (await deps.languages.reader_of(user_id)).name
-        if name:
-            names[user_id] = name
-    return names
-
-
 async def reply(context: TurnContext, activity: dict[str, Any]) -> str | None:
     """Answer in the conversation (in the reply chain when the message was in one); return
     the answer's message id when Teams gave one."""

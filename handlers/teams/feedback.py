@@ -21,6 +21,7 @@ from bot.adapters.teams.feedback import (
     comment_card,
 )
 from bot.adapters.teams.markup import t
+from bot.adapters.teams.render import names_of
 from bot.adapters.teams.replies import (
     card_response,
     confirmation_card,
@@ -50,7 +51,7 @@ from bot.services.feedback_common import CASE_FORMS, FeedbackVerb
 from bot.services.inquiry_commands import CommandRequest, Refused
 from bot.services.receipts import receipt_key
 from bot.services.results import Replayed, Said
-from handlers.teams.common import language_of, names_of, reply, teams_user_id
+from handlers.teams.common import language_of, reply, teams_user_id
 
 VERBS = frozenset(v.value for v in FeedbackVerb)
 

@@ -9,6 +9,7 @@ from bot.adapters.teams.cards import card_activity
 from bot.adapters.teams.digest import build_digest_card
 from bot.adapters.teams.home import home_card
 from bot.adapters.teams.markup import t
+from bot.adapters.teams.render import names_of
 from bot.adapters.teams.replies import error_text, said_message, text_message
 from bot.deps import Deps
 from bot.domain.grammar import other_command
@@ -17,7 +18,6 @@ from bot.services.digest.command import DigestHelp, DigestRequest, DigestShown, 
 from bot.services.digest.features import digest_links
 from bot.services.inquiry_commands import Refused, Usage
 from bot.services.results import Said
-from handlers.teams.common import names_of
 
 
 def split_other(text: str) -> tuple[str, str] | None:

@@ -11,6 +11,7 @@ from microsoft_agents.hosting.core import TurnContext
 from bot.adapters.teams.activity import Inbound
 from bot.adapters.teams.cards import adaptive_card, text_block
 from bot.adapters.teams.markup import Mentions, t
+from bot.adapters.teams.render import names_of
 from bot.adapters.teams.replies import card_response, error_text, message_response
 from bot.adapters.teams.visits import (
     FORM_MARK,
@@ -37,7 +38,7 @@ from bot.services.visits.commands import (
 )
 from bot.services.visits.common import VisitVerb
 from bot.services.visits.forms import read_text_form, read_visit_form
-from handlers.teams.common import language_of, names_of, reply, teams_user_id
+from handlers.teams.common import language_of, reply, teams_user_id
 
 VERBS = frozenset(str(v) for v in VisitVerb)
 

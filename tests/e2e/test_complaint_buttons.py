@@ -99,8 +99,9 @@ async def test_confirm_then_corrective_action_through_the_card(bot: Bot) -> None
     case = await _case(bot)
     assert (case.status, case.decided_by, case.reason) == ("confirmed", "UMANAGER", finding)
     # the card the form was opened from is updated in place: the case now, its next button
-    (update,) = bot.fake.calls_to("chat.update")[before:]
-    assert (update.args["channel"], update.args["ts"]) == (dm, card["ts"])
+    # (by the click's answer, and again by the rewrite of every reviewer's card)
+    updates = bot.fake.calls_to("chat.update")[before:]
+    assert {(u.args["channel"], u.args["ts"]) for u in updates} == {(dm, card["ts"])}
     updated = _message(bot, dm, card["ts"])
     assert _buttons(updated) == ["complaint:action#0"]
     shown = json.dumps(updated["blocks"], ensure_ascii=False)
@@ -139,9 +140,11 @@ async def test_confirm_then_corrective_action_through_the_card(bot: Bot) -> None
         "사과 전화, 응대 교육",
         tomorrow,
     )
-    (update,) = bot.fake.calls_to("chat.update")[before:]
-    assert update.args["ts"] == owed["ts"]
-    assert _buttons(_message(bot, dm, owed["ts"])) == []  # nothing left to do
+    # the card acted on, and the manager's first case card, both show nothing left to do
+    updated = {u.args["ts"] for u in bot.fake.calls_to("chat.update")[before:]}
+    assert updated == {owed["ts"], card["ts"]}
+    assert _buttons(_message(bot, dm, owed["ts"])) == []
+    assert _buttons(_message(bot, dm, card["ts"])) == []
     assert any("사과 전화" in t for t in bot.dm_texts("USTAFF1"))
     # the same form sent again (a retry) acts once
     again = await bot.submit(
@@ -250,7 +253,9 @@ async def test_others_are_refused_and_forged_ids_change_nothing(db_url: str) -> 
         await bot.submit("UMANAGER", aimed, {"complaint_text": _text("heard it myself")})
         await bot.settle()
         assert (await _case(bot)).status == "confirmed"
-        assert bot.fake.calls_to("chat.update")[before:] == []
+        # (only the manager's own case card, in their DM, is rewritten)
+        updates = bot.fake.calls_to("chat.update")[before:]
+        assert [u.args["channel"] for u in updates] == [bot.fake.dm_channel_for("UMANAGER")]
         assert not any("K1" in m.get("text", "") for m in bot.posts("C0TRIAGE"))
     finally:
         await stop()
@@ -295,3 +300,36 @@ async def test_a_card_of_a_case_decided_by_typed_command_is_refreshed_on_click(b
     assert len(bot.fake.calls_to("views.open")) == opened
     assert _buttons(_message(bot, dm, card["ts"])) == ["complaint:action#0"]
     assert (await _case(bot)).status == "confirmed"
+
+
+async def test_a_typed_decision_rewrites_the_reviewers_cards_at_once(bot: Bot) -> None:
+    """Typed commands change the case: every reviewer's case card is rewritten in place right
+    away (no click needed), with the buttons of the new state; nobody else's DMs change."""
+    await _complaint(bot)
+    card = _card(bot, "UMANAGER", "complaint:dismiss#1")
+    dm = bot.fake.dm_channel_for("UMANAGER")
+    before = len(bot.fake.calls_to("chat.update"))
+    assert "K1" in await bot.reply_to("UMANAGER", "확인 K1 직접 확인함", command="/feedback")
+    await bot.settle()
+    updates = bot.fake.calls_to("chat.update")[before:]
+    assert [(u.args["channel"], u.args["ts"]) for u in updates] == [(dm, card["ts"])]
+    current = _message(bot, dm, card["ts"])
+    assert _buttons(current) == ["complaint:action#0"]
+    assert "직접 확인함" in json.dumps(current["blocks"], ensure_ascii=False)
+    # the corrective action, typed: the card has nothing left to offer
+    before = len(bot.fake.calls_to("chat.update"))
+    answer = await bot.reply_to(
+        "UMANAGER", "action K1 <!here> apology call by: 2026-12-04", command="/feedback"
+    )
+    assert "K1" in answer
+    await bot.settle()
+    updated = {u.args["ts"] for u in bot.fake.calls_to("chat.update")[before:]}
+    assert card["ts"] in updated
+    current = _message(bot, dm, card["ts"])
+    assert _buttons(current) == []
+    shown = json.dumps(current["blocks"], ensure_ascii=False)
+    assert "apology call" in shown and "<!here>" not in shown
+    # the staff member, the reporter and the admin (who got no card) saw no rewrite
+    for user in ("USTAFF1", "USTAFF2", "UADMIN"):
+        other = bot.fake.dm_channel_for(user)
+        assert not [u for u in bot.fake.calls_to("chat.update") if u.args["channel"] == other]

@@ -250,3 +250,42 @@ async def test_complaint_card_buttons_open_forms_and_refresh_the_card(db_url: st
         assert (await _rows(bot, Complaint))[0].status == "actioned"
     finally:
         await stop()
+
+
+async def test_a_typed_decision_updates_the_case_card_in_teams(db_url: str) -> None:
+    """A decision typed to the bot rewrites the reviewer's case card where it is (an activity
+    update of the same id, never a new post), with the buttons of the case's new state."""
+    from teams.support import start_teams_bot
+
+    bot, stop = await start_teams_bot(db_url, anonymous=True, config=_case_config())
+    try:
+        await ask(bot, "help", user=BOSS)
+        since = len(bot.connector.calls)
+        text = "feedback complaint <at>Minji</at> was rude"
+        assert "K1" in text_of(await ask(bot, text, user=ALEX, entities=[_mention(STAFF, "Minji")]))
+        (sent,) = await _deliver_until(bot, "complaint:confirm", since)
+        card_id = next(
+            a["id"]
+            for a in bot.connector.conversations[sent.conversation_id]
+            if any(x["verb"] == "complaint:confirm" for x in actions_of(a))
+        )
+        since = len(bot.connector.calls)
+        answer = await ask(bot, "feedback confirm K1 heard it <b>myself</b>", user=BOSS)
+        assert "K1" in text_of(answer)
+        for _ in range(100):  # the owed action's own prompt, and the card's update
+            await bot.runtime.sender.deliver_due()
+            updates = [c for c in bot.connector.calls[since:] if c.method == "PUT"]
+            if updates:
+                break
+            await asyncio.sleep(0.1)
+        (update,) = updates
+        assert update.activity_id == card_id
+        assert [a["verb"] for a in actions_of(update.body)] == ["complaint:action"]
+        shown = json.dumps(update.body, ensure_ascii=False)
+        assert "heard it" in shown and "<b>" not in shown
+        # besides the update, one new card: the corrective action now owed
+        posts = [c for c in bot.connector.calls[since:] if c.method == "POST"]
+        offered = [[a["verb"] for a in actions_of(c.body)] for c in posts]
+        assert [v for v in offered if v] == [["complaint:action"]]
+    finally:
+        await stop()

@@ -15,7 +15,7 @@ from typing import Any
 from bot.adapters.slack.blocks.callbacks import build_callback_offer, build_handoff_card
 from bot.adapters.slack.blocks.common import literal, section
 from bot.adapters.slack.blocks.digest import build_digest
-from bot.adapters.slack.blocks.feedback import build_prompt
+from bot.adapters.slack.blocks.feedback import build_case_card, build_prompt
 from bot.adapters.slack.blocks.inquiry import build_inquiry_card, texts
 from bot.adapters.slack.blocks.nudges import build_nudge_message
 from bot.adapters.slack.blocks.report import build_report
@@ -23,10 +23,12 @@ from bot.adapters.slack.blocks.visits import build_visit_buttons
 from bot.adapters.slack.home_view import home_view
 from bot.adapters.slack.text import escape, t
 from bot.deps import Deps
+from bot.errors import DomainError
 from bot.i18n import Lang, with_times
 from bot.ports import Outgoing, person_of
 from bot.services import inquiries as svc
 from bot.services.callbacks import callback_view, handoff_view
+from bot.services.complaint_views import reviewer_card
 from bot.services.digest.features import digest_links
 from bot.services.outbox import anchor_of
 from bot.services.refs import CARD, permalinks
@@ -203,7 +205,24 @@ async def render_prompt(deps: Deps, item: Outgoing) -> Rendered:
     blocks = build_prompt(
         message.text, list(payload.get("buttons") or []), lang, bilingual=bilingual
     )
-    return Rendered(text=message.text, blocks=blocks)
+    return Rendered(
+        text=message.text, blocks=blocks, about=message.about, about_ref=message.about_ref
+    )
+
+
+async def render_case(deps: Deps, item: Outgoing) -> Rendered | None:
+    """A reviewer's complaint case card as the case now is (rewritten in place where their
+    first case card lives); None when the case is gone or the viewer no longer reviews it."""
+    async with deps.reads() as session:
+        try:
+            case = await reviewer_card(
+                session, deps, int(item.payload["complaint"]), str(item.payload["viewer"])
+            )
+        except DomainError:
+            return None
+    text, blocks = build_case_card(await _lang_for(deps, item) or deps.config.language, case)
+    about, about_ref = anchor_of(item.payload)
+    return Rendered(text=text, blocks=blocks, about=about, about_ref=about_ref)
 
 
 async def render_visit(deps: Deps, item: Outgoing) -> Rendered:
@@ -254,6 +273,7 @@ RENDERERS: dict[str, Renderer] = {
     "visit": render_visit,
     "message": render_message,
     "prompt": render_prompt,
+    "case": render_case,
     "nudge": render_nudge,
     "card": render_card,
     "callback": render_callback,

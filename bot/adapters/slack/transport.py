@@ -166,7 +166,10 @@ class SlackTransport:
             if found is None:  # never delivered: nothing to rewrite, never a new post
                 return Delivered(None)
             await self._client.chat_update(
-                channel=found.conversation_id, ts=found.message_id, text=rendered.text
+                channel=found.conversation_id,
+                ts=found.message_id,
+                text=rendered.text,
+                blocks=rendered.blocks,  # None: a text message stays one
             )
             return Delivered(found.message_id)
         if item.kind == CARD and rendered.about is not None:

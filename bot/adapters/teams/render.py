@@ -31,16 +31,19 @@ from bot.adapters.teams.cards import (
     text_block,
 )
 from bot.adapters.teams.digest import build_digest_card
+from bot.adapters.teams.feedback import case_card
 from bot.adapters.teams.home import home_card
 from bot.adapters.teams.markup import Mentions, t
 from bot.adapters.teams.report import CHART_DPI, build_report_card, data_uri
 from bot.adapters.teams.visits import build_visit_card
 from bot.deps import Deps
 from bot.domain.text import sanitize
+from bot.errors import DomainError
 from bot.i18n import Lang, is_people_param, is_person_param, people_of, with_times
 from bot.ports import Outgoing, person_of, platform_of_user
 from bot.services import inquiries as svc
 from bot.services.callbacks import callback_view, handoff_view
+from bot.services.complaint_views import reviewer_card
 from bot.services.digest.features import digest_links
 from bot.services.outbox import anchor_of
 from bot.services.refs import CARD
@@ -81,6 +84,18 @@ class People:
         if isinstance(value, list | tuple):
             return [self.shown_as.get(str(v), v) if v else v for v in value]
         return self.shown_as.get(value, value) if isinstance(value, str) and value else value
+
+
+async def names_of(deps: Deps, user_ids: Iterable[str | None]) -> dict[str, str]:
+    """Display names of the Teams people among user_ids (who can be @mentioned)."""
+    names: dict[str, str] = {}
+    for user_id in dict.fromkeys(u for u in user_ids if u):
+        if platform_of_user(user_id) != "teams":
+            continue
+        name = (await deps.languages.reader_of(user_id)).name
+        if name:
+            names[user_id] = name
+    return names
 
 
 async def teams_people(deps: Deps, ids: Iterable[str]) -> People:
@@ -277,7 +292,26 @@ async def render_prompt(deps: Deps, item: Outgoing) -> Rendered:
     entities = message.activity.get("entities")
     if entities:
         card["msteams"]["entities"] = entities
-    return Rendered(card_activity(card, summary=clip(sanitize(text), SUMMARY_CHARS)))
+    summary = clip(sanitize(text), SUMMARY_CHARS)
+    return Rendered(card_activity(card, summary=summary), message.about, message.about_ref)
+
+
+async def render_case(deps: Deps, item: Outgoing) -> Rendered | None:
+    """A reviewer's complaint case card as the case now is (updated in place where their
+    first case card lives); None when the case is gone or the viewer no longer reviews it."""
+    async with deps.reads() as session:
+        try:
+            case = await reviewer_card(
+                session, deps, int(item.payload["complaint"]), str(item.payload["viewer"])
+            )
+        except DomainError:
+            return None
+    person = person_of(item.recipient)
+    lang = await deps.languages.language_of(person) if person else deps.config.language
+    people = [case.data.get("staff_user"), case.data.get("reporter_user")]
+    card = case_card(lang, case, await names_of(deps, people))
+    about, about_ref = anchor_of(item.payload)
+    return Rendered(card_activity(card, summary=case.ref), about, about_ref)
 
 
 async def render_visit(deps: Deps, item: Outgoing) -> Rendered:
@@ -360,6 +394,7 @@ RENDERERS: dict[str, Renderer] = {
     "visit": render_visit,
     "message": render_message,
     "prompt": render_prompt,
+    "case": render_case,
     "nudge": render_nudge,
     "card": render_card,
     "callback": render_callback,
