@@ -179,31 +179,54 @@ async def post(
 async def refresh_first_posts(session: AsyncSession, deps: Deps, notice: Notice) -> None:
     """Rewrite the notice's first post in every notice channel in place, as it now stands
     (status, times, what it says): the channel's top level stays current, the thread tells
-    what happened. A first post not delivered yet is rewritten after it; one never
-    delivered is left alone (the outbox row names it as its anchor, `in_place`)."""
+    what happened."""
     assert notice.id is not None
-    now = deps.clock.now()
     params, localized = post_params(notice)
     params["status"] = notice.status
     for lang in LANGS:
         localized[lang]["status"] = template(lang, f"notice.status.{notice.status}")
+    await rewrite_first_posts(
+        session,
+        deps,
+        kind=NOTICE,
+        object_id=notice.id,
+        text_key="notice.post.current" if notice.lead_ok else "notice.post.current_urgent",
+        params=params,
+        localized=localized,
+    )
+
+
+async def rewrite_first_posts(
+    session: AsyncSession,
+    deps: Deps,
+    *,
+    kind: str,
+    object_id: int,
+    text_key: str,
+    params: dict[str, Any],
+    localized: dict[str, dict[str, Any]] | None = None,
+) -> None:
+    """Rewrite an object's first post (a notice's, an outage's) in every notice channel in
+    place with this message. A first post not delivered yet is rewritten after it; one never
+    delivered is left alone (the outbox row names it as its anchor, `in_place`)."""
+    now = deps.clock.now()
     digest = hashlib.sha256(
-        json.dumps([params, localized], sort_keys=True, default=str).encode()
+        json.dumps([text_key, params, localized], sort_keys=True, default=str).encode()
     ).hexdigest()[:12]
     for platform in configured_platforms(deps, "notices"):
         for channel in role_channels(deps, platform, "notices"):
             ref = post_ref(channel)
             await enqueue_message(
                 session,
-                key=f"{NOTICE}:{notice.id}:current:{now.isoformat()}:{digest}:{ref}"
+                key=f"{kind}:{object_id}:current:{now.isoformat()}:{digest}:{ref}"
                 + _suffix(platform),
                 recipient=ToRole("notices", channel),  # as the first post: after it
                 platform=platform,
-                text_key="notice.post.current" if notice.lead_ok else "notice.post.current_urgent",
+                text_key=text_key,
                 params=params,
                 now=now,
                 deps=deps,
-                anchor=(NOTICE, notice.id, ref),
+                anchor=(kind, object_id, ref),
                 localized=localized,
                 in_place=True,
             )

@@ -25,10 +25,10 @@ from bot.domain.notices import (
 )
 from bot.domain.text import sanitize
 from bot.errors import Conflict, NotFound
-from bot.i18n import timed
+from bot.i18n import LANGS, template, timed
 from bot.services.formatting import fmt_time
 from bot.services.inquiries.reading import span
-from bot.services.notices import may_operate, post
+from bot.services.notices import may_operate, post, rewrite_first_posts
 from storage.models import Outage
 from storage.repos.notices import (
     OUTAGE,
@@ -129,6 +129,38 @@ async def start_outage(
     return outage
 
 
+async def refresh_first_posts(session: AsyncSession, deps: Deps, outage: Outage) -> None:
+    """Rewrite the outage's first post in every notice channel as the outage now stands
+    (ongoing with its latest progress, or resolved with its duration and cause): the top of
+    the channel stays current, the thread tells what happened."""
+    assert outage.id is not None
+    params = _params(outage)
+    params.update(
+        note=outage.last_note or "-", cause=outage.cause or "-", end="", duration="", planned=""
+    )
+    if outage.resolved_at is not None:
+        params.update(
+            end=timed(outage.resolved_at), duration=span(outage.resolved_at - outage.started_at)
+        )
+    localized = {
+        lang: {
+            "planned": template(lang, "outage.post.planned_during").format(notice=outage.notice_id)
+            if outage.planned
+            else ""
+        }
+        for lang in LANGS
+    }
+    await rewrite_first_posts(
+        session,
+        deps,
+        kind=OUTAGE,
+        object_id=outage.id,
+        text_key=f"outage.post.current_{outage.status}",
+        params=params,
+        localized=localized,
+    )
+
+
 async def update_outage(
     session: AsyncSession, deps: Deps, actor_id: str, number: int, note: str, impact: str = ""
 ) -> Outage:
@@ -154,6 +186,7 @@ async def update_outage(
         text_key="outage.post.update",
         params=params,
     )
+    await refresh_first_posts(session, deps, outage)
     return outage
 
 
@@ -184,6 +217,7 @@ async def resolve_outage(
             params=params,
             role=role,  # type: ignore[arg-type]  # "notices" | "triage"
         )
+    await refresh_first_posts(session, deps, outage)
     return outage
 
 

@@ -237,6 +237,13 @@ async def test_outage_inside_a_notice_is_planned_and_status_counts_the_rest(nbot
     posts = [p for p in notice_posts(nbot) if "O2" in p["text"]]
     assert len(posts) == 3 and all(p["thread_ts"] == posts[0]["ts"] for p in posts[1:])
     assert "교환기 재시작" in posts[2]["text"]
+    # each first post is kept current in place; the planned one says so
+    assert "(복구됨)" in posts[0]["text"] and "(1시간)" in posts[0]["text"]
+    answer = await outage_cmd(nbot, "USTAFF1", "진행 O1 주문 서버 재기동 중")
+    await nbot.settle()
+    (first,) = [p for p in notice_posts(nbot) if "O1" in p["text"] and not p.get("thread_ts")]
+    assert "(진행 중 · 작업 공지 N1 중의 계획된 중단)" in first["text"]
+    assert "주문 서버 재기동 중" in first["text"]
     status = await outage_cmd(nbot, "USTAFF2", "현황")
     assert "무장애 0일째" in status or "0 days" in status
     assert "ARS" in status and "HTS" not in status.split("\n", 2)[1]

@@ -121,6 +121,9 @@ async def test_every_post_goes_to_every_notice_channel_in_its_own_thread(nbot: B
         assert len(posts) == 3
         assert_threaded(posts)
         assert "<!channel>" not in posts[1]["text"] and "교환기 점검 중" in posts[1]["text"]
+        # the outage's first post, rewritten in place: resolved, how long, why
+        assert posts[0].get("edited") and "(복구됨)" in posts[0]["text"]
+        assert "(resolved)" in posts[0]["text"] and "교환기 재시작" in posts[0]["text"]
     assert len([p for p in nbot.posts("C0TRIAGE") if "O1" in p["text"]]) == 2
     assert [r[1] for r in await refs(nbot, "outage")] == ["post:C0NOTICES", "post:C0NOTICES2"]
 
@@ -252,6 +255,14 @@ async def test_every_teams_notice_channel_gets_the_notice_and_its_replies(
         posts = slack.posts(channel)
         assert len(posts) == 3
         assert_threaded(posts)
+    # an outage's first post in each Teams channel is kept current in place too
+    await slack.reply_to("USTAFF1", 'start "ARS down" services:ARS', command="/outage")
+    await slack.reply_to("USTAFF1", "update O1 <at>x</at> 교환기 점검 중", command="/outage")
+    await slack.settle()
+    for channel in TEAMS_CHANNELS:
+        (first,) = [m for m in connector.messages(channel) if "O1" in m["text"]]
+        assert "(진행 중)" in first["text"] and "(ongoing)" in first["text"]
+        assert "교환기 점검 중" in first["text"] and "<at>x</at>" not in first["text"]
     teams_refs = [r for r in await refs(slack, "notice") if r[2] == "teams"]
     assert teams_refs == [(1, post_ref(channel), "teams", channel) for channel in TEAMS_CHANNELS]
     # a Teams channel id is too long for the column: a stable digest names it
