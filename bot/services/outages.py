@@ -142,7 +142,7 @@ async def refresh_first_posts(session: AsyncSession, deps: Deps, outage: Outage)
         params.update(
             end=timed(outage.resolved_at), duration=span(outage.resolved_at - outage.started_at)
         )
-    localized = {
+    localized: dict[str, dict[str, Any]] = {
         lang: {
             "planned": template(lang, "outage.post.planned_during").format(notice=outage.notice_id)
             if outage.planned
