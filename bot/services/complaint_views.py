@@ -95,6 +95,18 @@ async def reviewer_card(session: AsyncSession, deps: Deps, number: int, viewer: 
     return card_of(deps, complaint, viewer)
 
 
+async def card_to_rewrite(deps: Deps, payload: dict[str, Any]) -> CaseView | None:
+    """The card a `case` outbox row rewrites: its complaint for its viewer, as it is now;
+    None when the case is gone or the viewer no longer reviews it."""
+    async with deps.reads() as session:
+        try:
+            return await reviewer_card(
+                session, deps, int(payload["complaint"]), str(payload["viewer"])
+            )
+        except DomainError:
+            return None
+
+
 def refusal_of(case: CaseView, verb: str) -> DomainError | None:
     """Why a case button no longer applies (the case was decided meanwhile, by a typed
     command or on another card), or None when its form may open."""

@@ -23,12 +23,11 @@ from bot.adapters.slack.blocks.visits import build_visit_buttons
 from bot.adapters.slack.home_view import home_view
 from bot.adapters.slack.text import escape, t
 from bot.deps import Deps
-from bot.errors import DomainError
 from bot.i18n import Lang, with_times
 from bot.ports import Outgoing, person_of
 from bot.services import inquiries as svc
 from bot.services.callbacks import callback_view, handoff_view
-from bot.services.complaint_views import reviewer_card
+from bot.services.complaint_views import card_to_rewrite
 from bot.services.digest.features import digest_links
 from bot.services.outbox import anchor_of
 from bot.services.refs import CARD, permalinks
@@ -213,13 +212,9 @@ async def render_prompt(deps: Deps, item: Outgoing) -> Rendered:
 async def render_case(deps: Deps, item: Outgoing) -> Rendered | None:
     """A reviewer's complaint case card as the case now is (rewritten in place where their
     first case card lives); None when the case is gone or the viewer no longer reviews it."""
-    async with deps.reads() as session:
-        try:
-            case = await reviewer_card(
-                session, deps, int(item.payload["complaint"]), str(item.payload["viewer"])
-            )
-        except DomainError:
-            return None
+    case = await card_to_rewrite(deps, item.payload)
+    if case is None:
+        return None
     text, blocks = build_case_card(await _lang_for(deps, item) or deps.config.language, case)
     about, about_ref = anchor_of(item.payload)
     return Rendered(text=text, blocks=blocks, about=about, about_ref=about_ref)

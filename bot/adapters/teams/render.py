@@ -38,12 +38,11 @@ from bot.adapters.teams.report import CHART_DPI, build_report_card, data_uri
 from bot.adapters.teams.visits import build_visit_card
 from bot.deps import Deps
 from bot.domain.text import sanitize
-from bot.errors import DomainError
 from bot.i18n import Lang, is_people_param, is_person_param, people_of, with_times
 from bot.ports import Outgoing, person_of, platform_of_user
 from bot.services import inquiries as svc
 from bot.services.callbacks import callback_view, handoff_view
-from bot.services.complaint_views import reviewer_card
+from bot.services.complaint_views import card_to_rewrite
 from bot.services.digest.features import digest_links
 from bot.services.outbox import anchor_of
 from bot.services.refs import CARD
@@ -299,13 +298,9 @@ async def render_prompt(deps: Deps, item: Outgoing) -> Rendered:
 async def render_case(deps: Deps, item: Outgoing) -> Rendered | None:
     """A reviewer's complaint case card as the case now is (updated in place where their
     first case card lives); None when the case is gone or the viewer no longer reviews it."""
-    async with deps.reads() as session:
-        try:
-            case = await reviewer_card(
-                session, deps, int(item.payload["complaint"]), str(item.payload["viewer"])
-            )
-        except DomainError:
-            return None
+    case = await card_to_rewrite(deps, item.payload)
+    if case is None:
+        return None
     person = person_of(item.recipient)
     lang = await deps.languages.language_of(person) if person else deps.config.language
     people = [case.data.get("staff_user"), case.data.get("reporter_user")]
