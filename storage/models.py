@@ -527,6 +527,9 @@ class Handoff(SQLModel, table=True):
     by_id: str = Field(max_length=ID)
     reason: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
     at: datetime = _dt()
+    # The final delivery state of the context card (sent / failed / cancelled), copied from
+    # its outbox row before retention deletes that row (migration 0018_handoff_card_state).
+    card_state: str | None = Field(default=None, max_length=16)
 
 
 # ------------------------------------------------------------------ notices and outages (C1, C6)

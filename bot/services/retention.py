@@ -9,7 +9,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.deps import Deps
 from bot.domain.durations import parse_duration
 from bot.domain.inquiry import Status
+from bot.services.callbacks.ladder import OFFER
+from bot.services.handoffs import HANDOFF
 from storage.repos.absences import delete_old_absences
+from storage.repos.agenda import settle_handoff_cards
 from storage.repos.callbacks import anonymise_callbacks
 from storage.repos.receipts import delete_expired_receipts
 from storage.repos.retention import (
@@ -20,6 +23,7 @@ from storage.repos.retention import (
 from storage.repos.timers import delete_done_timers
 
 FINISHED_OUTBOX = ("sent", "cancelled", "failed")
+HANDOFF_CARDS = (HANDOFF, OFFER)  # the outbox kinds of the context card a handoff sends (C8)
 OPEN_STATUSES = tuple(
     s.value for s in (Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.ON_HOLD)
 )
@@ -34,7 +38,13 @@ async def purge_expired(session: AsyncSession, deps: Deps, *, limit: int) -> dic
     (at most `limit` of each); return how many rows of each went."""
     now = deps.clock.now()
     keep = deps.config.retention
+    # C8 is judged from the handoff's context card: its final state is kept on the handoff
+    # before its outbox row may go
+    settled = await settle_handoff_cards(
+        session, card_kinds=HANDOFF_CARDS, final_states=FINISHED_OUTBOX
+    )
     return {
+        "handoff_cards": settled,
         "events": await delete_processed_events(
             session, before=_before(now, keep.events), limit=limit
         ),

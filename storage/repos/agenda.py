@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col, func, select
@@ -147,35 +148,61 @@ async def count_praise_by_kind(
     return {str(kind): int(n) for kind, n in (await session.exec(stmt)).all()}
 
 
-async def list_handoff_cards(
-    session: AsyncSession, *, since: datetime, until: datetime, card_kinds: Collection[str]
-) -> list[tuple[Handoff, str | None]]:
-    """The handoffs made in [since, until), each with the delivery state of the card its new
-    owner was sent in the same transaction (an outbox row of one of `card_kinds` to them,
-    queued at the handoff's moment); None when no such row is kept (never queued, or deleted
-    by the retention job)."""
-    card = (
-        select(OutboxMessage.state)
-        .where(
-            col(OutboxMessage.recipient) == sa.literal("person:") + col(Handoff.to_id),
-            col(OutboxMessage.created_at) == col(Handoff.at),
-            col(OutboxMessage.kind).in_(list(card_kinds)),
-        )
-        .order_by(
-            # a card sent on any platform counts: "sent" sorts before the other states
-            sa.case((col(OutboxMessage.state) == "sent", 0), else_=1),
+def _handoff_card_state(card_kinds: Collection[str], states: Collection[str] | None = None) -> Any:
+    """The delivery state of the card a handoff's new owner was sent in the same transaction
+    (an outbox row of one of `card_kinds` to them, queued at the handoff's moment; a card
+    sent on any platform counts), as a subquery correlated to the handoff; only rows in
+    `states` when given."""
+    card = select(OutboxMessage.state).where(
+        col(OutboxMessage.recipient) == sa.literal("person:") + col(Handoff.to_id),
+        col(OutboxMessage.created_at) == col(Handoff.at),
+        col(OutboxMessage.kind).in_(list(card_kinds)),
+    )
+    if states is not None:
+        card = card.where(col(OutboxMessage.state).in_(list(states)))
+    return (
+        card.order_by(
+            sa.case((col(OutboxMessage.state) == "sent", 0), else_=1),  # "sent" first
             col(OutboxMessage.id),
         )
         .limit(1)
         .correlate(Handoff)
         .scalar_subquery()
     )
+
+
+async def list_handoff_cards(
+    session: AsyncSession, *, since: datetime, until: datetime, card_kinds: Collection[str]
+) -> list[tuple[Handoff, str | None]]:
+    """The handoffs made in [since, until), each with the delivery state of its context card:
+    the one kept on the handoff (see `settle_handoff_cards`), else its outbox row's; None when
+    neither is (never queued, or deleted before it was settled)."""
+    state = sa.func.coalesce(col(Handoff.card_state), _handoff_card_state(card_kinds))
     stmt = (
-        select(Handoff, card)
+        select(Handoff, state)
         .where(col(Handoff.at) >= since, col(Handoff.at) < until)
         .order_by(col(Handoff.at), col(Handoff.id))
     )
-    return [(h, state) for h, state in (await session.exec(stmt)).all()]
+    return [(h, s) for h, s in (await session.exec(stmt)).all()]
+
+
+async def settle_handoff_cards(
+    session: AsyncSession, *, card_kinds: Collection[str], final_states: Collection[str]
+) -> int:
+    """Copy the final delivery state of the context card onto every handoff that has none yet
+    and whose card row is still kept (run before retention deletes finished outbox rows); a
+    card still being delivered is left for a later run. Return how many were settled."""
+    oldest = (await session.exec(select(func.min(OutboxMessage.created_at)))).first()
+    if oldest is None:  # no outbox row at all: no card to copy
+        return 0
+    state = _handoff_card_state(card_kinds, final_states)
+    result = await session.exec(
+        sa.update(Handoff)
+        .where(col(Handoff.card_state).is_(None), col(Handoff.at) >= oldest, state.is_not(None))
+        .values(card_state=state)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
 
 
 async def list_outages_overlapping(

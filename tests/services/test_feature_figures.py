@@ -29,12 +29,14 @@ import json
 from datetime import datetime
 
 from e2e.world import KST
+from sqlmodel import col, select
 
 from bot.adapters.web.reports import report_csv, report_html
 from bot.deps import Deps
 from bot.services.reports.chart import chart_svg, promise_shares
 from bot.services.reports.figures import Month, build_report
 from bot.services.reports.lines import report_lines
+from bot.services.retention import purge_expired
 from storage.models import (
     Callback,
     Complaint,
@@ -339,3 +341,25 @@ async def test_c1_is_no_data_before_the_service_log_began(deps: Deps) -> None:
         report = await build_report(session, deps, Month(2026, 11, KST))
     assert not [f for f in report.figures["C1"] if f.measured]
     assert dict(promise_shares(report))["C1"] is None
+
+
+async def test_c8_is_kept_when_retention_deletes_the_cards_outbox_rows(deps: Deps) -> None:
+    """Before the retention job deletes finished outbox rows, each handoff keeps its card's
+    final state: C8 reads the same once the rows are gone; a card still pending is left (not
+    judged), and a second run settles nothing again."""
+    await _fixture(deps)
+    deps.clock.set(_at(12, 8, 10))  # the November cards are past `retention.outbox` (30 days)
+    async with deps.sessions.begin() as session:
+        deleted = await purge_expired(session, deps, limit=1000)
+    assert deleted["handoff_cards"] == 2
+    async with deps.sessions() as session:
+        handoffs = (await session.exec(select(Handoff).order_by(col(Handoff.id)))).all()
+        kept = (await session.exec(select(OutboxMessage))).all()
+    assert [h.card_state for h in handoffs] == ["sent", "failed", None, None]
+    assert [r.state for r in kept] == ["pending"]  # the sent and failed cards are gone
+    async with deps.sessions.begin() as session:
+        assert (await purge_expired(session, deps, limit=1000))["handoff_cards"] == 0
+    async with deps.sessions() as session:
+        report = await build_report(session, deps, Month(2026, 11, KST))
+    (c8,) = report.figures["C8"]
+    assert (c8.measure, c8.met, c8.total) == ("handoff_card", 1, 2)

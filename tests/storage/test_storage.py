@@ -465,3 +465,28 @@ async def test_migrations_match_models(engine: AsyncEngine) -> None:
         tables = set(await conn.run_sync(lambda c: sa.inspect(c).get_table_names()))
     assert diffs == []
     assert set(SQLModel.metadata.tables) | {"alembic_version"} == tables
+
+
+async def test_migration_0018_adds_and_drops_the_handoff_card_state(db_url: str) -> None:
+    import asyncio
+
+    from alembic import command
+
+    from storage.db import make_engine
+    from storage.migrate import alembic_config, upgrade_async
+
+    async def columns() -> set[str]:
+        engine = make_engine(db_url)
+        try:
+            async with engine.connect() as conn:
+                found = await conn.run_sync(lambda c: sa.inspect(c).get_columns("handoffs"))
+        finally:
+            await engine.dispose()
+        return {c["name"] for c in found}
+
+    await upgrade_async(db_url, "0018_handoff_card_state")
+    assert "card_state" in await columns()
+    await asyncio.to_thread(command.downgrade, alembic_config(db_url), "0018_handoff_card_state-1")
+    assert "card_state" not in await columns()
+    await upgrade_async(db_url)
+    assert "card_state" in await columns()

@@ -6,8 +6,8 @@ recorded rows, one query per figure (storage.repos.agenda and the features' repo
 - C6 notices that started in the month and were planned with the required lead
   (bot.services.notices.compliance);
 - C7 callbacks whose ladder started in the month, called back within `sla.callback`;
-- C8 handoffs whose context card reached the new owner (their card's delivery record, while
-  the retention job keeps it: `retention.outbox`);
+- C8 handoffs whose context card reached the new owner (their card's delivery record; its
+  final state is kept on the handoff before the retention job deletes the outbox row);
 - C9 badges and IDs returned (visits of the month that held one, their day over);
 - C10 pre-registered visits whose host was in the room on time (within `visitors.host_grace`
   of the time, or of the seating when later);
@@ -32,10 +32,9 @@ from bot.domain.digest import days_touched
 from bot.domain.durations import parse_duration
 from bot.domain.feedback import RewardState, summarize
 from bot.domain.notices import availability
-from bot.services.callbacks.ladder import OFFER
-from bot.services.handoffs import HANDOFF
 from bot.services.notices import compliance
 from bot.services.reports.model import Figure, FigureProvider, Month
+from bot.services.retention import FINISHED_OUTBOX, HANDOFF_CARDS
 from storage.repos.agenda import (
     count_praise_by_kind,
     first_service_record_at,
@@ -47,8 +46,6 @@ from storage.repos.agenda import (
     list_visits_between,
 )
 from storage.repos.surveys import list_surveys
-
-FINAL_CARD_STATES = ("sent", "failed", "cancelled")
 
 
 def _until(deps: Deps, month: Month) -> tuple[datetime, datetime]:
@@ -103,11 +100,11 @@ async def callback_figures(session: AsyncSession, deps: Deps, month: Month) -> l
 
 
 async def handoff_figures(session: AsyncSession, deps: Deps, month: Month) -> list[Figure]:
-    """C8: handoffs whose context card was delivered to the new owner (judged while the card's
-    delivery record is kept; one still being delivered is not judged yet)."""
+    """C8: handoffs whose context card was delivered to the new owner (its final state, kept
+    on the handoff or still in the outbox; one still being delivered is not judged yet)."""
     start, end = _until(deps, month)
-    rows = await list_handoff_cards(session, since=start, until=end, card_kinds=(HANDOFF, OFFER))
-    judged = [state for _h, state in rows if state in FINAL_CARD_STATES]
+    rows = await list_handoff_cards(session, since=start, until=end, card_kinds=HANDOFF_CARDS)
+    judged = [state for _h, state in rows if state in FINISHED_OUTBOX]
     return [Figure("C8", "handoff_card", judged.count("sent"), len(judged), named=True)]
 
 
