@@ -261,3 +261,30 @@ async def test_postgresql_walks_the_open_index_even_in_a_generic_plan(
         args = ", ".join(str(int(p)) for p in params)
         plan = "\n".join(r[0] for r in await raw.fetch(f"EXPLAIN EXECUTE digest_queue({args})"))
     assert "ix_inquiries_open" in plan, plan
+
+
+async def test_a_failing_digest_does_not_hold_back_the_rest_of_its_batch(
+    workers: tuple[Deps, Deps, SettableClock],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A batch whose build fails (one manager's data breaks a section) is rolled back whole,
+    then sent one digest at a time: the others go out, the failing one is left for the next
+    run the same day (and is claimed then, not lost)."""
+    deps, _two, _clock = workers
+    real = digest_run.build_digests
+
+    async def breaks_on_umanager2(session: Any, deps_: Deps, scopes: list[Scope]) -> Any:
+        if any(s.manager_id == "UMANAGER2" for s in scopes):
+            raise RuntimeError("a section failed")
+        return await real(session, deps_, scopes)
+
+    monkeypatch.setattr(digest_run, "build_digests", breaks_on_umanager2)
+    assert await send_due_digests(deps) == 2
+    assert "digest of UMANAGER2 failed" in caplog.text
+    async with deps.sessions() as s:
+        keys = sorted(r.idempotency_key for r in (await s.exec(select(OutboxMessage))).all())
+    assert keys == ["digest:UMANAGER3:2026-12-02", "digest:UMANAGER:2026-12-02"]
+    monkeypatch.setattr(digest_run, "build_digests", real)  # mended: the next run sends it
+    assert await send_due_digests(deps) == 1
+    assert await send_due_digests(deps) == 0

@@ -139,8 +139,34 @@ async def send_due_digests(deps: Deps) -> int:
     shared: dict[str, Any] = {}  # read once per run: the same for every manager
     sent = 0
     for start in range(0, len(due), BATCH):
+        batch = due[start : start + BATCH]
         with collector_paused():
-            sent += await _send_batch(deps, due[start : start + BATCH], now, shared, to_reports)
+            try:
+                sent += await _send_batch(deps, batch, now, shared, to_reports)
+            except Exception:
+                if len(batch) == 1:
+                    raise
+                # One manager's digest failing must not hold back the other 99: the batch
+                # was rolled back whole, so its digests are sent one by one; only the failing
+                # ones are left (to the next run, which tries again the same day).
+                log.exception("digest batch of %d failed: sending them one by one", len(batch))
+                sent += await _send_one_by_one(deps, batch, now, shared, to_reports)
+    return sent
+
+
+async def _send_one_by_one(
+    deps: Deps,
+    batch: list[tuple[str, ZoneInfo, DigestMoment]],
+    now: datetime,
+    shared: dict[str, Any],
+    to_reports: bool,
+) -> int:
+    sent = 0
+    for due in batch:
+        try:
+            sent += await _send_batch(deps, [due], now, shared, to_reports)
+        except Exception:
+            log.exception("digest of %s failed", due[0])
     return sent
 
 
