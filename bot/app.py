@@ -47,6 +47,7 @@ from bot.ports import Directory, Platform, Transport
 if TYPE_CHECKING:
     from bot.adapters.teams.delivery import TeamsDelivery
     from bot.adapters.teams.host import TeamsEndpoint, TokenSource
+    from bot.adapters.teams.transport import TeamsTransport
     from bot.services.calendar_reload import CalendarApplied
 from bot.services.people import Languages
 from handlers import register_all
@@ -254,6 +255,17 @@ class Runtime:
                 break
 
 
+def _name_teams_people_through(deps: Deps, transport: TeamsTransport) -> None:
+    """Let the Teams directory name people who never wrote to the bot from the members of
+    the teams it is installed in."""
+    from bot.adapters.teams.addresses import TeamsDirectory
+
+    if isinstance(deps.languages, Languages):
+        directory = deps.languages.directory_for("teams")
+        if isinstance(directory, TeamsDirectory):
+            directory.transport = transport
+
+
 def build_runtime(
     env: EnvSettings,
     config: CharterConfig,
@@ -280,6 +292,7 @@ def build_runtime(
         teams_tokens = teams_tokens or teams_token_source(env)
         teams = TeamsDelivery(deps, TeamsTransport(teams_tokens))
         transports["teams"] = teams
+        _name_teams_people_through(deps, teams.http)
     if env.VOC_CALLBACK_URL and env.VOC_WEBHOOK_SECRET:
         from bot.adapters.webhook import WebhookTransport
 

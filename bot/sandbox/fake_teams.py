@@ -31,7 +31,7 @@ class ConnectorCall:
     """One request the bot made."""
 
     method: str
-    op: str  # send | reply | update | create_conversation
+    op: str  # send | reply | update | create_conversation | member
     conversation_id: str
     activity_id: str  # reply: the replyTo id; update: the updated id
     body: dict[str, Any]
@@ -54,6 +54,9 @@ class FakeConnector:
     allow_create: bool = True  # False: the tenant forbids the bot to start 1:1 chats
     calls: list[ConnectorCall] = field(default_factory=list)
     conversations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # the tenant's people (user id → their account: id, name, aadObjectId), as the
+    # conversation member API of a team the bot is installed in answers them
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
     _failures: list[_Failure] = field(default_factory=list)
     _ids: Any = field(default_factory=lambda: itertools.count(1700000000001))
     _runner: web.AppRunner | None = None
@@ -82,6 +85,7 @@ class FakeConnector:
         app.router.add_post("/v3/conversations", self._create)
         app.router.add_post("/v3/conversations/{cid}/activities", self._send)
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._reply)
+        app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
         return app
 
@@ -117,6 +121,21 @@ class FakeConnector:
         )
         self.calls.append(call)
         return call, body
+
+    async def _member(self, request: web.Request) -> web.Response:
+        """GET a conversation's member (a person of the team): their account, or 404."""
+        call, _ = await self._record(request, "member")
+        refused = self._auth_problem(call)
+        if refused is not None:
+            return refused
+        failure = self._failure(call)
+        if failure is not None:
+            return self._failed(failure)
+        account = self.members.get(request.match_info["uid"])
+        if account is None:
+            call.status = 404
+            return self._error(404, "MemberNotFoundInConversation", "The member was not found")
+        return web.json_response(account)
 
     def _auth_problem(self, call: ConnectorCall) -> web.Response | None:
         if self.token and call.authorization != f"Bearer {self.token}":

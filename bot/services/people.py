@@ -94,6 +94,10 @@ class Languages:
             self._memory.popitem(last=False)
         return reader
 
+    def directory_for(self, platform: Platform) -> Directory | None:
+        """The directory asked about a platform's people (None: only what is stored)."""
+        return self._directories.get(platform)
+
     def forget(self, user_id: str) -> None:
         """Drop what memory holds of user_id (their platform told something new)."""
         self._memory.pop(user_id, None)

@@ -87,3 +87,34 @@ async def test_directory_answers_from_stored_references(
     info = await directory.user_info("29:kim")
     assert info is not None and (info.name, info.locale) == ("Kim Minji", "ko-KR")
     assert await directory.user_info("29:nobody") is None
+
+
+async def test_directory_names_people_who_never_wrote_from_the_bots_teams(
+    sessions: async_sessionmaker[AsyncSession], fake: FakeConnector
+) -> None:
+    """Someone with no chat with the bot is looked up among the members of the team the bot
+    is installed in (the Bot Connector's member API): named when found, remembered as
+    nameless when in none of its teams, and not remembered when the look-up failed."""
+    async with sessions.begin() as s:
+        await add_conversation(
+            s,
+            conversation_id="19:ops@thread.tacv2",
+            reference={"conversation": {"id": "19:ops@thread.tacv2"}},
+            now=NOW,
+            kind="channel",
+            service_url=fake.url,
+            team_id="19:team@thread.tacv2",
+        )
+    fake.members["29:park"] = {"id": "29:park", "name": "Park <b>Jisoo</b>"}
+    directory = TeamsDirectory(sessions)
+    assert await directory.user_info("29:park") is None  # no transport: only what is stored
+    assert fake.calls == []
+    directory.transport = TeamsTransport(NoTokens(), timeout=5)
+    park = await directory.user_info("29:park")
+    assert park is not None and (park.name, park.locale) == ("Park <b>Jisoo</b>", "")
+    (asked,) = fake.calls_of("member")
+    assert asked.conversation_id == "19:team@thread.tacv2"
+    nobody = await directory.user_info("29:nobody")
+    assert nobody is not None and nobody.name == ""  # asked, not a member
+    fake.fail_next(502)
+    assert await directory.user_info("29:later") is None  # not answered: asked again later

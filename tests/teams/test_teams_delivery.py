@@ -381,7 +381,8 @@ async def test_person_teams_will_not_let_us_reach_fails_with_the_reason(db_url: 
         assert failed.state == "failed"
         assert "not reachable in Teams" in failed.last_error
         assert "does not allow the bot to start a chat" in failed.last_error
-        assert [c.op for c in bot.connector.calls] == ["create_conversation"]
+        # (their name and language were asked of the team first: a member look-up, 404)
+        assert [c.op for c in bot.connector.calls] == ["member", "create_conversation"]
         async with bot.runtime.deps.sessions() as session:
             failures = await delivery_failures(session)
         assert failures.total == 1

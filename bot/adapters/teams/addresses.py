@@ -10,6 +10,7 @@ no turn to continue, and needs the status codes to classify failures (transport.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,8 @@ from storage.repos.teams_conversations import (
     get_personal_conversation,
     list_conversations,
 )
+
+log = logging.getLogger("charterbot.teams")
 
 # A team's channel (`19:…@thread.tacv2`, older `@thread.skype`); group chats are `@thread.v2`.
 _CHANNEL = re.compile(r"^19:[^;\s]+@thread\.(?:tacv2|skype)$")
@@ -163,19 +166,40 @@ class TeamsDirectory:
     """The Directory port for Teams people: name and locale from their stored 1:1 chat.
 
     Teams has no `users.info`; what the bot knows of a person is what their activities said
-    (display name, `locale`), refreshed on every message they send it.
+    (display name, `locale`), refreshed on every message they send it. Someone who never
+    wrote to the bot is looked up by name among the members of the teams it is installed in
+    (the Bot Connector's conversation member API, once `transport` is set), so that cards and
+    refusals name them instead of showing their id.
     """
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    TEAMS_ASKED = 3  # teams asked at most per look-up (the first ones the bot was added to)
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], transport: TeamsTransport | None = None
+    ) -> None:
         self._sessions = sessions
+        self.transport = transport
 
     async def user_info(self, user_id: str) -> UserInfo | None:
         async with self._sessions() as session:
             row = await get_personal_conversation(session, user_id=user_id)
-        if row is None:
+            channels = [] if row is not None else await list_conversations(session, kind="channel")
+        if row is not None:
+            name = str(_reference_user(row.reference).get("name") or "")
+            return UserInfo(user_id=user_id, locale=row.locale, name=name, is_bot=False)
+        if self.transport is None or not channels:
             return None
-        name = str(_reference_user(row.reference).get("name") or "")
-        return UserInfo(user_id=user_id, locale=row.locale, name=name, is_bot=False)
+        teams = {c.team_id or c.conversation_id: c.service_url for c in channels}
+        for team, service_url in list(teams.items())[: self.TEAMS_ASKED]:
+            try:
+                found = await self.transport.member_name(service_url, team, user_id)
+            except TeamsSendError as exc:  # not answered now: asked again next time
+                log.warning("Teams member look-up of %s failed: %s", user_id, exc)
+                return None
+            if found is not None:
+                return UserInfo(user_id=user_id, locale="", name=found, is_bot=False)
+        # in none of the bot's teams: remembered as nameless (asked again after a day)
+        return UserInfo(user_id=user_id, locale="", name="", is_bot=False)
 
 
 def _reference_user(reference: str) -> dict[str, object]:

@@ -214,6 +214,21 @@ class TeamsTransport:
         await self._call(service_url, op, idempotent=True)
         return Delivered(conversation_id, activity_id)
 
+    async def member_name(self, service_url: str, conversation_id: str, user_id: str) -> str | None:
+        """A person's display name, as the members of a conversation the bot is in (a team)
+        know it; None when they are not a member (404). Other failures raise."""
+
+        async def op(client: ConnectorClient) -> Any:
+            return await client.conversations.get_conversation_member(conversation_id, user_id)
+
+        try:
+            account = await self._call(service_url, op, idempotent=True)
+        except TeamsSendError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return str(account.name or "")
+
     async def create_personal(
         self, service_url: str, *, tenant_id: str, bot_id: str, user_id: str
     ) -> str:
