@@ -36,6 +36,7 @@ def _note(recipient: Address, **extra: Any) -> Outgoing:
 def test_every_kind_the_services_queue_has_a_slack_renderer() -> None:
     from bot.adapters.teams.render import RENDERERS as TEAMS_RENDERERS
     from bot.services.callbacks import OFFER
+    from bot.services.complaints import CASE
     from bot.services.handoffs import HANDOFF
     from bot.services.home_refresh import HOME
     from bot.services.outbox import CARD, DIGEST, MESSAGE, NUDGE, PROMPT, REPORT
@@ -52,6 +53,7 @@ def test_every_kind_the_services_queue_has_a_slack_renderer() -> None:
         DIGEST,
         REPORT,
         HOME,
+        CASE,
     }
     assert set(TEAMS_RENDERERS) == set(RENDERERS)  # every kind on every platform
 
