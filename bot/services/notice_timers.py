@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.services import timers
-from bot.services.notices import OPEN, post_change, post_notice
+from bot.services.notices import OPEN, post_notice, refresh_first_posts
 from bot.services.timers import Due
 from storage.models import Notice
 from storage.repos.notices import get_notice
@@ -75,13 +75,10 @@ async def _become(
     """Move the notice to `status` and post the `event` (key and text `notice.post.<event>`)."""
     notice.status = status
     notice.updated_at = deps.clock.now()
-    await post_change(
-        session,
-        deps,
-        notice,
-        key=f"notice:{notice.id}:{event}",
-        text_key=f"notice.post.{event}",
+    await post_notice(
+        session, deps, notice, key=f"notice:{notice.id}:{event}", text_key=f"notice.post.{event}"
     )
+    await refresh_first_posts(session, deps, notice)
 
 
 def _span(delta: timedelta) -> str:

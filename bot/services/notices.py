@@ -282,30 +282,6 @@ async def post_notice(
     )
 
 
-async def post_change(
-    session: AsyncSession,
-    deps: Deps,
-    notice: Notice,
-    *,
-    key: str,
-    text_key: str,
-    extra: dict[str, Any] | None = None,
-    extra_localized: dict[str, dict[str, Any]] | None = None,
-) -> None:
-    """Post what happened to the notice (`post_notice`), then rewrite its first posts as it
-    now stands (`refresh_first_posts`)."""
-    await post_notice(
-        session,
-        deps,
-        notice,
-        key=key,
-        text_key=text_key,
-        extra=extra,
-        extra_localized=extra_localized,
-    )
-    await refresh_first_posts(session, deps, notice)
-
-
 def _check_window(deps: Deps, start: datetime, end: datetime, now: datetime) -> None:
     if end <= start:
         raise DomainError("notice.error.end_before_start", usage="notice.usage.plan")
@@ -429,7 +405,7 @@ async def update_notice(
         ok = _check_lead(deps, notice.start_at, now, notice.urgent)
         notice.lead_ok = notice.lead_ok and ok
     notice.updated_at = now
-    await post_change(
+    await post_notice(
         session,
         deps,
         notice,
@@ -441,6 +417,7 @@ async def update_notice(
             for lang in LANGS
         },
     )
+    await refresh_first_posts(session, deps, notice)
     if "start" in changed or "end" in changed:
         await plan_timers(session, deps, notice, rearm=True)
     return notice
@@ -460,13 +437,14 @@ async def extend_notice(
     now = deps.clock.now()
     notice.end_at = until
     notice.updated_at = now
-    await post_change(
+    await post_notice(
         session,
         deps,
         notice,
         key=f"notice:{notice.id}:extended:{until.isoformat()}",
         text_key="notice.post.extended",
     )
+    await refresh_first_posts(session, deps, notice)
     await plan_timers(session, deps, notice, rearm=True)
     return notice
 
@@ -482,7 +460,7 @@ async def cancel_notice(
     notice.updated_at = now
     assert notice.id is not None
     await timers.cancel(session, kind_prefix="notice.", subject_id=notice.id)
-    await post_change(
+    await post_notice(
         session,
         deps,
         notice,
@@ -490,6 +468,7 @@ async def cancel_notice(
         text_key="notice.post.cancelled",
         extra={"note": notice.cancel_reason},
     )
+    await refresh_first_posts(session, deps, notice)
     return notice
 
 
