@@ -418,10 +418,7 @@ async def enqueue_object_message(
     `kind` (a callback offer, a handoff card); internal: a non-staff person is skipped."""
     if not may_receive_internal(deps, recipient, kind):
         return False
-    await add_outbox_messages(
-        session,
-        _rows(
-            deps, key=key, kind=kind, recipient=recipient, platform=None, payload=payload, now=now
-        ),
+    await enqueue_rendered(
+        session, deps, key=key, kind=kind, recipient=recipient, payload=payload, now=now
     )
     return True
