@@ -133,6 +133,15 @@ async def _perform(deps: Deps, request: ActionRequest) -> ActionResult:
     return result
 
 
+async def _perform_from_modal(
+    deps: Deps, request: ActionRequest, view: dict[str, Any], client: AsyncWebClient
+) -> None:
+    """Run a modal's action; a modal opened from the Home tab refreshes it once done."""
+    result = await _perform(deps, request)
+    if isinstance(result, Done) and (read_metadata(view) or {}).get("home"):
+        await publish_home(client, deps, request.user_id)
+
+
 async def _create(
     body: dict[str, Any],
     view: dict[str, Any],
@@ -278,9 +287,7 @@ async def handle_eta_submission(
         eta=eta,
         key=submission_key(body, view),
     )
-    result = await _perform(deps, request)
-    if isinstance(result, Done) and (read_metadata(view) or {}).get("home"):
-        await publish_home(client, deps, user_id)
+    await _perform_from_modal(deps, request, view, client)
 
 
 async def handle_note_submission(
@@ -305,9 +312,7 @@ async def handle_note_submission(
         note=note,
         key=submission_key(body, view),
     )
-    result = await _perform(deps, request)
-    if isinstance(result, Done) and (read_metadata(view) or {}).get("home"):
-        await publish_home(client, deps, user_id)
+    await _perform_from_modal(deps, request, view, client)
 
 
 async def handle_transfer_submission(
