@@ -198,8 +198,6 @@ def build_pass_form(
         "reason",
         template(lang, "callback.pass_form.reason"),
         values.get("reason", "")[:PASS_NOTE_CHARS],
-        required=False,
-        required_msg="",
         isMultiline=True,
         maxLength=PASS_NOTE_CHARS,
     )

@@ -63,7 +63,13 @@ def form_card(
 
 
 def text_input(
-    name: str, label: str, value: str, *, required: bool, required_msg: str, **props: Any
+    name: str,
+    label: str,
+    value: str,
+    *,
+    required: bool = False,
+    required_msg: str = "",
+    **props: Any,
 ) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "Input.Text", "id": name, "label": label, **props}
     if value:
@@ -193,8 +199,6 @@ def build_transfer_form(
         "note",
         _label(lang, "inquiry.transfer_form.reason"),
         values.get("note", "")[:NOTE_MAX],
-        required=False,
-        required_msg="",
         isMultiline=True,
         maxLength=NOTE_MAX,
     )
@@ -242,8 +246,6 @@ def build_new_inquiry_form(
             "detail",
             _label(lang, "modal.detail"),
             values.get("detail", "")[:NOTE_MAX],
-            required=False,
-            required_msg="",
             isMultiline=True,
             maxLength=NOTE_MAX,
         ),
@@ -251,16 +253,12 @@ def build_new_inquiry_form(
             "customer",
             _label(lang, "modal.customer"),
             values.get("customer", "")[:200],
-            required=False,
-            required_msg="",
             maxLength=200,
         ),
         text_input(
             "contact",
             _label(lang, "modal.contact"),
             values.get("contact", "")[:200],
-            required=False,
-            required_msg="",
             maxLength=200,
         ),
         {"type": "Input.Date", "id": "due", "label": _label(lang, "modal.due")}
