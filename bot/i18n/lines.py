@@ -7,7 +7,10 @@ text; one language or both); these functions only choose the keys and their para
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from bot.domain.feedback import Summary
 
 Text = Callable[..., str]
 
@@ -122,4 +125,40 @@ def outage_status_lines(tr: Text, up: UptimeView, *, bullet: str = "") -> list[s
         ]
     else:
         lines.append(tr("outage.status.none_open"))
+    return lines
+
+
+class SurveyResultsView(Protocol):
+    """What `survey results` shows (bot.services.surveys.SurveyResults)."""
+
+    @property
+    def total(self) -> Summary: ...
+    @property
+    def by_kind(self) -> dict[str, Summary]: ...
+    @property
+    def by_team(self) -> dict[str, Summary]: ...
+
+
+def survey_summary_line(tr: Text, name: str, s: Summary) -> str:
+    """One group's ratings: sent, answered, response rate, average and distribution."""
+    dist = " · ".join(f"{r}★ {n}" for r, n in zip(range(1, 6), s.distribution, strict=True))
+    return tr(
+        "survey.results_line",
+        name=name,
+        sent=s.sent,
+        answered=s.answered,
+        rate=f"{s.rate * 100:.0f}%",
+        average="-" if s.average is None else f"{s.average:.2f}",
+        distribution=dist,
+    )
+
+
+def survey_results_lines(tr: Text, r: SurveyResultsView) -> list[str]:
+    """`survey results` below its heading: the total, then per kind and per team (a team's
+    name passed as it is: `tr` escapes it)."""
+    lines = [survey_summary_line(tr, tr("survey.results_total"), r.total)]
+    lines.append(tr("survey.results_by_kind"))
+    lines += [survey_summary_line(tr, tr(f"kind.{k}"), s) for k, s in r.by_kind.items()]
+    lines.append(tr("survey.results_by_team"))
+    lines += [survey_summary_line(tr, k, s) for k, s in r.by_team.items()]
     return lines
