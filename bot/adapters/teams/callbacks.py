@@ -12,7 +12,7 @@ from typing import Any
 from bot.adapters.teams.cards import adaptive_card, card_activity, clip, execute, text_block
 from bot.adapters.teams.forms import FORM_MARK, choice_set, form_card, text_input
 from bot.adapters.teams.markup import Mentions, Names, TeamsMarkup, t
-from bot.adapters.teams.replies import error_text, said_message, text_message
+from bot.adapters.teams.replies import error_text, said_message, text_message, usage_message
 from bot.i18n import Lang, template
 from bot.services.callback_commands import (
     PASS_NOTE_CHARS,
@@ -108,8 +108,7 @@ def build_feature_reply(
     if isinstance(result, Said):
         return said_message(lang, result, names)
     if isinstance(result, Usage):
-        text = t(lang, result.key, message=True, **result.params)
-        return text_message(text + "\n\n" + t(lang, result.usage, message=True))
+        return usage_message(lang, result)
     if isinstance(result, Refused):
         return text_message(error_text(lang, result.error))
     if isinstance(result, FeatureHelp):

@@ -7,8 +7,9 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from bot.adapters.teams.cards import adaptive_card, card_activity, text_block
+from bot.adapters.teams.cards import adaptive_card, build_text_message, card_activity, text_block
 from bot.adapters.teams.markup import Mentions, Names, escape_card_text, t
+from bot.adapters.teams.replies import usage_message
 from bot.domain.feedback import MAX_COMMENT_CHARS
 from bot.i18n import Lang
 from bot.i18n.lines import survey_results_lines
@@ -42,10 +43,7 @@ CASE_FORM_WORDS = {
 
 def text_activity(text: str, mentions: Mentions | None = None) -> dict[str, Any]:
     """A markdown message activity (with its mention entities)."""
-    activity: dict[str, Any] = {"type": "message", "text": text, "textFormat": "markdown"}
-    if mentions is not None and mentions.entities:
-        activity["entities"] = list(mentions.entities)
-    return activity
+    return build_text_message(text, mentions=mentions)
 
 
 def results_text(lang: Lang, r: SurveyResults) -> str:
@@ -267,8 +265,7 @@ def build_feedback_reply(
         text = t(lang, result.key, message=True, mentions=mentions, names=names, **result.params)
         return text_activity(text, mentions)
     if isinstance(result, Usage):
-        text = t(lang, result.key, message=True, **result.params)
-        return text_activity(text + "\n\n" + t(lang, result.usage, message=True))
+        return usage_message(lang, result)
     if isinstance(result, FeedbackHelp):
         return text_activity(t(lang, f"{result.command}.help", message=True))
     if isinstance(result, SurveyResults):

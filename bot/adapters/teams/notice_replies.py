@@ -9,7 +9,7 @@ from typing import Any
 from bot.adapters.teams.cards import card_activity, execute
 from bot.adapters.teams.forms import FORM_MARK, form_card
 from bot.adapters.teams.markup import t
-from bot.adapters.teams.replies import error_text, text_message
+from bot.adapters.teams.replies import error_text, text_message, usage_message
 from bot.domain.notice_commands import FORM_FIELDS
 from bot.i18n import Lang, template
 from bot.i18n.lines import notice_line, notice_text, outage_status_lines
@@ -85,7 +85,7 @@ def build_notice_reply(result: NoticeResult, lang: Lang) -> dict[str, Any] | Non
     if isinstance(result, Said):
         return text_message(_t(lang, result.key, **result.params))
     if isinstance(result, Usage):
-        return text_message(_t(lang, result.key, **result.params) + "\n\n" + _t(lang, result.usage))
+        return usage_message(lang, result)
     if isinstance(result, Refused):
         return text_message(error_text(lang, result.error))
     if isinstance(result, OpenNoticeForm):
