@@ -17,7 +17,7 @@ from bot.adapters.slack.blocks.common import (
     section,
 )
 from bot.adapters.slack.ids import Block, View
-from bot.adapters.slack.text import escape, t, t_plain
+from bot.adapters.slack.text import escape, t, t_plain, usage_text
 from bot.i18n import Lang
 from bot.i18n.lines import survey_results_lines
 from bot.services.complaint_views import CaseView
@@ -246,7 +246,7 @@ def build_feedback_reply(result: FeedbackResult, lang: Lang) -> Reply:
     if isinstance(result, Said):
         return t(lang, result.key, **result.params), None
     if isinstance(result, Usage):
-        return t(lang, result.key, **result.params) + "\n" + t(lang, result.usage), None
+        return usage_text(lang, result), None
     if isinstance(result, FeedbackHelp):
         return t(lang, f"{result.command}.help"), None
     if isinstance(result, SurveyResults):

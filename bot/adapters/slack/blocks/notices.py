@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.adapters.slack.blocks.common import MODAL_TITLE, plain
 from bot.adapters.slack.ids import View
-from bot.adapters.slack.text import t, t_plain
+from bot.adapters.slack.text import t, t_plain, usage_text
 from bot.domain.notice_commands import FORM_FIELDS
 from bot.i18n import Lang
 from bot.i18n.lines import notice_line, notice_text, outage_status_lines
@@ -82,7 +82,7 @@ def build_notice_reply(result: NoticeResult, lang: Lang) -> Reply:
     if isinstance(result, Said):
         return t(lang, result.key, **result.params), None
     if isinstance(result, Usage):
-        return t(lang, result.key, **result.params) + "\n" + t(lang, result.usage), None
+        return usage_text(lang, result), None
     if isinstance(result, FeatureHelp):
         key = f"{result.feature}.help"
         return t(lang, key, lead=result.lead, reminders=result.reminders), None
