@@ -22,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.durations import parse_duration
+from bot.domain.notice_commands import FORM_FIELDS
 from bot.domain.notices import lead_ok, reminder_times
 from bot.domain.text import sanitize
 from bot.errors import Conflict, DomainError, Forbidden, NotFound
@@ -37,18 +38,7 @@ from storage.repos.notices import NOTICE, add_notice, get_notice, list_notices
 from storage.repos.outbox import list_unsent_keys
 
 OPEN = ("planned", "running")
-# the order a change names what changed in
-FIELDS = (
-    "title",
-    "title_en",
-    "start",
-    "end",
-    "services",
-    "impact",
-    "impact_en",
-    "reason",
-    "urgent",
-)
+FIELDS = FORM_FIELDS  # a change names what changed in the order the form shows the fields
 MAX_DAYS_AHEAD = 366
 POST_REF = "post:"  # + channel: where an object's first post lives in one notice channel
 
