@@ -11,9 +11,7 @@ from bot.adapters.slack.blocks.callbacks import build_callback_reply
 from bot.adapters.slack.ids import Command
 from bot.deps import Deps
 from bot.services.callback_commands import FeatureRequest, run_away_command
-from bot.services.inquiry_commands import Refused
-from bot.services.results import Replayed
-from handlers.common import action_key, ephemeral
+from handlers.common import action_key, ephemeral, replayed
 from handlers.errors import reported
 
 
@@ -32,10 +30,8 @@ async def handle_away_command(
         user_id=user_id, text=command.get("text") or "", platform="slack", key=action_key(command)
     )
     result = await run_away_command(deps, request)
-    if isinstance(result, Replayed):
+    if replayed(result):
         return
-    if isinstance(result, Refused):
-        raise result.error
     lang = await deps.languages.language_of(user_id)
     text, blocks = build_callback_reply(result, lang)
     await respond(**ephemeral(text, blocks))

@@ -31,9 +31,7 @@ from bot.services.callback_commands import (
     read_callback_form,
     run_callback_command,
 )
-from bot.services.inquiry_commands import Refused
-from bot.services.results import Replayed
-from handlers.common import action_key, click_key, ephemeral, submission_key
+from handlers.common import action_key, click_key, ephemeral, replayed, submission_key
 from handlers.errors import reported
 
 # The buttons and the words of the subcommand each one is.
@@ -63,10 +61,8 @@ def register(app: AsyncApp) -> None:
 
 
 async def _answer(result: FeatureResult, respond: AsyncRespond, deps: Deps, user_id: str) -> None:
-    if isinstance(result, Replayed):
-        return  # acted on (and answered) the first time
-    if isinstance(result, Refused):
-        raise result.error  # answered like every refusal (handlers/errors.py)
+    if replayed(result):
+        return
     lang = await deps.languages.language_of(user_id)
     text, blocks = build_callback_reply(result, lang)
     deps.outbox.kick()
@@ -133,10 +129,8 @@ async def handle_callback_submission(
         return
     await ack()
     result = await log_from_form(deps, user_id, form, submission_key(body, view), "slack")
-    if isinstance(result, Replayed):
+    if replayed(result):
         return
-    if isinstance(result, Refused):
-        raise result.error
     text, _ = build_callback_reply(result, lang)
     deps.outbox.kick()
     await client.chat_postMessage(channel=user_id, text=text)
@@ -198,10 +192,8 @@ async def handle_callback_pass_submission(
         user_id=user_id, text="", platform="slack", key=submission_key(body, view)
     )
     result = await pass_from_form(deps, request, number, colleague, reason)
-    if isinstance(result, Replayed):
+    if replayed(result):
         return
-    if isinstance(result, Refused):
-        raise result.error  # answered like every refusal (handlers/errors.py)
     text, _ = build_callback_reply(result, lang)
     deps.outbox.kick()
     await client.chat_postMessage(channel=user_id, text=text)

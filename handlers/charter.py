@@ -12,9 +12,7 @@ from bot.adapters.slack.blocks.report import build_report
 from bot.adapters.slack.ids import Command
 from bot.deps import Deps
 from bot.services.charter import ReportShown, run_charter_command
-from bot.services.inquiry_commands import CommandRequest, Refused
-from bot.services.results import Replayed
-from handlers.common import action_key, ephemeral
+from handlers.common import command_request, ephemeral, replayed
 from handlers.errors import reported
 
 
@@ -30,18 +28,10 @@ async def handle_charter_command(
     in the new one)."""
     await ack()
     user_id = command["user_id"]
-    request = CommandRequest(
-        user_id=user_id,
-        text=command.get("text") or "",
-        platform="slack",
-        conversation_id=command.get("channel_id"),
-        key=action_key(command),
-    )
+    request = command_request(command)
     result = await run_charter_command(deps, request)
-    if isinstance(result, Replayed):
+    if replayed(result):
         return
-    if isinstance(result, Refused):
-        raise result.error  # answered like every refusal (handlers/errors.py)
     lang = await deps.languages.language_of(user_id)
     if isinstance(result, ReportShown):
         text, blocks = build_report((lang,), result.report, link=result.link)

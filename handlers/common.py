@@ -11,8 +11,9 @@ from bot.deps import Deps
 from bot.domain.inquiry import Actor
 from bot.errors import DomainError
 from bot.i18n import Lang
+from bot.services.inquiry_commands import CommandRequest, Refused
 from bot.services.receipts import DOUBLE_CLICK, claim_action, receipt_key
-from bot.services.results import Said
+from bot.services.results import Replayed, Said
 
 
 def actor_of(deps: Deps, user_id: str) -> Actor:
@@ -66,6 +67,26 @@ def action_key(body: dict[str, Any]) -> str:
     if isinstance(trigger, str) and trigger:
         return receipt_key("trigger", trigger)
     return receipt_key("body", json.dumps(body, sort_keys=True, default=str))
+
+
+def command_request(command: dict[str, Any]) -> CommandRequest:
+    """A slash command as the command services take it: who typed what, in which channel,
+    and its identity (`action_key`)."""
+    return CommandRequest(
+        user_id=command["user_id"],
+        text=command.get("text") or "",
+        platform="slack",
+        conversation_id=command.get("channel_id"),
+        key=action_key(command),
+    )
+
+
+def replayed(result: object) -> bool:
+    """Whether a service's result is a replay, acted on (and answered) the first time; a
+    refusal is raised, to be answered like every refusal (handlers/errors.py)."""
+    if isinstance(result, Refused):
+        raise result.error
+    return isinstance(result, Replayed)
 
 
 def submission_key(body: dict[str, Any], view: dict[str, Any]) -> str:

@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.adapters.slack.blocks.digest import build_digest
 from bot.adapters.slack.ids import Command
-from bot.adapters.slack.text import t
+from bot.adapters.slack.text import t, usage_text
 from bot.deps import Deps
 from bot.services.digest.command import DigestHelp, DigestRequest, DigestShown, run_digest_command
 from bot.services.digest.features import digest_links
@@ -36,7 +36,7 @@ async def handle_digest_command(
     if isinstance(result, Refused):
         raise result.error  # answered like every refusal (handlers/errors.py)
     if isinstance(result, Usage):
-        text = t(lang, result.key, **result.params) + "\n" + t(lang, result.usage)
+        text = usage_text(lang, result)
         await respond(**ephemeral(text))
         return
     if isinstance(result, DigestHelp):

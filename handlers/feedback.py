@@ -26,9 +26,17 @@ from bot.services.complaint_views import CaseView, refusal_of, reviewer_card
 from bot.services.feedback_actions import CaseChanged, FeedbackAction, perform_feedback
 from bot.services.feedback_commands import run_feedback_command
 from bot.services.feedback_common import CASE_FORMS, FeedbackVerb
-from bot.services.inquiry_commands import CommandRequest, Refused
-from bot.services.results import Replayed, Said
-from handlers.common import action_key, ephemeral, error_text, said_text, submission_key
+from bot.services.inquiry_commands import Refused
+from bot.services.results import Said
+from handlers.common import (
+    action_key,
+    command_request,
+    ephemeral,
+    error_text,
+    replayed,
+    said_text,
+    submission_key,
+)
 from handlers.errors import reported
 
 log = logging.getLogger("charterbot.feedback")
@@ -59,18 +67,10 @@ async def handle_feedback_command(
     await ack()
     user_id = command["user_id"]
     lang = await deps.languages.language_of(user_id)
-    request = CommandRequest(
-        user_id=user_id,
-        text=command.get("text") or "",
-        platform="slack",
-        conversation_id=command.get("channel_id"),
-        key=action_key(command),
-    )
+    request = command_request(command)
     result = await run_feedback_command(deps, request)
-    if isinstance(result, Replayed):
+    if replayed(result):
         return
-    if isinstance(result, Refused):
-        raise result.error
     deps.outbox.kick()
     text, blocks = build_feedback_reply(result, lang)
     await respond(**ephemeral(text, blocks))

@@ -40,9 +40,7 @@ from bot.services.inquiry_actions import (
     perform,
 )
 from bot.services.inquiry_commands import (
-    CommandRequest,
     OpenNewForm,
-    Refused,
     run_inquiry_command,
 )
 from bot.services.inquiry_forms import (
@@ -54,12 +52,13 @@ from bot.services.inquiry_forms import (
     read_report_form,
     read_transfer_form,
 )
-from bot.services.results import Replayed
 from handlers.common import (
     action_key,
     click_key,
+    command_request,
     ephemeral,
     error_text,
+    replayed,
     said_text,
     submission_key,
 )
@@ -112,18 +111,10 @@ async def handle_inquiry_command(
     await ack()
     user_id = command["user_id"]
     lang = await deps.languages.language_of(user_id)
-    request = CommandRequest(
-        user_id=user_id,
-        text=command.get("text") or "",
-        platform="slack",
-        conversation_id=command.get("channel_id"),
-        key=action_key(command),
-    )
+    request = command_request(command)
     result = await run_inquiry_command(deps, request)
-    if isinstance(result, Replayed):
-        return  # a replayed request: it was acted on (and answered) the first time
-    if isinstance(result, Refused):
-        raise result.error  # answered like every refusal (handlers/errors.py)
+    if replayed(result):
+        return
     if isinstance(result, OpenNewForm):
         meta = {"channel": result.conversation_id}
         view = build_new_inquiry_modal(lang, meta=meta, assignees=result.assignees)
@@ -140,6 +131,15 @@ async def _perform(deps: Deps, request: ActionRequest) -> ActionResult:
         result = await perform(session, deps, request)
     deps.outbox.kick()
     return result
+
+
+async def _perform_from_modal(
+    deps: Deps, request: ActionRequest, view: dict[str, Any], client: AsyncWebClient
+) -> None:
+    """Run a modal's action; a modal opened from the Home tab refreshes it once done."""
+    result = await _perform(deps, request)
+    if isinstance(result, Done) and (read_metadata(view) or {}).get("home"):
+        await publish_home(client, deps, request.user_id)
 
 
 async def _create(
@@ -287,9 +287,7 @@ async def handle_eta_submission(
         eta=eta,
         key=submission_key(body, view),
     )
-    result = await _perform(deps, request)
-    if isinstance(result, Done) and (read_metadata(view) or {}).get("home"):
-        await publish_home(client, deps, user_id)
+    await _perform_from_modal(deps, request, view, client)
 
 
 async def handle_note_submission(
@@ -314,9 +312,7 @@ async def handle_note_submission(
         note=note,
         key=submission_key(body, view),
     )
-    result = await _perform(deps, request)
-    if isinstance(result, Done) and (read_metadata(view) or {}).get("home"):
-        await publish_home(client, deps, user_id)
+    await _perform_from_modal(deps, request, view, client)
 
 
 async def handle_transfer_submission(

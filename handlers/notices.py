@@ -13,7 +13,6 @@ from bot.adapters.slack.ids import Command, View
 from bot.adapters.slack.text import t
 from bot.adapters.slack.views import parse_view_state
 from bot.deps import Deps
-from bot.services.inquiry_commands import Refused
 from bot.services.notice_commands import (
     FormErrors,
     NoticeFeature,
@@ -22,8 +21,7 @@ from bot.services.notice_commands import (
     run_notice_command,
     submit_notice_form,
 )
-from bot.services.results import Replayed
-from handlers.common import action_key, ephemeral, submission_key
+from handlers.common import action_key, ephemeral, replayed, submission_key
 from handlers.errors import reported
 
 
@@ -52,10 +50,8 @@ async def run_feature(
         key=action_key(command),
     )
     result = await run_notice_command(deps, feature, request)
-    if isinstance(result, Replayed):
+    if replayed(result):
         return
-    if isinstance(result, Refused):
-        raise result.error  # answered like every refusal (handlers/errors.py)
     if isinstance(result, OpenNoticeForm) and client is not None:
         await client.views_open(trigger_id=command["trigger_id"], view=build_notice_modal(lang))
         return
@@ -89,10 +85,8 @@ async def handle_notice_submission(
         await ack(response_action="errors", errors=errors)
         return
     await ack()
-    if isinstance(result, Replayed):
+    if replayed(result):
         return
-    if isinstance(result, Refused):
-        raise result.error
     text, _blocks = build_notice_reply(result, lang)
     deps.outbox.kick()
     await client.chat_postMessage(channel=user_id, text=text)

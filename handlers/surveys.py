@@ -17,8 +17,8 @@ from bot.services.feedback_actions import AskComment, FeedbackAction, perform_fe
 from bot.services.feedback_commands import run_survey_command
 from bot.services.feedback_common import FeedbackVerb
 from bot.services.inquiry_commands import CommandRequest, Refused
-from bot.services.results import Replayed, Said
-from handlers.common import action_key, ephemeral, said_text, submission_key
+from bot.services.results import Said
+from handlers.common import action_key, ephemeral, replayed, said_text, submission_key
 from handlers.errors import reported
 
 
@@ -43,10 +43,8 @@ async def handle_survey_command(
     lang = await deps.languages.language_of(user_id)
     request = CommandRequest(user_id=user_id, text=command.get("text") or "", platform="slack")
     result = await run_survey_command(deps, request)
-    if isinstance(result, Replayed):
+    if replayed(result):
         return
-    if isinstance(result, Refused):
-        raise result.error
     text, blocks = build_feedback_reply(result, lang)
     await respond(**ephemeral(text, blocks))
 

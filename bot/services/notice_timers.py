@@ -15,10 +15,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.services import timers
-from bot.services.notices import OPEN, post, post_params, refresh_first_posts
+from bot.services.notices import OPEN, post_notice, refresh_first_posts
 from bot.services.timers import Due
 from storage.models import Notice
-from storage.repos.notices import NOTICE, get_notice
+from storage.repos.notices import get_notice
 
 
 def _still(notice: Notice | None, due: Due, status: str) -> bool:
@@ -40,17 +40,13 @@ async def _remind(session: AsyncSession, deps: Deps, due: Due) -> None:
     notice = await get_notice(session, due.subject_id, lock=True)
     if notice is None or not _still(notice, due, "planned"):
         return
-    params, localized = post_params(notice)
-    params["duration"] = _span(timedelta(seconds=int(due.payload.get("before", 0))))
-    await post(
+    await post_notice(
         session,
         deps,
-        kind=NOTICE,
-        object_id=due.subject_id,
+        notice,
         key=f"notice:{due.subject_id}:remind:{due.payload.get('before')}:{notice.start_at.isoformat()}",
         text_key="notice.post.reminder",
-        params=params,
-        localized=localized,
+        extra={"duration": _span(timedelta(seconds=int(due.payload.get("before", 0))))},
     )
 
 
@@ -58,20 +54,7 @@ async def _start(session: AsyncSession, deps: Deps, due: Due) -> None:
     notice = await get_notice(session, due.subject_id, lock=True)
     if notice is None or not _still(notice, due, "planned"):
         return
-    notice.status = "running"
-    notice.updated_at = deps.clock.now()
-    params, localized = post_params(notice)
-    await post(
-        session,
-        deps,
-        kind=NOTICE,
-        object_id=due.subject_id,
-        key=f"notice:{due.subject_id}:started",
-        text_key="notice.post.started",
-        params=params,
-        localized=localized,
-    )
-    await refresh_first_posts(session, deps, notice)
+    await _become(session, deps, notice, "running", "started")
 
 
 async def _end(session: AsyncSession, deps: Deps, due: Due) -> None:
@@ -83,18 +66,17 @@ async def _end(session: AsyncSession, deps: Deps, due: Due) -> None:
     if notice.status == "planned":
         # the start timer has not run yet (both due in one sweep): it is over all the same
         await timers.cancel(session, keys=[f"notice:{notice.id}:start"])
-    notice.status = "completed"
+    await _become(session, deps, notice, "completed", "completed")
+
+
+async def _become(
+    session: AsyncSession, deps: Deps, notice: Notice, status: str, event: str
+) -> None:
+    """Move the notice to `status` and post the `event` (key and text `notice.post.<event>`)."""
+    notice.status = status
     notice.updated_at = deps.clock.now()
-    params, localized = post_params(notice)
-    await post(
-        session,
-        deps,
-        kind=NOTICE,
-        object_id=due.subject_id,
-        key=f"notice:{due.subject_id}:completed",
-        text_key="notice.post.completed",
-        params=params,
-        localized=localized,
+    await post_notice(
+        session, deps, notice, key=f"notice:{notice.id}:{event}", text_key=f"notice.post.{event}"
     )
     await refresh_first_posts(session, deps, notice)
 

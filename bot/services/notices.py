@@ -22,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.durations import parse_duration
+from bot.domain.notice_commands import FORM_FIELDS
 from bot.domain.notices import lead_ok, reminder_times
 from bot.domain.text import sanitize
 from bot.errors import Conflict, DomainError, Forbidden, NotFound
@@ -37,18 +38,7 @@ from storage.repos.notices import NOTICE, add_notice, get_notice, list_notices
 from storage.repos.outbox import list_unsent_keys
 
 OPEN = ("planned", "running")
-# the order a change names what changed in
-FIELDS = (
-    "title",
-    "title_en",
-    "start",
-    "end",
-    "services",
-    "impact",
-    "impact_en",
-    "reason",
-    "urgent",
-)
+FIELDS = FORM_FIELDS  # a change names what changed in the order the form shows the fields
 MAX_DAYS_AHEAD = 366
 POST_REF = "post:"  # + channel: where an object's first post lives in one notice channel
 
@@ -240,6 +230,48 @@ async def find_notice(session: AsyncSession, number: int, *, lock: bool = False)
     return notice
 
 
+async def _open_notice(session: AsyncSession, deps: Deps, actor_id: str, number: int) -> Notice:
+    """The planned or running notice N<number> an operator acts on (locked), or a refusal."""
+    may_operate(deps, actor_id)
+    notice = await find_notice(session, number, lock=True)
+    if notice.status not in OPEN:
+        raise Conflict(
+            "notice.error.closed", number=number, state=Phrase(f"notice.status.{notice.status}")
+        )
+    return notice
+
+
+async def post_notice(
+    session: AsyncSession,
+    deps: Deps,
+    notice: Notice,
+    *,
+    key: str,
+    text_key: str,
+    extra: dict[str, Any] | None = None,
+    extra_localized: dict[str, dict[str, Any]] | None = None,
+    first: bool = False,
+) -> None:
+    """Post about the notice to every notice channel (`post`): its common parameters
+    (`post_params`) with `extra`, and `extra_localized` per language."""
+    assert notice.id is not None
+    params, localized = post_params(notice)
+    params.update(extra or {})
+    for lang, words in (extra_localized or {}).items():
+        localized[lang].update(words)
+    await post(
+        session,
+        deps,
+        kind=NOTICE,
+        object_id=notice.id,
+        key=key,
+        text_key=text_key,
+        params=params,
+        localized=localized,
+        first=first,
+    )
+
+
 def _check_window(deps: Deps, start: datetime, end: datetime, now: datetime) -> None:
     if end <= start:
         raise DomainError("notice.error.end_before_start", usage="notice.usage.plan")
@@ -268,38 +300,26 @@ async def plan_timers(session: AsyncSession, deps: Deps, notice: Notice, *, rear
     now = deps.clock.now()
     stamp = {"start": notice.start_at.isoformat(), "end": notice.end_at.isoformat()}
     await timers.cancel(session, kind_prefix="notice.remind", subject_id=notice.id)
-    for before, at in reminder_times(notice.start_at, reminders(deps), now):
-        await timers.set_timer(
-            session,
-            deps,
-            key=f"notice:{notice.id}:remind:{int(before.total_seconds())}",
-            kind="notice.remind",
-            subject_id=notice.id,
-            due_at=at,
-            payload={**stamp, "before": int(before.total_seconds())},
-            rearm=rearm,
-        )
+    # (key suffix, kind, due at, payload), in the order they are set
+    steps: list[tuple[str, str, datetime, dict[str, Any]]] = [
+        (f"remind:{secs}", "notice.remind", at, {**stamp, "before": secs})
+        for before, at in reminder_times(notice.start_at, reminders(deps), now)
+        for secs in [int(before.total_seconds())]
+    ]
     if notice.status == "planned":
+        steps.append(("start", "notice.start", max(notice.start_at, now), stamp))
+    steps.append(("end", "notice.end", max(notice.end_at, now), stamp))
+    for suffix, kind, due_at, payload in steps:
         await timers.set_timer(
             session,
             deps,
-            key=f"notice:{notice.id}:start",
-            kind="notice.start",
+            key=f"notice:{notice.id}:{suffix}",
+            kind=kind,
             subject_id=notice.id,
-            due_at=max(notice.start_at, now),
-            payload=stamp,
+            due_at=due_at,
+            payload=payload,
             rearm=rearm,
         )
-    await timers.set_timer(
-        session,
-        deps,
-        key=f"notice:{notice.id}:end",
-        kind="notice.end",
-        subject_id=notice.id,
-        due_at=max(notice.end_at, now),
-        payload=stamp,
-        rearm=rearm,
-    )
 
 
 async def plan_notice(
@@ -327,17 +347,12 @@ async def plan_notice(
         updated_at=now,
     )
     await add_notice(session, notice)
-    assert notice.id is not None
-    params, localized = post_params(notice)
-    await post(
+    await post_notice(
         session,
         deps,
-        kind=NOTICE,
-        object_id=notice.id,
+        notice,
         key=f"notice:{notice.id}:planned",
         text_key="notice.post.planned_urgent" if not ok else "notice.post.planned",
-        params=params,
-        localized=localized,
         first=True,
     )
     await plan_timers(session, deps, notice, rearm=False)
@@ -352,12 +367,7 @@ async def update_notice(
     changes: dict[str, Any],
 ) -> Notice:
     """Change a planned or running notice and post it again with what changed."""
-    may_operate(deps, actor_id)
-    notice = await find_notice(session, number, lock=True)
-    if notice.status not in OPEN:
-        raise Conflict(
-            "notice.error.closed", number=number, state=Phrase(f"notice.status.{notice.status}")
-        )
+    notice = await _open_notice(session, deps, actor_id, number)
     now = deps.clock.now()
     start, end = changes.get("start", notice.start_at), changes.get("end", notice.end_at)
     if "start" in changes and notice.status == "running":
@@ -385,21 +395,17 @@ async def update_notice(
         ok = _check_lead(deps, notice.start_at, now, notice.urgent)
         notice.lead_ok = notice.lead_ok and ok
     notice.updated_at = now
-    assert notice.id is not None
-    params, localized = post_params(notice)
-    for lang in LANGS:
-        words = ", ".join(template(lang, f"notice.field.{name}") for name in changed)
-        localized[lang]["changed"] = words
-    params["changed"] = ", ".join(changed)
-    await post(
+    await post_notice(
         session,
         deps,
-        kind=NOTICE,
-        object_id=notice.id,
+        notice,
         key=f"notice:{notice.id}:updated:{now.isoformat()}",
         text_key="notice.post.updated",
-        params=params,
-        localized=localized,
+        extra={"changed": ", ".join(changed)},
+        extra_localized={
+            lang: {"changed": ", ".join(template(lang, f"notice.field.{name}") for name in changed)}
+            for lang in LANGS
+        },
     )
     await refresh_first_posts(session, deps, notice)
     if "start" in changed or "end" in changed:
@@ -411,12 +417,7 @@ async def extend_notice(
     session: AsyncSession, deps: Deps, actor_id: str, number: int, until: datetime
 ) -> Notice:
     """Move a notice's end later and post "extended until …"."""
-    may_operate(deps, actor_id)
-    notice = await find_notice(session, number, lock=True)
-    if notice.status not in OPEN:
-        raise Conflict(
-            "notice.error.closed", number=number, state=Phrase(f"notice.status.{notice.status}")
-        )
+    notice = await _open_notice(session, deps, actor_id, number)
     if until <= notice.end_at:
         raise DomainError(
             "notice.error.not_later", usage="notice.usage.extend", end=fmt_time(notice.end_at, deps)
@@ -426,17 +427,12 @@ async def extend_notice(
     now = deps.clock.now()
     notice.end_at = until
     notice.updated_at = now
-    assert notice.id is not None
-    params, localized = post_params(notice)
-    await post(
+    await post_notice(
         session,
         deps,
-        kind=NOTICE,
-        object_id=notice.id,
+        notice,
         key=f"notice:{notice.id}:extended:{until.isoformat()}",
         text_key="notice.post.extended",
-        params=params,
-        localized=localized,
     )
     await refresh_first_posts(session, deps, notice)
     await plan_timers(session, deps, notice, rearm=True)
@@ -447,29 +443,20 @@ async def cancel_notice(
     session: AsyncSession, deps: Deps, actor_id: str, number: int, reason: str
 ) -> Notice:
     """Cancel a planned (or running) notice: post the cancellation, drop its timers."""
-    may_operate(deps, actor_id)
-    notice = await find_notice(session, number, lock=True)
-    if notice.status not in OPEN:
-        raise Conflict(
-            "notice.error.closed", number=number, state=Phrase(f"notice.status.{notice.status}")
-        )
+    notice = await _open_notice(session, deps, actor_id, number)
     now = deps.clock.now()
     notice.status = "cancelled"
     notice.cancel_reason = sanitize(reason)[:500]
     notice.updated_at = now
     assert notice.id is not None
     await timers.cancel(session, kind_prefix="notice.", subject_id=notice.id)
-    params, localized = post_params(notice)
-    params["note"] = notice.cancel_reason
-    await post(
+    await post_notice(
         session,
         deps,
-        kind=NOTICE,
-        object_id=notice.id,
+        notice,
         key=f"notice:{notice.id}:cancelled",
         text_key="notice.post.cancelled",
-        params=params,
-        localized=localized,
+        extra={"note": notice.cancel_reason},
     )
     await refresh_first_posts(session, deps, notice)
     return notice

@@ -26,6 +26,7 @@ from bot.domain.notices import (
 from bot.domain.text import sanitize
 from bot.errors import Conflict, NotFound
 from bot.i18n import LANGS, template, timed
+from bot.ports import ChannelRole
 from bot.services.formatting import fmt_time
 from bot.services.inquiries.reading import span
 from bot.services.notices import may_operate, post, rewrite_first_posts
@@ -58,6 +59,42 @@ async def find_outage(session: AsyncSession, number: int, *, lock: bool = False)
     if outage is None:
         raise NotFound("outage.error.not_found", number=number)
     return outage
+
+
+async def _open_outage(session: AsyncSession, deps: Deps, actor_id: str, number: int) -> Outage:
+    """The open outage O<number> an operator acts on (locked), or a refusal."""
+    may_operate(deps, actor_id)
+    outage = await find_outage(session, number, lock=True)
+    if outage.status != "open":
+        raise Conflict("outage.error.resolved", number=number)
+    return outage
+
+
+async def _post_everywhere(
+    session: AsyncSession,
+    deps: Deps,
+    outage: Outage,
+    *,
+    key: str,
+    text_key: str,
+    params: dict[str, Any],
+    first: bool = False,
+) -> None:
+    """Post to the notice channels (row key `key`) and to triage (`key:triage`)."""
+    assert outage.id is not None
+    roles: tuple[tuple[ChannelRole, str], ...] = (("notices", ""), ("triage", ":triage"))
+    for role, suffix in roles:
+        await post(
+            session,
+            deps,
+            kind=OUTAGE,
+            object_id=outage.id,
+            key=key + suffix,
+            text_key=text_key,
+            params=params,
+            first=first,
+            role=role,
+        )
 
 
 def _params(outage: Outage) -> dict[str, Any]:
@@ -106,25 +143,14 @@ async def start_outage(
     key = "outage.post.started_planned" if covering is not None else "outage.post.started"
     if covering is not None:
         params["notice"] = covering
-    await post(
+    await _post_everywhere(
         session,
         deps,
-        kind=OUTAGE,
-        object_id=outage.id,
+        outage,
         key=f"outage:{outage.id}:started",
         text_key=key,
         params=params,
         first=True,
-    )
-    await post(
-        session,
-        deps,
-        kind=OUTAGE,
-        object_id=outage.id,
-        key=f"outage:{outage.id}:started:triage",
-        text_key=key,
-        params=params,
-        role="triage",
     )
     return outage
 
@@ -165,10 +191,7 @@ async def update_outage(
     session: AsyncSession, deps: Deps, actor_id: str, number: int, note: str, impact: str = ""
 ) -> Outage:
     """Post progress on an open outage (in its thread)."""
-    may_operate(deps, actor_id)
-    outage = await find_outage(session, number, lock=True)
-    if outage.status != "open":
-        raise Conflict("outage.error.resolved", number=number)
+    outage = await _open_outage(session, deps, actor_id, number)
     now = deps.clock.now()
     if impact:
         outage.impact = sanitize(impact)[:500]
@@ -194,10 +217,7 @@ async def resolve_outage(
     session: AsyncSession, deps: Deps, actor_id: str, number: int, cause: str
 ) -> Outage:
     """Close an outage with its cause; post it with its duration (notice channels, triage)."""
-    may_operate(deps, actor_id)
-    outage = await find_outage(session, number, lock=True)
-    if outage.status != "open":
-        raise Conflict("outage.error.resolved", number=number)
+    outage = await _open_outage(session, deps, actor_id, number)
     now = deps.clock.now()
     outage.status = "resolved"
     outage.resolved_at = now
@@ -206,17 +226,14 @@ async def resolve_outage(
     assert outage.id is not None
     params = _params(outage)
     params.update(cause=outage.cause, duration=span(now - outage.started_at))
-    for role, suffix in (("notices", ""), ("triage", ":triage")):
-        await post(
-            session,
-            deps,
-            kind=OUTAGE,
-            object_id=outage.id,
-            key=f"outage:{outage.id}:resolved{suffix}",
-            text_key="outage.post.resolved",
-            params=params,
-            role=role,  # type: ignore[arg-type]  # "notices" | "triage"
-        )
+    await _post_everywhere(
+        session,
+        deps,
+        outage,
+        key=f"outage:{outage.id}:resolved",
+        text_key="outage.post.resolved",
+        params=params,
+    )
     await refresh_first_posts(session, deps, outage)
     return outage
 

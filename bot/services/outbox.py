@@ -342,12 +342,7 @@ async def enqueue_rendered(
 ) -> None:
     """Queue a message of a kind each platform renders at delivery (a digest, a report) for
     a person (on their platform) or a role (on every platform where it is configured)."""
-    await add_outbox_messages(
-        session,
-        _rows(
-            deps, key=key, kind=kind, recipient=recipient, platform=None, payload=payload, now=now
-        ),
-    )
+    await enqueue_rendered_many(session, deps, [Rendered(key, kind, recipient, payload)], now=now)
 
 
 @dataclass(frozen=True)
@@ -389,19 +384,12 @@ async def enqueue_nudges(
 
     Nudges are internal (snooze buttons, card links): a non-staff recipient is skipped.
     """
-    rows: list[OutboxMessage] = []
-    for key, recipient, items in nudges:
-        if may_receive_internal(deps, recipient, "nudge"):
-            rows += _rows(
-                deps,
-                key=key,
-                kind=NUDGE,
-                recipient=recipient,
-                platform=None,
-                payload={"items": items},
-                now=now,
-            )
-    await add_outbox_messages(session, rows)
+    messages = [
+        Rendered(key, NUDGE, recipient, {"items": items})
+        for key, recipient, items in nudges
+        if may_receive_internal(deps, recipient, "nudge")
+    ]
+    await enqueue_rendered_many(session, deps, messages, now=now)
 
 
 async def enqueue_object_message(
@@ -418,10 +406,7 @@ async def enqueue_object_message(
     `kind` (a callback offer, a handoff card); internal: a non-staff person is skipped."""
     if not may_receive_internal(deps, recipient, kind):
         return False
-    await add_outbox_messages(
-        session,
-        _rows(
-            deps, key=key, kind=kind, recipient=recipient, platform=None, payload=payload, now=now
-        ),
+    await enqueue_rendered(
+        session, deps, key=key, kind=kind, recipient=recipient, payload=payload, now=now
     )
     return True

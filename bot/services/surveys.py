@@ -254,45 +254,34 @@ async def _tell_reviewers(
         "comment": survey.comment or "—",
     }
     digest = hashlib.sha256(survey.comment.encode()).hexdigest()[:16]
-    if newly_low or (low_now and comment_given and survey.comment):
-        key = f"survey-low:{survey.id}" if newly_low else f"survey-low:{survey.id}:{digest}"
+
+    async def alert(key: str, text_key: str, verb: FeedbackVerb, label: str, style: str) -> None:
+        """Prompt each of the staff member's reviewers with the survey and one button."""
         for reviewer in await reviewers_of(session, deps, staff, at=now):
             await enqueue_prompt(
                 session,
                 key=f"{key}:{reviewer}",
                 recipient=ToPerson(reviewer),
-                text_key="survey.alert.low",
+                text_key=text_key,
                 params=params,
-                buttons=[
-                    button(
-                        FeedbackVerb.OPEN_COMPLAINT,
-                        str(survey.id),
-                        "complaint.button.open",
-                        style="danger",
-                    )
-                ],
+                buttons=[button(verb, str(survey.id), label, style=style)],
                 now=now,
                 deps=deps,
             )
+
+    if newly_low or (low_now and comment_given and survey.comment):
+        key = f"survey-low:{survey.id}" if newly_low else f"survey-low:{survey.id}:{digest}"
+        await alert(
+            key, "survey.alert.low", FeedbackVerb.OPEN_COMPLAINT, "complaint.button.open", "danger"
+        )
     if survey.rating == PRAISE_RATING and survey.comment and comment_given:
-        for reviewer in await reviewers_of(session, deps, staff, at=now):
-            await enqueue_prompt(
-                session,
-                key=f"survey-praise:{survey.id}:{digest}:{reviewer}",
-                recipient=ToPerson(reviewer),
-                text_key="survey.alert.praise",
-                params=params,
-                buttons=[
-                    button(
-                        FeedbackVerb.PRAISE_FROM_SURVEY,
-                        str(survey.id),
-                        "praise.button.from_survey",
-                        style="primary",
-                    )
-                ],
-                now=now,
-                deps=deps,
-            )
+        await alert(
+            f"survey-praise:{survey.id}:{digest}",
+            "survey.alert.praise",
+            FeedbackVerb.PRAISE_FROM_SURVEY,
+            "praise.button.from_survey",
+            "primary",
+        )
 
 
 # --------------------------------------------------------------------------- results

@@ -10,7 +10,7 @@ from bot.adapters.teams.digest import build_digest_card
 from bot.adapters.teams.home import home_card
 from bot.adapters.teams.markup import t
 from bot.adapters.teams.render import names_of
-from bot.adapters.teams.replies import error_text, said_message, text_message
+from bot.adapters.teams.replies import error_text, said_message, text_message, usage_message
 from bot.deps import Deps
 from bot.domain.grammar import other_command
 from bot.i18n import Lang
@@ -27,17 +27,12 @@ def split_other(text: str) -> tuple[str, str] | None:
     return None if name is None else (name, rest.strip())
 
 
-def _usage(lang: Lang, result: Usage) -> dict[str, Any]:
-    text = t(lang, result.key, message=True, **result.params)
-    return text_message(text + "\n\n" + t(lang, result.usage, message=True))
-
-
 async def _digest(deps: Deps, user_id: str, words: str, lang: Lang) -> dict[str, Any]:
     result = await run_digest_command(deps, DigestRequest(user_id, words, platform="teams"))
     if isinstance(result, Refused):
         return text_message(error_text(lang, result.error))
     if isinstance(result, Usage):
-        return _usage(lang, result)
+        return usage_message(lang, result)
     if isinstance(result, DigestHelp):
         return text_message(t(lang, "digest.usage", message=True))
     if isinstance(result, Said):

@@ -8,10 +8,13 @@ first), `t_plain` (labels without parameters), `escape` (THE escaping of user te
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.domain.text import is_channel_id, is_user_id, sanitize
 from bot.i18n import Lang, Mention, render, render_template, template
+
+if TYPE_CHECKING:
+    from bot.services.inquiry_commands import Usage
 
 # Only a well-formed http(s) address becomes a link; nothing that could close or relabel it.
 _LINKABLE = re.compile(r"https?://[^\s<>|]+")
@@ -76,6 +79,11 @@ SLACK = SlackMarkup()
 def t(lang: Lang, key: str, **params: Any) -> str:
     """Render catalogue key in lang as mrkdwn; parameters are escaped (ids become mentions)."""
     return render(lang, key, SLACK, **params).text
+
+
+def usage_text(lang: Lang, usage: Usage) -> str:
+    """What is wrong with a command, then its usage."""
+    return t(lang, usage.key, **usage.params) + "\n" + t(lang, usage.usage)
 
 
 def t_plain(lang: Lang, key: str) -> str:

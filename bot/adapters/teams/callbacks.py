@@ -10,9 +10,9 @@ from enum import StrEnum
 from typing import Any
 
 from bot.adapters.teams.cards import adaptive_card, card_activity, clip, execute, text_block
-from bot.adapters.teams.forms import FORM_MARK, choice_set, text_input, with_error
+from bot.adapters.teams.forms import FORM_MARK, choice_set, form_card, text_input
 from bot.adapters.teams.markup import Mentions, Names, TeamsMarkup, t
-from bot.adapters.teams.replies import error_text, said_message, text_message
+from bot.adapters.teams.replies import error_text, said_message, text_message, usage_message
 from bot.i18n import Lang, template
 from bot.services.callback_commands import (
     PASS_NOTE_CHARS,
@@ -108,8 +108,7 @@ def build_feature_reply(
     if isinstance(result, Said):
         return said_message(lang, result, names)
     if isinstance(result, Usage):
-        text = t(lang, result.key, message=True, **result.params)
-        return text_message(text + "\n\n" + t(lang, result.usage, message=True))
+        return usage_message(lang, result)
     if isinstance(result, Refused):
         return text_message(error_text(lang, result.error))
     if isinstance(result, FeatureHelp):
@@ -151,10 +150,7 @@ def build_callback_form(
         values.get("owner", ""),
         required_msg=template(lang, "callback.error.missing_owner"),
     )
-    body: list[dict[str, Any]] = [
-        text_block(template(lang, "callback.form.title"), weight="Bolder", size="Medium"),
-        *with_error(owner, errors),
-    ]
+    inputs = [owner]
     for name, limit in _FIELD_LIMITS.items():
         element = text_input(
             name,
@@ -165,7 +161,7 @@ def build_callback_form(
             maxLength=limit,
             isMultiline=name == "topic",
         )
-        body += with_error(element, errors)
+        inputs.append(element)
     urgent = {
         "type": "Input.Toggle",
         "id": "urgent",
@@ -174,11 +170,10 @@ def build_callback_form(
         "valueOff": "",
         "value": "urgent" if values.get("urgent") == "urgent" else "",
     }
-    body += with_error(urgent, errors)
     submit = execute(
         template(lang, "callback.form.submit"), CallbackVerb.LOG, {FORM_MARK: "callback"}
     )
-    return adaptive_card(body, [submit])
+    return form_card(template(lang, "callback.form.title"), [*inputs, urgent], errors, submit)
 
 
 def build_pass_form(
@@ -202,17 +197,15 @@ def build_pass_form(
         "reason",
         template(lang, "callback.pass_form.reason"),
         values.get("reason", "")[:PASS_NOTE_CHARS],
-        required=False,
-        required_msg="",
         isMultiline=True,
         maxLength=PASS_NOTE_CHARS,
     )
-    body: list[dict[str, Any]] = [
-        text_block(template(lang, "callback.pass_form.title"), weight="Bolder", size="Medium"),
-        text_block(t(lang, "callback.pass_form.intro", number=number)),
-        *with_error(colleague, errors),
-        *with_error(reason, errors),
-    ]
     data = {"number": str(number), FORM_MARK: "pass"}
-    submit = execute(template(lang, "callback.pass_form.submit"), CallbackVerb.PASS, data)
-    return adaptive_card(body, [submit], fallback=f"CB{number}")
+    return form_card(
+        template(lang, "callback.pass_form.title"),
+        [colleague, reason],
+        errors,
+        execute(template(lang, "callback.pass_form.submit"), CallbackVerb.PASS, data),
+        intro=t(lang, "callback.pass_form.intro", number=number),
+        fallback=f"CB{number}",
+    )

@@ -4,12 +4,15 @@ Adaptive Cards (Action.Execute with the neutral FeedbackVerb as verb)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from bot.adapters.teams.cards import adaptive_card, card_activity, text_block
+from bot.adapters.teams.cards import adaptive_card, build_text_message, card_activity, text_block
 from bot.adapters.teams.markup import Mentions, Names, escape_card_text, t
-from bot.domain.feedback import MAX_COMMENT_CHARS, Summary
+from bot.adapters.teams.replies import usage_message
+from bot.domain.feedback import MAX_COMMENT_CHARS
 from bot.i18n import Lang
+from bot.i18n.lines import survey_results_lines
 from bot.services.complaint_views import CaseView
 from bot.services.feedback_commands import (
     ComplaintList,
@@ -40,35 +43,13 @@ CASE_FORM_WORDS = {
 
 def text_activity(text: str, mentions: Mentions | None = None) -> dict[str, Any]:
     """A markdown message activity (with its mention entities)."""
-    activity: dict[str, Any] = {"type": "message", "text": text, "textFormat": "markdown"}
-    if mentions is not None and mentions.entities:
-        activity["entities"] = list(mentions.entities)
-    return activity
-
-
-def _summary(lang: Lang, name: str, s: Summary) -> str:
-    dist = " · ".join(f"{r}★ {n}" for r, n in zip(range(1, 6), s.distribution, strict=True))
-    return t(
-        lang,
-        "survey.results_line",
-        message=True,
-        name=name,
-        sent=s.sent,
-        answered=s.answered,
-        rate=f"{s.rate * 100:.0f}%",
-        average="-" if s.average is None else f"{s.average:.2f}",
-        distribution=dist,
-    )
+    return build_text_message(text, mentions=mentions)
 
 
 def results_text(lang: Lang, r: SurveyResults) -> str:
     """`survey results` as text: totals, per kind and team, comments without identities."""
     lines = [t(lang, "survey.results_heading", message=True, month=f"{r.year:04d}-{r.month:02d}")]
-    lines.append(_summary(lang, t(lang, "survey.results_total", message=True), r.total))
-    lines.append(t(lang, "survey.results_by_kind", message=True))
-    lines += [_summary(lang, t(lang, f"kind.{k}", message=True), s) for k, s in r.by_kind.items()]
-    lines.append(t(lang, "survey.results_by_team", message=True))
-    lines += [_summary(lang, k, s) for k, s in r.by_team.items()]
+    lines += survey_results_lines(partial(t, lang, message=True), r)
     if r.comments:
         lines.append(t(lang, "survey.results_comments", message=True))
         lines += [
@@ -284,8 +265,7 @@ def build_feedback_reply(
         text = t(lang, result.key, message=True, mentions=mentions, names=names, **result.params)
         return text_activity(text, mentions)
     if isinstance(result, Usage):
-        text = t(lang, result.key, message=True, **result.params)
-        return text_activity(text + "\n\n" + t(lang, result.usage, message=True))
+        return usage_message(lang, result)
     if isinstance(result, FeedbackHelp):
         return text_activity(t(lang, f"{result.command}.help", message=True))
     if isinstance(result, SurveyResults):

@@ -43,8 +43,33 @@ def with_error(element: dict[str, Any], errors: Mapping[str, str] | None) -> lis
     return out
 
 
+def form_card(
+    heading: str,
+    inputs: Sequence[dict[str, Any]],
+    errors: Mapping[str, str] | None,
+    submit: dict[str, Any],
+    *,
+    intro: str = "",
+    fallback: str = "",
+) -> dict[str, Any]:
+    """A form: its heading, an intro line (when any), each input with its error under it,
+    one submit button."""
+    body = [text_block(heading, weight="Bolder", size="Medium")]
+    if intro:
+        body.append(text_block(intro))
+    for element in inputs:
+        body += with_error(element, errors)
+    return adaptive_card(body, [submit], fallback=fallback)
+
+
 def text_input(
-    name: str, label: str, value: str, *, required: bool, required_msg: str, **props: Any
+    name: str,
+    label: str,
+    value: str,
+    *,
+    required: bool = False,
+    required_msg: str = "",
+    **props: Any,
 ) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "Input.Text", "id": name, "label": label, **props}
     if value:
@@ -83,15 +108,15 @@ def build_eta_form(
     }
     if time:
         time_input["value"] = time
-    body = [
-        text_block(_label(lang, "modal.eta_title"), weight="Bolder", size="Medium"),
-        text_block(tr("modal.eta_intro", number=number)),
-        *with_error(date_input, errors),
-        *with_error(time_input, errors),
-    ]
     data = {**(extra or {}), "number": number, FORM_MARK: "eta"}
-    submit = execute(_label(lang, "modal.submit"), Verb.SET_ETA, data)
-    return adaptive_card(body, [submit], fallback=f"#{number}")
+    return form_card(
+        _label(lang, "modal.eta_title"),
+        [date_input, time_input],
+        errors,
+        execute(_label(lang, "modal.submit"), Verb.SET_ETA, data),
+        intro=tr("modal.eta_intro", number=number),
+        fallback=f"#{number}",
+    )
 
 
 def build_note_form(
@@ -115,14 +140,15 @@ def build_note_form(
         isMultiline=True,
         maxLength=NOTE_MAX,
     )
-    body = [
-        text_block(_label(lang, title_key), weight="Bolder", size="Medium"),
-        text_block(tr(intro_key, number=number)),
-        *with_error(note_input, errors),
-    ]
     data = {**(extra or {}), "number": number, FORM_MARK: "note"}
-    submit = execute(_label(lang, "modal.submit"), verb, data)
-    return adaptive_card(body, [submit], fallback=f"#{number}")
+    return form_card(
+        _label(lang, title_key),
+        [note_input],
+        errors,
+        execute(_label(lang, "modal.submit"), verb, data),
+        intro=tr(intro_key, number=number),
+        fallback=f"#{number}",
+    )
 
 
 def choice_set(
@@ -173,20 +199,18 @@ def build_transfer_form(
         "note",
         _label(lang, "inquiry.transfer_form.reason"),
         values.get("note", "")[:NOTE_MAX],
-        required=False,
-        required_msg="",
         isMultiline=True,
         maxLength=NOTE_MAX,
     )
-    body = [
-        text_block(_label(lang, "inquiry.transfer_form.title"), weight="Bolder", size="Medium"),
-        text_block(tr("inquiry.transfer_form.intro", number=number)),
-        *with_error(to, errors),
-        *with_error(note, errors),
-    ]
     data = {**(extra or {}), "number": number, FORM_MARK: "transfer"}
-    submit = execute(_label(lang, "inquiry.transfer_form.submit"), Verb.TRANSFER, data)
-    return adaptive_card(body, [submit], fallback=f"#{number}")
+    return form_card(
+        _label(lang, "inquiry.transfer_form.title"),
+        [to, note],
+        errors,
+        execute(_label(lang, "inquiry.transfer_form.submit"), Verb.TRANSFER, data),
+        intro=tr("inquiry.transfer_form.intro", number=number),
+        fallback=f"#{number}",
+    )
 
 
 def build_new_inquiry_form(
@@ -222,8 +246,6 @@ def build_new_inquiry_form(
             "detail",
             _label(lang, "modal.detail"),
             values.get("detail", "")[:NOTE_MAX],
-            required=False,
-            required_msg="",
             isMultiline=True,
             maxLength=NOTE_MAX,
         ),
@@ -231,28 +253,19 @@ def build_new_inquiry_form(
             "customer",
             _label(lang, "modal.customer"),
             values.get("customer", "")[:200],
-            required=False,
-            required_msg="",
             maxLength=200,
         ),
         text_input(
             "contact",
             _label(lang, "modal.contact"),
             values.get("contact", "")[:200],
-            required=False,
-            required_msg="",
             maxLength=200,
         ),
         {"type": "Input.Date", "id": "due", "label": _label(lang, "modal.due")}
         | ({"value": values["due"]} if values.get("due") else {}),
     ]
-    body: list[dict[str, Any]] = [
-        text_block(_label(lang, "modal.new_title"), weight="Bolder", size="Medium")
-    ]
-    for field in fields:
-        body.extend(with_error(field, errors))
     submit = execute(_label(lang, "modal.submit"), Verb.NEW, {FORM_MARK: "new"})
-    return adaptive_card(body, [submit])
+    return form_card(_label(lang, "modal.new_title"), fields, errors, submit)
 
 
 def read_submission(value: Any) -> tuple[str, dict[str, str]] | None:

@@ -3,13 +3,16 @@ activity (pure; the same catalogue texts as Slack's bot/adapters/slack/blocks/no
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from bot.adapters.teams.cards import adaptive_card, card_activity, text_block
+from bot.adapters.teams.cards import card_activity, execute
+from bot.adapters.teams.forms import FORM_MARK, form_card
 from bot.adapters.teams.markup import t
-from bot.adapters.teams.replies import error_text, text_message
+from bot.adapters.teams.replies import error_text, text_message, usage_message
 from bot.domain.notice_commands import FORM_FIELDS
 from bot.i18n import Lang, template
+from bot.i18n.lines import notice_line, notice_text, outage_status_lines
 from bot.services.inquiry_commands import Refused, Usage
 from bot.services.notice_commands import (
     FeatureHelp,
@@ -35,9 +38,7 @@ def build_notice_form(
     """The new-notice form as an Adaptive Card (the same fields as Slack's modal); the
     service's errors come back under their fields."""
     values = values or {}
-    body: list[dict[str, Any]] = [
-        text_block(template(lang, "notice.form.heading"), weight="Bolder", size="Medium")
-    ]
+    inputs: list[dict[str, Any]] = []
     for name in FORM_FIELDS:
         label = template(lang, f"notice.form.{name}")
         element: dict[str, Any]
@@ -69,21 +70,9 @@ def build_notice_form(
                 element["placeholder"] = template(lang, "notice.form.when_hint")
             if name in _REQUIRED:
                 element.update(isRequired=True, errorMessage=template(lang, "notice.form.required"))
-        body.append(element)
-        if errors and errors.get(name):
-            body.append(text_block(errors[name], color="Attention", size="Small", spacing="None"))
-    submit = {
-        "type": "Action.Execute",
-        "title": template(lang, "modal.submit"),
-        "verb": NOTICE_PLAN_VERB,
-        "data": {"form": "notice"},
-    }
-    return adaptive_card(body, [submit])
-
-
-def percent(value: float) -> str:
-    """An availability as people read it: `100%`, `99.954%`."""
-    return "100%" if value >= 100 else f"{value:.3f}%"
+        inputs.append(element)
+    submit = execute(template(lang, "modal.submit"), NOTICE_PLAN_VERB, {FORM_MARK: "notice"})
+    return form_card(template(lang, "notice.form.heading"), inputs, errors, submit)
 
 
 def _t(lang: Lang, key: str, **params: Any) -> str:
@@ -92,10 +81,11 @@ def _t(lang: Lang, key: str, **params: Any) -> str:
 
 def build_notice_reply(result: NoticeResult, lang: Lang) -> dict[str, Any] | None:
     """The answer to `notice …` / `outage …` typed to the bot (None: a replay, answered once)."""
+    tr = partial(_t, lang)
     if isinstance(result, Said):
         return text_message(_t(lang, result.key, **result.params))
     if isinstance(result, Usage):
-        return text_message(_t(lang, result.key, **result.params) + "\n\n" + _t(lang, result.usage))
+        return usage_message(lang, result)
     if isinstance(result, Refused):
         return text_message(error_text(lang, result.error))
     if isinstance(result, OpenNoticeForm):
@@ -107,69 +97,10 @@ def build_notice_reply(result: NoticeResult, lang: Lang) -> dict[str, Any] | Non
         if not result.rows:
             return text_message(_t(lang, "notice.list.empty"))
         lines = [_t(lang, "notice.list.heading", count=len(result.rows))]
-        for row in result.rows:
-            status = _t(lang, f"notice.status.{row['status']}")
-            if row.get("urgent"):
-                status += " " + _t(lang, "notice.list.urgent")
-            line = _t(
-                lang,
-                "notice.list.line",
-                number=row["number"],
-                title=row["title"],
-                start=row["start"],
-                end=row["end"],
-                services=row["services"],
-                status=status,
-            )
-            lines.append(f"- {line}")
+        lines += [f"- {notice_line(tr, row)}" for row in result.rows]
         return text_message("\n".join(lines))
     if isinstance(result, NoticeShow):
-        row = result.row
-        return text_message(
-            _t(
-                lang,
-                "notice.show",
-                number=row["number"],
-                title=row["title"],
-                status=_t(lang, f"notice.status.{row['status']}"),
-                start=row["start"],
-                end=row["end"],
-                services=row["services"],
-                impact=row["impact"] or "-",
-                reason=_t(lang, f"notice.reason.{row['reason']}"),
-            )
-        )
+        return text_message(notice_text(tr, result.row))
     if isinstance(result, OutageStatus):
-        up = result.uptime
-        lines = [
-            _t(
-                lang,
-                "outage.status.heading",
-                streak=up.streak,
-                year=up.year,
-                overall=percent(up.overall),
-            )
-        ]
-        lines += [
-            "- " + _t(lang, "outage.status.service", service=name, percent=percent(value))
-            for name, value in up.per_service
-        ]
-        if up.open:
-            lines.append(_t(lang, "outage.status.open_heading"))
-            lines += [
-                "- "
-                + _t(
-                    lang,
-                    "outage.status.line",
-                    number=o["number"],
-                    title=o["title"],
-                    services=o["services"],
-                    start=o["start"],
-                    duration=o["duration"],
-                )
-                for o in up.open
-            ]
-        else:
-            lines.append(_t(lang, "outage.status.none_open"))
-        return text_message("\n\n".join(lines))
+        return text_message("\n\n".join(outage_status_lines(tr, result.uptime, bullet="- ")))
     return None  # Replayed

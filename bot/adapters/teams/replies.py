@@ -98,6 +98,12 @@ def text_message(text: str) -> dict[str, Any]:
     return build_text_message(text)
 
 
+def usage_message(lang: Lang, usage: Usage) -> dict[str, Any]:
+    """What is wrong with a command, then its usage, as a message activity."""
+    text = t(lang, usage.key, message=True, **usage.params)
+    return text_message(text + "\n\n" + t(lang, usage.usage, message=True))
+
+
 def delivery_failures_text(lang: Lang, failures: DeliveryFailures) -> str:
     """For admins: how many notifications the outbox gave up on, and the latest reasons."""
     if not failures.total:
@@ -265,8 +271,7 @@ def build_command_reply(
     if isinstance(result, Said):
         return said_message(lang, result, names)
     if isinstance(result, Usage):
-        text = t(lang, result.key, message=True, **result.params)
-        return text_message(text + "\n\n" + t(lang, result.usage, message=True))
+        return usage_message(lang, result)
     if isinstance(result, Refused):
         return text_message(error_text(lang, result.error))
     if isinstance(result, Help):
@@ -362,8 +367,7 @@ def build_charter_reply(
         )
         return build_text_message(text, mentions=mentions)
     if isinstance(result, Usage):
-        text = t(lang, result.key, message=True, **result.params)
-        return text_message(text + "\n\n" + t(lang, result.usage, message=True))
+        return usage_message(lang, result)
     if isinstance(result, Refused):
         return text_message(error_text(lang, result.error))
     if isinstance(result, ReportShown):

@@ -28,9 +28,8 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
-from bot.domain.inquiry import OPEN_STATUSES, Kind, Status
+from bot.domain.inquiry import OPEN_STATUSES, Status
 from bot.domain.opentime import OpenTime, span_of
-from bot.domain.sla import verdicts
 from bot.i18n import When
 from bot.services.digest.features import FEATURE_SECTIONS
 from bot.services.digest.model import (
@@ -42,7 +41,7 @@ from bot.services.digest.model import (
     Section,
     SectionSource,
 )
-from bot.services.inquiries.reading import span
+from bot.services.inquiries.reading import resolved_verdicts, span
 from storage.models import Inquiry
 from storage.repos.digest import TeamRow, list_team_window, list_unassigned
 
@@ -248,21 +247,7 @@ async def new_since(session: AsyncSession, deps: Deps, scope: Scope) -> Section 
 
 def met_sla(inquiry: Inquiry | TeamRow, deps: Deps) -> bool | None:
     """Whether a resolved inquiry kept every promise it had a deadline for (None: none had)."""
-    assert inquiry.resolved_at is not None
-    judged = [
-        v
-        for v in verdicts(
-            kind=Kind(inquiry.kind),
-            start=inquiry.sla_start_at,
-            first_response_at=inquiry.first_response_at,
-            eta_at=inquiry.eta_at,
-            due_end=inquiry.due_date,
-            resolved_at=inquiry.resolved_at,
-            cal=deps.calendar,
-            policy=deps.policy,
-        )
-        if v.has_deadline
-    ]
+    judged = [v for v in resolved_verdicts(inquiry, deps) if v.has_deadline]
     return all(v.late is None for v in judged) if judged else None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -29,8 +30,32 @@ from bot.services.inquiries.changes import (
     touch,
 )
 from bot.services.outbox import enqueue_internal_message, enqueue_message
-from storage.models import Inquiry
+from storage.models import Inquiry, InquiryEvent
 from storage.repos.inquiries import get_inquiry_by_card, get_inquiry_by_source, list_events
+
+
+async def _record_and_tell(
+    session: AsyncSession,
+    deps: Deps,
+    inquiry: Inquiry,
+    actor: Actor,
+    kind: str,
+    now: datetime,
+    *,
+    old: Any = None,
+    new: Any = None,
+    note: str = "",
+    text_key: str,
+    params: dict[str, Any],
+) -> InquiryEvent:
+    """After a change by `actor`: record it as the inquiry's `kind` event, bring the card up
+    to date, and tell the requester (`text_key` with `params`)."""
+    event = await record_event(
+        session, inquiry, actor.user_id, kind, now, old=old, new=new, note=note
+    )
+    await sync_card(session, inquiry, event, deps)
+    await tell_requester(session, inquiry, event, deps, text_key, **params)
+    return event
 
 
 async def assign_inquiry(
@@ -45,11 +70,18 @@ async def assign_inquiry(
         raise Conflict("inquiry.error.already_assigned", number=number, user=assignee_id)
     inquiry.assignee_id = assignee_id
     touch(inquiry, "assign", deps, now)
-    event = await record_event(
-        session, inquiry, actor.user_id, "assigned", now, old=old, new=assignee_id
+    event = await _record_and_tell(
+        session,
+        deps,
+        inquiry,
+        actor,
+        "assigned",
+        now,
+        old=old,
+        new=assignee_id,
+        text_key="inquiry.notify.assigned",
+        params={"user": assignee_id},
     )
-    await sync_card(session, inquiry, event, deps)
-    await tell_requester(session, inquiry, event, deps, "inquiry.notify.assigned", user=assignee_id)
     if assignee_id != actor.user_id:
         await notify_assignee(session, inquiry, event, deps)
     return inquiry
@@ -91,17 +123,18 @@ async def set_eta(
     if inquiry.first_response_at is None:
         inquiry.first_response_at = now
     touch(inquiry, "eta", deps, now)
-    event = await record_event(
+    event = await _record_and_tell(
         session,
+        deps,
         inquiry,
-        actor.user_id,
+        actor,
         "eta",
         now,
         old=fmt_time(old, deps) if old else None,
         new=fmt_time(eta, deps),
+        text_key="inquiry.notify.eta",
+        params={"eta": timed(eta)},
     )
-    await sync_card(session, inquiry, event, deps)
-    await tell_requester(session, inquiry, event, deps, "inquiry.notify.eta", eta=timed(eta))
     long_request, cal = deps.policy.long_request, deps.calendar
     if long_request.is_business:
         is_long = cal.business_minutes_between(now, eta) > long_request.business_total(
@@ -138,9 +171,17 @@ async def add_progress(
     if inquiry.first_response_at is None:
         inquiry.first_response_at = now
     touch(inquiry, "progress", deps, now)
-    event = await record_event(session, inquiry, actor.user_id, "progress", now, note=note)
-    await sync_card(session, inquiry, event, deps)
-    await tell_requester(session, inquiry, event, deps, "inquiry.notify.progress", note=note)
+    await _record_and_tell(
+        session,
+        deps,
+        inquiry,
+        actor,
+        "progress",
+        now,
+        note=note,
+        text_key="inquiry.notify.progress",
+        params={"note": note},
+    )
     return inquiry
 
 
@@ -157,18 +198,17 @@ async def add_milestone(
             "inquiry.error.due_in_past", usage="inquiry.usage.milestone", due=Day(day)
         )
     touch(inquiry, "milestone", deps, now)
-    event = await record_event(
+    await _record_and_tell(
         session,
+        deps,
         inquiry,
-        actor.user_id,
+        actor,
         "milestone",
         now,
         new=json.dumps({"date": day.isoformat(), "stage": stage}, ensure_ascii=False),
         note=stage,
-    )
-    await sync_card(session, inquiry, event, deps)
-    await tell_requester(
-        session, inquiry, event, deps, "inquiry.notify.milestone", date=dated(day), stage=stage
+        text_key="inquiry.notify.milestone",
+        params={"date": dated(day), "stage": stage},
     )
     return inquiry
 
@@ -182,11 +222,19 @@ async def hold_inquiry(
     now = deps.clock.now()
     inquiry.hold_started_at = now
     old = touch(inquiry, "hold", deps, now)
-    event = await record_event(
-        session, inquiry, actor.user_id, "hold", now, old=old, new=inquiry.status, note=reason
+    await _record_and_tell(
+        session,
+        deps,
+        inquiry,
+        actor,
+        "hold",
+        now,
+        old=old,
+        new=inquiry.status,
+        note=reason,
+        text_key="inquiry.notify.hold",
+        params={"reason": reason},
     )
-    await sync_card(session, inquiry, event, deps)
-    await tell_requester(session, inquiry, event, deps, "inquiry.notify.hold", reason=reason)
     return inquiry
 
 
@@ -201,23 +249,17 @@ async def resume_inquiry(session: AsyncSession, deps: Deps, number: int, actor: 
     inquiry.due_date = shift_for_pause(inquiry.due_date, started, now, cal)
     inquiry.hold_started_at = None
     old = touch(inquiry, "resume", deps, now)
-    event = await record_event(
+    await _record_and_tell(
         session,
+        deps,
         inquiry,
-        actor.user_id,
+        actor,
         "resume",
         now,
         old=old,
         new=inquiry.status,
-    )
-    await sync_card(session, inquiry, event, deps)
-    await tell_requester(
-        session,
-        inquiry,
-        event,
-        deps,
-        "inquiry.notify.resume",
-        deadline=timed(inquiry.deadline_at),
+        text_key="inquiry.notify.resume",
+        params={"deadline": timed(inquiry.deadline_at)},
     )
     return inquiry
 
@@ -235,19 +277,18 @@ async def resolve_inquiry(
     if inquiry.first_response_at is None:
         inquiry.first_response_at = now
     old = touch(inquiry, "resolve", deps, now)
-    event = await record_event(
+    event = await _record_and_tell(
         session,
+        deps,
         inquiry,
-        actor.user_id,
+        actor,
         "resolved",
         now,
         old=old,
         new=inquiry.status,
         note=resolution,
-    )
-    await sync_card(session, inquiry, event, deps)
-    await tell_requester(
-        session, inquiry, event, deps, "inquiry.notify.resolved", resolution=resolution
+        text_key="inquiry.notify.resolved",
+        params={"resolution": resolution},
     )
     # the satisfaction survey (C13), in this transaction, where the requester was just told
     await surveys.after_resolve(session, deps, inquiry, event)
@@ -277,15 +318,23 @@ async def reopen_inquiry(
     inquiry.resolved_at = None
     inquiry.hold_started_at = None
     old = touch(inquiry, "reopen", deps, now)
-    event = await record_event(
-        session, inquiry, actor.user_id, "reopened", now, old=old, new=inquiry.status, note=reason
-    )
-    await sync_card(session, inquiry, event, deps)
     # the requester's own reason is not echoed back to them
     key = "inquiry.notify.reopened"
     if actor.user_id == inquiry.requester_id:
         key = "inquiry.notify.reopened_by_you"
-    await tell_requester(session, inquiry, event, deps, key, reason=reason)
+    event = await _record_and_tell(
+        session,
+        deps,
+        inquiry,
+        actor,
+        "reopened",
+        now,
+        old=old,
+        new=inquiry.status,
+        note=reason,
+        text_key=key,
+        params={"reason": reason},
+    )
     if inquiry.assignee_id and inquiry.assignee_id != actor.user_id:
         await enqueue_message(
             session,

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.deps import Deps
 from bot.domain.inquiry import Actor, Kind, Status
 from bot.domain.notices import mask_contact, mask_name
-from bot.domain.sla import deadline_state, verdicts
+from bot.domain.sla import Verdict, deadline_state, verdicts
 from bot.errors import Forbidden
 from bot.i18n import Day, Phrase, When
 from bot.ports import Platform
@@ -21,6 +21,7 @@ from bot.services.inquiries.access import find_visible
 from bot.services.refs import CARD, permalink_of, permalinks
 from bot.services.voc_answers import WEB
 from storage.models import Inquiry, InquiryEvent
+from storage.repos.digest import TeamRow
 from storage.repos.inquiries import INQUIRY, get_inquiry_by_id, list_events, list_inquiries
 
 
@@ -242,16 +243,7 @@ def describe(
     progress = next((e for e in reversed(events or []) if e.kind == "progress" and e.note), None)
     results: list[dict[str, Any]] = []
     if not open_ and inquiry.resolved_at is not None:
-        for v in verdicts(
-            kind=Kind(inquiry.kind),
-            start=inquiry.sla_start_at,
-            first_response_at=inquiry.first_response_at,
-            eta_at=inquiry.eta_at,
-            due_end=inquiry.due_date,
-            resolved_at=inquiry.resolved_at,
-            cal=deps.calendar,
-            policy=deps.policy,
-        ):
+        for v in resolved_verdicts(inquiry, deps):
             results.append(
                 {
                     "obligation": v.obligation,
@@ -282,6 +274,21 @@ def describe(
         "results": results,
         "link": link,
     }
+
+
+def resolved_verdicts(inquiry: Inquiry | TeamRow, deps: Deps) -> list[Verdict]:
+    """The verdict on each promise of a resolved inquiry (bot.domain.sla.verdicts)."""
+    assert inquiry.resolved_at is not None
+    return verdicts(
+        kind=Kind(inquiry.kind),
+        start=inquiry.sla_start_at,
+        first_response_at=inquiry.first_response_at,
+        eta_at=inquiry.eta_at,
+        due_end=inquiry.due_date,
+        resolved_at=inquiry.resolved_at,
+        cal=deps.calendar,
+        policy=deps.policy,
+    )
 
 
 def span(delta: timedelta) -> str:

@@ -18,7 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.deps import Deps
 from bot.domain.digest import median
 from bot.domain.inquiry import Kind
-from bot.domain.sla import end_of_business_day, verdicts
+from bot.domain.sla import end_of_business_day
+from bot.services.inquiries.reading import resolved_verdicts
 from bot.services.reports.features import FEATURE_FIGURES
 from bot.services.reports.model import (
     PROMISES,
@@ -46,19 +47,9 @@ _KIND_PROMISE = {
 
 def _judged(inquiry: Inquiry, deps: Deps) -> list[tuple[str, bool, float]]:
     """(obligation, met, hours taken) of each judged obligation of a resolved inquiry."""
-    assert inquiry.resolved_at is not None
     return [
         (v.obligation, v.late is None, v.took.total_seconds() / 3600)
-        for v in verdicts(
-            kind=Kind(inquiry.kind),
-            start=inquiry.sla_start_at,
-            first_response_at=inquiry.first_response_at,
-            eta_at=inquiry.eta_at,
-            due_end=inquiry.due_date,
-            resolved_at=inquiry.resolved_at,
-            cal=deps.calendar,
-            policy=deps.policy,
-        )
+        for v in resolved_verdicts(inquiry, deps)
         if v.has_deadline
     ]
 

@@ -16,7 +16,7 @@ from bot.adapters.slack.blocks.common import (
     section,
 )
 from bot.adapters.slack.ids import Action, Block, View
-from bot.adapters.slack.text import SLACK, t, t_plain
+from bot.adapters.slack.text import SLACK, t, t_plain, usage_text
 from bot.i18n import Lang
 from bot.services.callback_commands import (
     PASS_NOTE_CHARS,
@@ -91,7 +91,7 @@ def build_callback_reply(result: FeatureResult, lang: Lang) -> Reply:
     if isinstance(result, Said):
         return t(lang, result.key, **result.params), None
     if isinstance(result, Usage):
-        return t(lang, result.key, **result.params) + "\n" + t(lang, result.usage), None
+        return usage_text(lang, result), None
     if isinstance(result, FeatureHelp):
         return t(lang, result.key), None
     if isinstance(result, CallbackList):

@@ -12,7 +12,7 @@ from bot.adapters.slack.blocks.inquiry import (
     build_inquiry_lines,
     texts,
 )
-from bot.adapters.slack.text import escape, t
+from bot.adapters.slack.text import escape, t, usage_text
 from bot.i18n import Lang
 from bot.services.charter import CharterResult, Lines
 from bot.services.inquiry_commands import (
@@ -47,7 +47,7 @@ def build_command_reply(result: CommandResult, lang: Lang) -> Reply:
     if isinstance(result, Said):
         return t(lang, result.key, **result.params), None
     if isinstance(result, Usage):
-        return t(lang, result.key, **result.params) + "\n" + t(lang, result.usage), None
+        return usage_text(lang, result), None
     if isinstance(result, Help):
         text = t(lang, "inquiry.help")
         if result.failures is not None:
@@ -79,5 +79,5 @@ def build_charter_reply(result: CharterResult, lang: Lang) -> str:
         lang = result.lang or lang
         return "\n".join(t(lang, said.key, **said.params) for said in result.lines)
     if isinstance(result, Usage):
-        return t(lang, result.key, **result.params) + "\n" + t(lang, result.usage)
+        return usage_text(lang, result)
     raise TypeError(f"no Slack reply for {type(result).__name__}")  # a replay, a refusal

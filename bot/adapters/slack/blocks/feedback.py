@@ -4,6 +4,7 @@ the survey comment modal, and the answers of `/survey` and `/feedback`."""
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from bot.adapters.slack.blocks.common import (
@@ -16,9 +17,9 @@ from bot.adapters.slack.blocks.common import (
     section,
 )
 from bot.adapters.slack.ids import Block, View
-from bot.adapters.slack.text import escape, t, t_plain
-from bot.domain.feedback import Summary
+from bot.adapters.slack.text import escape, t, t_plain, usage_text
 from bot.i18n import Lang
+from bot.i18n.lines import survey_results_lines
 from bot.services.complaint_views import CaseView
 from bot.services.feedback_commands import (
     ComplaintList,
@@ -184,28 +185,10 @@ def build_consent(lang: Lang, praise_id: int) -> dict[str, Any]:
     }
 
 
-def _summary(lang: Lang, name: str, s: Summary) -> str:
-    dist = " · ".join(f"{r}★ {n}" for r, n in zip(range(1, 6), s.distribution, strict=True))
-    return t(
-        lang,
-        "survey.results_line",
-        name=name,
-        sent=s.sent,
-        answered=s.answered,
-        rate=f"{s.rate * 100:.0f}%",
-        average="-" if s.average is None else f"{s.average:.2f}",
-        distribution=dist,
-    )
-
-
 def build_results(lang: Lang, r: SurveyResults) -> Reply:
     """`/survey results`: totals, per kind and per team, and comments without identities."""
     heading = t(lang, "survey.results_heading", month=f"{r.year:04d}-{r.month:02d}")
-    lines = [_summary(lang, t(lang, "survey.results_total"), r.total)]
-    lines += [t(lang, "survey.results_by_kind")]
-    lines += [_summary(lang, t(lang, f"kind.{k}"), s) for k, s in r.by_kind.items()]
-    lines += [t(lang, "survey.results_by_team")]
-    lines += [_summary(lang, k, s) for k, s in r.by_team.items()]  # t() escapes it
+    lines = survey_results_lines(partial(t, lang), r)
     if r.comments:
         lines.append(t(lang, "survey.results_comments"))
         lines += [
@@ -263,7 +246,7 @@ def build_feedback_reply(result: FeedbackResult, lang: Lang) -> Reply:
     if isinstance(result, Said):
         return t(lang, result.key, **result.params), None
     if isinstance(result, Usage):
-        return t(lang, result.key, **result.params) + "\n" + t(lang, result.usage), None
+        return usage_text(lang, result), None
     if isinstance(result, FeedbackHelp):
         return t(lang, f"{result.command}.help"), None
     if isinstance(result, SurveyResults):

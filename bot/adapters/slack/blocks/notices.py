@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from bot.adapters.slack.blocks.common import MODAL_TITLE, plain
 from bot.adapters.slack.ids import View
-from bot.adapters.slack.text import t, t_plain
+from bot.adapters.slack.text import t, t_plain, usage_text
 from bot.domain.notice_commands import FORM_FIELDS
 from bot.i18n import Lang
+from bot.i18n.lines import notice_line, notice_text, outage_status_lines
 from bot.services.inquiry_commands import Usage
 from bot.services.notice_commands import (
     FeatureHelp,
@@ -21,28 +23,6 @@ from bot.services.results import Said
 
 Reply = tuple[str, list[dict[str, Any]] | None]
 MAX_TEXT = 3000
-
-
-def percent(value: float) -> str:
-    """An availability as people read it: `100%`, `99.954%`."""
-    return "100%" if value >= 100 else f"{value:.3f}%"
-
-
-def notice_line(lang: Lang, row: dict[str, Any]) -> str:
-    """One notice in a list."""
-    status = t(lang, f"notice.status.{row['status']}")
-    if row.get("urgent"):
-        status += " " + t(lang, "notice.list.urgent")
-    return t(
-        lang,
-        "notice.list.line",
-        number=row["number"],
-        title=row["title"],
-        start=row["start"],
-        end=row["end"],
-        services=row["services"],
-        status=status,
-    )
 
 
 def _section(text: str) -> dict[str, Any]:
@@ -98,10 +78,11 @@ def build_notice_modal(lang: Lang) -> dict[str, Any]:
 
 def build_notice_reply(result: NoticeResult, lang: Lang) -> Reply:
     """The ephemeral answer to `/notice` or `/outage`: its text, and blocks when it has any."""
+    tr = partial(t, lang)
     if isinstance(result, Said):
         return t(lang, result.key, **result.params), None
     if isinstance(result, Usage):
-        return t(lang, result.key, **result.params) + "\n" + t(lang, result.usage), None
+        return usage_text(lang, result), None
     if isinstance(result, FeatureHelp):
         key = f"{result.feature}.help"
         return t(lang, key, lead=result.lead, reminders=result.reminders), None
@@ -109,52 +90,10 @@ def build_notice_reply(result: NoticeResult, lang: Lang) -> Reply:
         if not result.rows:
             return t(lang, "notice.list.empty"), None
         heading = t(lang, "notice.list.heading", count=len(result.rows))
-        lines = [notice_line(lang, row) for row in result.rows]
+        lines = [notice_line(tr, row) for row in result.rows]
         return heading, [_section(heading), *(_section(line) for line in lines)]
     if isinstance(result, NoticeShow):
-        row = result.row
-        text = t(
-            lang,
-            "notice.show",
-            number=row["number"],
-            title=row["title"],
-            status=t(lang, f"notice.status.{row['status']}"),
-            start=row["start"],
-            end=row["end"],
-            services=row["services"],
-            impact=row["impact"] or "-",
-            reason=t(lang, f"notice.reason.{row['reason']}"),
-        )
-        return text, None
+        return notice_text(tr, result.row), None
     if isinstance(result, OutageStatus):
-        up = result.uptime
-        heading = t(
-            lang,
-            "outage.status.heading",
-            streak=up.streak,
-            year=up.year,
-            overall=percent(up.overall),
-        )
-        lines = [heading]
-        lines += [
-            t(lang, "outage.status.service", service=name, percent=percent(value))
-            for name, value in up.per_service
-        ]
-        if up.open:
-            lines.append(t(lang, "outage.status.open_heading"))
-            lines += [
-                t(
-                    lang,
-                    "outage.status.line",
-                    number=o["number"],
-                    title=o["title"],
-                    services=o["services"],
-                    start=o["start"],
-                    duration=o["duration"],
-                )
-                for o in up.open
-            ]
-        else:
-            lines.append(t(lang, "outage.status.none_open"))
-        return "\n".join(lines), None
+        return "\n".join(outage_status_lines(tr, result.uptime)), None
     raise TypeError(f"no Slack reply for {type(result).__name__}")  # a replay, a refusal
