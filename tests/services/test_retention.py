@@ -75,6 +75,7 @@ async def test_retention_job_deletes_only_expired_rows(
         "timers": 2,
         "callbacks": 0,
         "absences": 0,
+        "handoff_cards": 0,  # (none made: no context card's state to keep)
     }
     async with deps.sessions() as s:
         events = {e.event_id for e in (await s.exec(select(ProcessedEvent))).all()}
@@ -96,6 +97,7 @@ async def test_retention_job_deletes_only_expired_rows(
         "receipts": 0,
         "callbacks": 0,
         "absences": 0,
+        "handoff_cards": 0,  # (none made: no context card's state to keep)
     }
 
 
@@ -120,6 +122,7 @@ async def test_retention_periods_come_from_config(db_url: str) -> None:
             "timers": 0,
             "callbacks": 0,
             "absences": 0,
+            "handoff_cards": 0,
         }
         assert build_scheduler(bot.deps).get_job("retention") is not None
     finally:
