@@ -457,3 +457,69 @@ async def test_a_room_with_its_own_channel_gets_its_alerts(db_url: str) -> None:
         assert any("🛎" in t for t in texts(bot, "C0RECEPTION"))  # arrivals stay at the desk
     finally:
         await stop()
+
+
+async def test_refusals_name_the_problem_in_the_readers_words(vbot: Bot) -> None:
+    bot = vbot
+    await visitor(bot, "USTAFF1", "register A at:2026-12-01 11:00")
+    await visitor(bot, "URECEPTION", "arrived V1")
+    # a visit without a room, seated without one: "name the room", not "no room ''"
+    answer = await visitor(bot, "URECEPTION", "seated V1")
+    assert "접견실을 적어 주세요" in answer and "''" not in answer
+    await visitor(bot, "URECEPTION", "left V1")
+    # the status in the reader's words (퇴실), never the stored `left`
+    again = await visitor(bot, "URECEPTION", "left V1")
+    assert "V1" in again and "퇴실" in again and "left" not in again
+    # a missing or bad number is shown as the command writes it
+    release = await bot.reply_to("USTAFF1", "해제 접견실", command="/room")
+    assert "R3" in release and "V3" not in release
+    fv = lambda text: bot.reply_to("USTAFF1", text, command="/fieldvisit")
+    assert "F3" in await fv("보고")
+    # `show F9` answers about F9; `show F1` shows F1 with its status
+    assert "F9" in await fv("보기 F9")
+    await fv("계획 미래에셋증권 시각:2026-12-02 10:00")
+    shown = await fv("보기 F1")
+    assert "F1" in shown and "미래에셋증권" in shown and "예정" in shown
+    # an inquiry is named by its own number, never a visit's
+    assert "문의 번호" in await fv("계획 한빛 시각:2026-12-03 10:00 문의:V1")
+
+
+async def test_a_stale_or_foreign_decline_button_is_refused_before_the_form(vbot: Bot) -> None:
+    bot = vbot
+    await visitor(bot, "USTAFF1", "register A at:2026-12-01 11:00")
+    dm = bot.fake.dm_channel_for("USTAFF1")
+    # no such visit: said at once, no reason form for it
+    await bot.click("USTAFF1", "visit-decline", "9", channel=dm)
+    await posted(bot, lambda: any("V9" in r for r in bot.replies()))
+    # the visitor has not arrived: refused, in Korean words, no form
+    await bot.click("USTAFF1", "visit-decline", "1", channel=dm)
+    await posted(bot, lambda: any("V1" in r and "예정" in r for r in bot.replies()))
+    # somebody else's visit: who may answer is named
+    await bot.click("USTAFF2", "visit-decline", "1", channel=dm)
+    await posted(bot, lambda: any("host of" in r for r in bot.replies()))
+    assert not bot.fake.calls_to("views.open")
+    # a menu value that cannot be read is answered, never silence
+    before = len(bot.replies())
+    await bot.interact(
+        {
+            "type": "block_actions",
+            "team": {"id": "T0TEST"},
+            "api_app_id": "A0TEST",
+            "user": {"id": "USTAFF1", "username": "minji", "team_id": "T0TEST"},
+            "channel": {"id": dm, "name": "dm"},
+            "trigger_id": bot.fake.new_trigger_id(),
+            "response_url": bot.fake.new_response_url(channel=dm, user="USTAFF1"),
+            "container": {"type": "message", "message_ts": "1", "channel_id": dm},
+            "actions": [
+                {
+                    "action_id": "visit-send-room",
+                    "block_id": "visit-actions",
+                    "type": "static_select",
+                    "selected_option": {"value": "{not json"},
+                    "action_ts": "1",
+                }
+            ],
+        }
+    )
+    await posted(bot, lambda: len(bot.replies()) > before)
+    assert "양식" in bot.replies()[-1]

@@ -78,6 +78,7 @@ async def perform_visit_action(
         )
     )
     if action.verb == VisitVerb.DECLINE and not action.reason:
+        await host.answerable(session, deps, action.user_id, action.number, action.verb)
         return AskReason(action.number)
     if action.verb == VisitVerb.REPORT and not action.outcome:
         await find_field_visit(session, action.number)

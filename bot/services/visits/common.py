@@ -21,6 +21,7 @@ from bot.deps import Deps
 from bot.domain.durations import parse_duration
 from bot.domain.visits import id_number_in_any
 from bot.errors import Conflict, DomainError, Forbidden, NotFound
+from bot.i18n import Phrase
 
 # A room's own channel is configured by platform id: the one place a service addresses a
 # conversation directly (ToConversation), as an operator's `[[rooms]]` entry names it.
@@ -113,7 +114,9 @@ async def find_field_visit(session: AsyncSession, number: int, *, lock: bool = F
 def refuse_step(visit: Visit, step: str, allowed: bool) -> None:
     """A step the visit's status does not allow is refused with its status."""
     if not allowed:
-        raise Conflict(f"visit.error.cannot_{step}", number=visit.id or 0, state=visit.status)
+        # the status in the reader's words (`퇴실`, not `left`)
+        state = Phrase(f"visit.status.{visit.status}")
+        raise Conflict(f"visit.error.cannot_{step}", number=visit.id or 0, state=state)
 
 
 # ------------------------------------------------------------------ time

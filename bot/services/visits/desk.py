@@ -333,9 +333,9 @@ async def seat(
     refuse_non_desk(deps, user_id)
     visit = await find_visit(session, number, lock=True)
     refuse_step(visit, "seat", may_step(visit.status, "seat"))
-    room = room_of(deps, room or visit.room)
-    if not room:
+    if not (room or visit.room):
         raise DomainError("visit.error.missing_room", "visit.usage.visitor.seated")
+    room = room_of(deps, room or visit.room)
     now = deps.clock.now()
     over = False
     held = [b for b in await list_bookings(session, visit_id=visit.id) if b.room == room]

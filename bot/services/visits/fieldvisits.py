@@ -14,7 +14,7 @@ from bot.domain.durations import parse_duration
 from bot.domain.inquiry import Actor, can
 from bot.domain.visits import day_before_at, field_visit_report_due
 from bot.errors import Conflict, DomainError, Forbidden
-from bot.i18n import timed
+from bot.i18n import Phrase, timed
 from bot.ports import ToPerson, ToRole
 from bot.services import inquiries as inquiry_svc
 from bot.services import timers
@@ -130,7 +130,11 @@ async def report_field_visit(
     ):
         raise Forbidden("visit.error.fieldvisit_staff_only", number=number)
     if visit.status != "planned":
-        raise Conflict("visit.error.fieldvisit_done", number=number, state=visit.status)
+        raise Conflict(
+            "visit.error.fieldvisit_done",
+            number=number,
+            state=Phrase(f"visit.fieldvisit.status.{visit.status}"),
+        )
     if not outcome:
         raise DomainError("visit.error.missing_outcome", "visit.usage.fieldvisit.report")
     now = deps.clock.now()
@@ -170,7 +174,11 @@ async def cancel_field_visit(
     ):
         raise Forbidden("visit.error.fieldvisit_staff_only", number=number)
     if visit.status != "planned":
-        raise Conflict("visit.error.fieldvisit_done", number=number, state=visit.status)
+        raise Conflict(
+            "visit.error.fieldvisit_done",
+            number=number,
+            state=Phrase(f"visit.fieldvisit.status.{visit.status}"),
+        )
     visit.status, visit.next_steps = "cancelled", reason
     session.add(visit)
     await timers.cancel(session, kind_prefix="fieldvisit.", subject_id=number)
