@@ -523,3 +523,47 @@ async def test_a_stale_or_foreign_decline_button_is_refused_before_the_form(vbot
     )
     await posted(bot, lambda: len(bot.replies()) > before)
     assert "양식" in bot.replies()[-1]
+
+
+async def at(bot: Bot, moment: datetime) -> None:
+    """Set the clock and run what is due, as the scheduler would."""
+    bot.clock.set(moment)
+    await bot.runtime.run_due_work()
+    await bot.settle()
+
+
+def end_of_day_posts(bot: Bot) -> list[str]:
+    return [t for t in texts(bot, "C0RECEPTION") if "📋" in t]
+
+
+async def test_what_is_still_out_is_listed_every_business_day_until_it_is_back(
+    vbot: Bot,
+) -> None:
+    bot = vbot
+    await visitor(bot, "USTAFF1", "register A at:2026-12-01 11:00")
+    await visitor(bot, "URECEPTION", "arrived V1 badge:7 id:운전면허증 slot:2")
+    await visitor(bot, "URECEPTION", "left V1")
+    await at(bot, datetime(2026, 12, 1, 18, 0, 30, tzinfo=KST))
+    [tuesday] = end_of_day_posts(bot)
+    # both languages in the catalogue's words: the ID by its type, never a stored code
+    assert "출입증 7" in tuesday and "운전면허증" in tuesday and "보관함 2" in tuesday
+    assert "badge 7" in tuesday and "driver's licence" in tuesday and "driver_license" not in tuesday
+    # nobody arrives on Wednesday: the badge and ID still out are listed again
+    await at(bot, datetime(2026, 12, 2, 18, 0, 30, tzinfo=KST))
+    assert len(end_of_day_posts(bot)) == 2 and "V1" in end_of_day_posts(bot)[-1]
+    await visitor(bot, "URECEPTION", "returned V1")
+    await at(bot, datetime(2026, 12, 3, 18, 0, 30, tzinfo=KST))
+    assert len(end_of_day_posts(bot)) == 2, "nothing when all is back"
+
+
+async def test_a_weekend_walk_in_is_listed_on_the_next_business_day(vbot: Bot) -> None:
+    bot = vbot
+    bot.clock.set(datetime(2026, 12, 5, 10, 0, tzinfo=KST))  # a Saturday
+    await visitor(bot, "URECEPTION", "walkin B host:<@USTAFF1|minji> badge:9")
+    await visitor(bot, "URECEPTION", "left V1")
+    await at(bot, datetime(2026, 12, 5, 18, 0, 30, tzinfo=KST))
+    await at(bot, datetime(2026, 12, 6, 18, 0, 30, tzinfo=KST))
+    assert not end_of_day_posts(bot), "business days only"
+    await at(bot, datetime(2026, 12, 7, 18, 0, 30, tzinfo=KST))  # Monday
+    [monday] = end_of_day_posts(bot)
+    assert "V1" in monday and "출입증 9" in monday

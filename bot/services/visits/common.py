@@ -179,8 +179,10 @@ async def tell(
     text_key: str,
     params: dict[str, Any],
     buttons: Sequence[dict[str, Any]] = (),
+    localized: dict[str, dict[str, Any]] | None = None,
 ) -> None:
-    """Queue one alert (with buttons: an outbox `visit` row) for a person or a channel role.
+    """Queue one alert (with buttons: an outbox `visit` row) for a person or a channel role
+    (`localized`: parameters written per language, see `enqueue_message`).
 
     A person who is not staff never gets a visit alert (visitor data is internal)."""
     now = deps.clock.now()
@@ -191,7 +193,14 @@ async def tell(
         return  # no such channel configured: the alert has nowhere to go
     if not buttons:
         await enqueue_message(
-            session, key=key, recipient=to, text_key=text_key, params=params, now=now, deps=deps
+            session,
+            key=key,
+            recipient=to,
+            text_key=text_key,
+            params=params,
+            now=now,
+            deps=deps,
+            localized=localized,
         )
         return
     payload = {"text_key": text_key, "params": params, "buttons": list(buttons)}
@@ -208,6 +217,7 @@ async def tell_reception(
     text_key: str,
     params: dict[str, Any],
     buttons: Sequence[dict[str, Any]] = (),
+    localized: dict[str, dict[str, Any]] | None = None,
 ) -> None:
     """Queue an alert for the reception channel (bilingual when configured)."""
     await tell(
@@ -218,6 +228,7 @@ async def tell_reception(
         text_key=text_key,
         params=params,
         buttons=buttons,
+        localized=localized,
     )
 
 

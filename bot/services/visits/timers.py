@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.visits import VisitStatus, minutes_late
-from bot.i18n import timed
+from bot.i18n import LANGS, Lang, template, timed
 from bot.ports import ToPerson
 from bot.services.timers import Due, Handler
 from bot.services.visits.common import (
@@ -24,9 +24,10 @@ from bot.services.visits.common import (
     tell_reception,
     tell_room,
 )
-from bot.services.visits.desk import params_of
+from bot.services.visits.desk import params_of, plan_end_of_day
 from bot.services.visits.fieldvisits import ask_for_report, staff_of
 from bot.services.visits.fieldvisits import params_of as field_params
+from storage.models import Visit
 from storage.repos.visits import get_field_visit, get_visit, list_unreturned
 
 
@@ -106,26 +107,43 @@ async def _overstay(session: AsyncSession, deps: Deps, due: Due) -> None:
 
 async def _end_of_day(session: AsyncSession, deps: Deps, due: Due) -> None:
     day = date.fromisoformat(str(due.payload.get("day")))
-    if not deps.calendar.is_business_day(day):
-        return
-    visits = await list_unreturned(session, arrived_before=deps.clock.now())
+    now = deps.clock.now()
+    visits = await list_unreturned(session, arrived_before=now)
     if not visits:
         return  # nothing when all is back
-    lines = []
-    for v in visits:
-        parts = [f"V{v.id} {v.visitor}"]
-        if v.badge and not v.badge_returned:
-            parts.append(f"badge/출입증 {v.badge}")
-        if v.id_type and not v.id_returned:
-            parts.append(f"ID/신분증 {v.id_type}" + (f" (slot/보관함 {v.slot})" if v.slot else ""))
-        lines.append(" · ".join(parts))
+    # what is still out is listed again on the next business day, until it is back
+    await plan_end_of_day(session, deps, now)
+    if not deps.calendar.is_business_day(day):
+        return  # the day became a holiday after the list was planned
     await tell_reception(
         session,
         deps,
         key=f"visit:eod:{day.isoformat()}",
         text_key="visit.alert.end_of_day",
-        params={"count": len(visits), "lines": "\n".join(lines)},
+        params={"count": len(visits), "lines": ""},
+        localized={lang: {"lines": _still_out(lang, visits)} for lang in LANGS},
     )
+
+
+def _still_out(lang: Lang, visits: list[Visit]) -> str:
+    """One line per visit: its badge not returned, the type of ID still held and its slot
+    (the labels from the catalogue; the text as a whole is escaped where it is written)."""
+
+    def say(key: str, name: str, value: str) -> str:
+        return template(lang, f"visit.eod.{key}").replace("{" + name + "}", value)
+
+    lines = []
+    for v in visits:
+        parts = [f"V{v.id} {v.visitor}"]
+        if v.badge and not v.badge_returned:
+            parts.append(say("badge", "badge", v.badge))
+        if v.id_type and not v.id_returned:
+            kind = template(lang, f"visit.id_type.{v.id_type}")
+            parts.append(say("id", "id_type", kind))
+            if v.slot:
+                parts.append(say("slot", "slot", v.slot))
+        lines.append(" · ".join(parts))
+    return "\n".join(lines)
 
 
 async def _field_reminder(session: AsyncSession, deps: Deps, due: Due) -> None:
