@@ -547,7 +547,9 @@ async def test_what_is_still_out_is_listed_every_business_day_until_it_is_back(
     [tuesday] = end_of_day_posts(bot)
     # both languages in the catalogue's words: the ID by its type, never a stored code
     assert "출입증 7" in tuesday and "운전면허증" in tuesday and "보관함 2" in tuesday
-    assert "badge 7" in tuesday and "driver's licence" in tuesday and "driver_license" not in tuesday
+    assert (
+        "badge 7" in tuesday and "driver's licence" in tuesday and "driver_license" not in tuesday
+    )
     # nobody arrives on Wednesday: the badge and ID still out are listed again
     await at(bot, datetime(2026, 12, 2, 18, 0, 30, tzinfo=KST))
     assert len(end_of_day_posts(bot)) == 2 and "V1" in end_of_day_posts(bot)[-1]
