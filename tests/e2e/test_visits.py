@@ -569,3 +569,29 @@ async def test_a_weekend_walk_in_is_listed_on_the_next_business_day(vbot: Bot) -
     await at(bot, datetime(2026, 12, 7, 18, 0, 30, tzinfo=KST))  # Monday
     [monday] = end_of_day_posts(bot)
     assert "V1" in monday and "출입증 9" in monday
+
+
+async def test_a_field_visit_result_reaches_its_inquiry_open_or_resolved(vbot: Bot) -> None:
+    bot = vbot
+    await bot.reply_to("UCUST", "new support 장애 원인 문의")
+    await bot.reply_to("UCUST", "new support 지난주 장애")
+    await bot.reply_to("USTAFF1", "resolve 2 패치 적용")  # resolved before the visit
+    fv = lambda text: bot.reply_to("USTAFF1", text, command="/fieldvisit")
+    await fv("plan 고객사 at:2026-12-02 10:00 inquiry:#1")
+    await fv("plan 고객사 at:2026-12-02 14:00 inquiry:2")
+    bot.clock.set(datetime(2026, 12, 2, 17, 0, tzinfo=KST))
+    assert "F1" in await fv('report F1 outcome:"원인 설명 완료"')
+    assert "F2" in await fv('report F2 outcome:"재발 방지 대책 설명" next:"월간 점검"')
+    await bot.settle()
+    async with bot.deps.sessions() as s:
+        rows = (await s.exec(select(InquiryEvent).order_by(InquiryEvent.id))).all()  # type: ignore[arg-type]
+    history = {(e.inquiry_id, e.kind): e.note for e in rows}
+    assert "원인 설명 완료" in history[(1, "progress")]
+    assert "재발 방지 대책 설명" in history[(2, "fieldvisit")]
+    assert "월간 점검" in history[(2, "fieldvisit")]
+    told = bot.dm_texts("UCUST")
+    assert any("#1" in t and "원인 설명 완료" in t for t in told)
+    assert any("#2" in t and "재발 방지 대책 설명" in t for t in told), "the requester hears too"
+    async with bot.deps.sessions() as s:
+        second = (await s.exec(select(Inquiry).where(Inquiry.number == 2))).one()
+    assert second.status == "resolved"  # the visit's result does not reopen it

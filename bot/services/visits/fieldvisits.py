@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.durations import parse_duration
-from bot.domain.inquiry import Actor, can
+from bot.domain.inquiry import Actor
 from bot.domain.visits import day_before_at, field_visit_report_due
 from bot.errors import Conflict, DomainError, Forbidden
 from bot.i18n import Phrase, timed
@@ -156,10 +156,10 @@ async def report_field_visit(
         note = f"F{number} {visit.customer}: {outcome}"
         if next_steps:
             note += f" / {next_steps}"
-        inquiry = await inquiry_svc.find_inquiry(session, visit.inquiry_number)
-        if can("progress", inquiry.status):  # a closed inquiry keeps its history as it is
-            actor = Actor(user_id=user_id, is_staff=True)
-            await inquiry_svc.add_progress(session, deps, visit.inquiry_number, actor, note[:2900])
+        actor = Actor(user_id=user_id, is_staff=True)
+        await inquiry_svc.add_field_visit_result(
+            session, deps, visit.inquiry_number, actor, note[:2900]
+        )
     return visit
 
 
