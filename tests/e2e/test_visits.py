@@ -595,3 +595,31 @@ async def test_a_field_visit_result_reaches_its_inquiry_open_or_resolved(vbot: B
     async with bot.deps.sessions() as s:
         second = (await s.exec(select(Inquiry).where(Inquiry.number == 2))).one()
     assert second.status == "resolved"  # the visit's result does not reopen it
+
+
+async def test_a_field_visit_report_is_nudged_like_an_inquiry_until_it_is_in(vbot: Bot) -> None:
+    bot = vbot
+    fv = lambda text: bot.reply_to("USTAFF1", text, command="/fieldvisit")
+    await fv("plan 미래에셋증권 at:2026-12-02 10:00")  # ends 12:00, report due Thu 12:00 (1bd)
+    async with bot.deps.sessions() as s:
+        from bot.services.timers import pending
+
+        planned = {t.kind: t.due_at.astimezone(KST) for t in await pending(s)}
+    # approaching: 75% of the window's business time (from the 13:00 opening after lunch)
+    assert planned["fieldvisit.approaching"] == datetime(2026, 12, 3, 10, 0, tzinfo=KST)
+    assert planned["fieldvisit.due"] == datetime(2026, 12, 3, 12, 0, tzinfo=KST)
+    assert planned["fieldvisit.escalate"] == datetime(2026, 12, 3, 13, 30, tzinfo=KST)
+    await at(bot, datetime(2026, 12, 3, 10, 1, tzinfo=KST))
+    assert any("⏳" in t and "F1" in t for t in bot.dm_texts("USTAFF1"))
+    await at(bot, datetime(2026, 12, 3, 13, 31, tzinfo=KST))
+    overdue = lambda: [t for t in bot.dm_texts("UMANAGER") if "F1" in t]
+    assert len(overdue()) == 1
+    assert any("⚠" in t and "F1" in t for t in bot.dm_texts("USTAFF1"))
+    # repeated once a business day while overdue (the inquiries' `overdue_repeat`)
+    await at(bot, datetime(2026, 12, 3, 17, 0, tzinfo=KST))
+    assert len(overdue()) == 1
+    await at(bot, datetime(2026, 12, 4, 9, 1, tzinfo=KST))
+    assert len(overdue()) == 2
+    await fv('report F1 outcome:"설명 완료"')
+    await at(bot, datetime(2026, 12, 8, 9, 1, tzinfo=KST))
+    assert len(overdue()) == 2, "nothing more once the report is in"

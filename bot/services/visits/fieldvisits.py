@@ -1,17 +1,19 @@
 """Field visits (C11): staff visiting a customer plan the agreed time, are reminded the
 business day before, and report the result after it (due `sla.fieldvisit_report` after the
-planned end; nudged at the due time, the manager told after `sla.escalation_grace`)."""
+planned end; nudged on the inquiries' engine: at the approaching share and the deadline, the
+manager told `sla.escalation_grace` after it, repeated every `sla.overdue_repeat`)."""
 
 from __future__ import annotations
 
 import json
-from datetime import date, time
+from datetime import date, datetime, time
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.durations import parse_duration
 from bot.domain.inquiry import Actor
+from bot.domain.nudges import Obligation, approaching_at, escalation_at
 from bot.domain.visits import day_before_at, field_visit_report_due
 from bot.errors import Conflict, DomainError, Forbidden
 from bot.i18n import Phrase, timed
@@ -100,10 +102,7 @@ async def plan_field_visit(
     await refresh_for_field_visit(session, deps, staff_of(visit))
     number = visit.id or 0
     reminder = day_before_at(day, clock_of(deps.config.visitors.reminder_time), deps.calendar)
-    plan = [("day_before", reminder), ("ended", end), ("due", due)]
-    plan.append(
-        ("escalate", deps.calendar.add(due, parse_duration(deps.config.sla.escalation_grace)))
-    )
+    plan = [("day_before", reminder), *report_nudges(deps, end, due)]
     for name, when in plan:
         if when > now:
             await timers.set_timer(
@@ -115,6 +114,22 @@ async def plan_field_visit(
                 due_at=when,
             )
     return visit
+
+
+def report_nudges(deps: Deps, end: datetime, due: datetime) -> list[tuple[str, datetime]]:
+    """The result report's steps: the form asked for as the visit ends (wall clock: the staff
+    are just out of it), then the inquiries' nudge engine (bot.domain.nudges): nudged at the
+    approaching share of the window and at the deadline, the manager told `escalation_grace`
+    after it, then repeated every `overdue_repeat` (timers.py), held to business hours."""
+    cal, policy = deps.calendar, deps.nudges
+    report = Obligation("fieldvisit_report", start=end, deadline=due, met=False)
+    approaching = cal.next_open(approaching_at(report, cal, policy.sla.approaching))
+    plan = [("ended", end)]
+    if end < approaching < due:
+        plan.append(("approaching", approaching))
+    plan.append(("due", due))
+    plan.append(("escalate", escalation_at(report, cal, policy.escalation_grace, True)))
+    return plan
 
 
 async def report_field_visit(
@@ -186,13 +201,16 @@ async def cancel_field_visit(
     return visit
 
 
-async def ask_for_report(session: AsyncSession, deps: Deps, visit: FieldVisit, what: str) -> None:
-    """DM the visiting staff the report button (the visit ended / the report is due)."""
+async def ask_for_report(
+    session: AsyncSession, deps: Deps, visit: FieldVisit, what: str, *, tag: str = ""
+) -> None:
+    """DM the visiting staff the report button (the visit ended, the report is due soon, due
+    now, late; `tag` tells the repeats of one step apart)."""
     for person in staff_of(visit):
         await tell(
             session,
             deps,
-            key=_key(visit, f"{what}:{person}"),
+            key=_key(visit, f"{what}{tag}:{person}"),
             to=ToPerson(person),
             text_key=f"visit.fieldvisit.{what}",
             params=params_of(visit),

@@ -11,10 +11,11 @@ from datetime import date
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
+from bot.domain.nudges import next_repeat
 from bot.domain.visits import VisitStatus, minutes_late
 from bot.i18n import LANGS, Lang, template, timed
 from bot.ports import ToPerson
-from bot.services.timers import Due, Handler
+from bot.services.timers import Due, Handler, set_timer
 from bot.services.visits.common import (
     VisitVerb,
     button,
@@ -173,10 +174,29 @@ async def _field_due(session: AsyncSession, deps: Deps, due: Due) -> None:
         await ask_for_report(session, deps, visit, "report_due")
 
 
+async def _field_approaching(session: AsyncSession, deps: Deps, due: Due) -> None:
+    visit = await get_field_visit(session, due.subject_id)
+    if visit is not None and visit.status == "planned":
+        await ask_for_report(session, deps, visit, "report_approaching")
+
+
 async def _field_escalate(session: AsyncSession, deps: Deps, due: Due) -> None:
+    """The report is overdue: the manager is told and the staff nudged again, then both once
+    more every `overdue_repeat` (the inquiries' repeat grid) until it is in."""
     visit = await get_field_visit(session, due.subject_id)
     if visit is None or visit.status != "planned":
         return
+    now = deps.clock.now()
+    again = next_repeat(now, deps.calendar, deps.nudges.overdue_repeat)
+    await set_timer(
+        session,
+        deps,
+        key=f"fieldvisit:{visit.id}:escalate:{again.isoformat()}",
+        kind="fieldvisit.escalate",
+        subject_id=visit.id or 0,
+        due_at=again,
+    )
+    await ask_for_report(session, deps, visit, "report_late", tag=f"{due.id}")
     managers: dict[str, None] = {}
     for person in staff_of(visit):
         team = deps.config.team_of(person)
@@ -186,7 +206,7 @@ async def _field_escalate(session: AsyncSession, deps: Deps, due: Due) -> None:
         await tell(
             session,
             deps,
-            key=f"fieldvisit:{visit.id}:escalate:{manager}",
+            key=f"fieldvisit:{visit.id}:escalate:{due.id}:{manager}",
             to=ToPerson(manager),
             text_key="visit.fieldvisit.report_overdue",
             params=field_params(visit),
@@ -202,6 +222,7 @@ TIMERS: dict[str, Handler] = {
     "visit.eod": _end_of_day,
     "fieldvisit.day_before": _field_reminder,
     "fieldvisit.ended": _field_ended,
+    "fieldvisit.approaching": _field_approaching,
     "fieldvisit.due": _field_due,
     "fieldvisit.escalate": _field_escalate,
 }
