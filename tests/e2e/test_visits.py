@@ -623,3 +623,171 @@ async def test_a_field_visit_report_is_nudged_like_an_inquiry_until_it_is_in(vbo
     await fv('report F1 outcome:"설명 완료"')
     await at(bot, datetime(2026, 12, 8, 9, 1, tzinfo=KST))
     assert len(overdue()) == 2, "nothing more once the report is in"
+
+
+async def test_the_host_ladder_runs_from_the_seating_when_it_comes_after_the_visit_time(
+    vbot: Bot,
+) -> None:
+    bot = vbot
+    await visitor(bot, "USTAFF1", "register A at:2026-12-01 11:00")
+    await visitor(bot, "URECEPTION", "arrived V1")
+    await at(bot, datetime(2026, 12, 1, 11, 30, tzinfo=KST))  # seated half an hour late
+    await visitor(bot, "URECEPTION", 'seated V1 room:"접견실 2"')
+    late = lambda: [t for t in bot.dm_texts("USTAFF1") if "⏰" in t]
+    await at(bot, datetime(2026, 12, 1, 11, 31, 30, tzinfo=KST))
+    assert not late(), "grace (2m) counts from the seating, not from 11:00"
+    await at(bot, datetime(2026, 12, 1, 11, 32, 30, tzinfo=KST))
+    assert late()
+    assert not [t for t in bot.dm_texts("UMANAGER") if "V1" in t]
+    await at(bot, datetime(2026, 12, 1, 11, 34, 30, tzinfo=KST))
+    # the team and manager are alerted, and reception sees who
+    [alert] = [t for t in texts(bot, "C0RECEPTION") if "⚠" in t and "V1" in t]
+    assert "<@UMANAGER>" in alert and "<@USTAFF2>" in alert
+    answer = await visitor(bot, "USTAFF1", "입실 V1")
+    assert "4분 늦음" in answer  # C10: measured from 11:30
+
+
+async def test_an_early_seating_met_on_time_and_the_room_alerts(vbot: Bot) -> None:
+    bot = vbot
+    await visitor(bot, "USTAFF1", 'register A at:2026-12-01 11:00 room:"접견실 1"')
+    await visitor(bot, "URECEPTION", "arrived V1")
+    # the host picks "send to room 접견실 2" from the arrival DM's menu
+    dm = bot.fake.dm_channel_for("USTAFF1")
+    await bot.interact(
+        {
+            "type": "block_actions",
+            "team": {"id": "T0TEST"},
+            "api_app_id": "A0TEST",
+            "user": {"id": "USTAFF1", "username": "minji", "team_id": "T0TEST"},
+            "channel": {"id": dm, "name": "dm"},
+            "trigger_id": bot.fake.new_trigger_id(),
+            "container": {"type": "message", "message_ts": "1", "channel_id": dm},
+            "actions": [
+                {
+                    "action_id": "visit-send-room",
+                    "block_id": "visit-actions",
+                    "type": "static_select",
+                    "selected_option": {"value": json.dumps({"n": 1, "r": "접견실 2"})},
+                    "action_ts": "1",
+                }
+            ],
+        }
+    )
+    await posted(
+        bot, lambda: any("접견실 2" in t and "<@USTAFF1>" in t for t in texts(bot, "C0RECEPTION"))
+    )
+    await visitor(bot, "URECEPTION", 'seated V1 room:"접견실 2"')
+    answer = await visitor(bot, "USTAFF1", "met V1")  # at 10:00, before the 11:00 visit time
+    assert "정시" in answer
+    await bot.settle()
+    assert any("✅" in t and "정시" in t and "on time" in t for t in texts(bot, "C0RECEPTION"))
+    await visitor(bot, "URECEPTION", "left V1")
+    await bot.settle()
+    posts = texts(bot, "C0RECEPTION")
+    assert any("👋" in t and "V1" in t for t in posts)
+    assert any("접견실 2" in t and "사용 가능" in t and "free again" in t for t in posts)
+    async with bot.deps.sessions() as s:
+        bookings = (await s.exec(select(RoomBooking))).all()
+    assert bookings and all(b.released_at is not None for b in bookings), "the rooms are free"
+
+
+async def test_cancel_no_show_list_and_show(vbot: Bot) -> None:
+    bot = vbot
+    await visitor(bot, "USTAFF1", "register A at:2026-12-01 11:00")
+    await visitor(bot, "USTAFF2", f"register B host:{HOST} at:2026-12-02 10:00")
+    await visitor(bot, "USTAFF1", "register C at:2026-12-01 15:00")
+    # the registrant (not the host) may cancel; the host hears of it
+    assert "V2" in await visitor(bot, "USTAFF2", "cancel V2 일정 변경")
+    await bot.settle()
+    assert any("V2" in t for t in bot.dm_texts("USTAFF1")[-1:])
+    assert "V3" in await visitor(bot, "URECEPTION", "불참 V3")
+    assert "V3" in await visitor(bot, "URECEPTION", "noshow V3")  # refused: already a no-show
+    statuses = [v.status for v in await visits(bot)]
+    assert statuses == ["expected", "cancelled", "no_show"]
+    tomorrow = await visitor(bot, "USTAFF1", "목록 내일")
+    assert "V2" in tomorrow and "취소" in tomorrow and "V1" not in tomorrow
+    today = await visitor(bot, "USTAFF1", "list 2026-12-01")
+    assert "V1" in today and "V3" in today and "불참" in today
+    shown = await visitor(bot, "USTAFF1", "보기 V1")
+    assert "V1" in shown and "예정" in shown and "V3" not in shown
+    async with bot.deps.sessions() as s:
+        from bot.services.timers import pending
+
+        left = {t.subject_id for t in await pending(s, kind_prefix="visit.")}
+    assert left == {1}, "a cancelled or no-show visit keeps no reminder"
+
+
+async def test_arrival_alert_is_bilingual_only_when_configured(db_url: str) -> None:
+    for bilingual, english in ((True, True), (False, False)):
+        bot, stop = await start_bot(db_url, {**CONFIG, "bilingual_channels": bilingual})
+        try:
+            await visitor(bot, "USTAFF1", f"register A{int(bilingual)} at:2026-12-01 11:00")
+            number = (await visits(bot))[-1].id
+            await visitor(bot, "URECEPTION", f"arrived V{number}")
+            await bot.settle()
+            [post] = [t for t in texts(bot, "C0RECEPTION") if f"V{number}" in t and "🛎" in t]
+            assert "도착" in post and ("Arrived" in post) is english
+        finally:
+            await stop()
+
+
+async def test_id_numbers_in_the_reason_and_report_forms_are_refused(
+    vbot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = vbot
+    caplog.set_level(logging.DEBUG)
+    await visitor(bot, "USTAFF1", "register A at:2026-12-01 11:00")
+    await visitor(bot, "URECEPTION", "arrived V1")
+    await bot.click("USTAFF1", "visit-decline", "1", channel=bot.fake.dm_channel_for("USTAFF1"))
+    await eventually(lambda: bool(bot.fake.calls_to("views.open")))
+    reason = bot.fake.calls_to("views.open")[-1].args["view"]
+    reply = await bot.submit(
+        "USTAFF1", reason, {"reason": {"type": "plain_text_input", "value": f"고객 {RRN}"}}
+    )
+    body = json.loads(reply.text)
+    assert body["response_action"] == "errors" and "24" in body["errors"]["reason"]
+    await bot.reply_to("USTAFF1", "plan 미래 at:2026-12-02 10:00", command="/fieldvisit")
+    await bot.command("USTAFF1", "report F1", command="/fieldvisit")
+    await eventually(lambda: len(bot.fake.calls_to("views.open")) > 1)
+    report = bot.fake.calls_to("views.open")[-1].args["view"]
+    reply = await bot.submit(
+        "USTAFF1",
+        report,
+        {
+            "outcome": {"type": "plain_text_input", "value": "설명 완료"},
+            "next": {"type": "plain_text_input", "value": "여권 M12345678 확인"},
+        },
+    )
+    body = json.loads(reply.text)
+    assert body["response_action"] == "errors" and "24" in body["errors"]["next"]
+    await bot.settle()
+    [v] = await visits(bot)
+    assert v.reason == ""
+    async with bot.deps.sessions() as s:
+        [f] = (await s.exec(select(FieldVisit))).all()
+    assert f.status == "planned" and f.next_steps == ""
+    _assert_nowhere(bot, caplog, "1234567")
+    _assert_nowhere(bot, caplog, "12345678")
+
+
+async def test_field_visit_reminder_cancel_and_list(db_url: str) -> None:
+    # Friday 2026-12-25 is Christmas: a Monday 12-28 visit is reminded on Thursday 12-24 17:00
+    bot, stop = await start_bot(db_url, CONFIG, start=datetime(2026, 12, 22, 10, 0, tzinfo=KST))
+    try:
+        fv = lambda text: bot.reply_to("USTAFF1", text, command="/fieldvisit")
+        await fv("plan 미래에셋증권 at:2026-12-28 10:00 with:<@USTAFF2|alex>")
+        await fv("plan 한빛증권 at:2026-12-29 10:00")
+        listed = await fv("list")
+        assert "F1" in listed and "F2" in listed
+        assert "F2" in await fv("cancel F2 고객 요청")
+        assert "*F2*" not in await fv("list")
+        await at(bot, datetime(2026, 12, 24, 16, 59, tzinfo=KST))
+        assert not [t for t in bot.dm_texts("USTAFF2") if "F1" in t]
+        await at(bot, datetime(2026, 12, 24, 17, 0, 30, tzinfo=KST))
+        assert any("F1" in t for t in bot.dm_texts("USTAFF2"))
+        # Thursday's reminder of a Monday visit: "the next business day", never "tomorrow"
+        [reminder] = [t for t in bot.dm_texts("USTAFF1") if "F1" in t]
+        assert "다음 영업일" in reminder and "내일" not in reminder
+        assert not any("*F2*" in t for t in bot.dm_texts("USTAFF1")), "a cancelled one is quiet"
+    finally:
+        await stop()

@@ -202,7 +202,9 @@ async def _seated(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -> 
 
 async def _met(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -> VisitResult:
     visit, late = await host.meet(s, deps, user, _ref(cmd))
-    return Said("visit.met", {**desk.params_of(visit, deps), "late": late})
+    return Said(
+        "visit.met" if late else "visit.met_on_time", {**desk.params_of(visit, deps), "late": late}
+    )
 
 
 async def _left(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -> VisitResult:

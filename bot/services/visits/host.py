@@ -47,7 +47,7 @@ async def meet(session: AsyncSession, deps: Deps, user_id: str, number: int) -> 
         deps,
         visit.room,
         key=visit_key(visit, "met"),
-        text_key="visit.alert.host_in_room",
+        text_key="visit.alert.host_in_room" if late else "visit.alert.host_in_room_on_time",
         params={**params_of(visit, deps), "late": late},
     )
     return visit, late
