@@ -791,3 +791,60 @@ async def test_field_visit_reminder_cancel_and_list(db_url: str) -> None:
         assert not any("*F2*" in t for t in bot.dm_texts("USTAFF1")), "a cancelled one is quiet"
     finally:
         await stop()
+
+
+async def test_the_room_board_shows_each_rooms_live_state(vbot: Bot) -> None:
+    bot = vbot
+    room = lambda text: bot.reply_to("URECEPTION", text, command="/room")
+    await room('book "접견실 1" 2026-12-01 10:00-11:00 주간회의')
+    await visitor(bot, "USTAFF1", "register A at:2026-12-01 10:00")
+    await visitor(bot, "URECEPTION", "arrived V1")
+    await visitor(bot, "URECEPTION", 'seated V1 room:"접견실 2"')
+    await at(bot, datetime(2026, 12, 1, 10, 1, 30, tzinfo=KST))
+    board = await room("현황")
+    assert "예약 시간 중" in board  # 접견실 1: booked now, nobody in it
+    assert "V1 방문객 대기 중, 담당자 미입실 1분" in board
+    await visitor(bot, "USTAFF1", "met V1")
+    assert "사용 중 (V1)" in await room("")
+    await visitor(bot, "URECEPTION", "left V1")
+    board = await room("today")
+    assert "V1" not in board.split("접견실 2")[1].split("\n")[0]  # the room's own line
+    assert "비어 있음" in board
+
+
+async def test_admins_run_the_desk_too(vbot: Bot) -> None:
+    bot = vbot
+    await visitor(bot, "USTAFF1", "register A at:2026-12-01 11:00")
+    assert "V1" in await visitor(bot, "UADMIN", "arrived V1 badge:3")
+    assert "V2" in await visitor(bot, "UADMIN", "walkin B host:<@USTAFF1|minji>")
+    assert [v.status for v in await visits(bot)] == ["arrived", "arrived"]
+
+
+async def test_retention_keeps_counts_and_timings(
+    vbot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = vbot
+    await visitor(
+        bot,
+        "USTAFF1",
+        'register 홍길동 company:"미래" at:2026-12-01 11:00 room:"접견실 1" purpose:"비밀 협의" '
+        'count:3 notes:"주차 필요"',
+    )
+    await visitor(bot, "URECEPTION", "arrived V1 badge:3")
+    await visitor(bot, "URECEPTION", 'seated V1 room:"접견실 1"')
+    await visitor(bot, "URECEPTION", "left V1")
+    from bot.scheduler import run_visitor_purge_job
+
+    bot.clock.advance(timedelta(days=91))
+    caplog.set_level(logging.INFO)
+    assert await run_visitor_purge_job(bot.deps) == 1
+    [v] = await visits(bot)
+    assert (v.visitor, v.company, v.purpose, v.notes) == ("-", "", "", "")
+    # what reports count stays: status, party size, host, room, times
+    assert (v.status, v.headcount, v.host_id, v.room) == ("left", 3, "USTAFF1", "접견실 1")
+    assert v.visit_at and v.arrived_at and v.seated_at and v.left_at
+    assert await events(bot, 1) == ["registered", "arrived", "seated", "left"]
+    async with bot.deps.sessions() as s:
+        purposes = [b.purpose for b in (await s.exec(select(RoomBooking))).all()]
+    assert purposes and all(p == "" for p in purposes)
+    assert "anonymised: 1" in caplog.text and "홍길동" not in caplog.text
