@@ -696,6 +696,8 @@ async def test_cancel_no_show_list_and_show(vbot: Bot) -> None:
     await visitor(bot, "USTAFF1", "register A at:2026-12-01 11:00")
     await visitor(bot, "USTAFF2", f"register B host:{HOST} at:2026-12-02 10:00")
     await visitor(bot, "USTAFF1", "register C at:2026-12-01 15:00")
+    refused = await visitor(bot, "USTAFF2", "cancel V1")
+    assert "V1" in refused and "whoever registered it" in refused  # who may, named
     # the registrant (not the host) may cancel; the host hears of it
     assert "V2" in await visitor(bot, "USTAFF2", "cancel V2 일정 변경")
     await bot.settle()
