@@ -225,6 +225,8 @@ async def test_rooms_refuse_overlaps_and_show_the_board(vbot: Bot) -> None:
     assert "V" in over and "⚠" in over
     board = await room("")
     assert "접견실 1" in board and "접견실 2" in board and "14:00-15:00" in board
+    past = await room('book "접견실 2" 2026-11-30 14:00-15:00')
+    assert "지난 시각" in past and "R2" not in past  # a booking already over is refused
     released = await room("해제 R1")
     assert "R1" in released
     async with bot.deps.sessions() as s:

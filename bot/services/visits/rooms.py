@@ -125,8 +125,10 @@ async def book_by_hand(
     end: datetime,
     purpose: str,
 ) -> Booked:
-    """`/room book`: staff book a room for a meeting."""
+    """`/room book`: staff book a room for a meeting (not one that is already over)."""
     refuse_id_numbers([purpose])
+    if end <= deps.clock.now():
+        raise DomainError("visit.error.in_the_past", "visit.usage.room.book")
     return await book_room(
         session,
         deps,
