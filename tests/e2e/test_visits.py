@@ -852,3 +852,32 @@ async def test_retention_keeps_counts_and_timings(
         purposes = [b.purpose for b in (await s.exec(select(RoomBooking))).all()]
     assert purposes and all(p == "" for p in purposes)
     assert "anonymised: 1" in caplog.text and "홍길동" not in caplog.text
+
+
+async def test_an_absent_hosts_visitor_goes_to_their_delegate(vbot: Bot) -> None:
+    bot = vbot
+    await bot.reply_to("USTAFF1", "까지: 12월 2일 9:00 대리: <@USTAFF2> 연차", command="/away")
+    await visitor(bot, "URECEPTION", "walkin 김 host:<@USTAFF1|minji>")
+    await bot.settle()
+    assert "visit-coming" in dm_actions(bot, "USTAFF2") and not dm_actions(bot, "USTAFF1")
+    await bot.click("USTAFF2", "visit-coming", "1", channel=bot.fake.dm_channel_for("USTAFF2"))
+    await posted(bot, lambda: any("<@USTAFF2>" in t for t in texts(bot, "C0RECEPTION")))
+
+
+async def test_an_absent_visitors_report_nudges_go_to_their_delegate(vbot: Bot) -> None:
+    bot = vbot
+    await bot.reply_to("USTAFF2", "plan 미래 at:2026-12-02 10:00", command="/fieldvisit")
+    await bot.reply_to(
+        "USTAFF2", "until: Dec 4 9:00 delegate: <@USTAFF1|minji> sick", command="/away"
+    )
+    await at(bot, datetime(2026, 12, 2, 12, 1, tzinfo=KST))  # the visit is over
+    assert "fieldvisit-report" in dm_actions(bot, "USTAFF1")
+    assert "fieldvisit-report" not in dm_actions(bot, "USTAFF2")
+    # the delegate may file it
+    answer = await bot.reply_to(
+        "USTAFF1", 'report F1 outcome:"대신 보고: 설명 완료"', command="/fieldvisit"
+    )
+    assert "F1" in answer
+    async with bot.deps.sessions() as s:
+        [f] = (await s.exec(select(FieldVisit))).all()
+    assert (f.status, f.reported_by) == ("reported", "USTAFF1")

@@ -27,6 +27,7 @@ from bot.services.visits.common import (
     button,
     clock_of,
     find_field_visit,
+    host_recipients,
     refuse_id_numbers,
     refuse_non_staff,
     tell,
@@ -40,6 +41,29 @@ def staff_of(visit: FieldVisit) -> list[str]:
     """The staff going on the visit (the planner first)."""
     people = json.loads(visit.staff or "[]")
     return [str(p) for p in people]
+
+
+async def alerted_staff(session: AsyncSession, deps: Deps, visit: FieldVisit) -> list[str]:
+    """Who gets a field visit's reminder and report nudges now: its staff, each absent one
+    stood in for by their delegate (else their team's manager), as the absence hook says."""
+    people: dict[str, None] = {}
+    for person in staff_of(visit):
+        for who in await host_recipients(session, deps, person):
+            people[who] = None
+    return list(people)
+
+
+async def _refuse_not_on_it(
+    session: AsyncSession, deps: Deps, visit: FieldVisit, user_id: str
+) -> None:
+    """Its staff, whoever stands in for one of them now, and admins act on a field visit."""
+    if deps.config.is_admin(user_id) or any(
+        deps.config.same_person(p, user_id) for p in staff_of(visit)
+    ):
+        return
+    if user_id in await alerted_staff(session, deps, visit):
+        return
+    raise Forbidden("visit.error.fieldvisit_staff_only", number=visit.id or 0)
 
 
 def params_of(visit: FieldVisit) -> dict[str, object]:
@@ -140,10 +164,7 @@ async def report_field_visit(
     refuse_id_numbers([outcome, next_steps])
     refuse_non_staff(deps, user_id)
     visit = await find_field_visit(session, number, lock=True)
-    if not any(deps.config.same_person(p, user_id) for p in staff_of(visit)) and (
-        not deps.config.is_admin(user_id)
-    ):
-        raise Forbidden("visit.error.fieldvisit_staff_only", number=number)
+    await _refuse_not_on_it(session, deps, visit, user_id)
     if visit.status != "planned":
         raise Conflict(
             "visit.error.fieldvisit_done",
@@ -184,10 +205,7 @@ async def cancel_field_visit(
     """Cancel a planned field visit (its staff, admins)."""
     refuse_non_staff(deps, user_id)
     visit = await find_field_visit(session, number, lock=True)
-    if not any(deps.config.same_person(p, user_id) for p in staff_of(visit)) and (
-        not deps.config.is_admin(user_id)
-    ):
-        raise Forbidden("visit.error.fieldvisit_staff_only", number=number)
+    await _refuse_not_on_it(session, deps, visit, user_id)
     if visit.status != "planned":
         raise Conflict(
             "visit.error.fieldvisit_done",
@@ -206,7 +224,7 @@ async def ask_for_report(
 ) -> None:
     """DM the visiting staff the report button (the visit ended, the report is due soon, due
     now, late; `tag` tells the repeats of one step apart)."""
-    for person in staff_of(visit):
+    for person in await alerted_staff(session, deps, visit):
         await tell(
             session,
             deps,

@@ -26,7 +26,7 @@ from bot.services.visits.common import (
     tell_room,
 )
 from bot.services.visits.desk import params_of, plan_end_of_day
-from bot.services.visits.fieldvisits import ask_for_report, staff_of
+from bot.services.visits.fieldvisits import alerted_staff, ask_for_report, staff_of
 from bot.services.visits.fieldvisits import params_of as field_params
 from storage.models import Visit
 from storage.repos.visits import get_field_visit, get_visit, list_unreturned
@@ -151,7 +151,7 @@ async def _field_reminder(session: AsyncSession, deps: Deps, due: Due) -> None:
     visit = await get_field_visit(session, due.subject_id)
     if visit is None or visit.status != "planned":
         return
-    for person in staff_of(visit):
+    for person in await alerted_staff(session, deps, visit):
         await tell(
             session,
             deps,
