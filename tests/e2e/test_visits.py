@@ -683,7 +683,8 @@ async def test_an_early_seating_met_on_time_and_the_room_alerts(vbot: Bot) -> No
     assert "정시" in answer
     await bot.settle()
     assert any("✅" in t and "정시" in t and "on time" in t for t in texts(bot, "C0RECEPTION"))
-    await visitor(bot, "URECEPTION", "left V1")
+    answer = await visitor(bot, "URECEPTION", "left V1")
+    assert "없습니다" in answer and "visit-badge-back" not in answer  # nothing was held
     await bot.settle()
     posts = texts(bot, "C0RECEPTION")
     assert any("👋" in t and "V1" in t for t in posts)

@@ -209,7 +209,8 @@ async def _met(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -> Vis
 
 async def _left(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -> VisitResult:
     out = await checkout.leave(s, deps, user, _ref(cmd))
-    said = Said("visit.left", desk.params_of(out.visit, deps))
+    key = "visit.left" if out.badge_out or out.id_out else "visit.left_clear"
+    said = Said(key, desk.params_of(out.visit, deps))
     return CheckOut(said, _ref(cmd), out.badge_out, out.id_out)
 
 
