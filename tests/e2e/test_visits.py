@@ -882,3 +882,30 @@ async def test_an_absent_visitors_report_nudges_go_to_their_delegate(vbot: Bot) 
     async with bot.deps.sessions() as s:
         [f] = (await s.exec(select(FieldVisit))).all()
     assert (f.status, f.reported_by) == ("reported", "USTAFF1")
+
+
+async def test_two_overlapping_bookings_made_at_once_one_is_refused(vbot: Bot) -> None:
+    from bot.errors import Conflict
+    from bot.services.visits.rooms import book_by_hand
+
+    bot = vbot
+    start = datetime(2026, 12, 1, 14, 0, tzinfo=KST)
+
+    async def book(minutes: int) -> None:
+        async with bot.deps.sessions.begin() as s:
+            at_ = start + timedelta(minutes=minutes)
+            await book_by_hand(
+                s,
+                bot.deps,
+                user_id="USTAFF1",
+                room="접견실 1",
+                start=at_,
+                end=at_ + timedelta(hours=1),
+                purpose="",
+            )
+            await asyncio.sleep(0.3)  # both checks run before either commits
+
+    results = await asyncio.gather(book(0), book(30), return_exceptions=True)
+    assert sum(isinstance(r, Conflict) for r in results) == 1, results
+    async with bot.deps.sessions() as s:
+        assert len((await s.exec(select(RoomBooking))).all()) == 1
