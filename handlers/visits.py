@@ -21,6 +21,7 @@ from bot.adapters.slack.ids import Action, Command, View
 from bot.adapters.slack.text import t
 from bot.adapters.slack.views import modal_number, parse_view_state
 from bot.deps import Deps
+from bot.errors import DomainError
 from bot.i18n import Lang
 from bot.services.inquiry_commands import Refused
 from bot.services.results import Replayed, Said
@@ -174,7 +175,7 @@ async def handle_visit_room_action(
     option = action.get("selected_option")
     choice = read_room_choice(option.get("value") if isinstance(option, dict) else None)
     if choice is None:
-        return
+        raise DomainError("form.stale")  # never silence, even for a tampered menu
     request = VisitAction(
         verb=VisitVerb.SEND_ROOM,
         user_id=user_id,

@@ -20,6 +20,7 @@ from bot.domain.commands import (
     slack_plain,
     tokenize_marked,
 )
+from bot.domain.commands import parse_ref as inquiry_ref
 from bot.domain.grammar import looks_like_key, visit_key, visit_subcommand
 from bot.domain.visits import IdType, id_type
 from bot.domain.when import parse_day, parse_moment, parse_time
@@ -131,14 +132,21 @@ def _check_len(value: str, usage: str, limit: int = MAX_FIELD_CHARS) -> str:
     return value
 
 
+def example_ref(command: str) -> str:
+    """A number as the command writes it, for its refusals (`V3`, `F3`, `R3`)."""
+    return f"{PREFIX[command][1]}3"
+
+
 def _ref(
     words: list[tuple[str, bool]], command: str, usage: str
 ) -> tuple[int, list[tuple[str, bool]]]:
     if not words:
-        raise UsageError("visit.error.missing_ref", usage)
+        raise UsageError("visit.error.missing_ref", usage, example=example_ref(command))
     ref = parse_ref(words[0][0], command)
     if ref is None:
-        raise UsageError("visit.error.bad_ref", usage, ref=words[0][0][:40])
+        raise UsageError(
+            "visit.error.bad_ref", usage, ref=words[0][0][:40], example=example_ref(command)
+        )
     return ref, words[1:]
 
 
@@ -274,9 +282,7 @@ def _room(
             raise UsageError("visit.error.bad_time", usage, value=when[:40])
         return VisitCommand("room", "today", day=day)
     if sub == "release":
-        ref = parse_ref(rest[0][0], "room") if rest else None
-        if ref is None:
-            raise UsageError("visit.error.missing_ref", usage)
+        ref, _ = _ref(rest, "room", usage)
         return VisitCommand("room", "release", ref=ref)
     # book: "<room>" <day> <from>-<to> <purpose…>  (or room:/at: options)
     room = options.pop("room", "")
@@ -336,10 +342,11 @@ def _fieldvisit(
         if day is None or at is None:
             raise UsageError("visit.error.missing_time", usage)
         inquiry = options.pop("inquiry", "")
-        if inquiry and parse_ref(inquiry, "visitor") is None:
-            raise UsageError("visit.error.bad_ref", usage, ref=inquiry[:40])
         if inquiry:
-            options["inquiry"] = str(parse_ref(inquiry, "visitor"))
+            number = inquiry_ref(inquiry)  # `#12`, `12`, `12번`: an inquiry's, never `V12`
+            if number is None:
+                raise UsageError("inquiry.error.bad_ref", usage, ref=inquiry[:40])
+            options["inquiry"] = str(number)
         return VisitCommand(
             "fieldvisit",
             "plan",

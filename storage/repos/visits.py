@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection
 from datetime import datetime
 
@@ -108,6 +109,17 @@ async def anonymise_visits(session: AsyncSession, *, before: datetime, now: date
         sa.update(RoomBooking).where(col(RoomBooking.visit_id).in_(ids)).values(purpose="")
     )
     return len(ids)
+
+
+async def lock_room(session: AsyncSession, room: str) -> None:
+    """Hold a room's bookings until the transaction ends, so two bookings checked at the same
+    moment cannot both pass the overlap check (PostgreSQL: a transaction-scoped advisory lock
+    keyed by the room's name; SQLite serialises writers by itself)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(f"room:{room}".encode()).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)
+    await session.exec(select(sa.func.pg_advisory_xact_lock(key)))
 
 
 async def add_booking(session: AsyncSession, booking: RoomBooking) -> RoomBooking:

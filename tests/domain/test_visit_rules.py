@@ -233,12 +233,39 @@ def test_grammar_with_korean_aliases(
         ("visitor", "dance", "visit.error.unknown_subcommand"),
         ("room", 'book "접견실 1" 내일', "visit.error.missing_time"),
         ("fieldvisit", "plan 미래 with:bob at:2026-12-04 10:00", "visit.error.bad_host"),
+        ("fieldvisit", "plan 미래 at:2026-12-04 10:00 inquiry:V12", "inquiry.error.bad_ref"),
+        ("room", "release foo", "visit.error.bad_ref"),
     ],
 )
 def test_grammar_refusals(command: str, text: str, key: str) -> None:
     with pytest.raises(UsageError) as err:
         parse_visit_command(command, text, TODAY)
     assert err.value.key == key
+
+
+@pytest.mark.parametrize(
+    ("command", "text", "example"),
+    [
+        ("visitor", "arrived", "V3"),
+        ("visitor", "left X1", "V3"),
+        ("fieldvisit", "report", "F3"),
+        ("fieldvisit", "show V1", "F3"),
+        ("room", "release", "R3"),
+        ("room", "해제 접견실", "R3"),
+    ],
+)
+def test_a_missing_or_bad_number_is_shown_as_the_command_writes_it(
+    command: str, text: str, example: str
+) -> None:
+    with pytest.raises(UsageError) as err:
+        parse_visit_command(command, text, TODAY)
+    assert err.value.params["example"] == example
+
+
+@pytest.mark.parametrize(("token", "number"), [("#12", 12), ("12", 12), ("12번", 12)])
+def test_a_field_visit_names_its_inquiry_by_the_inquiry_number(token: str, number: int) -> None:
+    cmd = parse_visit_command("fieldvisit", f"plan 미래 at:2026-12-04 10:00 inquiry:{token}", TODAY)
+    assert cmd.options["inquiry"] == str(number)
 
 
 @pytest.mark.parametrize(

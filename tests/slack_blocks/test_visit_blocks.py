@@ -169,3 +169,15 @@ def test_both_platforms_render_the_visit_kind() -> None:
     from bot.services.visits.common import VISIT_KIND
 
     assert VISIT_KIND in SLACK and set(SLACK) == set(TEAMS)
+
+
+def test_a_checked_out_visit_with_a_badge_or_id_out_stays_flagged_on_both_platforms() -> None:
+    flagged = row(status="left", badge_out=True, id_out=True, waiting=0)
+    _, blocks = build_visit_reply(VisitList("2026-12-01", [flagged], True), "ko")
+    slack = json.dumps(blocks, ensure_ascii=False)
+    assert "미반납: 출입증, 신분증" in slack and "badge" not in slack
+    teams = teams_reply(VisitList("2026-12-01", [flagged], True), "en")
+    assert teams is not None
+    assert "not back: badge, ID" in teams["text"]
+    waiting = teams_reply(VisitList("2026-12-01", [row()], True), "ko")
+    assert waiting is not None and "담당자 미입실 6분" in waiting["text"]

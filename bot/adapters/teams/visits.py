@@ -84,6 +84,18 @@ def build_visit_card(
     return adaptive_card([text_block(text)], visit_actions(lang, buttons), mentions=mentions)
 
 
+def _flags(lang: Lang, row: Mapping[str, Any]) -> str:
+    """What a list line adds: the badge or ID still out after check-out (the visit stays
+    flagged), and how long a seated visitor has waited for the host."""
+    text = ""
+    out = [template(lang, f"visit.list.{w}") for w in ("badge", "id") if row.get(f"{w}_out")]
+    if out:
+        text += " " + t(lang, "visit.list.out", message=True, what=", ".join(out))
+    if row.get("waiting"):
+        text += " " + t(lang, "visit.list.waiting", message=True, minutes=row["waiting"])
+    return text
+
+
 def _lines_message(lines: list[str]) -> dict[str, Any]:
     return build_text_message("\n\n".join(lines))
 
@@ -124,6 +136,7 @@ def build_visit_reply(
                     room=r["room"] or "-",
                     status=Rendered(status),
                 )
+                + _flags(lang, r)
             )
         if not result.rows:
             lines.append(t(lang, "visit.list.none", message=True))

@@ -19,6 +19,7 @@ from bot.services.inquiries.access import (
     refuse_customer,
 )
 from bot.services.inquiries.lifecycle import (
+    add_field_visit_result,
     add_milestone,
     add_progress,
     assign_inquiry,
@@ -69,6 +70,7 @@ __all__ = [
     "Draft",
     "Opened",
     "StaffView",
+    "add_field_visit_result",
     "add_milestone",
     "add_progress",
     "assign_inquiry",

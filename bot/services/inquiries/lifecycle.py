@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.deps import Deps
 from bot.domain.commands import EtaSpec
 from bot.domain.durations import DurationError, parse_duration
-from bot.domain.inquiry import Actor, Kind
+from bot.domain.inquiry import Actor, Kind, can
 from bot.domain.sla import end_of_business_day, reopen_window, shift_for_pause
 from bot.domain.text import sanitize
 from bot.errors import Conflict, DomainError
@@ -20,7 +20,7 @@ from bot.i18n import Day, dated, timed
 from bot.ports import MessageRef, ToPerson
 from bot.services import surveys
 from bot.services.formatting import fmt_time
-from bot.services.inquiries.access import check_assignable, load_for
+from bot.services.inquiries.access import check_assignable, find_inquiry, load_for
 from bot.services.inquiries.changes import (
     notify_assignee,
     record_event,
@@ -182,6 +182,24 @@ async def add_progress(
         text_key="inquiry.notify.progress",
         params={"note": note},
     )
+    return inquiry
+
+
+async def add_field_visit_result(
+    session: AsyncSession, deps: Deps, number: int, actor: Actor, note: str
+) -> Inquiry:
+    """A field visit's result on the inquiry it was about (C11): on an open inquiry a progress
+    report; on a resolved or closed one a history entry of its own, told to the requester all
+    the same (a visit often explains an outage after its inquiry was resolved)."""
+    inquiry = await find_inquiry(session, number, lock=True)
+    if can("progress", inquiry.status):
+        return await add_progress(session, deps, number, actor, note)
+    note = sanitize(note)
+    event = await record_event(
+        session, inquiry, actor.user_id, "fieldvisit", deps.clock.now(), note=note
+    )
+    await sync_card(session, inquiry, event, deps)
+    await tell_requester(session, inquiry, event, deps, "inquiry.notify.progress", note=note)
     return inquiry
 
 

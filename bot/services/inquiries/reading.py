@@ -56,7 +56,17 @@ class StaffView:
 
 # History entries whose text was sent to the requester; everything else stays internal.
 PUBLIC_EVENTS = frozenset(
-    {"created", "eta", "progress", "milestone", "hold", "resume", "resolved", "reopened"}
+    {
+        "created",
+        "eta",
+        "progress",
+        "milestone",
+        "hold",
+        "resume",
+        "resolved",
+        "reopened",
+        "fieldvisit",
+    }
 )
 
 

@@ -78,6 +78,7 @@ async def perform_visit_action(
         )
     )
     if action.verb == VisitVerb.DECLINE and not action.reason:
+        await host.answerable(session, deps, action.user_id, action.number, action.verb)
         return AskReason(action.number)
     if action.verb == VisitVerb.REPORT and not action.outcome:
         await find_field_visit(session, action.number)
@@ -91,7 +92,10 @@ async def perform_visit_action(
     user, number = action.user_id, action.number
     if action.verb == VisitVerb.MET:
         visit, late = await host.meet(session, deps, user, number)
-        return Said("visit.met", {**desk.params_of(visit, deps), "late": late})
+        return Said(
+            "visit.met" if late else "visit.met_on_time",
+            {**desk.params_of(visit, deps), "late": late},
+        )
     if action.verb in (VisitVerb.COMING, VisitVerb.SEND_ROOM, VisitVerb.DECLINE):
         visit = await host.host_answer(
             session, deps, user, number, action.verb, room=action.room, reason=action.reason

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.visits import VisitStatus, may_step, minutes_late
-from bot.errors import DomainError
+from bot.errors import DomainError, Forbidden
 from bot.ports import ToPerson
 from bot.services import timers
 from bot.services.visits.common import (
@@ -19,7 +19,6 @@ from bot.services.visits.common import (
     refuse_id_numbers,
     refuse_non_desk,
     refuse_step,
-    refuse_stranger,
     tell,
     tell_room,
 )
@@ -109,7 +108,7 @@ async def cancel_visit(
         or is_desk(deps, user_id)
         or deps.config.same_person(visit.host_id, user_id)
     ):
-        refuse_stranger(deps, visit, user_id)
+        raise Forbidden("visit.error.cancel_only", number=number)
     refuse_step(visit, "cancel", may_step(visit.status, "cancel"))
     visit.status, visit.reason = VisitStatus.CANCELLED, reason
     session.add(visit)

@@ -18,6 +18,7 @@ from bot.domain.commands import UsageError
 from bot.domain.visit_commands import VisitCommand, parse_visit_command
 from bot.domain.visits import id_number_in
 from bot.errors import DomainError
+from bot.i18n import Phrase
 from bot.ports import Platform
 from bot.services.inquiry_commands import Refused, Usage
 from bot.services.receipts import claim_action
@@ -201,12 +202,15 @@ async def _seated(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -> 
 
 async def _met(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -> VisitResult:
     visit, late = await host.meet(s, deps, user, _ref(cmd))
-    return Said("visit.met", {**desk.params_of(visit, deps), "late": late})
+    return Said(
+        "visit.met" if late else "visit.met_on_time", {**desk.params_of(visit, deps), "late": late}
+    )
 
 
 async def _left(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -> VisitResult:
     out = await checkout.leave(s, deps, user, _ref(cmd))
-    said = Said("visit.left", desk.params_of(out.visit, deps))
+    key = "visit.left" if out.badge_out or out.id_out else "visit.left_clear"
+    said = Said(key, desk.params_of(out.visit, deps))
     return CheckOut(said, _ref(cmd), out.badge_out, out.id_out)
 
 
@@ -307,6 +311,20 @@ async def _fv_list(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) ->
     return FieldVisitList(rows)
 
 
+async def _fv_show(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -> VisitResult:
+    refuse_non_staff(deps, user)
+    visit = await find_field_visit(s, _ref(cmd))  # "no such field visit F9"
+    return Said(
+        "visit.fieldvisit.show",
+        {
+            **fieldvisits.params_of(visit),
+            "status": Phrase(f"visit.fieldvisit.status.{visit.status}"),
+            "outcome": visit.outcome or "-",
+            "next": visit.next_steps or "-",
+        },
+    )
+
+
 async def _fv_report(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) -> VisitResult:
     outcome = cmd.options.get("outcome", "")
     if not outcome:
@@ -342,7 +360,7 @@ SUBCOMMANDS: dict[tuple[str, str], tuple[bool, Executor]] = {
     ("room", "release"): (True, _room_release),
     ("fieldvisit", "plan"): (True, _fv_plan),
     ("fieldvisit", "list"): (False, _fv_list),
-    ("fieldvisit", "show"): (False, _fv_list),
+    ("fieldvisit", "show"): (False, _fv_show),
     ("fieldvisit", "report"): (True, _fv_report),
     ("fieldvisit", "cancel"): (True, _fv_cancel),
 }

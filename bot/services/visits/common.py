@@ -21,6 +21,7 @@ from bot.deps import Deps
 from bot.domain.durations import parse_duration
 from bot.domain.visits import id_number_in_any
 from bot.errors import Conflict, DomainError, Forbidden, NotFound
+from bot.i18n import Phrase
 
 # A room's own channel is configured by platform id: the one place a service addresses a
 # conversation directly (ToConversation), as an operator's `[[rooms]]` entry names it.
@@ -113,7 +114,9 @@ async def find_field_visit(session: AsyncSession, number: int, *, lock: bool = F
 def refuse_step(visit: Visit, step: str, allowed: bool) -> None:
     """A step the visit's status does not allow is refused with its status."""
     if not allowed:
-        raise Conflict(f"visit.error.cannot_{step}", number=visit.id or 0, state=visit.status)
+        # the status in the reader's words (`퇴실`, not `left`)
+        state = Phrase(f"visit.status.{visit.status}")
+        raise Conflict(f"visit.error.cannot_{step}", number=visit.id or 0, state=state)
 
 
 # ------------------------------------------------------------------ time
@@ -176,8 +179,10 @@ async def tell(
     text_key: str,
     params: dict[str, Any],
     buttons: Sequence[dict[str, Any]] = (),
+    localized: dict[str, dict[str, Any]] | None = None,
 ) -> None:
-    """Queue one alert (with buttons: an outbox `visit` row) for a person or a channel role.
+    """Queue one alert (with buttons: an outbox `visit` row) for a person or a channel role
+    (`localized`: parameters written per language, see `enqueue_message`).
 
     A person who is not staff never gets a visit alert (visitor data is internal)."""
     now = deps.clock.now()
@@ -188,7 +193,14 @@ async def tell(
         return  # no such channel configured: the alert has nowhere to go
     if not buttons:
         await enqueue_message(
-            session, key=key, recipient=to, text_key=text_key, params=params, now=now, deps=deps
+            session,
+            key=key,
+            recipient=to,
+            text_key=text_key,
+            params=params,
+            now=now,
+            deps=deps,
+            localized=localized,
         )
         return
     payload = {"text_key": text_key, "params": params, "buttons": list(buttons)}
@@ -205,6 +217,7 @@ async def tell_reception(
     text_key: str,
     params: dict[str, Any],
     buttons: Sequence[dict[str, Any]] = (),
+    localized: dict[str, dict[str, Any]] | None = None,
 ) -> None:
     """Queue an alert for the reception channel (bilingual when configured)."""
     await tell(
@@ -215,6 +228,7 @@ async def tell_reception(
         text_key=text_key,
         params=params,
         buttons=buttons,
+        localized=localized,
     )
 
 

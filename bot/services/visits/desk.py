@@ -6,7 +6,7 @@ bot/services/visits/timers.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -46,13 +46,6 @@ from bot.services.visits.rooms import book_room, release_visit_rooms, room_of
 from storage.models import Visit
 from storage.repos.visits import add_visit, add_visit_event, list_bookings
 
-# The ID type as both languages read it (channel posts carry both).
-ID_NAMES = {
-    IdType.RESIDENT_CARD: "주민등록증 / resident card",
-    IdType.DRIVER_LICENSE: "운전면허증 / driver's licence",
-    IdType.PASSPORT: "여권 / passport",
-    IdType.OTHER: "기타 / other",
-}
 OVERSTAY_MINUTES = 15  # a room still occupied this long past its booking is flagged
 
 
@@ -228,19 +221,22 @@ async def _arrival_alerts(session: AsyncSession, deps: Deps, visit: Visit) -> No
         )
 
 
-async def _plan_end_of_day(session: AsyncSession, deps: Deps, day: date) -> None:
-    """The reception's end-of-day list of badges and IDs not yet back (one per day)."""
-    due = at_local(deps, day, clock_of(deps.config.visitors.end_of_day))
-    if due > deps.clock.now():
-        await timers.set_timer(
-            session,
-            deps,
-            key=f"visit:eod:{day.isoformat()}",
-            kind="visit.eod",
-            subject_id=0,
-            due_at=due,
-            payload={"day": day.isoformat()},
-        )
+async def plan_end_of_day(session: AsyncSession, deps: Deps, after: datetime) -> None:
+    """The reception's list of badges and IDs not yet back, at `visitors.end_of_day` on the
+    first business day whose list is still to come after `after` (one timer per day)."""
+    at = clock_of(deps.config.visitors.end_of_day)
+    day = after.astimezone(deps.tz).date()
+    if not deps.calendar.is_business_day(day) or at_local(deps, day, at) <= after:
+        day = deps.calendar.next_business_day(day)
+    await timers.set_timer(
+        session,
+        deps,
+        key=f"visit:eod:{day.isoformat()}",
+        kind="visit.eod",
+        subject_id=0,
+        due_at=at_local(deps, day, at),
+        payload={"day": day.isoformat()},
+    )
 
 
 def _hold(visit: Visit, badge: str, kind: IdType | None, slot: str) -> None:
@@ -276,7 +272,7 @@ async def arrive(
     session.add(visit)
     await record_event(session, deps, visit, user_id, "arrived")
     await _arrival_alerts(session, deps, visit)
-    await _plan_end_of_day(session, deps, now.astimezone(deps.tz).date())
+    await plan_end_of_day(session, deps, now)
     return visit
 
 
@@ -320,7 +316,7 @@ async def walk_in(
     session.add(visit)
     await record_event(session, deps, visit, user_id, "walkin")
     await _arrival_alerts(session, deps, visit)
-    await _plan_end_of_day(session, deps, now.astimezone(deps.tz).date())
+    await plan_end_of_day(session, deps, now)
     return visit
 
 
@@ -333,9 +329,9 @@ async def seat(
     refuse_non_desk(deps, user_id)
     visit = await find_visit(session, number, lock=True)
     refuse_step(visit, "seat", may_step(visit.status, "seat"))
-    room = room_of(deps, room or visit.room)
-    if not room:
+    if not (room or visit.room):
         raise DomainError("visit.error.missing_room", "visit.usage.visitor.seated")
+    room = room_of(deps, room or visit.room)
     now = deps.clock.now()
     over = False
     held = [b for b in await list_bookings(session, visit_id=visit.id) if b.room == room]

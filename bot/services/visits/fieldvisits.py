@@ -1,20 +1,22 @@
 """Field visits (C11): staff visiting a customer plan the agreed time, are reminded the
 business day before, and report the result after it (due `sla.fieldvisit_report` after the
-planned end; nudged at the due time, the manager told after `sla.escalation_grace`)."""
+planned end; nudged on the inquiries' engine: at the approaching share and the deadline, the
+manager told `sla.escalation_grace` after it, repeated every `sla.overdue_repeat`)."""
 
 from __future__ import annotations
 
 import json
-from datetime import date, time
+from datetime import date, datetime, time
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.durations import parse_duration
-from bot.domain.inquiry import Actor, can
+from bot.domain.inquiry import Actor
+from bot.domain.nudges import Obligation, approaching_at, escalation_at
 from bot.domain.visits import day_before_at, field_visit_report_due
 from bot.errors import Conflict, DomainError, Forbidden
-from bot.i18n import timed
+from bot.i18n import Phrase, timed
 from bot.ports import ToPerson, ToRole
 from bot.services import inquiries as inquiry_svc
 from bot.services import timers
@@ -25,6 +27,7 @@ from bot.services.visits.common import (
     button,
     clock_of,
     find_field_visit,
+    host_recipients,
     refuse_id_numbers,
     refuse_non_staff,
     tell,
@@ -38,6 +41,29 @@ def staff_of(visit: FieldVisit) -> list[str]:
     """The staff going on the visit (the planner first)."""
     people = json.loads(visit.staff or "[]")
     return [str(p) for p in people]
+
+
+async def alerted_staff(session: AsyncSession, deps: Deps, visit: FieldVisit) -> list[str]:
+    """Who gets a field visit's reminder and report nudges now: its staff, each absent one
+    stood in for by their delegate (else their team's manager), as the absence hook says."""
+    people: dict[str, None] = {}
+    for person in staff_of(visit):
+        for who in await host_recipients(session, deps, person):
+            people[who] = None
+    return list(people)
+
+
+async def _refuse_not_on_it(
+    session: AsyncSession, deps: Deps, visit: FieldVisit, user_id: str
+) -> None:
+    """Its staff, whoever stands in for one of them now, and admins act on a field visit."""
+    if deps.config.is_admin(user_id) or any(
+        deps.config.same_person(p, user_id) for p in staff_of(visit)
+    ):
+        return
+    if user_id in await alerted_staff(session, deps, visit):
+        return
+    raise Forbidden("visit.error.fieldvisit_staff_only", number=visit.id or 0)
 
 
 def params_of(visit: FieldVisit) -> dict[str, object]:
@@ -100,10 +126,7 @@ async def plan_field_visit(
     await refresh_for_field_visit(session, deps, staff_of(visit))
     number = visit.id or 0
     reminder = day_before_at(day, clock_of(deps.config.visitors.reminder_time), deps.calendar)
-    plan = [("day_before", reminder), ("ended", end), ("due", due)]
-    plan.append(
-        ("escalate", deps.calendar.add(due, parse_duration(deps.config.sla.escalation_grace)))
-    )
+    plan = [("day_before", reminder), *report_nudges(deps, end, due)]
     for name, when in plan:
         if when > now:
             await timers.set_timer(
@@ -117,6 +140,22 @@ async def plan_field_visit(
     return visit
 
 
+def report_nudges(deps: Deps, end: datetime, due: datetime) -> list[tuple[str, datetime]]:
+    """The result report's steps: the form asked for as the visit ends (wall clock: the staff
+    are just out of it), then the inquiries' nudge engine (bot.domain.nudges): nudged at the
+    approaching share of the window and at the deadline, the manager told `escalation_grace`
+    after it, then repeated every `overdue_repeat` (timers.py), held to business hours."""
+    cal, policy = deps.calendar, deps.nudges
+    report = Obligation("fieldvisit_report", start=end, deadline=due, met=False)
+    approaching = cal.next_open(approaching_at(report, cal, policy.sla.approaching))
+    plan = [("ended", end)]
+    if end < approaching < due:
+        plan.append(("approaching", approaching))
+    plan.append(("due", due))
+    plan.append(("escalate", escalation_at(report, cal, policy.escalation_grace, True)))
+    return plan
+
+
 async def report_field_visit(
     session: AsyncSession, deps: Deps, user_id: str, number: int, *, outcome: str, next_steps: str
 ) -> FieldVisit:
@@ -125,12 +164,13 @@ async def report_field_visit(
     refuse_id_numbers([outcome, next_steps])
     refuse_non_staff(deps, user_id)
     visit = await find_field_visit(session, number, lock=True)
-    if not any(deps.config.same_person(p, user_id) for p in staff_of(visit)) and (
-        not deps.config.is_admin(user_id)
-    ):
-        raise Forbidden("visit.error.fieldvisit_staff_only", number=number)
+    await _refuse_not_on_it(session, deps, visit, user_id)
     if visit.status != "planned":
-        raise Conflict("visit.error.fieldvisit_done", number=number, state=visit.status)
+        raise Conflict(
+            "visit.error.fieldvisit_done",
+            number=number,
+            state=Phrase(f"visit.fieldvisit.status.{visit.status}"),
+        )
     if not outcome:
         raise DomainError("visit.error.missing_outcome", "visit.usage.fieldvisit.report")
     now = deps.clock.now()
@@ -152,10 +192,10 @@ async def report_field_visit(
         note = f"F{number} {visit.customer}: {outcome}"
         if next_steps:
             note += f" / {next_steps}"
-        inquiry = await inquiry_svc.find_inquiry(session, visit.inquiry_number)
-        if can("progress", inquiry.status):  # a closed inquiry keeps its history as it is
-            actor = Actor(user_id=user_id, is_staff=True)
-            await inquiry_svc.add_progress(session, deps, visit.inquiry_number, actor, note[:2900])
+        actor = Actor(user_id=user_id, is_staff=True)
+        await inquiry_svc.add_field_visit_result(
+            session, deps, visit.inquiry_number, actor, note[:2900]
+        )
     return visit
 
 
@@ -165,12 +205,13 @@ async def cancel_field_visit(
     """Cancel a planned field visit (its staff, admins)."""
     refuse_non_staff(deps, user_id)
     visit = await find_field_visit(session, number, lock=True)
-    if not any(deps.config.same_person(p, user_id) for p in staff_of(visit)) and (
-        not deps.config.is_admin(user_id)
-    ):
-        raise Forbidden("visit.error.fieldvisit_staff_only", number=number)
+    await _refuse_not_on_it(session, deps, visit, user_id)
     if visit.status != "planned":
-        raise Conflict("visit.error.fieldvisit_done", number=number, state=visit.status)
+        raise Conflict(
+            "visit.error.fieldvisit_done",
+            number=number,
+            state=Phrase(f"visit.fieldvisit.status.{visit.status}"),
+        )
     visit.status, visit.next_steps = "cancelled", reason
     session.add(visit)
     await timers.cancel(session, kind_prefix="fieldvisit.", subject_id=number)
@@ -178,13 +219,16 @@ async def cancel_field_visit(
     return visit
 
 
-async def ask_for_report(session: AsyncSession, deps: Deps, visit: FieldVisit, what: str) -> None:
-    """DM the visiting staff the report button (the visit ended / the report is due)."""
-    for person in staff_of(visit):
+async def ask_for_report(
+    session: AsyncSession, deps: Deps, visit: FieldVisit, what: str, *, tag: str = ""
+) -> None:
+    """DM the visiting staff the report button (the visit ended, the report is due soon, due
+    now, late; `tag` tells the repeats of one step apart)."""
+    for person in await alerted_staff(session, deps, visit):
         await tell(
             session,
             deps,
-            key=_key(visit, f"{what}:{person}"),
+            key=_key(visit, f"{what}{tag}:{person}"),
             to=ToPerson(person),
             text_key=f"visit.fieldvisit.{what}",
             params=params_of(visit),

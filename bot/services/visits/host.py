@@ -47,7 +47,7 @@ async def meet(session: AsyncSession, deps: Deps, user_id: str, number: int) -> 
         deps,
         visit.room,
         key=visit_key(visit, "met"),
-        text_key="visit.alert.host_in_room",
+        text_key="visit.alert.host_in_room" if late else "visit.alert.host_in_room_on_time",
         params={**params_of(visit, deps), "late": late},
     )
     return visit, late
@@ -58,6 +58,24 @@ async def _refuse_not_host(session: AsyncSession, deps: Deps, visit: Visit, user
     if user_id in await host_recipients(session, deps, visit.host_id):
         return
     refuse_stranger(deps, visit, user_id)
+
+
+async def answerable(
+    session: AsyncSession,
+    deps: Deps,
+    user_id: str,
+    number: int,
+    verb: VisitVerb,
+    *,
+    lock: bool = False,
+) -> Visit:
+    """The visit a host's answer is about, once it is theirs to answer and its status allows
+    it (asked before the "can't meet now" form opens, so a stale button is refused at once)."""
+    visit = await find_visit(session, number, lock=lock)
+    await _refuse_not_host(session, deps, visit, user_id)
+    step = {VisitVerb.COMING: "coming", VisitVerb.SEND_ROOM: "coming"}.get(verb, "decline")
+    refuse_step(visit, step, may_step(visit.status, step))
+    return visit
 
 
 async def host_answer(
@@ -73,10 +91,7 @@ async def host_answer(
     """The host's answer to an arrival: coming down, send to a room, or can't meet now (with a
     reason: reception and the host's team are alerted)."""
     refuse_id_numbers([reason])
-    visit = await find_visit(session, number, lock=True)
-    await _refuse_not_host(session, deps, visit, user_id)
-    step = {VisitVerb.COMING: "coming", VisitVerb.SEND_ROOM: "coming"}.get(verb, "decline")
-    refuse_step(visit, step, may_step(visit.status, step))
+    visit = await answerable(session, deps, user_id, number, verb, lock=True)
     params = {**params_of(visit, deps), "user": user_id}
     now = f"{deps.clock.now().timestamp():.0f}"
     if verb == VisitVerb.COMING:

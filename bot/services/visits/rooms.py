@@ -12,7 +12,7 @@ from bot.domain.visits import ON_SITE, Slot, first_conflict, room_state
 from bot.errors import Conflict, DomainError, Forbidden, NotFound
 from bot.services.visits.common import is_desk, local_day_bounds, refuse_id_numbers
 from storage.models import RoomBooking
-from storage.repos.visits import add_booking, get_booking, list_bookings, list_visits
+from storage.repos.visits import add_booking, get_booking, list_bookings, list_visits, lock_room
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ async def book_room(
     """Book a room for [start, end); an overlap is refused with the conflicting booking."""
     if end <= start:
         raise DomainError("visit.error.bad_range")
+    await lock_room(session, room)  # the check and the insert as one step
     existing = await list_bookings(session, room=room, since=start, until=end)
     slots = [
         Slot(b.starts_at, b.ends_at, _label(b))
@@ -125,8 +126,10 @@ async def book_by_hand(
     end: datetime,
     purpose: str,
 ) -> Booked:
-    """`/room book`: staff book a room for a meeting."""
+    """`/room book`: staff book a room for a meeting (not one that is already over)."""
     refuse_id_numbers([purpose])
+    if end <= deps.clock.now():
+        raise DomainError("visit.error.in_the_past", "visit.usage.room.book")
     return await book_room(
         session,
         deps,

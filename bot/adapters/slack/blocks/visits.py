@@ -104,7 +104,7 @@ def _visit_lines(lang: Lang, rows: list[dict[str, Any]]) -> list[str]:
             room=r["room"] or "-",
             status=t_plain(lang, f"visit.status.{r['status']}"),
         )
-        out = [w for w, flag in (("badge", r["badge_out"]), ("ID", r["id_out"])) if flag]
+        out = [t_plain(lang, f"visit.list.{w}") for w in ("badge", "id") if r[f"{w}_out"]]
         if out:
             line += " " + t(lang, "visit.list.out", what=", ".join(out))
         if r["waiting"]:
