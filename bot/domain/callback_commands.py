@@ -23,6 +23,7 @@ from bot.domain.commands import (
     slack_plain,
     tokenize_marked,
 )
+from bot.domain.durations import DurationError, DurationTooLong, parse_duration
 from bot.domain.grammar import (
     COLONS,
     URGENT_WORDS,
@@ -294,6 +295,12 @@ def _until(
         relative = parse_relative(text)
         if relative is None:
             raise UsageError("away.error.bad_until", usage, value=text[:40])
+        try:
+            parse_duration(relative)
+        except DurationTooLong:
+            pass  # well formed: the service refuses it with the absence's own limit
+        except DurationError:
+            raise UsageError("away.error.bad_until", usage, value=text[:40]) from None
         return None, None, relative
     moment = parse_moment(text, today)
     if moment is None:

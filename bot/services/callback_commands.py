@@ -123,7 +123,7 @@ async def _new(
     if cb.start_at > cb.logged_at:
         return Said(
             "callback.logged_after_hours",
-            {"number": cb.id, "user": cmd.owner, "start": timed(cb.start_at)},
+            {"number": cb.id, "user": cmd.owner, "start": timed(cb.start_at, deps.tz)},
         )
     return Said("callback.logged", {"number": cb.id, "user": cmd.owner})
 
@@ -308,7 +308,7 @@ async def _away_status(session: AsyncSession, deps: Deps, user_id: str) -> Said:
     return Said(
         "away.status_away",
         {
-            "until": timed(absence.until),
+            "until": timed(absence.until, deps.tz),
             "delegate_user": absence.delegate or "",
             "reason": absence.reason or "-",
         },
@@ -321,8 +321,8 @@ async def _away_set(session: AsyncSession, deps: Deps, user_id: str, cmd: AwayCo
         session, deps, user_id, until=until, delegate=cmd.delegate, reason=cmd.reason
     )
     if row.delegate:
-        return Said("away.set_delegate", {"until": timed(row.until), "user": row.delegate})
-    return Said("away.set", {"until": timed(row.until)})
+        return Said("away.set_delegate", {"until": timed(row.until, deps.tz), "user": row.delegate})
+    return Said("away.set", {"until": timed(row.until, deps.tz)})
 
 
 async def run_away_command(deps: Deps, request: FeatureRequest) -> FeatureResult:
@@ -435,6 +435,6 @@ async def log_from_form(
     if cb.start_at > cb.logged_at:
         return Said(
             "callback.logged_after_hours",
-            {"number": cb.id, "user": form.owner, "start": timed(cb.start_at)},
+            {"number": cb.id, "user": form.owner, "start": timed(cb.start_at, deps.tz)},
         )
     return Said("callback.logged", {"number": cb.id, "user": form.owner})

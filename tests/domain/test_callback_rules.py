@@ -255,6 +255,7 @@ def test_parse_away(text: str, expected: tuple[object, ...]) -> None:
     [
         ("외근", "away.error.missing_until"),
         ("까지: 어제쯤", "away.error.bad_until"),
+        ("까지: +0분", "away.error.bad_until"),
         ("until: 17:00 delegate: alex", "away.error.bad_delegate"),
         ("해제 지금", "inquiry.error.extra_words"),
     ],

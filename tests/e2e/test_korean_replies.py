@@ -1,0 +1,47 @@
+"""Issue 17 audit: what a Korean user reads in command answers, end to end on Slack (signed
+requests, the fake Web API's transcript; SQLite and PostgreSQL). Moments and days are written
+`12월 4일(금) 15:00`, never as ISO text or a stored mark; durations in Korean words; no English
+error text; particles fit the word they follow."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from e2e.harness import KST, Bot, start_bot
+
+
+def first_line(reply: str) -> str:
+    return reply.split("\n", 1)[0]
+
+
+async def test_away_answers_write_the_moment_for_the_reader(bot: Bot) -> None:
+    # the test clock: Tuesday 2026-12-01 10:00 KST
+    reply = await bot.reply_to("USTAFF1", "까지: 17:00 대리: <@USTAFF2>", command="/away")
+    assert first_line(reply) == (
+        "12월 1일(화) 17:00까지 부재로 설정했습니다. 콜백과 알림은 <@USTAFF2>님에게 갑니다."
+    )
+    status = await bot.reply_to("USTAFF1", "", command="/away")
+    assert first_line(status).startswith("12월 1일(화) 17:00까지 부재 중")
+    reply = await bot.reply_to("USTAFF1", "until: 9:00", command="/away")
+    assert first_line(reply) == "12월 1일(화) 09:00는 이미 지났습니다."
+
+
+async def test_away_with_a_bad_duration_answers_in_korean(bot: Bot) -> None:
+    reply = await bot.reply_to("USTAFF1", "까지: +99999일", command="/away")
+    assert first_line(reply) == "부재는 60일까지만 설정할 수 있습니다."
+    reply = await bot.reply_to("USTAFF1", "까지: +0분", command="/away")
+    assert first_line(reply).startswith("'+0분'은 시각으로 읽을 수 없습니다")
+    reply = await bot.reply_to("USTAFF1", "까지: 곧", command="/away")
+    assert first_line(reply).startswith("'곧'은 시각으로 읽을 수 없습니다")
+
+
+async def test_a_callback_logged_after_hours_says_when_it_starts(db_url: str) -> None:
+    evening = datetime(2026, 12, 1, 20, 0, tzinfo=KST)
+    bot, stop = await start_bot(db_url, start=evening)
+    try:
+        reply = await bot.reply_to(
+            "URECEPTION", "<@USTAFF1> 홍길동 전화: 02-1234-5678 주제: 체결", command="/callback"
+        )
+        assert "12월 2일(수) 09:00" in first_line(reply) and "$t" not in reply
+    finally:
+        await stop()
