@@ -45,3 +45,24 @@ async def test_a_callback_logged_after_hours_says_when_it_starts(db_url: str) ->
         assert "12월 2일(수) 09:00" in first_line(reply) and "$t" not in reply
     finally:
         await stop()
+
+
+async def test_visit_room_and_field_visit_answers_write_days_for_the_reader(bot: Bot) -> None:
+    await bot.reply_to(
+        "USTAFF1",
+        "등록 홍길동 회사: 미래에셋 담당: <@USTAFF1> 시각: 내일 오후 3시",
+        command="/visitor",
+    )
+    listed = await bot.reply_to("USTAFF1", "목록 내일", command="/visitor")
+    assert first_line(listed) == "*12월 2일(수) 방문* (1건)"
+    booked = await bot.reply_to("USTAFF1", '예약 "접견실 1" 내일 14:00-15:00 회의', command="/room")
+    assert first_line(booked) == "접견실 예약 *R1*: 접견실 1 · 12월 2일(수) 14:00-15:00"
+    board = await bot.reply_to("USTAFF1", "오늘 내일", command="/room")
+    assert first_line(board) == "*12월 2일(수) 접견실 현황*"
+    await bot.reply_to(
+        "USTAFF1", "계획 미래에셋증권 시각: 금요일 오전 10시 목적: 설명", command="/fieldvisit"
+    )
+    planned = await bot.reply_to("USTAFF1", "목록", command="/fieldvisit")
+    assert "*F1* 12월 4일(금) 10:00 미래에셋증권" in planned
+    assert "보고 기한 12월 7일(월) 12:00" in planned
+    assert "2026-12" not in planned + listed + booked + board
