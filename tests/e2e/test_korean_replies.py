@@ -66,3 +66,10 @@ async def test_visit_room_and_field_visit_answers_write_days_for_the_reader(bot:
     assert "*F1* 12월 4일(금) 10:00 미래에셋증권" in planned
     assert "보고 기한 12월 7일(월) 12:00" in planned
     assert "2026-12" not in planned + listed + booked + board
+
+
+async def test_refused_inquiry_dates_are_written_for_the_reader(bot: Bot) -> None:
+    far = await bot.reply_to("USTAFF1", "새 규제 미래 마감: 2046-11-01!")
+    assert first_line(far) == "2046년 11월 1일(목)은 너무 먼 날짜입니다. 10년 안의 날짜를 쓰세요."
+    past = await bot.reply_to("USTAFF1", "새 규제 과거 마감: 2026-11-02")
+    assert first_line(past) == "마감일 11월 2일(월)은 이미 지났습니다."

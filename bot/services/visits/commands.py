@@ -261,7 +261,7 @@ async def _room_book(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) 
         {
             "number": b.id or 0,
             "room": b.room,
-            "day": dated(cmd.day),
+            "day": dated(cmd.day, deps.clock.now().astimezone(deps.tz).date()),
             "start": start.strftime("%H:%M"),
             "end": end.astimezone(deps.tz).strftime("%H:%M"),
         },
