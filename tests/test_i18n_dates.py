@@ -60,6 +60,9 @@ def test_stored_days_show_the_year_when_it_is_another() -> None:
         ("", ""),
         ("-", "-"),
         ("soon", "soon"),
+        ("1d, 1h", "1일, 1시간"),
+        ("1d,", "1d,"),
+        ("1d, soon", "1d, soon"),
     ],
 )
 def test_span_text(span: str, ko: str) -> None:

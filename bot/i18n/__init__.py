@@ -105,9 +105,10 @@ def template(lang: Lang, key: str) -> str:
     return found
 
 
-# Parameters holding a duration (`3h 20m`, `3bd`): written in the reader's words (`3시간 20분`);
-# so is every parameter whose name ends in `duration` (`review_duration`).
-SPAN_PARAMS = frozenset({"took", "late", "duration"})
+# Parameters holding a duration (`3h 20m`, `3bd`) or a list of them (`1d, 1h`): written in the
+# reader's words (`3시간 20분`, `1일, 1시간`); so is every parameter whose name ends in
+# `duration` (`review_duration`).
+SPAN_PARAMS = frozenset({"took", "late", "duration", "lead", "reminders"})
 
 
 def is_span_param(name: str) -> bool:
@@ -279,11 +280,17 @@ _SPAN_PART = re.compile(r"(\d+)\s*(bd|bh|bm|d|h|m|s)\b")
 
 
 def span_text(lang: Lang, span: str) -> str:
-    """A duration written `3h 20m`, `2d 1h` or `3bd` in the reader's words: `3시간 20분`,
-    `2일 1시간`, `3영업일` (English keeps the short form); other text is returned as is."""
-    if lang != "ko" or not span or _SPAN_PART.sub("", span).strip():
+    """A duration written `3h 20m`, `2d 1h` or `3bd` (or a list: `1d, 1h`) in the reader's
+    words: `3시간 20분`, `2일 1시간`, `3영업일`, `1일, 1시간` (English keeps the short form);
+    other text is returned as is."""
+    if lang != "ko" or not span:
         return span
-    return " ".join(f"{n}{_KO_UNITS[u]}" for n, u in _SPAN_PART.findall(span))
+    parts = span.split(",")
+    if any(not p.strip() or _SPAN_PART.sub("", p).strip() for p in parts):
+        return span
+    return ", ".join(
+        " ".join(f"{n}{_KO_UNITS[u]}" for n, u in _SPAN_PART.findall(p)) for p in parts
+    )
 
 
 TZ_MARK = "$z"

@@ -5,9 +5,10 @@ error text; particles fit the word they follow."""
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 
-from e2e.harness import KST, Bot, start_bot
+from e2e.harness import KST, TEST_CONFIG, Bot, start_bot
 
 
 def first_line(reply: str) -> str:
@@ -73,3 +74,22 @@ async def test_refused_inquiry_dates_are_written_for_the_reader(bot: Bot) -> Non
     assert first_line(far) == "2046년 11월 1일(목)은 너무 먼 날짜입니다. 10년 안의 날짜를 쓰세요."
     past = await bot.reply_to("USTAFF1", "새 규제 과거 마감: 2026-11-02")
     assert first_line(past) == "마감일 11월 2일(월)은 이미 지났습니다."
+
+
+async def test_notice_durations_are_in_korean_words(db_url: str) -> None:
+    config = copy.deepcopy(TEST_CONFIG)
+    config["roles"] = {**config["roles"], "operators": ["USTAFF1"]}
+    bot, stop = await start_bot(db_url, config)
+    try:
+        help_text = await bot.reply_to("USTAFF1", "도움말", command="/notice")
+        assert "시작보다 최소 3영업일 전에" in help_text
+        assert "알림은 시작 1일, 1시간 전" in help_text
+        short = await bot.reply_to(
+            "USTAFF1",
+            "계획 HTS 점검 시작: 내일 22시 종료: 모레 02:00 서비스: HTS",
+            command="/notice",
+        )
+        assert first_line(short).startswith("작업 공지는 시작 3영업일 전까지 해야 합니다")
+        assert "bd" not in short
+    finally:
+        await stop()
