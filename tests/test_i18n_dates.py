@@ -109,6 +109,10 @@ def test_parameters_are_written_for_the_reader(value: object, ko: str, en: str) 
 
 
 def test_durations_named_duration_are_in_korean_words() -> None:
+    assert t("ko", "digest.note.overdue_by", span="3h 20m") == "3시간 20분 초과"
+    assert t("ko", "notice.error.short_lead", lead="3bd", earliest="-").startswith(
+        "작업 공지는 시작 3영업일 전까지"
+    )
     assert t("ko", "charter.policies.before", duration="30d") == "30일 전"
     assert t("ko", "charter.policies.voc", kind="고객의소리", duration="1bd").endswith(
         "1영업일 안에 알려 드립니다."

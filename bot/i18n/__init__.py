@@ -108,7 +108,7 @@ def template(lang: Lang, key: str) -> str:
 # Parameters holding a duration (`3h 20m`, `3bd`) or a list of them (`1d, 1h`): written in the
 # reader's words (`3시간 20분`, `1일, 1시간`); so is every parameter whose name ends in
 # `duration` (`review_duration`).
-SPAN_PARAMS = frozenset({"took", "late", "duration", "lead", "reminders"})
+SPAN_PARAMS = frozenset({"took", "late", "duration", "lead", "reminders", "span"})
 
 
 def is_span_param(name: str) -> bool:
