@@ -6,8 +6,10 @@ error text; particles fit the word they follow."""
 from __future__ import annotations
 
 import copy
+import json
 from datetime import datetime
 
+from bot.scheduler import run_digest_job
 from e2e.harness import KST, TEST_CONFIG, Bot, start_bot
 
 
@@ -93,3 +95,32 @@ async def test_notice_durations_are_in_korean_words(db_url: str) -> None:
         assert "bd" not in short
     finally:
         await stop()
+
+
+async def test_the_digest_writes_its_day_and_deadlines_for_the_reader(bot: Bot) -> None:
+    assert "#1" in await bot.reply_to("USTAFF1", "새 규제 약관 개정 마감: 12월 2일 <@USTAFF1>")
+    bot.clock.set(datetime(2026, 12, 2, 8, 30, tzinfo=KST))
+    assert await run_digest_job(bot.deps) == 1
+    await bot.settle()
+    [digest] = [
+        m
+        for m in bot.fake.messages(bot.fake.dm_channel_for("UMANAGER"))
+        if "📋" in (m.get("text") or "")
+    ]
+    text = json.dumps(digest["blocks"], ensure_ascii=False)
+    assert "📋 *일일 요약* — HTS support, 12월 2일(수)" in text
+    assert "기한 12월 2일(수) 18:00" in text
+    assert "2026-12-02" not in text
+
+
+async def test_a_complaint_case_writes_its_dates_for_the_reader(bot: Bot) -> None:
+    await bot.reply_to("UCUST2", "불만 <@USTAFF2> 불친절했음", command="/feedback")
+    await bot.reply_to("UMANAGER", "확인 K1 녹취 확인", command="/feedback")
+    await bot.reply_to("UMANAGER", "조치 K1 교육 기한: 12월 4일", command="/feedback")
+    shown = await bot.reply_to("UMANAGER", "보기 K1", command="/feedback")
+    assert "시정 조치: 교육 (기한 12월 4일(금))" in shown
+    assert "검토 기한 12월 2일(수) 10:00" in shown
+    assert "$t" not in shown and "2026-12" not in shown
+    await bot.settle()
+    told = bot.dm_texts("USTAFF2")  # alex reads English
+    assert any("(by Fri 4 Dec)" in text for text in told), told
