@@ -56,10 +56,14 @@ async def test_visit_room_and_field_visit_answers_write_days_for_the_reader(bot:
         "등록 홍길동 회사: 미래에셋 담당: <@USTAFF1> 시각: 내일 오후 3시",
         command="/visitor",
     )
+    cancelled = await bot.reply_to("USTAFF1", "등록 김철수 시각: 내일 16:00", command="/visitor")
+    assert first_line(cancelled).startswith("방문 *V2를* 등록했습니다: 김철수")
+    cancelled = await bot.reply_to("USTAFF1", "취소 V2 일정 변경", command="/visitor")
+    assert first_line(cancelled) == "김철수 님의 방문(*V2*)을 취소했습니다."  # a sentence
     listed = await bot.reply_to("USTAFF1", "목록 내일", command="/visitor")
-    assert first_line(listed) == "*12월 2일(수) 방문* (1건)"
+    assert first_line(listed) == "*12월 2일(수) 방문* (2건)"  # the cancelled one too
     booked = await bot.reply_to("USTAFF1", '예약 "접견실 1" 내일 14:00-15:00 회의', command="/room")
-    assert first_line(booked) == "접견실 예약 *R1*: 접견실 1 · 12월 2일(수) 14:00-15:00"
+    assert first_line(booked) == "접견실을 예약했습니다(*R1*): 접견실 1 · 12월 2일(수) 14:00-15:00"
     board = await bot.reply_to("USTAFF1", "오늘 내일", command="/room")
     assert first_line(board) == "*12월 2일(수) 접견실 현황*"
     await bot.reply_to(
