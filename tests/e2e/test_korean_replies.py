@@ -128,3 +128,14 @@ async def test_a_complaint_case_writes_its_dates_for_the_reader(bot: Bot) -> Non
     await bot.settle()
     told = bot.dm_texts("USTAFF2")  # alex reads English
     assert any("(by Fri 4 Dec)" in text for text in told), told
+
+
+async def test_a_callbacks_steps_name_the_rung_in_the_readers_words(bot: Bot) -> None:
+    await bot.reply_to(
+        "USTAFF1",
+        "<@USTAFF2> 박고객 회사: 미래에셋 전화: 010-1234-5678 주제: 로그인",
+        command="/callback",
+    )
+    shown = await bot.reply_to("USTAFF1", "보기 CB1", command="/callback")
+    assert "<@USTAFF2>님에게 전달 (담당자)" in shown and "(owner)" not in shown
+    assert "(owner)" in await bot.reply_to("USTAFF2", "show CB1", command="/callback")
