@@ -276,3 +276,10 @@ def test_the_korean_catalogue_keeps_one_register() -> None:
 @pytest.mark.parametrize("bad", ["방문 V1 취소됨.", "대신 맞아 주실 수 있나요?", "퇴실 기록. 확인"])
 def test_the_register_check_finds_other_endings(bad: str) -> None:
     assert OFF_REGISTER.search(bad)
+
+
+def test_no_korean_text_names_a_config_section() -> None:
+    # a Korean reader is told who may do something in Korean words (`운영 담당자`), never by the
+    # config file's English keys (`[roles] operators`)
+    found = {k: v for k, v in catalogue("ko").items() if re.search(r"\[[a-z_]+\] ?[a-z_]+", v)}
+    assert found == {}
