@@ -25,6 +25,9 @@ async def test_away_answers_write_the_moment_for_the_reader(bot: Bot) -> None:
     )
     status = await bot.reply_to("USTAFF1", "", command="/away")
     assert first_line(status).startswith("12월 1일(화) 17:00까지 부재 중")
+    # a whole day off: `까지: 금요일` ends at Saturday's midnight, and is told as Friday
+    reply = await bot.reply_to("USTAFF1", "까지: 금요일", command="/away")
+    assert first_line(reply) == "12월 4일(금)까지 부재로 설정했습니다. 콜백과 알림은 팀에게 갑니다."
     reply = await bot.reply_to("USTAFF1", "until: 9:00", command="/away")
     assert first_line(reply) == "12월 1일(화) 09:00는 이미 지났습니다."
 
