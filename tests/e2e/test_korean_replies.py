@@ -142,3 +142,13 @@ async def test_a_callbacks_steps_name_the_rung_in_the_readers_words(bot: Bot) ->
     shown = await bot.reply_to("USTAFF1", "보기 CB1", command="/callback")
     assert "<@USTAFF2>님에게 전달 (담당자)" in shown and "(owner)" not in shown
     assert "(owner)" in await bot.reply_to("USTAFF2", "show CB1", command="/callback")
+
+
+async def test_bad_relative_etas_are_refused_in_korean(bot: Bot) -> None:
+    assert "#1" in await bot.reply_to("USTAFF1", "새 지원 로그인 오류")
+    weeks = await bot.reply_to("USTAFF1", "예상 1번 +2주")
+    assert first_line(weeks).startswith("예상 시각 '+2주'를 읽을 수 없습니다.")
+    long = await bot.reply_to("USTAFF1", "예상 #1 +99999일")
+    assert first_line(long) == "'+99999일'은 너무 깁니다. 10년 안으로 적어 주세요."
+    kept = await bot.reply_to("USTAFF1", "예상 제1호 +3영업일")
+    assert first_line(kept).endswith("12월 4일(금) 10:00")
