@@ -250,9 +250,38 @@ def test_history_event_kinds_exist() -> None:
     package = ROOT / "bot" / "services" / "inquiries"
     source = "\n".join(p.read_text(encoding="utf-8") for p in sorted(package.glob("*.py")))
     call = r"record_event\(\s*session,\s*[\w.]+,\s*[\w.]+,\s*\"(\w+)\""
-    kinds = set(re.findall(call, source))
+    # (the lifecycle's changes record theirs through one helper: its kind is the 5th argument)
+    told = r"_record_and_tell\(\s*session,\s*deps,\s*\w+,\s*\w+,\s*\"(\w+)\""
+    kinds = set(re.findall(call, source)) | set(re.findall(told, source))
     assert len(kinds) >= 10, (
         f"found only {sorted(kinds)} in record_event(...) calls; update this test"
     )
     known = set(_raw("en"))
     assert sorted(f"event.{k}" for k in kinds if f"event.{k}" not in known) == []
+
+
+# One register (README, "Contributing: writing Korean"): 합쇼체 sentences, requests in
+# -세요/-주세요; no 해요체 questions (`있나요?`) and no noun-fragment confirmations (`취소됨.`).
+# Button labels are short phrases of their own.
+OFF_REGISTER = re.compile(r"[가-힣](?:나요|가요)\?|(?:[가-힣](?:됨|함)|기록)\.(?:\s|$)")
+
+
+def test_the_korean_catalogue_keeps_one_register() -> None:
+    found = {
+        key: text
+        for key, text in catalogue("ko").items()
+        if ".button." not in key and OFF_REGISTER.search(text)
+    }
+    assert found == {}
+
+
+@pytest.mark.parametrize("bad", ["방문 V1 취소됨.", "대신 맞아 주실 수 있나요?", "퇴실 기록. 확인"])
+def test_the_register_check_finds_other_endings(bad: str) -> None:
+    assert OFF_REGISTER.search(bad)
+
+
+def test_no_korean_text_names_a_config_section() -> None:
+    # a Korean reader is told who may do something in Korean words (`운영 담당자`), never by the
+    # config file's English keys (`[roles] operators`)
+    found = {k: v for k, v in catalogue("ko").items() if re.search(r"\[[a-z_]+\] ?[a-z_]+", v)}
+    assert found == {}

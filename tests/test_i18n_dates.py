@@ -41,6 +41,14 @@ def test_when_with_the_zone_and_stored_messages_never_say_tomorrow() -> None:
     assert params == {"eta": "12월 1일(화) 09:00"}
 
 
+def test_stored_days_show_the_year_when_it_is_another() -> None:
+    params = {"due": dated(date(2027, 1, 4)), "day": dated(date(2026, 12, 4))}
+    assert with_times(params, "ko", SEOUL, zone=False, today=TODAY) == {
+        "due": "2027년 1월 4일(월)",
+        "day": "12월 4일(금)",
+    }
+
+
 @pytest.mark.parametrize(
     ("span", "ko"),
     [
@@ -52,6 +60,9 @@ def test_when_with_the_zone_and_stored_messages_never_say_tomorrow() -> None:
         ("", ""),
         ("-", "-"),
         ("soon", "soon"),
+        ("1d, 1h", "1일, 1시간"),
+        ("1d,", "1d,"),
+        ("1d, soon", "1d, soon"),
     ],
 )
 def test_span_text(span: str, ko: str) -> None:
@@ -79,6 +90,14 @@ def test_verdicts_read_korean_durations() -> None:
         (Day(date(2026, 12, 25)), "12월 25일(금)", "Fri 25 Dec"),
         (Day(date(2027, 1, 4), TODAY), "2027년 1월 4일(월)", "Mon 4 Jan 2027"),
         (dated(date(2026, 12, 25)), "12월 25일(금)", "Fri 25 Dec"),
+        # marks made with the company's today: the year when it is another one
+        (dated(date(2027, 1, 4), TODAY), "2027년 1월 4일(월)", "Mon 4 Jan 2027"),
+        (dated(date(2026, 12, 25), TODAY), "12월 25일(금)", "Fri 25 Dec"),
+        (
+            timed(kst(2027, 1, 4, 9), SEOUL, TODAY),
+            "2027년 1월 4일(월) 09:00",
+            "Mon 4 Jan 2027, 09:00",
+        ),
         (timed(kst(2026, 12, 4, 15), SEOUL), "12월 4일(금) 15:00", "Fri 4 Dec, 15:00"),
         (Phrase("language.ko"), "한국어", "Korean"),
         ([Phrase("weekday.mon"), Phrase("weekday.fri")], "월·금", "Mon, Fri"),
@@ -90,6 +109,10 @@ def test_parameters_are_written_for_the_reader(value: object, ko: str, en: str) 
 
 
 def test_durations_named_duration_are_in_korean_words() -> None:
+    assert t("ko", "digest.note.overdue_by", span="3h 20m") == "3시간 20분 초과"
+    assert t("ko", "notice.error.short_lead", lead="3bd", earliest="-").startswith(
+        "작업 공지는 시작 3영업일 전까지"
+    )
     assert t("ko", "charter.policies.before", duration="30d") == "30일 전"
     assert t("ko", "charter.policies.voc", kind="고객의소리", duration="1bd").endswith(
         "1영업일 안에 알려 드립니다."

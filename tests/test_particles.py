@@ -103,9 +103,38 @@ def test_no_korean_template_hard_codes_a_particle_after_a_placeholder() -> None:
     assert pairs == {}, "write {name:particle} instead of a pair such as 을(를)"
 
 
+# a placeholder, then a parenthesis, then a particle: the particle goes with the placeholder's
+# word (`{visitor} ({at})를`), so it is fixed text after a value
+AFTER_PARENTHESIS = re.compile(r"\{\w+\}(?:\*\*)?\s?\([^()]*\)(" + PARTICLE + r")(?=[\s.,:!?]|$)")
+# the value written twice: once plain, once with its particle (`{id}{id:을}` → `1212를`)
+WRITTEN_TWICE = re.compile(r"\{(\w+)\}\W{0,3}\{\1:")
+
+
+def test_no_korean_template_writes_a_value_twice_or_fixes_a_particle_after_brackets() -> None:
+    ko = json.loads((ROOT / "bot" / "i18n" / "ko.json").read_text("utf-8"))
+    assert {k: v for k, v in ko.items() if AFTER_PARENTHESIS.search(v)} == {}
+    assert {k: v for k, v in ko.items() if WRITTEN_TWICE.search(v)} == {}
+
+
 @pytest.mark.parametrize(
     "bad",
     ["#{number} 은(는) 이미", "'{kind}' 는 알 수", "{deadline} 이 지났", "**#{number}** 로 접수"],
 )
 def test_the_check_finds_hard_coded_particles(bad: str) -> None:
     assert FIXED_AFTER_PLACEHOLDER.search(bad) or re.search(PAIR, bad)
+
+
+@pytest.mark.parametrize(
+    ("bad", "check"),
+    [
+        ("방문 {visitor} ({at})를 취소", AFTER_PARENTHESIS),
+        ("전달 {id}{id:을} 버렸습니다", WRITTEN_TWICE),
+        ("`{word}`{word:을} 알 수 없습니다", WRITTEN_TWICE),
+    ],
+)
+def test_the_checks_find_values_written_twice_and_particles_after_brackets(
+    bad: str, check: re.Pattern[str]
+) -> None:
+    assert check.search(bad)
+    assert not check.search("공휴일({country})과 대체공휴일")
+    assert t("ko", "dash.failure_discarded", id=12) == "전달 12를 버렸습니다."

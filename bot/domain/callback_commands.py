@@ -13,24 +13,24 @@ from datetime import date, time
 
 from bot.domain.callbacks import normalize_phone, parse_callback_ref
 from bot.domain.commands import (
-    EMOJI,
     MAX_COMMAND_CHARS,
     MAX_NOTE_CHARS,
     UsageError,
     clean_text,
+    normal_colons,
+    option_at,
     parse_mention,
     parse_ref,
     slack_plain,
     tokenize_marked,
 )
+from bot.domain.durations import DurationError, DurationTooLong, parse_duration
 from bot.domain.grammar import (
-    COLONS,
     URGENT_WORDS,
     away_key,
     away_subcommand,
     callback_key,
     callback_subcommand,
-    looks_like_key,
 )
 from bot.domain.when import parse_day, parse_moment, parse_relative
 
@@ -67,12 +67,6 @@ class AwayCommand:
     reason: str = ""
 
 
-def _colon(word: str) -> str:
-    for colon in COLONS[1:]:
-        word = word.replace(colon, ":")
-    return word
-
-
 def split_options(
     marked: list[tuple[str, bool]], key_of: Callable[[str], str | None], usage: str
 ) -> tuple[list[tuple[str, bool]], dict[str, list[str]]]:
@@ -83,22 +77,12 @@ def split_options(
     words: list[tuple[str, bool]] = []
     options: dict[str, list[str]] = {}
     current: str | None = None
-    plain = [(w if q else _colon(w), q) for w, q in marked]
+    plain = normal_colons(marked)
     i = 0
     while i < len(plain):
-        word, quoted = plain[i]
-        key, value, used = None, "", 1
-        if not quoted and ":" in word and not word.startswith(":") and not EMOJI.fullmatch(word):
-            key, value = word.split(":", 1)
-        elif (
-            not quoted
-            and i + 1 < len(plain)
-            and not plain[i + 1][1]
-            and plain[i + 1][0].startswith(":")
-            and looks_like_key(word)
-        ):
-            key, value, used = word, plain[i + 1][0][1:], 2
-        if key is not None and looks_like_key(key):
+        option = option_at(plain, i)
+        if option is not None:
+            key, value, used = option
             canon = key_of(key)
             if canon is None:
                 raise UsageError("inquiry.error.unknown_key", usage, name=key[:40])
@@ -186,22 +170,13 @@ def _new_options(
     words: list[tuple[str, bool]] = []
     options: dict[str, list[str]] = {}
     current: str | None = None
-    plain = [(w if q else _colon(w), q) for w, q in marked]
+    plain = normal_colons(marked)
     i = 0
     while i < len(plain):
         word, quoted = plain[i]
-        key, value, used = None, "", 1
-        if not quoted and ":" in word and not word.startswith(":") and not EMOJI.fullmatch(word):
-            key, value = word.split(":", 1)
-        elif (
-            not quoted
-            and i + 1 < len(plain)
-            and not plain[i + 1][1]
-            and plain[i + 1][0].startswith(":")
-            and looks_like_key(word)
-        ):
-            key, value, used = word, plain[i + 1][0][1:], 2
-        if key is not None and looks_like_key(key):
+        option = option_at(plain, i)
+        if option is not None:
+            key, value, used = option
             canon = callback_key(key)
             if canon is None:
                 raise UsageError("inquiry.error.unknown_key", usage, name=key[:40])
@@ -278,7 +253,9 @@ def parse_callback_command(raw: str) -> CallbackCommand:
         note = _text(" ".join(rest), usage, MAX_NOTE_CHARS)
         return CallbackCommand(sub, number=number, owner=colleague, note=note)
     words = [w for w, _ in marked]
-    looks_new = any(parse_mention(w) for w in words) or any(":" in _colon(w) for w in words)
+    looks_new = any(parse_mention(w) for w in words) or any(
+        ":" in w for w, _ in normal_colons([(w, False) for w in words])
+    )
     if sub is None and not looks_new:
         raise UsageError(
             "callback.error.unknown_subcommand", "callback.usage.general", sub=first[:40]
@@ -294,6 +271,12 @@ def _until(
         relative = parse_relative(text)
         if relative is None:
             raise UsageError("away.error.bad_until", usage, value=text[:40])
+        try:
+            parse_duration(relative)
+        except DurationTooLong:
+            pass  # well formed: the service refuses it with the absence's own limit
+        except DurationError:
+            raise UsageError("away.error.bad_until", usage, value=text[:40]) from None
         return None, None, relative
     moment = parse_moment(text, today)
     if moment is None:

@@ -33,7 +33,7 @@ REF = re.compile(r"^(?:#|제\s?)?(\d{1,9})(?:번|호)?$")
 DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 LIST_SCOPES = ("mine", "team", "open", "overdue", "all")
-EMOJI = re.compile(r":[a-z0-9_+'-]+:")  # Slack's `:smile:` shortcodes are text, not keys
+EMOJI = re.compile(r":(?:[a-z0-9_+'-]*[a-z][a-z0-9_+'-]*|[+-]1):")  # `:smile:`, `:+1:`; not `:15:`
 QUOTES = {'"': '"', "“": "”", "”": "”", "'": "'"}
 
 

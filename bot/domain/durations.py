@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-__all__ = ["Duration", "DurationError", "parse_duration", "too_far_ahead"]
+__all__ = ["Duration", "DurationError", "DurationTooLong", "parse_duration", "too_far_ahead"]
 
 GRAMMAR = (
     "use numbers with units s m h d (wall clock) or bm bh bd (business time), e.g. 2h30m, 90s, 1bd"
@@ -35,6 +35,10 @@ def too_far_ahead(later: date, today: date) -> bool:
 
 class DurationError(ValueError):
     """A duration text or value that cannot be used; the message is safe to show to users."""
+
+
+class DurationTooLong(DurationError):
+    """A well-formed duration beyond the limits (about ten years)."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,7 @@ def parse_duration(text: str) -> Duration:
         or business_days > MAX_BUSINESS_DAYS
         or business_minutes > MAX_BUSINESS_MINUTES
     ):
-        raise DurationError(f"bad duration {text!r}: too long (at most about 10 years)")
+        raise DurationTooLong(f"bad duration {text!r}: too long (at most about 10 years)")
     return Duration(
         wall=timedelta(seconds=wall_seconds),
         business_minutes=business_minutes,

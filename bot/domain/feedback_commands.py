@@ -104,15 +104,16 @@ def _ref(words: list[str], usage: str) -> int:
     return ref
 
 
+BY_KEY = re.compile(r"(?:^|(?<=\s))([A-Za-z가-힣_]{1,20})\s*[" + COLONS + r"]\s*")
+
+
 def _split_by(text: str, today: date, usage: str) -> tuple[str, date | None]:
     """Take a trailing `by: <date>` (`기한: 12월 4일`, `까지：내일`) off an action's text."""
-    pattern = re.compile(r"(?:^|\s)([A-Za-z가-힣_]{1,20})\s*[" + COLONS + r"]\s*(.*)$")
-    m = pattern.search(text)
-    if m is None or not looks_like_key(m.group(1)):
-        return text, None
-    if feedback_key(m.group(1)) != "by":
-        return text, None  # not ours: a colon in the text (`사유: …`) stays text
-    return text[: m.start()].strip(), read_due(m.group(2), today, usage)
+    # the last `by:` counts; any other colon in the text (`사유: …`) stays text
+    for m in reversed(list(BY_KEY.finditer(text))):
+        if looks_like_key(m.group(1)) and feedback_key(m.group(1)) == "by":
+            return text[: m.start()].strip(), read_due(text[m.end() :], today, usage)
+    return text, None
 
 
 def read_due(value: str, today: date, usage: str) -> date:

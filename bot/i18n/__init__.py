@@ -105,9 +105,10 @@ def template(lang: Lang, key: str) -> str:
     return found
 
 
-# Parameters holding a duration (`3h 20m`, `3bd`): written in the reader's words (`3시간 20분`);
-# so is every parameter whose name ends in `duration` (`review_duration`).
-SPAN_PARAMS = frozenset({"took", "late", "duration"})
+# Parameters holding a duration (`3h 20m`, `3bd`) or a list of them (`1d, 1h`): written in the
+# reader's words (`3시간 20분`, `1일, 1시간`); so is every parameter whose name ends in
+# `duration` (`review_duration`).
+SPAN_PARAMS = frozenset({"took", "late", "duration", "lead", "reminders", "span"})
 
 
 def is_span_param(name: str) -> bool:
@@ -187,9 +188,13 @@ def localise(lang: Lang | None, value: Any) -> Any:
 
 def _for_reader(lang: Lang, markup: Markup, name: str, value: Any) -> Any:
     if isinstance(value, dict) and DAY_MARK in value:
-        value = Day(date.fromisoformat(str(value[DAY_MARK])))
+        value = Day(date.fromisoformat(str(value[DAY_MARK])), _today_of(value))
     if isinstance(value, dict) and TIME_MARK in value and TZ_MARK in value:
-        value = When(datetime.fromisoformat(str(value[TIME_MARK])), ZoneInfo(str(value[TZ_MARK])))
+        value = When(
+            datetime.fromisoformat(str(value[TIME_MARK])),
+            ZoneInfo(str(value[TZ_MARK])),
+            today=_today_of(value),
+        )
     if isinstance(value, When | Day):
         return value.text(lang)
     if isinstance(value, Phrase):
@@ -275,31 +280,51 @@ _SPAN_PART = re.compile(r"(\d+)\s*(bd|bh|bm|d|h|m|s)\b")
 
 
 def span_text(lang: Lang, span: str) -> str:
-    """A duration written `3h 20m`, `2d 1h` or `3bd` in the reader's words: `3시간 20분`,
-    `2일 1시간`, `3영업일` (English keeps the short form); other text is returned as is."""
-    if lang != "ko" or not span or _SPAN_PART.sub("", span).strip():
+    """A duration written `3h 20m`, `2d 1h` or `3bd` (or a list: `1d, 1h`) in the reader's
+    words: `3시간 20분`, `2일 1시간`, `3영업일`, `1일, 1시간` (English keeps the short form);
+    other text is returned as is."""
+    if lang != "ko" or not span:
         return span
-    return " ".join(f"{n}{_KO_UNITS[u]}" for n, u in _SPAN_PART.findall(span))
+    parts = span.split(",")
+    if any(not p.strip() or _SPAN_PART.sub("", p).strip() for p in parts):
+        return span
+    return ", ".join(
+        " ".join(f"{n}{_KO_UNITS[u]}" for n, u in _SPAN_PART.findall(p)) for p in parts
+    )
 
 
 TZ_MARK = "$z"
 DAY_MARK = "$d"  # a parameter {"$d": "YYYY-MM-DD"} is a day, written for the reader
+TODAY_MARK = "$n"  # the company's date when the text was made: another year is written
 
 
-def dated(day: date | None) -> dict[str, str] | None:
+def _today_of(mark: dict[str, Any]) -> date | None:
+    today = mark.get(TODAY_MARK)
+    return date.fromisoformat(str(today)) if today else None
+
+
+def dated(day: date | None, today: date | None = None) -> dict[str, str] | None:
     """Mark a calendar day inside message parameters stored as JSON (`render` writes it as
-    `12월 25일(금)` / `Fri 25 Dec` for each reader)."""
-    return None if day is None else {DAY_MARK: day.isoformat()}
+    `12월 25일(금)` / `Fri 25 Dec` for each reader; with today, the year when it differs:
+    `2027년 1월 4일(월)`)."""
+    if day is None:
+        return None
+    mark = {DAY_MARK: day.isoformat()}
+    return mark if today is None else {**mark, TODAY_MARK: today.isoformat()}
 
 
-def timed(moment: datetime | None, tz: ZoneInfo | None = None) -> dict[str, str] | None:
+def timed(
+    moment: datetime | None, tz: ZoneInfo | None = None, today: date | None = None
+) -> dict[str, str] | None:
     """Mark a moment inside message parameters stored as JSON (see `with_times`); with tz,
-    the mark carries its zone and `render` writes it for the reader by itself."""
+    the mark carries its zone and `render` writes it for the reader by itself (with today,
+    the year when it differs)."""
     if moment is None:
         return None
     if tz is None:
         return {TIME_MARK: moment.isoformat()}
-    return {TIME_MARK: moment.astimezone(tz).isoformat(), TZ_MARK: tz.key}
+    mark = {TIME_MARK: moment.astimezone(tz).isoformat(), TZ_MARK: tz.key}
+    return mark if today is None else {**mark, TODAY_MARK: today.isoformat()}
 
 
 def with_times(
@@ -311,7 +336,9 @@ def with_times(
     for name, value in params.items():
         if isinstance(value, dict) and TIME_MARK in value:
             moment = datetime.fromisoformat(str(value[TIME_MARK]))
-            value = when(lang, moment, tz, zone=zone, today=today)
+            value = when(lang, moment, tz, zone=zone, today=today or _today_of(value))
+        elif isinstance(value, dict) and DAY_MARK in value and today is not None:
+            value = Day(date.fromisoformat(str(value[DAY_MARK])), today).text(lang)
         out[name] = value
     return out
 

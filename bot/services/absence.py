@@ -16,6 +16,7 @@ from bot.deps import Deps
 from bot.domain.callback_commands import AwayCommand
 from bot.domain.durations import DurationError, parse_duration
 from bot.errors import Conflict, DomainError, Forbidden
+from bot.i18n import timed
 from bot.services.people import Absence, absence_of
 from storage.models import Absence as AbsenceRow
 from storage.repos.absences import add_absence, end_absences
@@ -58,8 +59,8 @@ def resolve_until(cmd: AwayCommand, deps: Deps, now: datetime) -> datetime:
     if cmd.until_relative is not None:
         try:
             duration = parse_duration(cmd.until_relative)
-        except DurationError as exc:
-            raise DomainError("away.error.bad_until", "away.usage", value=str(exc)) from None
+        except DurationError:  # well formed (the grammar checked) but too long
+            raise DomainError("away.error.too_far", "away.usage", days=MAX_AWAY.days) from None
         until = deps.calendar.add(now, duration)
     elif cmd.until_at is not None:
         day = cmd.until_day or local.date()
@@ -68,7 +69,7 @@ def resolve_until(cmd: AwayCommand, deps: Deps, now: datetime) -> datetime:
         assert cmd.until_day is not None
         until = datetime.combine(cmd.until_day + timedelta(days=1), time(0), tz)
     if until <= now:
-        raise DomainError("away.error.past", "away.usage", until=until.isoformat(" ", "minutes"))
+        raise DomainError("away.error.past", "away.usage", until=timed(until, tz))
     if until - now > MAX_AWAY:
         raise DomainError("away.error.too_far", "away.usage", days=MAX_AWAY.days)
     return until

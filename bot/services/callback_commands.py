@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -25,7 +26,7 @@ from bot.domain.callback_commands import (
 from bot.domain.callbacks import normalize_phone
 from bot.domain.commands import UsageError, clean_text, parse_ref
 from bot.errors import Conflict, DomainError, Forbidden
-from bot.i18n import timed
+from bot.i18n import dated, timed
 from bot.ports import Platform
 from bot.services import callbacks as cbs
 from bot.services.absence import end_away, resolve_until, set_away
@@ -123,7 +124,7 @@ async def _new(
     if cb.start_at > cb.logged_at:
         return Said(
             "callback.logged_after_hours",
-            {"number": cb.id, "user": cmd.owner, "start": timed(cb.start_at)},
+            {"number": cb.id, "user": cmd.owner, "start": timed(cb.start_at, deps.tz)},
         )
     return Said("callback.logged", {"number": cb.id, "user": cmd.owner})
 
@@ -308,7 +309,7 @@ async def _away_status(session: AsyncSession, deps: Deps, user_id: str) -> Said:
     return Said(
         "away.status_away",
         {
-            "until": timed(absence.until),
+            "until": _until_param(absence.until, deps),
             "delegate_user": absence.delegate or "",
             "reason": absence.reason or "-",
         },
@@ -321,8 +322,20 @@ async def _away_set(session: AsyncSession, deps: Deps, user_id: str, cmd: AwayCo
         session, deps, user_id, until=until, delegate=cmd.delegate, reason=cmd.reason
     )
     if row.delegate:
-        return Said("away.set_delegate", {"until": timed(row.until), "user": row.delegate})
-    return Said("away.set", {"until": timed(row.until)})
+        return Said(
+            "away.set_delegate", {"until": _until_param(row.until, deps), "user": row.delegate}
+        )
+    return Said("away.set", {"until": _until_param(row.until, deps)})
+
+
+def _until_param(until: datetime, deps: Deps) -> dict[str, str] | None:
+    """The end of an absence for the reader: a whole day off (`까지: 금요일`, ending at the next
+    midnight) as that day, `12월 4일(금)`; any other end as a moment, `12월 4일(금) 17:00`."""
+    local = until.astimezone(deps.tz)
+    today = deps.clock.now().astimezone(deps.tz).date()
+    if local.time() == time(0):
+        return dated(local.date() - timedelta(days=1), today)
+    return timed(until, deps.tz, today)
 
 
 async def run_away_command(deps: Deps, request: FeatureRequest) -> FeatureResult:
@@ -435,6 +448,6 @@ async def log_from_form(
     if cb.start_at > cb.logged_at:
         return Said(
             "callback.logged_after_hours",
-            {"number": cb.id, "user": form.owner, "start": timed(cb.start_at)},
+            {"number": cb.id, "user": form.owner, "start": timed(cb.start_at, deps.tz)},
         )
     return Said("callback.logged", {"number": cb.id, "user": form.owner})

@@ -5,13 +5,14 @@ outcome; anyone else is refused with the same words whether or not the case exis
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.errors import Conflict, DomainError, Forbidden
-from bot.i18n import timed
+from bot.i18n import dated, timed
 from bot.services.complaints import action_buttons, decision_buttons, label
 from bot.services.feedback_common import FeedbackVerb, may_review
 from bot.services.outbox import button
@@ -35,9 +36,14 @@ class CaseView:
 
 def view_of(deps: Deps, complaint: Complaint, *, full: bool) -> CaseView:
     """A case as its reviewers (full) or its staff member and reporter (outcome) see it."""
+    today = deps.clock.now().astimezone(deps.tz).date()
+
+    def moment(at: datetime | None) -> dict[str, str] | None:
+        return timed(at, deps.tz, today)  # written for each reader, this year without the year
+
     outcome = {
         "status": complaint.status,
-        "decided_at": timed(complaint.decided_at),
+        "decided_at": moment(complaint.decided_at),
         "action": complaint.action_text if complaint.status == "actioned" else "",
     }
     if not full:
@@ -48,14 +54,16 @@ def view_of(deps: Deps, complaint: Complaint, *, full: bool) -> CaseView:
         "reporter_user": complaint.reporter_id,
         "customer": complaint.reporter_is_customer,
         "text": complaint.text,
-        "created_at": timed(complaint.created_at),
-        "due": timed(complaint.review_due_at),
+        "created_at": moment(complaint.created_at),
+        "due": moment(complaint.review_due_at),
         "reason": complaint.reason,
-        "action_by": complaint.action_by,
+        "action_by": (
+            dated(date.fromisoformat(complaint.action_by), today) if complaint.action_by else ""
+        ),
         "reward": complaint.reward_kind,
         "reward_state": complaint.reward_state,
         "reward_sent_user": complaint.reward_sent_by,
-        "reward_sent_at": timed(complaint.reward_sent_at),
+        "reward_sent_at": moment(complaint.reward_sent_at),
     }
     return CaseView(label(complaint), True, complaint.status, data)
 

@@ -26,7 +26,7 @@ from bot.domain.feedback import (
 )
 from bot.domain.text import sanitize
 from bot.errors import Conflict, DomainError, Forbidden
-from bot.i18n import timed
+from bot.i18n import dated, timed
 from bot.ports import ToPerson
 from bot.services import timers
 from bot.services.feedback_common import (
@@ -391,7 +391,7 @@ async def record_action(
         "complaint.notify.staff_action",
         ref=label(complaint),
         action=complaint.action_text,
-        by=complaint.action_by or "-",
+        by=dated(by, now.astimezone(deps.tz).date()) or "-",
     )
     session.add(complaint)
     await refresh_case_cards(session, deps, complaint)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.i18n import Day, When, dated, timed
 from bot.ports import (
     PLATFORMS,
     Address,
@@ -80,6 +81,16 @@ def _platforms(deps: Deps | None, recipient: Address, platform: Platform | None)
     raise ValueError(f"{recipient!r} needs the platform its message lives on")
 
 
+def stored_value(value: Any) -> Any:
+    """A parameter as stored in a message's JSON: a moment or a day as a mark that each
+    reader's render writes in their words (`12월 4일(금) 15:00`), never `YYYY-MM-DD HH:MM`."""
+    if isinstance(value, When):
+        return timed(value.moment, value.tz, value.today)
+    if isinstance(value, Day):
+        return dated(value.day, value.today)
+    return str(value)
+
+
 def _rows(
     deps: Deps | None,
     *,
@@ -91,7 +102,7 @@ def _rows(
     now: datetime,
     fan_out: bool = False,
 ) -> list[OutboxMessage]:
-    body = json.dumps(payload, ensure_ascii=False, default=str)
+    body = json.dumps(payload, ensure_ascii=False, default=stored_value)
     # One key, several platforms' rows: every platform but Slack gets its own suffix.
     fan_out = fan_out or (platform is None and isinstance(recipient, ToRole))
     return [

@@ -164,6 +164,24 @@ def test_parse_callback_ref(token: str, number: int | None) -> None:
             "긴급 <@U0MINJI> 김철수 전화: 02-1234-5678",
             ("new", "U0MINJI", "김철수", "", "02-1234-5678", "", None, True),
         ),
+        # the one grammar's option reader (option_at): an emoji shortcode is never a key
+        (
+            "<@U0MINJI> 김철수 전화: 02-1234-5678 주제: 감사:smile: 인사",
+            ("new", "U0MINJI", "김철수", "", "02-1234-5678", "감사:smile: 인사", None, False),
+        ),
+        (
+            "<@U0MINJI> 김철수 회사 ：미래에셋 전화 : 02-1234-5678",
+            (
+                "new",
+                "U0MINJI",
+                "김철수",
+                "미래에셋",
+                "02-1234-5678",
+                "",
+                None,
+                False,
+            ),
+        ),
     ],
 )
 def test_parse_new_callback(text: str, expected: tuple[object, ...]) -> None:
@@ -238,6 +256,11 @@ def test_callback_usage_errors(text: str, key: str) -> None:
             ("set", date(2026, 12, 1), None, None, "U0ALEX", ""),
         ),
         ("until: +2h", ("set", None, None, "2h", None, "")),
+        ("까지 ：+2시간 대리 :<@U0ALEX>", ("set", None, None, "2h", "U0ALEX", "")),
+        (
+            "까지: 금요일 :palm_tree: 휴가",
+            ("set", date(2026, 12, 4), None, None, None, ":palm_tree: 휴가"),
+        ),
         (
             "<@U0ALEX> 까지: 12월 4일 9시 출장",
             ("set", date(2026, 12, 4), time(9), None, "U0ALEX", "출장"),
@@ -255,6 +278,7 @@ def test_parse_away(text: str, expected: tuple[object, ...]) -> None:
     [
         ("외근", "away.error.missing_until"),
         ("까지: 어제쯤", "away.error.bad_until"),
+        ("까지: +0분", "away.error.bad_until"),
         ("until: 17:00 delegate: alex", "away.error.bad_delegate"),
         ("해제 지금", "inquiry.error.extra_words"),
     ],

@@ -324,6 +324,10 @@ def test_survey_usage_errors(text: str, key: str) -> None:
             FeedbackCommand("action", ref=3, text="coaching", by=date(2026, 12, 2)),
         ),
         ("조치 K3 사유: 응대 교육", FeedbackCommand("action", ref=3, text="사유: 응대 교육")),
+        (
+            "조치 K3 사유: 응대 교육 기한 : 12월 4일",
+            FeedbackCommand("action", ref=3, text="사유: 응대 교육", by=date(2026, 12, 4)),
+        ),
         ("발송 K3", FeedbackCommand("sent", ref=3)),
         ("sent #3 스타벅스 쿠폰", FeedbackCommand("sent", ref=3, text="스타벅스 쿠폰")),
         ("목록", FeedbackCommand("list")),

@@ -8,14 +8,19 @@ from typing import Any
 
 import pytest
 
+from bot.domain.callback_commands import parse_away_command
 from bot.domain.commands import (
     EtaSpec,
     InquiryCommand,
     UsageError,
+    normal_colons,
+    option_at,
     parse_inquiry_command,
     split_command,
 )
 from bot.domain.inquiry import Kind
+from bot.domain.notice_commands import parse_notice_command
+from bot.domain.visit_commands import parse_visit_command
 from bot.domain.when import Moment, parse_day, parse_moment, parse_relative, parse_time
 
 TODAY = date(2026, 11, 30)  # a Monday
@@ -317,3 +322,31 @@ def test_a_time_alone_is_today() -> None:
 )
 def test_split_command(message: str, split: tuple[str, str] | None) -> None:
     assert split_command(message) == split
+
+
+def test_a_time_right_after_the_colon_is_an_option_value_in_every_command() -> None:
+    # `:15:` inside `at:15:00` is no emoji shortcode: every command reads it as an option
+    visit = parse_visit_command("visitor", "register 홍길동 at:15:00 host:<@U0ALEX>", TODAY)
+    assert (visit.words, visit.day, visit.at, visit.host) == ("홍길동", TODAY, time(15), "U0ALEX")
+    notice = parse_notice_command("plan HTS 점검 시작:22:00 종료:23:30 서비스:HTS", TODAY)
+    assert notice.moments["start"] == Moment(day=TODAY, at=time(22))
+    assert notice.moments["end"] == Moment(day=TODAY, at=time(23, 30))
+    assert parse_away_command("until:17:00", TODAY).until_at == time(17)
+    assert parse_away_command("까지：9:30 대리:<@U0ALEX>", TODAY).until_at == time(9, 30)
+
+
+@pytest.mark.parametrize(
+    ("words", "option"),
+    [
+        (["고객:미래에셋"], ("고객", "미래에셋", 1)),
+        (["at:15:00"], ("at", "15:00", 1)),
+        (["감사:smile:"], None),
+        (["좋아요:+1:"], None),
+        (["고객", ":미래에셋"], ("고객", "미래에셋", 2)),
+        (["감사", ":smile:"], None),
+        (["15:00"], None),
+        (["https://example.com"], None),
+    ],
+)
+def test_option_at(words: list[str], option: tuple[str, str, int] | None) -> None:
+    assert option_at(normal_colons([(w, False) for w in words]), 0) == option

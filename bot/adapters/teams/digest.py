@@ -3,12 +3,13 @@ collapsed to its top items, the card kept well under Teams' message size."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from bot.adapters.teams.cards import adaptive_card, card_activity, message_size, text_block
 from bot.adapters.teams.markup import Mentions, card_texts
 from bot.domain.digest import collapse
-from bot.i18n import Lang, Rendered
+from bot.i18n import Day, Lang, Rendered
 from bot.i18n.markup import Link
 from bot.services.digest.features import PRIVATE_SECTIONS, item_key, link_of, note_params
 
@@ -31,7 +32,11 @@ def build_digest_card(
     teams = ", ".join(payload.get("teams") or []) or "-"
     title_key = "digest.summary_title" if summary else "digest.title"
     body: list[dict[str, Any]] = [
-        text_block(tr(title_key, teams=teams, day=payload["day"]), weight="Bolder", size="Medium")
+        text_block(
+            tr(title_key, teams=teams, day=Day(date.fromisoformat(str(payload["day"])))),
+            weight="Bolder",
+            size="Medium",
+        )
     ]
     sections = payload.get("sections") or []
     if not sections:

@@ -6,6 +6,7 @@ by the Teams markup (bot/adapters/teams/markup.py)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,7 @@ from bot.adapters.teams.cards import (
     text_block,
 )
 from bot.adapters.teams.markup import Mentions, Names, t
-from bot.i18n import Lang, Rendered, render, template, with_times
+from bot.i18n import Day, Lang, Rendered, render, template, with_times
 from bot.services.inquiry_commands import Usage
 from bot.services.results import Said
 from bot.services.visits.commands import (
@@ -116,7 +117,13 @@ def build_visit_reply(
     if isinstance(result, VisitList):
         mentions = Mentions()
         lines = [
-            t(lang, "visit.list.heading", message=True, day=result.day, count=len(result.rows))
+            t(
+                lang,
+                "visit.list.heading",
+                message=True,
+                day=Day(date.fromisoformat(result.day)),
+                count=len(result.rows),
+            )
         ]
         for r in result.rows:
             status = render(lang, f"visit.status.{r['status']}", _plain()).text
@@ -142,7 +149,9 @@ def build_visit_reply(
             lines.append(t(lang, "visit.list.none", message=True))
         return build_text_message("\n\n".join(lines), mentions=mentions)
     if isinstance(result, RoomBoard):
-        lines = [t(lang, "visit.room.heading", message=True, day=result.day)]
+        lines = [
+            t(lang, "visit.room.heading", message=True, day=Day(date.fromisoformat(result.day)))
+        ]
         for room in result.rooms:
             extra: dict[str, Any] = {}
             if room.state in ("occupied", "waiting"):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.i18n import Lang, Markup, render
+from bot.i18n import Lang, Markup, placeholders, render, template
 
 Line = tuple[str, dict[str, Any]]
 
@@ -183,7 +183,7 @@ def step_lines(steps: list[dict[str, Any]]) -> list[Line]:
                 "what": Word(f"callback.step.{s['kind']}"),
                 "actor_user": s["actor"],
                 "who_user": s["user"],
-                "rung": s["rung"],
+                "rung": Word(f"callback.rung.{s['rung']}") if s["rung"] else "",
                 "note": s["note"],
             },
         )
@@ -197,12 +197,18 @@ def render_lines(lang: Lang, lines: list[Line], markup: Markup) -> list[str]:
     out = []
     for key, params in lines:
         plain = {name: value for name, value in params.items() if not isinstance(value, Word)}
-        resolved = {
-            name: render(lang, value.key, markup, **plain) if isinstance(value, Word) else value
-            for name, value in params.items()
-        }
-        out.append(render(lang, key, markup, **resolved).text)
+        words = {name: value for name, value in params.items() if isinstance(value, Word)}
+        # a word that needs no other word first (`owner`), then the ones that name it
+        # (`{who_user}님에게 전달 ({rung})`)
+        for name, word in sorted(words.items(), key=lambda w: bool(placeholders_of(lang, w[1]))):
+            plain[name] = render(lang, word.key, markup, **plain)
+        out.append(render(lang, key, markup, **plain).text)
     return out
+
+
+def placeholders_of(lang: Lang, word: Word) -> set[str]:
+    """The placeholders a word's template names."""
+    return placeholders(template(lang, word.key))
 
 
 def _call_lines(

@@ -13,7 +13,7 @@ from bot.domain.durations import too_far_ahead
 from bot.domain.inquiry import Kind, Status, status_after
 from bot.domain.sla import current_deadline
 from bot.errors import DomainError
-from bot.i18n import guess_lang, timed
+from bot.i18n import dated, guess_lang, timed
 from bot.ports import Platform, ToPerson, ToThread
 from bot.services.home_refresh import refresh_for_inquiry
 from bot.services.outbox import (
@@ -165,4 +165,8 @@ def touch(inquiry: Inquiry, action: str, deps: Deps, now: datetime) -> str:
 
 def refuse_far(day: date | None, deps: Deps, now: datetime, usage: str) -> None:
     if day is not None and too_far_ahead(day, now.astimezone(deps.tz).date()):
-        raise DomainError("inquiry.error.date_too_far", usage=usage, date=day.isoformat())
+        raise DomainError(
+            "inquiry.error.date_too_far",
+            usage=usage,
+            date=dated(day, now.astimezone(deps.tz).date()),
+        )

@@ -13,7 +13,7 @@ from bot.domain.inquiry import Kind, Status
 from bot.domain.sla import end_of_business_day
 from bot.domain.text import sanitize
 from bot.errors import DomainError, Forbidden
-from bot.i18n import timed
+from bot.i18n import dated, timed
 from bot.ports import MessageRef
 from bot.services.inquiries.access import check_assignable
 from bot.services.inquiries.changes import (
@@ -103,7 +103,9 @@ async def open_inquiry(session: AsyncSession, deps: Deps, draft: Draft) -> Opene
         raise DomainError("inquiry.error.regulatory_needs_due", usage="inquiry.usage.new")
     now = deps.clock.now()
     if draft.due is not None and end_of_business_day(draft.due, deps.calendar) < now:
-        raise DomainError("inquiry.error.due_in_past", due=draft.due.isoformat())
+        raise DomainError(
+            "inquiry.error.due_in_past", due=dated(draft.due, now.astimezone(deps.tz).date())
+        )
     refuse_far(draft.due, deps, now, "inquiry.usage.new")
     title = sanitize(draft.title).strip()[:MAX_TITLE] or "-"
 

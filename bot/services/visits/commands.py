@@ -18,7 +18,7 @@ from bot.domain.commands import UsageError
 from bot.domain.visit_commands import VisitCommand, parse_visit_command
 from bot.domain.visits import id_number_in
 from bot.errors import DomainError
-from bot.i18n import Phrase
+from bot.i18n import Phrase, dated, timed
 from bot.ports import Platform
 from bot.services.inquiry_commands import Refused, Usage
 from bot.services.receipts import claim_action
@@ -264,7 +264,7 @@ async def _room_book(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) 
         {
             "number": b.id or 0,
             "room": b.room,
-            "day": cmd.day.isoformat(),
+            "day": dated(cmd.day, deps.clock.now().astimezone(deps.tz).date()),
             "start": start.strftime("%H:%M"),
             "end": end.astimezone(deps.tz).strftime("%H:%M"),
         },
@@ -302,8 +302,8 @@ async def _fv_list(s: AsyncSession, deps: Deps, user: str, cmd: VisitCommand) ->
             {
                 "number": v.id or 0,
                 "customer": v.customer,
-                "at": v.visit_at.astimezone(deps.tz).strftime("%Y-%m-%d %H:%M"),
-                "due": v.report_due_at.astimezone(deps.tz).strftime("%Y-%m-%d %H:%M"),
+                "at": timed(v.visit_at, deps.tz),  # written for each reader
+                "due": timed(v.report_due_at, deps.tz),
                 "staff": fieldvisits.staff_of(v),
                 "purpose": v.purpose,
             }

@@ -3,13 +3,14 @@ its top items and "and N more", inside Slack's 50 blocks."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from bot.adapters.slack.blocks.common import MAX_MESSAGE_BLOCKS, context, line_sections, section
 from bot.adapters.slack.blocks.nudges import CARD_LINK
 from bot.adapters.slack.text import t
 from bot.domain.digest import collapse
-from bot.i18n import Lang, Rendered
+from bot.i18n import Day, Lang, Rendered
 from bot.i18n.markup import Link
 from bot.services.digest.features import PRIVATE_SECTIONS, item_key, link_of, note_params
 
@@ -35,7 +36,7 @@ def build_digest(
     summary = bool(payload.get("summary"))
     teams = ", ".join(payload.get("teams") or []) or "-"
     title_key = "digest.summary_title" if summary else "digest.title"
-    title = t(lang, title_key, teams=teams, day=payload["day"])
+    title = t(lang, title_key, teams=teams, day=Day(date.fromisoformat(str(payload["day"]))))
     blocks: list[dict[str, Any]] = [section(title)]
     lines = [title]
     sections = payload.get("sections") or []

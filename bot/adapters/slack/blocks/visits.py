@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.adapters.slack.blocks.common import button, clip, context, line_sections, plain, section
 from bot.adapters.slack.ids import Action, Block, View
 from bot.adapters.slack.text import t, t_plain
-from bot.i18n import Lang, Rendered, with_times
+from bot.i18n import Day, Lang, Rendered, with_times
 from bot.services.inquiry_commands import Usage
 from bot.services.results import Said
 from bot.services.visits.commands import (
@@ -154,12 +155,17 @@ def build_visit_reply(result: VisitResult, lang: Lang, tz: ZoneInfo = SEOUL) -> 
     if isinstance(result, VisitHelp):
         return t(lang, f"visit.help.{result.command}"), None
     if isinstance(result, VisitList):
-        heading = t(lang, "visit.list.heading", day=result.day, count=len(result.rows))
+        heading = t(
+            lang,
+            "visit.list.heading",
+            day=Day(date.fromisoformat(result.day)),
+            count=len(result.rows),
+        )
         if not result.rows:
             return heading, [section(heading), context(t(lang, "visit.list.none"))]
         return heading, [section(heading), *line_sections(_visit_lines(lang, result.rows))][:50]
     if isinstance(result, RoomBoard):
-        heading = t(lang, "visit.room.heading", day=result.day)
+        heading = t(lang, "visit.room.heading", day=Day(date.fromisoformat(result.day)))
         lines = _room_lines(lang, result)
         if not lines:
             return heading, [section(heading), context(t(lang, "visit.room.none"))]
