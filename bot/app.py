@@ -320,11 +320,15 @@ def start_background(runtime: Runtime) -> None:
 
 
 async def stop_background(runtime: Runtime) -> None:
-    """Stop the scheduler and the sender."""
+    """Stop the scheduler (its job runs in progress are cancelled, and waited for) and the
+    sender."""
+    from bot.scheduler import settle_jobs
+
     for stop in runtime.stoppers:
         stop()
     for task in runtime.tasks:
         await cancel_and_wait(task)
+    await settle_jobs(runtime.deps)
 
 
 # ------------------------------------------------------------------ Microsoft Teams (/api/messages)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -38,18 +39,46 @@ TIMER_HANDLERS: dict[str, Handler] = {
 }
 
 
+# The job runs in progress, per Deps (by id): a stop waits for them before the database goes.
+_RUNNING: dict[int, set[asyncio.Task[Any]]] = {}
+
+
 def scheduled_job(func: Job) -> Job:
-    """Log a job's failure with its name and never let it reach (and stop) the scheduler."""
+    """Log a job's failure with its name and never let it reach (and stop) the scheduler;
+    a run in progress is known to `settle_jobs`."""
 
     @functools.wraps(func)
     async def wrapper(deps: Deps) -> Any:
+        task = asyncio.current_task()
+        running = _RUNNING.setdefault(id(deps), set())
+        if task is not None:
+            running.add(task)
         try:
             return await func(deps)
         except Exception:
             log.exception("job %s failed", func.__name__)
             return None
+        finally:
+            if task is not None:
+                running.discard(task)
+            if not running:
+                _RUNNING.pop(id(deps), None)
 
     return wrapper
+
+
+async def settle_jobs(deps: Deps, timeout: float = 10.0) -> int:
+    """Wait (at most `timeout` seconds) for the job runs still going for `deps` to end: after
+    the scheduler's shutdown cancelled them, their transactions roll back on a database that
+    is still there (disposing it under them leaves a task that never ends). Return how many
+    did not end in time."""
+    running = [t for t in _RUNNING.get(id(deps), ()) if not t.done()]
+    if not running:
+        return 0
+    _done, pending = await asyncio.wait(running, timeout=timeout)
+    if pending:
+        log.warning("%d scheduled job run(s) still going at the stop", len(pending))
+    return len(pending)
 
 
 @scheduled_job

@@ -96,3 +96,38 @@ async def test_the_sender_stops_even_when_a_library_swallowed_its_cancellation(
     await asyncio.wait_for(wakeup.waiting.wait(), STOP_WITHIN)  # idle, inside the wait
     task.cancel()
     assert await _ended_cancelled(task), "run_forever must honour a cancellation it never saw"
+
+
+async def test_stop_background_waits_for_a_job_run_the_scheduler_cancelled(db_url: str) -> None:
+    """The scheduler's shutdown cancels a job run in progress but does not wait for it: the
+    stop does, so the run's transaction rolls back before the database is disposed (a run
+    left cancelling on a disposed SQLite engine never ended: the test run hung at the end)."""
+    from sqlmodel import select
+
+    from bot.app import stop_background
+    from bot.scheduler import scheduled_job
+
+    bot, stop = await start_bot(db_url)
+    try:
+        entered, ended = asyncio.Event(), []
+
+        @scheduled_job
+        async def busy(deps: object) -> None:
+            try:
+                async with bot.deps.sessions.begin() as session:
+                    await session.exec(select(1))
+                    entered.set()
+                    await asyncio.Event().wait()
+            finally:
+                await asyncio.sleep(0.05)  # its clean-up takes a moment
+                ended.append(True)
+
+        run = asyncio.create_task(busy(bot.deps))  # as the scheduler's executor runs a job
+        await asyncio.wait_for(entered.wait(), STOP_WITHIN)
+        bot.runtime.stoppers.append(run.cancel)  # what the executor's shutdown does to it
+        await stop_background(bot.runtime)
+        assert run.done() and ended == [True]
+        bot.runtime.stoppers.clear()
+        bot.runtime.tasks.clear()
+    finally:
+        await stop()
