@@ -502,29 +502,35 @@ async def test_a_stale_or_foreign_decline_button_is_refused_before_the_form(vbot
     assert not bot.fake.calls_to("views.open")
     # a menu value that cannot be read is answered, never silence
     before = len(bot.replies())
-    await bot.interact(
-        {
-            "type": "block_actions",
-            "team": {"id": "T0TEST"},
-            "api_app_id": "A0TEST",
-            "user": {"id": "USTAFF1", "username": "minji", "team_id": "T0TEST"},
-            "channel": {"id": dm, "name": "dm"},
-            "trigger_id": bot.fake.new_trigger_id(),
-            "response_url": bot.fake.new_response_url(channel=dm, user="USTAFF1"),
-            "container": {"type": "message", "message_ts": "1", "channel_id": dm},
-            "actions": [
-                {
-                    "action_id": "visit-send-room",
-                    "block_id": "visit-actions",
-                    "type": "static_select",
-                    "selected_option": {"value": "{not json"},
-                    "action_ts": "1",
-                }
-            ],
-        }
-    )
+    await _pick_room(bot, "USTAFF1", dm, "{not json", answer_to=True)
     await posted(bot, lambda: len(bot.replies()) > before)
     assert "양식" in bot.replies()[-1]
+
+
+async def _pick_room(bot: Bot, user: str, dm: str, value: str, *, answer_to: bool = False) -> None:
+    """The host picks a room from the arrival DM's "send to room" menu (`value`: the option's
+    value as Slack sends it back); `answer_to`: with a response URL for the answer."""
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "team": {"id": "T0TEST"},
+        "api_app_id": "A0TEST",
+        "user": {"id": user, "username": "minji", "team_id": "T0TEST"},
+        "channel": {"id": dm, "name": "dm"},
+        "trigger_id": bot.fake.new_trigger_id(),
+        "container": {"type": "message", "message_ts": "1", "channel_id": dm},
+        "actions": [
+            {
+                "action_id": "visit-send-room",
+                "block_id": "visit-actions",
+                "type": "static_select",
+                "selected_option": {"value": value},
+                "action_ts": "1",
+            }
+        ],
+    }
+    if answer_to:
+        payload["response_url"] = bot.fake.new_response_url(channel=dm, user=user)
+    await bot.interact(payload)
 
 
 async def at(bot: Bot, moment: datetime) -> None:
@@ -655,26 +661,7 @@ async def test_an_early_seating_met_on_time_and_the_room_alerts(vbot: Bot) -> No
     await visitor(bot, "URECEPTION", "arrived V1")
     # the host picks "send to room 접견실 2" from the arrival DM's menu
     dm = bot.fake.dm_channel_for("USTAFF1")
-    await bot.interact(
-        {
-            "type": "block_actions",
-            "team": {"id": "T0TEST"},
-            "api_app_id": "A0TEST",
-            "user": {"id": "USTAFF1", "username": "minji", "team_id": "T0TEST"},
-            "channel": {"id": dm, "name": "dm"},
-            "trigger_id": bot.fake.new_trigger_id(),
-            "container": {"type": "message", "message_ts": "1", "channel_id": dm},
-            "actions": [
-                {
-                    "action_id": "visit-send-room",
-                    "block_id": "visit-actions",
-                    "type": "static_select",
-                    "selected_option": {"value": json.dumps({"n": 1, "r": "접견실 2"})},
-                    "action_ts": "1",
-                }
-            ],
-        }
-    )
+    await _pick_room(bot, "USTAFF1", dm, json.dumps({"n": 1, "r": "접견실 2"}))
     await posted(
         bot, lambda: any("접견실 2" in t and "<@USTAFF1>" in t for t in texts(bot, "C0RECEPTION"))
     )

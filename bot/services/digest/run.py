@@ -143,6 +143,7 @@ async def send_due_digests(deps: Deps) -> int:
         with collector_paused():
             try:
                 sent += await _send_batch(deps, batch, now, shared, to_reports)
+                continue
             except Exception:
                 if len(batch) == 1:
                     raise
@@ -150,23 +151,11 @@ async def send_due_digests(deps: Deps) -> int:
                 # was rolled back whole, so its digests are sent one by one; only the failing
                 # ones are left (to the next run, which tries again the same day).
                 log.exception("digest batch of %d failed: sending them one by one", len(batch))
-                sent += await _send_one_by_one(deps, batch, now, shared, to_reports)
-    return sent
-
-
-async def _send_one_by_one(
-    deps: Deps,
-    batch: list[tuple[str, ZoneInfo, DigestMoment]],
-    now: datetime,
-    shared: dict[str, Any],
-    to_reports: bool,
-) -> int:
-    sent = 0
-    for due in batch:
-        try:
-            sent += await _send_batch(deps, [due], now, shared, to_reports)
-        except Exception:
-            log.exception("digest of %s failed", due[0])
+            for one in batch:
+                try:
+                    sent += await _send_batch(deps, [one], now, shared, to_reports)
+                except Exception:
+                    log.exception("digest of %s failed", one[0])
     return sent
 
 
