@@ -210,7 +210,9 @@ class SlackTransport:
             return Delivered(ts, posted=True, conversation=channel)
         message = MessageRef(platform="slack", conversation_id=posted_in, message_id=ts)
         learned = self._learned(rendered, message)
-        if learned:
+        if learned and not posted_in.startswith("D"):
+            # links (nudges, Home, the digest) point at channel posts; a DM (a reviewer's case
+            # card) is only ever rewritten in place: no permalink to ask Slack for
             learned = await self._permalink(rendered, message, fetch=True)
         return Delivered(ts, posted=True, refs=learned, conversation=channel)
 
